@@ -1,0 +1,160 @@
+/**
+ * The catalog snapshot: everything the engine needs to know about a database, as plain,
+ * JSON-serialisable data. The database layer (server/src/db) reads it from a live server; built-in
+ * snapshots of PostgreSQL 14-18 ship in server/catalogs/; tests and the CLI can load one from a file.
+ *
+ * Type names are always `format_type()` spellings ("integer", "character varying",
+ * "timestamp with time zone", "public.mood"), so they compare as strings.
+ */
+
+/** pg_proc.proparallel */
+export type ParallelLabel = 's' | 'r' | 'u';
+/** pg_proc.provolatile */
+export type Volatility = 'i' | 's' | 'v';
+/** pg_proc.prokind: function, procedure, aggregate, window */
+export type FunctionKind = 'f' | 'p' | 'a' | 'w';
+
+/** Where a catalog object was defined, when it came from a workspace file rather than the database. */
+export interface SourceLocation {
+  /** Document URI or file path, as given to the engine. */
+  uri: string;
+  /** UTF-16 offsets into that document. */
+  start: number;
+  end: number;
+}
+
+export interface CatalogFunction {
+  oid: number;
+  schema: string;
+  name: string;
+  /** Types of the input arguments (proargtypes), format_type spelling. */
+  argTypes: string[];
+  /** Names of the input arguments; '' where unnamed. */
+  argNames: string[];
+  /** How many trailing input arguments have defaults (pronargdefaults). */
+  defaults: number;
+  /** The last input argument is VARIADIC (provariadic <> 0). */
+  variadic: boolean;
+  kind: FunctionKind;
+  language: string;
+  volatility: Volatility;
+  parallel: ParallelLabel;
+  returnType: string;
+  returnsSet: boolean;
+  /** Security definer, strictness and the like are left out: they do not change parallel eligibility. */
+  description?: string;
+  /** Aggregates only: pg_aggregate.aggcombinefn is set (partial aggregation possible). */
+  combinable?: boolean;
+  /** Set for functions defined in a workspace file. */
+  definedAt?: SourceLocation;
+}
+
+export interface CatalogOperator {
+  oid: number;
+  schema: string;
+  name: string;
+  /** 'none' for a prefix operator's missing left side. */
+  left: string;
+  right: string;
+  result: string;
+  /** oid of the function behind the operator (pg_operator.oprcode). */
+  functionOid: number;
+  definedAt?: SourceLocation;
+}
+
+export interface CatalogCast {
+  source: string;
+  target: string;
+  /** 0 for binary-coercible and I/O casts (no function runs; counted as safe). */
+  functionOid: number;
+  /** pg_cast.castcontext: e explicit, a assignment, i implicit. */
+  context: 'e' | 'a' | 'i';
+  /** pg_cast.castmethod: f function, i I/O, b binary. */
+  method: 'f' | 'i' | 'b';
+  definedAt?: SourceLocation;
+}
+
+export interface CatalogType {
+  oid: number;
+  schema: string;
+  /** pg_type.typname, e.g. int4. */
+  name: string;
+  /** format_type(oid, NULL), e.g. integer. */
+  formatted: string;
+  /** pg_type.typcategory, e.g. N numeric, S string. */
+  category: string;
+  preferred: boolean;
+  /** pg_type.typtype: b base, c composite, d domain, e enum, p pseudo, r range, m multirange. */
+  kind: string;
+  /** Domains: the base type (formatted) and whether the domain has CHECK/NOT NULL constraints. */
+  baseType?: string;
+  hasConstraints?: boolean;
+  /** Array types: the element type (formatted). */
+  elementType?: string;
+  definedAt?: SourceLocation;
+}
+
+export interface CatalogColumn {
+  name: string;
+  type: string;
+}
+
+export interface CatalogRelation {
+  oid: number;
+  schema: string;
+  name: string;
+  /** pg_class.relkind: r table, p partitioned, v view, m matview, f foreign, t toast... */
+  kind: string;
+  /** pg_class.relpersistence: p permanent, u unlogged, t temporary. */
+  persistence: 'p' | 'u' | 't';
+  /** pg_class.relpages (the planner's size estimate; -1 or 0 for never-analysed tables). */
+  pages: number;
+  /** reloptions parallel_workers, when set. */
+  parallelWorkers?: number;
+  rowSecurity: boolean;
+  columns: CatalogColumn[];
+  /** Views: oids of every function the view's definition reaches, through views of views too. */
+  viewFunctions?: number[];
+  /** Row-level-security policies: oids of the functions their expressions call. */
+  policyFunctions?: number[];
+  /** Foreign tables: the foreign data wrapper's name. */
+  foreignWrapper?: string;
+  definedAt?: SourceLocation;
+}
+
+/** The parallel-related settings as the server reports them (pg_settings.setting, in base units). */
+export interface ParallelSettings {
+  max_parallel_workers_per_gather: number;
+  max_parallel_workers: number;
+  max_worker_processes: number;
+  /** In pages of block_size (pg_settings unit 8kB). */
+  min_parallel_table_scan_size: number;
+  min_parallel_index_scan_size: number;
+  parallel_setup_cost: number;
+  parallel_tuple_cost: number;
+  [name: string]: number | string;
+}
+
+export interface CatalogSnapshot {
+  /** Bumped when the shape of this interface changes. */
+  formatVersion: 1;
+  source: {
+    kind: 'live' | 'builtin' | 'file';
+    /** server_version_num, e.g. 180004 */
+    versionNum: number;
+    /** server_version, e.g. "18.4" */
+    version: string;
+    /** For live snapshots: where it came from (never a password). */
+    host?: string;
+    database?: string;
+    user?: string;
+  };
+  /** The effective search_path (current_schemas(true)): pg_catalog first unless placed elsewhere. */
+  searchPath: string[];
+  settings: ParallelSettings;
+  functions: CatalogFunction[];
+  operators: CatalogOperator[];
+  casts: CatalogCast[];
+  types: CatalogType[];
+  relations: CatalogRelation[];
+}

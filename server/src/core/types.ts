@@ -1,0 +1,119 @@
+/**
+ * What the engine returns: plain data, shared by the language server, the CLI and the tests.
+ * All ranges are UTF-16 offsets into the document text the engine was given (what JavaScript
+ * strings index by); `text.ts` converts them to lines and columns.
+ */
+import type { CatalogFunction, CatalogRelation, SourceLocation } from './catalog-snapshot';
+
+/** The worst parallel label a statement reaches, as the planner computes it (max_parallel_hazard). */
+export type Hazard = 'safe' | 'restricted' | 'unsafe';
+/** A statement's verdict: its hazard, `none` for statements never planned, `unknown` when the engine cannot tell. */
+export type Verdict = Hazard | 'none' | 'unknown';
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface TextRange {
+  start: number;
+  end: number;
+}
+
+export interface TextEdit {
+  range: TextRange;
+  newText: string;
+}
+
+/** A quick fix the editor can offer; text edits only, nothing is executed. */
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+}
+
+/** Stable reason codes: CI users filter on them, so never rename one. */
+export type ReasonCode =
+  | 'unsafe-function'
+  | 'restricted-function'
+  | 'unsafe-operator'
+  | 'restricted-operator'
+  | 'unsafe-cast'
+  | 'restricted-cast'
+  | 'unsafe-aggregate'
+  | 'restricted-aggregate'
+  | 'aggregate-not-combinable'
+  | 'unsafe-view'
+  | 'restricted-view'
+  | 'unsafe-policy'
+  | 'restricted-policy'
+  | 'domain-constraint'
+  | 'temporary-table'
+  | 'foreign-table'
+  | 'materialized-cte'
+  | 'correlated-subquery'
+  | 'write-statement'
+  | 'data-modifying-cte'
+  | 'row-locking'
+  | 'cursor'
+  | 'parallel-disabled'
+  | 'unknown-function'
+  | 'unknown-relation'
+  | 'ambiguous-overload'
+  | 'syntax-error'
+  | 'function-default-unsafe'
+  | 'function-could-be-safe'
+  | 'function-mislabelled'
+  | 'function-subtransaction'
+  | 'table-parallel-workers-zero'
+  | 'table-below-min-parallel-scan-size';
+
+export interface Reason {
+  code: ReasonCode;
+  severity: Severity;
+  message: string;
+  range: TextRange;
+  /** Further places worth showing: the function's definition, the view it came through. */
+  related?: { message: string; location?: SourceLocation }[];
+  fixes?: Fix[];
+}
+
+/** What kind of statement this is, as far as parallel query cares. */
+export type StatementKind =
+  | 'select'
+  | 'values'
+  | 'create-table-as'
+  | 'select-into'
+  | 'create-materialized-view'
+  | 'refresh-materialized-view'
+  | 'insert'
+  | 'update'
+  | 'delete'
+  | 'merge'
+  | 'declare-cursor'
+  | 'explain'
+  | 'create-function'
+  | 'ddl'
+  | 'utility'
+  | 'psql-meta'
+  | 'invalid';
+
+/** Something in the text that resolves to catalog objects: what hover and go-to-definition use. */
+export interface Reference {
+  kind: 'function' | 'aggregate' | 'operator' | 'cast' | 'relation' | 'statement';
+  range: TextRange;
+  /** The name as written (qualified if written so), or the operator symbol / target type. */
+  name: string;
+  /** The functions this reference may run: one when resolved, several when the overload is unknown. */
+  functions: CatalogFunction[];
+  /** True when `functions` holds every overload that could be meant rather than the one resolved. */
+  ambiguous?: boolean;
+  relation?: CatalogRelation;
+}
+
+export interface StatementResult {
+  /** From the first token to the last (a trailing semicolon excluded). */
+  range: TextRange;
+  kind: StatementKind;
+  verdict: Verdict;
+  /** Reasons, most severe first, then by position. */
+  reasons: Reason[];
+  references: Reference[];
+  /** False when the statement did not parse and only the scanner's tokens were used. */
+  parsed: boolean;
+}
