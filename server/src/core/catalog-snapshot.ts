@@ -47,6 +47,8 @@ export interface CatalogFunction {
   combinable?: boolean;
   /** Set for functions defined in a workspace file. */
   definedAt?: SourceLocation;
+  /** Workspace functions only: false when CREATE FUNCTION had no PARALLEL clause (so it defaulted to UNSAFE). */
+  labelledExplicitly?: boolean;
 }
 
 export interface CatalogOperator {

@@ -47,6 +47,8 @@ export type ReasonCode =
   | 'foreign-table'
   | 'materialized-cte'
   | 'correlated-subquery'
+  | 'window-function'
+  | 'table-function'
   | 'write-statement'
   | 'data-modifying-cte'
   | 'row-locking'
@@ -68,6 +70,8 @@ export interface Reason {
   severity: Severity;
   message: string;
   range: TextRange;
+  /** What this reason does to the statement's hazard (absent for hints that change nothing). */
+  hazard?: Hazard;
   /** Further places worth showing: the function's definition, the view it came through. */
   related?: { message: string; location?: SourceLocation }[];
   fixes?: Fix[];

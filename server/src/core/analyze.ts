@@ -1,0 +1,224 @@
+/**
+ * One statement in, one verdict out: what kind of statement it is, whether the planner could give
+ * it a parallel plan at all (planner.c standard_planner), the worst parallel label it reaches, and
+ * every reason, with ranges relative to the statement text.
+ */
+import type { CatalogFunction, SourceLocation } from './catalog-snapshot';
+import { Catalog, worseHazard } from './catalog';
+import { applyDdl } from './ddl';
+import { checkFunctionDefinition } from './function-check';
+import { AstNode, parseSql, scanSql } from './parse';
+import { Utf8Offsets } from './text';
+import type { Hazard, Reason, StatementKind, StatementResult, TextRange, Verdict } from './types';
+import { Scope, StatementWalker } from './walker';
+
+/** Statements the planner may give a parallel plan (the rest never get one, or are never planned). */
+const PARALLEL_CAPABLE = new Set<StatementKind>(['select', 'values', 'create-table-as', 'select-into', 'create-materialized-view', 'refresh-materialized-view']);
+const WRITES = new Set<StatementKind>(['insert', 'update', 'delete', 'merge']);
+
+const WRITE_KIND: Record<string, StatementKind> = { InsertStmt: 'insert', UpdateStmt: 'update', DeleteStmt: 'delete', MergeStmt: 'merge' };
+
+export interface StatementContext {
+  /** Mutable (derived) catalog: DDL in the statement changes it for the statements after. */
+  catalog: Catalog;
+  uri: string;
+  /** Where the statement starts in its document (for definitions recorded in the catalog). */
+  documentOffset: number;
+}
+
+function firstWordRange(sql: string): TextRange {
+  const m = /^[A-Za-z_]+/.exec(sql);
+  return { start: 0, end: m ? m[0].length : Math.min(1, sql.length) };
+}
+
+function kindOf(stmt: AstNode): { kind: StatementKind; node: string } {
+  const node = stmt ? Object.keys(stmt)[0] : '';
+  const n = stmt?.[node];
+  switch (node) {
+    case 'SelectStmt':
+      if (n.intoClause) return { kind: 'select-into', node };
+      if (n.valuesLists && (!n.op || n.op === 'SETOP_NONE')) return { kind: 'values', node };
+      return { kind: 'select', node };
+    case 'CreateTableAsStmt':
+      return { kind: n.objtype === 'OBJECT_MATVIEW' ? 'create-materialized-view' : 'create-table-as', node };
+    case 'RefreshMatViewStmt':
+      return { kind: 'refresh-materialized-view', node };
+    case 'ExplainStmt':
+      return { kind: 'explain', node };
+    case 'DeclareCursorStmt':
+      return { kind: 'declare-cursor', node };
+    case 'CreateFunctionStmt':
+      return { kind: 'create-function', node };
+    case 'InsertStmt':
+    case 'UpdateStmt':
+    case 'DeleteStmt':
+    case 'MergeStmt':
+      return { kind: WRITE_KIND[node], node };
+    default:
+      return { kind: /^(Create|Alter|Drop|Define|View|Comment|Grant|Rename|Rule|Index|Composite|Truncate)/.test(node) ? 'ddl' : 'utility', node };
+  }
+}
+
+/** Analyses one statement (the text between two semicolons, no trailing semicolon). */
+export function analyzeStatement(sql: string, ctx: StatementContext): StatementResult {
+  const parsed = parseSql(sql);
+  if (!parsed.ok) return analyzeUnparsed(sql, parsed.message, parsed.offset, ctx);
+  const { offsets } = parsed;
+  const reasons: Reason[] = [];
+  const references: StatementResult['references'] = [];
+  let hazard: Hazard = 'safe';
+  let unresolved = false;
+  let kind: StatementKind = 'utility';
+
+  for (const { stmt } of parsed.statements) {
+    const walker = new StatementWalker(sql, offsets, ctx.catalog);
+    const outcome = analyzeNode(stmt, sql, offsets, walker, ctx);
+    const walked = walker.result();
+    reasons.push(...walked.reasons, ...outcome.extraReasons);
+    references.push(...walked.references);
+    unresolved ||= walked.unresolved && outcome.countsUnresolved;
+    kind = outcome.kind;
+  }
+  for (const r of reasons) if (r.hazard) hazard = worseHazard(hazard, r.hazard);
+  return { range: { start: 0, end: sql.length }, kind, verdict: verdictFor(kind, hazard, unresolved), reasons: sortReasons(reasons), references, parsed: true };
+}
+
+function verdictFor(kind: StatementKind, hazard: Hazard, unresolved: boolean): Verdict {
+  if (!PARALLEL_CAPABLE.has(kind) && !WRITES.has(kind) && kind !== 'declare-cursor' && kind !== 'explain') return 'none';
+  if (unresolved && hazard !== 'unsafe') return 'unknown';
+  return hazard;
+}
+
+interface NodeOutcome {
+  kind: StatementKind;
+  extraReasons: Reason[];
+  /** Unresolved calls make the verdict unknown only where a verdict is given. */
+  countsUnresolved: boolean;
+}
+
+function analyzeNode(stmt: AstNode, sql: string, offsets: Utf8Offsets, walker: StatementWalker, ctx: StatementContext): NodeOutcome {
+  const { kind, node } = kindOf(stmt);
+  const n = stmt?.[node];
+  const extraReasons: Reason[] = [];
+  const location = (start: number, end: number): SourceLocation => ({ uri: ctx.uri, start: ctx.documentOffset + start, end: ctx.documentOffset + end });
+  const walkQuery = (query: AstNode) => {
+    // Definitions record what their query reaches; references still show up for hover.
+    const inner = new StatementWalker(sql, offsets, ctx.catalog);
+    const columns = inner.statement(query, new Scope());
+    const result = inner.result(columns);
+    return { functions: result.functions, columns: result.columns };
+  };
+
+  switch (kind) {
+    case 'select':
+    case 'values':
+    case 'select-into':
+      walker.statement(stmt);
+      return { kind, extraReasons, countsUnresolved: true };
+    case 'insert':
+    case 'update':
+    case 'delete':
+    case 'merge':
+      walker.statement(stmt);
+      extraReasons.push({
+        code: 'write-statement',
+        severity: 'information',
+        message: `${kind.toUpperCase()} never uses a parallel plan: only queries that do not write (SELECT, CREATE TABLE AS, ...) do`,
+        range: firstWordRange(sql),
+        hazard: 'unsafe',
+      });
+      return { kind, extraReasons, countsUnresolved: true };
+    case 'create-table-as':
+    case 'create-materialized-view':
+      walker.statement(n.query);
+      applyDdl(stmt, { catalog: ctx.catalog, location: location(0, sql.length), text: sql, walkQuery });
+      return { kind, extraReasons, countsUnresolved: true };
+    case 'refresh-materialized-view':
+      walker.refreshMaterializedView(n.relation);
+      return { kind, extraReasons, countsUnresolved: true };
+    case 'explain': {
+      const inner = analyzeNode(n.query, sql, offsets, walker, ctx);
+      extraReasons.push(...inner.extraReasons);
+      return { kind: inner.kind === 'utility' || inner.kind === 'ddl' ? inner.kind : inner.kind, extraReasons, countsUnresolved: inner.countsUnresolved };
+    }
+    case 'declare-cursor':
+      walker.statement(n.query);
+      extraReasons.push({
+        code: 'cursor',
+        severity: 'information',
+        message: 'a query run through a cursor never uses a parallel plan',
+        range: firstWordRange(sql),
+        hazard: 'unsafe',
+      });
+      return { kind, extraReasons, countsUnresolved: true };
+    case 'create-function': {
+      const def = applyDdl(stmt, { catalog: ctx.catalog, location: location(0, sql.length), text: sql, walkQuery });
+      if (def) extraReasons.push(...checkFunctionDefinition(def, sql, n, ctx.catalog));
+      return { kind, extraReasons, countsUnresolved: false };
+    }
+    default: {
+      if (node === 'PrepareStmt') {
+        const inner = analyzeNode(n.query, sql, offsets, walker, ctx);
+        return { kind: inner.kind, extraReasons: inner.extraReasons, countsUnresolved: inner.countsUnresolved };
+      }
+      if (node === 'ViewStmt') {
+        // The view's own references are worth hovering; its verdict is that of its readers.
+        walker.statement(n.query);
+      }
+      applyDdl(stmt, { catalog: ctx.catalog, location: location(0, sql.length), text: sql, walkQuery });
+      return { kind, extraReasons, countsUnresolved: false };
+    }
+  }
+}
+
+/** A statement that does not parse: keep the calls the scanner finds so diagnostics do not flicker. */
+function analyzeUnparsed(sql: string, message: string, errorOffset: number, ctx: StatementContext): StatementResult {
+  const offsets = new Utf8Offsets(sql);
+  const walker = new StatementWalker(sql, offsets, ctx.catalog);
+  const tokens = scanSql(sql).filter((t) => t.kind !== 'comment');
+  const notCalls = new Set(['table', 'into', 'on', 'index', 'references', 'view', 'function', 'procedure', 'type', 'aggregate', 'trigger', 'key', 'using', 'as', 'exists']);
+  for (let i = 0; i < tokens.length - 1; i++) {
+    const t = tokens[i];
+    if (tokens[i + 1].text !== '(' || (t.kind !== 'identifier' && (t.kind !== 'keyword' || t.reserved))) continue;
+    const before = tokens[i - 1];
+    let schema: string | undefined;
+    let start = t.start;
+    if (before?.text === '.' && tokens[i - 2] && (tokens[i - 2].kind === 'identifier' || tokens[i - 2].kind === 'keyword')) {
+      schema = identifierValue(tokens[i - 2].text);
+      start = tokens[i - 2].start;
+      if (notCalls.has((tokens[i - 3]?.text ?? '').toLowerCase())) continue;
+    } else if (before && notCalls.has(before.text.toLowerCase())) {
+      continue;
+    }
+    walker.scannedCall(identifierValue(t.text), schema, { start, end: t.end });
+  }
+  const walked = walker.result();
+  let hazard: Hazard = 'safe';
+  for (const r of walked.reasons) if (r.hazard) hazard = worseHazard(hazard, r.hazard);
+  const at = tokens.find((t) => t.end > errorOffset);
+  const errorRange = at && at.start <= errorOffset ? { start: at.start, end: at.end } : { start: Math.min(errorOffset, sql.length), end: sql.length };
+  const syntax: Reason = {
+    code: 'syntax-error',
+    severity: 'hint',
+    message: `the statement does not parse (${message}): only the calls found by the scanner were checked`,
+    range: errorRange,
+  };
+  const verdict: Verdict = hazard === 'unsafe' ? 'unsafe' : 'unknown';
+  return { range: { start: 0, end: sql.length }, kind: 'invalid', verdict, reasons: sortReasons([...walked.reasons, syntax]), references: walked.references, parsed: false };
+}
+
+/** Unquoted identifiers fold to lower case; quoted ones keep their case. */
+export function identifierValue(text: string): string {
+  return text.startsWith('"') ? text.slice(1, -1).replace(/""/g, '"') : text.toLowerCase();
+}
+
+const SEVERITY_RANK = { error: 0, warning: 1, information: 2, hint: 3 } as const;
+
+export function sortReasons(reasons: Reason[]): Reason[] {
+  return reasons.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.range.start - b.range.start);
+}
+
+/** Functions reached by a list of references (for hover of a statement). */
+export function functionsOf(result: StatementResult): CatalogFunction[] {
+  return result.references.flatMap((r) => r.functions);
+}

@@ -1,0 +1,503 @@
+/**
+ * The catalog model: a snapshot indexed for name lookups, plus an overlay for what the workspace's own
+ * DDL defines. Lookups follow PostgreSQL's rules where they matter for parallel safety: identifier
+ * folding happens in the parser, unqualified names resolve through search_path (pg_temp first for
+ * relations), and function overloads are chosen by argument types as far as those are known.
+ */
+import type {
+  CatalogCast,
+  CatalogFunction,
+  CatalogOperator,
+  CatalogRelation,
+  CatalogSnapshot,
+  CatalogType,
+  ParallelLabel,
+  ParallelSettings,
+} from './catalog-snapshot';
+import type { Hazard } from './types';
+
+/** Type of an expression as far as the engine can tell; `undefined` when it cannot. */
+export type InferredType = string | undefined;
+
+/** A string literal: PostgreSQL's `unknown` type, which coerces to any parameter type. */
+export const UNKNOWN_LITERAL = 'unknown';
+
+const POLYMORPHIC = new Set([
+  'anyelement',
+  'anyarray',
+  'anynonarray',
+  'anyenum',
+  'anyrange',
+  'anymultirange',
+  'anycompatible',
+  'anycompatiblearray',
+  'anycompatiblenonarray',
+  'anycompatiblerange',
+  'anycompatiblemultirange',
+  '"any"',
+  'any',
+]);
+
+export function hazardOf(label: ParallelLabel): Hazard {
+  return label === 's' ? 'safe' : label === 'r' ? 'restricted' : 'unsafe';
+}
+
+const HAZARD_RANK: Record<Hazard, number> = { safe: 0, restricted: 1, unsafe: 2 };
+
+export function worseHazard(a: Hazard, b: Hazard): Hazard {
+  return HAZARD_RANK[a] >= HAZARD_RANK[b] ? a : b;
+}
+
+export function hazardAtLeast(hazard: Hazard, threshold: Hazard): boolean {
+  return HAZARD_RANK[hazard] >= HAZARD_RANK[threshold];
+}
+
+/** The worst label among functions (safe for none). */
+export function worstLabel(functions: readonly CatalogFunction[]): Hazard {
+  let worst: Hazard = 'safe';
+  for (const fn of functions) worst = worseHazard(worst, hazardOf(fn.parallel));
+  return worst;
+}
+
+export function signatureOf(fn: CatalogFunction): string {
+  const args = fn.argTypes.map((type, i) => {
+    const variadic = fn.variadic && i === fn.argTypes.length - 1 ? 'VARIADIC ' : '';
+    const name = fn.argNames[i] ? `${fn.argNames[i]} ` : '';
+    return `${variadic}${name}${type}`;
+  });
+  return `${fn.schema}.${fn.name}(${args.join(', ')})`;
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Indexes over one snapshot, built once (the snapshot can hold 100,000 functions). */
+class SnapshotIndex {
+  readonly functionsByName = new Map<string, CatalogFunction[]>();
+  readonly functionsByOid = new Map<number, CatalogFunction>();
+  readonly operatorsByName = new Map<string, CatalogOperator[]>();
+  readonly castsBySource = new Map<string, CatalogCast[]>();
+  readonly typesByName = new Map<string, CatalogType[]>();
+  readonly typesByFormatted = new Map<string, CatalogType>();
+  readonly relationsByName = new Map<string, CatalogRelation[]>();
+
+  constructor(snapshot: CatalogSnapshot) {
+    for (const fn of snapshot.functions) {
+      pushTo(this.functionsByName, fn.name, fn);
+      this.functionsByOid.set(fn.oid, fn);
+    }
+    for (const op of snapshot.operators) pushTo(this.operatorsByName, op.name, op);
+    for (const cast of snapshot.casts) pushTo(this.castsBySource, cast.source, cast);
+    for (const type of snapshot.types) {
+      pushTo(this.typesByName, type.name, type);
+      if (!this.typesByFormatted.has(type.formatted)) this.typesByFormatted.set(type.formatted, type);
+    }
+    for (const rel of snapshot.relations) pushTo(this.relationsByName, rel.name, rel);
+  }
+}
+
+/** Objects defined by workspace DDL, layered over a snapshot. */
+interface Overlay {
+  functions: Map<string, CatalogFunction[]>;
+  functionsByOid: Map<number, CatalogFunction>;
+  droppedFunctions: Set<number>;
+  operators: Map<string, CatalogOperator[]>;
+  casts: Map<string, CatalogCast[]>;
+  types: Map<string, CatalogType[]>;
+  relations: Map<string, CatalogRelation[]>;
+  droppedRelations: Set<number>;
+}
+
+function emptyOverlay(): Overlay {
+  return {
+    functions: new Map(),
+    functionsByOid: new Map(),
+    droppedFunctions: new Set(),
+    operators: new Map(),
+    casts: new Map(),
+    types: new Map(),
+    relations: new Map(),
+    droppedRelations: new Set(),
+  };
+}
+
+function copyOverlay(o: Overlay): Overlay {
+  const copyLists = <V>(m: Map<string, V[]>) => new Map([...m].map(([k, v]) => [k, [...v]] as [string, V[]]));
+  return {
+    functions: copyLists(o.functions),
+    functionsByOid: new Map(o.functionsByOid),
+    droppedFunctions: new Set(o.droppedFunctions),
+    operators: copyLists(o.operators),
+    casts: copyLists(o.casts),
+    types: copyLists(o.types),
+    relations: copyLists(o.relations),
+    droppedRelations: new Set(o.droppedRelations),
+  };
+}
+
+/** Oids given to workspace-defined objects: negative, so they never collide with the database's. */
+let nextLocalOid = -1;
+export function allocateLocalOid(): number {
+  return nextLocalOid--;
+}
+
+export interface FunctionMatch {
+  /** The overloads that remain possible: one when resolved. */
+  candidates: CatalogFunction[];
+  /** More than one candidate remains because argument types are not known. */
+  ambiguous: boolean;
+}
+
+/**
+ * A catalog: a snapshot plus workspace definitions plus the session state that changes lookups
+ * (search_path). Mutations (`define*`, `drop*`, `setSearchPath`) happen only on a catalog made by
+ * `derive()`, so a shared base is never changed; `version` changes with every mutation and keys caches.
+ */
+export class Catalog {
+  private readonly index: SnapshotIndex;
+  private overlay: Overlay;
+  private searchPathValue: string[];
+  private versionValue: string;
+
+  private constructor(
+    readonly snapshot: CatalogSnapshot,
+    index: SnapshotIndex,
+    overlay: Overlay,
+    searchPath: string[],
+    version: string,
+    private readonly mutable: boolean,
+  ) {
+    this.index = index;
+    this.overlay = overlay;
+    this.searchPathValue = searchPath;
+    this.versionValue = version;
+  }
+
+  static fromSnapshot(snapshot: CatalogSnapshot, id = `${snapshot.source.kind}:${snapshot.source.versionNum}`): Catalog {
+    return new Catalog(snapshot, new SnapshotIndex(snapshot), emptyOverlay(), [...snapshot.searchPath], id, false);
+  }
+
+  /** A mutable copy whose changes never reach this catalog. */
+  derive(): Catalog {
+    return new Catalog(this.snapshot, this.index, copyOverlay(this.overlay), [...this.searchPathValue], this.versionValue, true);
+  }
+
+  /** Identifies the catalog's content: equal versions resolve every name the same way. */
+  get version(): string {
+    return this.versionValue;
+  }
+
+  get versionNum(): number {
+    return this.snapshot.source.versionNum;
+  }
+
+  get settings(): ParallelSettings {
+    return this.snapshot.settings;
+  }
+
+  get searchPath(): readonly string[] {
+    return this.searchPathValue;
+  }
+
+  /** Records a change for cache keys; `what` must identify the change (e.g. the DDL text and its offset). */
+  private touch(what: string): void {
+    if (!this.mutable) throw new Error('catalog: mutate only a derived catalog');
+    this.versionValue = simpleHash(`${this.versionValue}|${what}`);
+  }
+
+  // ---- search path ---------------------------------------------------------------------------
+
+  setSearchPath(schemas: string[], why: string): void {
+    this.touch(`search_path:${why}`);
+    // pg_catalog is searched first unless it is listed explicitly.
+    this.searchPathValue = schemas.includes('pg_catalog') ? schemas : ['pg_catalog', ...schemas];
+  }
+
+  /** Schemas searched for an unqualified name, in order. Functions and types never look in pg_temp. */
+  private schemasFor(kind: 'function' | 'relation'): string[] {
+    const path = this.searchPathValue.filter((s) => s !== 'pg_temp' && !s.startsWith('pg_temp_'));
+    return kind === 'relation' ? ['pg_temp', ...path] : path;
+  }
+
+  // ---- functions -----------------------------------------------------------------------------
+
+  functionByOid(oid: number): CatalogFunction | undefined {
+    if (this.overlay.droppedFunctions.has(oid)) return undefined;
+    return this.overlay.functionsByOid.get(oid) ?? this.index.functionsByOid.get(oid);
+  }
+
+  /** Every function with this name in the given schema, or visible through search_path. */
+  functionsNamed(name: string, schema?: string): CatalogFunction[] {
+    const all = [...(this.overlay.functions.get(name) ?? []), ...(this.index.functionsByName.get(name) ?? [])].filter(
+      (fn) => !this.overlay.droppedFunctions.has(fn.oid),
+    );
+    if (schema) return all.filter((fn) => fn.schema === schema);
+    const path = this.schemasFor('function');
+    // A workspace definition replaces a database function with the same signature.
+    const seen = new Set<string>();
+    const visible: CatalogFunction[] = [];
+    for (const fn of all) {
+      if (!path.includes(fn.schema)) continue;
+      const key = `${fn.schema}.${fn.name}(${fn.argTypes.join(',')})`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      visible.push(fn);
+    }
+    return visible;
+  }
+
+  defineFunction(fn: CatalogFunction, why: string): void {
+    this.touch(`function:${why}`);
+    const existing = this.functionsNamed(fn.name, fn.schema).find((f) => sameTypes(f.argTypes, fn.argTypes));
+    if (existing) this.overlay.droppedFunctions.add(existing.oid);
+    pushTo(this.overlay.functions, fn.name, fn);
+    this.overlay.functionsByOid.set(fn.oid, fn);
+  }
+
+  dropFunction(fn: CatalogFunction, why: string): void {
+    this.touch(`drop-function:${why}`);
+    this.overlay.droppedFunctions.add(fn.oid);
+  }
+
+  /**
+   * Chooses among overloads the way PostgreSQL's func_select_candidate does, as far as argument
+   * types are known: arity (defaults, VARIADIC), exact matches, implicit casts, unknown literals,
+   * polymorphic parameters. What cannot be decided stays a set of candidates.
+   */
+  matchFunction(candidates: CatalogFunction[], argTypes: InferredType[], hasNamedArgs = false): FunctionMatch {
+    const n = argTypes.length;
+    const byArity = candidates.filter((fn) => {
+      const params = fn.argTypes.length;
+      if (fn.kind === 'p') return false;
+      if (n === params) return true;
+      if (n < params && params - n <= fn.defaults) return true;
+      if (fn.variadic && n >= params - 1) return true;
+      return hasNamedArgs && n <= params;
+    });
+    if (byArity.length <= 1) return { candidates: byArity, ambiguous: false };
+
+    const paramType = (fn: CatalogFunction, i: number): string => {
+      const params = fn.argTypes;
+      if (i < params.length - 1 || !fn.variadic) return params[i] ?? '';
+      const last = params[params.length - 1];
+      // Spread VARIADIC arguments match the array's element type.
+      return i === params.length - 1 && n === params.length && argTypes[i]?.endsWith('[]') ? last : elementOf(last);
+    };
+
+    type Scored = { fn: CatalogFunction; exact: number; preferred: number };
+    const scored: Scored[] = [];
+    for (const fn of byArity) {
+      let exact = 0;
+      let preferred = 0;
+      let ok = true;
+      for (let i = 0; i < n; i++) {
+        const arg = argTypes[i];
+        const param = paramType(fn, i);
+        if (arg === undefined || arg === UNKNOWN_LITERAL) continue;
+        if (arg === param || this.baseTypeOf(arg) === param) {
+          exact++;
+          continue;
+        }
+        if (!this.canCoerceImplicitly(arg, param)) {
+          ok = false;
+          break;
+        }
+        if (this.typeByFormatted(param)?.preferred) preferred++;
+      }
+      if (ok) scored.push({ fn, exact, preferred });
+    }
+    if (scored.length === 0) return { candidates: byArity, ambiguous: true };
+    if (scored.length === 1) return { candidates: [scored[0].fn], ambiguous: false };
+
+    const allKnown = argTypes.every((t) => t !== undefined);
+    const bestExact = Math.max(...scored.map((s) => s.exact));
+    let best = scored.filter((s) => s.exact === bestExact);
+    if (best.length > 1) {
+      const bestPreferred = Math.max(...best.map((s) => s.preferred));
+      best = best.filter((s) => s.preferred === bestPreferred);
+    }
+    if (best.length > 1) {
+      // Unknown literals resolve toward the string category (func_select_candidate's last rule).
+      const stringy = best.filter((s) =>
+        argTypes.every((t, i) => t !== UNKNOWN_LITERAL || this.typeByFormatted(paramType(s.fn, i))?.category === 'S'),
+      );
+      if (stringy.length >= 1 && stringy.length < best.length && argTypes.includes(UNKNOWN_LITERAL)) best = stringy;
+    }
+    if (best.length > 1) {
+      // Same signature in several schemas: the first one on search_path wins.
+      const path = this.schemasFor('function');
+      const sigs = new Set(best.map((s) => s.fn.argTypes.join(',')));
+      if (sigs.size === 1) {
+        best.sort((a, b) => path.indexOf(a.fn.schema) - path.indexOf(b.fn.schema));
+        best = [best[0]];
+      }
+    }
+    const ambiguous = best.length > 1 || (!allKnown && scored.length > 1 && best.length !== 1);
+    return { candidates: best.map((s) => s.fn), ambiguous };
+  }
+
+  // ---- operators -----------------------------------------------------------------------------
+
+  operatorsNamed(name: string, schema?: string): CatalogOperator[] {
+    const all = [...(this.overlay.operators.get(name) ?? []), ...(this.index.operatorsByName.get(name) ?? [])];
+    if (schema) return all.filter((op) => op.schema === schema);
+    const path = this.schemasFor('function');
+    return all.filter((op) => path.includes(op.schema));
+  }
+
+  defineOperator(op: CatalogOperator, why: string): void {
+    this.touch(`operator:${why}`);
+    pushTo(this.overlay.operators, op.name, op);
+  }
+
+  /** Resolves an operator by operand types; returns the candidate operators (one when resolved). */
+  matchOperator(name: string, schema: string | undefined, left: InferredType | null, right: InferredType): CatalogOperator[] {
+    const ops = this.operatorsNamed(name, schema).filter((op) => (left === null ? op.left === 'none' : op.left !== 'none'));
+    if (ops.length <= 1) return ops;
+    const known = (t: InferredType | null) => t !== undefined && t !== null && t !== UNKNOWN_LITERAL;
+    const exact = ops.filter(
+      (op) => (!known(left) || op.left === left || op.left === this.baseTypeOf(left!)) && (!known(right) || op.right === right || op.right === this.baseTypeOf(right!)),
+    );
+    if (exact.length === 1) return exact;
+    // With one side unknown (a string literal), PostgreSQL assumes it has the other side's type.
+    if (known(left) && right === UNKNOWN_LITERAL) {
+      const same = ops.filter((op) => op.left === left && op.right === left);
+      if (same.length === 1) return same;
+    }
+    if (known(right) && left === UNKNOWN_LITERAL) {
+      const same = ops.filter((op) => op.left === right && op.right === right);
+      if (same.length === 1) return same;
+    }
+    const coercible = ops.filter(
+      (op) =>
+        (!known(left) || op.left === left || this.canCoerceImplicitly(left!, op.left)) &&
+        (!known(right) || op.right === right || this.canCoerceImplicitly(right!, op.right)),
+    );
+    if (coercible.length >= 1 && (known(left) || left === null) && known(right)) {
+      // Prefer operators whose operand types are the preferred type of their category.
+      const preferred = coercible.filter((op) => this.typeByFormatted(op.right)?.preferred || this.typeByFormatted(op.left)?.preferred);
+      if (preferred.length === 1) return preferred;
+    }
+    return coercible.length > 0 ? coercible : ops;
+  }
+
+  // ---- casts and types -----------------------------------------------------------------------
+
+  castBetween(source: string, target: string): CatalogCast | undefined {
+    const find = (list: CatalogCast[] | undefined) => list?.find((c) => c.target === target);
+    return find(this.overlay.casts.get(source)) ?? find(this.index.castsBySource.get(source));
+  }
+
+  defineCast(cast: CatalogCast, why: string): void {
+    this.touch(`cast:${why}`);
+    pushTo(this.overlay.casts, cast.source, cast);
+  }
+
+  canCoerceImplicitly(from: string, to: string): boolean {
+    if (from === to || POLYMORPHIC.has(to) || from === UNKNOWN_LITERAL) return true;
+    const base = this.baseTypeOf(from);
+    if (base !== from && this.canCoerceImplicitly(base, to)) return true;
+    if (to === 'anyarray' || to === 'anycompatiblearray') return from.endsWith('[]');
+    if (to === 'record') return this.typeByFormatted(from)?.kind === 'c' || from === 'record';
+    const cast = this.castBetween(from, to);
+    return cast !== undefined && cast.context === 'i';
+  }
+
+  typeByFormatted(formatted: string): CatalogType | undefined {
+    const own = this.overlay.types.get(formatted)?.[0];
+    return own ?? this.index.typesByFormatted.get(formatted);
+  }
+
+  /** The base type of a domain (the type itself otherwise). */
+  baseTypeOf(type: string): string {
+    const t = this.typeByFormatted(type);
+    return t?.kind === 'd' && t.baseType ? t.baseType : type;
+  }
+
+  /** Resolves a type name as written (`int4`, `pg_catalog.varchar`, `mood`) to its format_type spelling. */
+  resolveTypeName(names: string[], isArray: boolean): string {
+    const name = names[names.length - 1];
+    const schema = names.length > 1 ? names[names.length - 2] : undefined;
+    const pick = (list: CatalogType[] | undefined) => {
+      if (!list) return undefined;
+      if (schema) return list.find((t) => t.schema === schema);
+      for (const s of this.schemasFor('function')) {
+        const hit = list.find((t) => t.schema === s);
+        if (hit) return hit;
+      }
+      return undefined;
+    };
+    const found = pick(this.overlay.types.get(name)) ?? pick(this.index.typesByName.get(name));
+    const formatted = found?.formatted ?? (name === 'any' ? '"any"' : name);
+    return isArray ? `${formatted}[]` : formatted;
+  }
+
+  defineType(type: CatalogType, why: string): void {
+    this.touch(`type:${why}`);
+    pushTo(this.overlay.types, type.name, type);
+    pushTo(this.overlay.types, type.formatted, type);
+  }
+
+  // ---- relations -----------------------------------------------------------------------------
+
+  /** A table, view, matview or foreign table by name, through pg_temp and search_path. */
+  relationNamed(name: string, schema?: string): CatalogRelation | undefined {
+    const all = [...(this.overlay.relations.get(name) ?? []), ...(this.index.relationsByName.get(name) ?? [])].filter(
+      (r) => !this.overlay.droppedRelations.has(r.oid),
+    );
+    if (schema) {
+      if (schema === 'pg_temp' || schema.startsWith('pg_temp_')) return all.find((r) => r.persistence === 't');
+      return all.find((r) => r.schema === schema);
+    }
+    for (const s of this.schemasFor('relation')) {
+      const hit = s === 'pg_temp' ? all.find((r) => r.persistence === 't') : all.find((r) => r.schema === s && r.persistence !== 't');
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  defineRelation(rel: CatalogRelation, why: string): void {
+    this.touch(`relation:${why}`);
+    const existing = this.relationNamed(rel.name, rel.persistence === 't' ? 'pg_temp' : rel.schema);
+    if (existing) this.overlay.droppedRelations.add(existing.oid);
+    pushTo(this.overlay.relations, rel.name, rel);
+  }
+
+  dropRelation(rel: CatalogRelation, why: string): void {
+    this.touch(`drop-relation:${why}`);
+    this.overlay.droppedRelations.add(rel.oid);
+  }
+
+  /** The schema that CREATE without a schema puts objects in: the first existing one on search_path. */
+  get creationSchema(): string {
+    return this.searchPathValue.find((s) => s !== 'pg_catalog' && s !== 'pg_temp' && !s.startsWith('pg_temp_')) ?? 'public';
+  }
+
+  /** Number of functions, for status lines. */
+  get functionCount(): number {
+    return this.index.functionsByOid.size + this.overlay.functionsByOid.size;
+  }
+}
+
+function sameTypes(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((t, i) => t === b[i]);
+}
+
+function elementOf(arrayType: string): string {
+  return arrayType.endsWith('[]') ? arrayType.slice(0, -2) : arrayType === 'anyarray' ? 'anyelement' : arrayType;
+}
+
+/** Two independent 32-bit FNV-1a hashes and the length: short cache keys with negligible collisions. */
+export function simpleHash(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return `${(a >>> 0).toString(36)}${(b >>> 0).toString(36)}${text.length.toString(36)}`;
+}

@@ -1,0 +1,340 @@
+/**
+ * The workspace's own DDL, applied to the catalog in file order so that each statement sees exactly
+ * what was defined before it: functions, procedures, aggregates, operators, casts, views, tables,
+ * domains, policies, ALTER ... PARALLEL / parallel_workers, DROP, and SET search_path.
+ */
+import type { CatalogFunction, CatalogRelation, ParallelLabel, SourceLocation, Volatility } from './catalog-snapshot';
+import { Catalog, allocateLocalOid } from './catalog';
+import type { AstNode } from './parse';
+import { nameList } from './walker';
+
+export interface DdlContext {
+  catalog: Catalog;
+  /** Where the statement is, for definedAt and for the catalog's version key. */
+  location: SourceLocation;
+  /** Statement text: part of the version key so that editing a definition invalidates what follows. */
+  text: string;
+  /** Walks a query (view definitions, policies) and returns the functions it reaches and its columns. */
+  walkQuery(query: AstNode, scopeRelation?: CatalogRelation): { functions: CatalogFunction[]; columns?: { name: string; type: string }[] };
+}
+
+function defElems(options: AstNode[] | undefined): Map<string, AstNode> {
+  const map = new Map<string, AstNode>();
+  for (const o of options ?? []) {
+    const d = o.DefElem;
+    if (d?.defname) map.set(d.defname, d.arg);
+  }
+  return map;
+}
+
+function stringArg(arg: AstNode): string | undefined {
+  if (!arg) return undefined;
+  if (arg.String) return arg.String.sval;
+  if (arg.TypeName) return nameList(arg.TypeName.names).pop();
+  if (Array.isArray(arg.List?.items)) return stringArg(arg.List.items[0]);
+  if (arg.A_Const?.sval) return arg.A_Const.sval.sval;
+  if (arg.A_Const?.ival) return String(arg.A_Const.ival.ival ?? 0);
+  if (arg.Integer) return String(arg.Integer.ival ?? 0);
+  return undefined;
+}
+
+const PARALLEL_WORDS: Record<string, ParallelLabel> = { safe: 's', restricted: 'r', unsafe: 'u' };
+const VOLATILITY: Record<string, Volatility> = { immutable: 'i', stable: 's', volatile: 'v' };
+
+export function typeNameOf(catalog: Catalog, node: AstNode): string {
+  const t = node?.TypeName ?? node;
+  if (!t) return '';
+  const names = nameList(t.names);
+  if (t.pct_type) return '';
+  return catalog.resolveTypeName(names, !!t.arrayBounds?.length);
+}
+
+/** The input argument types of CREATE FUNCTION parameters (OUT and TABLE columns excluded). */
+export function inputArguments(catalog: Catalog, parameters: AstNode[] | undefined): { types: string[]; names: string[]; defaults: number; variadic: boolean } {
+  const types: string[] = [];
+  const names: string[] = [];
+  let defaults = 0;
+  let variadic = false;
+  for (const p of parameters ?? []) {
+    const fp = p.FunctionParameter;
+    if (!fp) continue;
+    const mode = fp.mode as string;
+    if (mode === 'FUNC_PARAM_OUT' || mode === 'FUNC_PARAM_TABLE') continue;
+    types.push(typeNameOf(catalog, fp.argType));
+    names.push(fp.name ?? '');
+    if (fp.defexpr) defaults++;
+    if (mode === 'FUNC_PARAM_VARIADIC') variadic = true;
+  }
+  return { types, names, defaults, variadic };
+}
+
+export interface FunctionDefinition {
+  fn: CatalogFunction;
+  /** The PARALLEL clause as written, if any. */
+  parallelClause?: ParallelLabel;
+  /** The body: the AS string (SQL or PL/pgSQL source), or the parsed SQL-standard body. */
+  body?: string;
+  sqlBody?: AstNode;
+}
+
+/** Reads a CREATE FUNCTION / PROCEDURE statement into a catalog function (not yet added). */
+export function readCreateFunction(catalog: Catalog, n: AstNode, location: SourceLocation): FunctionDefinition {
+  const names = nameList(n.funcname);
+  const name = names[names.length - 1];
+  const schema = names.length > 1 ? names[names.length - 2] : catalog.creationSchema;
+  const options = defElems(n.options);
+  const args = inputArguments(catalog, n.parameters);
+  const parallelWord = stringArg(options.get('parallel'))?.toLowerCase();
+  const parallelClause = parallelWord ? PARALLEL_WORDS[parallelWord] : undefined;
+  const tableColumns = (n.parameters ?? []).some((p: AstNode) => p.FunctionParameter?.mode === 'FUNC_PARAM_TABLE');
+  const asItems: AstNode[] = options.get('as')?.List?.items ?? [];
+  const body = asItems.length === 1 ? asItems[0]?.String?.sval : undefined;
+  const fn: CatalogFunction = {
+    oid: allocateLocalOid(),
+    schema,
+    name,
+    argTypes: args.types,
+    argNames: args.names,
+    defaults: args.defaults,
+    variadic: args.variadic,
+    kind: n.is_procedure ? 'p' : 'f',
+    language: (stringArg(options.get('language')) ?? 'sql').toLowerCase(),
+    volatility: VOLATILITY[stringArg(options.get('volatility'))?.toLowerCase() ?? ''] ?? 'v',
+    parallel: parallelClause ?? 'u',
+    returnType: n.is_procedure ? 'void' : tableColumns ? 'record' : typeNameOf(catalog, n.returnType) || 'void',
+    returnsSet: tableColumns || !!n.returnType?.TypeName?.setof || !!n.returnType?.setof,
+    definedAt: location,
+    labelledExplicitly: parallelClause !== undefined,
+  };
+  return { fn, parallelClause, body, sqlBody: n.sql_body };
+}
+
+/** Finds a function named in ALTER/DROP FUNCTION (ObjectWithArgs). */
+function findFunction(catalog: Catalog, owa: AstNode): CatalogFunction[] {
+  const o = owa?.ObjectWithArgs ?? owa;
+  if (!o) return [];
+  const names = nameList(o.objname);
+  const name = names[names.length - 1];
+  const schema = names.length > 1 ? names[names.length - 2] : undefined;
+  const candidates = catalog.functionsNamed(name, schema);
+  if (o.args_unspecified) return candidates;
+  const types = (o.objargs ?? []).map((t: AstNode) => typeNameOf(catalog, t));
+  return candidates.filter((fn) => fn.argTypes.length === types.length && fn.argTypes.every((a, i) => a === types[i]));
+}
+
+function relationIn(catalog: Catalog, rv: AstNode): CatalogRelation | undefined {
+  const r = rv?.RangeVar ?? rv;
+  return r?.relname ? catalog.relationNamed(r.relname, r.schemaname) : undefined;
+}
+
+function newRelation(catalog: Catalog, rv: AstNode, kind: string, location: SourceLocation): CatalogRelation {
+  const r = rv?.RangeVar ?? rv;
+  const persistence = r?.relpersistence === 't' ? 't' : r?.relpersistence === 'u' ? 'u' : 'p';
+  return {
+    oid: allocateLocalOid(),
+    schema: persistence === 't' ? 'pg_temp' : (r?.schemaname ?? catalog.creationSchema),
+    name: r?.relname ?? '',
+    kind,
+    persistence,
+    pages: 0,
+    rowSecurity: false,
+    columns: [],
+    definedAt: location,
+  };
+}
+
+/**
+ * Applies one DDL statement to the catalog. Returns the function definition for CREATE FUNCTION
+ * (the caller checks its body) and nothing otherwise.
+ */
+export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | undefined {
+  const kind = stmt && Object.keys(stmt)[0];
+  const n = stmt?.[kind];
+  const { catalog, location } = ctx;
+  const why = `${location.uri}@${location.start}:${ctx.text}`;
+  switch (kind) {
+    case 'CreateFunctionStmt': {
+      const def = readCreateFunction(catalog, n, location);
+      catalog.defineFunction(def.fn, why);
+      return def;
+    }
+    case 'AlterFunctionStmt': {
+      const actions = defElems(n.actions);
+      const parallel = PARALLEL_WORDS[stringArg(actions.get('parallel'))?.toLowerCase() ?? ''];
+      const volatility = VOLATILITY[stringArg(actions.get('volatility'))?.toLowerCase() ?? ''];
+      for (const fn of findFunction(catalog, n.func)) {
+        catalog.defineFunction({ ...fn, ...(parallel ? { parallel, labelledExplicitly: true } : {}), ...(volatility ? { volatility } : {}), oid: fn.oid }, why);
+      }
+      return undefined;
+    }
+    case 'DefineStmt':
+      defineObject(n, ctx, why);
+      return undefined;
+    case 'CreateCastStmt': {
+      const source = typeNameOf(catalog, n.sourcetype);
+      const target = typeNameOf(catalog, n.targettype);
+      const fn = n.func ? findFunction(catalog, n.func)[0] : undefined;
+      const context = n.context === 'COERCION_IMPLICIT' ? 'i' : n.context === 'COERCION_ASSIGNMENT' ? 'a' : 'e';
+      catalog.defineCast({ source, target, functionOid: fn?.oid ?? 0, context, method: fn ? 'f' : n.inout ? 'i' : 'b', definedAt: location }, why);
+      return undefined;
+    }
+    case 'ViewStmt': {
+      const rel = newRelation(catalog, n.view, 'v', location);
+      const walked = ctx.walkQuery(n.query);
+      const aliases = nameList(n.aliases);
+      rel.columns = (walked.columns ?? []).map((c, i) => ({ name: aliases[i] ?? c.name, type: c.type }));
+      rel.viewFunctions = [...new Set(walked.functions.map((f) => f.oid))];
+      catalog.defineRelation(rel, why);
+      return undefined;
+    }
+    case 'CreateStmt':
+    case 'CreateForeignTableStmt': {
+      const base = kind === 'CreateForeignTableStmt' ? n.base?.CreateStmt ?? n.base : n;
+      const rel = newRelation(catalog, base.relation, kind === 'CreateForeignTableStmt' ? 'f' : base.partspec ? 'p' : 'r', location);
+      for (const elt of base.tableElts ?? []) {
+        const col = elt.ColumnDef;
+        if (col) rel.columns.push({ name: col.colname, type: typeNameOf(catalog, col.typeName) });
+      }
+      for (const parent of base.inhRelations ?? []) rel.columns.push(...(relationIn(catalog, parent)?.columns ?? []));
+      const workers = stringArg(defElems(base.options).get('parallel_workers'));
+      if (workers !== undefined) rel.parallelWorkers = Number(workers);
+      if (kind === 'CreateForeignTableStmt') rel.foreignWrapper = n.servername;
+      catalog.defineRelation(rel, why);
+      return undefined;
+    }
+    case 'CreateTableAsStmt': {
+      const into = n.into?.IntoClause ?? n.into;
+      const rel = newRelation(catalog, into?.rel, n.objtype === 'OBJECT_MATVIEW' ? 'm' : 'r', location);
+      const walked = ctx.walkQuery(n.query);
+      const names = nameList(into?.colNames);
+      rel.columns = (walked.columns ?? []).map((c, i) => ({ name: names[i] ?? c.name, type: c.type }));
+      if (rel.kind === 'm') rel.viewFunctions = [...new Set(walked.functions.map((f) => f.oid))];
+      catalog.defineRelation(rel, why);
+      return undefined;
+    }
+    case 'AlterTableStmt': {
+      const rel = relationIn(catalog, n.relation);
+      if (!rel) return undefined;
+      const changed: CatalogRelation = { ...rel, columns: [...rel.columns] };
+      let touched = false;
+      for (const c of n.cmds ?? []) {
+        const cmd = c.AlterTableCmd;
+        if (!cmd) continue;
+        if (cmd.subtype === 'AT_SetRelOptions' || cmd.subtype === 'AT_ResetRelOptions') {
+          const opts = defElems(cmd.def?.List?.items);
+          if (opts.has('parallel_workers')) {
+            const value = stringArg(opts.get('parallel_workers'));
+            changed.parallelWorkers = cmd.subtype === 'AT_ResetRelOptions' || value === undefined ? undefined : Number(value);
+            touched = true;
+          }
+        } else if (cmd.subtype === 'AT_EnableRowSecurity' || cmd.subtype === 'AT_ForceRowSecurity') {
+          changed.rowSecurity = true;
+          touched = true;
+        } else if (cmd.subtype === 'AT_DisableRowSecurity') {
+          changed.rowSecurity = false;
+          touched = true;
+        } else if (cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef) {
+          changed.columns.push({ name: cmd.def.ColumnDef.colname, type: typeNameOf(catalog, cmd.def.ColumnDef.typeName) });
+          touched = true;
+        }
+      }
+      if (touched) catalog.defineRelation({ ...changed, oid: rel.oid }, why);
+      return undefined;
+    }
+    case 'CreatePolicyStmt': {
+      const rel = relationIn(catalog, n.table);
+      if (!rel) return undefined;
+      const functions = [...ctx.walkQuery(n.qual, rel).functions, ...ctx.walkQuery(n.with_check, rel).functions];
+      catalog.defineRelation({ ...rel, policyFunctions: [...new Set([...(rel.policyFunctions ?? []), ...functions.map((f) => f.oid)])] }, why);
+      return undefined;
+    }
+    case 'CreateDomainStmt': {
+      const names = nameList(n.domainname);
+      const name = names[names.length - 1];
+      const schema = names.length > 1 ? names[names.length - 2] : catalog.creationSchema;
+      const hasConstraints = (n.constraints ?? []).some((c: AstNode) => c.Constraint?.contype === 'CONSTR_CHECK' || c.Constraint?.contype === 'CONSTR_NOTNULL');
+      catalog.defineType({ oid: allocateLocalOid(), schema, name, formatted: name, category: 'U', preferred: false, kind: 'd', baseType: typeNameOf(catalog, n.typeName), hasConstraints, definedAt: location }, why);
+      return undefined;
+    }
+    case 'CreateEnumStmt':
+    case 'CompositeTypeStmt': {
+      const names = kind === 'CreateEnumStmt' ? nameList(n.typeName) : [n.typevar?.RangeVar?.schemaname ?? n.typevar?.schemaname, n.typevar?.RangeVar?.relname ?? n.typevar?.relname].filter(Boolean);
+      const name = names[names.length - 1];
+      const schema = names.length > 1 ? names[names.length - 2] : catalog.creationSchema;
+      catalog.defineType({ oid: allocateLocalOid(), schema, name, formatted: name, category: kind === 'CreateEnumStmt' ? 'E' : 'C', preferred: false, kind: kind === 'CreateEnumStmt' ? 'e' : 'c', definedAt: location }, why);
+      return undefined;
+    }
+    case 'DropStmt': {
+      for (const object of n.objects ?? []) {
+        if (n.removeType === 'OBJECT_FUNCTION' || n.removeType === 'OBJECT_PROCEDURE' || n.removeType === 'OBJECT_ROUTINE' || n.removeType === 'OBJECT_AGGREGATE') {
+          for (const fn of findFunction(catalog, object)) catalog.dropFunction(fn, why);
+        } else if (['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE'].includes(n.removeType)) {
+          const names = nameList(object.List?.items ?? []);
+          const rel = catalog.relationNamed(names[names.length - 1], names.length > 1 ? names[names.length - 2] : undefined);
+          if (rel) catalog.dropRelation(rel, why);
+        }
+      }
+      return undefined;
+    }
+    case 'VariableSetStmt': {
+      if (n.name?.toLowerCase() !== 'search_path') return undefined;
+      if (n.kind === 'VAR_SET_VALUE') {
+        const schemas = (n.args ?? []).map((a: AstNode) => a.A_Const?.sval?.sval ?? '').filter(Boolean);
+        catalog.setSearchPath(schemas.map((s: string) => (s === '$user' ? s : s)).filter((s: string) => s !== '$user'), why);
+      } else if (n.kind === 'VAR_SET_DEFAULT' || n.kind === 'VAR_RESET') {
+        catalog.setSearchPath(['public'], why);
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** CREATE AGGREGATE and CREATE OPERATOR. */
+function defineObject(n: AstNode, ctx: DdlContext, why: string): void {
+  const { catalog, location } = ctx;
+  const names = nameList(n.defnames);
+  const name = names[names.length - 1];
+  const schema = names.length > 1 ? names[names.length - 2] : catalog.creationSchema;
+  const def = defElems(n.definition);
+  if (n.kind === 'OBJECT_AGGREGATE') {
+    // args: [list of FunctionParameter, number of direct args] (new syntax) or old-style basetype.
+    const params: AstNode[] = n.args?.[0]?.List?.items ?? [];
+    const args = inputArguments(catalog, params);
+    const oldStyle = def.get('basetype');
+    const parallelWord = stringArg(def.get('parallel'))?.toLowerCase();
+    catalog.defineFunction(
+      {
+        oid: allocateLocalOid(),
+        schema,
+        name,
+        argTypes: oldStyle ? [typeNameOf(catalog, oldStyle)] : args.types,
+        argNames: oldStyle ? [''] : args.names,
+        defaults: 0,
+        variadic: args.variadic,
+        kind: 'a',
+        language: 'internal',
+        volatility: 'i',
+        parallel: PARALLEL_WORDS[parallelWord ?? ''] ?? 'u',
+        returnType: typeNameOf(catalog, def.get('finalfunc_type') ?? def.get('stype')) || 'record',
+        returnsSet: false,
+        combinable: def.has('combinefunc'),
+        definedAt: location,
+        labelledExplicitly: parallelWord !== undefined,
+      },
+      why,
+    );
+  } else if (n.kind === 'OBJECT_OPERATOR') {
+    const left = def.has('leftarg') ? typeNameOf(catalog, def.get('leftarg')) : 'none';
+    const right = def.has('rightarg') ? typeNameOf(catalog, def.get('rightarg')) : 'none';
+    const procedure = def.get('function') ?? def.get('procedure');
+    const procNames = procedure?.TypeName ? nameList(procedure.TypeName.names) : procedure?.List ? nameList(procedure.List.items) : [stringArg(procedure) ?? ''];
+    const procName = procNames[procNames.length - 1];
+    const argTypes = left === 'none' ? [right] : [left, right];
+    const fn =
+      catalog.functionsNamed(procName, procNames.length > 1 ? procNames[procNames.length - 2] : undefined).find((f) => f.argTypes.length === argTypes.length && f.argTypes.every((t, i) => t === argTypes[i])) ??
+      catalog.functionsNamed(procName, procNames.length > 1 ? procNames[procNames.length - 2] : undefined)[0];
+    catalog.defineOperator({ oid: allocateLocalOid(), schema, name, left, right, result: fn?.returnType ?? 'boolean', functionOid: fn?.oid ?? 0, definedAt: location }, why);
+  }
+}

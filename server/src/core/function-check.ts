@@ -1,0 +1,200 @@
+/**
+ * CREATE FUNCTION checked against its own body: a function without a PARALLEL clause defaults to
+ * UNSAFE even when its body could run in workers (the most common reason a query is not parallel),
+ * and a function labelled SAFE whose body writes, calls unsafe functions or opens subtransactions
+ * fails or misbehaves at run time.
+ */
+import type { CatalogFunction } from './catalog-snapshot';
+import { Catalog, hazardOf, signatureOf, worseHazard } from './catalog';
+import type { FunctionDefinition } from './ddl';
+import { labelWord } from './describe';
+import { AstNode, parsePlpgsql, parseSql, scanSql } from './parse';
+import { Utf8Offsets } from './text';
+import type { Hazard, Reason, TextRange } from './types';
+import { Scope, StatementWalker } from './walker';
+
+interface BodyFinding {
+  hazard: Hazard;
+  /** Why, in words: "INSERT", "calls public.f(integer), which is PARALLEL UNSAFE", "an EXCEPTION block". */
+  what: string;
+  range: TextRange;
+  subtransaction?: boolean;
+}
+
+interface BodyVerdict {
+  hazard: Hazard;
+  findings: BodyFinding[];
+  /** Something the check cannot see through (EXECUTE, an unknown function, a language it does not read). */
+  opaque?: string;
+}
+
+const WRITE_NODES: Record<string, string> = { InsertStmt: 'INSERT', UpdateStmt: 'UPDATE', DeleteStmt: 'DELETE', MergeStmt: 'MERGE' };
+
+/** Where the body string starts in the statement text, so body ranges can point into it. */
+function bodyStart(sql: string, body: string): number | undefined {
+  for (const token of scanSql(sql)) {
+    if (token.kind !== 'string') continue;
+    const t = token.text;
+    if (t.startsWith('$')) {
+      const tag = t.slice(0, t.indexOf('$', 1) + 1);
+      if (t.slice(tag.length, t.length - tag.length) === body) return token.start + tag.length;
+    } else if (t.slice(1, -1) === body) {
+      return token.start + 1;
+    }
+  }
+  return undefined;
+}
+
+function nameRangeOf(sql: string): TextRange {
+  const m = /\b(function|procedure)\s+((?:"(?:[^"]|"")*"|[\w$]+)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[\w$]+))?)/i.exec(sql);
+  if (!m) return { start: 0, end: Math.min(6, sql.length) };
+  const start = m.index + m[0].length - m[2].length;
+  return { start, end: start + m[2].length };
+}
+
+/** Analyses SQL statements inside a body; `at` maps a body offset to a statement offset. */
+function analyzeSqlText(text: string, catalog: Catalog, at: (offset: number) => number, findings: BodyFinding[], verdict: BodyVerdict): void {
+  const parsed = parseSql(text);
+  if (!parsed.ok) {
+    verdict.opaque ??= `part of the body does not parse (${parsed.message})`;
+    return;
+  }
+  for (const { stmt, start } of parsed.statements) {
+    const kind = Object.keys(stmt ?? {})[0] ?? '';
+    const walker = new StatementWalker(text, parsed.offsets, catalog);
+    walker.statement(stmt, new Scope());
+    const walked = walker.result();
+    if (WRITE_NODES[kind] || walked.writes) {
+      findings.push({ hazard: 'unsafe', what: `it writes (${WRITE_NODES[kind] ?? 'a data-modifying statement'})`, range: { start: at(start), end: at(start + (WRITE_NODES[kind]?.length ?? 1)) } });
+    } else if (/^(Create|Alter|Drop|Truncate|Grant|Comment|Define|Index|View)/.test(kind)) {
+      findings.push({ hazard: 'unsafe', what: 'it runs DDL', range: { start: at(start), end: at(start + 1) } });
+    }
+    for (const r of walked.reasons) {
+      if (!r.hazard || r.hazard === 'safe') continue;
+      findings.push({ hazard: r.hazard, what: r.message.split(':')[0], range: { start: at(r.range.start), end: at(r.range.end) } });
+    }
+    if (walked.unresolved) verdict.opaque ??= 'it calls a function that is not in the catalog';
+  }
+}
+
+function plpgsqlVerdict(def: FunctionDefinition, sql: string, catalog: Catalog, bodyOffset: number | undefined): BodyVerdict {
+  const verdict: BodyVerdict = { hazard: 'safe', findings: [] };
+  const parsed = parsePlpgsql(sql);
+  if (!parsed.ok) {
+    verdict.opaque = `the PL/pgSQL body does not parse (${parsed.message})`;
+    return verdict;
+  }
+  const body = def.body ?? '';
+  let cursor = 0;
+  // Queries come back as text; find each in the body (in order) to point at it.
+  const locate = (query: string): number => {
+    const i = body.indexOf(query, cursor);
+    if (i < 0) return -1;
+    cursor = i;
+    return i;
+  };
+  const toStatement = (bodyIndex: number) => (bodyOffset === undefined || bodyIndex < 0 ? 0 : bodyOffset + bodyIndex);
+  const visit = (node: AstNode): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(visit);
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'PLpgSQL_stmt_block' && (value as AstNode)?.exceptions) {
+        const i = body.toUpperCase().indexOf('EXCEPTION', cursor);
+        const start = toStatement(i);
+        verdict.findings.push({ hazard: 'unsafe', what: 'an EXCEPTION block starts a subtransaction', range: { start, end: start + (i >= 0 ? 9 : 1) }, subtransaction: true });
+      }
+      if (key === 'PLpgSQL_stmt_dynexecute' || key === 'PLpgSQL_stmt_dynfors') verdict.opaque ??= 'it runs dynamic SQL (EXECUTE)';
+      if (key === 'PLpgSQL_expr') {
+        const query = (value as AstNode).query as string;
+        const mode = (value as AstNode).parseMode ?? 0;
+        const i = locate(query);
+        // Expressions (mode 2) are parsed as SELECT <expr>; assignments (3+) as SELECT <rhs>.
+        const asSql = mode === 0 ? query : `SELECT ${mode >= 3 ? query.replace(/^[^:=]*:?=/, '') : query}`;
+        const shift = mode === 0 ? 0 : asSql.length - (mode >= 3 ? query.replace(/^[^:=]*:?=/, '').length : query.length);
+        const base = toStatement(i);
+        analyzeSqlText(asSql, catalog, (o) => (i < 0 ? 0 : base + Math.max(0, o - shift) + (mode >= 3 ? query.length - query.replace(/^[^:=]*:?=/, '').length : 0)), verdict.findings, verdict);
+        continue;
+      }
+      visit(value);
+    }
+  };
+  visit(parsed.functions);
+  return verdict;
+}
+
+function sqlVerdict(def: FunctionDefinition, catalog: Catalog, sql: string, bodyOffset: number | undefined): BodyVerdict {
+  const verdict: BodyVerdict = { hazard: 'safe', findings: [] };
+  if (def.sqlBody) {
+    // SQL-standard body (BEGIN ATOMIC / RETURN): already parsed with the statement.
+    const offsets = new Utf8Offsets(sql);
+    const walker = new StatementWalker(sql, offsets, catalog);
+    const visitBody = (node: AstNode): void => {
+      if (!node || typeof node !== 'object') return;
+      if (Array.isArray(node)) return node.forEach(visitBody);
+      const kind = Object.keys(node)[0];
+      if (kind === 'List') return visitBody(node.List.items);
+      if (kind === 'ReturnStmt') return void walker.expr(node.ReturnStmt.returnval, new Scope());
+      if (WRITE_NODES[kind]) verdict.findings.push({ hazard: 'unsafe', what: `it writes (${WRITE_NODES[kind]})`, range: nameRangeOf(sql) });
+      walker.statement(node, new Scope());
+    };
+    visitBody(def.sqlBody);
+    const walked = walker.result();
+    for (const r of walked.reasons) if (r.hazard && r.hazard !== 'safe') verdict.findings.push({ hazard: r.hazard, what: r.message.split(':')[0], range: r.range });
+    if (walked.unresolved) verdict.opaque ??= 'it calls a function that is not in the catalog';
+    return verdict;
+  }
+  if (def.body === undefined) {
+    verdict.opaque = 'its body is not SQL text';
+    return verdict;
+  }
+  analyzeSqlText(def.body, catalog, (o) => (bodyOffset === undefined ? 0 : bodyOffset + o), verdict.findings, verdict);
+  return verdict;
+}
+
+export function checkFunctionDefinition(def: FunctionDefinition, sql: string, node: AstNode, catalog: Catalog): Reason[] {
+  void node;
+  const fn: CatalogFunction = def.fn;
+  if (fn.kind === 'p') return []; // procedures are CALLed, never part of a parallel plan
+  const language = fn.language;
+  if (language !== 'sql' && language !== 'plpgsql') return [];
+  const bodyOffset = def.body !== undefined ? bodyStart(sql, def.body) : undefined;
+  const verdict = language === 'plpgsql' ? plpgsqlVerdict(def, sql, catalog, bodyOffset) : sqlVerdict(def, catalog, sql, bodyOffset);
+  for (const f of verdict.findings) verdict.hazard = worseHazard(verdict.hazard, f.hazard);
+
+  const nameRange = nameRangeOf(sql);
+  const signature = signatureOf(fn);
+  const reasons: Reason[] = [];
+  const declared = def.parallelClause;
+  if (declared === undefined) {
+    if (verdict.opaque || verdict.hazard === 'unsafe') return reasons;
+    const could = verdict.hazard === 'safe' ? 'PARALLEL SAFE' : 'PARALLEL RESTRICTED';
+    const insertAt = def.sqlBody ? bodyKeywordOffset(sql) : sql.length;
+    reasons.push({
+      code: verdict.hazard === 'safe' ? 'function-could-be-safe' : 'function-default-unsafe',
+      severity: 'information',
+      message: `${signature} has no PARALLEL clause, so it defaults to PARALLEL UNSAFE and blocks parallel plans wherever it is called; its body allows ${could}`,
+      range: nameRange,
+      fixes: [{ title: `Mark ${fn.name} ${could}`, edits: [{ range: { start: insertAt, end: insertAt }, newText: def.sqlBody ? `${could} ` : ` ${could}` }] }],
+    });
+    return reasons;
+  }
+  const declaredHazard = hazardOf(declared);
+  for (const finding of verdict.findings) {
+    if (worseHazard(finding.hazard, declaredHazard) === declaredHazard) continue;
+    const error = finding.hazard === 'unsafe';
+    reasons.push({
+      code: finding.subtransaction ? 'function-subtransaction' : 'function-mislabelled',
+      severity: error ? 'error' : 'warning',
+      message: `${signature} is labelled ${labelWord(declaredHazard)} but ${finding.what}${error ? ': it fails or misbehaves when run in a parallel worker; label it PARALLEL UNSAFE' : '; label it PARALLEL RESTRICTED'}`,
+      range: finding.range.end > finding.range.start ? finding.range : nameRange,
+      related: [{ message: `${signature} is declared here`, location: fn.definedAt }],
+    });
+  }
+  return reasons;
+}
+
+/** Options must precede a SQL-standard body: insert before BEGIN ATOMIC / RETURN. */
+function bodyKeywordOffset(sql: string): number {
+  const m = /\bbegin\s+atomic\b|\breturn\b/i.exec(sql);
+  return m ? m.index : sql.length;
+}

@@ -1,0 +1,134 @@
+/**
+ * The door to the real PostgreSQL grammar (libpg-query, compiled to WebAssembly). Everything it
+ * returns is translated here from UTF-8 byte offsets to UTF-16 offsets into the text it was given,
+ * so no other module ever sees a byte offset.
+ */
+import * as libpg from 'libpg-query';
+import { Utf8Offsets, utf8Length } from './text';
+
+// The parse tree is PostgreSQL's own node tree as JSON; typed loosely on purpose: the walker visits
+// every node kind generically and looks only at the few it cares about.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AstNode = any;
+
+let ready: Promise<void> | undefined;
+let loaded = false;
+
+/** Loads the WebAssembly module once; every parse function needs it. */
+export function initParser(): Promise<void> {
+  ready ??= libpg.loadModule().then(() => {
+    loaded = true;
+  });
+  return ready;
+}
+
+function assertLoaded(): void {
+  if (!loaded) throw new Error('parser: call and await initParser() first');
+}
+
+export interface ParsedStatement {
+  /** The statement node (SelectStmt, InsertStmt, ...), wrapped as { NodeName: {...} }. */
+  stmt: AstNode;
+  /** UTF-16 offsets of the statement within the parsed text. */
+  start: number;
+  end: number;
+}
+
+export type ParseOutcome =
+  | { ok: true; statements: ParsedStatement[]; offsets: Utf8Offsets }
+  | { ok: false; message: string; offset: number };
+
+/** Parses SQL text; on a syntax error returns the message and the UTF-16 offset it points at. */
+export function parseSql(text: string): ParseOutcome {
+  assertLoaded();
+  const offsets = new Utf8Offsets(text);
+  const byteLength = utf8Length(text);
+  try {
+    const result = libpg.parseSync(text);
+    const stmts = result.stmts ?? [];
+    const statements = stmts.map((raw: AstNode) => {
+      const startByte = raw.stmt_location ?? 0;
+      const endByte = raw.stmt_len ? startByte + raw.stmt_len : byteLength;
+      return { stmt: raw.stmt, start: offsets.toUtf16(startByte), end: offsets.toUtf16(endByte) };
+    });
+    return { ok: true, statements, offsets };
+  } catch (error) {
+    const details = (error as libpg.SqlError).sqlDetails;
+    const message = error instanceof Error ? error.message : String(error);
+    // libpg-query reports cursorPosition as a 0-based byte offset.
+    const cursor = Math.max(0, details?.cursorPosition ?? 0);
+    return { ok: false, message, offset: offsets.toUtf16(Math.min(cursor, byteLength)) };
+  }
+}
+
+export interface Token {
+  start: number;
+  end: number;
+  text: string;
+  kind: 'identifier' | 'keyword' | 'string' | 'number' | 'operator' | 'punctuation' | 'comment' | 'parameter' | 'other';
+  /** Keyword classification from the grammar: reserved keywords cannot be function names. */
+  reserved: boolean;
+}
+
+/** The grammar's scanner: tokens with UTF-16 ranges. Never throws; returns [] for text it cannot scan. */
+export function scanSql(text: string): Token[] {
+  assertLoaded();
+  let result: libpg.ScanResult;
+  try {
+    result = libpg.scanSync(text);
+  } catch {
+    return [];
+  }
+  const offsets = new Utf8Offsets(text);
+  return result.tokens.map((t) => {
+    const start = offsets.toUtf16(t.start);
+    const end = offsets.toUtf16(t.end);
+    return { start, end, text: text.slice(start, end), kind: tokenKind(t), reserved: t.keywordName === 'RESERVED_KEYWORD' };
+  });
+}
+
+function tokenKind(t: libpg.ScanToken): Token['kind'] {
+  if (t.keywordKind !== 0) return 'keyword';
+  switch (t.tokenName) {
+    case 'IDENT':
+      return 'identifier';
+    case 'SCONST':
+    case 'USCONST':
+    case 'BCONST':
+    case 'XCONST':
+      return 'string';
+    case 'ICONST':
+    case 'FCONST':
+      return 'number';
+    case 'PARAM':
+      return 'parameter';
+    case 'SQL_COMMENT':
+    case 'C_COMMENT':
+      return 'comment';
+    case 'Op':
+    case 'TYPECAST':
+    case 'DOT_DOT':
+    case 'COLON_EQUALS':
+    case 'EQUALS_GREATER':
+    case 'LESS_EQUALS':
+    case 'GREATER_EQUALS':
+    case 'NOT_EQUALS':
+      return 'operator';
+    default:
+      return t.tokenName.startsWith('ASCII_') ? (/[()\[\],;.]/.test(String.fromCharCode(t.tokenType)) ? 'punctuation' : 'operator') : 'other';
+  }
+}
+
+export type PlpgsqlOutcome = { ok: true; functions: AstNode[] } | { ok: false; message: string };
+
+/** Parses the PL/pgSQL body of a CREATE FUNCTION statement (the whole statement is passed in). */
+export function parsePlpgsql(createFunctionSql: string): PlpgsqlOutcome {
+  assertLoaded();
+  try {
+    const result = libpg.parsePlPgSQLSync(createFunctionSql) as unknown as { plpgsql_funcs?: AstNode[] } | AstNode[];
+    const functions = Array.isArray(result) ? result : (result.plpgsql_funcs ?? []);
+    return { ok: true, functions };
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The one place where offsets change units: UTF-16 offsets (JavaScript strings, LSP), line/character
+ * positions (LSP, CLI), and UTF-8 byte offsets (what libpg-query reports).
+ */
+
+export interface Position {
+  /** 0-based line. */
+  line: number;
+  /** 0-based UTF-16 code units into the line (what LSP calls a character). */
+  character: number;
+}
+
+/** Line starts of a text; \n, \r\n and a lone \r each end a line, as in LSP. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(private readonly text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 13 /* \r */) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        this.starts.push(i + 1);
+      } else if (c === 10 /* \n */) {
+        this.starts.push(i + 1);
+      }
+    }
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  positionAt(offset: number): Position {
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.starts[mid] <= clamped) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low, character: clamped - this.starts[low] };
+  }
+
+  offsetAt(position: Position): number {
+    if (position.line < 0) return 0;
+    if (position.line >= this.starts.length) return this.text.length;
+    const start = this.starts[position.line];
+    const nextStart = position.line + 1 < this.starts.length ? this.starts[position.line + 1] : this.text.length;
+    // A character past the end of the line stops before the line break.
+    let lineEnd = nextStart;
+    if (lineEnd > start && this.text.charCodeAt(lineEnd - 1) === 10) lineEnd--;
+    if (lineEnd > start && this.text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+    return Math.max(start, Math.min(start + Math.max(0, position.character), lineEnd));
+  }
+}
+
+/** Number of UTF-8 bytes needed for a text. */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/**
+ * Maps UTF-8 byte offsets to UTF-16 offsets into the same string and back. ASCII text (the common
+ * case) maps one to one and allocates nothing; otherwise a table of byte offsets per UTF-16 unit is
+ * built once.
+ */
+export class Utf8Offsets {
+  readonly isAscii: boolean;
+  /** byteAt[i] = UTF-8 offset of UTF-16 offset i (length + 1 entries), only when not ASCII. */
+  private readonly byteAt?: Uint32Array;
+
+  constructor(private readonly text: string) {
+    let ascii = true;
+    for (let i = 0; i < text.length; i++) {
+      if (text.charCodeAt(i) >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    this.isAscii = ascii;
+    if (ascii) return;
+    const table = new Uint32Array(text.length + 1);
+    let bytes = 0;
+    for (let i = 0; i < text.length; i++) {
+      table[i] = bytes;
+      const c = text.charCodeAt(i);
+      if (c < 0x80) bytes += 1;
+      else if (c < 0x800) bytes += 2;
+      else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+        bytes += 4;
+        // The low surrogate has no byte offset of its own; give it the pair's end.
+        table[i + 1] = bytes;
+        i++;
+      } else bytes += 3;
+    }
+    table[text.length] = bytes;
+    this.byteAt = table;
+  }
+
+  /** UTF-16 offset of a byte offset (a byte inside a character maps to that character's start). */
+  toUtf16(byteOffset: number): number {
+    if (!this.byteAt) return Math.max(0, Math.min(byteOffset, this.text.length));
+    const table = this.byteAt;
+    let low = 0;
+    let high = this.text.length;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (table[mid] <= byteOffset) low = mid;
+      else high = mid - 1;
+    }
+    // Never land between the halves of a surrogate pair.
+    if (low > 0 && low < this.text.length && (this.text.charCodeAt(low) & 0xfc00) === 0xdc00) low--;
+    return low;
+  }
+
+  toUtf8(utf16Offset: number): number {
+    const clamped = Math.max(0, Math.min(utf16Offset, this.text.length));
+    return this.byteAt ? this.byteAt[clamped] : clamped;
+  }
+}

@@ -1,0 +1,864 @@
+/**
+ * Walks one parsed statement the way the planner's max_parallel_hazard does (clauses.c): every
+ * function the statement reaches - calls, operators, casts, aggregates, window functions, views,
+ * row-level-security policies - plus the constructs that are restricted or unsafe by themselves.
+ * It collects references (for hover and go-to-definition) and reasons (for diagnostics), with
+ * UTF-16 ranges relative to the statement text.
+ */
+import type { CatalogColumn, CatalogFunction, CatalogRelation } from './catalog-snapshot';
+import { Catalog, InferredType, UNKNOWN_LITERAL, hazardOf, signatureOf, worstLabel } from './catalog';
+import { describeCulprit, effectSentence } from './describe';
+import type { AstNode } from './parse';
+import type { Utf8Offsets } from './text';
+import type { Hazard, Reason, ReasonCode, Reference, Severity, TextRange } from './types';
+
+interface ScopeEntry {
+  name: string;
+  /** undefined when the columns are not known (unknown relation, function without column list). */
+  columns?: CatalogColumn[];
+}
+
+interface CteInfo {
+  name: string;
+  range: TextRange;
+  references: number;
+  recursive: boolean;
+  materialized: 'always' | 'never' | 'default';
+  writes: boolean;
+  volatile: boolean;
+  columns?: CatalogColumn[];
+}
+
+class Scope {
+  readonly entries: ScopeEntry[] = [];
+  readonly ctes = new Map<string, CteInfo>();
+  /** Set when something inside refers to a column of an enclosing query. */
+  correlated = false;
+  constructor(readonly parent?: Scope) {}
+
+  findCte(name: string): CteInfo | undefined {
+    return this.ctes.get(name) ?? this.parent?.findCte(name);
+  }
+}
+
+/** Names a pg node list of String nodes as plain strings. */
+export function nameList(list: AstNode[] | undefined): string[] {
+  return (list ?? []).map((n: AstNode) => n?.String?.sval ?? (n?.A_Star ? '*' : ''));
+}
+
+function nodeKind(node: AstNode): string | undefined {
+  if (!node || typeof node !== 'object' || Array.isArray(node)) return undefined;
+  const keys = Object.keys(node);
+  return keys.length === 1 && /^[A-Z]/.test(keys[0]) ? keys[0] : undefined;
+}
+
+const SQL_VALUE_TYPES: Record<string, string> = {
+  SVFOP_CURRENT_DATE: 'date',
+  SVFOP_CURRENT_TIME: 'time with time zone',
+  SVFOP_CURRENT_TIME_N: 'time with time zone',
+  SVFOP_CURRENT_TIMESTAMP: 'timestamp with time zone',
+  SVFOP_CURRENT_TIMESTAMP_N: 'timestamp with time zone',
+  SVFOP_LOCALTIME: 'time without time zone',
+  SVFOP_LOCALTIME_N: 'time without time zone',
+  SVFOP_LOCALTIMESTAMP: 'timestamp without time zone',
+  SVFOP_LOCALTIMESTAMP_N: 'timestamp without time zone',
+};
+
+const WRITE_STATEMENTS = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
+
+export interface WalkResult {
+  references: Reference[];
+  reasons: Reason[];
+  /** Functions reached, for view definitions and function bodies. */
+  functions: CatalogFunction[];
+  /** True when some call could not be resolved against the catalog. */
+  unresolved: boolean;
+  /** Output columns of the top-level query, when it is a query. */
+  columns?: CatalogColumn[];
+  writes: boolean;
+}
+
+export class StatementWalker {
+  private readonly references: Reference[] = [];
+  private readonly reasons: Reason[] = [];
+  private readonly reached: CatalogFunction[] = [];
+  private unresolved = false;
+  private writes = false;
+  /** Volatile functions seen since the counter was last read (CTE inlining needs it). */
+  private volatileSeen = 0;
+
+  constructor(
+    private readonly sql: string,
+    private readonly offsets: Utf8Offsets,
+    private readonly catalog: Catalog,
+    /** Added to every range: where `sql` starts inside the text the offsets were computed for. */
+    private readonly base = 0,
+  ) {}
+
+  result(columns?: CatalogColumn[]): WalkResult {
+    return {
+      references: this.references,
+      reasons: this.reasons,
+      functions: this.reached,
+      unresolved: this.unresolved,
+      columns,
+      writes: this.writes,
+    };
+  }
+
+  // ---- ranges --------------------------------------------------------------------------------
+
+  /** UTF-16 offset (relative to the statement) of a node's byte location. */
+  private at(location: number | undefined): number {
+    return this.offsets.toUtf16(location ?? 0) - this.base;
+  }
+
+  /** The range of a (possibly qualified, possibly quoted) name that starts at `start`. */
+  nameRange(start: number): TextRange {
+    const s = this.sql;
+    let i = start;
+    for (;;) {
+      if (s[i] === '"') {
+        i++;
+        while (i < s.length && !(s[i] === '"' && s[i + 1] !== '"')) i += s[i] === '"' ? 2 : 1;
+        i++;
+      } else {
+        while (i < s.length && /[\p{L}\p{N}_$]/u.test(s[i])) i++;
+      }
+      let j = i;
+      while (j < s.length && /\s/.test(s[j])) j++;
+      if (s[j] === '.' && j + 1 < s.length) {
+        j++;
+        while (j < s.length && /\s/.test(s[j])) j++;
+        if (s[j] === '*') break;
+        i = j;
+        continue;
+      }
+      break;
+    }
+    return { start, end: Math.max(i, start + 1) };
+  }
+
+  /** From an opening parenthesis (or the keyword before it) to its matching close. */
+  private parenthesized(start: number): TextRange {
+    const s = this.sql;
+    let i = s.indexOf('(', start);
+    if (i < 0) return { start, end: start + 1 };
+    let depth = 0;
+    for (; i < s.length; i++) {
+      const c = s[i];
+      if (c === "'" || c === '"') {
+        const close = s.indexOf(c, i + 1);
+        i = close < 0 ? s.length : close;
+      } else if (c === '(') depth++;
+      else if (c === ')' && --depth === 0) return { start, end: i + 1 };
+    }
+    return { start, end: s.length };
+  }
+
+  /** The range of an operator token (or keyword such as IN / LIKE) at `start`. */
+  private tokenRange(start: number): TextRange {
+    const s = this.sql;
+    let i = start;
+    if (/[\p{L}_]/u.test(s[i] ?? '')) {
+      while (i < s.length && /[\p{L}\p{N}_]/u.test(s[i])) i++;
+    } else if (s.startsWith('OPERATOR', i) || s.startsWith('operator', i)) {
+      i = s.indexOf(')', i) + 1 || s.length;
+    } else {
+      while (i < s.length && '+-*/<>=~!@#%^&|`?'.includes(s[i])) i++;
+    }
+    return { start, end: Math.max(i, start + 1) };
+  }
+
+  // ---- reporting -----------------------------------------------------------------------------
+
+  private reason(code: ReasonCode, severity: Severity, message: string, range: TextRange, hazard?: Hazard, related?: Reason['related']): void {
+    this.reasons.push({ code, severity, message, range, ...(hazard ? { hazard } : {}), ...(related ? { related } : {}) });
+  }
+
+  private relatedFor(functions: readonly CatalogFunction[]): Reason['related'] {
+    const located = functions.filter((fn) => fn.definedAt);
+    if (located.length === 0) return undefined;
+    return located.map((fn) => ({ message: `${signatureOf(fn)} is defined here`, location: fn.definedAt }));
+  }
+
+  /** Records the functions a construct runs and reports the worst label if it is not safe. */
+  private reach(
+    functions: CatalogFunction[],
+    ambiguous: boolean,
+    range: TextRange,
+    what: { kind: 'function' | 'aggregate' | 'operator' | 'cast'; name: string; subject: (culprit: string) => string },
+  ): void {
+    for (const fn of functions) {
+      this.reached.push(fn);
+      if (fn.volatility === 'v') this.volatileSeen++;
+    }
+    const hazard = worstLabel(functions);
+    if (hazard === 'safe') return;
+    const culprit = describeCulprit(what.name, functions, ambiguous, hazard);
+    const code = `${hazard}-${what.kind}` as ReasonCode;
+    this.reason(code, hazard === 'unsafe' ? 'warning' : 'information', `${what.subject(culprit)}: ${effectSentence(hazard)}`, range, hazard, this.relatedFor(functions.filter((fn) => hazardOf(fn.parallel) === hazard)));
+  }
+
+  // ---- statements ----------------------------------------------------------------------------
+
+  /** Walks any statement node; returns the output columns for queries. */
+  statement(node: AstNode, scope = new Scope()): CatalogColumn[] | undefined {
+    const kind = nodeKind(node);
+    if (!kind) return undefined;
+    const n = node[kind];
+    switch (kind) {
+      case 'SelectStmt':
+        return this.select(n, scope);
+      case 'InsertStmt': {
+        this.writes = true;
+        this.withClause(n.withClause, scope);
+        const target = this.rangeVar(n.relation, scope);
+        if (n.selectStmt) this.statement(n.selectStmt, new Scope(scope));
+        this.onConflict(n.onConflictClause, scope);
+        this.returning(n.returningList ?? n.returningClause?.exprs, scope);
+        void target;
+        return undefined;
+      }
+      case 'UpdateStmt':
+        this.writes = true;
+        this.withClause(n.withClause, scope);
+        this.rangeVar(n.relation, scope);
+        for (const item of n.fromClause ?? []) this.fromItem(item, scope);
+        for (const t of n.targetList ?? []) this.expr(t.ResTarget?.val, scope);
+        this.expr(n.whereClause, scope);
+        this.returning(n.returningList ?? n.returningClause?.exprs, scope);
+        return undefined;
+      case 'DeleteStmt':
+        this.writes = true;
+        this.withClause(n.withClause, scope);
+        this.rangeVar(n.relation, scope);
+        for (const item of n.usingClause ?? []) this.fromItem(item, scope);
+        this.expr(n.whereClause, scope);
+        this.returning(n.returningList ?? n.returningClause?.exprs, scope);
+        return undefined;
+      case 'MergeStmt':
+        this.writes = true;
+        this.withClause(n.withClause, scope);
+        this.rangeVar(n.relation, scope);
+        this.fromItem(n.sourceRelation, scope);
+        this.expr(n.joinCondition, scope);
+        for (const clause of n.mergeWhenClauses ?? []) {
+          const c = clause.MergeWhenClause;
+          this.expr(c?.condition, scope);
+          for (const t of c?.targetList ?? []) this.expr(t.ResTarget?.val, scope);
+          for (const v of c?.values ?? []) this.expr(v, scope);
+        }
+        this.returning(n.returningList ?? n.returningClause?.exprs, scope);
+        return undefined;
+      default:
+        this.generic(n, scope);
+        return undefined;
+    }
+  }
+
+  private returning(list: AstNode[] | undefined, scope: Scope): void {
+    for (const t of list ?? []) this.expr(t.ResTarget?.val ?? t, scope);
+  }
+
+  private onConflict(clause: AstNode, scope: Scope): void {
+    if (!clause) return;
+    for (const t of clause.targetList ?? []) this.expr(t.ResTarget?.val, scope);
+    this.expr(clause.whereClause, scope);
+    this.generic(clause.infer, scope);
+  }
+
+  private withClause(withClause: AstNode, scope: Scope): void {
+    const w = withClause?.WithClause ?? withClause;
+    if (!w?.ctes) return;
+    for (const c of w.ctes) {
+      const cte = c.CommonTableExpr;
+      if (!cte) continue;
+      const queryKind = nodeKind(cte.ctequery);
+      const info: CteInfo = {
+        name: cte.ctename,
+        range: this.nameRange(this.at(cte.location)),
+        references: 0,
+        recursive: !!w.recursive,
+        materialized: cte.ctematerialized === 'CTEMaterializeAlways' ? 'always' : cte.ctematerialized === 'CTEMaterializeNever' ? 'never' : 'default',
+        writes: queryKind !== undefined && WRITE_STATEMENTS.has(queryKind),
+        volatile: false,
+      };
+      // A recursive CTE can refer to itself.
+      if (info.recursive) scope.ctes.set(info.name, info);
+      const before = this.volatileSeen;
+      const columns = this.statement(cte.ctequery, new Scope(scope));
+      info.volatile = this.volatileSeen > before;
+      const aliases = nameList(cte.aliascolnames);
+      info.columns = aliases.length > 0 ? aliases.map((name, i) => ({ name, type: columns?.[i]?.type ?? '' })) : columns;
+      scope.ctes.set(info.name, info);
+      if (info.writes) {
+        this.reason('data-modifying-cte', 'information', `CTE ${info.name} modifies data: a statement with a data-modifying CTE never uses a parallel plan`, info.range, 'unsafe');
+      }
+    }
+  }
+
+  /** Reports CTEs that will be materialized (their scans are PARALLEL RESTRICTED). Call after the statement. */
+  private finishCtes(scope: Scope): void {
+    for (const cte of scope.ctes.values()) {
+      if (cte.writes || cte.references === 0) continue;
+      const why =
+        cte.materialized === 'always'
+          ? 'MATERIALIZED'
+          : cte.materialized === 'never'
+            ? undefined
+            : cte.recursive
+              ? 'recursive'
+              : cte.references > 1
+                ? `referenced ${cte.references} times`
+                : cte.volatile
+                  ? 'it calls a VOLATILE function'
+                  : undefined;
+      if (!why) continue;
+      this.reason('materialized-cte', 'information', `CTE ${cte.name} is materialized (${why}): its scan runs only in the leader process`, cte.range, 'restricted');
+    }
+  }
+
+  private select(sel: AstNode, scope: Scope): CatalogColumn[] | undefined {
+    if (!sel) return undefined;
+    this.withClause(sel.withClause, scope);
+    let columns: CatalogColumn[] | undefined;
+    if (sel.op && sel.op !== 'SETOP_NONE') {
+      columns = this.select(sel.larg, new Scope(scope));
+      this.select(sel.rarg, new Scope(scope));
+    } else if (sel.valuesLists) {
+      for (const row of sel.valuesLists) {
+        const items = row.List?.items ?? [];
+        const types = items.map((e: AstNode) => this.expr(e, scope));
+        columns ??= types.map((type: InferredType, i: number) => ({ name: `column${i + 1}`, type: type ?? '' }));
+      }
+    } else {
+      for (const item of sel.fromClause ?? []) this.fromItem(item, scope);
+      columns = [];
+      for (const target of sel.targetList ?? []) {
+        const rt = target.ResTarget;
+        if (!rt) continue;
+        const type = this.expr(rt.val, scope);
+        const colName = rt.name ?? this.outputName(rt.val);
+        if (colName === '*') columns.push(...scope.entries.flatMap((e) => e.columns ?? []));
+        else columns.push({ name: colName ?? '?column?', type: type ?? '' });
+      }
+      this.expr(sel.whereClause, scope);
+      for (const g of sel.groupClause ?? []) this.expr(g, scope);
+      this.expr(sel.havingClause, scope);
+      for (const w of sel.windowClause ?? []) this.windowDef(w.WindowDef ?? w, scope);
+      for (const d of sel.distinctClause ?? []) if (nodeKind(d)) this.expr(d, scope);
+    }
+    for (const s of sel.sortClause ?? []) this.expr(s.SortBy?.node ?? s, scope);
+    this.expr(sel.limitCount, scope);
+    this.expr(sel.limitOffset, scope);
+    if (sel.lockingClause?.length) this.rowLocking(sel.lockingClause);
+    this.finishCtes(scope);
+    return columns;
+  }
+
+  private outputName(val: AstNode): string | undefined {
+    const kind = nodeKind(val);
+    if (kind === 'ColumnRef') {
+      const fields = val.ColumnRef.fields ?? [];
+      const last = fields[fields.length - 1];
+      return last?.A_Star ? '*' : last?.String?.sval;
+    }
+    if (kind === 'FuncCall') return nameList(val.FuncCall.funcname).pop();
+    if (kind === 'TypeCast') return this.outputName(val.TypeCast.arg);
+    return undefined;
+  }
+
+  private rowLocking(clauses: AstNode[]): void {
+    const strength = clauses[0]?.LockingClause?.strength as string | undefined;
+    const words: Record<string, string> = {
+      LCS_FORUPDATE: 'FOR UPDATE',
+      LCS_FORNOKEYUPDATE: 'FOR NO KEY UPDATE',
+      LCS_FORSHARE: 'FOR SHARE',
+      LCS_FORKEYSHARE: 'FOR KEY SHARE',
+    };
+    const clause = words[strength ?? ''] ?? 'FOR UPDATE';
+    // LockingClause carries no location: find the clause's first keyword in the text.
+    const match = /\bfor\s+(update|no\s+key\s+update|share|key\s+share)\b/i.exec(this.sql);
+    const range = match ? { start: match.index, end: match.index + match[0].length } : { start: 0, end: Math.min(6, this.sql.length) };
+    this.reason('row-locking', 'information', `${clause} locks rows: a statement that locks rows never uses a parallel plan`, range, 'unsafe');
+  }
+
+  private windowDef(w: AstNode, scope: Scope): void {
+    if (!w) return;
+    for (const p of w.partitionClause ?? []) this.expr(p, scope);
+    for (const o of w.orderClause ?? []) this.expr(o.SortBy?.node ?? o, scope);
+    this.expr(w.startOffset, scope);
+    this.expr(w.endOffset, scope);
+  }
+
+  // ---- FROM ----------------------------------------------------------------------------------
+
+  private fromItem(item: AstNode, scope: Scope): void {
+    const kind = nodeKind(item);
+    if (!kind) return;
+    const n = item[kind];
+    switch (kind) {
+      case 'RangeVar': {
+        const entry = this.rangeVar(item, scope);
+        if (entry) scope.entries.push(entry);
+        return;
+      }
+      case 'RangeSubselect': {
+        const columns = this.statement(n.subquery, new Scope(scope));
+        const alias = n.alias?.Alias ?? n.alias;
+        const names = nameList(alias?.colnames);
+        scope.entries.push({
+          name: alias?.aliasname ?? '',
+          columns: names.length ? names.map((name, i) => ({ name, type: columns?.[i]?.type ?? '' })) : columns,
+        });
+        return;
+      }
+      case 'RangeFunction': {
+        let columns: CatalogColumn[] | undefined;
+        for (const pair of n.functions ?? []) {
+          const items = pair.List?.items ?? pair;
+          const type = this.expr(items[0], scope);
+          const rel = type ? this.catalog.relationNamed(type) : undefined;
+          columns = rel?.columns ?? (type ? [{ name: this.outputName(items[0]) ?? '', type }] : undefined);
+        }
+        const alias = n.alias?.Alias ?? n.alias;
+        const names = nameList(alias?.colnames);
+        if (alias && names.length === 0 && columns?.length === 1) columns = [{ name: alias.aliasname, type: columns[0].type }];
+        scope.entries.push({ name: alias?.aliasname ?? '', columns: names.length ? names.map((name) => ({ name, type: '' })) : columns });
+        return;
+      }
+      case 'JoinExpr': {
+        this.fromItem(n.larg, scope);
+        this.fromItem(n.rarg, scope);
+        this.expr(n.quals, scope);
+        return;
+      }
+      case 'RangeTableSample':
+        this.fromItem(n.relation, scope);
+        for (const a of n.args ?? []) this.expr(a, scope);
+        this.expr(n.repeatable, scope);
+        return;
+      case 'RangeTableFunc': {
+        this.expr(n.docexpr, scope);
+        this.expr(n.rowexpr, scope);
+        this.reason('table-function', 'information', 'XMLTABLE is evaluated only in the leader process (table functions are not parallel safe)', this.tokenRange(this.at(n.location)), 'restricted');
+        scope.entries.push({ name: n.alias?.aliasname ?? n.alias?.Alias?.aliasname ?? '' });
+        return;
+      }
+      default:
+        this.generic(n, scope);
+    }
+  }
+
+  /** A table, view or CTE named in FROM (or as a write target). */
+  private rangeVar(node: AstNode, scope: Scope): ScopeEntry | undefined {
+    const rv = node?.RangeVar ?? node;
+    if (!rv?.relname) return undefined;
+    const aliasName: string = rv.alias?.aliasname ?? rv.alias?.Alias?.aliasname ?? rv.relname;
+    const range = this.nameRange(this.at(rv.location));
+    if (!rv.schemaname) {
+      const cte = scope.findCte(rv.relname);
+      if (cte) {
+        cte.references++;
+        return { name: aliasName, columns: cte.columns };
+      }
+    }
+    const rel = this.catalog.relationNamed(rv.relname, rv.schemaname);
+    const written = rv.schemaname ? `${rv.schemaname}.${rv.relname}` : rv.relname;
+    if (!rel) {
+      this.references.push({ kind: 'relation', range, name: written, functions: [] });
+      this.reason('unknown-relation', 'hint', `relation ${written} is not in the catalog`, range);
+      return { name: aliasName };
+    }
+    this.references.push({ kind: 'relation', range, name: written, functions: [], relation: rel });
+    this.relationHazards(rel, range);
+    return { name: aliasName, columns: rel.columns };
+  }
+
+  private relationHazards(rel: CatalogRelation, range: TextRange): void {
+    const qualified = `${rel.schema}.${rel.name}`;
+    if (rel.persistence === 't') {
+      this.reason('temporary-table', 'information', `${rel.name} is a temporary table: only the leader process can read it`, range, 'restricted');
+    }
+    if (rel.kind === 'f') {
+      this.reason('foreign-table', 'information', `${qualified} is a foreign table${rel.foreignWrapper ? ` (${rel.foreignWrapper})` : ''}: its scan runs only in the leader process`, range, 'restricted');
+    }
+    if (rel.kind === 'v' && rel.viewFunctions?.length) {
+      const fns = rel.viewFunctions.map((oid) => this.catalog.functionByOid(oid)).filter((f): f is CatalogFunction => !!f);
+      this.reachThrough(fns, range, (culprit) => `view ${qualified} calls ${culprit}`, 'view');
+    }
+    if (rel.rowSecurity && rel.policyFunctions?.length) {
+      const fns = rel.policyFunctions.map((oid) => this.catalog.functionByOid(oid)).filter((f): f is CatalogFunction => !!f);
+      this.reachThrough(fns, range, (culprit) => `a row-level security policy on ${qualified} calls ${culprit} (for roles the policy applies to)`, 'policy');
+    }
+  }
+
+  private reachThrough(fns: CatalogFunction[], range: TextRange, subject: (culprit: string) => string, via: 'view' | 'policy'): void {
+    for (const fn of fns) this.reached.push(fn);
+    const hazard = worstLabel(fns);
+    if (hazard === 'safe') return;
+    const culprits = fns.filter((fn) => hazardOf(fn.parallel) === hazard);
+    const names = culprits.map((fn) => signatureOf(fn));
+    const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '');
+    this.reason(`${hazard}-${via}` as ReasonCode, hazard === 'unsafe' ? 'warning' : 'information', `${subject(`${shown}, ${labelPlural(hazard, culprits.length)}`)}: ${effectSentence(hazard)}`, range, hazard, this.relatedFor(culprits));
+  }
+
+  /** REFRESH MATERIALIZED VIEW re-runs the view's query: the functions it reaches count. */
+  refreshMaterializedView(node: AstNode): void {
+    const rv = node?.RangeVar ?? node;
+    const range = this.nameRange(this.at(rv?.location));
+    const rel = rv?.relname ? this.catalog.relationNamed(rv.relname, rv.schemaname) : undefined;
+    const written = rv?.schemaname ? `${rv.schemaname}.${rv.relname}` : (rv?.relname ?? '');
+    this.references.push({ kind: 'relation', range, name: written, functions: [], ...(rel ? { relation: rel } : {}) });
+    const fns = (rel?.viewFunctions ?? []).map((oid) => this.catalog.functionByOid(oid)).filter((f): f is CatalogFunction => !!f);
+    this.reachThrough(fns, range, (culprit) => `materialized view ${written} calls ${culprit}`, 'view');
+  }
+
+  /**
+   * A call found by the scanner in a statement that does not parse (yet): resolved by name only,
+   * so every overload is possible. Unknown names are skipped: the text may be half typed.
+   */
+  scannedCall(name: string, schema: string | undefined, range: TextRange): void {
+    const candidates = this.catalog.functionsNamed(name, schema).filter((fn) => fn.kind !== 'p');
+    if (candidates.length === 0) return;
+    const written = schema ? `${schema}.${name}` : name;
+    const ambiguous = candidates.length > 1;
+    const kind = candidates.every((fn) => fn.kind === 'a') ? 'aggregate' : 'function';
+    this.references.push({ kind, range, name: written, functions: candidates, ...(ambiguous ? { ambiguous: true } : {}) });
+    this.reach(candidates, ambiguous, range, { kind, name: written, subject: (culprit) => (kind === 'aggregate' ? `aggregate ${culprit}` : culprit) });
+  }
+
+  // ---- expressions ---------------------------------------------------------------------------
+
+  /** Walks an expression and returns its type when it can be known. */
+  expr(node: AstNode, scope: Scope): InferredType {
+    if (node === null || node === undefined) return undefined;
+    if (Array.isArray(node)) {
+      let last: InferredType;
+      for (const item of node) last = this.expr(item, scope);
+      return last;
+    }
+    const kind = nodeKind(node);
+    if (!kind) return undefined;
+    const n = node[kind];
+    switch (kind) {
+      case 'A_Const':
+        if (n.isnull) return UNKNOWN_LITERAL;
+        if (n.ival !== undefined) return 'integer';
+        if (n.fval !== undefined) return 'numeric';
+        if (n.boolval !== undefined) return 'boolean';
+        if (n.bsval !== undefined) return 'bit';
+        return UNKNOWN_LITERAL;
+      case 'ColumnRef':
+        return this.columnRef(n, scope);
+      case 'ParamRef':
+        return undefined;
+      case 'FuncCall':
+        return this.funcCall(n, scope);
+      case 'A_Expr':
+        return this.aExpr(n, scope);
+      case 'TypeCast':
+        return this.typeCast(n, scope);
+      case 'BoolExpr':
+        this.expr(n.args, scope);
+        return 'boolean';
+      case 'NullTest':
+      case 'BooleanTest':
+        this.expr(n.arg, scope);
+        return 'boolean';
+      case 'SubLink':
+        return this.subLink(n, scope);
+      case 'CaseExpr': {
+        const argType = this.expr(n.arg, scope);
+        let result: InferredType;
+        for (const w of n.args ?? []) {
+          const when = w.CaseWhen;
+          const whenType = this.expr(when?.expr, scope);
+          if (n.arg && when) this.operator(['='], undefined, argType, whenType, this.at(when.location), scope);
+          result ??= this.knownOrUndefined(this.expr(when?.result, scope));
+        }
+        result ??= this.knownOrUndefined(this.expr(n.defresult, scope));
+        return result;
+      }
+      case 'CoalesceExpr':
+      case 'MinMaxExpr': {
+        let result: InferredType;
+        for (const a of n.args ?? []) result ??= this.knownOrUndefined(this.expr(a, scope));
+        return result;
+      }
+      case 'RowExpr':
+        this.expr(n.args, scope);
+        return 'record';
+      case 'A_ArrayExpr': {
+        let element: InferredType;
+        for (const e of n.elements ?? []) element ??= this.knownOrUndefined(this.expr(e, scope));
+        return element ? `${element}[]` : undefined;
+      }
+      case 'A_Indirection': {
+        const base = this.expr(n.arg, scope);
+        for (const ind of n.indirection ?? []) {
+          if (ind.A_Indices) {
+            this.expr(ind.A_Indices.lidx, scope);
+            this.expr(ind.A_Indices.uidx, scope);
+          }
+        }
+        const subscript = (n.indirection ?? []).some((i: AstNode) => i.A_Indices && !i.A_Indices.is_slice);
+        return base?.endsWith('[]') && subscript ? base.slice(0, -2) : undefined;
+      }
+      case 'CollateClause':
+        return this.expr(n.arg, scope);
+      case 'NamedArgExpr':
+        return this.expr(n.arg, scope);
+      case 'SQLValueFunction':
+        return SQL_VALUE_TYPES[n.op] ?? 'name';
+      case 'GroupingFunc':
+        this.expr(n.args, scope);
+        return 'integer';
+      case 'SetToDefault':
+        return undefined;
+      case 'SelectStmt':
+        this.select(n, new Scope(scope));
+        return undefined;
+      case 'List':
+        return this.expr(n.items, scope);
+      default:
+        this.generic(n, scope);
+        return undefined;
+    }
+  }
+
+  private knownOrUndefined(type: InferredType): InferredType {
+    return type === UNKNOWN_LITERAL || type === '' ? undefined : type;
+  }
+
+  /** Visits every child node of a node kind the walker has no special rule for. */
+  private generic(n: AstNode, scope: Scope): void {
+    if (!n || typeof n !== 'object') return;
+    for (const value of Object.values(n)) {
+      if (Array.isArray(value)) {
+        for (const item of value) if (nodeKind(item)) this.expr(item, scope);
+      } else if (nodeKind(value)) {
+        this.expr(value, scope);
+      }
+    }
+  }
+
+  private columnRef(n: AstNode, scope: Scope): InferredType {
+    const fields: AstNode[] = n.fields ?? [];
+    if (fields.some((f) => f.A_Star)) return undefined;
+    const names = fields.map((f) => f.String?.sval as string);
+    const column = names[names.length - 1];
+    const qualifier = names.length >= 2 ? names[names.length - 2] : undefined;
+    let level: Scope | undefined = scope;
+    const crossed: Scope[] = [];
+    while (level) {
+      if (qualifier !== undefined) {
+        const entry = level.entries.find((e) => e.name === qualifier);
+        if (entry) {
+          crossed.forEach((s) => (s.correlated = true));
+          return entry.columns?.find((c) => c.name === column)?.type || undefined;
+        }
+      } else {
+        let unknownColumns = false;
+        for (const entry of level.entries) {
+          if (!entry.columns) {
+            unknownColumns = true;
+            continue;
+          }
+          const hit = entry.columns.find((c) => c.name === column);
+          if (hit) {
+            crossed.forEach((s) => (s.correlated = true));
+            return hit.type || undefined;
+          }
+        }
+        // An unknown relation might own the column: do not guess at correlation.
+        if (unknownColumns) return undefined;
+      }
+      crossed.push(level);
+      level = level.parent;
+    }
+    return undefined;
+  }
+
+  private funcCall(n: AstNode, scope: Scope): InferredType {
+    const names = nameList(n.funcname);
+    const name = names[names.length - 1];
+    const schema = names.length > 1 ? names[names.length - 2] : undefined;
+    const args: AstNode[] = n.args ?? [];
+    const argTypes = args.map((a) => this.expr(a, scope));
+    const named = args.some((a) => nodeKind(a) === 'NamedArgExpr');
+    for (const o of n.agg_order ?? []) this.expr(o.SortBy?.node ?? o, scope);
+    this.expr(n.agg_filter, scope);
+    if (n.over) this.windowDef(n.over.WindowDef ?? n.over, scope);
+
+    const written = names.join('.');
+    const range = this.nameRange(this.at(n.location));
+    // SQL-syntax calls (EXTRACT, SUBSTRING ... FROM, TRIM, ...) start with a keyword, not the name.
+    if (n.funcformat === 'COERCE_SQL_SYNTAX') range.end = this.tokenRange(range.start).end;
+    const candidates = this.catalog.functionsNamed(name, schema);
+    const match = this.catalog.matchFunction(candidates, n.agg_star ? [] : argTypes, named);
+    if (match.candidates.length === 0) {
+      this.unresolved = true;
+      const shown = `${written}(${argTypes.map((t) => t ?? '?').join(', ')})`;
+      this.references.push({ kind: 'function', range, name: written, functions: [] });
+      this.reason(
+        'unknown-function',
+        'information',
+        candidates.length > 0
+          ? `no overload of ${written} takes these arguments (${shown}): its parallel label is unknown`
+          : `function ${shown} is not in the catalog: its parallel label is unknown`,
+        range,
+      );
+      return undefined;
+    }
+    const isAggregate = match.candidates.every((fn) => fn.kind === 'a');
+    const isWindow = !!n.over;
+    const refKind = isAggregate && !isWindow ? 'aggregate' : 'function';
+    this.references.push({ kind: refKind, range, name: written, functions: match.candidates, ...(match.ambiguous ? { ambiguous: true } : {}) });
+    this.reach(match.candidates, match.ambiguous, range, {
+      kind: refKind,
+      name: written,
+      subject: (culprit) => (refKind === 'aggregate' ? `aggregate ${culprit}` : culprit),
+    });
+    if (isWindow) {
+      this.reason('window-function', 'information', `window function ${written}() runs only in the leader process (window functions are PARALLEL RESTRICTED)`, range, 'restricted');
+    } else if (isAggregate && match.candidates.length === 1 && match.candidates[0].combinable === false) {
+      this.reason('aggregate-not-combinable', 'hint', `aggregate ${signatureOf(match.candidates[0])} has no combine function: it cannot be split across workers (no partial aggregation)`, range);
+    }
+    if (match.candidates.length === 1) {
+      const ret = match.candidates[0].returnType;
+      return ret.startsWith('any') ? this.knownOrUndefined(argTypes[0]) : ret;
+    }
+    const returns = new Set(match.candidates.map((fn) => fn.returnType));
+    return returns.size === 1 ? [...returns][0] : undefined;
+  }
+
+  private aExpr(n: AstNode, scope: Scope): InferredType {
+    const names = nameList(n.name);
+    const symbol = names[names.length - 1];
+    const schema = names.length > 1 ? names[names.length - 2] : undefined;
+    const start = this.at(n.location);
+    switch (n.kind) {
+      case 'AEXPR_OP': {
+        const left = n.lexpr ? this.expr(n.lexpr, scope) : null;
+        const right = this.expr(n.rexpr, scope);
+        return this.operator([symbol], schema, left, right, start, scope);
+      }
+      case 'AEXPR_OP_ANY':
+      case 'AEXPR_OP_ALL': {
+        const left = this.expr(n.lexpr, scope);
+        const right = this.expr(n.rexpr, scope);
+        this.operator([symbol], schema, left, right?.endsWith('[]') ? right.slice(0, -2) : right === UNKNOWN_LITERAL ? UNKNOWN_LITERAL : undefined, start, scope);
+        return 'boolean';
+      }
+      case 'AEXPR_DISTINCT':
+      case 'AEXPR_NOT_DISTINCT': {
+        const left = this.expr(n.lexpr, scope);
+        const right = this.expr(n.rexpr, scope);
+        this.operator(['='], schema, left, right, start, scope);
+        return 'boolean';
+      }
+      case 'AEXPR_NULLIF': {
+        const left = this.expr(n.lexpr, scope);
+        const right = this.expr(n.rexpr, scope);
+        this.operator(['='], schema, left, right, start, scope);
+        return left;
+      }
+      case 'AEXPR_IN': {
+        const left = this.expr(n.lexpr, scope);
+        const items: AstNode[] = n.rexpr?.List?.items ?? (Array.isArray(n.rexpr) ? n.rexpr : [n.rexpr]);
+        const types = items.map((i) => this.expr(i, scope));
+        const right = types.find((t) => t !== undefined && t !== UNKNOWN_LITERAL) ?? (types.length ? types[0] : undefined);
+        this.operator([symbol], schema, left, right, start, scope);
+        return 'boolean';
+      }
+      case 'AEXPR_BETWEEN':
+      case 'AEXPR_NOT_BETWEEN':
+      case 'AEXPR_BETWEEN_SYM':
+      case 'AEXPR_NOT_BETWEEN_SYM': {
+        const left = this.expr(n.lexpr, scope);
+        const items: AstNode[] = n.rexpr?.List?.items ?? n.rexpr ?? [];
+        const [low, high] = items.map((i) => this.expr(i, scope));
+        this.operator(['>='], undefined, left, low, start, scope);
+        this.operator(['<='], undefined, left, high, start, scope);
+        return 'boolean';
+      }
+      default: {
+        // LIKE, ILIKE, SIMILAR TO: the name holds the operator behind the keyword.
+        const left = this.expr(n.lexpr, scope);
+        const right = this.expr(n.rexpr, scope);
+        if (symbol) this.operator([symbol], schema, left, right, start, scope);
+        return 'boolean';
+      }
+    }
+  }
+
+  private operator(names: string[], schema: string | undefined, left: InferredType | null, right: InferredType, start: number, scope: Scope): InferredType {
+    void scope;
+    const symbol = names[names.length - 1];
+    const ops = this.catalog.matchOperator(symbol, schema, left, right);
+    const range = this.tokenRange(start);
+    if (ops.length === 0) {
+      this.references.push({ kind: 'operator', range, name: symbol, functions: [] });
+      return undefined;
+    }
+    const functions = ops.map((op) => this.catalog.functionByOid(op.functionOid)).filter((f): f is CatalogFunction => !!f);
+    const ambiguous = ops.length > 1;
+    this.references.push({ kind: 'operator', range, name: symbol, functions, ...(ambiguous ? { ambiguous: true } : {}) });
+    this.reach(functions, ambiguous, range, { kind: 'operator', name: `operator ${symbol}`, subject: (culprit) => `operator ${symbol} runs ${culprit}` });
+    if (ops.length === 1) return ops[0].result;
+    const results = new Set(ops.map((op) => op.result));
+    return results.size === 1 ? [...results][0] : undefined;
+  }
+
+  private typeCast(n: AstNode, scope: Scope): InferredType {
+    const argType = this.expr(n.arg, scope);
+    const typeName = n.typeName?.TypeName ?? n.typeName;
+    const names = nameList(typeName?.names);
+    const target = this.catalog.resolveTypeName(names, !!typeName?.arrayBounds?.length);
+    const typeStart = this.at(typeName?.location ?? n.location);
+    const range = this.nameRange(typeStart);
+    const source = argType && argType !== UNKNOWN_LITERAL ? argType : undefined;
+    if (source && source !== target) {
+      const cast = this.catalog.castBetween(source, target) ?? this.catalog.castBetween(this.catalog.baseTypeOf(source), this.catalog.baseTypeOf(target));
+      const fn = cast?.functionOid ? this.catalog.functionByOid(cast.functionOid) : undefined;
+      if (fn) {
+        this.references.push({ kind: 'cast', range, name: target, functions: [fn] });
+        this.reach([fn], false, range, { kind: 'cast', name: target, subject: (culprit) => `the cast from ${source} to ${target} runs ${culprit}` });
+      }
+    }
+    const type = this.catalog.typeByFormatted(target);
+    if (type?.kind === 'd') {
+      const checks = type.hasConstraints ? ' and its constraints are checked' : '';
+      this.reason('domain-constraint', 'information', `coercion to domain ${target}${checks} is PARALLEL RESTRICTED: it runs only in the leader process`, range, 'restricted');
+    }
+    return target;
+  }
+
+  private subLink(n: AstNode, scope: Scope): InferredType {
+    const inner = new Scope(scope);
+    const testType = this.expr(n.testexpr, scope);
+    const columns = this.statement(n.subselect, inner);
+    const kind = n.subLinkType as string;
+    if (kind === 'ANY_SUBLINK' || kind === 'ALL_SUBLINK') {
+      const names = nameList(n.operName);
+      this.operator(names.length ? names : ['='], undefined, testType, columns?.[0]?.type || undefined, this.at(n.location), scope);
+    }
+    // Correlated scalar and ARRAY subqueries become SubPlans that take the outer row as a Param:
+    // PARALLEL RESTRICTED. (Correlated EXISTS / IN are usually pulled up into joins.)
+    if (inner.correlated && (kind === 'EXPR_SUBLINK' || kind === 'ARRAY_SUBLINK')) {
+      this.reason('correlated-subquery', 'information', 'correlated subquery: it is re-run for each outer row in the leader process (correlated subplans are PARALLEL RESTRICTED)', this.parenthesized(this.at(n.location)), 'restricted');
+    }
+    if (kind === 'EXPR_SUBLINK') return columns?.[0]?.type || undefined;
+    if (kind === 'ARRAY_SUBLINK') return columns?.[0]?.type ? `${columns[0].type}[]` : undefined;
+    return 'boolean';
+  }
+}
+
+function labelPlural(hazard: Hazard, count: number): string {
+  const word = hazard === 'unsafe' ? 'PARALLEL UNSAFE' : 'PARALLEL RESTRICTED';
+  return count === 1 ? `which is ${word}` : `which are ${word}`;
+}
+
+export { Scope };
