@@ -47,6 +47,7 @@ export type ReasonCode =
   | 'foreign-table'
   | 'materialized-cte'
   | 'correlated-subquery'
+  | 'initplan'
   | 'window-function'
   | 'table-function'
   | 'write-statement'

@@ -849,6 +849,9 @@ export class StatementWalker {
     // PARALLEL RESTRICTED. (Correlated EXISTS / IN are usually pulled up into joins.)
     if (inner.correlated && (kind === 'EXPR_SUBLINK' || kind === 'ARRAY_SUBLINK')) {
       this.reason('correlated-subquery', 'information', 'correlated subquery: it is re-run for each outer row in the leader process (correlated subplans are PARALLEL RESTRICTED)', this.parenthesized(this.at(n.location)), 'restricted');
+    } else if (!inner.correlated && (kind === 'EXPR_SUBLINK' || kind === 'ARRAY_SUBLINK' || kind === 'EXISTS_SUBLINK') && this.catalog.versionNum < 170000) {
+      // Before PostgreSQL 17, a plan level with an initPlan was never parallel safe (SS_charge_for_initplans).
+      this.reason('initplan', 'information', 'uncorrelated subquery: it runs once as an initPlan, and before PostgreSQL 17 the plan above an initPlan is PARALLEL RESTRICTED', this.parenthesized(this.at(n.location)), 'restricted');
     }
     if (kind === 'EXPR_SUBLINK') return columns?.[0]?.type || undefined;
     if (kind === 'ARRAY_SUBLINK') return columns?.[0]?.type ? `${columns[0].type}[]` : undefined;

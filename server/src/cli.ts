@@ -1,0 +1,270 @@
+/**
+ * The command line: the same engine as the editor, for CI. Files in, report out.
+ *   pg-parallel-hints check [--db URL] [--pg-version N] [--format text|json|sarif]
+ *                           [--fail-on unsafe|restricted|never] [--verify] FILES/GLOBS
+ *   pg-parallel-hints lsp --stdio | --node-ipc
+ * Exit codes: 0 nothing at or above the threshold, 1 findings, 2 usage, file or connection error.
+ */
+import { readFileSync, statSync } from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { glob } from 'tinyglobby';
+import type { CatalogSnapshot } from './core/catalog-snapshot';
+import { Catalog } from './core/catalog';
+import { analyzeDocument } from './core/document';
+import { initParser } from './core/parse';
+import { FailOn, Report, ReportFile, agreesWithPlanner, failsGate, formatSarif, formatText, reportStatement } from './core/report';
+import { LineIndex } from './core/text';
+import type { StatementKind } from './core/types';
+import { loadBuiltinCatalog, supportedMajors } from './builtin-catalogs';
+
+const VERSION: string = (() => {
+  try {
+    return JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')).version;
+  } catch {
+    return '0.0.0';
+  }
+})();
+
+const USAGE = `Usage:
+  pg-parallel-hints check [options] FILES/GLOBS...   check SQL files for parallel-query blockers
+  pg-parallel-hints lsp --stdio | --node-ipc         run the language server
+  pg-parallel-hints --version | --help
+
+check options:
+  --db URL              read the catalog from this database (also: PG* variables, DATABASE_URL, .pgpass)
+  --no-db               never connect, even when PG* variables are set
+  --pg-version N        built-in catalog to use without a database (${supportedMajors.join(', ')}; default 18)
+  --format F            text (default), json or sarif
+  --fail-on LEVEL       unsafe (default), restricted or never: exit 1 when a finding reaches LEVEL
+  --verify              with a database: ask the planner too (read-only, rolled back) and flag disagreements
+  --max-file-size MB    skip larger files with an error (default 10)
+`;
+
+/** Thrown for usage, file and connection problems: exit code 2 with the message alone. */
+export class CliError extends Error {}
+
+const PLANNABLE = new Set<StatementKind>(['select', 'values', 'create-table-as', 'select-into', 'create-materialized-view']);
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+const defaultIo: CliIo = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  env: process.env,
+  cwd: process.cwd(),
+};
+
+export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    switch (command) {
+      case 'check':
+        return await check(rest, io);
+      case 'lsp': {
+        const { runLanguageServer } = await import('./main');
+        runLanguageServer();
+        return await new Promise<number>(() => undefined); // runs until the client closes the connection
+      }
+      case '--version':
+      case '-v':
+        io.stdout(`${VERSION}\n`);
+        return 0;
+      case undefined:
+      case '--help':
+      case '-h':
+        io.stdout(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new CliError(`unknown command "${command}"\n${USAGE}`);
+    }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`pg-parallel-hints: ${message}\n`);
+    return 2;
+  }
+}
+
+interface Source {
+  file: string;
+  text?: string;
+  error?: string;
+}
+
+async function collectFiles(patterns: string[], cwd: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const pattern of patterns) {
+    const absolute = path.resolve(cwd, pattern);
+    let isFile = false;
+    try {
+      isFile = statSync(absolute).isFile();
+    } catch {
+      isFile = false;
+    }
+    if (isFile) {
+      files.push(pattern);
+      continue;
+    }
+    const matches = await glob(pattern, { cwd, onlyFiles: true, expandDirectories: false });
+    if (matches.length === 0) throw new CliError(`no files match ${pattern}`);
+    files.push(...matches.sort());
+  }
+  return [...new Set(files)];
+}
+
+/** Reads a file as SQL text, or says why it cannot be: missing, binary, too large, not UTF-8. */
+export function readSqlFile(file: string, cwd: string, maxBytes: number): Source {
+  let bytes: Buffer;
+  try {
+    const stats = statSync(path.resolve(cwd, file));
+    if (stats.size > maxBytes) return { file, error: `file too large (${(stats.size / 1e6).toFixed(1)} MB; the limit is ${(maxBytes / 1e6).toFixed(0)} MB, see --max-file-size)` };
+    bytes = readFileSync(path.resolve(cwd, file));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { file, error: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code ?? String(error)})` };
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) return { file, error: `binary file (NUL byte at offset ${nul}): not SQL text` };
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return { file, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+  } catch {
+    return { file, error: 'not valid UTF-8 text' };
+  }
+}
+
+function wantsDatabase(db: string | undefined, noDb: boolean, env: NodeJS.ProcessEnv): boolean {
+  if (noDb) return false;
+  return !!(db || env.DATABASE_URL || env.PGHOST || env.PGDATABASE || env.PGSERVICE);
+}
+
+async function check(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        db: { type: 'string' },
+        'no-db': { type: 'boolean', default: false },
+        'pg-version': { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        'fail-on': { type: 'string', default: 'unsafe' },
+        verify: { type: 'boolean', default: false },
+        'max-file-size': { type: 'string', default: '10' },
+      },
+    });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  const format = values.format as string;
+  if (!['text', 'json', 'sarif'].includes(format)) throw new CliError(`--format must be text, json or sarif, not "${format}"`);
+  const failOn = values['fail-on'] as FailOn;
+  if (!['unsafe', 'restricted', 'never'].includes(failOn)) throw new CliError(`--fail-on must be unsafe, restricted or never, not "${failOn}"`);
+  const maxMb = Number(values['max-file-size']);
+  if (!(maxMb > 0)) throw new CliError('--max-file-size takes a positive number of megabytes');
+  if (positionals.length === 0) throw new CliError(`check needs at least one file or glob\n${USAGE}`);
+  const useDb = wantsDatabase(values.db, values['no-db'] as boolean, io.env);
+  if (values.verify && !useDb) throw new CliError('--verify needs a database (--db URL or PG* variables)');
+
+  const files = await collectFiles(positionals, io.cwd);
+  await initParser();
+
+  // The catalog: live when a database is configured (a failure is an error, not a silent fallback).
+  let snapshot: CatalogSnapshot;
+  let session: DatabaseSession | undefined;
+  if (useDb) {
+    session = await DatabaseSession.open(values.db, io.env);
+    snapshot = await session.snapshot();
+  } else {
+    const major = values['pg-version'] ? Number(values['pg-version']) : 18;
+    if (!supportedMajors.includes(major)) throw new CliError(`--pg-version must be one of ${supportedMajors.join(', ')}`);
+    snapshot = loadBuiltinCatalog(major);
+  }
+
+  try {
+    let catalog = Catalog.fromSnapshot(snapshot);
+    const report: Report = { files: [] };
+    let statements = 0;
+    let failing = 0;
+    let fileErrors = 0;
+    for (const file of files) {
+      const source = readSqlFile(file, io.cwd, maxMb * 1e6);
+      if (source.error !== undefined || source.text === undefined) {
+        fileErrors++;
+        report.files.push({ file, statements: [], error: source.error });
+        continue;
+      }
+      const text = source.text;
+      const analysis = analyzeDocument(text, catalog, file);
+      catalog = analysis.catalogAfter;
+      const lines = new LineIndex(text);
+      const entry: ReportFile = { file, statements: [] };
+      for (const result of analysis.statements) {
+        statements++;
+        if (failsGate(result, failOn)) failing++;
+        const reported = reportStatement(text, lines, result);
+        if (values.verify && session && PLANNABLE.has(result.kind)) {
+          const probe = await session.probe(text.slice(result.range.start, result.range.end));
+          reported.planner = { ...probe, agrees: agreesWithPlanner(result.verdict, probe) };
+        }
+        entry.statements.push(reported);
+      }
+      report.files.push(entry);
+    }
+    if (format === 'json') io.stdout(JSON.stringify(report, null, 2) + '\n');
+    else if (format === 'sarif') io.stdout(JSON.stringify(formatSarif(report, VERSION), null, 2) + '\n');
+    else io.stdout(formatText(report, { statements, failing }));
+    for (const f of report.files) if (f.error) io.stderr(`pg-parallel-hints: ${f.file}: ${f.error}\n`);
+    return fileErrors > 0 ? 2 : failing > 0 ? 1 : 0;
+  } finally {
+    await session?.close();
+  }
+}
+
+/** The CLI's use of the database: one connection, catalog reads and (with --verify) planner probes. */
+class DatabaseSession {
+  private constructor(
+    private readonly db: typeof import('./db/connection'),
+    private readonly client: import('pg').Client,
+    private readonly target: string,
+  ) {}
+
+  static async open(url: string | undefined, env: NodeJS.ProcessEnv): Promise<DatabaseSession> {
+    // Loaded lazily: `check` without a database never loads pg.
+    const db = await import('./db/connection');
+    const config = db.connectionConfig({ url }, env);
+    const target = db.describeTarget(config);
+    try {
+      const client = await db.openConnection(config);
+      return new DatabaseSession(db, client, target);
+    } catch (error) {
+      throw new CliError(`cannot connect to ${target}: ${db.redactSecrets(error instanceof Error ? error.message : String(error), config)}`);
+    }
+  }
+
+  async snapshot(): Promise<CatalogSnapshot> {
+    const { readCatalogSnapshot } = await import('./db/catalog');
+    try {
+      return await readCatalogSnapshot(this.client);
+    } catch (error) {
+      throw new CliError(`cannot read the catalog of ${this.target}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  async probe(sql: string) {
+    const { probeParallelism } = await import('./db/probe');
+    return probeParallelism(this.client, sql);
+  }
+
+  async close(): Promise<void> {
+    void this.db;
+    await this.client.end().catch(() => undefined);
+  }
+}

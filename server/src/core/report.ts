@@ -1,0 +1,150 @@
+/**
+ * The CLI's outputs, built from analysis results: the JSON contract of DESIGN.md, SARIF 2.1.0 for
+ * code scanning, and compiler-style text. Pure: the CLI does the reading and writing.
+ */
+import { hazardAtLeast } from './catalog';
+import type { PlannerProbe } from './plan-types';
+import { LineIndex } from './text';
+import type { Hazard, Reason, StatementResult, Verdict } from './types';
+
+export type FailOn = 'unsafe' | 'restricted' | 'never';
+
+export interface ReportReason {
+  code: string;
+  severity: Reason['severity'];
+  message: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface ReportStatement {
+  line: number;
+  endLine: number;
+  parallel: Verdict;
+  reasons: ReportReason[];
+  /** With --verify: what the planner said, and whether it agrees with `parallel`. */
+  planner?: PlannerProbe & { agrees: boolean };
+}
+
+export interface ReportFile {
+  file: string;
+  statements: ReportStatement[];
+  /** A file that could not be read or analysed (binary, too large, not UTF-8): the reason. */
+  error?: string;
+}
+
+export interface Report {
+  files: ReportFile[];
+}
+
+/** Statement-level facts the user chose (writes, FOR UPDATE, cursors) never fail a CI gate. */
+const STRUCTURAL = new Set(['write-statement', 'row-locking', 'cursor', 'data-modifying-cte']);
+
+export function reportStatement(text: string, lines: LineIndex, result: StatementResult): ReportStatement {
+  void text;
+  const pos = (offset: number) => lines.positionAt(offset);
+  const first = pos(result.range.start);
+  const last = pos(result.range.end);
+  return {
+    line: first.line + 1,
+    endLine: last.line + 1,
+    parallel: result.verdict,
+    reasons: result.reasons.map((r) => {
+      const start = pos(r.range.start);
+      const end = pos(r.range.end);
+      return { code: r.code, severity: r.severity, message: r.message, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
+    }),
+  };
+}
+
+/**
+ * Does this statement fail the gate? Errors (mislabelled functions) always do; otherwise a reason
+ * whose hazard reaches the threshold, unless it is a structural fact of a statement that writes,
+ * locks rows or runs through a cursor.
+ */
+export function failsGate(statement: StatementResult, failOn: FailOn): boolean {
+  if (failOn === 'never') return false;
+  return statement.reasons.some(
+    (r) => r.severity === 'error' || (r.hazard !== undefined && r.hazard !== 'safe' && !STRUCTURAL.has(r.code) && hazardAtLeast(r.hazard, failOn as Hazard)),
+  );
+}
+
+/** The planner's probes against the static verdict: the differential check behind --verify. */
+export function agreesWithPlanner(verdict: Verdict, probe: PlannerProbe): boolean {
+  if (probe.error) return true;
+  switch (verdict) {
+    case 'safe':
+      return probe.wholePlanSafe;
+    case 'restricted':
+      return !probe.wholePlanSafe;
+    case 'unsafe':
+      return !probe.wholePlanSafe && !probe.parallelPossible;
+    default:
+      return true;
+  }
+}
+
+export function formatText(report: Report, summary: { statements: number; failing: number }): string {
+  const out: string[] = [];
+  for (const file of report.files) {
+    if (file.error) {
+      out.push(`${file.file}: error: ${file.error}`);
+      continue;
+    }
+    for (const s of file.statements) {
+      for (const r of s.reasons) out.push(`${file.file}:${r.line}:${r.column}: ${r.severity}: ${r.message} [${r.code}]`);
+      if (s.planner && !s.planner.agrees) {
+        out.push(`${file.file}:${s.line}:1: warning: the planner disagrees: static verdict ${s.parallel}, planner parallelPossible=${s.planner.parallelPossible} wholePlanSafe=${s.planner.wholePlanSafe} [planner-disagrees]`);
+      }
+    }
+  }
+  const counts = new Map<string, number>();
+  for (const f of report.files) for (const s of f.statements) counts.set(s.parallel, (counts.get(s.parallel) ?? 0) + 1);
+  const order: Verdict[] = ['safe', 'restricted', 'unsafe', 'unknown', 'none'];
+  const parts = order.filter((v) => counts.get(v)).map((v) => `${counts.get(v)} ${v}`);
+  const files = report.files.length;
+  out.push(
+    `${summary.statements} statement${summary.statements === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}${parts.length ? `: ${parts.join(', ')}` : ''}; ${summary.failing} failing`,
+  );
+  return out.join('\n') + '\n';
+}
+
+const SARIF_LEVEL: Record<Reason['severity'], 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+
+export function formatSarif(report: Report, toolVersion: string): object {
+  const rules = new Map<string, { id: string; shortDescription: { text: string } }>();
+  const results: object[] = [];
+  for (const file of report.files) {
+    for (const s of file.statements) {
+      for (const r of s.reasons) {
+        if (!rules.has(r.code)) rules.set(r.code, { id: r.code, shortDescription: { text: r.code.replace(/-/g, ' ') } });
+        results.push({
+          ruleId: r.code,
+          level: SARIF_LEVEL[r.severity],
+          message: { text: r.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: file.file.replace(/\\/g, '/') },
+                region: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn },
+              },
+            },
+          ],
+        });
+      }
+    }
+  }
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'pg-parallel-hints', version: toolVersion, informationUri: 'https://www.postgresql.org/docs/current/parallel-safety.html', rules: [...rules.values()] } },
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
+  };
+}

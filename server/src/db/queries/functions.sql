@@ -1,0 +1,25 @@
+-- Every function, procedure, aggregate and window function, built-ins included (other sessions'
+-- temporary functions left out): what overload resolution and verdicts need.
+SELECT p.oid::int8 AS oid,
+       n.nspname AS schema,
+       p.proname AS name,
+       ARRAY(SELECT format_type(a.t, NULL) FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(t, i) ORDER BY a.i) AS arg_types,
+       p.proargnames AS arg_names,
+       p.proargmodes::text[] AS arg_modes,
+       p.pronargdefaults AS defaults,
+       p.provariadic <> 0 AS variadic,
+       p.prokind AS kind,
+       l.lanname AS language,
+       p.provolatile AS volatility,
+       p.proparallel AS parallel,
+       format_type(p.prorettype, NULL) AS return_type,
+       p.proretset AS returns_set,
+       d.description,
+       CASE WHEN ag.aggfnoid IS NOT NULL THEN ag.aggcombinefn::oid <> 0 END AS combinable
+FROM pg_proc p
+JOIN pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_language l ON l.oid = p.prolang
+LEFT JOIN pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_proc'::regclass AND d.objsubid = 0
+LEFT JOIN pg_aggregate ag ON ag.aggfnoid = p.oid
+WHERE n.nspname NOT LIKE 'pg\_temp\_%' OR n.oid = pg_my_temp_schema()
+ORDER BY p.oid

@@ -1,0 +1,6 @@
+-- Who and where we are, and the effective search_path.
+SELECT current_setting('server_version_num')::int AS version_num,
+       split_part(current_setting('server_version'), ' ', 1) AS version,
+       current_schemas(true)::text[] AS search_path,
+       current_user AS "user",
+       current_database() AS database

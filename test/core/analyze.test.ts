@@ -1,0 +1,215 @@
+/**
+ * The engine on the built-in PostgreSQL 18 catalog (taken from a real server) plus DDL written in the
+ * test: every rule of PARALLEL.md, with exact codes, messages and ranges. A `«…»` pair marks the
+ * range a reason must cover; the markers are removed before analysis.
+ */
+import * as assert from 'assert';
+import { Catalog } from '../../server/src/core/catalog';
+import { analyzeDocument, DocumentAnalyzer } from '../../server/src/core/document';
+import { initParser } from '../../server/src/core/parse';
+import type { Reason, StatementResult } from '../../server/src/core/types';
+import { loadBuiltinCatalog } from '../../server/src/builtin-catalogs';
+
+let pg18: Catalog;
+
+before(async () => {
+  await initParser();
+  pg18 = Catalog.fromSnapshot(loadBuiltinCatalog(18));
+});
+
+/** Splits `«…»` markers out of the text: returns the clean text and the marked ranges in order. */
+function marked(source: string): { text: string; ranges: { start: number; end: number }[] } {
+  const ranges: { start: number; end: number }[] = [];
+  let text = '';
+  let open = -1;
+  for (const ch of source) {
+    if (ch === '«') open = text.length;
+    else if (ch === '»') ranges.push({ start: open, end: text.length });
+    else text += ch;
+  }
+  return { text, ranges };
+}
+
+function analyze(text: string, catalog = pg18): StatementResult[] {
+  return analyzeDocument(text, catalog, 'file:///test.sql').statements;
+}
+
+function only(reasons: Reason[], code: string): Reason {
+  const hits = reasons.filter((r) => r.code === code);
+  assert.strictEqual(hits.length, 1, `expected one ${code}, got: ${JSON.stringify(reasons.map((r) => r.code))}`);
+  return hits[0];
+}
+
+const SETUP = `CREATE TABLE big (id int, grp int, note text);
+CREATE FUNCTION slow(x int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN x; END $$;
+CREATE FUNCTION careful(x int) RETURNS int LANGUAGE plpgsql PARALLEL RESTRICTED AS $$ BEGIN RETURN x; END $$;
+CREATE FUNCTION quick(x int) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN x; END $$;
+`;
+
+describe('engine: verdicts and reasons', () => {
+  it('a plain query is safe, with no reasons', () => {
+    const [s] = analyze('SELECT count(*) FROM pg_class WHERE relpages > 10');
+    assert.strictEqual(s.verdict, 'safe');
+    assert.deepStrictEqual(s.reasons, []);
+    assert.strictEqual(s.kind, 'select');
+  });
+
+  it('random() is PARALLEL RESTRICTED according to the catalog', () => {
+    const { text, ranges } = marked('SELECT «random»() FROM pg_class');
+    const [s] = analyze(text);
+    assert.strictEqual(s.verdict, 'restricted');
+    const r = only(s.reasons, 'restricted-function');
+    assert.deepStrictEqual(r.range, ranges[0]);
+    assert.strictEqual(r.severity, 'information');
+    assert.strictEqual(r.message, 'pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process');
+  });
+
+  it('clock_timestamp() and gen_random_uuid() are VOLATILE yet PARALLEL SAFE', () => {
+    const [s] = analyze('SELECT clock_timestamp(), gen_random_uuid()');
+    assert.strictEqual(s.verdict, 'safe');
+  });
+
+  it('a function defined without PARALLEL clause is UNSAFE where it is called', () => {
+    const { text, ranges } = marked(`${SETUP}SELECT «slow»(id) FROM big;`);
+    const statements = analyze(text);
+    const s = statements[statements.length - 1];
+    assert.strictEqual(s.verdict, 'unsafe');
+    const r = only(s.reasons, 'unsafe-function');
+    assert.deepStrictEqual(r.range, ranges[0]);
+    assert.strictEqual(r.severity, 'warning');
+    assert.strictEqual(
+      r.message,
+      'public.slow(x integer) is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE): no part of this statement can use parallel workers',
+    );
+    assert.strictEqual(r.related?.[0].message, 'public.slow(x integer) is defined here');
+    assert.strictEqual(r.related?.[0].location?.start, text.indexOf('CREATE FUNCTION slow'));
+  });
+
+  it('a statement sees only what was defined before it', () => {
+    const statements = analyze(`SELECT slow(1);\n${SETUP}SELECT slow(1);`);
+    assert.strictEqual(statements[0].verdict, 'unknown');
+    assert.strictEqual(only(statements[0].reasons, 'unknown-function').message, 'function slow(integer) is not in the catalog: its parallel label is unknown');
+    assert.strictEqual(statements[statements.length - 1].verdict, 'unsafe');
+  });
+
+  it('writes, row locks, data-modifying CTEs and cursors never get a parallel plan', () => {
+    const statements = analyze(`INSERT INTO t SELECT 1;
+SELECT oid FROM pg_class FOR UPDATE;
+WITH d AS (DELETE FROM t RETURNING 1) SELECT * FROM d;
+DECLARE c CURSOR FOR SELECT 1;`);
+    assert.deepStrictEqual(statements.map((s) => s.verdict), ['unsafe', 'unsafe', 'unsafe', 'unsafe']);
+    assert.strictEqual(only(statements[0].reasons, 'write-statement').message, 'INSERT never uses a parallel plan: only queries that do not write (SELECT, CREATE TABLE AS, ...) do');
+    assert.strictEqual(only(statements[1].reasons, 'row-locking').message, 'FOR UPDATE locks rows: a statement that locks rows never uses a parallel plan');
+    assert.strictEqual(only(statements[2].reasons, 'data-modifying-cte').message, 'CTE d modifies data: a statement with a data-modifying CTE never uses a parallel plan');
+    assert.strictEqual(only(statements[3].reasons, 'cursor').message, 'a query run through a cursor never uses a parallel plan');
+  });
+
+  it('DDL and utility statements are never planned: verdict none', () => {
+    const statements = analyze('CREATE TABLE x (a int); SET work_mem = \'64MB\'; VACUUM x;');
+    assert.deepStrictEqual(statements.map((s) => s.verdict), ['none', 'none', 'none']);
+  });
+
+  it('window functions are PARALLEL RESTRICTED (clauses.c), whatever their label', () => {
+    const { text, ranges } = marked('SELECT «row_number»() OVER (ORDER BY oid) FROM pg_class');
+    const [s] = analyze(text);
+    assert.strictEqual(s.verdict, 'restricted');
+    const r = only(s.reasons, 'window-function');
+    assert.deepStrictEqual(r.range, ranges[0]);
+  });
+
+  it('overloads are chosen by argument types', () => {
+    const ddl = `CREATE FUNCTION pick(x text) RETURNS text LANGUAGE sql PARALLEL SAFE AS $$ SELECT x $$;
+CREATE FUNCTION pick(x int) RETURNS text LANGUAGE sql PARALLEL UNSAFE AS $$ SELECT x::text $$;
+CREATE TABLE t (n int, s text);
+`;
+    const statements = analyze(`${ddl}SELECT pick(s) FROM t; SELECT pick(n) FROM t; SELECT pick('a'); SELECT pick(n::text) FROM t;`);
+    assert.deepStrictEqual(statements.slice(3).map((s) => s.verdict), ['safe', 'unsafe', 'safe', 'safe']);
+  });
+
+  it('unknown argument types: every possible overload is named and the worst one counts', () => {
+    const ddl = `CREATE FUNCTION pick(x text) RETURNS text LANGUAGE sql PARALLEL SAFE AS $$ SELECT x $$;
+CREATE FUNCTION pick(x int) RETURNS text LANGUAGE sql PARALLEL UNSAFE AS $$ SELECT x::text $$;
+`;
+    const statements = analyze(`${ddl}SELECT pick(unknown_column) FROM somewhere;`);
+    const s = statements[2];
+    assert.strictEqual(s.verdict, 'unsafe');
+    assert.strictEqual(
+      only(s.reasons, 'unsafe-function').message,
+      'pick: 1 of 2 possible overloads is PARALLEL UNSAFE (argument types unknown), e.g. public.pick(x integer): no part of this statement can use parallel workers',
+    );
+  });
+
+  it('operators resolve to the function behind them', () => {
+    const { text, ranges } = marked(`${SETUP}CREATE FUNCTION cmp_slow(a int, b int) RETURNS boolean LANGUAGE sql AS $$ SELECT a > b $$;
+CREATE OPERATOR >>>> (LEFTARG = int, RIGHTARG = int, FUNCTION = cmp_slow);
+SELECT id FROM big WHERE grp «>>>>» 5;`);
+    const statements = analyze(text);
+    const s = statements[statements.length - 1];
+    assert.strictEqual(s.verdict, 'unsafe');
+    const r = only(s.reasons, 'unsafe-operator');
+    assert.deepStrictEqual(r.range, ranges[0]);
+    assert.match(r.message, /^operator >>>> runs public\.cmp_slow\(a integer, b integer\) is PARALLEL UNSAFE/);
+  });
+
+  it('a CREATE FUNCTION without PARALLEL clause and a safe body can be marked PARALLEL SAFE', () => {
+    const { text, ranges } = marked('CREATE FUNCTION «add_one»(x int) RETURNS int LANGUAGE sql AS $$ SELECT x + 1 $$');
+    const [s] = analyze(text);
+    const r = only(s.reasons, 'function-could-be-safe');
+    assert.deepStrictEqual(r.range, ranges[0]);
+    assert.strictEqual(
+      r.message,
+      'public.add_one(x integer) has no PARALLEL clause, so it defaults to PARALLEL UNSAFE and blocks parallel plans wherever it is called; its body allows PARALLEL SAFE',
+    );
+    assert.deepStrictEqual(r.fixes, [{ title: 'Mark add_one PARALLEL SAFE', edits: [{ range: { start: text.length, end: text.length }, newText: ' PARALLEL SAFE' }] }]);
+  });
+
+  it('a function labelled PARALLEL SAFE whose body writes is an error', () => {
+    const { text, ranges } = marked(`CREATE TABLE log (m text);
+CREATE FUNCTION tag(x int) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN «INSERT» INTO log VALUES ('x'); RETURN x; END $$;`);
+    const [, s] = analyze(text);
+    const r = only(s.reasons, 'function-mislabelled');
+    assert.strictEqual(r.severity, 'error');
+    assert.deepStrictEqual(r.range, ranges[0]);
+    assert.strictEqual(
+      r.message,
+      'public.tag(x integer) is labelled PARALLEL SAFE but it writes (INSERT): it fails or misbehaves when run in a parallel worker; label it PARALLEL UNSAFE',
+    );
+  });
+
+  it('an EXCEPTION block in a PARALLEL SAFE function opens a subtransaction', () => {
+    const [s] = analyze(`CREATE FUNCTION risky(x int) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$
+BEGIN RETURN x / 0; EXCEPTION WHEN division_by_zero THEN RETURN 0; END $$`);
+    const r = only(s.reasons, 'function-subtransaction');
+    assert.strictEqual(r.severity, 'error');
+  });
+
+  it('a statement that does not parse yet still reports the calls the scanner finds', () => {
+    const { text, ranges } = marked(`${SETUP}SELECT «slow»(id) FROM big WHERE`);
+    const statements = analyze(text);
+    const s = statements[statements.length - 1];
+    assert.strictEqual(s.parsed, false);
+    assert.strictEqual(s.verdict, 'unsafe');
+    assert.deepStrictEqual(only(s.reasons, 'unsafe-function').range, ranges[0]);
+    assert.strictEqual(only(s.reasons, 'syntax-error').severity, 'hint');
+  });
+
+  it('EXPLAIN <statement> analyses the statement', () => {
+    const [s] = analyze('EXPLAIN SELECT random() FROM pg_class');
+    assert.strictEqual(s.verdict, 'restricted');
+  });
+
+  it('ranges are UTF-16 offsets even after multi-byte characters', () => {
+    const { text, ranges } = marked("SELECT 'žluťoučký 🐘', «random»()");
+    const [s] = analyze(text);
+    assert.deepStrictEqual(only(s.reasons, 'restricted-function').range, ranges[0]);
+  });
+
+  it('an edit re-analyses only the statements it touched', () => {
+    const analyzer = new DocumentAnalyzer('file:///edit.sql');
+    const text = Array.from({ length: 50 }, (_, i) => `SELECT ${i} + random();`).join('\n');
+    analyzer.analyze(text, pg18);
+    assert.strictEqual(analyzer.lastAnalyzed, 50);
+    analyzer.analyze(text.replace('SELECT 7 +', 'SELECT 77 +'), pg18);
+    assert.strictEqual(analyzer.lastAnalyzed, 1);
+  });
+});

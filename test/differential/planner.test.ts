@@ -1,0 +1,220 @@
+/**
+ * The planner is the referee: for every statement below, the engine's static verdict (from the live
+ * catalog of a real PostgreSQL) must agree with the two probes of PARALLEL.md section 4, run on the
+ * same server. Each case also states the verdict we expect, so that the engine and the probe cannot
+ * agree on a wrong answer unnoticed. Runs on every major the test runner starts (18 and 15).
+ */
+import * as assert from 'assert';
+import { Client } from 'pg';
+import { Catalog } from '../../server/src/core/catalog';
+import { analyzeDocument } from '../../server/src/core/document';
+import { initParser } from '../../server/src/core/parse';
+import { agreesWithPlanner } from '../../server/src/core/report';
+import type { Verdict } from '../../server/src/core/types';
+import { readCatalogSnapshot } from '../../server/src/db/catalog';
+import { probeParallelism } from '../../server/src/db/probe';
+import { testCluster } from '../harness/postgres';
+
+const SCHEMA = `
+CREATE TABLE big (id int PRIMARY KEY, grp int, amount numeric, note text, created timestamptz);
+INSERT INTO big SELECT g, g % 100, g * 1.5, md5(g::text), now() - g * interval '1 minute' FROM generate_series(1, 20000) g;
+CREATE TABLE other (id int, big_id int, label text);
+INSERT INTO other SELECT g, g, 'x' || g FROM generate_series(1, 20000) g;
+CREATE TABLE no_workers (id int) WITH (parallel_workers = 0);
+INSERT INTO no_workers SELECT generate_series(1, 1000);
+ANALYZE;
+
+CREATE FUNCTION f_default(x int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN x + 1; END $$;
+CREATE FUNCTION f_unsafe(x int) RETURNS int LANGUAGE plpgsql PARALLEL UNSAFE AS $$ BEGIN RETURN x + 1; END $$;
+CREATE FUNCTION f_restricted(x int) RETURNS int LANGUAGE plpgsql PARALLEL RESTRICTED AS $$ BEGIN RETURN x + 1; END $$;
+CREATE FUNCTION f_safe(x int) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN x + 1; END $$;
+CREATE FUNCTION f_sql_default(x int) RETURNS int LANGUAGE sql AS $$ SELECT x + 1 $$;
+CREATE FUNCTION f_sql_restricted(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT x + 1 $$;
+CREATE FUNCTION f_sql_safe(x int) RETURNS int LANGUAGE sql PARALLEL SAFE AS $$ SELECT x + 1 $$;
+CREATE FUNCTION over_text(x text) RETURNS text LANGUAGE sql PARALLEL SAFE AS $$ SELECT x $$;
+CREATE FUNCTION over_text(x int) RETURNS text LANGUAGE plpgsql PARALLEL UNSAFE AS $$ BEGIN RETURN x::text; END $$;
+CREATE FUNCTION srf_unsafe(n int) RETURNS SETOF int LANGUAGE plpgsql AS $$ BEGIN RETURN QUERY SELECT generate_series(1, n); END $$;
+CREATE FUNCTION srf_safe(n int) RETURNS SETOF int LANGUAGE sql PARALLEL SAFE AS $$ SELECT generate_series(1, n) $$;
+
+CREATE FUNCTION op_unsafe_fn(a int, b int) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RETURN a > b; END $$;
+CREATE OPERATOR >>> (LEFTARG = int, RIGHTARG = int, FUNCTION = op_unsafe_fn);
+CREATE FUNCTION op_restricted_fn(a int, b int) RETURNS boolean LANGUAGE plpgsql PARALLEL RESTRICTED AS $$ BEGIN RETURN a > b; END $$;
+CREATE OPERATOR <<< (LEFTARG = int, RIGHTARG = int, FUNCTION = op_restricted_fn);
+CREATE FUNCTION op_safe_fn(a int, b int) RETURNS boolean LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN a < b; END $$;
+CREATE OPERATOR <=> (LEFTARG = int, RIGHTARG = int, FUNCTION = op_safe_fn);
+
+CREATE TYPE money_unsafe AS (v numeric);
+CREATE FUNCTION to_money_unsafe(numeric) RETURNS money_unsafe LANGUAGE plpgsql AS $$ BEGIN RETURN ROW($1); END $$;
+CREATE CAST (numeric AS money_unsafe) WITH FUNCTION to_money_unsafe(numeric);
+CREATE TYPE money_safe AS (v numeric);
+CREATE FUNCTION to_money_safe(numeric) RETURNS money_safe LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN ROW($1); END $$;
+CREATE CAST (numeric AS money_safe) WITH FUNCTION to_money_safe(numeric);
+
+CREATE FUNCTION acc_step(s int, v int) RETURNS int LANGUAGE sql PARALLEL SAFE AS $$ SELECT s + v $$;
+CREATE AGGREGATE agg_unsafe(int) (SFUNC = acc_step, STYPE = int, INITCOND = '0');
+CREATE AGGREGATE agg_restricted(int) (SFUNC = acc_step, STYPE = int, INITCOND = '0', PARALLEL = RESTRICTED);
+CREATE AGGREGATE agg_safe_nocombine(int) (SFUNC = acc_step, STYPE = int, INITCOND = '0', PARALLEL = SAFE);
+CREATE AGGREGATE agg_safe(int) (SFUNC = acc_step, STYPE = int, INITCOND = '0', COMBINEFUNC = acc_step, PARALLEL = SAFE);
+
+CREATE VIEW v_unsafe AS SELECT id, f_default(grp) AS g FROM big;
+CREATE VIEW v_restricted AS SELECT id, f_restricted(grp) AS g FROM big;
+CREATE VIEW v_safe AS SELECT id, f_safe(grp) AS g FROM big;
+CREATE VIEW v_of_v_unsafe AS SELECT * FROM v_unsafe WHERE id > 10;
+CREATE VIEW v_op_unsafe AS SELECT id FROM big WHERE grp >>> 5;
+
+CREATE DOMAIN positive_int AS int CHECK (VALUE > 0);
+CREATE MATERIALIZED VIEW mv AS SELECT grp, count(*) AS n FROM big GROUP BY grp;
+`;
+
+/** Expected verdict, or one per range of majors where PostgreSQL changed its rules. */
+type Expected = Verdict | { before17: Verdict; from17: Verdict };
+
+/** [statement, expected verdict]; each becomes one test. Grouped by PARALLEL.md section. */
+const CASES: [string, Expected][] = [
+  // 1. Statement kinds and statement-level blockers
+  ['SELECT count(*) FROM big', 'safe'],
+  ['SELECT * FROM big WHERE grp = 3', 'safe'],
+  ['VALUES (1), (2)', 'safe'],
+  ['SELECT 1', 'safe'],
+  ['SELECT id FROM big FOR UPDATE', 'unsafe'],
+  ['SELECT id FROM big FOR SHARE', 'unsafe'],
+  ['SELECT id FROM big FOR NO KEY UPDATE', 'unsafe'],
+  ['SELECT id FROM big FOR KEY SHARE', 'unsafe'],
+  ['SELECT * FROM (SELECT id FROM big FOR UPDATE) s', 'unsafe'],
+  ['INSERT INTO other SELECT id, id, note FROM big', 'unsafe'],
+  ['UPDATE other SET label = label WHERE id < 0', 'unsafe'],
+  ['DELETE FROM other WHERE id < 0', 'unsafe'],
+  ['WITH d AS (DELETE FROM other WHERE id < 0 RETURNING id) SELECT count(*) FROM d', 'unsafe'],
+  ['WITH d AS (UPDATE other SET label = label WHERE id < 0 RETURNING id) SELECT * FROM big WHERE id IN (SELECT id FROM d)', 'unsafe'],
+  ['CREATE TABLE ctas_safe AS SELECT * FROM big WHERE grp = 1', 'safe'],
+  ['CREATE TABLE ctas_unsafe AS SELECT f_default(id) FROM big', 'unsafe'],
+  ['SELECT * INTO into_safe FROM big WHERE grp = 2', 'safe'],
+  ['CREATE MATERIALIZED VIEW mv_new AS SELECT grp FROM big', 'safe'],
+  // 2. Where functions hide: explicit calls in every clause
+  ['SELECT f_default(id) FROM big', 'unsafe'],
+  ['SELECT f_unsafe(id) FROM big', 'unsafe'],
+  ['SELECT id FROM big WHERE f_unsafe(grp) > 3', 'unsafe'],
+  ['SELECT id FROM big ORDER BY f_unsafe(id) LIMIT 5', 'unsafe'],
+  ['SELECT f_unsafe(grp), count(*) FROM big GROUP BY 1', 'unsafe'],
+  ['SELECT grp FROM big GROUP BY grp HAVING f_unsafe(count(*)::int) > 0', 'unsafe'],
+  ['SELECT CASE WHEN id > 5 THEN f_unsafe(id) ELSE 0 END FROM big', 'unsafe'],
+  ['SELECT * FROM big b JOIN other o ON o.big_id = f_unsafe(b.id)', 'unsafe'],
+  ['SELECT * FROM big WHERE id IN (SELECT f_unsafe(big_id) FROM other)', 'unsafe'],
+  ['SELECT * FROM big WHERE EXISTS (SELECT 1 FROM other WHERE other.big_id = big.id AND f_unsafe(other.id) > 0)', 'unsafe'],
+  ['WITH c AS (SELECT f_unsafe(id) AS x FROM big) SELECT count(*) FROM c', 'unsafe'],
+  ['SELECT * FROM big, LATERAL (SELECT f_unsafe(big.id) AS y) l', 'unsafe'],
+  ['SELECT * FROM srf_unsafe(10)', 'unsafe'],
+  ['SELECT count(*) FROM big, srf_safe(3) s', 'safe'],
+  ['SELECT coalesce(f_unsafe(id), 0) FROM big', 'unsafe'],
+  ['SELECT ARRAY[f_unsafe(1)]', 'unsafe'],
+  ['SELECT (SELECT f_unsafe(1))', 'unsafe'],
+  ['SELECT f_safe(id) FROM big', 'safe'],
+  ['SELECT id FROM big WHERE f_safe(grp) > 3', 'safe'],
+  ['SELECT f_restricted(id) FROM big', 'restricted'],
+  ['SELECT id FROM big WHERE f_restricted(grp) > 3', 'restricted'],
+  ['SELECT random() FROM big', 'restricted'],
+  ['SELECT * FROM big WHERE random() < 0.1', 'restricted'],
+  ['SELECT clock_timestamp(), id FROM big', 'safe'],
+  ['SELECT gen_random_uuid(), id FROM big', 'safe'],
+  ['SELECT nextval(\'big_seq_for_test\')', 'unsafe'],
+  ['SELECT setseed(0.5)', 'restricted'],
+  ['SELECT txid_current()', 'unsafe'],
+  ['SELECT pg_advisory_lock(1)', 'restricted'],
+  ['SELECT pg_advisory_xact_lock(1)', 'restricted'],
+  ['SELECT lo_creat(-1)', 'unsafe'],
+  ['SELECT now(), id FROM big', 'safe'],
+  ['SELECT upper(note) FROM big WHERE note LIKE \'a%\'', 'safe'],
+  // Inlining: the hazard check runs before SQL functions are inlined.
+  ['SELECT f_sql_default(id) FROM big', 'unsafe'],
+  ['SELECT f_sql_safe(id) FROM big', 'safe'],
+  // Overloads chosen by argument types
+  ['SELECT over_text(note) FROM big', 'safe'],
+  ['SELECT over_text(id) FROM big', 'unsafe'],
+  ['SELECT over_text(\'abc\')', 'safe'],
+  // Operators
+  ['SELECT id FROM big WHERE grp >>> 5', 'unsafe'],
+  ['SELECT id FROM big WHERE grp <<< 5', 'restricted'],
+  ['SELECT id FROM big WHERE grp <=> 5', 'safe'],
+  ['SELECT id FROM big WHERE grp + 1 > 5', 'safe'],
+  ['SELECT id FROM big WHERE grp IN (1, 2, 3)', 'safe'],
+  ['SELECT id FROM big WHERE grp = ANY (ARRAY[1, 2])', 'safe'],
+  ['SELECT id FROM big WHERE note ~ \'^ab\'', 'safe'],
+  // Casts
+  ['SELECT amount::money_unsafe FROM big', 'unsafe'],
+  ['SELECT CAST(amount AS money_unsafe) FROM big', 'unsafe'],
+  ['SELECT amount::money_safe FROM big', 'safe'],
+  ['SELECT id::text, amount::int FROM big', 'safe'],
+  // Aggregates and window functions
+  ['SELECT agg_unsafe(grp) FROM big', 'unsafe'],
+  ['SELECT agg_restricted(grp) FROM big', 'restricted'],
+  ['SELECT agg_safe_nocombine(grp) FROM big', 'safe'],
+  ['SELECT agg_safe(grp) FROM big', 'safe'],
+  ['SELECT grp, sum(amount), avg(amount), count(*) FROM big GROUP BY grp', 'safe'],
+  ['SELECT string_agg(note, \',\') FROM big', 'safe'],
+  ['SELECT id, row_number() OVER (ORDER BY id) FROM big', 'restricted'],
+  ['SELECT id, sum(amount) OVER (PARTITION BY grp) FROM big', 'restricted'],
+  // Views, recursively
+  ['SELECT * FROM v_unsafe', 'unsafe'],
+  ['SELECT * FROM v_restricted', 'restricted'],
+  ['SELECT * FROM v_safe', 'safe'],
+  ['SELECT * FROM v_of_v_unsafe', 'unsafe'],
+  ['SELECT * FROM v_op_unsafe', 'unsafe'],
+  ['SELECT count(*) FROM mv', 'safe'],
+  // 3. Restricted constructs
+  ['SELECT 5::positive_int', 'restricted'],
+  ['SELECT id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) FROM big b', 'restricted'],
+  // Uncorrelated subqueries run as initPlans: parallel safe only from PostgreSQL 17 on.
+  ['SELECT id, (SELECT max(id) FROM other) FROM big', { before17: 'restricted', from17: 'safe' }],
+  ['SELECT * FROM big WHERE EXISTS (SELECT 1 FROM other WHERE id = 5)', { before17: 'restricted', from17: 'safe' }],
+  ['SELECT * FROM big WHERE grp = (SELECT min(grp) FROM big)', { before17: 'restricted', from17: 'safe' }],
+  ['SELECT * FROM big WHERE id IN (SELECT big_id FROM other WHERE label = \'x5\')', 'safe'],
+  ['SELECT * FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id)', 'safe'],
+  ['SELECT * FROM big b WHERE NOT EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id)', 'safe'],
+  ['WITH c AS MATERIALIZED (SELECT id FROM big) SELECT count(*) FROM c', 'restricted'],
+  ['WITH c AS (SELECT id FROM big) SELECT count(*) FROM c', 'safe'],
+  ['WITH c AS (SELECT id FROM big) SELECT count(*) FROM c a JOIN c b USING (id)', 'restricted'],
+  ['WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 10) SELECT * FROM r', 'restricted'],
+  // 4. Possible but maybe not chosen: still safe statically
+  ['SELECT count(*) FROM no_workers', 'safe'],
+  ['SELECT * FROM big b JOIN other o ON o.big_id = b.id WHERE b.grp < 5', 'safe'],
+  ['SELECT grp, count(DISTINCT note) FROM big GROUP BY grp', 'safe'],
+  ['SELECT * FROM big UNION ALL SELECT * FROM big', 'safe'],
+  ['SELECT * FROM big WHERE note IS NOT NULL ORDER BY created DESC LIMIT 10', 'safe'],
+];
+
+describe('differential: the engine agrees with the planner', function () {
+  this.timeout(120_000);
+  let client: Client;
+  let catalog: Catalog;
+
+  before(async () => {
+    await initParser();
+    const cluster = await testCluster();
+    client = new Client({ connectionString: await cluster.createDatabase('differential') });
+    await client.connect();
+    await client.query(SCHEMA);
+    await client.query('CREATE SEQUENCE big_seq_for_test');
+    catalog = Catalog.fromSnapshot(await readCatalogSnapshot(client));
+  });
+
+  after(async () => {
+    await client?.end();
+  });
+
+  it(`covers at least 80 statements`, () => {
+    assert.ok(CASES.length >= 80, `only ${CASES.length} cases`);
+  });
+
+  for (const [sql, expectation] of CASES) {
+    const label = typeof expectation === 'string' ? expectation : `${expectation.before17} before 17, ${expectation.from17} from 17`;
+    it(`${label}: ${sql}`, async () => {
+      const expected = typeof expectation === 'string' ? expectation : catalog.versionNum < 170000 ? expectation.before17 : expectation.from17;
+      const [result] = analyzeDocument(sql, catalog).statements;
+      const probe = await probeParallelism(client, sql);
+      assert.strictEqual(probe.error, undefined, `the probe failed: ${probe.error}`);
+      const details = `engine: ${result.verdict} (${result.reasons.map((r) => r.code).join(', ') || 'no reasons'}); planner: parallelPossible=${probe.parallelPossible} wholePlanSafe=${probe.wholePlanSafe}`;
+      assert.ok(agreesWithPlanner(result.verdict, probe), `disagreement: ${details}`);
+      assert.strictEqual(result.verdict, expected, details);
+    });
+  }
+});
