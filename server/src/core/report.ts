@@ -105,8 +105,10 @@ export function formatText(report: Report, summary: { statements: number; failin
   const order: Verdict[] = ['safe', 'restricted', 'unsafe', 'unknown', 'none'];
   const parts = order.filter((v) => counts.get(v)).map((v) => `${counts.get(v)} ${v}`);
   const files = report.files.length;
+  const probed = report.files.flatMap((f) => f.statements.filter((s) => s.planner && !s.planner.error));
+  const planner = probed.length ? `; the planner agrees on ${probed.filter((s) => s.planner?.agrees).length} of ${probed.length} planned statements` : '';
   out.push(
-    `${summary.statements} statement${summary.statements === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}${parts.length ? `: ${parts.join(', ')}` : ''}; ${summary.failing} failing`,
+    `${summary.statements} statement${summary.statements === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}${parts.length ? `: ${parts.join(', ')}` : ''}; ${summary.failing} failing${planner}`,
   );
   return out.join('\n') + '\n';
 }

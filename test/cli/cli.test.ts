@@ -1,0 +1,258 @@
+/**
+ * The CLI as CI uses it: real files on disk, the real process for exit codes, the JSON contract of
+ * DESIGN.md, SARIF, and clear errors for bad files and databases that refuse us.
+ */
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Client } from 'pg';
+import { main } from '../../server/src/cli';
+import { testCluster } from '../harness/postgres';
+
+const root = path.join(__dirname, '..', '..', '..');
+const bin = path.join(root, 'bin', 'pg-parallel-hints.js');
+
+async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, cwd });
+  return { code, stdout, stderr };
+}
+
+describe('cli: check', function () {
+  this.timeout(60_000);
+  let dir: string;
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgph-cli-'));
+    fs.writeFileSync(
+      path.join(dir, 'queries.sql'),
+      [
+        'CREATE FUNCTION slow(x int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN x; END $$;',
+        '',
+        'SELECT count(*)',
+        'FROM pg_class',
+        'WHERE slow(relpages) > 1;',
+        'SELECT random();',
+      ].join('\n'),
+    );
+    fs.writeFileSync(path.join(dir, 'clean.sql'), 'SELECT 1;\nSELECT now();\n');
+    fs.writeFileSync(path.join(dir, 'binary.sql'), Buffer.from([0x53, 0x45, 0x00, 0x01]));
+    fs.writeFileSync(path.join(dir, 'latin1.sql'), Buffer.from([0x53, 0x45, 0x4c, 0x45, 0x43, 0x54, 0x20, 0x27, 0xe9, 0x27]));
+  });
+
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('writes the JSON contract of DESIGN.md, with every statement', async () => {
+    const { code, stdout, stderr } = await cli(['check', '--format', 'json', 'queries.sql'], dir);
+    assert.strictEqual(stderr, '');
+    assert.strictEqual(code, 1);
+    assert.deepStrictEqual(JSON.parse(stdout), {
+      files: [
+        {
+          file: 'queries.sql',
+          statements: [
+            {
+              line: 1,
+              endLine: 1,
+              parallel: 'none',
+              reasons: [
+                {
+                  code: 'function-could-be-safe',
+                  severity: 'information',
+                  message: 'public.slow(x integer) has no PARALLEL clause, so it defaults to PARALLEL UNSAFE and blocks parallel plans wherever it is called; its body allows PARALLEL SAFE',
+                  line: 1,
+                  column: 17,
+                  endLine: 1,
+                  endColumn: 21,
+                },
+              ],
+            },
+            {
+              line: 3,
+              endLine: 5,
+              parallel: 'unsafe',
+              reasons: [
+                {
+                  code: 'unsafe-function',
+                  severity: 'warning',
+                  message: 'public.slow(x integer) is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE): no part of this statement can use parallel workers',
+                  line: 5,
+                  column: 7,
+                  endLine: 5,
+                  endColumn: 11,
+                },
+              ],
+            },
+            {
+              line: 6,
+              endLine: 6,
+              parallel: 'restricted',
+              reasons: [
+                {
+                  code: 'restricted-function',
+                  severity: 'information',
+                  message: 'pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process',
+                  line: 6,
+                  column: 8,
+                  endLine: 6,
+                  endColumn: 14,
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('prints compiler-style text with a summary line', async () => {
+    const { code, stdout } = await cli(['check', 'queries.sql'], dir);
+    assert.strictEqual(code, 1);
+    assert.strictEqual(
+      stdout,
+      [
+        'queries.sql:1:17: information: public.slow(x integer) has no PARALLEL clause, so it defaults to PARALLEL UNSAFE and blocks parallel plans wherever it is called; its body allows PARALLEL SAFE [function-could-be-safe]',
+        'queries.sql:5:7: warning: public.slow(x integer) is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE): no part of this statement can use parallel workers [unsafe-function]',
+        'queries.sql:6:8: information: pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process [restricted-function]',
+        '3 statements in 1 file: 1 restricted, 1 unsafe, 1 none; 1 failing',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('--fail-on decides the exit code', async () => {
+    assert.strictEqual((await cli(['check', '--fail-on', 'never', 'queries.sql'], dir)).code, 0);
+    assert.strictEqual((await cli(['check', '--fail-on', 'unsafe', 'clean.sql'], dir)).code, 0);
+    const restricted = await cli(['check', '--fail-on', 'restricted', 'queries.sql'], dir);
+    assert.strictEqual(restricted.code, 1);
+    assert.match(restricted.stdout, /; 2 failing\n$/);
+  });
+
+  it('writes SARIF 2.1.0', async () => {
+    const { stdout } = await cli(['check', '--format', 'sarif', 'queries.sql'], dir);
+    const sarif = JSON.parse(stdout);
+    assert.strictEqual(sarif.version, '2.1.0');
+    const results = sarif.runs[0].results;
+    assert.strictEqual(results.length, 3);
+    assert.deepStrictEqual(results[1], {
+      ruleId: 'unsafe-function',
+      level: 'warning',
+      message: { text: 'public.slow(x integer) is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE): no part of this statement can use parallel workers' },
+      locations: [{ physicalLocation: { artifactLocation: { uri: 'queries.sql' }, region: { startLine: 5, startColumn: 7, endLine: 5, endColumn: 11 } } }],
+    });
+    assert.deepStrictEqual(sarif.runs[0].tool.driver.rules.map((r: { id: string }) => r.id), ['function-could-be-safe', 'unsafe-function', 'restricted-function']);
+  });
+
+  it('definitions carry across files in the order given', async () => {
+    fs.writeFileSync(path.join(dir, 'uses.sql'), 'SELECT slow(1);\n');
+    const { stdout } = await cli(['check', '--format', 'json', 'queries.sql', 'uses.sql'], dir);
+    assert.strictEqual(JSON.parse(stdout).files[1].statements[0].parallel, 'unsafe');
+    const alone = await cli(['check', '--format', 'json', 'uses.sql'], dir);
+    assert.strictEqual(JSON.parse(alone.stdout).files[0].statements[0].parallel, 'unknown');
+  });
+
+  it('expands globs', async () => {
+    const { stdout } = await cli(['check', '--format', 'json', 'c*.sql', 'q*.sql'], dir);
+    assert.deepStrictEqual(JSON.parse(stdout).files.map((f: { file: string }) => f.file), ['clean.sql', 'queries.sql']);
+  });
+
+  it('binary, non-UTF-8, too large and missing files are errors (exit 2) that lose nothing else', async () => {
+    const big = path.join(dir, 'big.sql');
+    fs.writeFileSync(big, 'SELECT 1;\n'.repeat(120_000));
+    const { code, stdout, stderr } = await cli(['check', '--format', 'json', '--max-file-size', '1', 'binary.sql', 'latin1.sql', 'big.sql', 'clean.sql'], dir);
+    assert.strictEqual(code, 2);
+    const files = JSON.parse(stdout).files;
+    assert.deepStrictEqual(files.slice(0, 3), [
+      { file: 'binary.sql', statements: [], error: 'binary file (NUL byte at offset 2): not SQL text' },
+      { file: 'latin1.sql', statements: [], error: 'not valid UTF-8 text' },
+      { file: 'big.sql', statements: [], error: 'file too large (1.2 MB; the limit is 1 MB, see --max-file-size)' },
+    ]);
+    assert.strictEqual(files[3].statements.length, 2);
+    assert.strictEqual(
+      stderr,
+      [
+        'pg-parallel-hints: binary.sql: binary file (NUL byte at offset 2): not SQL text',
+        'pg-parallel-hints: latin1.sql: not valid UTF-8 text',
+        'pg-parallel-hints: big.sql: file too large (1.2 MB; the limit is 1 MB, see --max-file-size)',
+        '',
+      ].join('\n'),
+    );
+    fs.rmSync(big);
+    const missing = await cli(['check', 'nothing-here.sql'], dir);
+    assert.strictEqual(missing.code, 2);
+    assert.strictEqual(missing.stderr, 'pg-parallel-hints: no files match nothing-here.sql\n');
+  });
+
+  it('usage errors exit 2 with the usage text', async () => {
+    const { code, stderr } = await cli(['check', '--format', 'xml', 'clean.sql'], dir);
+    assert.strictEqual(code, 2);
+    assert.strictEqual(stderr, 'pg-parallel-hints: --format must be text, json or sarif, not "xml"\n');
+  });
+
+  it('an unreachable database is exit 2 with a clear message, no stack trace and no password', async () => {
+    const { code, stdout, stderr } = await cli(['check', '--db', 'postgres://alice:s3cret-pw@127.0.0.1:1/shop', 'clean.sql'], dir);
+    assert.strictEqual(code, 2);
+    assert.strictEqual(stdout, '');
+    assert.strictEqual(stderr, 'pg-parallel-hints: cannot connect to alice@127.0.0.1:1/shop: could not connect to 127.0.0.1:1: connection refused (is PostgreSQL running there?)\n');
+  });
+
+  it('the installed command runs as a real process with real exit codes', () => {
+    const run = spawnSync(process.execPath, [bin, 'check', '--format', 'json', 'queries.sql'], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH } });
+    assert.strictEqual(run.status, 1);
+    assert.strictEqual(JSON.parse(run.stdout).files[0].statements.length, 3);
+    const version = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+    assert.strictEqual(version.stdout.trim(), JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version);
+  });
+});
+
+describe('cli: check with a database', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let url: string;
+
+  before(async () => {
+    const cluster = await testCluster();
+    url = await cluster.createDatabase('cli');
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    await client.query(`CREATE TABLE orders (id int, amount numeric);
+      INSERT INTO orders SELECT g, g FROM generate_series(1, 1000) g;
+      CREATE FUNCTION net(numeric) RETURNS numeric LANGUAGE sql AS $$ SELECT $1 / 1.19 $$;
+      CREATE ROLE checker LOGIN PASSWORD 'Pa55-w0rd';`);
+    await client.end();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgph-cli-db-'));
+    fs.writeFileSync(path.join(dir, 'report.sql'), 'SELECT sum(net(amount)) FROM orders;\nSELECT sum(amount) FROM orders;\n');
+  });
+
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads the live catalog and, with --verify, the planner agrees', async () => {
+    const { code, stdout } = await cli(['check', '--db', url, '--verify', '--format', 'json', 'report.sql'], dir);
+    assert.strictEqual(code, 1);
+    const [unsafe, safe] = JSON.parse(stdout).files[0].statements;
+    assert.strictEqual(unsafe.parallel, 'unsafe');
+    assert.strictEqual(unsafe.reasons[0].message, 'public.net(numeric) is PARALLEL UNSAFE: no part of this statement can use parallel workers');
+    assert.deepStrictEqual([unsafe.planner.parallelPossible, unsafe.planner.wholePlanSafe, unsafe.planner.agrees], [false, false, true]);
+    assert.strictEqual(safe.parallel, 'safe');
+    assert.deepStrictEqual([safe.planner.parallelPossible, safe.planner.wholePlanSafe, safe.planner.agrees], [true, true, true]);
+  });
+
+  it('takes the connection from PG* variables', async () => {
+    const u = new URL(url);
+    const { code, stdout } = await cli(['check', '--format', 'json', 'report.sql'], dir, { PGHOST: u.hostname, PGPORT: u.port, PGDATABASE: u.pathname.slice(1), PGUSER: 'postgres' });
+    assert.strictEqual(code, 1);
+    assert.strictEqual(JSON.parse(stdout).files[0].statements[0].parallel, 'unsafe');
+  });
+
+  it('a wrong password is exit 2 with a clear message that never shows the password', async () => {
+    const u = new URL(url);
+    // The cluster trusts every local connection; ask for md5 through a role with a password instead.
+    const { code, stderr } = await cli(['check', '--db', `postgres://checker:wrong-Pa55@${u.host}/nodb_here`, 'report.sql'], dir);
+    assert.strictEqual(code, 2);
+    assert.ok(!stderr.includes('wrong-Pa55'), stderr);
+    assert.strictEqual(stderr, `pg-parallel-hints: cannot connect to checker@${u.hostname}:${u.port}/nodb_here: database "nodb_here" does not exist\n`);
+  });
+});
