@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * Bundles the extension for the .vsix: dist/client.js (VS Code side) and dist/server.js (the
+ * language server and CLI engine), with the parser's WebAssembly beside them. Catalog queries and
+ * built-in catalogs ship as files (see .vscodeignore) and are found from the package root.
+ */
+const esbuild = require('esbuild');
+const fs = require('fs');
+const path = require('path');
+
+const root = path.join(__dirname, '..');
+const dist = path.join(root, 'dist');
+const production = !process.argv.includes('--dev');
+
+async function bundle() {
+  fs.rmSync(dist, { recursive: true, force: true });
+  const common = {
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+    // pg optionally requires pg-native; it is never installed.
+    external: ['vscode', 'pg-native'],
+  };
+  await esbuild.build({ ...common, entryPoints: [path.join(root, 'client/src/extension.ts')], outfile: path.join(dist, 'client.js') });
+  await esbuild.build({ ...common, entryPoints: [path.join(root, 'server/src/main.ts')], outfile: path.join(dist, 'server.js') });
+  // libpg-query loads its .wasm from the directory of the script that contains it.
+  fs.copyFileSync(require.resolve('libpg-query/wasm/libpg-query.wasm', { paths: [root] }), path.join(dist, 'libpg-query.wasm'));
+  for (const file of fs.readdirSync(dist)) {
+    process.stdout.write(`dist/${file}: ${(fs.statSync(path.join(dist, file)).size / 1024).toFixed(0)} kB\n`);
+  }
+}
+
+bundle().catch((error) => {
+  process.stderr.write(`${error.stack || error}\n`);
+  process.exit(1);
+});
