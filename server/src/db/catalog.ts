@@ -1,13 +1,17 @@
 /**
- * Reads a live catalog into a CatalogSnapshot in a handful of bulk queries (server/src/db/queries).
- * Catalog reads are the only thing run against the user's database without being asked.
+ * Reads a live catalog into a CatalogSnapshot with a handful of bulk queries (server/src/db/queries),
+ * all inside one read-only REPEATABLE READ transaction so they see the same catalog state. Type names
+ * are format_type() spellings, schema-qualified outside pg_catalog.
  */
 import * as fs from 'fs';
 import type { ClientBase } from 'pg';
 import type {
+  CatalogCast,
   CatalogFunction,
+  CatalogOperator,
   CatalogRelation,
   CatalogSnapshot,
+  CatalogType,
   FunctionKind,
   ParallelLabel,
   ParallelSettings,
@@ -15,22 +19,30 @@ import type {
 } from '../core/catalog-snapshot';
 import { packageFile } from '../package-root';
 
-const queries = new Map<string, string>();
+const queryTexts = new Map<string, string>();
 
-function query(name: string): string {
-  let text = queries.get(name);
+/** The text of server/src/db/queries/<name>.sql, found from the package root (tree or bundle alike). */
+export function catalogQuery(name: string): string {
+  let text = queryTexts.get(name);
   if (text === undefined) {
     text = fs.readFileSync(packageFile('server', 'src', 'db', 'queries', `${name}.sql`), 'utf8');
-    queries.set(name, text);
+    queryTexts.set(name, text);
   }
   return text;
 }
 
-/** Settings worth knowing for parallel plans, their cost, and the settings audit. */
-export const PARALLEL_SETTING_NAMES = [
+/**
+ * Settings read into the snapshot: those that decide parallel plans and their cost, plus those the
+ * settings audit needs (connection slots, memory). Names a version lacks are simply absent
+ * (debug_parallel_query is force_parallel_mode before 16, reserved_connections is new in 16).
+ * Numbers are in pg_settings base units: *_size, shared_buffers, effective_cache_size in 8kB pages,
+ * work_mem and maintenance_work_mem in kB.
+ */
+export const SETTING_NAMES = [
   'max_parallel_workers_per_gather',
   'max_parallel_workers',
   'max_worker_processes',
+  'max_parallel_maintenance_workers',
   'min_parallel_table_scan_size',
   'min_parallel_index_scan_size',
   'parallel_setup_cost',
@@ -52,65 +64,106 @@ export const PARALLEL_SETTING_NAMES = [
   'block_size',
 ];
 
-const DEFAULT_SETTINGS: ParallelSettings = {
-  max_parallel_workers_per_gather: 2,
-  max_parallel_workers: 8,
-  max_worker_processes: 8,
-  min_parallel_table_scan_size: 1024,
-  min_parallel_index_scan_size: 64,
-  parallel_setup_cost: 1000,
-  parallel_tuple_cost: 0.1,
-};
+const REQUIRED_NUMERIC_SETTINGS = [
+  'max_parallel_workers_per_gather',
+  'max_parallel_workers',
+  'max_worker_processes',
+  'min_parallel_table_scan_size',
+  'min_parallel_index_scan_size',
+  'parallel_setup_cost',
+  'parallel_tuple_cost',
+] as const;
+
+interface SettingRow {
+  name: string;
+  setting: string;
+  vartype: string;
+}
 
 export async function readSettings(client: ClientBase): Promise<ParallelSettings> {
-  const { rows } = await client.query(query('settings'), [PARALLEL_SETTING_NAMES]);
-  const settings: ParallelSettings = { ...DEFAULT_SETTINGS };
+  const { rows } = await client.query<SettingRow>(catalogQuery('settings'), [SETTING_NAMES]);
+  const values: Record<string, number | string> = {};
   for (const row of rows) {
-    settings[row.name] = row.vartype === 'integer' || row.vartype === 'real' ? Number(row.setting) : row.setting;
+    values[row.name] = row.vartype === 'integer' || row.vartype === 'real' ? Number(row.setting) : row.setting;
   }
-  return settings;
+  for (const name of REQUIRED_NUMERIC_SETTINGS) {
+    if (typeof values[name] !== 'number') throw new Error(`the server did not report the setting ${name}`);
+  }
+  return values as ParallelSettings;
 }
 
-/** IN-argument names: proargnames covers OUT/TABLE arguments too, proargmodes says which are which. */
-function inputNames(names: string[] | null, modes: string[] | null, count: number): string[] {
-  if (!names) return Array(count).fill('');
-  if (!modes) return names.slice(0, count).map((n) => n ?? '');
-  return names.filter((_, i) => modes[i] === 'i' || modes[i] === 'b' || modes[i] === 'v').map((n) => n ?? '');
+/** IN-argument names: proargnames also names OUT and TABLE arguments; proargmodes says which are which. */
+function inputArgNames(names: (string | null)[] | null, modes: string[] | null, count: number): string[] {
+  if (!names) return Array<string>(count).fill('');
+  const input = modes ? names.filter((_, i) => modes[i] === 'i' || modes[i] === 'b' || modes[i] === 'v') : names.slice(0, count);
+  return input.map((name) => name ?? '');
 }
 
+const oids = (values: string[]): number[] => values.map(Number);
+
+/**
+ * Everything the engine needs about the database `client` is connected to. `source` overrides the
+ * recorded origin (kind, host...); by default it is a live snapshot of the client's host, database
+ * and user. Runs its own transaction: do not call it inside one.
+ */
 export async function readCatalogSnapshot(client: ClientBase, source: Partial<CatalogSnapshot['source']> = {}): Promise<CatalogSnapshot> {
-  const session = (await client.query(query('session'))).rows[0];
-  // One connection runs one query at a time; in sequence, as pg expects.
-  const functions = await client.query(query('functions'));
-  const operators = await client.query(query('operators'));
-  const casts = await client.query(query('casts'));
-  const types = await client.query(query('types'));
-  const relations = await client.query(query('relations'));
-  const viewFunctions = await client.query(query('view-functions'));
-  const policyFunctions = await client.query(query('policy-functions'));
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  try {
+    const snapshot = await readInTransaction(client, source);
+    await client.query('COMMIT');
+    return snapshot;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+async function readInTransaction(client: ClientBase, sourceOverrides: Partial<CatalogSnapshot['source']>): Promise<CatalogSnapshot> {
+  // One query at a time: pg queues concurrent queries on one client, but deprecates doing so.
+  const session = (await client.query(catalogQuery('session'))).rows[0];
+  // format_type() qualifies a type only when the search_path does not reach it: with pg_catalog
+  // alone, every other type is spelled with its schema ("public.mood") whatever the session's path.
+  await client.query("SET LOCAL search_path = pg_catalog, pg_temp");
   const settings = await readSettings(client);
-  const byView = new Map<number, number[]>(viewFunctions.rows.map((r) => [Number(r.oid), r.functions.map(Number)]));
-  const byPolicy = new Map<number, number[]>(policyFunctions.rows.map((r) => [Number(r.oid), r.functions.map(Number)]));
+  const functionRows = (await client.query(catalogQuery('functions'))).rows;
+  const operatorRows = (await client.query(catalogQuery('operators'))).rows;
+  const castRows = (await client.query(catalogQuery('casts'))).rows;
+  const typeRows = (await client.query(catalogQuery('types'))).rows;
+  const relationRows = (await client.query(catalogQuery('relations'))).rows;
+  const viewRows = (await client.query(catalogQuery('view-functions'))).rows;
+  const policyRows = (await client.query(catalogQuery('policy-functions'))).rows;
+
+  const viewFunctions = new Map<number, number[]>(viewRows.map((r) => [Number(r.oid), oids(r.functions)]));
+  const policyFunctions = new Map<number, number[]>();
+  for (const r of policyRows) {
+    const reached = new Set<number>(oids(r.functions));
+    for (const view of oids(r.views)) for (const fn of viewFunctions.get(view) ?? []) reached.add(fn);
+    policyFunctions.set(Number(r.oid), [...reached].sort((a, b) => a - b));
+  }
+
+  const connectedHost = (client as { host?: unknown }).host;
+  const source: CatalogSnapshot['source'] = {
+    kind: 'live',
+    versionNum: Number(session.version_num),
+    version: session.version,
+    ...(typeof connectedHost === 'string' && connectedHost ? { host: connectedHost } : {}),
+    database: session.database,
+    user: session.user,
+    ...sourceOverrides,
+  };
 
   return {
     formatVersion: 1,
-    source: {
-      kind: 'live',
-      versionNum: session.version_num,
-      version: session.version,
-      user: session.user,
-      database: session.database,
-      ...source,
-    },
+    source,
     searchPath: session.search_path,
     settings,
-    functions: functions.rows.map((r): CatalogFunction => {
+    functions: functionRows.map((r): CatalogFunction => {
       const fn: CatalogFunction = {
         oid: Number(r.oid),
         schema: r.schema,
         name: r.name,
         argTypes: r.arg_types,
-        argNames: inputNames(r.arg_names, r.arg_modes, r.arg_types.length),
+        argNames: inputArgNames(r.arg_names, r.arg_modes, r.arg_types.length),
         defaults: r.defaults,
         variadic: r.variadic,
         kind: r.kind as FunctionKind,
@@ -124,30 +177,40 @@ export async function readCatalogSnapshot(client: ClientBase, source: Partial<Ca
       if (r.combinable !== null) fn.combinable = r.combinable;
       return fn;
     }),
-    operators: operators.rows.map((r) => ({
-      oid: Number(r.oid),
-      schema: r.schema,
-      name: r.name,
-      left: r.left,
-      right: r.right,
-      result: r.result,
-      functionOid: Number(r.function_oid),
-    })),
-    casts: casts.rows.map((r) => ({ source: r.source, target: r.target, functionOid: Number(r.function_oid), context: r.context, method: r.method })),
-    types: types.rows.map((r) => ({
-      oid: Number(r.oid),
-      schema: r.schema,
-      name: r.name,
-      formatted: r.formatted,
-      category: r.category,
-      preferred: r.preferred,
-      kind: r.kind,
-      ...(r.base_type ? { baseType: r.base_type, hasConstraints: r.has_constraints } : {}),
-      ...(r.element_type ? { elementType: r.element_type } : {}),
-    })),
-    relations: relations.rows.map((r): CatalogRelation => {
+    operators: operatorRows.map(
+      (r): CatalogOperator => ({
+        oid: Number(r.oid),
+        schema: r.schema,
+        name: r.name,
+        left: r.left,
+        right: r.right,
+        result: r.result,
+        functionOid: Number(r.function_oid),
+      }),
+    ),
+    casts: castRows.map(
+      (r): CatalogCast => ({ source: r.source, target: r.target, functionOid: Number(r.function_oid), context: r.context, method: r.method }),
+    ),
+    types: typeRows.map((r): CatalogType => {
+      const type: CatalogType = {
+        oid: Number(r.oid),
+        schema: r.schema,
+        name: r.name,
+        formatted: r.formatted,
+        category: r.category,
+        preferred: r.preferred,
+        kind: r.kind,
+      };
+      if (r.base_type !== null) {
+        type.baseType = r.base_type;
+        type.hasConstraints = r.has_constraints;
+      }
+      if (r.element_type !== null) type.elementType = r.element_type;
+      return type;
+    }),
+    relations: relationRows.map((r): CatalogRelation => {
       const oid = Number(r.oid);
-      const rel: CatalogRelation = {
+      const relation: CatalogRelation = {
         oid,
         schema: r.schema,
         name: r.name,
@@ -155,13 +218,14 @@ export async function readCatalogSnapshot(client: ClientBase, source: Partial<Ca
         persistence: r.persistence,
         pages: r.pages,
         rowSecurity: r.row_security,
-        columns: r.column_names.map((name: string, i: number) => ({ name, type: r.column_types[i] })),
+        columns: (r.column_names as string[]).map((name, i) => ({ name, type: r.column_types[i] as string })),
       };
-      if (r.parallel_workers !== null) rel.parallelWorkers = Number(r.parallel_workers);
-      if (byView.has(oid)) rel.viewFunctions = byView.get(oid);
-      if (byPolicy.has(oid)) rel.policyFunctions = byPolicy.get(oid);
-      if (r.foreign_wrapper) rel.foreignWrapper = r.foreign_wrapper;
-      return rel;
+      const workers = r.parallel_workers === null ? NaN : Number(r.parallel_workers);
+      if (Number.isInteger(workers)) relation.parallelWorkers = workers;
+      if (r.kind === 'v' || r.kind === 'm') relation.viewFunctions = viewFunctions.get(oid) ?? [];
+      if (r.row_security) relation.policyFunctions = policyFunctions.get(oid) ?? [];
+      if (r.foreign_wrapper) relation.foreignWrapper = r.foreign_wrapper;
+      return relation;
     }),
   };
 }

@@ -5,3 +5,4 @@ SELECT format_type(c.castsource, NULL) AS source,
        c.castcontext AS context,
        c.castmethod AS method
 FROM pg_cast c
+ORDER BY c.oid

@@ -8,3 +8,4 @@ SELECT o.oid::int8 AS oid,
        o.oprcode::oid::int8 AS function_oid
 FROM pg_operator o
 JOIN pg_namespace n ON n.oid = o.oprnamespace
+ORDER BY o.oid

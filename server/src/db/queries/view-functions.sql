@@ -1,23 +1,29 @@
 -- For each view and materialized view: every function its definition reaches, directly, through
 -- operators (oprcode), and through the plain views it reads, recursively. A materialized view read
 -- by another view is stored data: its functions do not run then, so the recursion stops there.
-WITH RECURSIVE direct AS (
-    SELECT r.ev_class AS view_oid, d.refclassid, d.refobjid
+-- The references are read from the rule's stored query tree, not from pg_depend: PostgreSQL records
+-- no dependency on pinned (built-in) objects, so pg_depend would miss random(), nextval() and every
+-- other built-in function, and (on 14) views over system views.
+WITH RECURSIVE refs AS (
+    SELECT r.ev_class AS view_oid, m[1] AS field, m[2]::oid AS ref
     FROM pg_rewrite r
     JOIN pg_class v ON v.oid = r.ev_class AND v.relkind IN ('v', 'm')
-    JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
-    WHERE d.refobjid <> r.ev_class
+    CROSS JOIN LATERAL regexp_matches(r.ev_action::text, ':(funcid|opfuncid|opno|aggfnoid|winfnoid|relid) (\d+)', 'g') AS m
+    WHERE r.rulename = '_RETURN'
 ), functions AS (
-    SELECT view_oid, refobjid AS fn FROM direct WHERE refclassid = 'pg_proc'::regclass
+    SELECT refs.view_oid, p.oid AS fn
+    FROM refs JOIN pg_proc p ON p.oid = refs.ref
+    WHERE refs.field IN ('funcid', 'opfuncid', 'aggfnoid', 'winfnoid')
     UNION
-    SELECT view_oid, o.oprcode::oid FROM direct JOIN pg_operator o ON o.oid = direct.refobjid
-    WHERE direct.refclassid = 'pg_operator'::regclass
+    SELECT refs.view_oid, o.oprcode::oid
+    FROM refs JOIN pg_operator o ON o.oid = refs.ref
+    WHERE refs.field = 'opno' AND o.oprcode <> 0
 ), reads AS (
-    SELECT DISTINCT direct.view_oid, direct.refobjid AS inner_view
-    FROM direct JOIN pg_class c ON c.oid = direct.refobjid
-    WHERE direct.refclassid = 'pg_class'::regclass AND c.relkind = 'v'
+    SELECT DISTINCT refs.view_oid, c.oid AS inner_view
+    FROM refs JOIN pg_class c ON c.oid = refs.ref AND c.relkind = 'v'
+    WHERE refs.field = 'relid' AND refs.ref <> refs.view_oid
 ), closure(view_oid, reached) AS (
-    SELECT DISTINCT view_oid, view_oid FROM direct
+    SELECT oid, oid FROM pg_class WHERE relkind IN ('v', 'm')
     UNION
     SELECT closure.view_oid, reads.inner_view FROM closure JOIN reads ON reads.view_oid = closure.reached
 )

@@ -1,0 +1,434 @@
+/**
+ * The catalog snapshot read from a real server: every part of the contract the engine relies on,
+ * checked against objects this suite creates in a throwaway database, and the built-in catalogs
+ * that ship in server/catalogs/.
+ */
+import * as assert from 'assert';
+import { Client } from 'pg';
+import { loadBuiltinCatalog, supportedMajors } from '../../server/src/builtin-catalogs';
+import type { CatalogFunction, CatalogRelation, CatalogSnapshot } from '../../server/src/core/catalog-snapshot';
+import { readCatalogSnapshot } from '../../server/src/db/catalog';
+import { PgCluster, testCluster } from '../harness/postgres';
+
+const SCHEMA = `
+CREATE SCHEMA app;
+CREATE FUNCTION app.f_restricted(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS 'SELECT x';
+CREATE FUNCTION app.f_default(x int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN x; END $$;
+CREATE FUNCTION app.f_safe(x int) RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT x';
+CREATE FUNCTION app.over(x int) RETURNS int LANGUAGE sql PARALLEL SAFE AS 'SELECT x';
+CREATE FUNCTION app.over(x text) RETURNS text LANGUAGE sql PARALLEL UNSAFE AS 'SELECT x';
+CREATE FUNCTION app.named(a int, b text DEFAULT 'x', OUT total int, VARIADIC rest int[] DEFAULT '{}')
+  LANGUAGE sql AS 'SELECT a';
+COMMENT ON FUNCTION app.f_safe(int) IS 'returns its argument';
+CREATE AGGREGATE app.no_combine(int) (SFUNC = int4pl, STYPE = int);
+
+CREATE TABLE app.t (id int, grp int, label text);
+CREATE VIEW app.inner_view AS SELECT id, app.f_default(id) AS d FROM app.t;
+CREATE VIEW app.outer_view AS SELECT id, app.f_safe(d) AS s FROM app.inner_view;
+CREATE MATERIALIZED VIEW app.mat AS SELECT app.f_default(id) AS d FROM app.t;
+CREATE VIEW app.over_mat AS SELECT d FROM app.mat;
+
+CREATE FUNCTION app.gt_unsafe(a int, b int) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RETURN a > b; END $$;
+CREATE OPERATOR app.>>> (LEFTARG = int, RIGHTARG = int, FUNCTION = app.gt_unsafe);
+CREATE FUNCTION app.neg_unsafe(b int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN -b; END $$;
+CREATE OPERATOR app.~~~ (RIGHTARG = int, FUNCTION = app.neg_unsafe);
+CREATE VIEW app.op_view AS SELECT id FROM app.t WHERE id OPERATOR(app.>>>) 3;
+CREATE SEQUENCE app.seq;
+CREATE VIEW app.builtin_view AS SELECT random() AS r, nextval('app.seq') AS n, count(*) OVER () AS w FROM app.t WHERE id + 1 > 2;
+CREATE VIEW app.over_system_view AS SELECT pid FROM pg_stat_activity;
+
+CREATE TYPE app.money2 AS (units int, cents int);
+CREATE FUNCTION app.money2_text(app.money2) RETURNS text LANGUAGE sql PARALLEL RESTRICTED AS 'SELECT $1::text';
+CREATE CAST (app.money2 AS text) WITH FUNCTION app.money2_text(app.money2) AS ASSIGNMENT;
+
+CREATE DOMAIN app.positive AS int CHECK (VALUE > 0);
+CREATE DOMAIN app.plain AS int;
+CREATE DOMAIN app.not_null AS text NOT NULL;
+CREATE DOMAIN app.positive_small AS app.positive;
+CREATE TABLE app.typed (amount app.money2, size app.positive, sizes app.positive[], label varchar(20));
+
+CREATE TABLE app.no_workers (id int) WITH (parallel_workers = 0);
+CREATE TABLE app.four_workers (id int) WITH (parallel_workers = 4, fillfactor = 90);
+CREATE UNLOGGED TABLE app.scratch (id int);
+
+CREATE FUNCTION app.may_see(owner text) RETURNS boolean LANGUAGE plpgsql STABLE AS $$ BEGIN RETURN owner = current_user; END $$;
+CREATE FUNCTION app.text_eq_unsafe(a text, b text) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RETURN a = b; END $$;
+CREATE OPERATOR app.=== (LEFTARG = text, RIGHTARG = text, FUNCTION = app.text_eq_unsafe);
+CREATE TABLE app.secured (id int, owner text);
+ALTER TABLE app.secured ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own ON app.secured USING (app.may_see(owner));
+CREATE POLICY named ON app.secured FOR SELECT USING (owner OPERATOR(app.===) 'admin');
+CREATE TABLE app.unpoliced (id int);
+ALTER TABLE app.unpoliced ENABLE ROW LEVEL SECURITY;
+CREATE POLICY via_view ON app.secured FOR UPDATE USING (id IN (SELECT id FROM app.inner_view));
+`;
+
+describe('catalog snapshot from a live server', function () {
+  this.timeout(60_000);
+  let cluster: PgCluster;
+  let client: Client;
+  let snapshot: CatalogSnapshot;
+
+  const functionNamed = (schema: string, name: string, argTypes?: string[]): CatalogFunction => {
+    const found = snapshot.functions.filter(
+      (f) => f.schema === schema && f.name === name && (!argTypes || JSON.stringify(f.argTypes) === JSON.stringify(argTypes)),
+    );
+    assert.strictEqual(found.length, 1, `${schema}.${name}(${argTypes ?? '...'}) appears ${found.length} times`);
+    return found[0];
+  };
+  const oidOf = (schema: string, name: string, argTypes?: string[]) => functionNamed(schema, name, argTypes).oid;
+  const relationNamed = (schema: string, name: string): CatalogRelation => {
+    const found = snapshot.relations.filter((r) => r.schema === schema && r.name === name);
+    assert.strictEqual(found.length, 1, `${schema}.${name} appears ${found.length} times`);
+    return found[0];
+  };
+  /** The server's own answer, so that expectations never depend on a version's labels. */
+  const serverLabel = async (signature: string) =>
+    (await client.query<{ label: string }>(`SELECT proparallel AS label FROM pg_proc WHERE oid = $1::regprocedure`, [signature])).rows[0].label;
+
+  before(async () => {
+    cluster = await testCluster();
+    client = new Client({ connectionString: await cluster.createDatabase('catalog') });
+    await client.connect();
+    await client.query(SCHEMA);
+    await client.query('CREATE TEMP TABLE session_scratch (id int, note text)');
+    await client.query('SET search_path = app, public');
+    snapshot = await readCatalogSnapshot(client);
+  });
+
+  after(async () => {
+    await client?.end();
+  });
+
+  it('records where it came from', async () => {
+    const { rows } = await client.query<{ num: string; version: string }>(
+      "SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS version",
+    );
+    assert.strictEqual(snapshot.formatVersion, 1);
+    assert.strictEqual(snapshot.source.kind, 'live');
+    assert.strictEqual(snapshot.source.versionNum, Number(rows[0].num));
+    assert.strictEqual(Math.floor(snapshot.source.versionNum / 10000), cluster.major);
+    assert.match(snapshot.source.version, /^\d+\.\d+$/);
+    assert.ok(rows[0].version.startsWith(snapshot.source.version));
+    assert.strictEqual(snapshot.source.host, '127.0.0.1');
+    assert.match(snapshot.source.database ?? '', /^catalog_\d+$/);
+    assert.strictEqual(snapshot.source.user, 'postgres');
+    assert.ok(!JSON.stringify(snapshot.source).includes('password'));
+  });
+
+  it('lets the caller override the source', async () => {
+    const builtin = await readCatalogSnapshot(client, { kind: 'builtin', host: 'elsewhere' });
+    assert.strictEqual(builtin.source.kind, 'builtin');
+    assert.strictEqual(builtin.source.host, 'elsewhere');
+    assert.strictEqual(builtin.source.user, 'postgres');
+  });
+
+  it('is plain JSON data', () => {
+    assert.deepStrictEqual(JSON.parse(JSON.stringify(snapshot)), snapshot);
+  });
+
+  it('reads the PARALLEL label of user functions: RESTRICTED, and UNSAFE when no clause was given', () => {
+    assert.strictEqual(functionNamed('app', 'f_restricted').parallel, 'r');
+    assert.strictEqual(functionNamed('app', 'f_default').parallel, 'u');
+    assert.strictEqual(functionNamed('app', 'f_safe').parallel, 's');
+  });
+
+  it('reads built-in labels as the server has them', async () => {
+    assert.strictEqual(await serverLabel('random()'), 'r');
+    assert.strictEqual(await serverLabel('gen_random_uuid()'), 's');
+    const random = functionNamed('pg_catalog', 'random', []);
+    const uuid = functionNamed('pg_catalog', 'gen_random_uuid', []);
+    assert.strictEqual(random.parallel, 'r');
+    assert.strictEqual(random.volatility, 'v');
+    assert.strictEqual(random.language, 'internal');
+    assert.strictEqual(random.returnType, 'double precision');
+    assert.strictEqual(uuid.parallel, 's');
+    assert.strictEqual(uuid.volatility, 'v');
+    assert.strictEqual(uuid.returnType, 'uuid');
+    assert.ok(snapshot.functions.length > 2500, `${snapshot.functions.length} functions`);
+  });
+
+  it('lists overloads separately, each with its own label', () => {
+    assert.strictEqual(functionNamed('app', 'over', ['integer']).parallel, 's');
+    assert.strictEqual(functionNamed('app', 'over', ['integer']).returnType, 'integer');
+    assert.strictEqual(functionNamed('app', 'over', ['text']).parallel, 'u');
+    assert.strictEqual(functionNamed('app', 'over', ['text']).returnType, 'text');
+  });
+
+  it('reads input argument names, defaults, variadic, kind, language and description', () => {
+    const named = functionNamed('app', 'named');
+    assert.deepStrictEqual(named.argTypes, ['integer', 'text', 'integer[]']);
+    assert.deepStrictEqual(named.argNames, ['a', 'b', 'rest']);
+    assert.strictEqual(named.defaults, 2);
+    assert.strictEqual(named.variadic, true);
+    assert.strictEqual(named.kind, 'f');
+    assert.strictEqual(named.language, 'sql');
+    assert.strictEqual(named.returnType, 'integer');
+    assert.strictEqual(named.returnsSet, false);
+    const safe = functionNamed('app', 'f_safe');
+    assert.deepStrictEqual(safe.argNames, ['x']);
+    assert.strictEqual(safe.variadic, false);
+    assert.strictEqual(safe.volatility, 'i');
+    assert.strictEqual(safe.description, 'returns its argument');
+    assert.strictEqual(functionNamed('app', 'f_default').description, undefined);
+    const unnamed = functionNamed('pg_catalog', 'int4pl');
+    assert.deepStrictEqual(unnamed.argNames, ['', '']);
+    assert.strictEqual(functionNamed('pg_catalog', 'generate_series', ['integer', 'integer']).returnsSet, true);
+  });
+
+  it('marks aggregates that can be combined for partial aggregation', () => {
+    const count = functionNamed('pg_catalog', 'count', ['"any"']);
+    assert.strictEqual(count.kind, 'a');
+    assert.strictEqual(count.combinable, true);
+    const noCombine = functionNamed('app', 'no_combine');
+    assert.strictEqual(noCombine.kind, 'a');
+    assert.strictEqual(noCombine.combinable, false);
+    assert.strictEqual(noCombine.parallel, 'u');
+    assert.strictEqual(functionNamed('pg_catalog', 'row_number').kind, 'w');
+    assert.strictEqual(functionNamed('app', 'f_safe').combinable, undefined);
+  });
+
+  it('follows views through views of views, and through operators, to the functions they reach', () => {
+    const inner = relationNamed('app', 'inner_view');
+    const outer = relationNamed('app', 'outer_view');
+    assert.strictEqual(inner.kind, 'v');
+    assert.deepStrictEqual(inner.viewFunctions, [oidOf('app', 'f_default')]);
+    assert.deepStrictEqual(outer.viewFunctions, [oidOf('app', 'f_default'), oidOf('app', 'f_safe')].sort((a, b) => a - b));
+    assert.deepStrictEqual(outer.columns, [
+      { name: 'id', type: 'integer' },
+      { name: 's', type: 'integer' },
+    ]);
+    const opView = relationNamed('app', 'op_view');
+    assert.deepStrictEqual(opView.viewFunctions, [oidOf('app', 'gt_unsafe')]);
+  });
+
+  it('lists built-in functions, operators and window functions too, and the functions of system views', () => {
+    assert.deepStrictEqual(
+      relationNamed('app', 'builtin_view').viewFunctions,
+      [
+        oidOf('pg_catalog', 'random', []),
+        oidOf('pg_catalog', 'nextval'),
+        oidOf('pg_catalog', 'count', []),
+        oidOf('pg_catalog', 'int4pl'),
+        oidOf('pg_catalog', 'int4gt'),
+      ].sort((a, b) => a - b),
+    );
+    const activity = oidOf('pg_catalog', 'pg_stat_get_activity');
+    assert.ok(relationNamed('pg_catalog', 'pg_stat_activity').viewFunctions?.includes(activity));
+    assert.ok(relationNamed('app', 'over_system_view').viewFunctions?.includes(activity));
+  });
+
+  it('stops at materialized views: their stored rows run no function when read', () => {
+    assert.strictEqual(relationNamed('app', 'mat').kind, 'm');
+    assert.deepStrictEqual(relationNamed('app', 'mat').viewFunctions, [oidOf('app', 'f_default')]);
+    assert.deepStrictEqual(relationNamed('app', 'over_mat').viewFunctions, []);
+  });
+
+  it('gives operators their function, with none for a prefix operator', () => {
+    const infix = snapshot.operators.find((o) => o.schema === 'app' && o.name === '>>>');
+    assert.deepStrictEqual(infix && { ...infix, oid: 0 }, {
+      oid: 0,
+      schema: 'app',
+      name: '>>>',
+      left: 'integer',
+      right: 'integer',
+      result: 'boolean',
+      functionOid: oidOf('app', 'gt_unsafe'),
+    });
+    const prefix = snapshot.operators.find((o) => o.schema === 'app' && o.name === '~~~');
+    assert.strictEqual(prefix?.left, 'none');
+    assert.strictEqual(prefix?.right, 'integer');
+    assert.strictEqual(prefix?.functionOid, oidOf('app', 'neg_unsafe'));
+  });
+
+  it('gives casts their function, context and method', () => {
+    const userCast = snapshot.casts.filter((c) => c.source === 'app.money2' && c.target === 'text');
+    assert.deepStrictEqual(userCast, [{ source: 'app.money2', target: 'text', functionOid: oidOf('app', 'money2_text'), context: 'a', method: 'f' }]);
+    const binary = snapshot.casts.find((c) => c.source === 'integer' && c.target === 'oid');
+    assert.deepStrictEqual(binary, { source: 'integer', target: 'oid', functionOid: 0, context: 'i', method: 'b' });
+    const toBigint = snapshot.casts.find((c) => c.source === 'integer' && c.target === 'bigint');
+    assert.strictEqual(toBigint?.functionOid, oidOf('pg_catalog', 'int8', ['integer']));
+    assert.strictEqual(toBigint?.context, 'i');
+  });
+
+  it('says which domains have constraints, through domains over domains too', () => {
+    const domain = (name: string) => snapshot.types.find((t) => t.schema === 'app' && t.name === name);
+    assert.deepStrictEqual(domain('positive'), {
+      oid: domain('positive')?.oid,
+      schema: 'app',
+      name: 'positive',
+      formatted: 'app.positive',
+      category: 'N',
+      preferred: false,
+      kind: 'd',
+      baseType: 'integer',
+      hasConstraints: true,
+    });
+    assert.strictEqual(domain('plain')?.hasConstraints, false);
+    assert.strictEqual(domain('not_null')?.hasConstraints, true);
+    assert.strictEqual(domain('positive_small')?.baseType, 'app.positive');
+    assert.strictEqual(domain('positive_small')?.hasConstraints, true);
+  });
+
+  it('spells types outside pg_catalog with their schema, whatever the session’s search_path', () => {
+    assert.deepStrictEqual(functionNamed('app', 'money2_text').argTypes, ['app.money2']);
+    assert.strictEqual(functionNamed('pg_catalog', 'int4pl').returnType, 'integer');
+    assert.deepStrictEqual(
+      relationNamed('app', 'typed').columns,
+      [
+        { name: 'amount', type: 'app.money2' },
+        { name: 'size', type: 'app.positive' },
+        { name: 'sizes', type: 'app.positive[]' },
+        { name: 'label', type: 'character varying' },
+      ],
+    );
+  });
+
+  it('keeps user composite types and array element types, and leaves out system catalog row types', () => {
+    const money2 = snapshot.types.find((t) => t.schema === 'app' && t.name === 'money2');
+    assert.strictEqual(money2?.kind, 'c');
+    assert.strictEqual(snapshot.types.find((t) => t.schema === 'app' && t.name === '_money2')?.elementType, 'app.money2');
+    assert.strictEqual(snapshot.types.find((t) => t.name === '_int4')?.elementType, 'integer');
+    const int4 = snapshot.types.find((t) => t.name === 'int4');
+    assert.strictEqual(int4?.formatted, 'integer');
+    assert.strictEqual(int4?.baseType, undefined);
+    assert.strictEqual(snapshot.types.find((t) => t.name === 'pg_class'), undefined);
+    assert.strictEqual(snapshot.types.find((t) => t.name === '_pg_class'), undefined);
+    assert.ok(snapshot.types.some((t) => t.name === 't' && t.schema === 'app'), 'the row type of a user table stays');
+    assert.strictEqual(snapshot.types.find((t) => t.name === 'cardinal_number')?.kind, 'd');
+  });
+
+  it('lists this session’s temporary tables, and tables, views and system catalogs, but not indexes or information_schema', async () => {
+    const temp = snapshot.relations.find((r) => r.name === 'session_scratch');
+    assert.strictEqual(temp?.persistence, 't');
+    assert.match(temp?.schema ?? '', /^pg_temp_\d+$/);
+    assert.strictEqual(relationNamed('app', 'scratch').persistence, 'u');
+    assert.strictEqual(relationNamed('app', 't').persistence, 'p');
+    assert.strictEqual(relationNamed('pg_catalog', 'pg_class').kind, 'r');
+    assert.strictEqual(relationNamed('pg_catalog', 'pg_stat_activity').kind, 'v');
+    assert.ok(snapshot.relations.every((r) => ['r', 'p', 'v', 'm', 'f'].includes(r.kind)));
+    assert.ok(snapshot.relations.every((r) => r.schema !== 'information_schema' && r.schema !== 'pg_toast'));
+
+    const other = new Client({ connectionString: cluster.connectionString(snapshot.source.database) });
+    await other.connect();
+    try {
+      await other.query('CREATE TEMP TABLE not_mine (id int)');
+      const seen = await readCatalogSnapshot(client);
+      assert.strictEqual(seen.relations.find((r) => r.name === 'not_mine'), undefined);
+      assert.ok(seen.relations.some((r) => r.name === 'session_scratch'));
+    } finally {
+      await other.end();
+    }
+  });
+
+  it('reads parallel_workers, columns and size', async () => {
+    assert.strictEqual(relationNamed('app', 'no_workers').parallelWorkers, 0);
+    assert.strictEqual(relationNamed('app', 'four_workers').parallelWorkers, 4);
+    assert.strictEqual(relationNamed('app', 't').parallelWorkers, undefined);
+    assert.deepStrictEqual(relationNamed('app', 't').columns, [
+      { name: 'id', type: 'integer' },
+      { name: 'grp', type: 'integer' },
+      { name: 'label', type: 'text' },
+    ]);
+    await client.query('INSERT INTO app.t SELECT g, g % 7, md5(g::text) FROM generate_series(1, 5000) g');
+    await client.query('ANALYZE app.t');
+    const pages = (await client.query<{ pages: number }>("SELECT relpages AS pages FROM pg_class WHERE oid = 'app.t'::regclass")).rows[0].pages;
+    assert.ok(pages > 10, `${pages} pages`);
+    const after = await readCatalogSnapshot(client);
+    assert.strictEqual(after.relations.find((r) => r.schema === 'app' && r.name === 't')?.pages, pages);
+  });
+
+  it('lists the functions row-level-security policies reach, through operators and views', () => {
+    const secured = relationNamed('app', 'secured');
+    assert.strictEqual(secured.rowSecurity, true);
+    assert.deepStrictEqual(
+      secured.policyFunctions,
+      // int4eq: the = of `id IN (SELECT ...)`; f_default: the view that subquery reads.
+      [oidOf('app', 'may_see'), oidOf('app', 'text_eq_unsafe'), oidOf('pg_catalog', 'int4eq'), oidOf('app', 'f_default')].sort((a, b) => a - b),
+    );
+    assert.strictEqual(relationNamed('app', 'unpoliced').rowSecurity, true);
+    assert.deepStrictEqual(relationNamed('app', 'unpoliced').policyFunctions, []);
+    assert.strictEqual(relationNamed('app', 't').rowSecurity, false);
+    assert.strictEqual(relationNamed('app', 't').policyFunctions, undefined);
+  });
+
+  it('reads the effective search_path: pg_catalog included, and this session’s temporary schema once it exists', async () => {
+    const tempSchema = snapshot.relations.find((r) => r.name === 'session_scratch')?.schema;
+    assert.deepStrictEqual(snapshot.searchPath, [tempSchema, 'pg_catalog', 'app', 'public']);
+    await client.query('SET search_path = public, pg_catalog, app, no_such_schema');
+    try {
+      assert.deepStrictEqual((await readCatalogSnapshot(client)).searchPath, [tempSchema, 'public', 'pg_catalog', 'app']);
+    } finally {
+      await client.query('SET search_path = app, public');
+    }
+  });
+
+  it('reads settings as numbers in base units, with the version’s name for debug_parallel_query', async () => {
+    const s = snapshot.settings;
+    // The harness starts the server with these.
+    assert.strictEqual(s.max_parallel_workers_per_gather, 2);
+    assert.strictEqual(s.max_parallel_workers, 8);
+    assert.strictEqual(s.max_worker_processes, 16);
+    assert.strictEqual(s.min_parallel_table_scan_size, 1024);
+    assert.strictEqual(s.min_parallel_index_scan_size, 64);
+    assert.strictEqual(s.parallel_setup_cost, 1000);
+    assert.strictEqual(s.parallel_tuple_cost, 0.1);
+    assert.strictEqual(s.work_mem, 4096);
+    assert.strictEqual(s.max_connections, Number((await client.query('SHOW max_connections')).rows[0].max_connections));
+    assert.strictEqual(s.superuser_reserved_connections, 3);
+    assert.strictEqual(s.parallel_leader_participation, 'on');
+    assert.strictEqual(s.block_size, 8192);
+    assert.strictEqual(typeof s.shared_buffers, 'number');
+    assert.strictEqual(typeof s.effective_cache_size, 'number');
+    if (cluster.major >= 16) {
+      assert.strictEqual(s.debug_parallel_query, 'off');
+      assert.strictEqual(s.force_parallel_mode, undefined);
+    } else {
+      assert.strictEqual(s.force_parallel_mode, 'off');
+      assert.strictEqual(s.debug_parallel_query, undefined);
+    }
+    await client.query("SET work_mem = '64MB'");
+    await client.query('SET max_parallel_workers_per_gather = 0');
+    try {
+      const changed = (await readCatalogSnapshot(client)).settings;
+      assert.strictEqual(changed.work_mem, 65536);
+      assert.strictEqual(changed.max_parallel_workers_per_gather, 0);
+    } finally {
+      await client.query('RESET work_mem');
+      await client.query('RESET max_parallel_workers_per_gather');
+    }
+  });
+
+  it('reads in its own read-only transaction and leaves the session as it found it', async () => {
+    await readCatalogSnapshot(client);
+    const { rows } = await client.query<{ status: string }>("SELECT current_setting('transaction_read_only') AS status");
+    assert.strictEqual(rows[0].status, 'off');
+    await client.query('CREATE TEMP TABLE still_writable (id int)');
+  });
+});
+
+describe('built-in catalogs', () => {
+  for (const major of supportedMajors) {
+    it(`PostgreSQL ${major} loads, from a real ${major}.x server`, () => {
+      const catalog = loadBuiltinCatalog(major);
+      assert.strictEqual(catalog.formatVersion, 1);
+      assert.strictEqual(catalog.source.kind, 'builtin');
+      assert.strictEqual(Math.floor(catalog.source.versionNum / 10000), major);
+      assert.ok(catalog.source.version.startsWith(`${major}.`), catalog.source.version);
+      assert.strictEqual(catalog.source.host, undefined);
+      assert.strictEqual(catalog.source.database, undefined);
+      assert.strictEqual(catalog.source.user, undefined);
+      assert.ok(catalog.functions.length > 2500, `${catalog.functions.length} functions`);
+      assert.ok(catalog.operators.length > 700, `${catalog.operators.length} operators`);
+      assert.ok(catalog.casts.length > 200, `${catalog.casts.length} casts`);
+      assert.strictEqual(catalog.functions.find((f) => f.name === 'random' && f.argTypes.length === 0)?.parallel, 'r');
+      assert.strictEqual(catalog.functions.filter((f) => f.schema !== 'pg_catalog' && f.schema !== 'information_schema').length, 0);
+      assert.deepStrictEqual(catalog.searchPath, ['pg_catalog', 'public']);
+      assert.strictEqual(loadBuiltinCatalog(major), catalog, 'loaded once');
+    });
+  }
+
+  it('refuses a version it does not ship', () => {
+    assert.throws(() => loadBuiltinCatalog(13), { message: 'no built-in catalog for PostgreSQL 13; supported: 14, 15, 16, 17, 18' });
+  });
+});
