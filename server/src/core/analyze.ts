@@ -101,12 +101,12 @@ function analyzeNode(stmt: AstNode, sql: string, offsets: Utf8Offsets, walker: S
   const n = stmt?.[node];
   const extraReasons: Reason[] = [];
   const location = (start: number, end: number): SourceLocation => ({ uri: ctx.uri, start: ctx.documentOffset + start, end: ctx.documentOffset + end });
+  // Definitions (views, CREATE TABLE AS, policies) record what their query reaches; walking it with
+  // the statement's own walker also gives its references (hover) and reasons in one pass.
   const walkQuery = (query: AstNode) => {
-    // Definitions record what their query reaches; references still show up for hover.
-    const inner = new StatementWalker(sql, offsets, ctx.catalog);
-    const columns = inner.statement(query, new Scope());
-    const result = inner.result(columns);
-    return { functions: result.functions, columns: result.columns };
+    const before = walker.result().functions.length;
+    const columns = walker.statement(query, new Scope());
+    return { functions: walker.result().functions.slice(before), columns };
   };
 
   switch (kind) {
@@ -130,7 +130,6 @@ function analyzeNode(stmt: AstNode, sql: string, offsets: Utf8Offsets, walker: S
       return { kind, extraReasons, countsUnresolved: true };
     case 'create-table-as':
     case 'create-materialized-view':
-      walker.statement(n.query);
       applyDdl(stmt, { catalog: ctx.catalog, location: location(0, sql.length), text: sql, walkQuery });
       return { kind, extraReasons, countsUnresolved: true };
     case 'refresh-materialized-view':
@@ -160,10 +159,6 @@ function analyzeNode(stmt: AstNode, sql: string, offsets: Utf8Offsets, walker: S
       if (node === 'PrepareStmt') {
         const inner = analyzeNode(n.query, sql, offsets, walker, ctx);
         return { kind: inner.kind, extraReasons: inner.extraReasons, countsUnresolved: inner.countsUnresolved };
-      }
-      if (node === 'ViewStmt') {
-        // The view's own references are worth hovering; its verdict is that of its readers.
-        walker.statement(n.query);
       }
       applyDdl(stmt, { catalog: ctx.catalog, location: location(0, sql.length), text: sql, walkQuery });
       return { kind, extraReasons, countsUnresolved: false };

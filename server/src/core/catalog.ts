@@ -161,6 +161,9 @@ export class Catalog {
   private overlay: Overlay;
   private searchPathValue: string[];
   private versionValue: string;
+  /** Lookups are hot (every call and operator of every statement): memoised until the catalog changes. */
+  private readonly functionMemo = new Map<string, CatalogFunction[]>();
+  private readonly operatorMemo = new Map<string, CatalogOperator[]>();
 
   private constructor(
     readonly snapshot: CatalogSnapshot,
@@ -206,6 +209,8 @@ export class Catalog {
   private touch(what: string): void {
     if (!this.mutable) throw new Error('catalog: mutate only a derived catalog');
     this.versionValue = simpleHash(`${this.versionValue}|${what}`);
+    this.functionMemo.clear();
+    this.operatorMemo.clear();
   }
 
   // ---- search path ---------------------------------------------------------------------------
@@ -231,6 +236,16 @@ export class Catalog {
 
   /** Every function with this name in the given schema, or visible through search_path. */
   functionsNamed(name: string, schema?: string): CatalogFunction[] {
+    const key = `${schema ?? ''}\u0000${name}`;
+    let found = this.functionMemo.get(key);
+    if (!found) {
+      found = this.lookUpFunctions(name, schema);
+      this.functionMemo.set(key, found);
+    }
+    return found;
+  }
+
+  private lookUpFunctions(name: string, schema?: string): CatalogFunction[] {
     const all = [...(this.overlay.functions.get(name) ?? []), ...(this.index.functionsByName.get(name) ?? [])].filter(
       (fn) => !this.overlay.droppedFunctions.has(fn.oid),
     );
@@ -355,6 +370,16 @@ export class Catalog {
 
   /** Resolves an operator by operand types; returns the candidate operators (one when resolved). */
   matchOperator(name: string, schema: string | undefined, left: InferredType | null, right: InferredType): CatalogOperator[] {
+    const key = `${schema ?? ''}\u0000${name}\u0000${left}\u0000${right}`;
+    let found = this.operatorMemo.get(key);
+    if (!found) {
+      found = this.resolveOperator(name, schema, left, right);
+      this.operatorMemo.set(key, found);
+    }
+    return found;
+  }
+
+  private resolveOperator(name: string, schema: string | undefined, left: InferredType | null, right: InferredType): CatalogOperator[] {
     const ops = this.operatorsNamed(name, schema).filter((op) => (left === null ? op.left === 'none' : op.left !== 'none'));
     if (ops.length <= 1) return ops;
     const known = (t: InferredType | null) => t !== undefined && t !== null && t !== UNKNOWN_LITERAL;

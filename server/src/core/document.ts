@@ -46,7 +46,8 @@ interface CacheEntry {
  * only the statements of the last pass, so memory follows the document's size.
  */
 export class DocumentAnalyzer {
-  private cache = new Map<string, CacheEntry>();
+  /** catalog version -> statement text -> result; two levels, so no key is ever concatenated. */
+  private cache = new Map<string, Map<string, CacheEntry>>();
   /** Statements re-analysed by the last pass (the rest came from the cache); for tests and benchmarks. */
   lastAnalyzed = 0;
 
@@ -54,7 +55,7 @@ export class DocumentAnalyzer {
 
   analyze(text: string, base: Catalog): DocumentAnalysis {
     const catalog = base.derive();
-    const next = new Map<string, CacheEntry>();
+    const next = new Map<string, Map<string, CacheEntry>>();
     const statements: StatementResult[] = [];
     this.lastAnalyzed = 0;
     for (const slice of splitStatements(text)) {
@@ -64,8 +65,7 @@ export class DocumentAnalyzer {
         continue;
       }
       const versionBefore = catalog.version;
-      const key = `${versionBefore}\u0000${sql}`;
-      let entry = this.cache.get(key) ?? next.get(key);
+      let entry = this.cache.get(versionBefore)?.get(sql) ?? next.get(versionBefore)?.get(sql);
       // A statement that changed the catalog (DDL) runs again on every pass: the catalog is rebuilt
       // each pass, and its definitions record where they are in the document.
       if (!entry || entry.versionAfter !== versionBefore) {
@@ -73,7 +73,9 @@ export class DocumentAnalyzer {
         const result = analyzeStatement(sql, { catalog, uri: this.uri, documentOffset: slice.start });
         entry = { result, versionAfter: catalog.version };
       }
-      next.set(key, entry);
+      let bucket = next.get(versionBefore);
+      if (!bucket) next.set(versionBefore, (bucket = new Map()));
+      bucket.set(sql, entry);
       statements.push(shiftResult(entry.result, slice.start));
     }
     this.cache = next;

@@ -8,7 +8,7 @@ import type { CatalogFunction } from './catalog-snapshot';
 import { Catalog, hazardOf, signatureOf, worseHazard } from './catalog';
 import type { FunctionDefinition } from './ddl';
 import { labelWord } from './describe';
-import { AstNode, parsePlpgsql, parseSql, scanSql } from './parse';
+import { AstNode, parsePlpgsql, parseSql } from './parse';
 import { Utf8Offsets } from './text';
 import type { Hazard, Reason, TextRange } from './types';
 import { Scope, StatementWalker } from './walker';
@@ -30,19 +30,15 @@ interface BodyVerdict {
 
 const WRITE_NODES: Record<string, string> = { InsertStmt: 'INSERT', UpdateStmt: 'UPDATE', DeleteStmt: 'DELETE', MergeStmt: 'MERGE' };
 
-/** Where the body string starts in the statement text, so body ranges can point into it. */
+/**
+ * Where the body string starts in the statement text, so body ranges can point into it. A body is
+ * usually dollar-quoted and so appears verbatim; a single-quoted body with doubled quotes does not,
+ * and its findings then point at the function name instead.
+ */
 function bodyStart(sql: string, body: string): number | undefined {
-  for (const token of scanSql(sql)) {
-    if (token.kind !== 'string') continue;
-    const t = token.text;
-    if (t.startsWith('$')) {
-      const tag = t.slice(0, t.indexOf('$', 1) + 1);
-      if (t.slice(tag.length, t.length - tag.length) === body) return token.start + tag.length;
-    } else if (t.slice(1, -1) === body) {
-      return token.start + 1;
-    }
-  }
-  return undefined;
+  if (body.length === 0) return undefined;
+  const at = sql.indexOf(body);
+  return at >= 0 ? at : undefined;
 }
 
 function nameRangeOf(sql: string): TextRange {

@@ -180,21 +180,18 @@ export function splitStatements(text: string): StatementSlice[] {
       i++;
       while (i < n && isIdentPart(text.charCodeAt(i))) i++;
       token(from, i);
-      const len = i - from;
-      // Only a few words matter; compare case-insensitively without allocating for long words.
-      if (len <= 9) {
+      // Only the first words (CREATE [OR REPLACE] FUNCTION) and, inside routines, BEGIN/CASE/END
+      // matter: most words are never turned into strings.
+      if ((words < 4 || routine) && i - from <= 9) {
         const word = text.slice(from, i).toLowerCase();
-        if (words === 0) routine = false;
         if (words === 1 && word === 'or') sawOr = true;
         if (words === 0 && word !== 'create') words = 99;
         else if (words === 1 && (word === 'function' || word === 'procedure')) routine = true;
         else if (sawOr && words === 3 && (word === 'function' || word === 'procedure')) routine = true;
-        words++;
         if (routine && (word === 'begin' || word === 'case')) depth++;
         else if (routine && word === 'end' && depth > 0) depth--;
-      } else {
-        words++;
       }
+      words++;
       continue;
     }
     // Numbers, operators, punctuation: one character at a time is enough here.
