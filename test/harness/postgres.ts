@@ -35,6 +35,7 @@ export interface StartOptions {
 }
 
 const NOBODY = 65534;
+const READY_WITHIN_MS = 10_000;
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 function packageDirFor(major: number): string {
@@ -54,10 +55,13 @@ function nobodyCanRun(file: string): boolean {
 }
 
 /** As root, the binaries must be reachable by nobody: copy them once into a world-readable folder. */
-function usableBinDir(nativeDir: string, major: number): string {
+function usableBinDir(packageDir: string): string {
+  const nativeDir = path.join(packageDir, 'native');
   const binDir = path.join(nativeDir, 'bin');
   if (!isRoot || nobodyCanRun(path.join(binDir, 'postgres'))) return binDir;
-  const copy = path.join(os.tmpdir(), `pg-parallel-hints-pg${major}-${fs.statSync(path.join(binDir, 'postgres')).size}`);
+  // Keyed by the package version, so an upgrade never reuses an older copy.
+  const { version } = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string };
+  const copy = path.join(os.tmpdir(), `pg-parallel-hints-postgres-${version}-${process.platform}-${process.arch}`);
   if (!fs.existsSync(path.join(copy, 'bin', 'postgres'))) {
     const staging = `${copy}.${process.pid}`;
     fs.cpSync(nativeDir, staging, { recursive: true, verbatimSymlinks: true });
@@ -101,7 +105,7 @@ process.on('exit', () => {
 
 export async function startPostgres(options: StartOptions = {}): Promise<PgCluster> {
   const major = options.major ?? 18;
-  const binDir = options.binDir ?? usableBinDir(path.join(packageDirFor(major), 'native'), major);
+  const binDir = options.binDir ?? usableBinDir(packageDirFor(major));
   const exe = process.platform === 'win32' ? '.exe' : '';
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'pgph-'));
   const dataDir = path.join(base, 'data');
@@ -137,7 +141,7 @@ export async function startPostgres(options: StartOptions = {}): Promise<PgClust
   const host = '127.0.0.1';
   const connectionString = (database = 'postgres') => `postgres://postgres@${host}:${port}/${database}`;
   // Ready when a connection succeeds; bounded, and fails early if the server died.
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + READY_WITHIN_MS;
   for (;;) {
     if (exited) throw new Error(`postgres ${major} exited during start-up: ${log.trim()}`);
     const probe = new Client({ connectionString: connectionString(), connectionTimeoutMillis: 1000 });
@@ -149,7 +153,7 @@ export async function startPostgres(options: StartOptions = {}): Promise<PgClust
       await probe.end().catch(() => undefined);
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`postgres ${major} did not accept connections within 20 s: ${(error as Error).message}\n${log.trim()}`);
+        throw new Error(`postgres ${major} did not accept connections within ${READY_WITHIN_MS / 1000} s: ${(error as Error).message}\n${log.trim()}`);
       }
       await new Promise((r) => setTimeout(r, 50));
     }
