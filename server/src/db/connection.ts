@@ -1,9 +1,15 @@
 /**
- * How the product connects: settings (never a password) first, then a URL, DATABASE_URL, and the
- * standard PG* variables; `pg` itself reads .pgpass when no password is given. Every connection has
- * a connect timeout and a statement timeout (pg waits forever by default), and every error message
- * that leaves this module has its secrets removed.
+ * How the product connects. Each parameter comes from the first source that has it: the explicit
+ * settings, the URL (settings.url, else DATABASE_URL), a pg_service.conf service (PGSERVICE or
+ * ?service=), the PG* environment variables, then libpq's defaults. Passwords come from settings
+ * (a secret store), the URL, PGPASSWORD or the password file (.pgpass / PGPASSFILE), looked up here
+ * rather than by pg, which reads only process.env and deprecates its own lookup.
+ * Every connection has a connect timeout and a statement timeout (pg waits forever by default), and
+ * no message leaving this module carries a password.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Client, ClientConfig } from 'pg';
 
 export interface ConnectionSettings {
@@ -14,68 +20,236 @@ export interface ConnectionSettings {
   user?: string;
   sslmode?: string;
   sslrootcert?: string;
-  /** Only from a secret store (VS Code SecretStorage) or PGPASSWORD; never from a settings file. */
+  /** Only from a secret store (VS Code SecretStorage); never from a settings file. */
   password?: string;
+}
+
+export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+const SSL_MODES: readonly string[] = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
+
+/** A pg configuration that remembers the sslmode it came from: `prefer` falls back to plain text. */
+export interface ConnectionConfig extends ClientConfig {
+  host: string;
+  port: number;
+  user: string;
+  database: string;
+  sslmode: SslMode;
 }
 
 export interface ConnectOptions {
   connectTimeoutMs?: number;
   statementTimeoutMs?: number;
   applicationName?: string;
-  /** Catalog connections refuse to write, whatever is sent on them. */
+  /** Sessions default to read-only transactions (default true): catalog reads and plan probes never write. */
   readOnly?: boolean;
 }
 
-function sslFor(mode: string | undefined, rootCert: string | undefined): ClientConfig['ssl'] {
-  switch (mode) {
-    case undefined:
-    case '':
-    case 'disable':
-    case 'allow':
-    case 'prefer':
-      return undefined;
-    case 'require':
-      return { rejectUnauthorized: false };
-    case 'verify-ca':
-    case 'verify-full': {
-      // Read lazily: only the TLS modes that verify need the file.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const ca = rootCert ? (require('fs') as typeof import('fs')).readFileSync(rootCert, 'utf8') : undefined;
-      return mode === 'verify-ca' ? { ca, rejectUnauthorized: true, checkServerIdentity: () => undefined } : { ca, rejectUnauthorized: true };
-    }
-    default:
-      throw new Error(`unknown sslmode "${mode}" (use disable, require, verify-ca or verify-full)`);
+/** A failed connection: `message` is one line, safe to show; `reason` is the part after the target. */
+export class ConnectionError extends Error {
+  constructor(
+    readonly target: string,
+    readonly reason: string,
+  ) {
+    super(`could not connect to ${target}: ${reason}`);
+    this.name = 'ConnectionError';
   }
 }
 
-/** Builds the pg configuration from settings, a URL and the environment, in that order of precedence. */
-export function connectionConfig(settings: ConnectionSettings, env: NodeJS.ProcessEnv = process.env): ClientConfig {
-  const url = settings.url ?? env.DATABASE_URL;
-  const config: ClientConfig = {};
-  if (url) {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') throw new Error('the database URL must start with postgres:// or postgresql://');
-    config.host = decodeURIComponent(parsed.hostname) || undefined;
-    if (parsed.port) config.port = Number(parsed.port);
-    if (parsed.pathname.length > 1) config.database = decodeURIComponent(parsed.pathname.slice(1));
-    if (parsed.username) config.user = decodeURIComponent(parsed.username);
-    if (parsed.password) config.password = decodeURIComponent(parsed.password);
-    const host = parsed.searchParams.get('host');
-    if (host) config.host = host;
-    const sslmode = parsed.searchParams.get('sslmode');
-    if (sslmode) config.ssl = sslFor(sslmode, parsed.searchParams.get('sslrootcert') ?? undefined);
+interface Parameters {
+  host?: string;
+  port?: string;
+  database?: string;
+  user?: string;
+  password?: string;
+  sslmode?: string;
+  sslrootcert?: string;
+  service?: string;
+}
+
+function parseUrl(url: string): Parameters {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error('the database URL is not a valid URL (expected postgresql://user@host:port/database)');
   }
-  config.host = settings.host ?? config.host ?? env.PGHOST ?? 'localhost';
-  config.port = settings.port ?? config.port ?? (env.PGPORT ? Number(env.PGPORT) : 5432);
-  config.database = settings.database ?? config.database ?? env.PGDATABASE;
-  config.user = settings.user ?? config.user ?? env.PGUSER;
-  const password = settings.password ?? config.password ?? env.PGPASSWORD;
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new Error('the database URL must start with postgresql:// or postgres://');
+  }
+  const query = (name: string) => parsed.searchParams.get(name) ?? undefined;
+  const params: Parameters = {
+    host: query('host') ?? (parsed.hostname ? decodeURIComponent(parsed.hostname).replace(/^\[(.*)\]$/, '$1') : undefined),
+    port: query('port') ?? (parsed.port || undefined),
+    database: query('dbname') ?? (parsed.pathname.length > 1 ? decodeURIComponent(parsed.pathname.slice(1)) : undefined),
+    user: query('user') ?? (parsed.username ? decodeURIComponent(parsed.username) : undefined),
+    password: query('password') ?? (parsed.password ? decodeURIComponent(parsed.password) : undefined),
+    sslmode: query('sslmode'),
+    sslrootcert: query('sslrootcert'),
+    service: query('service'),
+  };
+  return params;
+}
+
+/** The [service] section of pg_service.conf: PGSERVICEFILE or ~/.pg_service.conf, then PGSYSCONFDIR's. */
+function serviceParameters(service: string, env: NodeJS.ProcessEnv): Parameters {
+  const home = env.HOME ?? os.homedir();
+  const files = [env.PGSERVICEFILE ?? path.join(home, '.pg_service.conf'), ...(env.PGSYSCONFDIR ? [path.join(env.PGSYSCONFDIR, 'pg_service.conf')] : [])];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    let inSection = false;
+    let found = false;
+    const params: Record<string, string> = {};
+    for (const raw of text.split(/\r?\n/)) {
+      const line = raw.trim();
+      if (!line || line.startsWith('#')) continue;
+      const section = /^\[(.*)\]$/.exec(line);
+      if (section) {
+        inSection = section[1] === service;
+        found ||= inSection;
+        continue;
+      }
+      const eq = line.indexOf('=');
+      if (inSection && eq > 0) params[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+    }
+    if (found) {
+      return {
+        host: params.host ?? params.hostaddr,
+        port: params.port,
+        database: params.dbname,
+        user: params.user,
+        password: params.password,
+        sslmode: params.sslmode,
+        sslrootcert: params.sslrootcert,
+      };
+    }
+  }
+  throw new Error(`definition of service "${service}" not found`);
+}
+
+function sslFor(mode: SslMode, rootCert: string | undefined): ClientConfig['ssl'] {
+  const ca = () => {
+    if (!rootCert) return undefined;
+    try {
+      return fs.readFileSync(rootCert, 'utf8');
+    } catch (error) {
+      throw new Error(`cannot read the root certificate ${rootCert}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+  };
+  switch (mode) {
+    case 'disable':
+    case 'allow':
+      return false;
+    case 'prefer':
+      return { rejectUnauthorized: false };
+    case 'require':
+      // As libpq: with a root certificate, require also verifies the chain.
+      return rootCert ? { ca: ca(), rejectUnauthorized: true, checkServerIdentity: () => undefined } : { rejectUnauthorized: false };
+    case 'verify-ca':
+      return { ca: ca(), rejectUnauthorized: true, checkServerIdentity: () => undefined };
+    case 'verify-full':
+      return { ca: ca(), rejectUnauthorized: true };
+  }
+}
+
+/**
+ * Builds the pg configuration. DATABASE_URL is consulted only when the settings name neither a URL
+ * nor a host: otherwise its credentials could be sent to a server they were not written for.
+ */
+export function connectionConfig(settings: ConnectionSettings, env: NodeJS.ProcessEnv = process.env): ConnectionConfig {
+  const url = settings.url ?? (settings.host === undefined ? env.DATABASE_URL : undefined);
+  const fromUrl = url ? parseUrl(url) : {};
+  const serviceName = fromUrl.service ?? env.PGSERVICE;
+  const fromService = serviceName ? serviceParameters(serviceName, env) : {};
+  const fromEnv: Parameters = {
+    host: env.PGHOST,
+    port: env.PGPORT,
+    database: env.PGDATABASE,
+    user: env.PGUSER,
+    password: env.PGPASSWORD,
+    sslmode: env.PGSSLMODE,
+    sslrootcert: env.PGSSLROOTCERT,
+  };
+  const explicit: Parameters = {
+    host: settings.host,
+    port: settings.port === undefined ? undefined : String(settings.port),
+    database: settings.database,
+    user: settings.user,
+    password: settings.password,
+    sslmode: settings.sslmode,
+    sslrootcert: settings.sslrootcert,
+  };
+  const pick = <K extends keyof Parameters>(key: K): Parameters[K] => {
+    for (const source of [explicit, fromUrl, fromService, fromEnv]) {
+      const value = source[key];
+      if (value !== undefined && value !== '') return value;
+    }
+    return undefined;
+  };
+
+  const portText = pick('port') ?? '5432';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid port "${portText}"`);
+  const sslmode = (pick('sslmode') ?? 'prefer').toLowerCase();
+  if (!SSL_MODES.includes(sslmode)) throw new Error(`invalid sslmode "${sslmode}" (use ${SSL_MODES.join(', ')})`);
+  const user = pick('user') ?? env.USER ?? env.USERNAME ?? os.userInfo().username;
+  const host = pick('host') ?? 'localhost';
+  const database = pick('database') ?? user;
+  const password = pick('password');
+  const config: ConnectionConfig = {
+    host,
+    port,
+    user,
+    database,
+    sslmode: sslmode as SslMode,
+    ssl: sslFor(sslmode as SslMode, pick('sslrootcert')),
+  };
   if (password !== undefined) config.password = password;
-  const sslmode = settings.sslmode ?? env.PGSSLMODE;
-  if (sslmode) config.ssl = sslFor(sslmode, settings.sslrootcert ?? env.PGSSLROOTCERT);
-  config.user ??= env.USER ?? env.USERNAME;
-  config.database ??= config.user;
+  else {
+    const passfile = env.PGPASSFILE ?? path.join(env.HOME ?? os.homedir(), '.pgpass');
+    // Called only if the server asks for a password.
+    config.password = async () => {
+      const found = passwordFromFile(passfile, { host, port, database, user });
+      if (found === undefined) throw new Error(noPasswordReason(user));
+      return found;
+    };
+  }
   return config;
+}
+
+/**
+ * The first matching line of a libpq password file (host:port:database:user:password, `*` matches
+ * anything, `\` escapes `:` and `\`). Like libpq, a file others can read is ignored, and a socket
+ * directory matches the host name "localhost".
+ */
+export function passwordFromFile(file: string, target: { host: string; port: number; database: string; user: string }): string | undefined {
+  let text: string;
+  try {
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) return undefined;
+    if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) return undefined;
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const host = target.host.startsWith('/') ? 'localhost' : target.host;
+  const wanted = [host, String(target.port), target.database, target.user];
+  for (const line of text.split(/\r?\n/)) {
+    if (!line || line.startsWith('#')) continue;
+    const fields: string[] = [''];
+    for (let i = 0; i < line.length; i++) {
+      if (line[i] === '\\' && i + 1 < line.length) fields[fields.length - 1] += line[++i];
+      else if (line[i] === ':' && fields.length < 5) fields.push('');
+      else fields[fields.length - 1] += line[i];
+    }
+    if (fields.length < 5) continue;
+    if (wanted.every((value, i) => fields[i] === '*' || fields[i] === value)) return fields[4];
+  }
+  return undefined;
 }
 
 /** "user@host:port/database": how the product names a connection in status lines and messages. */
@@ -83,9 +257,11 @@ export function describeTarget(config: ClientConfig): string {
   return `${config.user ?? ''}@${config.host ?? 'localhost'}:${config.port ?? 5432}/${config.database ?? ''}`;
 }
 
-/** Removes the password (raw or URL-encoded) and any URL credentials from a message. */
+/** Removes the password (as given, URL-encoded) and any credentials in URLs or key=value strings. */
 export function redactSecrets(text: string, config?: ClientConfig): string {
-  let out = text.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@');
+  let out = text
+    .replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@')
+    .replace(/(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)/gi, '$1***');
   const password = typeof config?.password === 'string' ? config.password : undefined;
   if (password) {
     for (const form of new Set([password, encodeURIComponent(password)])) out = out.split(form).join('***');
@@ -93,51 +269,88 @@ export function redactSecrets(text: string, config?: ClientConfig): string {
   return out;
 }
 
-/** A clear, one-line message for a failed connection. */
-export function connectionErrorMessage(error: unknown, config: ClientConfig): string {
-  const e = error as NodeJS.ErrnoException & { code?: string };
-  const where = `${config.host ?? 'localhost'}:${config.port ?? 5432}`;
-  let message: string;
-  switch (e?.code) {
-    case 'ECONNREFUSED':
-      message = `could not connect to ${where}: connection refused (is PostgreSQL running there?)`;
-      break;
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      message = `could not connect to ${where}: unknown host`;
-      break;
-    case 'ETIMEDOUT':
-      message = `could not connect to ${where}: timed out`;
-      break;
-    case '28P01':
-      message = `password authentication failed for user "${config.user}"`;
-      break;
-    case '3D000':
-      message = `database "${config.database}" does not exist`;
-      break;
-    default:
-      message = e instanceof Error ? e.message.split('\n')[0] : String(error);
-      if (/timeout/i.test(message)) message = `could not connect to ${where}: timed out`;
-  }
-  return redactSecrets(message, config);
+function noPasswordReason(user: string): string {
+  return `the server asks for a password for user "${user}" and none was given (password setting, PGPASSWORD or a .pgpass entry)`;
 }
 
-/** Opens a connection with timeouts set; throws an Error whose message is already safe to show. */
-export async function openConnection(config: ClientConfig, options: ConnectOptions = {}): Promise<Client> {
+/** The reason part of a failed connection, in libpq's words where it has them. */
+function failureReason(error: unknown, config: ConnectionConfig, timeoutMs: number): string {
+  const e = error as (Error & { code?: string }) | undefined;
+  const message = e instanceof Error ? e.message.split('\n')[0] : String(error);
+  switch (e?.code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `unknown host "${config.host}"`;
+    case 'ETIMEDOUT':
+      return 'timed out';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'host unreachable';
+    case 'ENOENT':
+      return `no server socket in ${config.host}`;
+    case 'ECONNRESET':
+      return 'the server closed the connection';
+  }
+  if (message === 'timeout expired' || /connection timeout/i.test(message)) return `timed out after ${timeoutMs / 1000} s`;
+  if (/password must be a string/i.test(message)) return noPasswordReason(config.user);
+  if (/does not support SSL/i.test(message)) return `the server does not accept SSL connections (sslmode=${config.sslmode})`;
+  if (/self[- ]signed certificate|unable to verify|certificate/i.test(message)) return `SSL certificate rejected: ${message}`;
+  return message;
+}
+
+async function attempt(config: ClientConfig, options: Required<ConnectOptions>): Promise<Client> {
   const client = new Client({
     ...config,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
-    statement_timeout: options.statementTimeoutMs ?? 10_000,
-    application_name: options.applicationName ?? 'pg-parallel-hints',
-    ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    application_name: options.applicationName,
+    keepAlive: true,
   });
-  // A connection dropped later (server restart, pg_terminate_backend) must not crash the process.
+  // A connection that drops later (restart, pg_terminate_backend) must not crash the process.
   client.on('error', () => undefined);
   try {
     await client.connect();
   } catch (error) {
     await client.end().catch(() => undefined);
-    throw new Error(connectionErrorMessage(error, config));
+    throw error;
+  }
+  return client;
+}
+
+/**
+ * A connected client with statement_timeout set and, by default, read-only transactions. Both are
+ * set with SET rather than startup options, which connection poolers such as PgBouncer refuse.
+ * Throws a ConnectionError whose message is one line without secrets.
+ */
+export async function openConnection(config: ConnectionConfig, options: ConnectOptions = {}): Promise<Client> {
+  const resolved: Required<ConnectOptions> = {
+    connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+    statementTimeoutMs: options.statementTimeoutMs ?? 10_000,
+    applicationName: options.applicationName ?? 'pg-parallel-hints',
+    readOnly: options.readOnly ?? true,
+  };
+  const target = `${config.host}:${config.port}`;
+  let client: Client;
+  try {
+    try {
+      client = await attempt(config, resolved);
+    } catch (error) {
+      // sslmode=prefer (libpq's default): a server without SSL gets a plain connection.
+      if (config.sslmode !== 'prefer' || !/does not support SSL/i.test((error as Error).message)) throw error;
+      client = await attempt({ ...config, ssl: false }, resolved);
+    }
+  } catch (error) {
+    throw new ConnectionError(target, redactSecrets(failureReason(error, config, resolved.connectTimeoutMs), config));
+  }
+  try {
+    await client.query(
+      "SELECT set_config('statement_timeout', $1, false), set_config('default_transaction_read_only', $2, false)",
+      [`${resolved.statementTimeoutMs}ms`, resolved.readOnly ? 'on' : 'off'],
+    );
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw new ConnectionError(target, redactSecrets(failureReason(error, config, resolved.connectTimeoutMs), config));
   }
   return client;
 }
