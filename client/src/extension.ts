@@ -1,3 +1,131 @@
-// The VS Code client: filled in by the language-server work (issue 3).
-export function activate(): void {}
-export function deactivate(): void {}
+/**
+ * The VS Code side, kept thin: start the language server, hand it the password from SecretStorage,
+ * show its database state in one language status item, and route commands to it. Everything that
+ * knows SQL or PostgreSQL lives in the server.
+ */
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
+import {
+  disconnectRequest,
+  reconnectRequest,
+  refreshCatalogRequest,
+  setPasswordNotification,
+  statusNotification,
+  type StatusParams,
+} from '../../server/src/protocol';
+
+const PASSWORD_KEY = 'pgParallelHints.password';
+const NAME = 'PostgreSQL Parallel Hints';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel(NAME, { log: true });
+  const status = vscode.languages.createLanguageStatusItem('pgParallelHints.status', { language: 'sql' });
+  status.name = NAME;
+  status.text = 'starting…';
+  status.command = { title: 'Show output', command: 'pgParallelHints.showOutput' };
+  context.subscriptions.push(output, status);
+
+  const showStatus = (s: StatusParams) => {
+    status.text = s.text;
+    status.detail = s.detail;
+    status.severity = s.state === 'error' ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
+    status.busy = s.state === 'connecting';
+  };
+
+  const start = async () => {
+    client = createClient(context, output);
+    client.onNotification(statusNotification, showStatus);
+    await client.start();
+    const password = await context.secrets.get(PASSWORD_KEY);
+    if (password) await client.sendNotification(setPasswordNotification, { password });
+  };
+
+  /** Commands as a table; each one answers sensibly while the server is down. */
+  const commands: Record<string, () => Promise<unknown>> = {
+    'pgParallelHints.setPassword': async () => {
+      const password = await vscode.window.showInputBox({
+        title: 'Database password',
+        prompt: 'Kept in VS Code\'s secret storage, never in settings. Leave empty to forget it (PGPASSWORD or .pgpass then apply).',
+        password: true,
+        ignoreFocusOut: true,
+      });
+      if (password === undefined) return;
+      if (password) await context.secrets.store(PASSWORD_KEY, password);
+      else await context.secrets.delete(PASSWORD_KEY);
+      await withServer((c) => c.sendNotification(setPasswordNotification, { password }));
+    },
+    'pgParallelHints.connect': () => withServer(async (c) => reportStatuses((await c.sendRequest(reconnectRequest, {})).statuses)),
+    'pgParallelHints.disconnect': () => withServer(async (c) => reportStatuses((await c.sendRequest(disconnectRequest, {})).statuses)),
+    'pgParallelHints.refreshCatalog': () => withServer(async (c) => reportStatuses((await c.sendRequest(refreshCatalogRequest, {})).statuses)),
+    'pgParallelHints.showOutput': async () => output.show(true),
+    'pgParallelHints.restartServer': async () => {
+      await client?.stop().catch(() => undefined);
+      await start();
+    },
+  };
+  for (const [id, run] of Object.entries(commands)) {
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, () =>
+        run().catch((error: unknown) => {
+          output.error(`${id}: ${error instanceof Error ? error.message : String(error)}`);
+          void vscode.window.showErrorMessage(`${NAME}: ${error instanceof Error ? error.message : String(error)}`);
+        }),
+      ),
+    );
+  }
+
+  // An untrusted workspace runs in limited mode (no database); trust granted later restarts the server.
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void commands['pgParallelHints.restartServer']()));
+
+  try {
+    await start();
+  } catch (error) {
+    status.text = 'server failed to start';
+    status.severity = vscode.LanguageStatusSeverity.Error;
+    output.error(`the language server did not start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}
+
+function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
+  // The packaged extension runs the bundle; a development checkout runs the compiled tree.
+  const bundled = context.asAbsolutePath('dist/server.js');
+  const module = fs.existsSync(bundled) ? bundled : context.asAbsolutePath('out/server/src/main.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'sql' },
+      { scheme: 'untitled', language: 'sql' },
+    ],
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.sql') },
+    initializationOptions: { trusted: vscode.workspace.isTrusted },
+    outputChannel: output,
+  };
+  return new LanguageClient('pgParallelHints', NAME, serverOptions, clientOptions);
+}
+
+async function withServer<T>(action: (c: LanguageClient) => Promise<T>): Promise<T | undefined> {
+  if (!client || client.state !== State.Running) {
+    const choice = await vscode.window.showWarningMessage(`${NAME}: the language server is not running.`, 'Restart server', 'Show output');
+    if (choice === 'Restart server') await vscode.commands.executeCommand('pgParallelHints.restartServer');
+    if (choice === 'Show output') await vscode.commands.executeCommand('pgParallelHints.showOutput');
+    return undefined;
+  }
+  return action(client);
+}
+
+function reportStatuses(statuses: StatusParams[]): void {
+  const text = statuses.map((s) => s.text).join('; ');
+  if (statuses.some((s) => s.state === 'error')) void vscode.window.showWarningMessage(`${NAME}: ${text}`);
+  else void vscode.window.showInformationMessage(`${NAME}: ${text}`);
+}
