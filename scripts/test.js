@@ -9,63 +9,98 @@
  * passed. Prints `N passed, N failed` and exits non-zero if anything failed or did not run.
  * Developers may pass folders or files to run a subset: `node scripts/test.js out/test/core`.
  */
-const { spawnSync } = require('child_process');
+const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
 const out = path.join(root, 'out', 'test');
+/** After its last test, mocha must exit on its own; if it does not, something leaked a handle. */
+const EXIT_GRACE_MS = 30_000;
 
+/** out/ mirrors the repository (rootDir ".."), so a compiled test whose source is gone is stale. */
+function sourceOf(compiled) {
+  return path.join(root, path.relative(path.join(root, 'out'), compiled)).replace(/\.js$/, '.ts');
+}
+
+const stale = [];
 function testFiles(dir) {
   if (!fs.existsSync(dir)) return [];
   if (fs.statSync(dir).isFile()) return [dir];
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) return entry.name === 'e2e' ? [] : testFiles(full);
-    return entry.name.endsWith('.test.js') ? [full] : [];
+    if (!entry.name.endsWith('.test.js')) return [];
+    if (!fs.existsSync(sourceOf(full))) {
+      stale.push(full);
+      return [];
+    }
+    return [full];
   });
 }
 
 function runMocha(label, files, env) {
-  if (files.length === 0) return { label, passed: 0, failed: 0, pending: 0, problems: [`${label}: no test files`] };
+  if (files.length === 0) return Promise.resolve({ label, passed: 0, failed: 0, pending: 0, problems: [`${label}: no test files`] });
   const reportFile = path.join(root, 'out', `test-report-${label.replace(/\W+/g, '-')}.json`);
   fs.rmSync(reportFile, { force: true });
   process.stdout.write(`\n=== ${label}: ${files.length} test files ===\n`);
   const mocha = require.resolve('mocha/bin/mocha.js');
-  const result = spawnSync(process.execPath, [mocha, '--reporter', path.join(root, 'out/test/harness/reporter.js'), ...files.map((f) => path.relative(root, f))], {
+  const child = spawn(process.execPath, [mocha, '--reporter', path.join(root, 'out/test/harness/reporter.js'), ...files.map((f) => path.relative(root, f))], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, ...env, PGPH_TEST_REPORT: reportFile },
   });
   const problems = [];
-  let report;
-  try {
-    report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
-  } catch {
-    problems.push(`${label}: the run did not reach its end (no report; mocha exit ${result.status}, signal ${result.signal})`);
-    return { label, passed: 0, failed: 0, pending: 0, problems };
-  }
-  for (const file of files) {
-    const rel = path.relative(root, file);
-    if (!report.files[rel]) problems.push(`${label}: ${rel} ran no test`);
-  }
-  if (result.status !== 0 && report.failed === 0) problems.push(`${label}: mocha exited with ${result.status}`);
-  return { label, passed: report.passed, failed: report.failed, pending: report.pending, problems };
+  // The reporter writes its file when the run ends; from then on mocha gets a grace period to exit.
+  let hung = false;
+  let killTimer;
+  const watch = setInterval(() => {
+    if (killTimer || !fs.existsSync(reportFile)) return;
+    killTimer = setTimeout(() => {
+      hung = true;
+      child.kill('SIGKILL');
+    }, EXIT_GRACE_MS);
+  }, 250);
+  return new Promise((resolve) => {
+    child.on('exit', (status, signal) => {
+      clearInterval(watch);
+      clearTimeout(killTimer);
+      if (hung) problems.push(`${label}: mocha did not exit within ${EXIT_GRACE_MS / 1000} s of its last test (a handle was left open)`);
+      let report;
+      try {
+        report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
+      } catch {
+        problems.push(`${label}: the run did not reach its end (no report; mocha exit ${status}, signal ${signal})`);
+        return resolve({ label, passed: 0, failed: 0, pending: 0, problems });
+      }
+      for (const file of files) {
+        const rel = path.relative(root, file);
+        if (!report.files[rel]) problems.push(`${label}: ${rel} ran no test`);
+      }
+      if (status !== 0 && report.failed === 0 && !hung) problems.push(`${label}: mocha exited with ${status ?? signal}`);
+      resolve({ label, passed: report.passed, failed: report.failed, pending: report.pending, problems });
+    });
+  });
 }
 
-const requested = process.argv.slice(2).map((p) => path.resolve(root, p));
-const all = (requested.length ? requested : [out]).flatMap(testFiles).sort();
-const databaseSuites = all.filter((f) => /[\\/]out[\\/]test[\\/](db|differential)[\\/]/.test(f));
+async function main() {
+  const requested = process.argv.slice(2).map((p) => path.resolve(root, p));
+  const all = (requested.length ? requested : [out]).flatMap(testFiles).sort();
+  const databaseSuites = all.filter((f) => /[\\/]out[\\/]test[\\/](db|differential)[\\/]/.test(f));
 
-const runs = [runMocha('PostgreSQL 18', all, { PGPH_TEST_PG_MAJOR: '18' })];
-if (databaseSuites.length > 0) runs.push(runMocha('PostgreSQL 15', databaseSuites, { PGPH_TEST_PG_MAJOR: '15' }));
+  const runs = [await runMocha('PostgreSQL 18', all, { PGPH_TEST_PG_MAJOR: '18' })];
+  if (databaseSuites.length > 0) runs.push(await runMocha('PostgreSQL 15', databaseSuites, { PGPH_TEST_PG_MAJOR: '15' }));
 
-const passed = runs.reduce((n, r) => n + r.passed, 0);
-const failed = runs.reduce((n, r) => n + r.failed, 0);
-const skipped = runs.reduce((n, r) => n + r.pending, 0);
-const problems = runs.flatMap((r) => r.problems);
-process.stdout.write('\n');
-for (const r of runs) process.stdout.write(`${r.label}: ${r.passed} passed, ${r.failed} failed${r.pending ? `, ${r.pending} skipped` : ''}\n`);
-for (const p of problems) process.stdout.write(`problem: ${p}\n`);
-process.stdout.write(`${passed} passed, ${failed + problems.length} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
-process.exit(failed > 0 || problems.length > 0 || passed === 0 ? 1 : 0);
+  const passed = runs.reduce((n, r) => n + r.passed, 0);
+  const failed = runs.reduce((n, r) => n + r.failed, 0);
+  const skipped = runs.reduce((n, r) => n + r.pending, 0);
+  const problems = runs.flatMap((r) => r.problems);
+  process.stdout.write('\n');
+  for (const file of stale) process.stdout.write(`note: skipped ${path.relative(root, file)} (its source ${path.relative(root, sourceOf(file))} is gone)\n`);
+  for (const r of runs) process.stdout.write(`${r.label}: ${r.passed} passed, ${r.failed} failed${r.pending ? `, ${r.pending} skipped` : ''}\n`);
+  for (const p of problems) process.stdout.write(`problem: ${p}\n`);
+  process.stdout.write(`${passed} passed, ${failed + problems.length} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+  process.exit(failed > 0 || problems.length > 0 || passed === 0 ? 1 : 0);
+}
+
+main();
