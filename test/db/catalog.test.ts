@@ -399,6 +399,27 @@ describe('catalog snapshot from a live server', function () {
     }
   });
 
+  it('reads inside the caller’s transaction, seeing its uncommitted objects, and leaves it open as it was', async () => {
+    await client.query('BEGIN');
+    try {
+      await client.query('CREATE FUNCTION app.uncommitted() RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$SELECT 1$$');
+      const inside = await readCatalogSnapshot(client);
+      assert.strictEqual(inside.functions.find((f) => f.name === 'uncommitted')?.parallel, 'r');
+      assert.strictEqual(client.getTransactionStatus(), 'T');
+      assert.strictEqual((await client.query('SHOW search_path')).rows[0].search_path, 'app, public');
+      await client.query('CREATE TABLE app.still_in_transaction (id int)');
+    } finally {
+      await client.query('ROLLBACK');
+    }
+    await client.query('BEGIN');
+    try {
+      await assert.rejects(client.query('SELECT 1/0'));
+      await assert.rejects(readCatalogSnapshot(client), { message: 'cannot read the catalog: the current transaction is aborted' });
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  });
+
   it('reads in its own read-only transaction and leaves the session as it found it', async () => {
     await readCatalogSnapshot(client);
     const { rows } = await client.query<{ status: string }>("SELECT current_setting('transaction_read_only') AS status");

@@ -104,17 +104,20 @@ const oids = (values: string[]): number[] => values.map(Number);
 /**
  * Everything the engine needs about the database `client` is connected to. `source` overrides the
  * recorded origin (kind, host...); by default it is a live snapshot of the client's host, database
- * and user. Runs its own transaction: do not call it inside one.
+ * and user. Reads in a read-only transaction of its own; inside the caller's transaction it reads
+ * in a savepoint instead (seeing that transaction's uncommitted DDL) and leaves it as it was.
  */
 export async function readCatalogSnapshot(client: ClientBase, source: Partial<CatalogSnapshot['source']> = {}): Promise<CatalogSnapshot> {
-  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  const status = (client as { getTransactionStatus?: () => string | null }).getTransactionStatus?.();
+  if (status === 'E') throw new Error('cannot read the catalog: the current transaction is aborted');
+  const inCallersTransaction = status === 'T';
+  await client.query(inCallersTransaction ? 'SAVEPOINT pg_parallel_hints_catalog' : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
-    const snapshot = await readInTransaction(client, source);
-    await client.query('COMMIT');
-    return snapshot;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
+    return await readInTransaction(client, source);
+  } finally {
+    // Rolling back also undoes the SET LOCAL search_path below.
+    const end = inCallersTransaction ? 'ROLLBACK TO SAVEPOINT pg_parallel_hints_catalog; RELEASE SAVEPOINT pg_parallel_hints_catalog' : 'ROLLBACK';
+    await client.query(end).catch(() => undefined);
   }
 }
 
