@@ -245,7 +245,9 @@ class DatabaseSession {
       const client = await db.openConnection(config);
       return new DatabaseSession(db, client, target);
     } catch (error) {
-      throw new CliError(`cannot connect to ${target}: ${db.redactSecrets(error instanceof Error ? error.message : String(error), config)}`);
+      // ConnectionError carries the reason alone (already without secrets); the target is ours to name.
+      const reason = error instanceof db.ConnectionError ? error.reason : error instanceof Error ? error.message : String(error);
+      throw new CliError(`cannot connect to ${target}: ${db.redactSecrets(reason, config)}`);
     }
   }
 

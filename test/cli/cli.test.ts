@@ -196,7 +196,7 @@ describe('cli: check', function () {
     const { code, stdout, stderr } = await cli(['check', '--db', 'postgres://alice:s3cret-pw@127.0.0.1:1/shop', 'clean.sql'], dir);
     assert.strictEqual(code, 2);
     assert.strictEqual(stdout, '');
-    assert.strictEqual(stderr, 'pg-parallel-hints: cannot connect to alice@127.0.0.1:1/shop: could not connect to 127.0.0.1:1: connection refused (is PostgreSQL running there?)\n');
+    assert.strictEqual(stderr, 'pg-parallel-hints: cannot connect to alice@127.0.0.1:1/shop: connection refused\n');
   });
 
   it('the installed command runs as a real process with real exit codes', () => {
