@@ -7,6 +7,8 @@
  * Mocha runs as a child process, so a stray process.exit() cannot fake success; a JSON report per
  * run shows that the run reached its end, that every test file contributed tests, and how many
  * passed. Prints `N passed, N failed` and exits non-zero if anything failed or did not run.
+ * A run that hangs (a test waiting forever, or mocha kept alive by a leaked handle) is terminated
+ * and counted as a failure; compiled tests whose .ts source is gone are skipped with a note.
  * Developers may pass folders or files to run a subset: `node scripts/test.js out/test/core`.
  */
 const { spawn } = require('child_process');
@@ -17,6 +19,8 @@ const root = path.join(__dirname, '..');
 const out = path.join(root, 'out', 'test');
 /** After its last test, mocha must exit on its own; if it does not, something leaked a handle. */
 const EXIT_GRACE_MS = 30_000;
+/** A test that waits forever with this.timeout(0) must not hang CI either. */
+const RUN_LIMIT_MS = Number(process.env.PGPH_TEST_RUN_LIMIT_MS) || 15 * 60_000;
 
 /** out/ mirrors the repository (rootDir ".."), so a compiled test whose source is gone is stale. */
 function sourceOf(compiled) {
@@ -52,20 +56,25 @@ function runMocha(label, files, env) {
   });
   const problems = [];
   // The reporter writes its file when the run ends; from then on mocha gets a grace period to exit.
-  let hung = false;
+  let hung;
   let killTimer;
+  const terminate = (why) => {
+    if (hung) return;
+    hung = why;
+    child.kill('SIGTERM'); // lets the harness stop its PostgreSQL servers
+    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+  };
+  const limit = setTimeout(() => terminate(`did not finish within ${RUN_LIMIT_MS / 1000} s`), RUN_LIMIT_MS);
   const watch = setInterval(() => {
     if (killTimer || !fs.existsSync(reportFile)) return;
-    killTimer = setTimeout(() => {
-      hung = true;
-      child.kill('SIGKILL');
-    }, EXIT_GRACE_MS);
+    killTimer = setTimeout(() => terminate(`did not exit within ${EXIT_GRACE_MS / 1000} s of its last test (a handle was left open)`), EXIT_GRACE_MS);
   }, 250);
   return new Promise((resolve) => {
     child.on('exit', (status, signal) => {
       clearInterval(watch);
       clearTimeout(killTimer);
-      if (hung) problems.push(`${label}: mocha did not exit within ${EXIT_GRACE_MS / 1000} s of its last test (a handle was left open)`);
+      clearTimeout(limit);
+      if (hung) problems.push(`${label}: mocha ${hung}`);
       let report;
       try {
         report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));

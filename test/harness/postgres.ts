@@ -99,8 +99,15 @@ function run(file: string, args: string[], options: { asNobody: boolean }): Prom
 }
 
 const running = new Set<ChildProcess>();
-process.on('exit', () => {
+function killServers(): void {
   for (const child of running) child.kill('SIGKILL');
+}
+process.on('exit', killServers);
+// A terminated process runs no 'exit' handlers; without this a hung test run that the runner
+// terminates would leave its servers behind.
+process.once('SIGTERM', () => {
+  killServers();
+  process.exit(143);
 });
 
 export async function startPostgres(options: StartOptions = {}): Promise<PgCluster> {
