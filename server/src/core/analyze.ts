@@ -31,6 +31,12 @@ function firstWordRange(sql: string): TextRange {
   return { start: 0, end: m ? m[0].length : Math.min(1, sql.length) };
 }
 
+/** The statement's own keyword (after EXPLAIN, WITH ...), else its first word. */
+function keywordRange(sql: string, keyword: string): TextRange {
+  const m = new RegExp(`\\b${keyword}\\b`, 'i').exec(sql);
+  return m ? { start: m.index, end: m.index + keyword.length } : firstWordRange(sql);
+}
+
 function kindOf(stmt: AstNode): { kind: StatementKind; node: string } {
   const node = stmt ? Object.keys(stmt)[0] : '';
   const n = stmt?.[node];
@@ -124,7 +130,7 @@ function analyzeNode(stmt: AstNode, sql: string, offsets: Utf8Offsets, walker: S
         code: 'write-statement',
         severity: 'information',
         message: `${kind.toUpperCase()} never uses a parallel plan: only queries that do not write (SELECT, CREATE TABLE AS, ...) do`,
-        range: firstWordRange(sql),
+        range: keywordRange(sql, kind),
         hazard: 'unsafe',
       });
       return { kind, extraReasons, countsUnresolved: true };

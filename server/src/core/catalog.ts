@@ -100,27 +100,30 @@ class SnapshotIndex {
 }
 
 /** Objects defined by workspace DDL, layered over a snapshot. */
+/**
+ * Objects defined by workspace DDL, layered over a snapshot. Every object keeps its oid for life:
+ * ALTER replaces the object under the same oid (so views that reach it see the change), DROP
+ * replaces it with null.
+ */
 interface Overlay {
   functions: Map<string, CatalogFunction[]>;
-  functionsByOid: Map<number, CatalogFunction>;
-  droppedFunctions: Set<number>;
+  functionsByOid: Map<number, CatalogFunction | null>;
   operators: Map<string, CatalogOperator[]>;
   casts: Map<string, CatalogCast[]>;
   types: Map<string, CatalogType[]>;
   relations: Map<string, CatalogRelation[]>;
-  droppedRelations: Set<number>;
+  relationsByOid: Map<number, CatalogRelation | null>;
 }
 
 function emptyOverlay(): Overlay {
   return {
     functions: new Map(),
     functionsByOid: new Map(),
-    droppedFunctions: new Set(),
     operators: new Map(),
     casts: new Map(),
     types: new Map(),
     relations: new Map(),
-    droppedRelations: new Set(),
+    relationsByOid: new Map(),
   };
 }
 
@@ -129,12 +132,11 @@ function copyOverlay(o: Overlay): Overlay {
   return {
     functions: copyLists(o.functions),
     functionsByOid: new Map(o.functionsByOid),
-    droppedFunctions: new Set(o.droppedFunctions),
     operators: copyLists(o.operators),
     casts: copyLists(o.casts),
     types: copyLists(o.types),
     relations: copyLists(o.relations),
-    droppedRelations: new Set(o.droppedRelations),
+    relationsByOid: new Map(o.relationsByOid),
   };
 }
 
@@ -209,6 +211,11 @@ export class Catalog {
   private touch(what: string): void {
     if (!this.mutable) throw new Error('catalog: mutate only a derived catalog');
     this.versionValue = simpleHash(`${this.versionValue}|${what}`);
+    this.invalidate();
+  }
+
+  /** Forgets memoised lookups; every mutation ends with it (and touch() starts with it). */
+  private invalidate(): void {
     this.functionMemo.clear();
     this.operatorMemo.clear();
   }
@@ -219,6 +226,7 @@ export class Catalog {
     this.touch(`search_path:${why}`);
     // pg_catalog is searched first unless it is listed explicitly.
     this.searchPathValue = schemas.includes('pg_catalog') ? schemas : ['pg_catalog', ...schemas];
+    this.invalidate();
   }
 
   /** Schemas searched for an unqualified name, in order. Functions and types never look in pg_temp. */
@@ -230,8 +238,8 @@ export class Catalog {
   // ---- functions -----------------------------------------------------------------------------
 
   functionByOid(oid: number): CatalogFunction | undefined {
-    if (this.overlay.droppedFunctions.has(oid)) return undefined;
-    return this.overlay.functionsByOid.get(oid) ?? this.index.functionsByOid.get(oid);
+    const own = this.overlay.functionsByOid.get(oid);
+    return own === null ? undefined : (own ?? this.index.functionsByOid.get(oid));
   }
 
   /** Every function with this name in the given schema, or visible through search_path. */
@@ -246,9 +254,13 @@ export class Catalog {
   }
 
   private lookUpFunctions(name: string, schema?: string): CatalogFunction[] {
-    const all = [...(this.overlay.functions.get(name) ?? []), ...(this.index.functionsByName.get(name) ?? [])].filter(
-      (fn) => !this.overlay.droppedFunctions.has(fn.oid),
-    );
+    // Overlay entries first, each in its current version; then the snapshot's, unless replaced.
+    const all = [...(this.overlay.functions.get(name) ?? []), ...(this.index.functionsByName.get(name) ?? [])]
+      .map((fn) => (this.overlay.functionsByOid.has(fn.oid) ? this.overlay.functionsByOid.get(fn.oid) : fn))
+      .filter((fn): fn is CatalogFunction => !!fn && fn.name === name);
+    const unique = new Map(all.map((fn) => [fn.oid, fn]));
+    all.length = 0;
+    all.push(...unique.values());
     if (schema) return all.filter((fn) => fn.schema === schema);
     const path = this.schemasFor('function');
     // A workspace definition replaces a database function with the same signature.
@@ -266,15 +278,18 @@ export class Catalog {
 
   defineFunction(fn: CatalogFunction, why: string): void {
     this.touch(`function:${why}`);
-    const existing = this.functionsNamed(fn.name, fn.schema).find((f) => sameTypes(f.argTypes, fn.argTypes));
-    if (existing) this.overlay.droppedFunctions.add(existing.oid);
-    pushTo(this.overlay.functions, fn.name, fn);
-    this.overlay.functionsByOid.set(fn.oid, fn);
+    // CREATE OR REPLACE / ALTER: the same signature keeps its oid.
+    const existing = this.lookUpFunctions(fn.name, fn.schema).find((f) => sameTypes(f.argTypes, fn.argTypes));
+    const defined = existing ? { ...fn, oid: existing.oid } : fn;
+    if (!existing) pushTo(this.overlay.functions, fn.name, defined);
+    this.overlay.functionsByOid.set(defined.oid, defined);
+    this.invalidate();
   }
 
   dropFunction(fn: CatalogFunction, why: string): void {
     this.touch(`drop-function:${why}`);
-    this.overlay.droppedFunctions.add(fn.oid);
+    this.overlay.functionsByOid.set(fn.oid, null);
+    this.invalidate();
   }
 
   /**
@@ -366,6 +381,7 @@ export class Catalog {
   defineOperator(op: CatalogOperator, why: string): void {
     this.touch(`operator:${why}`);
     pushTo(this.overlay.operators, op.name, op);
+    this.invalidate();
   }
 
   /** Resolves an operator by operand types; returns the candidate operators (one when resolved). */
@@ -419,6 +435,7 @@ export class Catalog {
   defineCast(cast: CatalogCast, why: string): void {
     this.touch(`cast:${why}`);
     pushTo(this.overlay.casts, cast.source, cast);
+    this.invalidate();
   }
 
   canCoerceImplicitly(from: string, to: string): boolean {
@@ -464,15 +481,17 @@ export class Catalog {
     this.touch(`type:${why}`);
     pushTo(this.overlay.types, type.name, type);
     pushTo(this.overlay.types, type.formatted, type);
+    this.invalidate();
   }
 
   // ---- relations -----------------------------------------------------------------------------
 
   /** A table, view, matview or foreign table by name, through pg_temp and search_path. */
   relationNamed(name: string, schema?: string): CatalogRelation | undefined {
-    const all = [...(this.overlay.relations.get(name) ?? []), ...(this.index.relationsByName.get(name) ?? [])].filter(
-      (r) => !this.overlay.droppedRelations.has(r.oid),
-    );
+    const seen = new Set<number>();
+    const all = [...(this.overlay.relations.get(name) ?? []), ...(this.index.relationsByName.get(name) ?? [])]
+      .map((r) => (this.overlay.relationsByOid.has(r.oid) ? this.overlay.relationsByOid.get(r.oid) : r))
+      .filter((r): r is CatalogRelation => !!r && !seen.has(r.oid) && (seen.add(r.oid), true));
     if (schema) {
       if (schema === 'pg_temp' || schema.startsWith('pg_temp_')) return all.find((r) => r.persistence === 't');
       return all.find((r) => r.schema === schema);
@@ -486,14 +505,19 @@ export class Catalog {
 
   defineRelation(rel: CatalogRelation, why: string): void {
     this.touch(`relation:${why}`);
+    // ALTER TABLE keeps the oid; CREATE over an existing name replaces it (as after a DROP).
     const existing = this.relationNamed(rel.name, rel.persistence === 't' ? 'pg_temp' : rel.schema);
-    if (existing) this.overlay.droppedRelations.add(existing.oid);
-    pushTo(this.overlay.relations, rel.name, rel);
+    if (existing && existing.oid !== rel.oid) this.overlay.relationsByOid.set(existing.oid, null);
+    const known = this.overlay.relationsByOid.has(rel.oid) || this.index.relationsByName.get(rel.name)?.some((r) => r.oid === rel.oid) || this.overlay.relations.get(rel.name)?.some((r) => r.oid === rel.oid);
+    if (!known) pushTo(this.overlay.relations, rel.name, rel);
+    this.overlay.relationsByOid.set(rel.oid, rel);
+    this.invalidate();
   }
 
   dropRelation(rel: CatalogRelation, why: string): void {
     this.touch(`drop-relation:${why}`);
-    this.overlay.droppedRelations.add(rel.oid);
+    this.overlay.relationsByOid.set(rel.oid, null);
+    this.invalidate();
   }
 
   /** The schema that CREATE without a schema puts objects in: the first existing one on search_path. */
@@ -503,7 +527,7 @@ export class Catalog {
 
   /** Number of functions, for status lines. */
   get functionCount(): number {
-    return this.index.functionsByOid.size + this.overlay.functionsByOid.size;
+    return this.index.functionsByOid.size + [...this.overlay.functions.values()].reduce((n, list) => n + list.length, 0);
   }
 }
 

@@ -38,6 +38,11 @@ function stringArg(arg: AstNode): string | undefined {
   return undefined;
 }
 
+/** Type spellings match the catalog reader's: format_type with only pg_catalog on the search path. */
+function qualifiedTypeName(schema: string, name: string): string {
+  return schema === 'pg_catalog' ? name : `${schema}.${name}`;
+}
+
 const PARALLEL_WORDS: Record<string, ParallelLabel> = { safe: 's', restricted: 'r', unsafe: 'u' };
 const VOLATILITY: Record<string, Volatility> = { immutable: 'i', stable: 's', volatile: 'v' };
 
@@ -253,7 +258,7 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       const name = names[names.length - 1];
       const schema = names.length > 1 ? names[names.length - 2] : catalog.creationSchema;
       const hasConstraints = (n.constraints ?? []).some((c: AstNode) => c.Constraint?.contype === 'CONSTR_CHECK' || c.Constraint?.contype === 'CONSTR_NOTNULL');
-      catalog.defineType({ oid: allocateLocalOid(), schema, name, formatted: name, category: 'U', preferred: false, kind: 'd', baseType: typeNameOf(catalog, n.typeName), hasConstraints, definedAt: location }, why);
+      catalog.defineType({ oid: allocateLocalOid(), schema, name, formatted: qualifiedTypeName(schema, name), category: 'U', preferred: false, kind: 'd', baseType: typeNameOf(catalog, n.typeName), hasConstraints, definedAt: location }, why);
       return undefined;
     }
     case 'CreateEnumStmt':
@@ -261,7 +266,7 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       const names = kind === 'CreateEnumStmt' ? nameList(n.typeName) : [n.typevar?.RangeVar?.schemaname ?? n.typevar?.schemaname, n.typevar?.RangeVar?.relname ?? n.typevar?.relname].filter(Boolean);
       const name = names[names.length - 1];
       const schema = names.length > 1 ? names[names.length - 2] : catalog.creationSchema;
-      catalog.defineType({ oid: allocateLocalOid(), schema, name, formatted: name, category: kind === 'CreateEnumStmt' ? 'E' : 'C', preferred: false, kind: kind === 'CreateEnumStmt' ? 'e' : 'c', definedAt: location }, why);
+      catalog.defineType({ oid: allocateLocalOid(), schema, name, formatted: qualifiedTypeName(schema, name), category: kind === 'CreateEnumStmt' ? 'E' : 'C', preferred: false, kind: kind === 'CreateEnumStmt' ? 'e' : 'c', definedAt: location }, why);
       return undefined;
     }
     case 'DropStmt': {

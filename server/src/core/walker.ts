@@ -200,6 +200,23 @@ export class StatementWalker {
     this.reason(code, hazard === 'unsafe' ? 'warning' : 'information', `${what.subject(culprit)}: ${effectSentence(hazard)}`, range, hazard, this.relatedFor(functions.filter((fn) => hazardOf(fn.parallel) === hazard)));
   }
 
+  /**
+   * Arguments whose type differs from the chosen parameter type are converted by an implicit cast;
+   * a cast with a function runs that function (pg_cast.castfunc), and its label counts.
+   */
+  private implicitCasts(argTypes: InferredType[], paramTypes: readonly string[], range: TextRange): void {
+    const args = argTypes.length === paramTypes.length + 1 ? argTypes.slice(1) : argTypes;
+    args.forEach((arg, i) => {
+      const param = paramTypes[i];
+      if (!arg || !param || arg === UNKNOWN_LITERAL || arg === param || this.catalog.baseTypeOf(arg) === param) return;
+      const cast = this.catalog.castBetween(arg, param);
+      const fn = cast && cast.context === 'i' && cast.functionOid ? this.catalog.functionByOid(cast.functionOid) : undefined;
+      if (!fn) return;
+      this.references.push({ kind: 'cast', range, name: param, functions: [fn] });
+      this.reach([fn], false, range, { kind: 'cast', name: param, subject: (culprit) => `the implicit cast from ${arg} to ${param} runs ${culprit}` });
+    });
+  }
+
   // ---- statements ----------------------------------------------------------------------------
 
   /** Walks any statement node; returns the output columns for queries. */
@@ -716,6 +733,7 @@ export class StatementWalker {
     const isWindow = !!n.over;
     const refKind = isAggregate && !isWindow ? 'aggregate' : 'function';
     this.references.push({ kind: refKind, range, name: written, functions: match.candidates, ...(match.ambiguous ? { ambiguous: true } : {}) });
+    if (match.candidates.length === 1) this.implicitCasts(argTypes, match.candidates[0].argTypes, range);
     this.reach(match.candidates, match.ambiguous, range, {
       kind: refKind,
       name: written,
@@ -806,6 +824,7 @@ export class StatementWalker {
     const functions = ops.map((op) => this.catalog.functionByOid(op.functionOid)).filter((f): f is CatalogFunction => !!f);
     const ambiguous = ops.length > 1;
     this.references.push({ kind: 'operator', range, name: symbol, functions, ...(ambiguous ? { ambiguous: true } : {}) });
+    if (ops.length === 1) this.implicitCasts([left ?? undefined, right], ops[0].left === 'none' ? [ops[0].right] : [ops[0].left, ops[0].right], range);
     this.reach(functions, ambiguous, range, { kind: 'operator', name: `operator ${symbol}`, subject: (culprit) => `operator ${symbol} runs ${culprit}` });
     if (ops.length === 1) return ops[0].result;
     const results = new Set(ops.map((op) => op.result));

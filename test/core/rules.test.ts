@@ -1,0 +1,166 @@
+/**
+ * One case per rule and reference kind of PARALLEL.md, on the built-in PostgreSQL 18 catalog plus
+ * the DDL written in the case. `«…»` marks the exact range the listed reason must cover; the last
+ * statement of each case is the one checked.
+ */
+import * as assert from 'assert';
+import { Catalog } from '../../server/src/core/catalog';
+import { analyzeDocument } from '../../server/src/core/document';
+import { initParser } from '../../server/src/core/parse';
+import type { ReasonCode, Verdict } from '../../server/src/core/types';
+import { loadBuiltinCatalog } from '../../server/src/builtin-catalogs';
+
+interface Case {
+  name: string;
+  sql: string;
+  verdict: Verdict;
+  /** The reason whose range is marked, and its message when it is worth spelling out. */
+  code?: ReasonCode;
+  message?: string;
+  major?: number;
+}
+
+const UNSAFE_FN = 'CREATE FUNCTION uf(x int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN x; END $$;\n';
+const RESTRICTED_FN = 'CREATE FUNCTION rf(x int) RETURNS int LANGUAGE plpgsql PARALLEL RESTRICTED AS $$ BEGIN RETURN x; END $$;\n';
+const TABLE = 'CREATE TABLE t (id int, amount numeric, note text);\n';
+
+const CASES: Case[] = [
+  { name: 'call in the select list', sql: `${UNSAFE_FN}${TABLE}SELECT «uf»(id) FROM t`, verdict: 'unsafe', code: 'unsafe-function' },
+  { name: 'call in WHERE', sql: `${UNSAFE_FN}${TABLE}SELECT id FROM t WHERE «uf»(id) > 0`, verdict: 'unsafe', code: 'unsafe-function' },
+  { name: 'call in JOIN ON', sql: `${UNSAFE_FN}${TABLE}SELECT 1 FROM t a JOIN t b ON a.id = «uf»(b.id)`, verdict: 'unsafe', code: 'unsafe-function' },
+  { name: 'call in ORDER BY', sql: `${UNSAFE_FN}${TABLE}SELECT id FROM t ORDER BY «uf»(id)`, verdict: 'unsafe', code: 'unsafe-function' },
+  { name: 'call in GROUP BY', sql: `${UNSAFE_FN}${TABLE}SELECT count(*) FROM t GROUP BY «uf»(id)`, verdict: 'unsafe', code: 'unsafe-function' },
+  { name: 'call in HAVING', sql: `${UNSAFE_FN}${TABLE}SELECT count(*) FROM t GROUP BY id HAVING «uf»(id) > 1`, verdict: 'unsafe', code: 'unsafe-function' },
+  { name: 'call in CASE', sql: `${UNSAFE_FN}${TABLE}SELECT CASE WHEN id > 1 THEN «uf»(id) END FROM t`, verdict: 'unsafe', code: 'unsafe-function' },
+  { name: 'call in a subquery', sql: `${UNSAFE_FN}${TABLE}SELECT * FROM t WHERE id IN (SELECT «uf»(id) FROM t)`, verdict: 'unsafe', code: 'unsafe-function' },
+  { name: 'call in a CTE', sql: `${UNSAFE_FN}${TABLE}WITH c AS (SELECT «uf»(id) FROM t) SELECT * FROM c`, verdict: 'unsafe', code: 'unsafe-function' },
+  { name: 'call in LATERAL', sql: `${UNSAFE_FN}${TABLE}SELECT * FROM t, LATERAL (SELECT «uf»(t.id)) l`, verdict: 'unsafe', code: 'unsafe-function' },
+  { name: 'set-returning function in FROM', sql: 'CREATE FUNCTION rows_of(n int) RETURNS SETOF int LANGUAGE sql AS $$ SELECT generate_series(1, n) $$;\nSELECT * FROM «rows_of»(3)', verdict: 'unsafe', code: 'unsafe-function' },
+  { name: 'schema-qualified and quoted names', sql: 'CREATE SCHEMA app;\nCREATE FUNCTION app."Slow"(x int) RETURNS int LANGUAGE sql AS $$ SELECT x $$;\nSELECT «app."Slow"»(1)', verdict: 'unsafe', code: 'unsafe-function' },
+  { name: 'unquoted names fold to lower case', sql: `${UNSAFE_FN}SELECT «UF»(1)`, verdict: 'unsafe', code: 'unsafe-function' },
+  { name: 'search_path decides unqualified names', sql: 'CREATE SCHEMA app;\nCREATE FUNCTION app.g(x int) RETURNS int LANGUAGE sql AS $$ SELECT x $$;\nSET search_path TO app, public;\nSELECT «g»(1)', verdict: 'unsafe', code: 'unsafe-function' },
+  { name: 'a function outside search_path is unknown', sql: 'CREATE SCHEMA app;\nCREATE FUNCTION app.g(x int) RETURNS int LANGUAGE sql AS $$ SELECT x $$;\nSELECT «g»(1)', verdict: 'unknown', code: 'unknown-function', message: 'function g(integer) is not in the catalog: its parallel label is unknown' },
+  {
+    name: 'operator',
+    sql: 'CREATE FUNCTION gt(a int, b int) RETURNS boolean LANGUAGE sql AS $$ SELECT a > b $$;\nCREATE OPERATOR >>> (LEFTARG = int, RIGHTARG = int, FUNCTION = gt);\nSELECT 1 «>>>» 2',
+    verdict: 'unsafe',
+    code: 'unsafe-operator',
+    message: 'operator >>> runs public.gt(a integer, b integer) is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE): no part of this statement can use parallel workers',
+  },
+  {
+    name: 'explicit cast',
+    sql: 'CREATE TYPE cents AS (v bigint);\nCREATE FUNCTION to_cents(numeric) RETURNS cents LANGUAGE plpgsql AS $$ BEGIN RETURN ROW(($1 * 100)::bigint); END $$;\nCREATE CAST (numeric AS cents) WITH FUNCTION to_cents(numeric);\nSELECT 1.5::«cents»',
+    verdict: 'unsafe',
+    code: 'unsafe-cast',
+    message: 'the cast from numeric to public.cents runs public.to_cents(numeric) is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE): no part of this statement can use parallel workers',
+  },
+  {
+    name: 'implicit cast of a call argument',
+    sql: 'CREATE TYPE cents AS (v bigint);\nCREATE FUNCTION to_cents(numeric) RETURNS cents LANGUAGE plpgsql AS $$ BEGIN RETURN ROW(($1 * 100)::bigint); END $$;\nCREATE CAST (numeric AS cents) WITH FUNCTION to_cents(numeric) AS IMPLICIT;\nCREATE FUNCTION show(c cents) RETURNS text LANGUAGE sql PARALLEL SAFE AS $$ SELECT c::text $$;\nSELECT «show»(1.5)',
+    verdict: 'unsafe',
+    code: 'unsafe-cast',
+    message: 'the implicit cast from numeric to public.cents runs public.to_cents(numeric) is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE): no part of this statement can use parallel workers',
+  },
+  {
+    name: 'aggregate',
+    sql: 'CREATE FUNCTION add(a int, b int) RETURNS int LANGUAGE sql PARALLEL SAFE AS $$ SELECT a + b $$;\nCREATE AGGREGATE total(int) (SFUNC = add, STYPE = int);\nSELECT «total»(1)',
+    verdict: 'unsafe',
+    code: 'unsafe-aggregate',
+  },
+  {
+    name: 'aggregate without combine function',
+    sql: 'CREATE FUNCTION add(a int, b int) RETURNS int LANGUAGE sql PARALLEL SAFE AS $$ SELECT a + b $$;\nCREATE AGGREGATE total(int) (SFUNC = add, STYPE = int, PARALLEL = SAFE);\nSELECT «total»(1)',
+    verdict: 'safe',
+    code: 'aggregate-not-combinable',
+    message: 'aggregate public.total(integer) has no combine function: it cannot be split across workers (no partial aggregation)',
+  },
+  { name: 'window function', sql: `${TABLE}SELECT «rank»() OVER (ORDER BY id) FROM t`, verdict: 'restricted', code: 'window-function' },
+  { name: 'restricted function', sql: `${RESTRICTED_FN}SELECT «rf»(1)`, verdict: 'restricted', code: 'restricted-function' },
+  {
+    name: 'view, through a view',
+    sql: `${UNSAFE_FN}${TABLE}CREATE VIEW v1 AS SELECT uf(id) AS x FROM t;\nCREATE VIEW v2 AS SELECT * FROM v1;\nSELECT * FROM «v2»`,
+    verdict: 'unsafe',
+    code: 'unsafe-view',
+    message: 'view public.v2 calls public.uf(x integer), which is PARALLEL UNSAFE: no part of this statement can use parallel workers',
+  },
+  { name: 'materialized view read: stored data, no functions run', sql: `${UNSAFE_FN}${TABLE}CREATE MATERIALIZED VIEW mv AS SELECT uf(id) AS x FROM t;\nSELECT * FROM mv`, verdict: 'safe' },
+  { name: 'REFRESH MATERIALIZED VIEW runs its query', sql: `${UNSAFE_FN}${TABLE}CREATE MATERIALIZED VIEW mv AS SELECT uf(id) AS x FROM t;\nREFRESH MATERIALIZED VIEW «mv»`, verdict: 'unsafe', code: 'unsafe-view' },
+  {
+    name: 'row-level security policy',
+    sql: `${UNSAFE_FN}${TABLE}ALTER TABLE t ENABLE ROW LEVEL SECURITY;\nCREATE POLICY p ON t USING (uf(id) > 0);\nSELECT * FROM «t»`,
+    verdict: 'unsafe',
+    code: 'unsafe-policy',
+    message: 'a row-level security policy on public.t calls public.uf(x integer), which is PARALLEL UNSAFE (for roles the policy applies to): no part of this statement can use parallel workers',
+  },
+  { name: 'domain coercion', sql: 'CREATE DOMAIN pos AS int CHECK (VALUE > 0);\nSELECT 1::«pos»', verdict: 'restricted', code: 'domain-constraint', message: 'coercion to domain public.pos and its constraints are checked is PARALLEL RESTRICTED: it runs only in the leader process' },
+  { name: 'temporary table', sql: 'CREATE TEMP TABLE scratch (id int);\nSELECT * FROM «scratch»', verdict: 'restricted', code: 'temporary-table', message: 'scratch is a temporary table: only the leader process can read it' },
+  { name: 'foreign table', sql: 'CREATE FOREIGN TABLE remote (id int) SERVER elsewhere;\nSELECT * FROM «remote»', verdict: 'restricted', code: 'foreign-table' },
+  { name: 'MATERIALIZED CTE', sql: `${TABLE}WITH «c» AS MATERIALIZED (SELECT id FROM t) SELECT * FROM c`, verdict: 'restricted', code: 'materialized-cte', message: 'CTE c is materialized (MATERIALIZED): its scan runs only in the leader process' },
+  { name: 'CTE referenced twice', sql: `${TABLE}WITH «c» AS (SELECT id FROM t) SELECT * FROM c a JOIN c b USING (id)`, verdict: 'restricted', code: 'materialized-cte', message: 'CTE c is materialized (referenced 2 times): its scan runs only in the leader process' },
+  { name: 'CTE inlined', sql: `${TABLE}WITH c AS (SELECT id FROM t) SELECT * FROM c`, verdict: 'safe' },
+  { name: 'correlated subquery', sql: `${TABLE}SELECT id, «(SELECT max(b.id) FROM t b WHERE b.id = a.id)» FROM t a`, verdict: 'restricted', code: 'correlated-subquery' },
+  { name: 'uncorrelated subquery on 17+', sql: `${TABLE}SELECT id, (SELECT max(id) FROM t) FROM t`, verdict: 'safe' },
+  { name: 'uncorrelated subquery before 17', sql: `${TABLE}SELECT id, «(SELECT max(id) FROM t)» FROM t`, verdict: 'restricted', code: 'initplan', major: 16 },
+  { name: 'FOR SHARE', sql: `${TABLE}SELECT * FROM t «FOR SHARE»`, verdict: 'unsafe', code: 'row-locking', message: 'FOR SHARE locks rows: a statement that locks rows never uses a parallel plan' },
+  { name: 'data-modifying CTE', sql: `${TABLE}WITH «d» AS (DELETE FROM t RETURNING id) SELECT * FROM d`, verdict: 'unsafe', code: 'data-modifying-cte' },
+  { name: 'UPDATE', sql: `${TABLE}«UPDATE» t SET id = 1`, verdict: 'unsafe', code: 'write-statement' },
+  { name: 'MERGE', sql: `${TABLE}«MERGE» INTO t USING t s ON t.id = s.id WHEN MATCHED THEN DELETE`, verdict: 'unsafe', code: 'write-statement' },
+  { name: 'cursor', sql: `${TABLE}«DECLARE» c CURSOR FOR SELECT * FROM t`, verdict: 'unsafe', code: 'cursor' },
+  { name: 'CREATE TABLE AS is plannable', sql: `${RESTRICTED_FN}${TABLE}CREATE TABLE copy AS SELECT «rf»(id) FROM t`, verdict: 'restricted', code: 'restricted-function' },
+  { name: 'SELECT INTO is plannable', sql: `${TABLE}SELECT * INTO copy FROM t`, verdict: 'safe' },
+  { name: 'PREPARE analyses its statement', sql: `${UNSAFE_FN}PREPARE q AS SELECT «uf»(1)`, verdict: 'unsafe', code: 'unsafe-function' },
+  { name: 'ALTER FUNCTION ... PARALLEL SAFE changes what follows', sql: `${UNSAFE_FN}ALTER FUNCTION uf(int) PARALLEL SAFE;\nSELECT uf(1)`, verdict: 'safe' },
+  { name: 'DROP FUNCTION removes it', sql: `${UNSAFE_FN}DROP FUNCTION uf(int);\nSELECT «uf»(1)`, verdict: 'unknown', code: 'unknown-function' },
+  { name: 'psql meta-commands are not SQL', sql: '\\set ON_ERROR_STOP on', verdict: 'none' },
+  {
+    name: 'SQL-standard body labelled SAFE that calls an unsafe function',
+    sql: `${UNSAFE_FN}CREATE FUNCTION wrap(x int) RETURNS int LANGUAGE sql PARALLEL SAFE BEGIN ATOMIC SELECT «uf»(x); END`,
+    verdict: 'none',
+    code: 'function-mislabelled',
+    message: 'public.wrap(x integer) is labelled PARALLEL SAFE but public.uf(x integer) is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE): it fails or misbehaves when run in a parallel worker; label it PARALLEL UNSAFE',
+  },
+  {
+    name: 'PL/pgSQL body labelled SAFE that calls an unsafe function',
+    sql: `${UNSAFE_FN}CREATE FUNCTION wrap(x int) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN «uf»(x) + 1; END $$`,
+    verdict: 'none',
+    code: 'function-mislabelled',
+  },
+  {
+    name: 'a body that could only be RESTRICTED',
+    sql: 'CREATE FUNCTION «noisy»() RETURNS float8 LANGUAGE sql AS $$ SELECT random() $$',
+    verdict: 'none',
+    code: 'function-default-unsafe',
+    message: 'public.noisy() has no PARALLEL clause, so it defaults to PARALLEL UNSAFE and blocks parallel plans wherever it is called; its body allows PARALLEL RESTRICTED',
+  },
+  { name: 'a body that writes has no suggestion', sql: `${TABLE}CREATE FUNCTION w() RETURNS void LANGUAGE sql AS $$ INSERT INTO t VALUES (1) $$`, verdict: 'none' },
+  { name: 'EXPLAIN ANALYZE of a write', sql: `${TABLE}EXPLAIN ANALYZE «UPDATE» t SET id = 2`, verdict: 'unsafe', code: 'write-statement' },
+  { name: 'LIKE resolves to its operator', sql: `${TABLE}SELECT * FROM t WHERE note LIKE 'a%'`, verdict: 'safe' },
+];
+
+describe('engine: every rule', () => {
+  const catalogs = new Map<number, Catalog>();
+  before(async () => {
+    await initParser();
+    for (const major of [16, 18]) catalogs.set(major, Catalog.fromSnapshot(loadBuiltinCatalog(major)));
+  });
+
+  for (const c of CASES) {
+    it(c.name, () => {
+      let text = '';
+      const marks: number[] = [];
+      for (const ch of c.sql) {
+        if (ch === '«' || ch === '»') marks.push(text.length);
+        else text += ch;
+      }
+      const statements = analyzeDocument(text, catalogs.get(c.major ?? 18)!, 'file:///rules.sql').statements;
+      const s = statements[statements.length - 1];
+      const summary = `${s.verdict}: ${s.reasons.map((r) => `${r.code} "${text.slice(r.range.start, r.range.end)}" ${r.message}`).join(' | ')}`;
+      assert.strictEqual(s.verdict, c.verdict, summary);
+      if (!c.code) return;
+      const reason = s.reasons.find((r) => r.code === c.code);
+      assert.ok(reason, `no ${c.code}: ${summary}`);
+      if (marks.length === 2) assert.deepStrictEqual(reason.range, { start: marks[0], end: marks[1] }, `range of ${c.code}: ${summary}`);
+      if (c.message) assert.strictEqual(reason.message, c.message);
+    });
+  }
+});
