@@ -10,7 +10,16 @@ export interface Position {
   character: number;
 }
 
-/** Line starts of a text; \n, \r\n and a lone \r each end a line, as in LSP. */
+/** An offset or count forced into [0, max]: negative, NaN and fractional inputs never index past the text. */
+function clampOffset(value: number, max: number): number {
+  if (!(value > 0)) return 0;
+  return value >= max ? max : Math.floor(value);
+}
+
+/**
+ * Line starts of a text, for position <-> offset conversion by binary search; \n, \r\n and a lone
+ * \r each end a line, as in LSP. Out-of-range inputs are clamped, never rejected.
+ */
 export class LineIndex {
   private readonly starts: number[] = [0];
 
@@ -31,7 +40,7 @@ export class LineIndex {
   }
 
   positionAt(offset: number): Position {
-    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    const clamped = clampOffset(offset, this.text.length);
     let low = 0;
     let high = this.starts.length - 1;
     while (low < high) {
@@ -42,20 +51,20 @@ export class LineIndex {
     return { line: low, character: clamped - this.starts[low] };
   }
 
+  /** A character past the end of its line means the line's end; a line past the last means the text's end. */
   offsetAt(position: Position): number {
-    if (position.line < 0) return 0;
     if (position.line >= this.starts.length) return this.text.length;
-    const start = this.starts[position.line];
-    const nextStart = position.line + 1 < this.starts.length ? this.starts[position.line + 1] : this.text.length;
-    // A character past the end of the line stops before the line break.
+    const line = clampOffset(position.line, this.starts.length - 1);
+    const start = this.starts[line];
+    const nextStart = line + 1 < this.starts.length ? this.starts[line + 1] : this.text.length;
     let lineEnd = nextStart;
     if (lineEnd > start && this.text.charCodeAt(lineEnd - 1) === 10) lineEnd--;
     if (lineEnd > start && this.text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
-    return Math.max(start, Math.min(start + Math.max(0, position.character), lineEnd));
+    return start + clampOffset(position.character, lineEnd - start);
   }
 }
 
-/** Number of UTF-8 bytes needed for a text. */
+/** Number of UTF-8 bytes of a text, as Buffer.byteLength counts them (a lone surrogate is 3, as U+FFFD). */
 export function utf8Length(text: string): number {
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
@@ -108,9 +117,9 @@ export class Utf8Offsets {
     this.byteAt = table;
   }
 
-  /** UTF-16 offset of a byte offset (a byte inside a character maps to that character's start). */
+  /** UTF-16 offset of a byte offset; a byte inside a character maps to that character's start. */
   toUtf16(byteOffset: number): number {
-    if (!this.byteAt) return Math.max(0, Math.min(byteOffset, this.text.length));
+    if (!this.byteAt) return clampOffset(byteOffset, this.text.length);
     const table = this.byteAt;
     let low = 0;
     let high = this.text.length;
@@ -119,13 +128,13 @@ export class Utf8Offsets {
       if (table[mid] <= byteOffset) low = mid;
       else high = mid - 1;
     }
-    // Never land between the halves of a surrogate pair.
-    if (low > 0 && low < this.text.length && (this.text.charCodeAt(low) & 0xfc00) === 0xdc00) low--;
+    // The search never ends between the halves of a pair: the low half shares the next offset's entry.
     return low;
   }
 
+  /** UTF-8 offset of a UTF-16 offset; one between the halves of a surrogate pair maps to the pair's end. */
   toUtf8(utf16Offset: number): number {
-    const clamped = Math.max(0, Math.min(utf16Offset, this.text.length));
+    const clamped = clampOffset(utf16Offset, this.text.length);
     return this.byteAt ? this.byteAt[clamped] : clamped;
   }
 }
