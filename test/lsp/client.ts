@@ -1,0 +1,214 @@
+/**
+ * A small LSP client for tests: real JSON-RPC over in-memory streams (or a child process's pipes),
+ * answering the requests a real editor answers (workspace/configuration, client/registerCapability,
+ * window/workDoneProgress/create, workspace/diagnostic/refresh) and recording what the server sends.
+ * Never sends `exit` to an in-process server: it would call process.exit.
+ */
+import { PassThrough, Readable, Writable } from 'stream';
+import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { createConnection } from 'vscode-languageserver/node';
+import type {
+  ClientCapabilities,
+  CodeAction,
+  Diagnostic,
+  DocumentDiagnosticReport,
+  Hover,
+  InitializeResult,
+  Location,
+  Position,
+  PublishDiagnosticsParams,
+  Range,
+  TextDocumentContentChangeEvent,
+  WorkspaceFolder,
+} from 'vscode-languageserver-protocol';
+import { ServerDeps, startServer } from '../../server/src/server';
+
+/** Capabilities of a pull-diagnostics client such as VS Code (the parts the server looks at). */
+export const PULL_CLIENT: ClientCapabilities = {
+  textDocument: {
+    diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false },
+    hover: { contentFormat: ['markdown', 'plaintext'] },
+    publishDiagnostics: { relatedInformation: true, versionSupport: true },
+  },
+  workspace: {
+    configuration: true,
+    diagnostics: { refreshSupport: true },
+    didChangeWatchedFiles: { dynamicRegistration: true },
+    didChangeConfiguration: { dynamicRegistration: true },
+    workspaceFolders: true,
+  },
+  window: { workDoneProgress: true },
+};
+
+/** Capabilities of a push-only client (Neovim 0.7, Emacs 28): no textDocument.diagnostic. */
+export const PUSH_CLIENT: ClientCapabilities = {
+  textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } },
+  workspace: {},
+};
+
+export interface ClientOptions {
+  capabilities?: ClientCapabilities;
+  initializationOptions?: unknown;
+  workspaceFolders?: WorkspaceFolder[];
+  /** Answers workspace/configuration items (scopeUri, section). */
+  configuration?: (item: { scopeUri?: string; section?: string }) => unknown;
+}
+
+interface Received {
+  method: string;
+  params: unknown;
+}
+
+export class TestClient {
+  readonly notifications: Received[] = [];
+  readonly requests: Received[] = [];
+  private waiters: { method: string; match: (params: unknown) => boolean; resolve: (params: unknown) => void; from: number }[] = [];
+  initializeResult!: InitializeResult;
+  private versions = new Map<string, number>();
+
+  constructor(
+    readonly rpc: MessageConnection,
+    private readonly options: ClientOptions,
+  ) {
+    rpc.onNotification((method, params) => this.received(method, params));
+    rpc.onRequest((method, params) => {
+      this.received(method, params, true);
+      switch (method) {
+        case 'workspace/configuration': {
+          const items = (params as { items: { scopeUri?: string; section?: string }[] }).items;
+          return items.map((item) => this.options.configuration?.(item) ?? null);
+        }
+        default:
+          return null;
+      }
+    });
+    rpc.listen();
+  }
+
+  private received(method: string, params: unknown, isRequest = false): void {
+    const entry = { method, params };
+    (isRequest ? this.requests : this.notifications).push(entry);
+    const index = (isRequest ? this.requests : this.notifications).length - 1;
+    void index;
+    for (const waiter of [...this.waiters]) {
+      if (waiter.method === method && waiter.match(params)) {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.resolve(params);
+      }
+    }
+  }
+
+  /** The first message (notification or server request) matching, including ones already received. */
+  waitFor<T>(method: string, match: (params: T) => boolean = () => true): Promise<T> {
+    const seen = [...this.notifications, ...this.requests].find((m) => m.method === method && match(m.params as T));
+    if (seen) return Promise.resolve(seen.params as T);
+    return this.waitForNext(method, match);
+  }
+
+  /** The next matching message received from now on. */
+  waitForNext<T>(method: string, match: (params: T) => boolean = () => true): Promise<T> {
+    return new Promise<T>((resolve) => {
+      this.waiters.push({ method, match: (p) => match(p as T), resolve: (p) => resolve(p as T), from: 0 });
+    });
+  }
+
+  async initialize(): Promise<InitializeResult> {
+    this.initializeResult = await this.rpc.sendRequest('initialize', {
+      processId: null,
+      rootUri: null,
+      capabilities: this.options.capabilities ?? PULL_CLIENT,
+      workspaceFolders: this.options.workspaceFolders ?? null,
+      initializationOptions: this.options.initializationOptions,
+    });
+    await this.rpc.sendNotification('initialized', {});
+    return this.initializeResult;
+  }
+
+  async open(uri: string, text: string, version = 1): Promise<void> {
+    this.versions.set(uri, version);
+    await this.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version, text } });
+  }
+
+  /** Sends incremental changes; returns the new version. */
+  async change(uri: string, changes: TextDocumentContentChangeEvent[]): Promise<number> {
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    await this.rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+    return version;
+  }
+
+  async close(uri: string): Promise<void> {
+    await this.rpc.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  pull(uri: string, previousResultId?: string): Promise<DocumentDiagnosticReport> {
+    return this.rpc.sendRequest('textDocument/diagnostic', { textDocument: { uri }, ...(previousResultId ? { previousResultId } : {}) });
+  }
+
+  async diagnostics(uri: string): Promise<Diagnostic[]> {
+    const report = await this.pull(uri);
+    if (report.kind !== 'full') throw new Error(`expected a full report, got ${report.kind}`);
+    return report.items;
+  }
+
+  /** Pushed diagnostics of a document version (waits for them). */
+  pushed(uri: string, version?: number): Promise<PublishDiagnosticsParams> {
+    return this.waitFor<PublishDiagnosticsParams>('textDocument/publishDiagnostics', (p) => p.uri === uri && (version === undefined || p.version === version));
+  }
+
+  hover(uri: string, position: Position): Promise<Hover | null> {
+    return this.rpc.sendRequest('textDocument/hover', { textDocument: { uri }, position });
+  }
+
+  definition(uri: string, position: Position): Promise<Location[] | null> {
+    return this.rpc.sendRequest('textDocument/definition', { textDocument: { uri }, position });
+  }
+
+  codeActions(uri: string, range: Range, diagnostics: Diagnostic[] = []): Promise<CodeAction[]> {
+    return this.rpc.sendRequest('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics } });
+  }
+
+  async shutdown(): Promise<void> {
+    await this.rpc.sendRequest('shutdown');
+  }
+
+  dispose(): void {
+    this.rpc.dispose();
+  }
+}
+
+/** A server started in this process on in-memory streams, and a client talking to it. */
+export async function startInMemory(options: ClientOptions & { deps?: ServerDeps } = {}): Promise<TestClient> {
+  const toServer = new PassThrough();
+  const toClient = new PassThrough();
+  const serverConnection = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
+  startServer(serverConnection, { pushDelayMs: 5, ...options.deps });
+  const client = new TestClient(createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer)), options);
+  await client.initialize();
+  return client;
+}
+
+/** A client on a child process's stdio. */
+export function clientOn(output: Readable, input: Writable, options: ClientOptions = {}): TestClient {
+  return new TestClient(createMessageConnection(new StreamMessageReader(output), new StreamMessageWriter(input)), options);
+}
+
+/** Text with a cursor marker ‸ removed, and the marker's position. */
+export function cursor(textWithMarker: string): { text: string; position: Position } {
+  const at = textWithMarker.indexOf('‸');
+  if (at < 0) throw new Error('no ‸ marker');
+  const before = textWithMarker.slice(0, at);
+  const lines = before.split('\n');
+  return { text: before + textWithMarker.slice(at + 1), position: { line: lines.length - 1, character: lines[lines.length - 1].length } };
+}
+
+/** "1:7-1:11": a range, 0-based, as tests write it. */
+export function rangeText(range: Range): string {
+  return `${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}`;
+}
+
+/** The diagnostics in a form tests can write out in full. */
+export function summarize(diagnostics: Diagnostic[]): string[] {
+  const severity = ['', 'error', 'warning', 'information', 'hint'];
+  return diagnostics.map((d) => `${rangeText(d.range)} ${severity[d.severity ?? 0]} ${d.code}: ${d.message}`);
+}
