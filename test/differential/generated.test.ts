@@ -12,6 +12,7 @@ import { analyzeDocument } from '../../server/src/core/document';
 import { initParser } from '../../server/src/core/parse';
 import { agreesWithPlanner } from '../../server/src/core/report';
 import { readCatalogSnapshot } from '../../server/src/db/catalog';
+import { loadBuiltinCatalog } from '../../server/src/builtin-catalogs';
 import { probeParallelism } from '../../server/src/db/probe';
 import { testCluster } from '../harness/postgres';
 
@@ -99,6 +100,8 @@ describe('differential: generated statements agree with the planner', function (
   this.timeout(300_000);
   let client: Client;
   let catalog: Catalog;
+  /** No database: the built-in catalog of the same major plus the schema's DDL read as a workspace file. */
+  let offline: Catalog;
 
   before(async () => {
     await initParser();
@@ -107,6 +110,7 @@ describe('differential: generated statements agree with the planner', function (
     await client.connect();
     await client.query(SCHEMA);
     catalog = Catalog.fromSnapshot(await readCatalogSnapshot(client));
+    offline = analyzeDocument(SCHEMA, Catalog.fromSnapshot(loadBuiltinCatalog(Math.floor(catalog.versionNum / 10000))), 'file:///schema.sql').catalogAfter;
   });
 
   after(async () => {
@@ -121,6 +125,8 @@ describe('differential: generated statements agree with the planner', function (
         if (probe.error) return; // an invalid combination (e.g. ORDER BY with UNION ALL types); nothing to compare
         checked++;
         const [result] = analyzeDocument(sql, catalog).statements;
+        const [withoutDatabase] = analyzeDocument(sql, offline).statements;
+        assert.strictEqual(withoutDatabase.verdict, result.verdict, `${sql}\n  without a database: ${withoutDatabase.verdict} (${withoutDatabase.reasons.map((r) => r.code).join(', ')}), with: ${result.verdict}`);
         assert.ok(
           agreesWithPlanner(result.verdict, probe),
           `${sql}\n  engine: ${result.verdict} (${result.reasons.map((r) => r.code).join(', ')}); planner: parallelPossible=${probe.parallelPossible} wholePlanSafe=${probe.wholePlanSafe}`,

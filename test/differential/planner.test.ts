@@ -12,6 +12,7 @@ import { initParser } from '../../server/src/core/parse';
 import { agreesWithPlanner } from '../../server/src/core/report';
 import type { Verdict } from '../../server/src/core/types';
 import { readCatalogSnapshot } from '../../server/src/db/catalog';
+import { loadBuiltinCatalog } from '../../server/src/builtin-catalogs';
 import { probeParallelism } from '../../server/src/db/probe';
 import { testCluster } from '../harness/postgres';
 
@@ -64,6 +65,7 @@ CREATE VIEW v_op_unsafe AS SELECT id FROM big WHERE grp >>> 5;
 
 CREATE DOMAIN positive_int AS int CHECK (VALUE > 0);
 CREATE MATERIALIZED VIEW mv AS SELECT grp, count(*) AS n FROM big GROUP BY grp;
+CREATE SEQUENCE big_seq_for_test;
 `;
 
 /** Expected verdict, or one per range of majors where PostgreSQL changed its rules. */
@@ -186,6 +188,8 @@ describe('differential: the engine agrees with the planner', function () {
   this.timeout(120_000);
   let client: Client;
   let catalog: Catalog;
+  /** No database: the built-in catalog of the same major plus the schema's DDL read as a workspace file. */
+  let offline: Catalog;
 
   before(async () => {
     await initParser();
@@ -193,8 +197,8 @@ describe('differential: the engine agrees with the planner', function () {
     client = new Client({ connectionString: await cluster.createDatabase('differential') });
     await client.connect();
     await client.query(SCHEMA);
-    await client.query('CREATE SEQUENCE big_seq_for_test');
     catalog = Catalog.fromSnapshot(await readCatalogSnapshot(client));
+    offline = analyzeDocument(SCHEMA, Catalog.fromSnapshot(loadBuiltinCatalog(Math.floor(catalog.versionNum / 10000))), 'file:///schema.sql').catalogAfter;
   });
 
   after(async () => {
@@ -215,6 +219,8 @@ describe('differential: the engine agrees with the planner', function () {
       const details = `engine: ${result.verdict} (${result.reasons.map((r) => r.code).join(', ') || 'no reasons'}); planner: parallelPossible=${probe.parallelPossible} wholePlanSafe=${probe.wholePlanSafe}`;
       assert.ok(agreesWithPlanner(result.verdict, probe), `disagreement: ${details}`);
       assert.strictEqual(result.verdict, expected, details);
+      const [withoutDatabase] = analyzeDocument(sql, offline).statements;
+      assert.strictEqual(withoutDatabase.verdict, expected, `without a database: ${withoutDatabase.verdict} (${withoutDatabase.reasons.map((r) => r.code).join(', ')})`);
     });
   }
 });
