@@ -1,0 +1,93 @@
+/**
+ * Can this text be given to EXPLAIN, and what would running it do? Decided from the parse tree
+ * before anything reaches a server: the EXPLAIN runner and the planner probes send nothing for
+ * text that is not exactly one plannable statement.
+ */
+import { AstNode, parseSql } from './parse';
+
+export type ExplainableCheck =
+  | {
+      ok: true;
+      /** The statement's own text (no trailing semicolon or empty statements), ready to follow EXPLAIN. */
+      statement: string;
+      /** SELECT, INSERT, UPDATE, DELETE, MERGE, CREATE TABLE AS, ... */
+      kind: string;
+      /** Highest $n the statement uses (0: none). Such statements need EXPLAIN (GENERIC_PLAN), PostgreSQL 16+. */
+      parameters: number;
+      /** What the statement would change if it ran (EXPLAIN ANALYZE runs it); empty when it only reads. */
+      writes: string[];
+    }
+  | { ok: false; message: string };
+
+/**
+ * The statements EXPLAIN plans (gram.y ExplainableStmt), by parse-tree node. REFRESH MATERIALIZED
+ * VIEW is explainable in the grammar but EXPLAIN prints only "Utility Statement" for it.
+ */
+const PLANNABLE: Record<string, string> = {
+  SelectStmt: 'SELECT',
+  InsertStmt: 'INSERT',
+  UpdateStmt: 'UPDATE',
+  DeleteStmt: 'DELETE',
+  MergeStmt: 'MERGE',
+  DeclareCursorStmt: 'DECLARE CURSOR',
+  CreateTableAsStmt: 'CREATE TABLE AS',
+  ExecuteStmt: 'EXECUTE',
+};
+
+const MODIFYING: Record<string, string> = { InsertStmt: 'INSERT', UpdateStmt: 'UPDATE', DeleteStmt: 'DELETE', MergeStmt: 'MERGE' };
+
+const LOCK_STRENGTH: Record<string, string> = {
+  LCS_FORUPDATE: 'FOR UPDATE',
+  LCS_FORNOKEYUPDATE: 'FOR NO KEY UPDATE',
+  LCS_FORSHARE: 'FOR SHARE',
+  LCS_FORKEYSHARE: 'FOR KEY SHARE',
+};
+
+function visit(node: AstNode, each: (key: string, value: AstNode) => void): void {
+  if (Array.isArray(node)) {
+    for (const item of node) visit(item, each);
+  } else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      each(key, value);
+      visit(value, each);
+    }
+  }
+}
+
+function statementKind(key: string, body: AstNode): string {
+  if (key === 'CreateTableAsStmt') return body.objtype === 'OBJECT_MATVIEW' ? 'CREATE MATERIALIZED VIEW' : 'CREATE TABLE AS';
+  if (key === 'SelectStmt' && body.intoClause) return 'SELECT INTO';
+  return PLANNABLE[key];
+}
+
+/** Checks `sql` (call initParser() first). */
+export function checkExplainable(sql: string): ExplainableCheck {
+  const parsed = parseSql(sql);
+  if (!parsed.ok) return { ok: false, message: `the statement does not parse: ${parsed.message}` };
+  if (parsed.statements.length !== 1) {
+    return { ok: false, message: parsed.statements.length === 0 ? 'there is no statement to explain' : `expected exactly one statement, found ${parsed.statements.length}` };
+  }
+  const [only] = parsed.statements;
+  const [key] = Object.keys(only.stmt);
+  const body = only.stmt[key];
+  if (key === 'ExplainStmt') return { ok: false, message: 'the text is already an EXPLAIN statement: give the statement without EXPLAIN' };
+  if (!PLANNABLE[key]) {
+    return { ok: false, message: `${key.replace(/Stmt$/, '')} is a utility statement: the planner does not plan it, so it has no plan to explain` };
+  }
+  const kind = statementKind(key, body);
+
+  const writes: string[] = [];
+  const note = (what: string) => {
+    if (!writes.includes(what)) writes.push(what);
+  };
+  if (MODIFYING[key]) note(MODIFYING[key]);
+  if (kind === 'CREATE TABLE AS' || kind === 'CREATE MATERIALIZED VIEW' || kind === 'SELECT INTO') note(kind);
+  let parameters = 0;
+  visit(body, (name, value) => {
+    if (name === 'ctequery' && value && MODIFYING[Object.keys(value)[0]]) note(`a data-modifying WITH (${MODIFYING[Object.keys(value)[0]]})`);
+    else if (name === 'LockingClause') note(`row locking (${LOCK_STRENGTH[value.strength] ?? 'FOR ...'})`);
+    else if (name === 'ParamRef' && typeof value.number === 'number') parameters = Math.max(parameters, value.number);
+  });
+  const statement = sql.slice(only.start, only.end).replace(/[\s;]+$/, '');
+  return { ok: true, statement, kind, parameters, writes };
+}
