@@ -27,7 +27,7 @@ async function bundle() {
     external: ['vscode', 'pg-native'],
   };
   await esbuild.build({ ...common, entryPoints: [path.join(root, 'client/src/extension.ts')], outfile: path.join(dist, 'client.js') });
-  await esbuild.build({ ...common, entryPoints: [path.join(root, 'server/src/main.ts')], outfile: path.join(dist, 'server.js') });
+  await esbuild.build({ ...common, entryPoints: [path.join(root, 'server/src/lsp-entry.ts')], outfile: path.join(dist, 'server.js') });
   // libpg-query loads its .wasm from the directory of the script that contains it.
   fs.copyFileSync(require.resolve('libpg-query/wasm/libpg-query.wasm', { paths: [root] }), path.join(dist, 'libpg-query.wasm'));
   for (const file of fs.readdirSync(dist)) {

@@ -97,7 +97,7 @@ export async function deactivate(): Promise<void> {
 function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
   // The packaged extension runs the bundle; a development checkout runs the compiled tree.
   const bundled = context.asAbsolutePath('dist/server.js');
-  const module = fs.existsSync(bundled) ? bundled : context.asAbsolutePath('out/server/src/main.js');
+  const module = fs.existsSync(bundled) ? bundled : context.asAbsolutePath('out/server/src/lsp-entry.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
