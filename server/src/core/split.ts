@@ -3,7 +3,10 @@
  * being typed: it never throws, runs in linear time, and an unterminated quote or comment simply
  * runs to the end of the text. Understands quotes of every kind, dollar quotes, nested comments,
  * psql meta-commands, and SQL-standard function bodies (BEGIN ATOMIC ... END).
- * Parentheses are deliberately not tracked: a half-typed "f(" must not swallow the rest of the file.
+ *
+ * Parentheses never hold a semicolon (psql's do): a half-typed "f(" must not swallow the rest of the
+ * file. The one place they count is the BEGIN heuristic below, where a BEGIN inside parentheses (a
+ * parameter or column named "begin") opens no block.
  */
 
 export interface StatementSlice {
@@ -16,183 +19,204 @@ export interface StatementSlice {
 const enum Ch {
   Tab = 9,
   Newline = 10,
+  VerticalTab = 11,
+  FormFeed = 12,
   Return = 13,
   Space = 32,
   DoubleQuote = 34,
   Dollar = 36,
   Quote = 39,
+  OpenParen = 40,
+  CloseParen = 41,
   Star = 42,
   Minus = 45,
   Slash = 47,
   Zero = 48,
   Nine = 57,
+  Colon = 58,
   Semicolon = 59,
+  UpperA = 65,
+  UpperE = 69,
+  UpperZ = 90,
   Backslash = 92,
   Underscore = 95,
+  Backtick = 96,
+  LowerA = 97,
+  LowerE = 101,
+  LowerZ = 122,
+  ByteOrderMark = 0xfeff,
 }
 
+/** PostgreSQL's ident_start: letters, underscore, and every non-ASCII character. */
 function isIdentStart(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === Ch.Underscore || c >= 0x80;
+  return (c >= Ch.LowerA && c <= Ch.LowerZ) || (c >= Ch.UpperA && c <= Ch.UpperZ) || c === Ch.Underscore || c >= 0x80;
 }
 
+/** PostgreSQL's ident_cont: also digits and '$' (so "a$b" and "a$$" are identifiers, not dollar quotes). */
 function isIdentPart(c: number): boolean {
   return isIdentStart(c) || (c >= Ch.Zero && c <= Ch.Nine) || c === Ch.Dollar;
 }
 
+/** PostgreSQL's space: [ \t\n\r\f\v]. */
 function isSpace(c: number): boolean {
-  return c === Ch.Space || c === Ch.Tab || c === Ch.Newline || c === Ch.Return || c === 11 || c === 12;
+  return c === Ch.Space || (c >= Ch.Tab && c <= Ch.Return);
 }
+
+function isLineEnd(c: number): boolean {
+  return c === Ch.Newline || c === Ch.Return;
+}
+
+/**
+ * Where the first routine words of a statement stand, following psql's check for
+ * CREATE [OR REPLACE] {FUNCTION | PROCEDURE}: only then do BEGIN, CASE and END nest.
+ */
+const enum Routine {
+  Start, // no word yet
+  Create, // CREATE
+  CreateOr, // CREATE OR
+  CreateOrReplace, // CREATE OR REPLACE
+  Yes, // a routine: track BEGIN/CASE/END
+  No, // anything else: stop looking at words
+}
+
+/** The longest word the routine heuristic looks at ("procedure"); longer words are never lower-cased. */
+const LONGEST_WORD = 9;
 
 export function splitStatements(text: string): StatementSlice[] {
   const slices: StatementSlice[] = [];
   const n = text.length;
   let start = -1; // first token of the current statement
   let end = -1; // end of its last token
-  // SQL-standard bodies: inside CREATE FUNCTION/PROCEDURE, BEGIN and CASE open a block that END closes.
-  let words = 0;
-  let routine = false;
-  let sawOr = false;
-  let depth = 0;
+  let routine = Routine.Start as Routine; // widened: the closures below change it
+  let blockDepth = 0; // open BEGIN/CASE blocks inside a routine's body
+  let parenDepth = 0; // only tracked inside routines, for the BEGIN heuristic
 
   const finish = () => {
     if (start >= 0) slices.push({ start, end, kind: 'sql' });
     start = -1;
     end = -1;
-    words = 0;
-    routine = false;
-    sawOr = false;
-    depth = 0;
+    routine = Routine.Start;
+    blockDepth = 0;
+    parenDepth = 0;
   };
   const token = (from: number, to: number) => {
     if (start < 0) start = from;
     end = to;
   };
+  const word = (from: number, to: number) => {
+    token(from, to);
+    if (routine === Routine.No || to - from > LONGEST_WORD) {
+      if (routine !== Routine.Yes) routine = Routine.No;
+      return;
+    }
+    const w = text.slice(from, to).toLowerCase();
+    switch (routine) {
+      case Routine.Start:
+        routine = w === 'create' ? Routine.Create : Routine.No;
+        return;
+      case Routine.Create:
+        routine = w === 'function' || w === 'procedure' ? Routine.Yes : w === 'or' ? Routine.CreateOr : Routine.No;
+        return;
+      case Routine.CreateOr:
+        routine = w === 'replace' ? Routine.CreateOrReplace : Routine.No;
+        return;
+      case Routine.CreateOrReplace:
+        routine = w === 'function' || w === 'procedure' ? Routine.Yes : Routine.No;
+        return;
+      case Routine.Yes:
+        if (w === 'begin') {
+          if (parenDepth === 0) blockDepth++;
+        } else if (w === 'case') {
+          // CASE ... END matters only inside a block, where its END must not close the block.
+          if (blockDepth > 0) blockDepth++;
+        } else if (w === 'end') {
+          if (blockDepth > 0) blockDepth--;
+        }
+        return;
+    }
+  };
 
-  let i = 0;
+  // A byte order mark read from a file is not part of the first statement.
+  let i = n > 0 && text.charCodeAt(0) === Ch.ByteOrderMark ? 1 : 0;
   while (i < n) {
     const c = text.charCodeAt(i);
     if (isSpace(c)) {
       i++;
       continue;
     }
-    // -- comment
-    if (c === Ch.Minus && text.charCodeAt(i + 1) === Ch.Minus) {
-      i += 2;
-      while (i < n && text.charCodeAt(i) !== Ch.Newline && text.charCodeAt(i) !== Ch.Return) i++;
-      continue;
-    }
-    // /* nested */ comment
-    if (c === Ch.Slash && text.charCodeAt(i + 1) === Ch.Star) {
-      let nesting = 1;
-      i += 2;
-      while (i < n && nesting > 0) {
-        const d = text.charCodeAt(i);
-        if (d === Ch.Slash && text.charCodeAt(i + 1) === Ch.Star) {
-          nesting++;
-          i += 2;
-        } else if (d === Ch.Star && text.charCodeAt(i + 1) === Ch.Slash) {
-          nesting--;
-          i += 2;
-        } else i++;
-      }
-      continue;
-    }
-    if (c === Ch.Semicolon) {
-      if (depth === 0) finish();
-      i++;
-      continue;
-    }
-    // psql meta-command: at a statement start it is its own slice; mid-statement (\g, \gset, ...) it ends the query.
-    if (c === Ch.Backslash) {
-      if (start >= 0 && depth === 0) finish();
-      const from = i;
-      while (i < n && text.charCodeAt(i) !== Ch.Newline && text.charCodeAt(i) !== Ch.Return) i++;
-      let to = i;
-      while (to > from && isSpace(text.charCodeAt(to - 1))) to--;
-      if (start < 0) slices.push({ start: from, end: to, kind: 'psql-meta' });
-      else end = to;
-      continue;
-    }
-    // 'string', E'escapes', and prefixed forms (B'', X'', U&'', N'') whose prefix is scanned as a word first.
-    if (c === Ch.Quote) {
-      const from = i;
-      const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
-      const escapes = (prev === 69 || prev === 101) && (i < 2 || !isIdentPart(text.charCodeAt(i - 2)));
-      i++;
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (escapes && d === Ch.Backslash) {
-          i += 2;
-          continue;
-        }
-        if (d === Ch.Quote) {
-          if (text.charCodeAt(i + 1) === Ch.Quote) {
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        i++;
-      }
-      token(from, Math.min(i, n));
-      continue;
-    }
-    if (c === Ch.DoubleQuote) {
-      const from = i;
-      i++;
-      while (i < n) {
-        if (text.charCodeAt(i) === Ch.DoubleQuote) {
-          if (text.charCodeAt(i + 1) === Ch.DoubleQuote) {
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        i++;
-      }
-      token(from, Math.min(i, n));
-      continue;
-    }
-    if (c === Ch.Dollar) {
-      const from = i;
-      // $tag$ ... $tag$ (tag optional); $1 is a parameter.
-      let j = i + 1;
-      if (j < n && isIdentStart(text.charCodeAt(j))) {
-        j++;
-        while (j < n && isIdentPart(text.charCodeAt(j)) && text.charCodeAt(j) !== Ch.Dollar) j++;
-      }
-      if (text.charCodeAt(j) === Ch.Dollar) {
-        const tag = text.slice(i, j + 1);
-        const close = text.indexOf(tag, j + 1);
-        i = close < 0 ? n : close + tag.length;
-        token(from, i);
-        continue;
-      }
-      i++;
-      while (i < n && text.charCodeAt(i) >= Ch.Zero && text.charCodeAt(i) <= Ch.Nine) i++;
-      token(from, i);
-      continue;
-    }
     if (isIdentStart(c)) {
       const from = i;
       i++;
       while (i < n && isIdentPart(text.charCodeAt(i))) i++;
-      token(from, i);
-      // Only the first words (CREATE [OR REPLACE] FUNCTION) and, inside routines, BEGIN/CASE/END
-      // matter: most words are never turned into strings.
-      if ((words < 4 || routine) && i - from <= 9) {
-        const word = text.slice(from, i).toLowerCase();
-        if (words === 1 && word === 'or') sawOr = true;
-        if (words === 0 && word !== 'create') words = 99;
-        else if (words === 1 && (word === 'function' || word === 'procedure')) routine = true;
-        else if (sawOr && words === 3 && (word === 'function' || word === 'procedure')) routine = true;
-        if (routine && (word === 'begin' || word === 'case')) depth++;
-        else if (routine && word === 'end' && depth > 0) depth--;
-      }
-      words++;
+      word(from, i);
       continue;
+    }
+    if (c === Ch.Semicolon) {
+      if (blockDepth === 0) finish();
+      i++;
+      continue;
+    }
+    if (c === Ch.Minus && text.charCodeAt(i + 1) === Ch.Minus) {
+      i += 2;
+      while (i < n && !isLineEnd(text.charCodeAt(i))) i++;
+      continue;
+    }
+    if (c === Ch.Slash && text.charCodeAt(i + 1) === Ch.Star) {
+      i = skipBlockComment(text, i);
+      continue;
+    }
+    if (c === Ch.Quote) {
+      const from = i;
+      // E'...' (any case, not the tail of a longer word) takes backslash escapes, so E'\'' is one string.
+      const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
+      const escapes = (prev === Ch.UpperE || prev === Ch.LowerE) && (i < 2 || !isIdentPart(text.charCodeAt(i - 2)));
+      i = skipQuoted(text, i, escapes);
+      token(from, i);
+      continue;
+    }
+    if (c === Ch.DoubleQuote) {
+      const from = i;
+      i = skipQuoted(text, i, false);
+      token(from, i);
+      continue;
+    }
+    if (c === Ch.Dollar) {
+      const from = i;
+      i = skipDollar(text, i);
+      token(from, i);
+      continue;
+    }
+    if (c === Ch.Backslash) {
+      const next = text.charCodeAt(i + 1);
+      if (next === Ch.Semicolon) {
+        // psql's \; puts a ';' into the query without sending it; the server still runs the parts
+        // as separate statements.
+        if (blockDepth === 0) finish();
+        else token(i, i + 2);
+        i += 2;
+        continue;
+      }
+      if (next === Ch.Colon) {
+        // psql's \: is a literal colon (no variable substitution) inside the query.
+        token(i, i + 2);
+        i += 2;
+        continue;
+      }
+      // Any other backslash command ends the query being typed (\g, \gset and friends send it;
+      // the rest interrupt it), whatever its BEGIN depth, and is a slice of its own.
+      finish();
+      const stop = skipMetaCommand(text, i);
+      let to = stop;
+      while (to > i + 1 && isSpace(text.charCodeAt(to - 1))) to--;
+      slices.push({ start: i, end: to, kind: 'psql-meta' });
+      i = stop;
+      // "\\" hands the rest of the line back to SQL.
+      if (text.charCodeAt(i) === Ch.Backslash) i += 2;
+      continue;
+    }
+    if (routine === Routine.Yes) {
+      if (c === Ch.OpenParen) parenDepth++;
+      else if (c === Ch.CloseParen && parenDepth > 0) parenDepth--;
     }
     // Numbers, operators, punctuation: one character at a time is enough here.
     token(i, i + 1);
@@ -200,4 +224,86 @@ export function splitStatements(text: string): StatementSlice[] {
   }
   finish();
   return slices;
+}
+
+/** From the opening slash of a comment to just after its end; comments nest. */
+function skipBlockComment(text: string, i: number): number {
+  const n = text.length;
+  let nesting = 1;
+  i += 2;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === Ch.Slash && text.charCodeAt(i + 1) === Ch.Star) {
+      nesting++;
+      i += 2;
+    } else if (c === Ch.Star && text.charCodeAt(i + 1) === Ch.Slash) {
+      i += 2;
+      if (--nesting === 0) return i;
+    } else i++;
+  }
+  return n;
+}
+
+/** From an opening quote (' or ") to just after its closing one; a doubled quote stays inside. */
+function skipQuoted(text: string, i: number, backslashEscapes: boolean): number {
+  const n = text.length;
+  const quote = text.charCodeAt(i);
+  i++;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === quote) {
+      if (text.charCodeAt(i + 1) !== quote) return i + 1;
+      i += 2;
+    } else if (c === Ch.Backslash && backslashEscapes) {
+      i += 2;
+    } else i++;
+  }
+  return n;
+}
+
+/**
+ * From a '$' to the end of its token: a dollar-quoted string ($$...$$, $tag$...$tag$), or a lone '$'
+ * and the digits of a parameter such as $1.
+ */
+function skipDollar(text: string, i: number): number {
+  const n = text.length;
+  let j = i + 1;
+  if (j < n && isIdentStart(text.charCodeAt(j))) {
+    j++;
+    while (j < n && text.charCodeAt(j) !== Ch.Dollar && isIdentPart(text.charCodeAt(j))) j++;
+  }
+  if (j < n && text.charCodeAt(j) === Ch.Dollar) {
+    const tag = text.slice(i, j + 1);
+    const close = text.indexOf(tag, j + 1);
+    return close < 0 ? n : close + tag.length;
+  }
+  i++;
+  while (i < n && text.charCodeAt(i) >= Ch.Zero && text.charCodeAt(i) <= Ch.Nine) i++;
+  return i;
+}
+
+/**
+ * From the backslash of a psql meta-command to where its arguments stop: psql gives a meta-command
+ * the rest of its line, up to an unquoted "\\" (which hands the line back to SQL). Quoted arguments
+ * ('...' with backslash escapes, "...", `...`) may hold a "\\" of their own.
+ */
+function skipMetaCommand(text: string, i: number): number {
+  const n = text.length;
+  i++;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (isLineEnd(c)) return i;
+    if (c === Ch.Backslash && text.charCodeAt(i + 1) === Ch.Backslash) return i;
+    i++;
+    if (c === Ch.Quote || c === Ch.DoubleQuote || c === Ch.Backtick) {
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (isLineEnd(d)) break;
+        i++;
+        if (d === c) break;
+        if (d === Ch.Backslash && c === Ch.Quote && i < n && !isLineEnd(text.charCodeAt(i))) i++;
+      }
+    }
+  }
+  return n;
 }
