@@ -193,6 +193,17 @@ BEGIN RETURN x / 0; EXCEPTION WHEN division_by_zero THEN RETURN 0; END $$`);
     assert.strictEqual(only(s.reasons, 'syntax-error').severity, 'hint');
   });
 
+  it('a NUL byte is reported (PostgreSQL rejects it) and the calls around it are still found', () => {
+    const text = 'SELECT random()\u0000 + 1';
+    const [s] = analyze(text);
+    assert.strictEqual(s.verdict, 'unknown');
+    assert.strictEqual(s.parsed, false);
+    const syntax = only(s.reasons, 'syntax-error');
+    assert.deepStrictEqual(syntax.range, { start: 15, end: 16 });
+    assert.strictEqual(syntax.message, 'the statement does not parse (it contains a NUL byte, which PostgreSQL rejects): only the calls found by the scanner were checked');
+    assert.deepStrictEqual(only(s.reasons, 'restricted-function').range, { start: 7, end: 13 });
+  });
+
   it('EXPLAIN <statement> analyses the statement', () => {
     const [s] = analyze('EXPLAIN SELECT random() FROM pg_class');
     assert.strictEqual(s.verdict, 'restricted');

@@ -67,6 +67,10 @@ function kindOf(stmt: AstNode): { kind: StatementKind; node: string } {
 
 /** Analyses one statement (the text between two semicolons, no trailing semicolon). */
 export function analyzeStatement(sql: string, ctx: StatementContext): StatementResult {
+  // The grammar is C: a NUL byte would silently end the text there. PostgreSQL rejects such a
+  // statement, so say so, and still report the calls the scanner finds (NULs read as spaces).
+  const nul = sql.indexOf('\u0000');
+  if (nul >= 0) return analyzeUnparsed(sql.replace(/\u0000/g, ' '), 'it contains a NUL byte, which PostgreSQL rejects', nul, ctx, 1);
   const parsed = parseSql(sql);
   if (!parsed.ok) return analyzeUnparsed(sql, parsed.message, parsed.offset, ctx);
   const { offsets } = parsed;
@@ -173,7 +177,7 @@ function analyzeNode(stmt: AstNode, sql: string, offsets: Utf8Offsets, walker: S
 }
 
 /** A statement that does not parse: keep the calls the scanner finds so diagnostics do not flicker. */
-function analyzeUnparsed(sql: string, message: string, errorOffset: number, ctx: StatementContext): StatementResult {
+function analyzeUnparsed(sql: string, message: string, errorOffset: number, ctx: StatementContext, errorLength?: number): StatementResult {
   const offsets = new Utf8Offsets(sql);
   const walker = new StatementWalker(sql, offsets, ctx.catalog);
   const tokens = scanSql(sql).filter((t) => t.kind !== 'comment');
@@ -196,8 +200,13 @@ function analyzeUnparsed(sql: string, message: string, errorOffset: number, ctx:
   const walked = walker.result();
   let hazard: Hazard = 'safe';
   for (const r of walked.reasons) if (r.hazard) hazard = worseHazard(hazard, r.hazard);
-  const at = tokens.find((t) => t.end > errorOffset);
-  const errorRange = at && at.start <= errorOffset ? { start: at.start, end: at.end } : { start: Math.min(errorOffset, sql.length), end: sql.length };
+  const at = errorLength === undefined ? tokens.find((t) => t.end > errorOffset) : undefined;
+  const errorRange =
+    errorLength !== undefined
+      ? { start: errorOffset, end: errorOffset + errorLength }
+      : at && at.start <= errorOffset
+        ? { start: at.start, end: at.end }
+        : { start: Math.min(errorOffset, sql.length), end: sql.length };
   const syntax: Reason = {
     code: 'syntax-error',
     severity: 'hint',
