@@ -330,13 +330,15 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
       case 'idle':
         return { state: 'offline', text: offline, detail: `connects to ${database.target} when a SQL file is opened`, ...folder };
       case 'connecting':
+        // Retries in the background do not flicker the status between "connecting" and "offline".
+        if (state.lastError) return { state: 'error', text: offline, detail: `${state.lastError}; retrying in the background`, ...folder };
         return { state: 'connecting', text: `connecting to ${database.shortTarget}…`, detail: database.target, ...folder };
       case 'live': {
         const count = baseCatalog(scope).functionCount;
         return { state: 'live', text: `PG ${state.snapshot.source.version} @ ${database.shortTarget}, ${thousands(count)} functions`, detail: `${database.target}: live catalog`, ...folder };
       }
       case 'error':
-        return { state: 'error', text: offline, detail: `${state.message}; retrying in ${Math.ceil(state.retryInMs / 1000)} s`, ...folder };
+        return { state: 'error', text: offline, detail: `${state.message}; retrying in the background`, ...folder };
       case 'disconnected':
         return { state: 'offline', text: offline, detail: `disconnected from ${database.target}`, ...folder };
     }
@@ -552,7 +554,7 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
       }
     });
     if (folder.generation > 0) refreshScope(scope);
-    log(`indexed ${folder.fileCount} SQL files in ${folder.path}`);
+    log(`indexed ${folder.fileCount} SQL ${folder.fileCount === 1 ? 'file' : 'files'} in ${folder.path}`);
     progress?.done();
   }
 
@@ -736,6 +738,7 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
       const scope = scopes.get(params.folder);
       return scope ? [scope] : [];
     }
+    if (scopes.size === 0) outsideScope();
     return [...scopes.values()];
   }
 
@@ -755,6 +758,8 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
   connection.onRequest(disconnectRequest, (params) => forDatabases(params, (database) => database.disconnect()));
   connection.onRequest(refreshCatalogRequest, (params) => forDatabases(params, (database) => database.refresh()));
   connection.onRequest(statusRequest, async () => {
+    // Without workspace folders, files live in the scope outside every folder.
+    if (scopes.size === 0) outsideScope();
     await Promise.all([...scopes.values()].map((scope) => ensureSettings(scope)));
     return [...scopes.values()].map(statusOf);
   });

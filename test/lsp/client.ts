@@ -7,6 +7,7 @@
 import { PassThrough, Readable, Writable } from 'stream';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { createConnection } from 'vscode-languageserver/node';
+import { LogTraceNotification, WorkDoneProgress } from 'vscode-languageserver-protocol';
 import type {
   ClientCapabilities,
   CodeAction,
@@ -62,7 +63,7 @@ interface Received {
 export class TestClient {
   readonly notifications: Received[] = [];
   readonly requests: Received[] = [];
-  private waiters: { method: string; match: (params: unknown) => boolean; resolve: (params: unknown) => void; from: number }[] = [];
+  private waiters: { method: string; match: (params: unknown) => boolean; resolve: (params: unknown) => void }[] = [];
   initializeResult!: InitializeResult;
   private versions = new Map<string, number>();
 
@@ -71,12 +72,20 @@ export class TestClient {
     private readonly options: ClientOptions,
   ) {
     rpc.onNotification((method, params) => this.received(method, params));
+    // vscode-jsonrpc consumes $/logTrace itself unless a handler for it is registered.
+    rpc.onNotification(LogTraceNotification.type, (params) => this.received('$/logTrace', params));
     rpc.onRequest((method, params) => {
       this.received(method, params, true);
       switch (method) {
         case 'workspace/configuration': {
           const items = (params as { items: { scopeUri?: string; section?: string }[] }).items;
           return items.map((item) => this.options.configuration?.(item) ?? null);
+        }
+        case 'window/workDoneProgress/create': {
+          // vscode-jsonrpc delivers $/progress only to a handler registered for the token.
+          const token = (params as { token: string | number }).token;
+          this.rpc.onProgress(WorkDoneProgress.type, token, (value) => this.received('$/progress', { token, value }));
+          return null;
         }
         default:
           return null;
@@ -88,8 +97,6 @@ export class TestClient {
   private received(method: string, params: unknown, isRequest = false): void {
     const entry = { method, params };
     (isRequest ? this.requests : this.notifications).push(entry);
-    const index = (isRequest ? this.requests : this.notifications).length - 1;
-    void index;
     for (const waiter of [...this.waiters]) {
       if (waiter.method === method && waiter.match(params)) {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
@@ -108,7 +115,7 @@ export class TestClient {
   /** The next matching message received from now on. */
   waitForNext<T>(method: string, match: (params: T) => boolean = () => true): Promise<T> {
     return new Promise<T>((resolve) => {
-      this.waiters.push({ method, match: (p) => match(p as T), resolve: (p) => resolve(p as T), from: 0 });
+      this.waiters.push({ method, match: (p) => match(p as T), resolve: (p) => resolve(p as T) });
     });
   }
 

@@ -16,7 +16,8 @@ export type CatalogReader = (client: ClientBase) => Promise<CatalogSnapshot>;
 export type DatabaseState =
   /** Not asked to connect yet (lazy). */
   | { name: 'idle' }
-  | { name: 'connecting'; attempt: number }
+  /** `lastError` is set while retrying after a failure. */
+  | { name: 'connecting'; attempt: number; lastError?: string }
   | { name: 'live'; snapshot: CatalogSnapshot; since: number }
   /** The last attempt failed (or the connection dropped); `retryInMs` until the next one. */
   | { name: 'error'; message: string; retryInMs: number }
@@ -52,6 +53,7 @@ export class DatabaseConnection {
   private configError: string | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private failures = 0;
+  private lastError: string | undefined;
   private attempt: Promise<void> | undefined;
   private disposed = false;
   /** Bumped by disconnect/dispose so that an attempt in flight knows its result is unwanted. */
@@ -146,7 +148,7 @@ export class DatabaseConnection {
   private connectNow(): Promise<void> {
     this.clearRetry();
     const epoch = ++this.epoch;
-    this.setState({ name: 'connecting', attempt: this.failures + 1 });
+    this.setState({ name: 'connecting', attempt: this.failures + 1, ...(this.failures > 0 && this.lastError ? { lastError: this.lastError } : {}) });
     const run = async () => {
       if (!this.config) throw new Error(this.configError ?? 'invalid connection settings');
       const client = await this.connect(this.config, {
@@ -190,6 +192,7 @@ export class DatabaseConnection {
     const message = redactSecrets(error instanceof Error ? error.message.split('\n')[0] : String(error), this.config);
     if (this.failures === 0) this.options.log(`database ${this.target}: ${message}; using the built-in catalog until it is reachable`);
     this.failures++;
+    this.lastError = message;
     const delay = Math.min(this.retry.maxMs, this.retry.initialMs * 2 ** (this.failures - 1));
     void this.closeClient();
     this.setState({ name: 'error', message, retryInMs: delay });

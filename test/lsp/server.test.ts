@@ -1,0 +1,456 @@
+/**
+ * The language server over real JSON-RPC (in-memory streams): what an editor sees. Expected
+ * diagnostics, hover cards and edits are written out in full.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import type { Client } from 'pg';
+import type { CodeAction, Hover, LogMessageParams, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { loadBuiltinCatalog } from '../../server/src/builtin-catalogs';
+import type { CatalogFunction, CatalogSnapshot } from '../../server/src/core/catalog-snapshot';
+import type { StatusParams } from '../../server/src/protocol';
+import { cursor, PULL_CLIENT, PUSH_CLIENT, rangeText, startInMemory, summarize, TestClient } from './client';
+
+const DOCS = '[PostgreSQL: parallel safety](https://www.postgresql.org/docs/current/parallel-safety.html)';
+
+function markdown(hover: Hover | null): string {
+  assert.ok(hover, 'expected a hover');
+  return (hover.contents as { value: string }).value;
+}
+
+/** The built-in catalog of PostgreSQL 18 plus one user function, as a database would have it. */
+function catalogWithUserFunction(): CatalogSnapshot {
+  const builtin = loadBuiltinCatalog(18);
+  const audit: CatalogFunction = {
+    oid: 900001,
+    schema: 'public',
+    name: 'audit_value',
+    argTypes: ['integer'],
+    argNames: ['v'],
+    defaults: 0,
+    variadic: false,
+    kind: 'f',
+    language: 'plpgsql',
+    volatility: 'v',
+    parallel: 'u',
+    returnType: 'integer',
+    returnsSet: false,
+  };
+  return { ...builtin, source: { ...builtin.source, kind: 'file' }, functions: [...builtin.functions, audit] };
+}
+
+describe('lsp: server over JSON-RPC', function () {
+  this.timeout(20_000);
+  const clients: TestClient[] = [];
+  let workspace: string;
+
+  async function start(options: Parameters<typeof startInMemory>[0] = {}): Promise<TestClient> {
+    const client = await startInMemory(options);
+    clients.push(client);
+    return client;
+  }
+
+  before(() => {
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pgph-lsp-'));
+    fs.writeFileSync(
+      path.join(workspace, 'functions.sql'),
+      [
+        '-- Reporting helpers',
+        'CREATE FUNCTION slow_total(n integer) RETURNS bigint',
+        '  LANGUAGE plpgsql AS $$ BEGIN RETURN n; END $$;',
+        '',
+        'CREATE TABLE orders (id integer, total numeric) WITH (parallel_workers = 4);',
+        'CREATE VIEW order_report AS SELECT id, slow_total(id) AS t, random() AS r FROM orders;',
+        'SELECT slow_total(1);',
+        '',
+      ].join('\n'),
+    );
+    fs.mkdirSync(path.join(workspace, 'other'));
+  });
+
+  afterEach(async () => {
+    for (const client of clients.splice(0)) {
+      await client.shutdown();
+      client.dispose();
+    }
+  });
+
+  after(() => fs.rmSync(workspace, { recursive: true, force: true }));
+
+  const folderUri = () => pathToFileURL(workspace).href;
+  const indexed = (client: TestClient) => client.waitFor<{ value: { kind: string } }>('$/progress', (p) => p.value.kind === 'end');
+
+  it('announces incremental sync, pull diagnostics, hover, definition and quick fixes', async () => {
+    const client = await start();
+    assert.deepStrictEqual(client.initializeResult.capabilities, {
+      textDocumentSync: { openClose: true, change: 2 },
+      hoverProvider: true,
+      definitionProvider: true,
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      diagnosticProvider: { identifier: 'pg-parallel-hints', interFileDependencies: true, workspaceDiagnostics: false },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    });
+    assert.strictEqual(client.initializeResult.serverInfo?.name, 'pg-parallel-hints');
+  });
+
+  it('pulls diagnostics with exact ranges for an unsafe function defined in the document, and says unchanged when nothing changed', async () => {
+    const client = await start();
+    const uri = 'file:///nowhere/report.sql';
+    await client.open(uri, 'CREATE FUNCTION slow(int) RETURNS int LANGUAGE sql AS $$ SELECT $1 $$;\nSELECT slow(a) FROM generate_series(1, 10) a;\n');
+    const report = await client.pull(uri);
+    assert.strictEqual(report.kind, 'full');
+    assert.deepStrictEqual(summarize(report.items), [
+      '0:16-0:20 information function-could-be-safe: public.slow(integer) has no PARALLEL clause, so it defaults to PARALLEL UNSAFE and blocks parallel plans wherever it is called; its body allows PARALLEL SAFE',
+      '1:7-1:11 warning unsafe-function: public.slow(integer) is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE): no part of this statement can use parallel workers',
+    ]);
+    assert.ok(report.items.every((d) => d.source === 'pg-parallel-hints'));
+    assert.deepStrictEqual(report.items[1].relatedInformation, [
+      { location: { uri, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 69 } } }, message: 'public.slow(integer) is defined here' },
+    ]);
+    const again = await client.pull(uri, report.resultId);
+    assert.deepStrictEqual(again, { kind: 'unchanged', resultId: report.resultId });
+  });
+
+  it('pushes diagnostics, with the document version, to a client without pull support', async () => {
+    const client = await start({ capabilities: PUSH_CLIENT });
+    const uri = 'file:///nowhere/push.sql';
+    await client.open(uri, 'SELECT random();\n');
+    const first = await client.pushed(uri, 1);
+    assert.deepStrictEqual(summarize(first.diagnostics), [
+      '0:7-0:13 information restricted-function: pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process',
+    ]);
+    const version = await client.change(uri, [{ range: { start: { line: 0, character: 7 }, end: { line: 0, character: 15 } }, text: 'txid_current()' }]);
+    const second = await client.pushed(uri, version);
+    assert.deepStrictEqual(summarize(second.diagnostics), [
+      '0:7-0:19 warning unsafe-function: pg_catalog.txid_current() is PARALLEL UNSAFE: no part of this statement can use parallel workers',
+    ]);
+    await client.close(uri);
+    const cleared = await client.waitForNext<PublishDiagnosticsParams>('textDocument/publishDiagnostics', (p) => p.uri === uri);
+    assert.deepStrictEqual(cleared.diagnostics, []);
+  });
+
+  it('re-analyses only the statement an incremental edit touched', async () => {
+    const client = await start();
+    await client.rpc.sendNotification('$/setTrace', { value: 'verbose' });
+    const uri = 'file:///nowhere/edit.sql';
+    await client.open(uri, 'SELECT 1;\nSELECT random();\nSELECT 3;\n');
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
+      '1:7-1:13 information restricted-function: pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process',
+    ]);
+    const traced = client.waitForNext<{ message: string }>('$/logTrace', (p) => p.message.startsWith(`analysed ${uri} v2:`));
+    await client.change(uri, [{ range: { start: { line: 1, character: 7 }, end: { line: 1, character: 13 } }, text: 'now' }]);
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), []);
+    assert.match((await traced).message, new RegExp(`^analysed ${uri} v2: 1 of 3 statements in \\d+\\.\\d ms$`));
+  });
+
+  it('hovers over random() with every overload, its label from the built-in catalog, and what the label means', async () => {
+    const client = await start();
+    const { text, position } = cursor('SELECT ran‸dom(), 1;');
+    await client.open('file:///nowhere/hover.sql', text);
+    const hover = await client.hover('file:///nowhere/hover.sql', position);
+    assert.strictEqual(rangeText(hover!.range!), '0:7-0:13');
+    assert.strictEqual(
+      markdown(hover),
+      [
+        '```sql',
+        'pg_catalog.random() → double precision',
+        '```',
+        '**PARALLEL RESTRICTED**: runs only in the leader: the plan can be parallel below it, but a scan filtered by it cannot be.  ',
+        'VOLATILE · LANGUAGE internal · function · built into PostgreSQL 18  ',
+        'random value',
+        '',
+        DOCS,
+      ].join('\n'),
+    );
+  });
+
+  it('hovers over an operator with the function behind it, and over a statement\'s first keyword with its verdict', async () => {
+    const client = await start();
+    const uri = 'file:///nowhere/op.sql';
+    await client.open(uri, 'SELECT 1 + 2, random();\n');
+    assert.strictEqual(
+      markdown(await client.hover(uri, { line: 0, character: 9 })),
+      [
+        'operator `+` runs:',
+        '',
+        '```sql',
+        'pg_catalog.int4pl(integer, integer) → integer',
+        '```',
+        '**PARALLEL SAFE**: can run inside parallel workers.  ',
+        'IMMUTABLE · LANGUAGE internal · function · built into PostgreSQL 18  ',
+        'implementation of + operator',
+        '',
+        DOCS,
+      ].join('\n'),
+    );
+    assert.strictEqual(
+      markdown(await client.hover(uri, { line: 0, character: 2 })),
+      [
+        'Statement: **PARALLEL RESTRICTED**: the plan can be parallel, but parts of it run only in the leader process.',
+        '',
+        '- pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process',
+      ].join('\n'),
+    );
+  });
+
+  it('indexes the workspace: hover and definition for a function, a table and a view defined in another file', async () => {
+    const client = await start({ workspaceFolders: [{ uri: folderUri(), name: 'ws' }] });
+    await indexed(client);
+    const uri = `${folderUri()}/queries.sql`;
+    await client.open(uri, 'SELECT slow_total(id) FROM orders;\nSELECT * FROM order_report;\n');
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
+      '0:7-0:17 warning unsafe-function: public.slow_total(n integer) is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE): no part of this statement can use parallel workers',
+      '1:14-1:26 warning unsafe-view: view public.order_report calls public.slow_total(n integer), which is PARALLEL UNSAFE: no part of this statement can use parallel workers',
+    ]);
+    assert.strictEqual(
+      markdown(await client.hover(uri, { line: 0, character: 9 })),
+      [
+        '```sql',
+        'public.slow_total(n integer) → bigint',
+        '```',
+        '**PARALLEL UNSAFE** (no PARALLEL clause: the default): the whole statement gets no parallel plan.  ',
+        'VOLATILE · LANGUAGE plpgsql · function · defined at `functions.sql:2`',
+        '',
+        DOCS,
+      ].join('\n'),
+    );
+    assert.strictEqual(
+      markdown(await client.hover(uri, { line: 0, character: 28 })),
+      [
+        '```sql',
+        'public.orders',
+        '```',
+        'table · defined at `functions.sql:5`',
+        '',
+        'size: unknown (never analysed); min_parallel_table_scan_size 1,024 pages (8 MB)  ',
+        'parallel_workers = 4',
+        '',
+        DOCS,
+      ].join('\n'),
+    );
+    assert.strictEqual(
+      markdown(await client.hover(uri, { line: 1, character: 16 })),
+      [
+        '```sql',
+        'public.order_report',
+        '```',
+        'view · defined at `functions.sql:6`',
+        '',
+        'calls 2 functions:',
+        '- `public.slow_total(n integer)` PARALLEL UNSAFE',
+        '- `pg_catalog.random()` PARALLEL RESTRICTED',
+        '',
+        DOCS,
+      ].join('\n'),
+    );
+    const functionsUri = `${folderUri()}/functions.sql`;
+    assert.deepStrictEqual(await client.definition(uri, { line: 0, character: 9 }), [
+      { uri: functionsUri, range: { start: { line: 1, character: 0 }, end: { line: 2, character: 47 } } },
+    ]);
+    assert.deepStrictEqual(await client.definition(uri, { line: 0, character: 28 }), [
+      { uri: functionsUri, range: { start: { line: 4, character: 0 }, end: { line: 4, character: 75 } } },
+    ]);
+    assert.deepStrictEqual(await client.definition(uri, { line: 0, character: 2 }), []);
+  });
+
+  it('picks up a new workspace file reported by didChangeWatchedFiles', async () => {
+    const client = await start({ workspaceFolders: [{ uri: folderUri(), name: 'ws' }] });
+    await indexed(client);
+    const uri = `${folderUri()}/other/uses.sql`;
+    await client.open(uri, 'SELECT fresh_helper(1);\n');
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
+      '0:7-0:19 information unknown-function: function fresh_helper(integer) is not in the catalog: its parallel label is unknown',
+    ]);
+    const file = path.join(workspace, 'other', 'fresh.sql');
+    fs.writeFileSync(file, 'CREATE FUNCTION fresh_helper(x integer) RETURNS integer LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT x $$;\n');
+    try {
+      const refreshed = client.waitForNext('workspace/diagnostic/refresh');
+      await client.rpc.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(file).href, type: 1 }] });
+      await refreshed;
+      assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
+        '0:7-0:19 information restricted-function: public.fresh_helper(x integer) is PARALLEL RESTRICTED: it runs only in the leader process',
+      ]);
+    } finally {
+      fs.rmSync(file);
+    }
+  });
+
+  it('sees definitions typed into another open file of the folder', async () => {
+    const client = await start({ workspaceFolders: [{ uri: folderUri(), name: 'ws' }] });
+    await indexed(client);
+    const defs = `${folderUri()}/other/defs.sql`;
+    const uses = `${folderUri()}/other/uses.sql`;
+    await client.open(defs, '');
+    await client.open(uses, 'SELECT typed_helper(1);\n');
+    assert.deepStrictEqual(summarize(await client.diagnostics(uses)), ['0:7-0:19 information unknown-function: function typed_helper(integer) is not in the catalog: its parallel label is unknown']);
+    const refreshed = client.waitForNext('workspace/diagnostic/refresh');
+    await client.change(defs, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'CREATE FUNCTION typed_helper(x integer) RETURNS integer LANGUAGE sql AS $$ SELECT x $$;\n' }]);
+    await refreshed;
+    assert.deepStrictEqual(summarize(await client.diagnostics(uses)), [
+      '0:7-0:19 warning unsafe-function: public.typed_helper(x integer) is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE): no part of this statement can use parallel workers',
+    ]);
+  });
+
+  it('offers the engine\'s quick fix: mark a function whose body is safe PARALLEL SAFE', async () => {
+    const client = await start();
+    const uri = 'file:///nowhere/fix.sql';
+    await client.open(uri, 'CREATE FUNCTION slow(int) RETURNS int LANGUAGE sql AS $$ SELECT $1 $$;\n');
+    const [diagnostic] = await client.diagnostics(uri);
+    const actions = await client.codeActions(uri, diagnostic.range, [diagnostic]);
+    assert.deepStrictEqual(
+      actions.map((a: CodeAction) => ({ title: a.title, kind: a.kind, codes: a.diagnostics?.map((d) => d.code), edit: a.edit })),
+      [
+        {
+          title: 'Mark slow PARALLEL SAFE',
+          kind: 'quickfix',
+          codes: ['function-could-be-safe'],
+          edit: { changes: { [uri]: [{ range: { start: { line: 0, character: 69 }, end: { line: 0, character: 69 } }, newText: ' PARALLEL SAFE' }] } },
+        },
+      ],
+    );
+  });
+
+  it('offers an ALTER FUNCTION ... PARALLEL SAFE text for an unsafe database function, never for a built-in one', async () => {
+    const client = await start({ deps: { loadBuiltin: () => catalogWithUserFunction() } });
+    const uri = 'file:///nowhere/alter.sql';
+    await client.open(uri, 'SELECT audit_value(1), random();\nSELECT 2;\n');
+    const diagnostics = await client.diagnostics(uri);
+    assert.deepStrictEqual(summarize(diagnostics), [
+      '0:7-0:18 warning unsafe-function: public.audit_value(v integer) is PARALLEL UNSAFE: no part of this statement can use parallel workers',
+      '0:23-0:29 information restricted-function: pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process',
+    ]);
+    const actions = await client.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 0, character: 31 } }, diagnostics);
+    assert.deepStrictEqual(
+      actions.map((a) => ({ title: a.title, edit: a.edit })),
+      [
+        {
+          title: 'Insert ALTER FUNCTION public.audit_value(integer) PARALLEL SAFE (text only; check the function first)',
+          edit: {
+            changes: {
+              [uri]: [
+                {
+                  range: { start: { line: 0, character: 32 }, end: { line: 0, character: 32 } },
+                  newText:
+                    '\n-- Text only, nothing was executed: check that public.audit_value(integer) is really parallel safe (no writes, no PARALLEL UNSAFE calls, no temporary tables) before running this.\nALTER FUNCTION public.audit_value(integer) PARALLEL SAFE;',
+                },
+              ],
+            },
+          },
+        },
+      ],
+    );
+  });
+
+  it('reads settings per folder through workspace/configuration', async () => {
+    const old = path.join(workspace, 'other');
+    const asked: (string | undefined)[] = [];
+    const client = await start({
+      workspaceFolders: [
+        { uri: folderUri(), name: 'ws' },
+        { uri: pathToFileURL(old).href, name: 'pg14' },
+      ],
+      configuration: (item) => {
+        asked.push(item.scopeUri);
+        return item.scopeUri === pathToFileURL(old).href ? { pgVersion: 14 } : {};
+      },
+    });
+    const statuses = await client.rpc.sendRequest<StatusParams[]>('pgParallelHints/getStatus');
+    assert.deepStrictEqual(
+      statuses.map((s) => `${s.folder}: ${s.text}`),
+      [`${folderUri()}: offline: PostgreSQL 18 built-ins + workspace`, `${pathToFileURL(old).href}: offline: PostgreSQL 14 built-ins + workspace`],
+    );
+    assert.deepStrictEqual(asked.sort(), [folderUri(), pathToFileURL(old).href].sort());
+    // An uncorrelated subquery is an initPlan: before PostgreSQL 17 it restricts the plan above it.
+    const sql = 'SELECT x FROM generate_series(1, 10) x WHERE x > (SELECT 1);\n';
+    await client.open(`${pathToFileURL(old).href}/q.sql`, sql);
+    await client.open(`${folderUri()}/q.sql`, sql);
+    assert.deepStrictEqual(summarize(await client.diagnostics(`${pathToFileURL(old).href}/q.sql`)), [
+      '0:49-0:59 information initplan: uncorrelated subquery: it runs once as an initPlan, and before PostgreSQL 17 the plan above an initPlan is PARALLEL RESTRICTED',
+    ]);
+    assert.deepStrictEqual(summarize(await client.diagnostics(`${folderUri()}/q.sql`)), []);
+  });
+
+  it('takes settings from initializationOptions, reports bad values, and skips documents over maxFileSize', async () => {
+    const client = await start({ capabilities: PUSH_CLIENT, initializationOptions: { settings: { pgVersion: 9, maxFileSize: 40 } } });
+    const warned = client.waitFor<LogMessageParams>('window/logMessage', (p) => p.message.includes('pgVersion'));
+    const uri = 'file:///nowhere/big.sql';
+    await client.open(uri, 'SELECT 1;\nSELECT 2;\nSELECT 3;\nSELECT random();\n');
+    assert.deepStrictEqual(summarize((await client.pushed(uri, 1)).diagnostics), [
+      '0:0-0:0 information file-too-large: not analysed: the document is 47 bytes, larger than pgParallelHints.maxFileSize (40 bytes)',
+    ]);
+    assert.strictEqual((await warned).message, 'settings: pgVersion: no built-in catalog for PostgreSQL 9; supported: 14, 15, 16, 17, 18');
+    const status = await client.waitFor<StatusParams>('pgParallelHints/status');
+    assert.strictEqual(status.text, 'offline: PostgreSQL 18 built-ins + workspace');
+  });
+
+  it('never connects in an untrusted workspace', async () => {
+    const attempts: string[] = [];
+    const client = await start({
+      initializationOptions: { trusted: false, settings: { connection: { host: '127.0.0.1', port: 1 } } },
+      deps: {
+        connect: async (config) => {
+          attempts.push(String(config.host));
+          throw new Error('must not be called');
+        },
+      },
+    });
+    const uri = 'file:///nowhere/untrusted.sql';
+    await client.open(uri, 'SELECT random();\n');
+    assert.strictEqual((await client.diagnostics(uri)).length, 1);
+    const [status] = await client.rpc.sendRequest<StatusParams[]>('pgParallelHints/getStatus');
+    assert.deepStrictEqual(status, { state: 'offline', text: 'offline: PostgreSQL 18 built-ins + workspace', detail: 'untrusted workspace: no database connection' });
+    assert.deepStrictEqual(attempts, []);
+  });
+
+  it('connects lazily, backs off after failures, logs the first failure once, and recovers with the live catalog', async () => {
+    let attempts = 0;
+    const fakeClient = { on: () => fakeClient, end: async () => undefined } as unknown as Client;
+    const client = await start({
+      initializationOptions: { settings: { connection: { host: 'db.invalid', database: 'shop', user: 'me' } } },
+      deps: {
+        env: {},
+        retry: { initialMs: 5, maxMs: 20 },
+        connect: async () => {
+          attempts++;
+          if (attempts <= 2) throw new Error('could not connect to db.invalid:5432: connection refused');
+          return fakeClient;
+        },
+        readCatalog: async () => {
+          const snapshot = catalogWithUserFunction();
+          return { ...snapshot, source: { kind: 'live', versionNum: 180004, version: '18.4', host: 'db.invalid', database: 'shop' } };
+        },
+      },
+    });
+    const [idle] = await client.rpc.sendRequest<StatusParams[]>('pgParallelHints/getStatus');
+    assert.deepStrictEqual(idle, { state: 'offline', text: 'offline: PostgreSQL 18 built-ins + workspace', detail: 'connects to me@db.invalid:5432/shop when a SQL file is opened' });
+    assert.strictEqual(attempts, 0);
+    const live = client.waitFor<StatusParams>('pgParallelHints/status', (s) => s.state === 'live');
+    const uri = 'file:///nowhere/live.sql';
+    await client.open(uri, 'SELECT audit_value(1);\n');
+    await client.diagnostics(uri);
+    assert.deepStrictEqual((await live).text, 'PG 18.4 @ db.invalid/shop, 3,414 functions');
+    assert.strictEqual(attempts, 3);
+    const errors = client.notifications.filter((n) => n.method === 'pgParallelHints/status' && (n.params as StatusParams).state === 'error');
+    assert.deepStrictEqual(
+      errors.map((n) => (n.params as StatusParams).detail),
+      ['could not connect to db.invalid:5432: connection refused; retrying in the background'],
+      'the second failure changes nothing the user sees',
+    );
+    const logged = client.notifications.filter((n) => n.method === 'window/logMessage' && (n.params as LogMessageParams).message.includes('connection refused'));
+    assert.deepStrictEqual(
+      logged.map((n) => (n.params as LogMessageParams).message),
+      ['database me@db.invalid:5432/shop: could not connect to db.invalid:5432: connection refused; using the built-in catalog until it is reachable'],
+    );
+    // The live catalog knows audit_value: after the refresh the diagnostics say so.
+    await client.waitFor('workspace/diagnostic/refresh');
+    const after = summarize(await client.diagnostics(uri));
+    assert.deepStrictEqual(after, [
+      '0:7-0:18 warning unsafe-function: public.audit_value(v integer) is PARALLEL UNSAFE: no part of this statement can use parallel workers',
+    ]);
+  });
+});
+
+export { PULL_CLIENT };
