@@ -15,6 +15,7 @@ import { analyzeDocument } from './core/document';
 import { initParser } from './core/parse';
 import { FailOn, Report, ReportFile, agreesWithPlanner, failsGate, formatSarif, formatText, reportStatement } from './core/report';
 import { LineIndex } from './core/text';
+import { auditSettings, formatAudit } from './core/audit';
 import type { StatementKind } from './core/types';
 import { loadBuiltinCatalog, supportedMajors } from './builtin-catalogs';
 
@@ -28,6 +29,8 @@ const VERSION: string = (() => {
 
 const USAGE = `Usage:
   pg-parallel-hints check [options] FILES/GLOBS...   check SQL files for parallel-query blockers
+  pg-parallel-hints audit [--db URL] [--format text|json] [--memory GB]
+                                                     audit the parallel-query settings of a database
   pg-parallel-hints lsp --stdio | --node-ipc         run the language server
   pg-parallel-hints --version | --help
 
@@ -66,6 +69,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     switch (command) {
       case 'check':
         return await check(rest, io);
+      case 'audit':
+        return await audit(rest, io);
       case 'lsp': {
         const { runLanguageServer } = await import('./main');
         runLanguageServer();
@@ -228,12 +233,35 @@ async function check(args: string[], io: CliIo): Promise<number> {
   }
 }
 
+async function audit(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { db: { type: 'string' }, format: { type: 'string', default: 'text' }, memory: { type: 'string' } } });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n${USAGE}`);
+  }
+  const { values } = parsed;
+  if (values.format !== 'text' && values.format !== 'json') throw new CliError(`--format must be text or json, not "${values.format}"`);
+  const memoryGb = values.memory === undefined ? undefined : Number(values.memory);
+  if (memoryGb !== undefined && !(memoryGb > 0)) throw new CliError('--memory takes the server\'s memory in GB, e.g. --memory 64');
+  if (!wantsDatabase(values.db, false, io.env)) throw new CliError('audit needs a database (--db URL or PG* variables)');
+  const session = await DatabaseSession.open(values.db, io.env);
+  try {
+    const findings = auditSettings(await session.settings(), { memoryBytes: memoryGb === undefined ? undefined : memoryGb * 1024 ** 3 });
+    if (values.format === 'json') io.stdout(JSON.stringify({ target: session.target, findings }, null, 2) + '\n');
+    else io.stdout(formatAudit(findings, session.target));
+    return findings.some((f) => f.severity !== 'information') ? 1 : 0;
+  } finally {
+    await session.close();
+  }
+}
+
 /** The CLI's use of the database: one connection, catalog reads and (with --verify) planner probes. */
 class DatabaseSession {
   private constructor(
     private readonly db: typeof import('./db/connection'),
     private readonly client: import('pg').Client,
-    private readonly target: string,
+    readonly target: string,
   ) {}
 
   static async open(url: string | undefined, env: NodeJS.ProcessEnv): Promise<DatabaseSession> {
@@ -258,6 +286,11 @@ class DatabaseSession {
     } catch (error) {
       throw new CliError(`cannot read the catalog of ${this.target}: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  async settings() {
+    const { readSettings } = await import('./db/catalog');
+    return readSettings(this.client);
   }
 
   async probe(sql: string) {

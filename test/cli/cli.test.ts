@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'pg';
 import { main } from '../../server/src/cli';
-import { testCluster } from '../harness/postgres';
+import { startPostgres, testCluster } from '../harness/postgres';
 
 const root = path.join(__dirname, '..', '..', '..');
 const bin = path.join(root, 'bin', 'pg-parallel-hints.js');
@@ -254,5 +254,30 @@ describe('cli: check with a database', function () {
     assert.strictEqual(code, 2);
     assert.ok(!stderr.includes('wrong-Pa55'), stderr);
     assert.strictEqual(stderr, `pg-parallel-hints: cannot connect to checker@${u.hostname}:${u.port}/nodb_here: database "nodb_here" does not exist\n`);
+  });
+});
+
+describe('cli: audit', function () {
+  this.timeout(60_000);
+
+  it('audits a real server with its caps in the wrong order (exit 1), as text and JSON', async () => {
+    const cluster = await startPostgres({ major: 18, settings: { max_parallel_workers_per_gather: '6', max_parallel_workers: '4', work_mem: '256MB' } });
+    try {
+      const url = cluster.connectionString();
+      const text = await cli(['audit', '--db', url, '--memory', '16'], os.tmpdir());
+      assert.strictEqual(text.code, 1);
+      assert.match(text.stdout, /^Parallel query settings of postgres@127\.0\.0\.1:\d+\/postgres:\n\nwarning: max_parallel_workers_per_gather \(6\) is above max_parallel_workers \(4\): a Gather can never get more than 4 workers \[per-gather-above-pool\]\n  now: max_parallel_workers_per_gather = 6, max_parallel_workers = 4, max_worker_processes = 16\n  try: lower max_parallel_workers_per_gather to 4, or raise max_parallel_workers\n/);
+      assert.match(text.stdout, /\n3 findings, 2 to act on\n$/);
+      const json = JSON.parse((await cli(['audit', '--db', url, '--format', 'json', '--memory', '16'], os.tmpdir())).stdout);
+      assert.deepStrictEqual(json.findings.map((f: { code: string }) => f.code), ['per-gather-above-pool', 'connection-capacity', 'work-mem-per-process']);
+    } finally {
+      await cluster.stop();
+    }
+  });
+
+  it('needs a database', async () => {
+    const { code, stderr } = await cli(['audit'], os.tmpdir());
+    assert.strictEqual(code, 2);
+    assert.strictEqual(stderr, 'pg-parallel-hints: audit needs a database (--db URL or PG* variables)\n');
   });
 });
