@@ -57,7 +57,7 @@ describe('LineIndex', () => {
 
   it('clamps lines and offsets outside the text, and NaN or fractions', () => {
     const index = new LineIndex('ab\ncd');
-    assert.strictEqual(index.offsetAt({ line: -1, character: 1 }), 1);
+    assert.strictEqual(index.offsetAt({ line: -1, character: 1 }), 0);
     assert.strictEqual(index.offsetAt({ line: 7, character: 0 }), 5);
     assert.strictEqual(index.offsetAt({ line: Number.NaN, character: Number.NaN }), 0);
     assert.strictEqual(index.offsetAt({ line: 1.7, character: 1.9 }), 4);

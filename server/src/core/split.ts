@@ -148,6 +148,12 @@ export function splitStatements(text: string): StatementSlice[] {
       const from = i;
       i++;
       while (i < n && isIdentPart(text.charCodeAt(i))) i++;
+      // E'...' is one token whose string takes backslash escapes, so E'\'' does not end at the middle quote.
+      if (i - from === 1 && (c === Ch.UpperE || c === Ch.LowerE) && text.charCodeAt(i) === Ch.Quote) {
+        i = skipQuoted(text, i, true);
+        token(from, i);
+        continue;
+      }
       word(from, i);
       continue;
     }
@@ -165,16 +171,7 @@ export function splitStatements(text: string): StatementSlice[] {
       i = skipBlockComment(text, i);
       continue;
     }
-    if (c === Ch.Quote) {
-      const from = i;
-      // E'...' (any case, not the tail of a longer word) takes backslash escapes, so E'\'' is one string.
-      const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
-      const escapes = (prev === Ch.UpperE || prev === Ch.LowerE) && (i < 2 || !isIdentPart(text.charCodeAt(i - 2)));
-      i = skipQuoted(text, i, escapes);
-      token(from, i);
-      continue;
-    }
-    if (c === Ch.DoubleQuote) {
+    if (c === Ch.Quote || c === Ch.DoubleQuote) {
       const from = i;
       i = skipQuoted(text, i, false);
       token(from, i);

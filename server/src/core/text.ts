@@ -51,8 +51,12 @@ export class LineIndex {
     return { line: low, character: clamped - this.starts[low] };
   }
 
-  /** A character past the end of its line means the line's end; a line past the last means the text's end. */
+  /**
+   * A character past the end of its line means the line's end; a line before the first means the
+   * text's start and one past the last its end (as vscode-languageserver-textdocument does).
+   */
   offsetAt(position: Position): number {
+    if (!(position.line >= 0)) return 0;
     if (position.line >= this.starts.length) return this.text.length;
     const line = clampOffset(position.line, this.starts.length - 1);
     const start = this.starts[line];
