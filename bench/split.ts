@@ -52,7 +52,7 @@ function report(label: string, text: string, fn: (t: string) => unknown): void {
   for (let i = 0; i < 5; i++) fn(text); // warm up the JIT
   const ms = bestOfMs(() => fn(text), 20);
   const mb = utf8Length(text) / 1e6;
-  console.log(`${label.padEnd(34)} ${mb.toFixed(2).padStart(6)} MB  ${ms.toFixed(2).padStart(8)} ms  ${(mb / (ms / 1000)).toFixed(0).padStart(6)} MB/s`);
+  console.log(`${label.padEnd(44)} ${mb.toFixed(2).padStart(6)} MB  ${ms.toFixed(2).padStart(8)} ms  ${(mb / (ms / 1000)).toFixed(0).padStart(6)} MB/s`);
 }
 
 const ascii = repeatTo(realSql(), 1_000_000);
@@ -60,6 +60,17 @@ const unicode = ascii.replace(/\bpg_/g, 'пг_').replace(/-- /g, '-- 😀 ');
 console.log(`splitStatements: ${splitStatements(ascii).length} statements in the ASCII document`);
 report('splitStatements, ASCII', ascii, splitStatements);
 report('splitStatements, non-ASCII', unicode, splitStatements);
+// Inputs that stress one path each; throughput staying in the same range shows linear time.
+const adversarial: [string, string][] = [
+  ['only semicolons', ';'],
+  ["quotes ('';)", "'';"],
+  ['unclosed dollar tags', '$a$ $b'],
+  ['deeply nested comment', '/*'],
+  ['line comments', '--x\n'],
+  ['psql commands', '\\set x 1\n'],
+  ['routine words', 'create function f() begin atomic select case when x then 1 end; '],
+];
+for (const [label, unit] of adversarial) report(`splitStatements, ${label}`, unit.repeat(Math.ceil(1_000_000 / unit.length)), splitStatements);
 report('LineIndex', ascii, (t) => new LineIndex(t));
 report('Utf8Offsets, ASCII', ascii, (t) => new Utf8Offsets(t));
 report('Utf8Offsets, non-ASCII', unicode, (t) => new Utf8Offsets(t));
