@@ -1,0 +1,531 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * End-to-end suite: the packaged extension (.vsix) in a real VS Code (code-server), driven through
+ * Chromium by playwright-core, against a real PostgreSQL 18. What a user sees is what is checked:
+ * the squiggle under an unsafe function, the Problems panel, a hover card, the language status item
+ * and a command's notification. Screenshots of each step go to test-artifacts/e2e/.
+ *
+ *   node test/e2e/run.js        (after `npm install && npx tsc -b`)
+ *
+ * The first run installs code-server, playwright-core (npm) and chromium, ripgrep, libkrb5-dev (apt,
+ * as root) into a cache outside the repository (see setup.js). On a machine where that cannot be done
+ * (not root, missing apt packages) the suite says so and exits 0, unless CI is set: then it fails.
+ * Prints `N passed, N failed` last and exits 1 if anything failed.
+ */
+const { spawn, spawnSync } = require('child_process');
+const fs = require('fs');
+const net = require('net');
+const os = require('os');
+const path = require('path');
+const { ensureTools, MissingTool } = require('./setup');
+
+const root = path.join(__dirname, '..', '..');
+const artifacts = path.join(root, 'test-artifacts', 'e2e');
+const VSIX = path.join(root, 'pg-parallel-hints.vsix');
+const EXTENSION_ID = 'pg-parallel-hints.pg-parallel-hints';
+const COMMAND_PREFIX = 'PostgreSQL Parallel Hints';
+const isCI = /^(1|true|yes)$/i.test(process.env.CI || '');
+
+/** Every wait is bounded; the whole run after set-up must end within SUITE_LIMIT_MS. */
+const UI_TIMEOUT_MS = 20_000;
+/** The server starts, connects and reads the catalog before the first diagnostics appear. */
+const ANALYSIS_TIMEOUT_MS = 60_000;
+const SERVER_START_TIMEOUT_MS = 60_000;
+const SUITE_LIMIT_MS = 6 * 60_000;
+
+const REPORT_SQL = 'SELECT sum(net(amount)) FROM orders;\nSELECT random();\n';
+/** Exact words the language server uses (server/src/core/describe.ts, hover.ts, server.ts). */
+const NET_DIAGNOSTIC = 'public.net(numeric) is PARALLEL UNSAFE';
+const NET_DIAGNOSTIC_FULL = `${NET_DIAGNOSTIC}: no part of this statement can use parallel workers`;
+const RANDOM_HOVER_SIGNATURE = 'pg_catalog.random() → double precision';
+const RANDOM_HOVER_LABEL = 'PARALLEL RESTRICTED: runs only in the leader: the plan can be parallel below it';
+/** The status text of a live connection: "PG 18.4 @ 127.0.0.1/e2e_1, 3,414 functions". */
+const liveStatus = (database) => new RegExp(`PG 18\\.\\d+ @ 127\\.0\\.0\\.1/${database}, \\d{1,3}(,\\d{3})* functions`);
+
+// ---- results ---------------------------------------------------------------------------------
+
+const results = [];
+let step = 0;
+let page;
+
+function log(message) {
+  process.stdout.write(`${message}\n`);
+}
+
+async function screenshot(name) {
+  if (!page) return;
+  const file = path.join(artifacts, `${String(++step).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file, timeout: 10_000, animations: 'disabled' }).catch((error) => log(`  (no screenshot ${path.basename(file)}: ${error.message.split('\n')[0]})`));
+}
+
+/**
+ * One named check: passes if `body` resolves; a screenshot records what the screen showed either way.
+ * Returns whether it passed, so that later checks that depend on it can be skipped.
+ */
+async function check(name, body) {
+  const started = Date.now();
+  try {
+    await body();
+    results.push({ name, ok: true });
+    log(`  ✓ ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  } catch (error) {
+    results.push({ name, ok: false, error });
+    log(`  ✗ ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)\n      ${String(error && error.message ? error.message : error).split('\n').slice(0, 6).join('\n      ')}`);
+  }
+  await screenshot(name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''));
+  return results[results.length - 1].ok;
+}
+
+/** A failed check that later ones need: stop here (the failures so far are the report). */
+class Abort extends Error {}
+async function mustPass(name, body) {
+  if (!(await check(name, body))) throw new Abort(`later checks need "${name}"`);
+}
+
+function fail(name, error) {
+  results.push({ name, ok: false, error });
+  log(`  ✗ ${name}\n      ${String(error && error.message ? error.message : error).split('\n').slice(0, 12).join('\n      ')}`);
+}
+
+function summary() {
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  log(`\n${passed} passed, ${failed} failed`);
+  return failed;
+}
+
+// ---- clean-up: always, whatever happened -------------------------------------------------------
+
+const cleanups = [];
+/** Synchronous last resorts for process 'exit' (a crash or a signal): kill what is still running. */
+const killOnExit = new Set();
+process.on('exit', () => {
+  for (const kill of killOnExit) kill();
+});
+
+async function cleanUp() {
+  while (cleanups.length) {
+    const [label, undo] = cleanups.pop();
+    await Promise.race([Promise.resolve().then(undo), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 15_000).unref())]).catch((error) =>
+      log(`clean-up: ${label}: ${error.message}`),
+    );
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    fail(signal, new Error('interrupted; cleaning up'));
+    cleanUp().finally(() => {
+      summary();
+      process.exit(1);
+    });
+  });
+}
+
+// ---- pieces ----------------------------------------------------------------------------------
+
+function runOrThrow(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 5 * 60_000, ...options });
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed (${result.error ? result.error.message : `exit ${result.status}`}):\n${`${result.stdout}${result.stderr}`.trim().split('\n').slice(-20).join('\n')}`);
+  }
+  return `${result.stdout}${result.stderr}`;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function writeJson(file, value) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+async function startDatabase() {
+  const harness = path.join(root, 'out/test/harness/postgres.js');
+  if (!fs.existsSync(harness)) runOrThrow('npx', ['tsc', '-b']);
+  const { startPostgres } = require(harness);
+  const { Client } = require(require.resolve('pg', { paths: [root] }));
+  const cluster = await startPostgres({ major: 18 });
+  cleanups.push(['stop PostgreSQL', () => cluster.stop()]);
+  const url = await cluster.createDatabase('e2e');
+  const sql = async (text) => {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(text);
+    } finally {
+      await client.end();
+    }
+  };
+  // No PARALLEL clause: net() defaults to PARALLEL UNSAFE, the mistake the extension points out.
+  await sql(`CREATE TABLE orders(id int, amount numeric);
+    CREATE FUNCTION net(numeric) RETURNS numeric LANGUAGE sql AS $$ SELECT $1/1.19 $$;`);
+  return { url, name: new URL(url).pathname.slice(1), sql };
+}
+
+/** Folders for one run: the workspace, VS Code's user data and extensions, XDG homes. */
+function makeDirs() {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'pgph-e2e-run-'));
+  cleanups.push(['remove temporary folders', () => fs.rmSync(base, { recursive: true, force: true })]);
+  const dirs = {
+    base,
+    workspace: path.join(base, 'workspace'),
+    userData: path.join(base, 'user-data'),
+    extensions: path.join(base, 'extensions'),
+    browserProfile: path.join(base, 'chromium-profile'),
+    xdg: path.join(base, 'xdg'),
+  };
+  for (const dir of Object.values(dirs)) fs.mkdirSync(dir, { recursive: true });
+  return dirs;
+}
+
+function writeWorkspace(dirs, databaseUrl) {
+  writeJson(path.join(dirs.workspace, '.vscode/settings.json'), { 'pgParallelHints.connection.url': databaseUrl });
+  fs.writeFileSync(path.join(dirs.workspace, 'report.sql'), REPORT_SQL);
+  // User settings: a quiet, trusting editor with nothing in the way of the file under test.
+  writeJson(path.join(dirs.userData, 'User/settings.json'), {
+    'security.workspace.trust.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'workbench.startupEditor': 'none',
+    'workbench.welcomePage.walkthroughs.openOnInstall': false,
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'workbench.colorTheme': 'Default Light Modern',
+    'chat.commandCenter.enabled': false,
+    'editor.minimap.enabled': false,
+    'editor.fontSize': 16,
+    'editor.hover.delay': 100,
+    'files.autoSave': 'off',
+  });
+}
+
+function codeServerEnv(dirs) {
+  const xdg = (name) => path.join(dirs.xdg, name);
+  return {
+    ...process.env,
+    XDG_CONFIG_HOME: xdg('config'),
+    XDG_DATA_HOME: xdg('data'),
+    XDG_CACHE_HOME: xdg('cache'),
+    XDG_STATE_HOME: xdg('state'),
+    XDG_RUNTIME_DIR: xdg('runtime'),
+    // The extension must find the database through its settings, not through the runner's environment.
+    DATABASE_URL: '',
+    PGHOST: '',
+    PGPORT: '',
+    PGDATABASE: '',
+    PGUSER: '',
+    PGPASSWORD: '',
+  };
+}
+
+function installExtension(tools, dirs) {
+  const output = runOrThrow(process.execPath, [tools.codeServer, '--extensions-dir', dirs.extensions, '--user-data-dir', dirs.userData, '--install-extension', VSIX], {
+    env: codeServerEnv(dirs),
+    timeout: 120_000,
+  });
+  const installed = fs.readdirSync(dirs.extensions).filter((name) => name.startsWith(`${EXTENSION_ID}-`));
+  if (installed.length !== 1) throw new Error(`expected one ${EXTENSION_ID}-* folder in the extensions dir, found [${fs.readdirSync(dirs.extensions).join(', ')}]\n${output}`);
+  for (const file of ['package.json', 'dist/client.js', 'dist/server.js', 'dist/libpg-query.wasm']) {
+    if (!fs.existsSync(path.join(dirs.extensions, installed[0], file))) throw new Error(`the installed extension lacks ${file}`);
+  }
+}
+
+async function startCodeServer(tools, dirs) {
+  const port = await freePort();
+  const args = [
+    tools.codeServer,
+    '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--extensions-dir', dirs.extensions,
+    '--user-data-dir', dirs.userData,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    dirs.workspace,
+  ];
+  const logFile = path.join(artifacts, 'code-server.log');
+  const logStream = fs.createWriteStream(logFile);
+  // Its own process group, so stopping it also stops its extension host and language server.
+  const child = spawn(process.execPath, args, { env: codeServerEnv(dirs), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const killGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  let exited = false;
+  const exit = new Promise((resolve) => child.on('exit', () => ((exited = true), resolve())));
+  const killNow = () => killGroup('SIGKILL');
+  killOnExit.add(killNow);
+  cleanups.push([
+    'stop code-server',
+    async () => {
+      killGroup('SIGTERM');
+      const timer = setTimeout(() => killGroup('SIGKILL'), 5_000);
+      await exit;
+      clearTimeout(timer);
+      killGroup('SIGKILL'); // stragglers of the group (the language server) that outlived their parent
+      killOnExit.delete(killNow);
+      logStream.end();
+    },
+  ]);
+  let output = '';
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`code-server did not listen within ${SERVER_START_TIMEOUT_MS / 1000} s:\n${output.slice(-2000)}`)), SERVER_START_TIMEOUT_MS);
+    const onData = (data) => {
+      logStream.write(data);
+      output += data;
+      if (/HTTP server listening on/.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    exit.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`code-server exited during start-up:\n${output.slice(-2000)}`));
+    });
+  });
+  if (exited) throw new Error('code-server exited');
+  return `http://127.0.0.1:${port}/`;
+}
+
+async function startBrowser(tools, dirs) {
+  const { chromium } = require(tools.playwright);
+  const context = await chromium.launchPersistentContext(dirs.browserProfile, {
+    executablePath: tools.chromium,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1400, height: 900 },
+    timeout: 60_000,
+  });
+  cleanups.push(['close Chromium', () => context.close()]);
+  context.setDefaultTimeout(UI_TIMEOUT_MS);
+  return context;
+}
+
+// ---- the user's view -------------------------------------------------------------------------
+
+async function runCommand(title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+async function goTo(line, column) {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`:${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  await page.locator('.statusbar-item', { hasText: `Ln ${line}, Col ${column}` }).waitFor({ state: 'visible' });
+}
+
+/** Screen rectangles of a piece of text in the editor and of every squiggle of a kind. */
+function squiggleGeometry(lineText, word, kind) {
+  return page.evaluate(
+    ({ lineText, word, kind }) => {
+      const rect = (r) => ({ left: r.left, right: r.right, top: r.top, bottom: r.bottom });
+      const line = [...document.querySelectorAll('.monaco-editor .view-line')].find((l) => l.textContent.replace(/\u00a0/g, ' ').includes(lineText));
+      if (!line) return { error: `no editor line shows "${lineText}"` };
+      const start = line.textContent.replace(/\u00a0/g, ' ').indexOf(lineText) + lineText.indexOf(word);
+      const range = document.createRange();
+      let seen = 0;
+      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const length = node.textContent.length;
+        if (start >= seen && start < seen + length) range.setStart(node, start - seen);
+        if (start + word.length > seen && start + word.length <= seen + length) range.setEnd(node, start + word.length - seen);
+        seen += length;
+      }
+      return { word: rect(range.getBoundingClientRect()), squiggles: [...document.querySelectorAll(`.monaco-editor .squiggly-${kind}`)].map((e) => rect(e.getBoundingClientRect())) };
+    },
+    { lineText, word, kind },
+  );
+}
+
+async function expectSquiggleUnder(lineText, word, kind) {
+  await page.locator(`.monaco-editor .squiggly-${kind}`).first().waitFor({ state: 'attached', timeout: ANALYSIS_TIMEOUT_MS });
+  const geometry = await squiggleGeometry(lineText, word, kind);
+  if (geometry.error) throw new Error(geometry.error);
+  const close = (a, b) => Math.abs(a - b) <= 2;
+  const under = geometry.squiggles.filter((s) => close(s.left, geometry.word.left) && close(s.right, geometry.word.right) && s.top >= geometry.word.top - 4 && s.bottom <= geometry.word.bottom + 8);
+  if (under.length !== 1) {
+    throw new Error(`expected one ${kind} squiggle exactly under "${word}" at ${JSON.stringify(geometry.word)}; ${kind} squiggles: ${JSON.stringify(geometry.squiggles)}`);
+  }
+}
+
+async function suite(tools, dirs, url, database) {
+  const context = await startBrowser(tools, dirs);
+  page = context.pages()[0] || (await context.newPage());
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const status = liveStatus(database.name);
+
+  await mustPass('workbench opens the workspace', async () => {
+    await page.goto(`${url}?folder=${encodeURIComponent(dirs.workspace)}`, { timeout: 60_000 });
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'report.sql' }).waitFor({ state: 'visible', timeout: 60_000 });
+  });
+
+  await mustPass('Quick Open opens report.sql as SQL', async () => {
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } });
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('report.sql');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'report.sql' }).first().waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab.active', { hasText: 'report.sql' }).waitFor({ state: 'visible' });
+    await page.locator('.monaco-editor .view-line', { hasText: 'sum(net(amount))' }).waitFor({ state: 'visible' });
+    // VS Code's name for the language id "sql", which activates the extension.
+    await page.locator('[id="status.editor.mode"]', { hasText: 'MS SQL' }).waitFor({ state: 'visible' });
+  });
+
+  await check('warning squiggle exactly under net', () => expectSquiggleUnder('SELECT sum(net(amount)) FROM orders;', 'net', 'warning'));
+
+  await check(`Problems panel: "${NET_DIAGNOSTIC}" at Ln 1, Col 12`, async () => {
+    await page.keyboard.press('Control+Shift+M');
+    const entry = page.locator('.markers-panel .monaco-list-row', { hasText: NET_DIAGNOSTIC }).first();
+    await entry.waitFor({ state: 'visible', timeout: ANALYSIS_TIMEOUT_MS });
+    const text = (await entry.innerText()).replace(/\s+/g, ' ');
+    // Message, source and code (VS Code draws the code's parentheses with CSS), position.
+    for (const part of [NET_DIAGNOSTIC_FULL, /pg-parallel-hints\(?\s?unsafe-function\)?/, '[Ln 1, Col 12]']) {
+      if (typeof part === 'string' ? !text.includes(part) : !part.test(text)) throw new Error(`the Problems entry lacks ${part}: ${JSON.stringify(text)}`);
+    }
+  });
+
+  await check('hover on random (Ctrl+K Ctrl+I) shows its card: PARALLEL RESTRICTED', async () => {
+    await page.locator('.monaco-editor .view-line', { hasText: 'SELECT random();' }).click();
+    await goTo(2, 9);
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    // The server's card (not only the diagnostic VS Code puts above it): signature and label.
+    const hover = page.locator('.monaco-editor .monaco-hover:not(.hidden)', { hasText: RANDOM_HOVER_SIGNATURE }).first();
+    await hover.waitFor({ state: 'visible' });
+    const text = (await hover.innerText()).replace(/\s+/g, ' ');
+    if (!text.includes(RANDOM_HOVER_LABEL)) throw new Error(`the hover lacks ${JSON.stringify(RANDOM_HOVER_LABEL)}: ${JSON.stringify(text)}`);
+  });
+
+  await check('language status item: live PG 18 catalog', async () => {
+    await page.keyboard.press('Escape');
+    await page.locator('[id="status.languageStatus"]').click();
+    const item = page.locator('.hover-language-status', { hasText: status }).first();
+    await item.waitFor({ state: 'visible', timeout: ANALYSIS_TIMEOUT_MS });
+    const text = (await item.innerText()).replace(/\s+/g, ' ');
+    if (!text.includes(`${database.url.replace(/^postgres:\/\//, '')}: live catalog`)) throw new Error(`the status detail does not say live: ${JSON.stringify(text)}`);
+  });
+
+  await check('Refresh catalog (command palette) picks up ALTER FUNCTION net PARALLEL SAFE', async () => {
+    // Close the status hover by going back to the text, as a user would.
+    await page.locator('.monaco-editor .view-line', { hasText: 'SELECT random();' }).click();
+    await page.locator('.hover-language-status').first().waitFor({ state: 'detached' });
+    // The user fixes the function in the database; only a refresh makes the extension see it.
+    await database.sql('ALTER FUNCTION net(numeric) PARALLEL SAFE');
+    await runCommand(`${COMMAND_PREFIX}: Refresh catalog`);
+    // fade-in-done: the toast has slid in completely (what the screenshot should show).
+    await page.locator('.notifications-toasts .notification-toast.notification-fade-in-done', { hasText: `${COMMAND_PREFIX}: ` }).filter({ hasText: status }).first().waitFor({ state: 'visible' });
+    await page.locator('.markers-panel .monaco-list-row', { hasText: NET_DIAGNOSTIC }).waitFor({ state: 'detached', timeout: ANALYSIS_TIMEOUT_MS });
+    await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ state: 'detached' });
+    // random() is still restricted: the panel was refreshed, not emptied.
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'pg_catalog.random() is PARALLEL RESTRICTED' }).waitFor({ state: 'visible' });
+  });
+
+  if (pageErrors.length) log(`  note: ${pageErrors.length} errors in the page, first: ${pageErrors[0]}`);
+}
+
+function copyLogs(dirs) {
+  // VS Code's logs (the extension's output channel among them) explain a failure without a rerun.
+  const logs = path.join(dirs.userData, 'logs');
+  if (fs.existsSync(logs)) fs.cpSync(logs, path.join(artifacts, 'logs'), { recursive: true });
+}
+
+async function main() {
+  const started = Date.now();
+  fs.rmSync(artifacts, { recursive: true, force: true });
+  fs.mkdirSync(artifacts, { recursive: true });
+
+  let tools;
+  try {
+    tools = ensureTools();
+  } catch (error) {
+    if (error instanceof MissingTool && !isCI) {
+      log(`end-to-end suite skipped: ${error.message}`);
+      log('\n0 passed, 0 failed');
+      return 0;
+    }
+    fail('set-up (code-server, playwright-core, chromium)', error);
+    return summary();
+  }
+  log(`set-up ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  const limit = setTimeout(() => {
+    fail('suite time limit', new Error(`the suite did not finish within ${SUITE_LIMIT_MS / 60_000} minutes`));
+    cleanUp().finally(() => process.exit(Math.max(1, summary())));
+  }, SUITE_LIMIT_MS);
+  let dirs;
+  try {
+    const phase = (label, since) => log(`${label} in ${((Date.now() - since) / 1000).toFixed(1)} s`);
+    let t = Date.now();
+    runOrThrow('npm', ['run', 'package'], { env: { ...process.env, npm_config_yes: 'true' } });
+    phase('packaged pg-parallel-hints.vsix', t);
+    t = Date.now();
+    const database = await startDatabase();
+    phase(`PostgreSQL 18 ready (${database.url})`, t);
+    dirs = makeDirs();
+    writeWorkspace(dirs, database.url);
+    await mustPass('the .vsix installs into code-server', () => installExtension(tools, dirs));
+    t = Date.now();
+    const url = await startCodeServer(tools, dirs);
+    phase(`code-server listening on ${url}`, t);
+    t = Date.now();
+    await suite(tools, dirs, url, database);
+    phase('UI checks', t);
+  } catch (error) {
+    if (error instanceof Abort) log(`  stopped: ${error.message}`);
+    else {
+      fail('suite set-up', error);
+      await screenshot('failure');
+    }
+  } finally {
+    clearTimeout(limit);
+    if (dirs) copyLogs(dirs);
+    await cleanUp();
+  }
+  log(`total ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${path.relative(root, artifacts)}/`);
+  return summary();
+}
+
+main().then(
+  (failed) => process.exit(failed > 0 ? 1 : 0),
+  (error) => {
+    log(`unexpected: ${error.stack || error}`);
+    cleanUp().finally(() => {
+      summary();
+      process.exit(1);
+    });
+  },
+);
