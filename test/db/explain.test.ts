@@ -5,9 +5,10 @@
  */
 import * as assert from 'assert';
 import { Client } from 'pg';
-import { ExplainError, ExplainOptions, runExplain } from '../../server/src/db/explain';
+import { analyzePlan, PlanReport } from '../../server/src/core/plan';
+import { ExplainError, ExplainOptions, ExplainResult, runExplain } from '../../server/src/db/explain';
 import { PARAMETERS_NEED_16 } from '../../server/src/db/probe';
-import { PgCluster, testCluster } from '../harness/postgres';
+import { PgCluster, startPostgres, testCluster } from '../harness/postgres';
 
 const SCHEMA = `
 CREATE TABLE big (id int PRIMARY KEY, grp int NOT NULL, pad text NOT NULL);
@@ -255,5 +256,94 @@ describe('EXPLAIN runner', function () {
     assert.deepStrictEqual([error.reason, error.message], ['server-error', 'relation "no_such_table" does not exist']);
     const { rows } = await client.query('SELECT now() = statement_timestamp() AS autocommit');
     assert.strictEqual(rows[0].autocommit, true);
+  });
+});
+
+describe('plan report from real EXPLAIN ANALYZE', function () {
+  this.timeout(60_000);
+  let cluster: PgCluster;
+  let client: Client;
+
+  const BIG = `
+    CREATE TABLE big (id int PRIMARY KEY, grp int NOT NULL, pad text NOT NULL);
+    INSERT INTO big SELECT g, g % 100, repeat('x', 40) FROM generate_series(1, 300000) g;
+    CREATE TABLE small (id int);
+    INSERT INTO small SELECT generate_series(1, 100);
+    ANALYZE;`;
+
+  before(async () => {
+    cluster = await testCluster();
+    client = new Client({ connectionString: await cluster.createDatabase('plan_report') });
+    await client.connect();
+    await client.query(BIG);
+  });
+
+  after(async () => {
+    await client?.end();
+  });
+
+  async function explained(sql: string, session: string[] = []): Promise<{ result: ExplainResult; report: PlanReport }> {
+    for (const statement of session) await client.query(statement);
+    try {
+      const result = await runExplain(client, sql, { analyze: true });
+      const report = analyzePlan(result.plan, { settings: result.settings, busyParallelWorkers: result.busyParallelWorkers, versionNum: result.versionNum });
+      return { result, report };
+    } finally {
+      await client.query('RESET ALL');
+    }
+  }
+
+  const codes = (report: PlanReport) => report.findings.map((f) => f.code);
+
+  it('launch shortfall on a server whose pool has one parallel worker', async () => {
+    const small = await startPostgres({ major: cluster.major, binDir: process.env.PGPH_TEST_PG_BINDIR || undefined, settings: { max_parallel_workers: '1' } });
+    const other = new Client({ connectionString: small.connectionString() });
+    try {
+      await other.connect();
+      await other.query(BIG);
+      const result = await runExplain(other, 'SELECT count(*) FROM big', { analyze: true });
+      const report = analyzePlan(result.plan, { settings: result.settings, busyParallelWorkers: result.busyParallelWorkers, versionNum: result.versionNum });
+      assert.deepStrictEqual(report.gathers, [{ nodeType: 'Gather', workersPlanned: 2, workersLaunched: 1, singleCopy: false, path: [0] }]);
+      assert.deepStrictEqual(report.findings[0], {
+        code: 'workers-launch-shortfall',
+        severity: 'warning',
+        nodePath: [0],
+        message:
+          '#2 Gather: 2 workers planned, 1 launched: the pool of parallel workers was short (max_worker_processes = 16, max_parallel_workers = 1, 0 parallel workers of other sessions busy just before)',
+        advice:
+          'Raise max_parallel_workers; max_worker_processes needs a restart, max_parallel_workers does not. Keep max_parallel_workers_per_gather <= max_parallel_workers <= max_worker_processes.',
+      });
+    } finally {
+      await other.end();
+      await small.stop();
+    }
+  });
+
+  it('sorts spilling to disk in the leader and in each worker', async () => {
+    const { report, result } = await explained('SELECT * FROM big ORDER BY pad, id DESC', ["SET work_mem = '64kB'"]);
+    assert.deepStrictEqual(report.gathers.map((g) => [g.nodeType, g.workersLaunched]), [['Gather Merge', 2]]);
+    const spill = report.findings.find((f) => f.code === 'spill-in-worker');
+    assert.ok(spill, codes(report).join(', '));
+    assert.match(
+      spill.message,
+      /^#2 Sort spilled to disk below the Gather: the leader sorted on disk \(external merge, [\d.]+ MB\); worker 0 sorted on disk \(external merge, [\d.]+ MB\); worker 1 sorted on disk \(external merge, [\d.]+ MB\) \(work_mem = 64 kB per process\)$/,
+    );
+    assert.strictEqual(result.settings.work_mem, 64);
+  });
+
+  it('a single-copy Gather under debug_parallel_query', async () => {
+    const force = cluster.major >= 16 ? 'debug_parallel_query' : 'force_parallel_mode';
+    const { report } = await explained('SELECT count(*) FROM small', [`SET ${force} = on`]);
+    assert.deepStrictEqual(report.gathers, [{ nodeType: 'Gather', workersPlanned: 1, workersLaunched: 1, singleCopy: true, path: [] }]);
+    assert.deepStrictEqual([codes(report), report.parallel], [['single-copy-gather'], false]);
+  });
+
+  it('a Gather rescanned on the inner side of a nested loop', async () => {
+    const { report } = await explained('SELECT * FROM (SELECT count(*) FROM big WHERE grp > 10) ss RIGHT JOIN (VALUES (1), (2), (3)) v(x) ON true', ['SET enable_material = off']);
+    const rescanned = report.findings.find((f) => f.code === 'gather-rescanned');
+    assert.deepStrictEqual(rescanned && [rescanned.nodePath, rescanned.message], [
+      [1, 0],
+      '#4 Gather ran 3 times (Actual Loops): it starts its workers again on every rescan, paying parallel setup each time',
+    ]);
   });
 });
