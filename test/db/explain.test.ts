@@ -130,7 +130,7 @@ describe('EXPLAIN runner', function () {
 
   it('refuses utility statements and EXPLAIN itself, clearly', async () => {
     const utility = await rejection(runExplain(client, 'VACUUM accounts'));
-    assert.deepStrictEqual([utility.reason, utility.message], ['not-explainable', 'Vacuum is a utility statement: the planner does not plan it, so it has no plan to explain']);
+    assert.deepStrictEqual([utility.reason, utility.message], ['not-explainable', 'VACUUM is a utility statement: the planner does not plan it, so it has no plan to explain']);
     const explain = await rejection(runExplain(client, 'EXPLAIN SELECT 1'));
     assert.strictEqual(explain.message, 'the text is already an EXPLAIN statement: give the statement without EXPLAIN');
     const refresh = await rejection(runExplain(client, 'REFRESH MATERIALIZED VIEW nothing_here'));

@@ -179,7 +179,7 @@ describe('planner probes', function () {
     assert.deepStrictEqual(probe, {
       parallelPossible: false,
       wholePlanSafe: false,
-      error: 'Create is a utility statement: the planner does not plan it, so it has no plan to explain',
+      error: 'CREATE TABLE is a utility statement: the planner does not plan it, so it has no plan to explain',
     });
   });
 

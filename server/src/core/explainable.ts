@@ -54,6 +54,20 @@ function visit(node: AstNode, each: (key: string, value: AstNode) => void): void
   }
 }
 
+const UTILITY_NAMES: Record<string, string> = {
+  CreateStmt: 'CREATE TABLE',
+  IndexStmt: 'CREATE INDEX',
+  CreateFunctionStmt: 'CREATE FUNCTION',
+  VariableSetStmt: 'SET',
+  VariableShowStmt: 'SHOW',
+  TransactionStmt: 'A transaction command',
+};
+
+/** VacuumStmt -> VACUUM, AlterTableStmt -> ALTER TABLE. */
+function utilityName(key: string): string {
+  return UTILITY_NAMES[key] ?? key.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+}
+
 function statementKind(key: string, body: AstNode): string {
   if (key === 'CreateTableAsStmt') return body.objtype === 'OBJECT_MATVIEW' ? 'CREATE MATERIALIZED VIEW' : 'CREATE TABLE AS';
   if (key === 'SelectStmt' && body.intoClause) return 'SELECT INTO';
@@ -71,9 +85,10 @@ export function checkExplainable(sql: string): ExplainableCheck {
   const [key] = Object.keys(only.stmt);
   const body = only.stmt[key];
   if (key === 'ExplainStmt') return { ok: false, message: 'the text is already an EXPLAIN statement: give the statement without EXPLAIN' };
-  if (!PLANNABLE[key]) {
-    return { ok: false, message: `${key.replace(/Stmt$/, '')} is a utility statement: the planner does not plan it, so it has no plan to explain` };
+  if (key === 'RefreshMatViewStmt') {
+    return { ok: false, message: 'EXPLAIN shows no plan for REFRESH MATERIALIZED VIEW (only "Utility Statement"): explain the view\'s query instead' };
   }
+  if (!PLANNABLE[key]) return { ok: false, message: `${utilityName(key)} is a utility statement: the planner does not plan it, so it has no plan to explain` };
   const kind = statementKind(key, body);
 
   const writes: string[] = [];
