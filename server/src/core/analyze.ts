@@ -180,7 +180,11 @@ function analyzeNode(stmt: AstNode, sql: string, offsets: Utf8Offsets, walker: S
 function analyzeUnparsed(sql: string, message: string, errorOffset: number, ctx: StatementContext, errorLength?: number): StatementResult {
   const offsets = new Utf8Offsets(sql);
   const walker = new StatementWalker(sql, offsets, ctx.catalog);
-  const tokens = scanSql(sql).filter((t) => t.kind !== 'comment');
+  let scanned = scanSql(sql);
+  // The scanner refuses a text with an unterminated quote or comment (the user is typing one): the
+  // text before the error still holds calls worth keeping.
+  if (scanned.length === 0 && errorLength === undefined && errorOffset > 0) scanned = scanSql(sql.slice(0, errorOffset));
+  const tokens = scanned.filter((t) => t.kind !== 'comment');
   const notCalls = new Set(['table', 'into', 'on', 'index', 'references', 'view', 'function', 'procedure', 'type', 'aggregate', 'trigger', 'key', 'using', 'as', 'exists']);
   for (let i = 0; i < tokens.length - 1; i++) {
     const t = tokens[i];

@@ -75,6 +75,12 @@ function analyzeSqlText(text: string, catalog: Catalog, at: (offset: number) => 
 
 function plpgsqlVerdict(def: FunctionDefinition, sql: string, catalog: Catalog, bodyOffset: number | undefined): BodyVerdict {
   const verdict: BodyVerdict = { hazard: 'safe', findings: [] };
+  // No AS clause yet (still being typed): libpg-query aborts on it, printing to stderr and leaking
+  // its WebAssembly memory each time, so it is never asked.
+  if (def.body === undefined) {
+    verdict.opaque = 'it has no body yet';
+    return verdict;
+  }
   const parsed = parsePlpgsql(sql);
   if (!parsed.ok) {
     verdict.opaque = `the PL/pgSQL body does not parse (${parsed.message})`;

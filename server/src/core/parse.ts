@@ -54,7 +54,7 @@ export function parseSql(text: string): ParseOutcome {
     return { ok: true, statements, offsets };
   } catch (error) {
     const details = (error as libpg.SqlError).sqlDetails;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = failureMessage(error);
     // libpg-query reports cursorPosition as a 0-based byte offset.
     const cursor = Math.max(0, details?.cursorPosition ?? 0);
     return { ok: false, message, offset: offsets.toUtf16(Math.min(cursor, byteLength)) };
@@ -129,6 +129,24 @@ export function parsePlpgsql(createFunctionSql: string): PlpgsqlOutcome {
     const functions = Array.isArray(result) ? result : (result.plpgsql_funcs ?? []);
     return { ok: true, functions };
   } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+    return { ok: false, message: failureMessage(error) };
   }
+}
+
+/** Longest "at or near" excerpt kept: an unterminated quote makes the rest of the file one token. */
+const EXCERPT_LENGTH = 40;
+
+/**
+ * One short line for a parser failure. The WebAssembly module reports a FATAL error (out of memory on
+ * a huge statement) by exiting, which throws an ExitStatus object rather than an Error.
+ */
+function failureMessage(error: unknown): string {
+  if ((error as { name?: unknown } | undefined)?.name === 'ExitStatus') return 'the statement is too large for the parser: it ran out of memory';
+  const raw = (error as { message?: unknown } | undefined)?.message;
+  const message = typeof raw === 'string' ? raw : String(error);
+  return message.replace(/( at or near ")([\s\S]*)"$/, (whole, lead: string, token: string) => {
+    const firstLine = token.split(/[\r\n]/)[0];
+    if (firstLine === token && token.length <= EXCERPT_LENGTH) return whole;
+    return `${lead}${firstLine.slice(0, EXCERPT_LENGTH)}…"`;
+  });
 }

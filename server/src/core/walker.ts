@@ -78,6 +78,19 @@ export interface WalkResult {
   writes: boolean;
 }
 
+/**
+ * PostgreSQL's identifier characters (scan.l ident_start / ident_cont): ASCII letters, digits,
+ * underscore and dollar, and every non-ASCII character, whatever Unicode calls it. Tested per UTF-16
+ * unit, so both halves of a surrogate pair count and a range never ends between them.
+ */
+function isIdentifierStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 0x80;
+}
+
+function isIdentifierPart(c: number): boolean {
+  return isIdentifierStart(c) || (c >= 48 && c <= 57) || c === 36;
+}
+
 export class StatementWalker {
   private readonly references: Reference[] = [];
   private readonly reasons: Reason[] = [];
@@ -123,7 +136,7 @@ export class StatementWalker {
         while (i < s.length && !(s[i] === '"' && s[i + 1] !== '"')) i += s[i] === '"' ? 2 : 1;
         i++;
       } else {
-        while (i < s.length && /[\p{L}\p{N}_$]/u.test(s[i])) i++;
+        while (i < s.length && isIdentifierPart(s.charCodeAt(i))) i++;
       }
       let j = i;
       while (j < s.length && /\s/.test(s[j])) j++;
@@ -160,8 +173,8 @@ export class StatementWalker {
   private tokenRange(start: number): TextRange {
     const s = this.sql;
     let i = start;
-    if (/[\p{L}_]/u.test(s[i] ?? '')) {
-      while (i < s.length && /[\p{L}\p{N}_]/u.test(s[i])) i++;
+    if (i < s.length && isIdentifierStart(s.charCodeAt(i))) {
+      while (i < s.length && isIdentifierPart(s.charCodeAt(i))) i++;
     } else if (s.startsWith('OPERATOR', i) || s.startsWith('operator', i)) {
       i = s.indexOf(')', i) + 1 || s.length;
     } else {
