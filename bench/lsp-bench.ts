@@ -1,0 +1,201 @@
+/**
+ * The LSP figures of one server on one document, through the same driver for every server:
+ * spawn to initialize result, open to first diagnostics, one-character edits to fresh diagnostics,
+ * hovers on function names, and the server's peak RSS.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { LineIndex } from '../server/src/core/text';
+import { CALLED_FUNCTIONS } from './sql-gen';
+import { clientCapabilities, LspClient, nowMs, SpawnSpec } from './lsp-driver';
+
+export interface ServerSpec {
+  name: string;
+  spawn: SpawnSpec;
+  initializationOptions?: unknown;
+  /** Answer to workspace/configuration items (our server asks for its section). */
+  configuration?: (item: { section?: string }) => unknown;
+  /** The process whose memory counts, when not the spawned one (a daemon behind a proxy). */
+  memoryPid?: (client: LspClient) => number | undefined;
+  /** Resolves once the server is ready for the measured requests (e.g. its live catalog is loaded). */
+  ready?: (client: LspClient) => Promise<void>;
+  /** After stop (e.g. stop a daemon). */
+  cleanup?: () => void;
+}
+
+export interface LspFigures {
+  server: string;
+  file: string;
+  bytes: number;
+  diagnosticsMode?: 'pull' | 'push';
+  spawnToInitializeMs?: number;
+  openToDiagnosticsMs?: number;
+  spawnToFirstDiagnosticsMs?: number;
+  firstDiagnostics?: number;
+  editMedianMs?: number;
+  editP95Ms?: number;
+  edits?: number;
+  hoverMedianMs?: number;
+  hoverP95Ms?: number;
+  hoversWithContent?: number;
+  hovers?: number;
+  peakRssMB?: number;
+  error?: string;
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** Offsets right after `amount > N` literals, evenly spread: inserting a digit there keeps the SQL valid. */
+export function editOffsets(text: string, count: number): number[] {
+  const all: number[] = [];
+  const re = /amount > (\d+)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) all.push(m.index + m[0].length);
+  return spread(all, count);
+}
+
+/** Offsets inside function names at call sites (one character in), evenly spread. */
+export function hoverOffsets(text: string, count: number): number[] {
+  const all: number[] = [];
+  const re = new RegExp(`\\b(${CALLED_FUNCTIONS.join('|')})\\(`, 'g');
+  for (let m = re.exec(text); m; m = re.exec(text)) all.push(m.index + 1);
+  return spread(all, count);
+}
+
+function spread(all: number[], count: number): number[] {
+  if (all.length <= count) return all;
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) out.push(all[Math.floor(((i + 0.5) * all.length) / count)]);
+  return out;
+}
+
+export interface Workspace {
+  dir: string;
+  uri: string;
+}
+
+export function makeWorkspace(base: string, name: string): Workspace {
+  const dir = path.join(base, name);
+  fs.mkdirSync(dir, { recursive: true });
+  return { dir, uri: pathToFileURL(dir).href };
+}
+
+/** Spawns, initializes, and answers configuration requests; returns the client and the time to the initialize result. */
+export async function startClient(spec: ServerSpec, workspace: Workspace): Promise<{ client: LspClient; init: any; spawnToInitializeMs: number }> {
+  const client = new LspClient({ ...spec.spawn, cwd: spec.spawn.cwd ?? workspace.dir });
+  if (spec.configuration) client.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) => params.items.map((item) => spec.configuration!(item)));
+  const init = await client.request('initialize', {
+    processId: process.pid,
+    clientInfo: { name: 'pg-parallel-hints-bench' },
+    rootUri: workspace.uri,
+    workspaceFolders: [{ uri: workspace.uri, name: path.basename(workspace.dir) }],
+    capabilities: clientCapabilities(true),
+    initializationOptions: spec.initializationOptions,
+  });
+  const spawnToInitializeMs = nowMs() - client.spawnedAt;
+  client.notify('initialized', {});
+  return { client, init, spawnToInitializeMs };
+}
+
+export interface DocumentSession {
+  uri: string;
+  text: string;
+  version: number;
+  lines: LineIndex;
+}
+
+/** Diagnostics of a document at its current version: a pull request, or the next matching push. */
+export async function freshDiagnostics(client: LspClient, pull: boolean, doc: DocumentSession, send: () => void): Promise<number> {
+  if (pull) {
+    send();
+    const report = await client.request('textDocument/diagnostic', { textDocument: { uri: doc.uri } });
+    return (report?.items ?? []).length;
+  }
+  const published = client.waitForNotification<{ uri: string; version?: number; diagnostics: unknown[] }>(
+    'textDocument/publishDiagnostics',
+    (p) => p.uri === doc.uri && (p.version === undefined || p.version === null || p.version >= doc.version),
+  );
+  send();
+  return (await published).diagnostics.length;
+}
+
+/** Inserts one character at `offset` as an incremental (or, if the server wants it, full) change. */
+export function editMessage(doc: DocumentSession, offset: number, insert: string, incremental: boolean): unknown {
+  const position = doc.lines.positionAt(offset);
+  doc.text = doc.text.slice(0, offset) + insert + doc.text.slice(offset);
+  doc.lines = new LineIndex(doc.text);
+  doc.version++;
+  const change = incremental ? { range: { start: position, end: position }, text: insert } : { text: doc.text };
+  return { textDocument: { uri: doc.uri, version: doc.version }, contentChanges: [change] };
+}
+
+export function syncKind(init: any): number {
+  const sync = init?.capabilities?.textDocumentSync;
+  return typeof sync === 'number' ? sync : (sync?.change ?? 1);
+}
+
+export async function measureLsp(spec: ServerSpec, fileName: string, text: string, workspace: Workspace, options: { edits: number; hovers: number }): Promise<LspFigures> {
+  const figures: LspFigures = { server: spec.name, file: fileName, bytes: Buffer.byteLength(text) };
+  const filePath = path.join(workspace.dir, fileName);
+  fs.writeFileSync(filePath, text);
+  let client: LspClient | undefined;
+  try {
+    const started = await startClient(spec, workspace);
+    client = started.client;
+    figures.spawnToInitializeMs = started.spawnToInitializeMs;
+    const pull = Boolean(started.init?.capabilities?.diagnosticProvider);
+    const incremental = syncKind(started.init) === 2;
+    figures.diagnosticsMode = pull ? 'pull' : 'push';
+    if (spec.ready) await spec.ready(client);
+    const doc: DocumentSession = { uri: pathToFileURL(filePath).href, text, version: 1, lines: new LineIndex(text) };
+    const openStart = nowMs();
+    figures.firstDiagnostics = await freshDiagnostics(client, pull, doc, () =>
+      client!.notify('textDocument/didOpen', { textDocument: { uri: doc.uri, languageId: 'sql', version: doc.version, text: doc.text } }),
+    );
+    const opened = nowMs();
+    figures.openToDiagnosticsMs = opened - openStart;
+    figures.spawnToFirstDiagnosticsMs = opened - client.spawnedAt;
+
+    // Edits in document order: each inserts a digit into a literal, shifting later offsets by one.
+    const offsets = editOffsets(text, options.edits);
+    const editTimes: number[] = [];
+    let shift = 0;
+    for (const offset of offsets) {
+      const message = editMessage(doc, offset + shift, '7', incremental);
+      shift++;
+      const start = nowMs();
+      await freshDiagnostics(client, pull, doc, () => client!.notify('textDocument/didChange', message));
+      editTimes.push(nowMs() - start);
+    }
+    figures.edits = editTimes.length;
+    if (editTimes.length) {
+      figures.editMedianMs = percentile(editTimes, 50);
+      figures.editP95Ms = percentile(editTimes, 95);
+    }
+
+    const hoverTimes: number[] = [];
+    let withContent = 0;
+    for (const offset of hoverOffsets(doc.text, options.hovers)) {
+      const start = nowMs();
+      const hover = await client.request('textDocument/hover', { textDocument: { uri: doc.uri }, position: doc.lines.positionAt(offset) });
+      hoverTimes.push(nowMs() - start);
+      if (hover && hover.contents && JSON.stringify(hover.contents).length > 20) withContent++;
+    }
+    figures.hovers = hoverTimes.length;
+    figures.hoversWithContent = withContent;
+    if (hoverTimes.length) {
+      figures.hoverMedianMs = percentile(hoverTimes, 50);
+      figures.hoverP95Ms = percentile(hoverTimes, 95);
+    }
+    figures.peakRssMB = LspClient.peakRssMB(spec.memoryPid ? spec.memoryPid(client) : client.pid);
+  } catch (error) {
+    figures.error = error instanceof Error ? error.message : String(error);
+  } finally {
+    await client?.stop();
+    spec.cleanup?.();
+  }
+  return figures;
+}

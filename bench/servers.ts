@@ -1,0 +1,118 @@
+/**
+ * How to start each language server the benchmark compares: ours (the shipped CLI entry) and the
+ * peers a user would pick instead, from their npm packages (dev-only dependencies of the benchmark).
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { LspClient } from './lsp-driver';
+import type { ServerSpec } from './lsp-bench';
+
+export const root = path.join(__dirname, '..', '..');
+
+/** The environment without database variables, so no server connects to anything by accident. */
+export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key.startsWith('PG') || key === 'DATABASE_URL') continue;
+    env[key] = value;
+  }
+  return { ...env, ...extra };
+}
+
+export function ourServer(options: { url?: string; name?: string } = {}): ServerSpec {
+  const settings = { pgVersion: 18, ...(options.url ? { connection: { url: options.url } } : {}) };
+  return {
+    name: options.name ?? (options.url ? 'pg-parallel-hints (database)' : 'pg-parallel-hints'),
+    spawn: { command: process.execPath, args: [path.join(root, 'bin', 'pg-parallel-hints.js'), 'lsp', '--stdio'], env: cleanEnv() },
+    initializationOptions: { settings },
+    configuration: (item) => (item.section === 'pgParallelHints' ? settings : null),
+    ready: options.url
+      ? (client) =>
+          client
+            .waitForNotification<{ state: string; detail?: string }>('pgParallelHints/status', (p) => p.state === 'live' || p.state === 'error', 120_000)
+            .then((p) => {
+              if (p.state !== 'live') throw new Error(`database: ${p.detail}`);
+            })
+      : undefined,
+  };
+}
+
+/** The binary inside a platform package, or why it is not there. */
+function resolveBinary(candidates: string[]): { path?: string; why?: string } {
+  for (const candidate of candidates) {
+    try {
+      return { path: require.resolve(candidate) };
+    } catch {
+      // next
+    }
+  }
+  return { why: `not installed (${candidates.join(' or ')}): npm install --include=dev --include=optional` };
+}
+
+export function squawkBinary(): { path?: string; why?: string } {
+  return resolveBinary([`@squawk-cli/${process.platform}-${process.arch}/bin/squawk${process.platform === 'win32' ? '.exe' : ''}`]);
+}
+
+export function plsBinary(): { path?: string; why?: string } {
+  const arch = process.arch === 'x64' ? 'x86_64' : 'aarch64';
+  const platform = process.platform === 'linux' ? 'linux-gnu' : process.platform === 'darwin' ? 'apple-darwin' : 'windows-msvc';
+  const exe = process.platform === 'win32' ? '.exe' : '';
+  return resolveBinary([`@postgres-language-server/cli-${arch}-${platform}/postgres-language-server${exe}`]);
+}
+
+export function versionOf(binary: string): string {
+  try {
+    return execFileSync(binary, ['--version'], { encoding: 'utf8', env: cleanEnv(), timeout: 10_000 }).trim().replace(/^Version:\s*/, '');
+  } catch {
+    return '?';
+  }
+}
+
+export function squawkServer(binary: string): ServerSpec {
+  return { name: `squawk ${versionOf(binary).replace(/^squawk\s*/, '')}`, spawn: { command: binary, args: ['server'], env: cleanEnv() } };
+}
+
+/** Processes of a binary started after `since` (its daemon), found in /proc; Linux only. */
+function processesOf(binary: string): number[] {
+  const found: number[] = [];
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return found;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readlinkSync(`/proc/${entry}/exe`) === binary) found.push(Number(entry));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
+}
+
+/**
+ * postgres-language-server: `lsp-proxy` forwards stdio to a daemon it starts (its own process); the
+ * daemon's memory is what counts. Each run gets its own log folder and the daemon is stopped after.
+ */
+export function plsServer(binary: string, workDir: string): ServerSpec {
+  const real = fs.realpathSync(binary);
+  const env = cleanEnv({ PGT_LOG_PATH: path.join(workDir, 'pls-logs'), PGLS_LOG_PATH: path.join(workDir, 'pls-logs') });
+  const before = new Set(processesOf(real));
+  return {
+    name: `postgres-language-server ${versionOf(binary)}`,
+    spawn: { command: binary, args: ['lsp-proxy'], env },
+    memoryPid: (client) => processesOf(real).find((pid) => pid !== client.pid && !before.has(pid)) ?? client.pid,
+    cleanup: () => {
+      try {
+        execFileSync(binary, ['stop'], { env, timeout: 10_000, stdio: 'ignore' });
+      } catch {
+        // already stopped
+      }
+    },
+  };
+}
+
+export { LspClient };
