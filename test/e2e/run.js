@@ -522,7 +522,7 @@ async function main() {
 main().then(
   (failed) => process.exit(failed > 0 ? 1 : 0),
   (error) => {
-    log(`unexpected: ${error.stack || error}`);
+    fail('the runner itself', error);
     cleanUp().finally(() => {
       summary();
       process.exit(1);
