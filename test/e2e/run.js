@@ -104,13 +104,18 @@ process.on('exit', () => {
   for (const kill of killOnExit) kill();
 });
 
-async function cleanUp() {
-  while (cleanups.length) {
-    const [label, undo] = cleanups.pop();
-    await Promise.race([Promise.resolve().then(undo), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 15_000).unref())]).catch((error) =>
-      log(`clean-up: ${label}: ${error.message}`),
-    );
-  }
+let cleaning;
+/** Undoes everything in reverse order, once; a signal and the main flow share the same run. */
+function cleanUp() {
+  cleaning ??= (async () => {
+    while (cleanups.length) {
+      const [label, undo] = cleanups.pop();
+      await Promise.race([Promise.resolve().then(undo), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 15_000).unref())]).catch((error) =>
+        log(`clean-up: ${label}: ${error.message}`),
+      );
+    }
+  })();
+  return cleaning;
 }
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
@@ -315,6 +320,9 @@ async function startBrowser(tools, dirs) {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     viewport: { width: 1400, height: 900 },
     timeout: 60_000,
+    // Our own signal handler closes the browser with everything else; playwright's would exit(130) first.
+    handleSIGINT: false,
+    handleSIGTERM: false,
   });
   cleanups.push(['close Chromium', () => context.close()]);
   context.setDefaultTimeout(UI_TIMEOUT_MS);
