@@ -179,7 +179,8 @@ describe('EXPLAIN runner', function () {
     ['DELETE FROM accounts WHERE id > 100', 900],
     ["MERGE INTO accounts a USING (SELECT generate_series(1, 2000) AS id) s ON a.id = s.id WHEN MATCHED THEN UPDATE SET balance = 0 WHEN NOT MATCHED THEN INSERT (balance) VALUES (-1)", 2000],
   ] as const) {
-    it(`ANALYZE with confirmed writes changes nothing and leaves no lock: ${sql.split(' ')[0]}`, async () => {
+    it(`ANALYZE with confirmed writes changes nothing and leaves no lock: ${sql.split(' ')[0]}`, async function () {
+      if (sql.startsWith('MERGE') && cluster.major < 15) this.skip(); // MERGE is new in PostgreSQL 15
       const before = (await client.query(CHECKSUM)).rows[0];
       const result = await runExplain(client, sql, { analyze: true, allowWrites: true });
       const [doc] = result.plan as Record<string, any>[];
