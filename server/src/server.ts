@@ -650,7 +650,10 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
     if (!doc) {
       doc = { uri, key: uriKey(uri), analyzer: new DocumentAnalyzer(uri) };
       open.set(uri, doc);
-      scopeFor(uri).database?.ensureConnected();
+      // Lazy connect: the first document of a scope loads its settings, which starts the connection.
+      const scope = scopeFor(uri);
+      scope.database?.ensureConnected();
+      void ensureSettings(scope);
     }
     schedulePush(doc, opening ? 0 : pushDelayMs);
     scheduleOverlayUpdate(doc);

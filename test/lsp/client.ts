@@ -95,6 +95,7 @@ export class TestClient {
   }
 
   private received(method: string, params: unknown, isRequest = false): void {
+    if (process.env.PGPH_LSP_DEBUG) process.stderr.write(`<- ${method} ${JSON.stringify(params)}\n`);
     const entry = { method, params };
     (isRequest ? this.requests : this.notifications).push(entry);
     for (const waiter of [...this.waiters]) {

@@ -1,0 +1,140 @@
+/**
+ * The language server against a real PostgreSQL: the live catalog replaces the built-in one, and when
+ * the database goes away diagnostics keep flowing from the built-in catalog until it comes back.
+ */
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { Client } from 'pg';
+import type { Hover } from 'vscode-languageserver-protocol';
+import { thousands } from '../../server/src/core/hover';
+import { readCatalogSnapshot } from '../../server/src/db/catalog';
+import type { StatusParams } from '../../server/src/protocol';
+import { PgCluster, startPostgres, testCluster } from '../harness/postgres';
+import { startInMemory, summarize, TestClient } from './client';
+
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+async function prepare(url: string): Promise<{ version: string; functions: number }> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('CREATE FUNCTION audit_value(v integer) RETURNS integer LANGUAGE plpgsql AS $$ BEGIN RETURN v; END $$');
+    await client.query('CREATE TABLE orders (id integer, total numeric)');
+    const snapshot = await readCatalogSnapshot(client);
+    return { version: snapshot.source.version, functions: snapshot.functions.length };
+  } finally {
+    await client.end();
+  }
+}
+
+/** pg_ctl on a harness cluster's data directory, as the user that owns it. */
+function pgCtl(cluster: PgCluster, args: string[]): void {
+  const result = spawnSync(path.join(cluster.binDir, 'pg_ctl'), ['-D', cluster.dataDir, ...args], {
+    encoding: 'utf8',
+    ...(isRoot ? { uid: 65534, gid: 65534 } : {}),
+  });
+  if (result.status !== 0) throw new Error(`pg_ctl ${args[0]} failed: ${result.stdout}${result.stderr}`);
+}
+
+const UNSAFE = '0:7-0:18 warning unsafe-function: public.audit_value(v integer) is PARALLEL UNSAFE: no part of this statement can use parallel workers';
+const UNKNOWN = '0:7-0:18 information unknown-function: function audit_value(integer) is not in the catalog: its parallel label is unknown';
+
+describe('lsp: with a real PostgreSQL', function () {
+  this.timeout(60_000);
+  const clients: TestClient[] = [];
+
+  afterEach(async () => {
+    for (const client of clients.splice(0)) {
+      await client.shutdown();
+      client.dispose();
+    }
+  });
+
+  async function serve(url: string): Promise<TestClient> {
+    const client = await startInMemory({
+      configuration: () => ({ connection: { url }, connectTimeoutMs: 2000 }),
+      deps: { env: {}, retry: { initialMs: 50, maxMs: 200 } },
+    });
+    clients.push(client);
+    return client;
+  }
+
+  it('reads the live catalog: status line, diagnostics and hover from the database', async () => {
+    const cluster = await testCluster();
+    const url = await cluster.createDatabase('lsp_live');
+    const expected = await prepare(url);
+    const database = new URL(url).pathname.slice(1);
+    const client = await serve(url);
+    const live = client.waitFor<StatusParams>('pgParallelHints/status', (s) => s.state === 'live');
+    const refreshed = client.waitFor('workspace/diagnostic/refresh');
+    const uri = 'file:///nowhere/live.sql';
+    await client.open(uri, 'SELECT audit_value(1) FROM orders;\n');
+    const status = await live;
+    assert.strictEqual(status.text, `PG ${expected.version} @ 127.0.0.1/${database}, ${thousands(expected.functions)} functions`);
+    assert.strictEqual(status.detail, `postgres@127.0.0.1:${cluster.port}/${database}: live catalog`);
+    await refreshed;
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [UNSAFE]);
+    const hover: Hover | null = await client.hover(uri, { line: 0, character: 9 });
+    assert.strictEqual(
+      (hover!.contents as { value: string }).value,
+      [
+        '```sql',
+        'public.audit_value(v integer) → integer',
+        '```',
+        '**PARALLEL UNSAFE**: the whole statement gets no parallel plan.  ',
+        'VOLATILE · LANGUAGE plpgsql · function · from the database',
+        '',
+        '[PostgreSQL: parallel safety](https://www.postgresql.org/docs/current/parallel-safety.html)',
+      ].join('\n'),
+    );
+  });
+
+  it('keeps diagnostics flowing from the built-in catalog while the database is down, and recovers when it is back', async () => {
+    const cluster = await startPostgres();
+    let running = true;
+    try {
+      const url = await cluster.createDatabase('lsp_outage');
+      await prepare(url);
+      const client = await serve(url);
+      const uri = 'file:///nowhere/outage.sql';
+      let live = client.waitFor<StatusParams>('pgParallelHints/status', (s) => s.state === 'live');
+      let refreshed = client.waitFor('workspace/diagnostic/refresh');
+      await client.open(uri, 'SELECT audit_value(1);\n');
+      await live;
+      await refreshed;
+      assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [UNSAFE]);
+
+      const offline = client.waitForNext<StatusParams>('pgParallelHints/status', (s) => s.state === 'error');
+      refreshed = client.waitForNext('workspace/diagnostic/refresh');
+      pgCtl(cluster, ['stop', '-m', 'fast', '-w']);
+      running = false;
+      const status = await offline;
+      assert.strictEqual(status.text, 'offline: PostgreSQL 18 built-ins + workspace');
+      assert.match(status.detail!, /; retrying in the background$/);
+      await refreshed;
+      assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [UNKNOWN]);
+      // Typing goes on while the database is down.
+      await client.change(uri, [{ range: { start: { line: 0, character: 21 }, end: { line: 0, character: 21 } }, text: ', random()' }]);
+      assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
+        UNKNOWN,
+        '0:23-0:29 information restricted-function: pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process',
+      ]);
+
+      live = client.waitForNext<StatusParams>('pgParallelHints/status', (s) => s.state === 'live');
+      refreshed = client.waitForNext('workspace/diagnostic/refresh');
+      const socketDir = path.join(path.dirname(cluster.dataDir), 'socket');
+      pgCtl(cluster, ['start', '-w', '-l', path.join(path.dirname(cluster.dataDir), 'restart.log'), '-o', `-p ${cluster.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${socketDir}`]);
+      running = true;
+      await live;
+      await refreshed;
+      assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
+        UNSAFE,
+        '0:23-0:29 information restricted-function: pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process',
+      ]);
+    } finally {
+      if (running) pgCtl(cluster, ['stop', '-m', 'fast', '-w']);
+      await cluster.stop();
+    }
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * The language server as another editor starts it: `pg-parallel-hints lsp --stdio`, a real process
+ * speaking JSON-RPC on stdin/stdout, ended with shutdown and exit.
+ */
+import * as assert from 'assert';
+import { ChildProcess, spawn } from 'child_process';
+import * as path from 'path';
+import { clientOn, PUSH_CLIENT, summarize } from './client';
+
+const bin = path.join(__dirname, '..', '..', '..', 'bin', 'pg-parallel-hints.js');
+
+describe('lsp: pg-parallel-hints lsp --stdio', function () {
+  this.timeout(20_000);
+  let child: ChildProcess | undefined;
+
+  afterEach(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('initializes, answers a pulled diagnostic, and exits with 0 after shutdown and exit', async () => {
+    child = spawn(process.execPath, [bin, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PGHOST: '', PGDATABASE: '', DATABASE_URL: '' } });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
+    const client = clientOn(child.stdout!, child.stdin!);
+    const result = await client.initialize();
+    assert.strictEqual(result.serverInfo?.name, 'pg-parallel-hints');
+    const uri = 'file:///nowhere/spawned.sql';
+    await client.open(uri, 'SELECT random()\n  FROM generate_series(1, 10);\n');
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
+      '0:7-0:13 information restricted-function: pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process',
+    ]);
+    await client.shutdown();
+    await client.rpc.sendNotification('exit');
+    assert.strictEqual(await exited, 0);
+    assert.strictEqual(stderr, '');
+    client.dispose();
+  });
+
+  it('pushes diagnostics to a client without pull support', async () => {
+    child = spawn(process.execPath, [bin, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, PGHOST: '', PGDATABASE: '', DATABASE_URL: '' } });
+    const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
+    const client = clientOn(child.stdout!, child.stdin!, { capabilities: PUSH_CLIENT });
+    await client.initialize();
+    const uri = 'file:///nowhere/pushed.sql';
+    await client.open(uri, 'SELECT txid_current();\n');
+    assert.deepStrictEqual(summarize((await client.pushed(uri, 1)).diagnostics), [
+      '0:7-0:19 warning unsafe-function: pg_catalog.txid_current() is PARALLEL UNSAFE: no part of this statement can use parallel workers',
+    ]);
+    await client.shutdown();
+    await client.rpc.sendNotification('exit');
+    assert.strictEqual(await exited, 0);
+    client.dispose();
+  });
+});
