@@ -95,6 +95,7 @@ export class TestClient {
   }
 
   private received(method: string, params: unknown, isRequest = false): void {
+    // PGPH_LSP_DEBUG=1 prints every message from the server (for debugging a hanging test).
     if (process.env.PGPH_LSP_DEBUG) process.stderr.write(`<- ${method} ${JSON.stringify(params)}\n`);
     const entry = { method, params };
     (isRequest ? this.requests : this.notifications).push(entry);

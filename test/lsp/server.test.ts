@@ -12,7 +12,7 @@ import type { CodeAction, Hover, LogMessageParams, PublishDiagnosticsParams } fr
 import { loadBuiltinCatalog } from '../../server/src/builtin-catalogs';
 import type { CatalogFunction, CatalogSnapshot } from '../../server/src/core/catalog-snapshot';
 import type { StatusParams } from '../../server/src/protocol';
-import { cursor, PULL_CLIENT, PUSH_CLIENT, rangeText, startInMemory, summarize, TestClient } from './client';
+import { cursor, PUSH_CLIENT, rangeText, startInMemory, summarize, TestClient } from './client';
 
 const DOCS = '[PostgreSQL: parallel safety](https://www.postgresql.org/docs/current/parallel-safety.html)';
 
@@ -453,4 +453,3 @@ describe('lsp: server over JSON-RPC', function () {
   });
 });
 
-export { PULL_CLIENT };
