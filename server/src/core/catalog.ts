@@ -146,6 +146,11 @@ export function allocateLocalOid(): number {
   return nextLocalOid--;
 }
 
+type CatalogMutator = 'setSearchPath' | 'defineFunction' | 'dropFunction' | 'defineOperator' | 'defineCast' | 'defineType' | 'defineRelation' | 'dropRelation';
+
+/** One change made to a catalog: the mutating method and its arguments (plain data). */
+export type CatalogChange = { [M in CatalogMutator]: { method: M; args: Parameters<Catalog[M]> } }[CatalogMutator];
+
 export interface FunctionMatch {
   /** The overloads that remain possible: one when resolved. */
   candidates: CatalogFunction[];
@@ -166,6 +171,11 @@ export class Catalog {
   /** Lookups are hot (every call and operator of every statement): memoised until the catalog changes. */
   private readonly functionMemo = new Map<string, CatalogFunction[]>();
   private readonly operatorMemo = new Map<string, CatalogOperator[]>();
+  /**
+   * While set, every change is appended to it: a caller that keeps a statement's changes can replay
+   * them on an equal catalog instead of analysing the statement again (DocumentAnalyzer does).
+   */
+  changeLog?: CatalogChange[];
 
   private constructor(
     readonly snapshot: CatalogSnapshot,
@@ -223,6 +233,7 @@ export class Catalog {
   // ---- search path ---------------------------------------------------------------------------
 
   setSearchPath(schemas: string[], why: string): void {
+    this.changeLog?.push({ method: 'setSearchPath', args: [schemas, why] });
     this.touch(`search_path:${why}`);
     // pg_catalog is searched first unless it is listed explicitly.
     this.searchPathValue = schemas.includes('pg_catalog') ? schemas : ['pg_catalog', ...schemas];
@@ -277,6 +288,7 @@ export class Catalog {
   }
 
   defineFunction(fn: CatalogFunction, why: string): void {
+    this.changeLog?.push({ method: 'defineFunction', args: [fn, why] });
     this.touch(`function:${why}`);
     // CREATE OR REPLACE / ALTER: the same signature keeps its oid.
     const existing = this.lookUpFunctions(fn.name, fn.schema).find((f) => sameTypes(f.argTypes, fn.argTypes));
@@ -287,6 +299,7 @@ export class Catalog {
   }
 
   dropFunction(fn: CatalogFunction, why: string): void {
+    this.changeLog?.push({ method: 'dropFunction', args: [fn, why] });
     this.touch(`drop-function:${why}`);
     this.overlay.functionsByOid.set(fn.oid, null);
     this.invalidate();
@@ -379,6 +392,7 @@ export class Catalog {
   }
 
   defineOperator(op: CatalogOperator, why: string): void {
+    this.changeLog?.push({ method: 'defineOperator', args: [op, why] });
     this.touch(`operator:${why}`);
     pushTo(this.overlay.operators, op.name, op);
     this.invalidate();
@@ -433,6 +447,7 @@ export class Catalog {
   }
 
   defineCast(cast: CatalogCast, why: string): void {
+    this.changeLog?.push({ method: 'defineCast', args: [cast, why] });
     this.touch(`cast:${why}`);
     pushTo(this.overlay.casts, cast.source, cast);
     this.invalidate();
@@ -478,6 +493,7 @@ export class Catalog {
   }
 
   defineType(type: CatalogType, why: string): void {
+    this.changeLog?.push({ method: 'defineType', args: [type, why] });
     this.touch(`type:${why}`);
     pushTo(this.overlay.types, type.name, type);
     pushTo(this.overlay.types, type.formatted, type);
@@ -504,6 +520,7 @@ export class Catalog {
   }
 
   defineRelation(rel: CatalogRelation, why: string): void {
+    this.changeLog?.push({ method: 'defineRelation', args: [rel, why] });
     this.touch(`relation:${why}`);
     // ALTER TABLE keeps the oid; CREATE over an existing name replaces it (as after a DROP).
     const existing = this.relationNamed(rel.name, rel.persistence === 't' ? 'pg_temp' : rel.schema);
@@ -515,6 +532,7 @@ export class Catalog {
   }
 
   dropRelation(rel: CatalogRelation, why: string): void {
+    this.changeLog?.push({ method: 'dropRelation', args: [rel, why] });
     this.touch(`drop-relation:${why}`);
     this.overlay.relationsByOid.set(rel.oid, null);
     this.invalidate();
@@ -523,6 +541,11 @@ export class Catalog {
   /** The schema that CREATE without a schema puts objects in: the first existing one on search_path. */
   get creationSchema(): string {
     return this.searchPathValue.find((s) => s !== 'pg_catalog' && s !== 'pg_temp' && !s.startsWith('pg_temp_')) ?? 'public';
+  }
+
+  /** Makes a change recorded by `changeLog` again (on a catalog equal to the one it was recorded on). */
+  replay(change: CatalogChange): void {
+    (this[change.method] as (this: Catalog, ...args: CatalogChange['args']) => void).apply(this, change.args);
   }
 
   /** Number of functions, for status lines. */

@@ -84,7 +84,7 @@ interface BackendKey {
  * PQcancel does: no authentication needed, and it never touches the busy connection. Resolves once
  * the server has closed the cancel connection, i.e. after it signalled the backend.
  */
-function sendCancelRequest(client: ClientBase): Promise<void> {
+export function sendCancelRequest(client: ClientBase): Promise<void> {
   const { processID, secretKey, host = 'localhost', port = 5432 } = client as unknown as BackendKey;
   if (processID === undefined || secretKey === undefined) return Promise.resolve();
   return new Promise((resolve) => {

@@ -1,0 +1,80 @@
+import * as assert from 'assert';
+import { loadBuiltinCatalog } from '../../server/src/builtin-catalogs';
+import { Catalog } from '../../server/src/core/catalog';
+import { analyzeDocument, DocumentAnalyzer } from '../../server/src/core/document';
+import { initParser } from '../../server/src/core/parse';
+import type { StatementResult } from '../../server/src/core/types';
+
+const URI = 'file:///cache.sql';
+
+/**
+ * Plain data. The document's own objects get negative oids allocated afresh by every analysis (a
+ * cached statement keeps the ones of the pass that analysed it), so those compare as "local".
+ */
+function plain(statements: StatementResult[] | unknown[]): unknown {
+  return JSON.parse(JSON.stringify(statements, (key, value) => (key === 'oid' && typeof value === 'number' && value < 0 ? 'local' : value)));
+}
+
+/** The same statements as a fresh analysis gives, definitions' places included. */
+function assertSameAsFresh(analyzer: DocumentAnalyzer, text: string, catalog: Catalog): void {
+  const cached = analyzer.analyze(text, catalog);
+  const fresh = analyzeDocument(text, catalog, URI);
+  assert.deepStrictEqual(plain(cached.statements), plain(fresh.statements));
+  // The catalog after the document (hover looks definitions up there) is the same too.
+  assert.strictEqual(cached.catalogAfter.version, fresh.catalogAfter.version);
+  assert.deepStrictEqual(plain(cached.catalogAfter.functionsNamed('tag')), plain(fresh.catalogAfter.functionsNamed('tag')));
+}
+
+describe('document analysis cache: edits that move definitions', () => {
+  let pg18: Catalog;
+  before(async () => {
+    await initParser();
+    pg18 = Catalog.fromSnapshot(loadBuiltinCatalog(18));
+  });
+
+  const text = [
+    '-- helpers',
+    'CREATE FUNCTION tag(x int) RETURNS text LANGUAGE sql AS $$ SELECT x::text $$;',
+    'SELECT 1;',
+    'SELECT tag(2);',
+    'SELECT 3;',
+    'SELECT tag(4) FROM generate_series(1, 10);',
+  ].join('\n');
+
+  it('moves the definition a cached statement points to when text is inserted before it, without analysing the statement again', () => {
+    const analyzer = new DocumentAnalyzer(URI);
+    analyzer.analyze(text, pg18);
+    const edited = text.replace('-- helpers', '-- shared helpers\n');
+    assertSameAsFresh(analyzer, edited, pg18);
+    // The comment line is the only statement analysed... and it is no statement: the definition's
+    // recorded changes are replayed at its new place, the four queries come from the cache.
+    assert.strictEqual(analyzer.lastAnalyzed, 0);
+    const use = analyzer.analyze(edited, pg18).statements[2];
+    const related = use.reasons.find((r) => r.code === 'unsafe-function')?.related?.[0]?.location;
+    assert.deepStrictEqual(related && edited.slice(related.start, related.start + 15), 'CREATE FUNCTION');
+  });
+
+  it('keeps places right for an edit between the definition and its use, and inside a use', () => {
+    const analyzer = new DocumentAnalyzer(URI);
+    analyzer.analyze(text, pg18);
+    const between = text.replace('SELECT 1;', 'SELECT 11;');
+    assertSameAsFresh(analyzer, between, pg18);
+    assert.strictEqual(analyzer.lastAnalyzed, 1);
+    const inside = between.replace('SELECT tag(2)', 'SELECT tag(22)');
+    assertSameAsFresh(analyzer, inside, pg18);
+    assert.strictEqual(analyzer.lastAnalyzed, 1);
+  });
+
+  it('analyses again what follows an edited definition, and a definition replaced by the same text elsewhere', () => {
+    const analyzer = new DocumentAnalyzer(URI);
+    analyzer.analyze(text, pg18);
+    const relabelled = text.replace('LANGUAGE sql AS', 'LANGUAGE sql PARALLEL SAFE AS');
+    assertSameAsFresh(analyzer, relabelled, pg18);
+    assert.strictEqual(analyzer.lastAnalyzed, 5);
+    // The same definition text cut and pasted one line further down: same chain, new place.
+    const lines = text.split('\n');
+    const moved = [lines[0], lines[2], lines[1], ...lines.slice(3)].join('\n');
+    assertSameAsFresh(analyzer, text, pg18);
+    assertSameAsFresh(analyzer, moved, pg18);
+  });
+});
