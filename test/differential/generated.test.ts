@@ -6,15 +6,10 @@
  */
 import * as assert from 'assert';
 import * as fc from 'fast-check';
-import { Client } from 'pg';
-import { Catalog } from '../../server/src/core/catalog';
 import { analyzeDocument } from '../../server/src/core/document';
-import { initParser } from '../../server/src/core/parse';
 import { agreesWithPlanner } from '../../server/src/core/report';
-import { readCatalogSnapshot } from '../../server/src/db/catalog';
-import { loadBuiltinCatalog } from '../../server/src/builtin-catalogs';
 import { probeParallelism } from '../../server/src/db/probe';
-import { testCluster } from '../harness/postgres';
+import { refereeDatabase } from './referee';
 
 const SCHEMA = `
 CREATE TABLE t1 (a int, b int, s text, n numeric);
@@ -98,34 +93,17 @@ const query: fc.Arbitrary<string> = fc
 
 describe('differential: generated statements agree with the planner', function () {
   this.timeout(300_000);
-  let client: Client;
-  let catalog: Catalog;
-  /** No database: the built-in catalog of the same major plus the schema's DDL read as a workspace file. */
-  let offline: Catalog;
-
-  before(async () => {
-    await initParser();
-    const cluster = await testCluster();
-    client = new Client({ connectionString: await cluster.createDatabase('generated') });
-    await client.connect();
-    await client.query(SCHEMA);
-    catalog = Catalog.fromSnapshot(await readCatalogSnapshot(client));
-    offline = analyzeDocument(SCHEMA, Catalog.fromSnapshot(loadBuiltinCatalog(Math.floor(catalog.versionNum / 10000))), 'file:///schema.sql').catalogAfter;
-  });
-
-  after(async () => {
-    await client?.end();
-  });
+  const referee = refereeDatabase('generated', SCHEMA);
 
   it('every generated statement gets the planner\'s answer', async () => {
     let checked = 0;
     await fc.assert(
       fc.asyncProperty(query, async (sql) => {
-        const probe = await probeParallelism(client, sql);
+        const probe = await probeParallelism(referee.client, sql);
         if (probe.error) return; // an invalid combination (e.g. ORDER BY with UNION ALL types); nothing to compare
         checked++;
-        const [result] = analyzeDocument(sql, catalog).statements;
-        const [withoutDatabase] = analyzeDocument(sql, offline).statements;
+        const [result] = analyzeDocument(sql, referee.catalog).statements;
+        const [withoutDatabase] = analyzeDocument(sql, referee.offline).statements;
         assert.strictEqual(withoutDatabase.verdict, result.verdict, `${sql}\n  without a database: ${withoutDatabase.verdict} (${withoutDatabase.reasons.map((r) => r.code).join(', ')}), with: ${result.verdict}`);
         assert.ok(
           agreesWithPlanner(result.verdict, probe),

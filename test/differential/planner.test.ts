@@ -5,16 +5,11 @@
  * agree on a wrong answer unnoticed. Runs on every major the test runner starts (18 and 15).
  */
 import * as assert from 'assert';
-import { Client } from 'pg';
-import { Catalog } from '../../server/src/core/catalog';
 import { analyzeDocument } from '../../server/src/core/document';
-import { initParser } from '../../server/src/core/parse';
 import { agreesWithPlanner } from '../../server/src/core/report';
 import type { Verdict } from '../../server/src/core/types';
-import { readCatalogSnapshot } from '../../server/src/db/catalog';
-import { loadBuiltinCatalog } from '../../server/src/builtin-catalogs';
 import { probeParallelism } from '../../server/src/db/probe';
-import { testCluster } from '../harness/postgres';
+import { refereeDatabase } from './referee';
 
 const SCHEMA = `
 CREATE TABLE big (id int PRIMARY KEY, grp int, amount numeric, note text, created timestamptz);
@@ -186,24 +181,7 @@ const CASES: [string, Expected][] = [
 
 describe('differential: the engine agrees with the planner', function () {
   this.timeout(120_000);
-  let client: Client;
-  let catalog: Catalog;
-  /** No database: the built-in catalog of the same major plus the schema's DDL read as a workspace file. */
-  let offline: Catalog;
-
-  before(async () => {
-    await initParser();
-    const cluster = await testCluster();
-    client = new Client({ connectionString: await cluster.createDatabase('differential') });
-    await client.connect();
-    await client.query(SCHEMA);
-    catalog = Catalog.fromSnapshot(await readCatalogSnapshot(client));
-    offline = analyzeDocument(SCHEMA, Catalog.fromSnapshot(loadBuiltinCatalog(Math.floor(catalog.versionNum / 10000))), 'file:///schema.sql').catalogAfter;
-  });
-
-  after(async () => {
-    await client?.end();
-  });
+  const referee = refereeDatabase('differential', SCHEMA);
 
   it(`covers at least 80 statements`, () => {
     assert.ok(CASES.length >= 80, `only ${CASES.length} cases`);
@@ -212,14 +190,14 @@ describe('differential: the engine agrees with the planner', function () {
   for (const [sql, expectation] of CASES) {
     const label = typeof expectation === 'string' ? expectation : `${expectation.before17} before 17, ${expectation.from17} from 17`;
     it(`${label}: ${sql}`, async () => {
-      const expected = typeof expectation === 'string' ? expectation : catalog.versionNum < 170000 ? expectation.before17 : expectation.from17;
-      const [result] = analyzeDocument(sql, catalog).statements;
-      const probe = await probeParallelism(client, sql);
+      const expected = typeof expectation === 'string' ? expectation : referee.catalog.versionNum < 170000 ? expectation.before17 : expectation.from17;
+      const [result] = analyzeDocument(sql, referee.catalog).statements;
+      const probe = await probeParallelism(referee.client, sql);
       assert.strictEqual(probe.error, undefined, `the probe failed: ${probe.error}`);
       const details = `engine: ${result.verdict} (${result.reasons.map((r) => r.code).join(', ') || 'no reasons'}); planner: parallelPossible=${probe.parallelPossible} wholePlanSafe=${probe.wholePlanSafe}`;
       assert.ok(agreesWithPlanner(result.verdict, probe), `disagreement: ${details}`);
       assert.strictEqual(result.verdict, expected, details);
-      const [withoutDatabase] = analyzeDocument(sql, offline).statements;
+      const [withoutDatabase] = analyzeDocument(sql, referee.offline).statements;
       assert.strictEqual(withoutDatabase.verdict, expected, `without a database: ${withoutDatabase.verdict} (${withoutDatabase.reasons.map((r) => r.code).join(', ')})`);
     });
   }
