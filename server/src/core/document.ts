@@ -56,9 +56,13 @@ class TextChange {
 
   constructor(before: string, after: string) {
     const limit = Math.min(before.length, after.length);
+    // Whole chunks first (string equality compares memory), then character by character.
+    const chunk = 4096;
     let prefix = 0;
+    while (prefix + chunk <= limit && before.slice(prefix, prefix + chunk) === after.slice(prefix, prefix + chunk)) prefix += chunk;
     while (prefix < limit && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
     let suffix = 0;
+    while (suffix + chunk <= limit - prefix && before.slice(before.length - suffix - chunk, before.length - suffix) === after.slice(after.length - suffix - chunk, after.length - suffix)) suffix += chunk;
     while (suffix < limit - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
     this.prefix = prefix;
     this.oldSuffixStart = before.length - suffix;
