@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
+import { LanguageClient, LanguageClientOptions, RevealOutputChannelOn, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
 import {
   disconnectRequest,
   reconnectRequest,
@@ -14,6 +14,7 @@ import {
   statusNotification,
   type StatusParams,
 } from '../../server/src/protocol';
+import { auditCommand, explainCommand, PLAN_SCHEME, PlanReports } from './plan-view';
 
 const PASSWORD_KEY = 'pgParallelHints.password';
 const NAME = 'PostgreSQL Parallel Hints';
@@ -27,6 +28,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   status.text = 'starting…';
   status.command = { title: 'Show output', command: 'pgParallelHints.showOutput' };
   context.subscriptions.push(output, status);
+  const reports = new PlanReports();
+  context.subscriptions.push(
+    reports,
+    vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, reports),
+    vscode.languages.registerCodeLensProvider({ scheme: PLAN_SCHEME }, reports),
+  );
 
   const showStatus = (s: StatusParams) => {
     status.text = s.text;
@@ -44,7 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
 
   /** Commands as a table; each one answers sensibly while the server is down. */
-  const commands: Record<string, () => Promise<unknown>> = {
+  const commands: Record<string, (...args: unknown[]) => Promise<unknown>> = {
     'pgParallelHints.setPassword': async () => {
       const password = await vscode.window.showInputBox({
         title: 'Database password',
@@ -61,6 +68,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     'pgParallelHints.disconnect': () => withServer(async (c) => reportStatuses((await c.sendRequest(disconnectRequest, {})).statuses)),
     'pgParallelHints.refreshCatalog': () => withServer(async (c) => reportStatuses((await c.sendRequest(refreshCatalogRequest, {})).statuses)),
     'pgParallelHints.showOutput': async () => output.show(true),
+    // CodeLenses pass (uri, position); the command palette passes nothing: the cursor decides.
+    'pgParallelHints.explain': (uri, position) => withServer((c) => explainCommand(c, reports, false, uri, position)),
+    'pgParallelHints.explainAnalyze': (uri, position) => withServer((c) => explainCommand(c, reports, true, uri, position)),
+    'pgParallelHints.auditSettings': () => withServer((c) => auditCommand(c, reports)),
+    'pgParallelHints.showPlanDiagram': async (report) => reports.showDiagram(report),
     'pgParallelHints.restartServer': async () => {
       await client?.stop().catch(() => undefined);
       await start();
@@ -68,8 +80,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   for (const [id, run] of Object.entries(commands)) {
     context.subscriptions.push(
-      vscode.commands.registerCommand(id, () =>
-        run().catch((error: unknown) => {
+      vscode.commands.registerCommand(id, (...args: unknown[]) =>
+        run(...args).catch((error: unknown) => {
           output.error(`${id}: ${error instanceof Error ? error.message : String(error)}`);
           void vscode.window.showErrorMessage(`${NAME}: ${error instanceof Error ? error.message : String(error)}`);
         }),
@@ -110,6 +122,8 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.sql') },
     initializationOptions: { trusted: vscode.workspace.isTrusted },
     outputChannel: output,
+    // Commands report their own failures in words; no second, generic "request failed" toast.
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
   };
   return new LanguageClient('pgParallelHints', NAME, serverOptions, clientOptions);
 }

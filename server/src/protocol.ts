@@ -3,10 +3,12 @@
  * once. Names are `pgParallelHints/<camelCase>`; everything else is plain LSP.
  *
  * Imports only vscode-languageserver-protocol (shared by vscode-languageclient and
- * vscode-languageserver), so the client can import this file as it is.
+ * vscode-languageserver) and types of the pure core, so the client can import this file as it is.
  */
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { Position, Range } from 'vscode-languageserver-protocol';
+import type { AuditFinding } from './core/audit';
+import type { PlanFinding, PlanGather } from './core/plan';
 
 /** What the client passes as `initializationOptions` (editors without workspace/configuration use `settings`). */
 export interface InitializationOptions {
@@ -94,8 +96,65 @@ export interface ExplainParams {
   allowWrites: boolean;
 }
 
+export interface ExplainResponse {
+  /** The readable report (language `pg-parallel-plan`): header, Gathers, plan tree, findings with advice, why-not section. */
+  report: string;
+  /** The EXPLAIN (FORMAT JSON) document as PostgreSQL returned it. */
+  plan: unknown;
+  gathers: PlanGather[];
+  findings: PlanFinding[];
+  /** The statement that was explained, in the document. */
+  range: Range;
+  /** Its text as it followed EXPLAIN. */
+  statement: string;
+  /** SELECT, INSERT, CREATE TABLE AS, ... */
+  kind: string;
+  analyzed: boolean;
+  /** Planned with GENERIC_PLAN because of $n parameters. */
+  generic: boolean;
+  /** What the statement writes (it ran and was rolled back when analyzed); empty when it only reads. */
+  writes: string[];
+  /** user@host:port/database */
+  target: string;
+  versionNum: number;
+}
+
+/** Why an explain or audit request failed, in `ResponseError.data`, so that a client can react (ask for confirmation, offer to connect). */
+export interface ExplainErrorData {
+  reason:
+    | 'no-statement'
+    | 'no-database'
+    | 'not-explainable'
+    | 'needs-confirmation'
+    | 'parameters-need-16'
+    | 'parameters-with-analyze'
+    | 'timeout'
+    | 'cancelled'
+    | 'server-error';
+  /** For needs-confirmation: what the statement would change (empty when the server caught a hidden write). */
+  writes?: string[];
+}
+
 /**
- * Client -> server (command "Explain statement", CodeLens). Why: EXPLAIN needs the database
- * connection the server owns. The result type is declared by the EXPLAIN work (server/src/db/explain.ts).
+ * Client -> server (commands "Explain parallelism" and "Explain analyze", CodeLens). Why: EXPLAIN
+ * needs the database connection the server owns. Explains exactly the statement at the position,
+ * in a transaction that is rolled back, under the folder's statement timeout; cancelling the request
+ * cancels the statement on the server. Errors are ResponseErrors with ExplainErrorData. After a run,
+ * the findings are also diagnostics (source "pg-parallel-hints (explain)") on that statement until
+ * its text changes.
  */
-export const explainRequestMethod = 'pgParallelHints/explain';
+export const explainRequest = new RequestType<ExplainParams, ExplainResponse, ExplainErrorData>('pgParallelHints/explain');
+
+export interface AuditSettingsResponse {
+  /** user@host:port/database */
+  target: string;
+  findings: AuditFinding[];
+  /** The findings as text (the CLI's `audit` output). */
+  text: string;
+}
+
+/**
+ * Client -> server (command "Audit parallel settings"). Why: the live settings of the folder's
+ * database (caps and their order, connection and memory arithmetic, non-default costs).
+ */
+export const auditSettingsRequest = new RequestType<FolderParams, AuditSettingsResponse, ExplainErrorData>('pgParallelHints/auditSettings');

@@ -40,10 +40,13 @@ import { alterFunctionFixes } from './core/quick-fixes';
 import { LineIndex, utf8Length } from './core/text';
 import type { Reason, StatementResult, TextRange } from './core/types';
 import { CatalogReader, Connector, DatabaseConnection, databaseConfigured, RetryPolicy } from './db/connection-manager';
+import { ExplainService } from './explain-service';
 import { packageFile } from './package-root';
 import {
+  auditSettingsRequest,
   ConnectionResult,
   disconnectRequest,
+  explainRequest,
   FolderParams,
   InitializationOptions,
   reconnectRequest,
@@ -487,9 +490,11 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
     await parserReady;
     if (open.get(doc.uri) !== doc || shuttingDown) return;
     const result = analyze(doc);
-    if (!result || result.resultId === doc.lastPushedId) return;
-    doc.lastPushedId = result.resultId;
-    void connection.sendDiagnostics({ uri: doc.uri, version: result.version, diagnostics: result.diagnostics });
+    if (!result) return;
+    const { items, resultId } = explainService.withExplainDiagnostics(doc.uri, result);
+    if (resultId === doc.lastPushedId) return;
+    doc.lastPushedId = resultId;
+    void connection.sendDiagnostics({ uri: doc.uri, version: result.version, diagnostics: items });
   }
 
   /** The catalog of a scope changed (database, settings, workspace DDL): every open document there is stale. */
@@ -580,6 +585,7 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
         hoverProvider: true,
         definitionProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeLensProvider: { resolveProvider: false },
         diagnosticProvider: { identifier: DIAGNOSTIC_SOURCE, interFileDependencies: true, workspaceDiagnostics: false },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -685,8 +691,9 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
   connection.languages.diagnostics.on(async (params): Promise<DocumentDiagnosticReport> => {
     const result = await currentAnalysis(params.textDocument.uri);
     if (!result) return { kind: 'full', items: [] };
-    if (params.previousResultId === result.resultId) return { kind: 'unchanged', resultId: result.resultId };
-    return { kind: 'full', resultId: result.resultId, items: result.diagnostics };
+    const { items, resultId } = explainService.withExplainDiagnostics(params.textDocument.uri, result);
+    if (params.previousResultId === resultId) return { kind: 'unchanged', resultId };
+    return { kind: 'full', resultId, items };
   });
 
   connection.onHover(async (params): Promise<Hover | null> => {
@@ -776,8 +783,38 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
     }
   });
 
-  // TODO(explain): wire pgParallelHints/explain (protocol.ts explainRequestMethod) once
-  // server/src/db/explain.ts runExplain and server/src/core/plan.ts analyzePlan exist.
+  // ---- EXPLAIN, the settings audit and their CodeLens (explain-service.ts) -------------------------
+
+  const explainService = new ExplainService({
+    connection,
+    analysis: currentAnalysis,
+    scopeOf: async (uri) => {
+      const scope = scopeFor(uri);
+      await ensureSettings(scope);
+      return { database: scope.database, statementTimeoutMs: scope.settings.explain.statementTimeoutMs };
+    },
+    scopesOf: async (params) => {
+      const targets = scopesFor(params);
+      await Promise.all(targets.map((scope) => ensureSettings(scope)));
+      return targets.map((scope) => ({ database: scope.database, statementTimeoutMs: scope.settings.explain.statementTimeoutMs }));
+    },
+    diagnosticsChanged: (uri) => {
+      const doc = open.get(uri);
+      if (!doc || shuttingDown) return;
+      if (pushDiagnostics) schedulePush(doc, 0);
+      else if (canRefreshDiagnostics) connection.languages.diagnostics.refresh();
+    },
+  });
+
+  connection.onRequest(explainRequest, (params, token) => explainService.explain(params, token));
+  connection.onRequest(auditSettingsRequest, (params) => explainService.auditSettings(params));
+  connection.onCodeLens(async (params) => {
+    const result = await currentAnalysis(params.textDocument.uri);
+    if (!result) return [];
+    // Without a database the lenses could only fail: they appear once one is configured.
+    return explainService.codeLenses(params.textDocument.uri, result, Boolean(scopeFor(params.textDocument.uri).database));
+  });
+  documents.onDidClose((event) => explainService.forget(event.document.uri));
 
   documents.listen(connection);
   connection.listen();

@@ -83,13 +83,14 @@ describe('lsp: server over JSON-RPC', function () {
   const folderUri = () => pathToFileURL(workspace).href;
   const indexed = (client: TestClient) => client.waitFor<{ value: { kind: string } }>('$/progress', (p) => p.value.kind === 'end');
 
-  it('announces incremental sync, pull diagnostics, hover, definition and quick fixes', async () => {
+  it('announces incremental sync, pull diagnostics, hover, definition, quick fixes and code lenses', async () => {
     const client = await start();
     assert.deepStrictEqual(client.initializeResult.capabilities, {
       textDocumentSync: { openClose: true, change: 2 },
       hoverProvider: true,
       definitionProvider: true,
       codeActionProvider: { codeActionKinds: ['quickfix'] },
+      codeLensProvider: { resolveProvider: false },
       diagnosticProvider: { identifier: 'pg-parallel-hints', interFileDependencies: true, workspaceDiagnostics: false },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     });
