@@ -178,12 +178,12 @@ function sizeWords(pages: number, settings: ParallelSettings): string {
 }
 
 const SOURCE_WORDS: Record<string, string> = {
-  database: 'set for this database (ALTER DATABASE ... SET)',
-  user: 'set for this role (ALTER ROLE ... SET)',
-  'database user': 'set for this role in this database (ALTER ROLE ... IN DATABASE ... SET)',
+  database: 'set for this database with ALTER DATABASE ... SET',
+  user: 'set for this role with ALTER ROLE ... SET',
+  'database user': 'set for this role in this database with ALTER ROLE ... IN DATABASE ... SET',
   'configuration file': 'set in the server configuration',
   'command line': "set on the server's command line",
-  client: 'set by the client when connecting (PGOPTIONS or the connection options)',
+  client: 'set by the client when connecting, e.g. in PGOPTIONS',
   session: 'SET in this session',
 };
 
