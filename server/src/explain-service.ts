@@ -19,9 +19,11 @@ import { analyzePlan, PlanFinding } from './core/plan';
 import { firstKeywordRange, statementAt } from './core/positions';
 import type { LineIndex } from './core/text';
 import type { StatementKind, StatementResult, TextRange } from './core/types';
+import { renderWhyNot, WhyNot } from './core/why-not';
 import { readSettings } from './db/catalog';
 import type { DatabaseConnection } from './db/connection-manager';
 import { ExplainError, runExplain } from './db/explain';
+import { whyNotParallel } from './db/why-not';
 import type { AuditSettingsResponse, ExplainErrorData, ExplainParams, ExplainResponse, FolderParams } from './protocol';
 
 export const EXPLAIN_DIAGNOSTIC_SOURCE = 'pg-parallel-hints (explain)';
@@ -114,22 +116,33 @@ export class ExplainService {
     const abort = new AbortController();
     const subscription = token?.onCancellationRequested(() => abort.abort());
     try {
-      const result = await this.serialized(database, () =>
-        database.withClient((client) =>
-          runExplain(client, sql, {
-            analyze: params.analyze,
-            allowWrites: params.allowWrites,
-            timeoutMs: scope.statementTimeoutMs,
-            signal: abort.signal,
-            versionNum: database.snapshot?.source.versionNum,
-          }),
-        ),
+      const { result, why } = await this.serialized(database, () =>
+        database.withClient(async (client) => {
+          const options = { timeoutMs: scope.statementTimeoutMs, signal: abort.signal };
+          const result = await runExplain(client, sql, { ...options, analyze: params.analyze, allowWrites: params.allowWrites, versionNum: database.snapshot?.source.versionNum });
+          // The why-not probes only plan; when they fail the plan report still stands.
+          const why = await whyNotParallel(client, sql, { ...options, statement }).then(
+            (answer) => answer.whyNot,
+            (error: unknown) => {
+              if (error instanceof ExplainError && error.reason === 'cancelled') throw error;
+              return error instanceof Error ? error.message : String(error);
+            },
+          );
+          return { result, why };
+        }),
       );
       const report = analyzePlan(result.plan, { settings: result.settings, busyParallelWorkers: result.busyParallelWorkers, versionNum: result.versionNum });
-      // HOOK(why-not): when db/why-not.ts can classify a statement on a client, ask it here for
-      // serial plans (!report.parallel) and pass core/why-not.ts renderWhyNot's text as `whyNot`.
-      const whyNot: string | undefined = undefined;
       const start = analysis.lines.positionAt(statement.range.start);
+      const file = whereText(params.uri, 0).replace(/:1$/, '');
+      const whyNot =
+        typeof why === 'string'
+          ? `Why not parallel? probe-failed\n  ${why}\n`
+          : renderWhyNot(why, (range) => {
+              const at = analysis.lines.positionAt(range.start);
+              return `${file}:${at.line + 1}:${at.character + 1}`;
+            });
+      // Static reasons (with a range) are already diagnostics of their own; the planner's answers are new.
+      const whyNotFindings: PlanFinding[] = typeof why === 'string' ? [] : why.findings.filter((f) => !f.range).map(({ code, severity, message, advice }) => ({ code, severity, message, ...(advice ? { advice } : {}) }));
       const text = composeExplainReport({
         statement: result.statement,
         kind: result.kind,
@@ -143,7 +156,7 @@ export class ExplainService {
         plan: result.plan,
         whyNot,
       });
-      this.explained.set(params.uri, { text: sql, start: statement.range.start, findings: report.findings, analyzed: result.analyzed, generation: ++this.generation });
+      this.explained.set(params.uri, { text: sql, start: statement.range.start, findings: [...report.findings, ...whyNotFindings], analyzed: result.analyzed, generation: ++this.generation });
       this.host.diagnosticsChanged(params.uri);
       return {
         report: text,
@@ -158,6 +171,7 @@ export class ExplainService {
         writes: result.writes,
         target: database.target,
         versionNum: result.versionNum,
+        ...(typeof why === 'string' ? {} : { whyNot: why }),
       };
     } catch (error) {
       if (error instanceof ResponseError) throw error;

@@ -9,6 +9,7 @@ import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserv
 import type { Position, Range } from 'vscode-languageserver-protocol';
 import type { AuditFinding } from './core/audit';
 import type { PlanFinding, PlanGather } from './core/plan';
+import type { WhyNot } from './core/why-not';
 
 /** What the client passes as `initializationOptions` (editors without workspace/configuration use `settings`). */
 export interface InitializationOptions {
@@ -117,6 +118,8 @@ export interface ExplainResponse {
   /** user@host:port/database */
   target: string;
   versionNum: number;
+  /** The why-not-parallel classification (absent when its probes failed; the report then says why). */
+  whyNot?: WhyNot;
 }
 
 /** Why an explain or audit request failed, in `ResponseError.data`, so that a client can react (ask for confirmation, offer to connect). */

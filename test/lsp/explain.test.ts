@@ -263,6 +263,49 @@ describe('lsp: explain and settings audit', function () {
     assert.deepStrictEqual(error.data, { reason: 'timeout' });
   });
 
+  it('adds the why-not answer: a table below min_parallel_table_scan_size, an unsafe function located in the file', async () => {
+    const cluster = await testCluster();
+    const plainUrl = await cluster.createDatabase('lsp_why_not');
+    const setup = new Client({ connectionString: plainUrl });
+    await setup.connect();
+    await setup.query(`CREATE TABLE big AS SELECT g AS id, g % 100 AS grp FROM generate_series(1, 10000) g;
+      ANALYZE big;
+      CREATE FUNCTION audit_value(v integer) RETURNS integer LANGUAGE plpgsql AS $$ BEGIN RETURN v; END $$;`);
+    await setup.end();
+    const client = await serve({ connection: { url: plainUrl } });
+    const uri = 'file:///work/why-not.sql';
+    await openLive(client, uri, 'SELECT count(*) FROM big;\nSELECT audit_value(id) FROM big;\n');
+
+    const small = await explain(client, { uri, position: { line: 0, character: 0 }, analyze: false, allowWrites: false });
+    const tooSmall =
+      'public.big is 512 kB (64 pages), below min_parallel_table_scan_size = 8 MB (1,024 pages): the planner does not consider scanning it with workers';
+    assert.strictEqual(small.whyNot?.verdict, 'table-below-min-parallel-scan-size');
+    const lines = small.report.split('\n');
+    const at = lines.indexOf('Why not parallel? table-below-min-parallel-scan-size');
+    assert.ok(at > 0, small.report);
+    assert.ok(lines.includes(`  information table-below-min-parallel-scan-size: ${tooSmall}`), small.report);
+    let items = (await client.diagnostics(uri)).filter((d) => d.source === 'pg-parallel-hints (explain)');
+    assert.deepStrictEqual(
+      items.map((d) => `${rangeText(d.range)} ${d.code}: ${d.message}`),
+      ['0:0-0:6 no-parallel-part: EXPLAIN: The plan has no Gather: it runs in one process.', `0:0-0:6 table-below-min-parallel-scan-size: EXPLAIN: ${tooSmall}`],
+    );
+
+    const unsafe = await explain(client, { uri, position: { line: 1, character: 0 }, analyze: false, allowWrites: false });
+    assert.strictEqual(unsafe.whyNot?.verdict, 'structural');
+    assert.ok(
+      unsafe.report.includes(
+        '\n  warning unsafe-function at why-not.sql:2:8: public.audit_value(v integer) is PARALLEL UNSAFE: no part of this statement can use parallel workers\n',
+      ),
+      unsafe.report,
+    );
+    // The unsafe call is a static diagnostic already: the explain adds only what the plan says.
+    items = await client.diagnostics(uri);
+    assert.deepStrictEqual(
+      items.map((d) => `${rangeText(d.range)} ${d.source} ${d.code}`),
+      ['1:7-1:18 pg-parallel-hints unsafe-function', '1:0-1:6 pg-parallel-hints (explain) no-parallel-part'],
+    );
+  });
+
   it('CodeLens: Explain parallelism and Explain analyze above plannable statements and writes', async () => {
     const client = await serve();
     const uri = 'file:///work/lenses.sql';
