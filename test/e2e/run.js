@@ -35,6 +35,8 @@ const SERVER_START_TIMEOUT_MS = 60_000;
 const SUITE_LIMIT_MS = 6 * 60_000;
 
 const REPORT_SQL = 'SELECT sum(net(amount)) FROM orders;\nSELECT random();\n';
+/** A statement over a table large enough (500,000 rows, about 35 MB: two workers) for a parallel plan. */
+const EXPLAIN_SQL = "SELECT count(*) FROM big WHERE note LIKE '%ab%';\n";
 /** Exact words the language server uses (server/src/core/describe.ts, hover.ts, server.ts). */
 const NET_DIAGNOSTIC = 'public.net(numeric) is PARALLEL UNSAFE';
 const NET_DIAGNOSTIC_FULL = `${NET_DIAGNOSTIC}: no part of this statement can use parallel workers`;
@@ -174,6 +176,8 @@ async function startDatabase() {
   // No PARALLEL clause: net() defaults to PARALLEL UNSAFE, the mistake the extension points out.
   await sql(`CREATE TABLE orders(id int, amount numeric);
     CREATE FUNCTION net(numeric) RETURNS numeric LANGUAGE sql AS $$ SELECT $1/1.19 $$;`);
+  await sql(`CREATE TABLE big AS SELECT g AS id, g % 1000 AS grp, md5(g::text) AS note FROM generate_series(1, 500000) g;
+    ANALYZE big;`);
   return { url, name: new URL(url).pathname.slice(1), sql };
 }
 
@@ -196,6 +200,7 @@ function makeDirs() {
 function writeWorkspace(dirs, databaseUrl) {
   writeJson(path.join(dirs.workspace, '.vscode/settings.json'), { 'pgParallelHints.connection.url': databaseUrl });
   fs.writeFileSync(path.join(dirs.workspace, 'report.sql'), REPORT_SQL);
+  fs.writeFileSync(path.join(dirs.workspace, 'explain.sql'), EXPLAIN_SQL);
   // User settings: a quiet, trusting editor with nothing in the way of the file under test.
   writeJson(path.join(dirs.userData, 'User/settings.json'), {
     'security.workspace.trust.enabled': false,
@@ -462,7 +467,69 @@ async function suite(tools, dirs, url, database) {
     await page.locator('.markers-panel .monaco-list-row', { hasText: 'pg_catalog.random() is PARALLEL RESTRICTED' }).waitFor({ state: 'visible' });
   });
 
+  await explainSteps();
+
   if (pageErrors.length) log(`  note: ${pageErrors.length} errors in the page, first: ${pageErrors[0]}`);
+}
+
+/** Text of the editor lines on screen that contain `text`, spaces normalised. */
+async function editorLine(text) {
+  const line = page.locator('.monaco-editor .view-line', { hasText: text }).first();
+  await line.waitFor({ state: 'visible', timeout: ANALYSIS_TIMEOUT_MS });
+  return (await line.innerText()).replace(/\s+/g, ' ');
+}
+
+/** Explain in the editor: the CodeLens, the report document, EXPLAIN ANALYZE from the palette, the diagram. */
+async function explainSteps() {
+  const opened = await check('Quick Open opens explain.sql; CodeLens "Explain parallelism" above the statement', async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('explain.sql');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'explain.sql' }).first().waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab.active', { hasText: 'explain.sql' }).waitFor({ state: 'visible' });
+    await page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Explain parallelism' }).first().waitFor({ state: 'visible', timeout: ANALYSIS_TIMEOUT_MS });
+    await page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Explain analyze' }).first().waitFor({ state: 'visible' });
+  });
+  if (!opened) return;
+
+  await check('CodeLens "Explain parallelism" opens the plan report beside: Gather, Workers Planned, the parallel part', async () => {
+    await page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Explain parallelism' }).first().click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'Plan of explain.sql:1' }).waitFor({ state: 'visible', timeout: ANALYSIS_TIMEOUT_MS });
+    const heading = await editorLine('EXPLAIN of SELECT at explain.sql:1');
+    if (!/on postgres@127\.0\.0\.1:\d+\/e2e_\d+ \(PostgreSQL 18\.\d+\)/.test(heading)) throw new Error(`unexpected heading: ${JSON.stringify(heading)}`);
+    const gather = await editorLine('Workers Planned:');
+    if (!/^Gather #2: Workers Planned: [1-9]$/.test(gather.trim())) throw new Error(`unexpected Gather line: ${JSON.stringify(gather)}`);
+    await editorLine('-> #4 Parallel Seq Scan on public.big');
+    // The report is its own language, highlighted by the extension's grammar.
+    await page.locator('[id="status.editor.mode"]', { hasText: 'PostgreSQL Plan Report' }).waitFor({ state: 'visible' });
+  });
+
+  await check('Explain analyze (command palette, cursor in the statement): Workers Launched and per-worker rows', async () => {
+    await page.locator('.monaco-editor .view-line', { hasText: "SELECT count(*) FROM big WHERE note LIKE '%ab%';" }).first().click();
+    await page.locator('.editor-group-container.active .tab.active[data-resource-name="explain.sql"]').waitFor({ state: 'visible' });
+    await runCommand(`${COMMAND_PREFIX}: Explain analyze`);
+    const gather = await editorLine('Workers Launched:');
+    if (!/^Gather #2: Workers Planned: [1-9], Workers Launched: [0-9]$/.test(gather.trim())) throw new Error(`unexpected Gather line: ${JSON.stringify(gather)}`);
+    await editorLine('(it ran in a read-only transaction that was rolled back)');
+    await editorLine('worker 0:');
+  });
+
+  await check('Show plan diagram: the tree with the parallel part framed and per-worker bars', async () => {
+    await page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Show plan diagram' }).first().click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'Plan diagram: EXPLAIN ANALYZE of SELECT at explain.sql:1' }).waitFor({ state: 'visible' });
+    // A webview is an iframe in an iframe.
+    const view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await view.locator('ul.parallel-section .node', { hasText: 'Parallel Seq Scan on public.big' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await view.locator('.node.gather', { hasText: 'Workers Launched' }).waitFor({ state: 'visible' });
+    const bars = await view.locator('ul.parallel-section .node', { hasText: 'Parallel Seq Scan' }).locator('tr.process').allInnerTexts();
+    if (!bars.some((row) => /^leader\b/.test(row)) || !bars.some((row) => /^worker 0\b/.test(row))) throw new Error(`expected bars for the leader and worker 0: ${JSON.stringify(bars)}`);
+    const widths = await view.locator('ul.parallel-section .node', { hasText: 'Parallel Seq Scan' }).locator('rect.rows').evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('width'))));
+    const sum = widths.reduce((a, b) => a + b, 0);
+    if (widths.length < 2 || Math.abs(sum - 100) > 0.5) throw new Error(`the row bars should share 100%: ${JSON.stringify(widths)}`);
+  });
 }
 
 function copyLogs(dirs) {
