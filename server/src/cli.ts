@@ -2,8 +2,11 @@
  * The command line: the same engine as the editor, for CI. Files in, report out.
  *   pg-parallel-hints check [--db URL] [--pg-version N] [--format text|json|sarif]
  *                           [--fail-on unsafe|restricted|never] [--verify] FILES/GLOBS
+ *   pg-parallel-hints explain --db URL [--analyze] [--allow-writes] [--timeout-ms N]
+ *                             [--format text|json] (FILE:LINE | -c SQL)
  *   pg-parallel-hints lsp --stdio | --node-ipc
- * Exit codes: 0 nothing at or above the threshold, 1 findings, 2 usage, file or connection error.
+ * Exit codes: 0 nothing at or above the threshold, 1 findings, 2 usage, file or connection error;
+ * explain: 0 explained, 2 usage, connection or statement error, 130 interrupted (Ctrl-C).
  */
 import { readFileSync, statSync } from 'fs';
 import * as path from 'path';
@@ -16,6 +19,12 @@ import { initParser } from './core/parse';
 import { FailOn, Report, ReportFile, agreesWithPlanner, failsGate, formatSarif, formatText, reportStatement } from './core/report';
 import { LineIndex } from './core/text';
 import { auditSettings, formatAudit } from './core/audit';
+import { checkExplainable } from './core/explainable';
+import { analyzePlan, PlanFinding, renderPlanReport } from './core/plan';
+import { splitStatements } from './core/split';
+import { renderWhyNot, WhyNotFinding } from './core/why-not';
+import type { ExplainOptions } from './db/explain';
+import type { WhyNotOptions } from './db/why-not';
 import type { StatementKind } from './core/types';
 import { loadBuiltinCatalog, supportedMajors } from './builtin-catalogs';
 
@@ -31,6 +40,9 @@ const USAGE = `Usage:
   pg-parallel-hints check [options] FILES/GLOBS...   check SQL files for parallel-query blockers
   pg-parallel-hints audit [--db URL] [--format text|json] [--memory GB]
                                                      audit the parallel-query settings of a database
+  pg-parallel-hints explain [options] (FILE:LINE | -c SQL)
+                                                     plan one statement: the plan, its findings, and why
+                                                     it is or is not parallel
   pg-parallel-hints lsp --stdio | --node-ipc         run the language server
   pg-parallel-hints --version | --help
 
@@ -42,6 +54,17 @@ check options:
   --fail-on LEVEL       unsafe (default), restricted or never: exit 1 when a finding reaches LEVEL
   --verify              with a database: ask the planner too (read-only, rolled back) and flag disagreements
   --max-file-size MB    skip larger files with an error (default 10)
+
+explain options:
+  --db URL              the database to plan in (also: PG* variables, DATABASE_URL, .pgpass)
+  FILE:LINE             the statement of FILE that contains LINE (1-based)
+  -c SQL                the statement given as text (exactly one)
+  --analyze             run it (EXPLAIN ANALYZE) for actual rows, times and workers launched,
+                        always inside a transaction that is rolled back
+  --allow-writes        with --analyze: confirm running a statement that writes (still rolled back)
+  --timeout-ms N        statement_timeout for each query sent (default 10000)
+  --format F            text (default) or json
+  Ctrl-C cancels the query on the server and exits with 130.
 `;
 
 /** Thrown for usage, file and connection problems: exit code 2 with the message alone. */
@@ -54,6 +77,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Aborting it interrupts a running explain as Ctrl-C does (the real process listens for SIGINT itself). */
+  interrupt?: AbortSignal;
 }
 
 const defaultIo: CliIo = {
@@ -71,6 +96,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         return await check(rest, io);
       case 'audit':
         return await audit(rest, io);
+      case 'explain':
+        return await explain(rest, io);
       case 'lsp': {
         const { runLanguageServer } = await import('./main');
         runLanguageServer();
@@ -256,6 +283,174 @@ async function audit(args: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** The statement explain works on: its text, and where it sits in the file (or the -c text). */
+interface ExplainTarget {
+  sql: string;
+  /** The file and its text, for FILE:LINE; absent for -c. */
+  file?: string;
+  text: string;
+  /** Offsets of the statement in text. */
+  start: number;
+  end: number;
+}
+
+/** FILE:LINE or -c, checked before anything is sent: exactly one statement that EXPLAIN can plan. */
+function explainTarget(command: string | undefined, positionals: string[], cwd: string): ExplainTarget {
+  if (command !== undefined && positionals.length > 0) throw new CliError('give either FILE:LINE or -c SQL, not both');
+  if (command !== undefined) {
+    const check = checkExplainable(command);
+    if (!check.ok) throw new CliError(`cannot explain: ${check.message}`);
+    return { sql: command, text: command, start: 0, end: command.length };
+  }
+  if (positionals.length !== 1) throw new CliError(`explain needs one FILE:LINE or -c SQL\n${USAGE}`);
+  const match = /^(.+):(\d+)$/.exec(positionals[0]);
+  if (!match) throw new CliError(`expected FILE:LINE (for example queries.sql:12), not "${positionals[0]}"`);
+  const file = match[1];
+  const line = Number(match[2]);
+  const source = readSqlFile(file, cwd, 10e6);
+  if (source.error !== undefined || source.text === undefined) throw new CliError(`${file}: ${source.error}`);
+  const text = source.text;
+  const lines = new LineIndex(text);
+  // A final line break ends the last line rather than starting an empty one.
+  const lineCount = lines.lineCount - (/\r?\n$|\r$/.test(text) ? 1 : 0);
+  if (line < 1 || line > lineCount) throw new CliError(`${file} has ${plural(lineCount, 'line')}: there is no line ${line}`);
+  const slices = splitStatements(text).map((slice) => ({ ...slice, first: lines.positionAt(slice.start).line + 1, last: lines.positionAt(slice.end).line + 1 }));
+  const slice = slices.find((s) => s.first <= line && line <= s.last);
+  if (!slice) {
+    const before = slices.filter((s) => s.last < line).pop();
+    const after = slices.find((s) => s.first > line);
+    const span = (s: { first: number; last: number }) => (s.first === s.last ? `${s.first}` : `${s.first}-${s.last}`);
+    const nearest = [before, after].filter((s): s is (typeof slices)[number] => s !== undefined).map(span);
+    throw new CliError(`${file}:${line} is not inside a statement${nearest.length ? ` (the nearest: line${nearest.length > 1 || nearest[0].includes('-') ? 's' : ''} ${nearest.join(' and ')})` : ''}`);
+  }
+  if (slice.kind === 'psql-meta') throw new CliError(`${file}:${line} is a psql meta-command, not a statement to explain`);
+  const sql = text.slice(slice.start, slice.end);
+  const check = checkExplainable(sql);
+  if (!check.ok) throw new CliError(`cannot explain ${file}:${line}: ${check.message}`);
+  return { sql, file, text, start: slice.start, end: slice.end };
+}
+
+const plural = (n: number, one: string): string => `${n} ${n === 1 ? one : `${one}s`}`;
+
+/** A finding as JSON: plan findings keep their node path; static reasons get 1-based line and column. */
+function findingJson(finding: PlanFinding | WhyNotFinding, place: (offset: number) => { line: number; column: number }) {
+  const { range, ...rest } = finding as WhyNotFinding & { nodePath?: number[] };
+  if (!range) return rest;
+  const start = place(range.start);
+  const end = place(range.end);
+  return { ...rest, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+}
+
+async function explain(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        db: { type: 'string' },
+        command: { type: 'string', short: 'c' },
+        analyze: { type: 'boolean', default: false },
+        'allow-writes': { type: 'boolean', default: false },
+        'timeout-ms': { type: 'string', default: '10000' },
+        format: { type: 'string', default: 'text' },
+      },
+    });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.format !== 'text' && values.format !== 'json') throw new CliError(`--format must be text or json, not "${values.format}"`);
+  const timeoutMs = Number(values['timeout-ms']);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new CliError('--timeout-ms takes a positive whole number of milliseconds');
+  const analyze = values.analyze as boolean;
+  const allowWrites = values['allow-writes'] as boolean;
+
+  await initParser();
+  const target = explainTarget(values.command as string | undefined, positionals, io.cwd);
+  const check = checkExplainable(target.sql);
+  if (check.ok && analyze && check.writes.length > 0 && !allowWrites) {
+    throw new CliError(
+      `--analyze would run this ${check.kind}, and it writes (${check.writes.join(', ')}): add --allow-writes to run it anyway, inside a transaction that is rolled back, or leave out --analyze to plan it without running it`,
+    );
+  }
+  if (!wantsDatabase(values.db, false, io.env)) throw new CliError('explain needs a database (--db URL or PG* variables)');
+
+  // Ctrl-C: cancel on the server (a real CancelRequest) and exit 130; a second Ctrl-C exits at once.
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    if (++interrupts > 1) process.exit(130);
+    controller.abort();
+  };
+  const onInterrupt = () => controller.abort();
+  process.on('SIGINT', onSigint);
+  io.interrupt?.addEventListener('abort', onInterrupt, { once: true });
+  const interrupted = (what: string): number => {
+    io.stderr(`pg-parallel-hints: interrupted: ${what}\n`);
+    return 130;
+  };
+  let session: DatabaseSession | undefined;
+  try {
+    session = await DatabaseSession.open(values.db as string | undefined, io.env);
+    if (controller.signal.aborted) return interrupted('nothing was sent to the database');
+    const catalog = Catalog.fromSnapshot(await session.snapshot());
+    if (controller.signal.aborted) return interrupted('nothing was sent to the database');
+    // The statement alone against the live catalog: what the server plans is what the static analysis judges.
+    const statement = analyzeDocument(target.sql, catalog, target.file ?? 'command-line').statements.find((s) => s.kind !== 'psql-meta');
+    const { signal } = controller;
+    const explained = await session.explain(target.sql, { analyze, allowWrites, timeoutMs, signal });
+    const why = await session.whyNot(target.sql, { statement, timeoutMs, signal });
+    const report = analyzePlan(explained.plan, { settings: explained.settings, busyParallelWorkers: explained.busyParallelWorkers, versionNum: explained.versionNum });
+
+    const lines = new LineIndex(target.text);
+    const place = (offset: number) => {
+      const p = lines.positionAt(target.start + offset);
+      return { line: p.line + 1, column: p.character + 1 };
+    };
+    const firstLine = place(0).line;
+    const lastLine = place(target.end - target.start).line;
+    if (values.format === 'json') {
+      const json = {
+        statement: explained.statement,
+        source: target.file ? { file: target.file, line: firstLine, endLine: lastLine } : { command: true },
+        kind: explained.kind,
+        analyzed: explained.analyzed,
+        generic: explained.generic,
+        writes: explained.writes,
+        gathers: report.gathers.map((g) => ({ nodeType: g.nodeType, workersPlanned: g.workersPlanned, workersLaunched: g.workersLaunched ?? null, singleCopy: g.singleCopy, path: g.path })),
+        findings: [...report.findings, ...why.whyNot.findings].map((f) => findingJson(f, place)),
+        probe: why.probe,
+        whyNot: { ...why.whyNot, findings: why.whyNot.findings.map((f) => findingJson(f, place)), relations: why.relations },
+        settings: explained.settings,
+        busyParallelWorkers: explained.busyParallelWorkers,
+        plan: explained.plan,
+      };
+      io.stdout(JSON.stringify(json, null, 2) + '\n');
+    } else {
+      const where = target.file ? `${target.file}:${firstLine}${lastLine > firstLine ? `-${lastLine}` : ''}` : '-c';
+      const how = explained.analyzed ? `run with EXPLAIN ANALYZE and rolled back${explained.writes.length ? ` (it writes: ${explained.writes.join(', ')})` : ''}` : 'planned, not run';
+      io.stdout(`${where}: ${explained.kind}, ${how}${explained.generic ? '; a generic plan for its $n parameters' : ''}\n\n`);
+      io.stdout(renderPlanReport(report, explained.plan));
+      io.stdout(
+        '\n' +
+          renderWhyNot(why.whyNot, (range) => {
+            const p = place(range.start);
+            return `${target.file ?? '-c'}:${p.line}:${p.column}`;
+          }),
+      );
+    }
+    return 0;
+  } catch (error) {
+    if (controller.signal.aborted) return interrupted(error instanceof Error ? error.message : String(error));
+    throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
+    io.interrupt?.removeEventListener('abort', onInterrupt);
+    await session?.close();
+  }
+}
+
 /** The CLI's use of the database: one connection, catalog reads and (with --verify) planner probes. */
 class DatabaseSession {
   private constructor(
@@ -296,6 +491,16 @@ class DatabaseSession {
   async probe(sql: string) {
     const { probeParallelism } = await import('./db/probe');
     return probeParallelism(this.client, sql);
+  }
+
+  async explain(sql: string, options: ExplainOptions) {
+    const { runExplain } = await import('./db/explain');
+    return runExplain(this.client, sql, options);
+  }
+
+  async whyNot(sql: string, options: WhyNotOptions) {
+    const { whyNotParallel } = await import('./db/why-not');
+    return whyNotParallel(this.client, sql, options);
   }
 
   async close(): Promise<void> {
