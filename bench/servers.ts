@@ -1,6 +1,8 @@
 /**
  * How to start each language server the benchmark compares: ours (the shipped CLI entry) and the
- * peers a user would pick instead, from their npm packages (dev-only dependencies of the benchmark).
+ * peers a user would pick instead, from their npm packages. The peers are not dependencies of the
+ * project (their per-platform packages would make `npm ci` depend on every platform's build being in
+ * the registry): the benchmark installs the pinned versions below into .tmp/bench-peers on first use.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -38,16 +40,45 @@ export function ourServer(options: { url?: string; name?: string } = {}): Server
   };
 }
 
-/** The binary inside a platform package, or why it is not there. */
+/** The peers' versions the README's table was measured with. */
+export const PEER_PACKAGES = ['squawk-cli@2.66.0', '@postgres-language-server/cli@0.25.5'];
+const peersDir = path.join(root, '.tmp', 'bench-peers');
+let peerFailure: string | undefined | null = null; // null: not tried yet
+
+/** Installs the peers once (npm, this platform's builds only); returns why it failed, if it did. */
+function installPeers(): string | undefined {
+  if (peerFailure !== null) return peerFailure;
+  const marker = path.join(peersDir, 'installed.json');
+  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === JSON.stringify(PEER_PACKAGES)) return (peerFailure = undefined);
+  fs.mkdirSync(peersDir, { recursive: true });
+  fs.writeFileSync(path.join(peersDir, 'package.json'), '{ "private": true }\n');
+  process.stderr.write(`bench: installing peers ${PEER_PACKAGES.join(', ')} into ${peersDir}\n`);
+  try {
+    execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['install', '--no-save', '--no-audit', '--no-fund', '--no-package-lock', ...PEER_PACKAGES], {
+      cwd: peersDir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      shell: process.platform === 'win32',
+      timeout: 300_000,
+    });
+    fs.writeFileSync(marker, JSON.stringify(PEER_PACKAGES));
+    peerFailure = undefined;
+  } catch (error) {
+    peerFailure = `npm install of ${PEER_PACKAGES.join(', ')} failed: ${String((error as Error).message).split('\n')[0]}`;
+  }
+  return peerFailure;
+}
+
+/** The binary inside a peer's platform package (installed on first use), or why it is not there. */
 function resolveBinary(candidates: string[]): { path?: string; why?: string } {
+  const failure = installPeers();
   for (const candidate of candidates) {
     try {
-      return { path: require.resolve(candidate) };
+      return { path: require.resolve(candidate, { paths: [peersDir] }) };
     } catch {
       // next
     }
   }
-  return { why: `not installed (${candidates.join(' or ')}): npm install --include=dev --include=optional` };
+  return { why: failure ?? `not installed for ${process.platform}-${process.arch} (${candidates.join(' or ')})` };
 }
 
 export function squawkBinary(): { path?: string; why?: string } {
