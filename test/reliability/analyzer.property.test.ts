@@ -96,16 +96,17 @@ function insidePair(text: string, u: number): boolean {
 }
 
 /**
- * Results as comparable data: objects defined in the document get made-up negative oids from a
- * counter shared by every analysis, so they are renumbered in order of appearance.
+ * Results as comparable data. Objects defined in the document get made-up negative oids from a
+ * counter shared by every analysis, and each pass defines them again: a cached result may hold the
+ * previous pass's copy of an object (same content, other oid). Such oids compare as "local".
  */
 function canonical(statements: StatementResult[]): unknown {
-  const renumbered = new Map<number, number>();
+  const local = (oid: unknown) => (typeof oid === 'number' && oid < 0 ? 'local' : oid);
   return JSON.parse(
     JSON.stringify(statements, (key, value) => {
-      if (key !== 'oid' || typeof value !== 'number' || value >= 0) return value;
-      if (!renumbered.has(value)) renumbered.set(value, -(renumbered.size + 1));
-      return renumbered.get(value);
+      if (key === 'oid' || key === 'functionOid') return local(value);
+      if ((key === 'viewFunctions' || key === 'policyFunctions') && Array.isArray(value)) return value.map(local);
+      return value;
     }),
   );
 }

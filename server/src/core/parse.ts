@@ -87,6 +87,32 @@ export function scanSql(text: string): Token[] {
   });
 }
 
+/**
+ * How the grammar classifies a word: undefined when it is no keyword. Only unreserved keywords may
+ * stand unquoted as identifiers everywhere (what quote_ident checks).
+ */
+export function keywordCategory(word: string): 'unreserved' | 'column-name' | 'type-function-name' | 'reserved' | undefined {
+  assertLoaded();
+  if (!/^[A-Za-z_]+$/.test(word)) return undefined;
+  let tokens: libpg.ScanToken[];
+  try {
+    tokens = libpg.scanSync(word).tokens;
+  } catch {
+    return undefined;
+  }
+  if (tokens.length !== 1 || tokens[0].keywordKind === 0) return undefined;
+  switch (tokens[0].keywordName) {
+    case 'UNRESERVED_KEYWORD':
+      return 'unreserved';
+    case 'COL_NAME_KEYWORD':
+      return 'column-name';
+    case 'TYPE_FUNC_NAME_KEYWORD':
+      return 'type-function-name';
+    default:
+      return 'reserved';
+  }
+}
+
 function tokenKind(t: libpg.ScanToken): Token['kind'] {
   if (t.keywordKind !== 0) return 'keyword';
   switch (t.tokenName) {

@@ -6,15 +6,21 @@
  */
 import type { CatalogFunction } from './catalog-snapshot';
 import { hazardOf } from './catalog';
+import { keywordCategory } from './parse';
 import type { Fix, Reason, StatementResult } from './types';
 
 // Aggregates are left out: ALTER FUNCTION refuses them and ALTER AGGREGATE cannot change the label.
 const CALL_REASONS = new Set(['unsafe-function', 'restricted-function', 'unsafe-operator', 'restricted-operator', 'unsafe-cast', 'restricted-cast']);
 const SYSTEM_SCHEMAS = new Set(['pg_catalog', 'information_schema']);
 
-/** `name` or `"Name"`: an identifier as PostgreSQL needs it written. */
+/**
+ * `name` or `"Name"`: an identifier as PostgreSQL needs it written, with quote_ident's rules: bare
+ * only when it is lower-case letters, digits and underscores, not starting with a digit, and not a
+ * keyword other than an unreserved one.
+ */
 export function quoteIdentifier(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+  const bare = /^[a-z_][a-z0-9_]*$/.test(name) && (keywordCategory(name) ?? 'unreserved') === 'unreserved';
+  return bare ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
 /** `public.f(integer, text)`: the form ALTER FUNCTION accepts (argument types only). */

@@ -344,10 +344,10 @@ export async function openConnection(config: ConnectionConfig, options: ConnectO
     throw new ConnectionError(target, redactSecrets(failureReason(error, config, resolved.connectTimeoutMs), config));
   }
   try {
-    await client.query(
-      "SELECT set_config('statement_timeout', $1, false), set_config('default_transaction_read_only', $2, false)",
-      [`${resolved.statementTimeoutMs}ms`, resolved.readOnly ? 'on' : 'off'],
-    );
+    // Plain SET, not set_config(): calling a function looks it up in pg_proc, and a lock held on
+    // pg_proc would block that first query forever, before any statement timeout applies.
+    const timeout = Math.max(0, Math.floor(resolved.statementTimeoutMs));
+    await client.query(`SET statement_timeout = ${timeout}; SET default_transaction_read_only = ${resolved.readOnly ? 'on' : 'off'}`);
   } catch (error) {
     await client.end().catch(() => undefined);
     throw new ConnectionError(target, redactSecrets(failureReason(error, config, resolved.connectTimeoutMs), config));
