@@ -1,8 +1,8 @@
 /**
  * How to start each language server the benchmark compares: ours (the shipped CLI entry) and the
- * peers a user would pick instead, from their npm packages. The peers are not dependencies of the
- * project (their per-platform packages would make `npm ci` depend on every platform's build being in
- * the registry): the benchmark installs the pinned versions below into .tmp/bench-peers on first use.
+ * peers a user would pick instead, from their npm packages: dev-only benchmark dependencies declared
+ * in bench/peers/package.json and installed there on the benchmark's first run. They stay out of the
+ * project's own install, which would otherwise need every platform's build of them in the registry.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -11,6 +11,7 @@ import { LspClient } from './lsp-driver';
 import type { ServerSpec } from './lsp-bench';
 
 export const root = path.join(__dirname, '..', '..');
+const peersDir = path.join(root, 'bench', 'peers');
 
 /** The environment without database variables, so no server connects to anything by accident. */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -40,30 +41,24 @@ export function ourServer(options: { url?: string; name?: string } = {}): Server
   };
 }
 
-/** The peers' versions the README's table was measured with. */
-export const PEER_PACKAGES = ['squawk-cli@2.66.0', '@postgres-language-server/cli@0.25.5'];
-const peersDir = path.join(root, '.tmp', 'bench-peers');
 let peerFailure: string | undefined | null = null; // null: not tried yet
 
-/** Installs the peers once (npm, this platform's builds only); returns why it failed, if it did. */
+/** Installs the peers once (this platform's builds only); returns why it failed, if it did. */
 function installPeers(): string | undefined {
   if (peerFailure !== null) return peerFailure;
-  const marker = path.join(peersDir, 'installed.json');
-  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === JSON.stringify(PEER_PACKAGES)) return (peerFailure = undefined);
-  fs.mkdirSync(peersDir, { recursive: true });
-  fs.writeFileSync(path.join(peersDir, 'package.json'), '{ "private": true }\n');
-  process.stderr.write(`bench: installing peers ${PEER_PACKAGES.join(', ')} into ${peersDir}\n`);
+  const wanted = Object.keys(JSON.parse(fs.readFileSync(path.join(peersDir, 'package.json'), 'utf8')).devDependencies);
+  if (wanted.every((name) => fs.existsSync(path.join(peersDir, 'node_modules', name, 'package.json')))) return (peerFailure = undefined);
+  process.stderr.write(`bench: installing the peers (${wanted.join(', ')}) into ${path.relative(root, peersDir)}\n`);
   try {
-    execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['install', '--no-save', '--no-audit', '--no-fund', '--no-package-lock', ...PEER_PACKAGES], {
+    execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['install', '--no-audit', '--no-fund', '--no-package-lock'], {
       cwd: peersDir,
       stdio: ['ignore', 'ignore', 'pipe'],
       shell: process.platform === 'win32',
       timeout: 300_000,
     });
-    fs.writeFileSync(marker, JSON.stringify(PEER_PACKAGES));
     peerFailure = undefined;
   } catch (error) {
-    peerFailure = `npm install of ${PEER_PACKAGES.join(', ')} failed: ${String((error as Error).message).split('\n')[0]}`;
+    peerFailure = `npm install in bench/peers failed: ${String((error as Error).message).split('\n')[0]}`;
   }
   return peerFailure;
 }
