@@ -100,6 +100,7 @@ function inputArgNames(names: (string | null)[] | null, modes: string[] | null, 
 }
 
 const oids = (values: string[]): number[] => values.map(Number);
+const IN_FAILED_TRANSACTION = '25P02';
 
 /**
  * Everything the engine needs about the database `client` is connected to. `source` overrides the
@@ -108,10 +109,18 @@ const oids = (values: string[]): number[] => values.map(Number);
  * in a savepoint instead (seeing that transaction's uncommitted DDL) and leaves it as it was.
  */
 export async function readCatalogSnapshot(client: ClientBase, source: Partial<CatalogSnapshot['source']> = {}): Promise<CatalogSnapshot> {
+  const aborted = new Error('cannot read the catalog: the current transaction is aborted');
+  // pg rejects a failed query on the error message, before the server's ReadyForQuery has updated
+  // the status: an aborted transaction can still look open here, and SAVEPOINT then tells.
   const status = (client as { getTransactionStatus?: () => string | null }).getTransactionStatus?.();
-  if (status === 'E') throw new Error('cannot read the catalog: the current transaction is aborted');
+  if (status === 'E') throw aborted;
   const inCallersTransaction = status === 'T';
-  await client.query(inCallersTransaction ? 'SAVEPOINT pg_parallel_hints_catalog' : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  try {
+    await client.query(inCallersTransaction ? 'SAVEPOINT pg_parallel_hints_catalog' : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  } catch (error) {
+    if ((error as { code?: string }).code === IN_FAILED_TRANSACTION) throw aborted;
+    throw error;
+  }
   try {
     return await readInTransaction(client, source);
   } finally {
