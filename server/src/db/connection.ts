@@ -34,6 +34,8 @@ export interface ConnectionConfig extends ClientConfig {
   user: string;
   database: string;
   sslmode: SslMode;
+  /** The root certificate file the chain is checked against, for messages. */
+  sslrootcert?: string;
 }
 
 export interface ConnectOptions {
@@ -208,6 +210,8 @@ export function connectionConfig(settings: ConnectionSettings, env: NodeJS.Proce
     sslmode: sslmode as SslMode,
     ssl: sslFor(sslmode as SslMode, pick('sslrootcert')),
   };
+  const rootCert = pick('sslrootcert');
+  if (rootCert !== undefined) config.sslrootcert = rootCert;
   if (password !== undefined) config.password = password;
   else {
     const passfile = env.PGPASSFILE ?? path.join(env.HOME ?? os.homedir(), '.pgpass');
@@ -273,6 +277,9 @@ function noPasswordReason(user: string): string {
   return `the server asks for a password for user "${user}" and none was given (password setting, PGPASSWORD or a .pgpass entry)`;
 }
 
+/** Node's codes for a certificate chain that does not lead to a trusted root. */
+const UNTRUSTED_CHAIN = ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN'];
+
 /** The reason part of a failed connection, in libpq's words where it has them. */
 function failureReason(error: unknown, config: ConnectionConfig, timeoutMs: number): string {
   const e = error as (Error & { code?: string }) | undefined;
@@ -296,7 +303,11 @@ function failureReason(error: unknown, config: ConnectionConfig, timeoutMs: numb
   if (message === 'timeout expired' || /connection timeout/i.test(message)) return `timed out after ${timeoutMs / 1000} s`;
   if (/password must be a string/i.test(message)) return noPasswordReason(config.user);
   if (/does not support SSL/i.test(message)) return `the server does not accept SSL connections (sslmode=${config.sslmode})`;
-  if (/self[- ]signed certificate|unable to verify|certificate/i.test(message)) return `SSL certificate rejected: ${message}`;
+  if (e?.code !== undefined && UNTRUSTED_CHAIN.includes(e.code)) {
+    const by = config.sslrootcert ? `the root certificate ${config.sslrootcert}` : 'no root certificate (set sslrootcert to the CA that signed the server certificate)';
+    return `SSL certificate rejected (sslmode=${config.sslmode}): ${message}; checked against ${by}`;
+  }
+  if (/self[- ]signed certificate|unable to verify|certificate/i.test(message)) return `SSL certificate rejected (sslmode=${config.sslmode}): ${message}`;
   return message;
 }
 
