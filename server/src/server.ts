@@ -9,6 +9,7 @@
  */
 import * as fs from 'fs';
 import {
+  CancellationToken,
   CodeAction,
   CodeActionKind,
   Connection,
@@ -22,7 +23,9 @@ import {
   InitializeParams,
   InitializeResult,
   Location,
+  LSPErrorCodes,
   Range,
+  ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
   TextEdit,
@@ -33,7 +36,7 @@ import { loadBuiltinCatalog } from './builtin-catalogs';
 import { Catalog } from './core/catalog';
 import type { CatalogSnapshot, SourceLocation } from './core/catalog-snapshot';
 import { definitionsAt } from './core/definition';
-import { DocumentAnalyzer } from './core/document';
+import { DocumentAnalysis, DocumentAnalyzer } from './core/document';
 import { bytesText, hoverAt, HoverContext, thousands } from './core/hover';
 import { initParser } from './core/parse';
 import { alterFunctionFixes } from './core/quick-fixes';
@@ -391,27 +394,29 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
     const catalog = documentCatalog(scope, doc.key);
     if (doc.result && doc.result.version === textDocument.version && doc.result.catalogVersion === catalog.version) return doc.result;
     const started = now();
-    let statements: StatementResult[] = [];
-    let catalogAfter = catalog;
+    let analysis: DocumentAnalysis | undefined;
     try {
-      const analysis = doc.analyzer.analyze(text, catalog);
-      statements = analysis.statements;
-      catalogAfter = analysis.catalogAfter;
+      analysis = doc.analyzer.analyze(text, catalog);
     } catch (error) {
       connection.console.error(`analysing ${doc.uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
-    const lines = new LineIndex(text);
-    const diagnostics = toDiagnostics(statements, lines, doc.uri);
+    // After an edit only the text around it is scanned for lines, and only the statements it moved
+    // to another line or column are converted again (the core keeps the rest).
+    const lines = doc.result ? doc.result.lines.updated(text) : new LineIndex(text);
+    const diagnostics = analysis ? doc.analyzer.convertReasons(lines, (reason) => toDiagnostic(reason, lines, doc.uri)) : [];
     connection.tracer.log(
-      `analysed ${doc.uri} v${textDocument.version}: ${doc.analyzer.lastAnalyzed} of ${statements.length} statements in ${(now() - started).toFixed(1)} ms`,
+      `analysed ${doc.uri} v${textDocument.version}: ${doc.analyzer.lastAnalyzed} of ${analysis?.statementCount ?? 0} statements in ${(now() - started).toFixed(1)} ms`,
     );
     doc.result = {
       version: textDocument.version,
       catalogVersion: catalog.version,
       text,
       lines,
-      statements,
-      catalog: catalogAfter,
+      // Built on first use (hover, code actions): diagnostics do not need the statements placed.
+      get statements() {
+        return analysis?.statements ?? [];
+      },
+      catalog: analysis?.catalogAfter ?? catalog,
       diagnostics,
       resultId: `${textDocument.version}:${catalog.version}`,
     };
@@ -436,12 +441,6 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
     });
     if (related.length) diagnostic.relatedInformation = related;
     return diagnostic;
-  }
-
-  function toDiagnostics(statements: StatementResult[], lines: LineIndex, uri: string): Diagnostic[] {
-    const out: Diagnostic[] = [];
-    for (const statement of statements) for (const reason of statement.reasons) out.push(toDiagnostic(reason, lines, uri));
-    return out;
   }
 
   /** Converts an engine location to an LSP one: the document itself, or an indexed workspace file. */
@@ -677,27 +676,32 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
     if (scope.folder?.closeOpen(doc.key)) refreshScope(scope);
   });
 
-  /** The analysis of an open document at its current version, after its scope's settings are known. */
-  async function currentAnalysis(uri: string): Promise<Analysis | undefined> {
+  /**
+   * The analysis of an open document at its current version, after its scope's settings are known.
+   * A request the client cancelled meanwhile (the document changed again) is answered as cancelled
+   * instead of being analysed.
+   */
+  async function currentAnalysis(uri: string, token?: CancellationToken): Promise<Analysis | undefined> {
     const doc = open.get(uri);
     if (!doc) return undefined;
     const scope = scopeFor(uri);
     await ensureSettings(scope);
     await parserReady;
     await waitForIndex(scope);
+    if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
     return open.get(uri) === doc ? analyze(doc) : undefined;
   }
 
-  connection.languages.diagnostics.on(async (params): Promise<DocumentDiagnosticReport> => {
-    const result = await currentAnalysis(params.textDocument.uri);
+  connection.languages.diagnostics.on(async (params, token): Promise<DocumentDiagnosticReport> => {
+    const result = await currentAnalysis(params.textDocument.uri, token);
     if (!result) return { kind: 'full', items: [] };
     const { items, resultId } = explainService.withExplainDiagnostics(params.textDocument.uri, result);
     if (params.previousResultId === resultId) return { kind: 'unchanged', resultId };
     return { kind: 'full', resultId, items };
   });
 
-  connection.onHover(async (params): Promise<Hover | null> => {
-    const result = await currentAnalysis(params.textDocument.uri);
+  connection.onHover(async (params, token): Promise<Hover | null> => {
+    const result = await currentAnalysis(params.textDocument.uri, token);
     if (!result) return null;
     const ctx: HoverContext = {
       catalog: result.catalog,
@@ -708,17 +712,17 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
     return { contents: { kind: 'markdown', value: card.markdown }, range: toRange(result.lines, card.range) };
   });
 
-  connection.onDefinition(async (params): Promise<Location[]> => {
-    const result = await currentAnalysis(params.textDocument.uri);
+  connection.onDefinition(async (params, token): Promise<Location[]> => {
+    const result = await currentAnalysis(params.textDocument.uri, token);
     if (!result) return [];
     const locations = definitionsAt(result.statements, result.lines.offsetAt(params.position));
     return locations.flatMap((location) => toLocation(location, params.textDocument.uri, result.lines) ?? []);
   });
 
-  connection.onCodeAction(async (params): Promise<CodeAction[]> => {
+  connection.onCodeAction(async (params, token): Promise<CodeAction[]> => {
     if (params.context.only && !params.context.only.some((kind) => kind === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${kind}.`))) return [];
     const uri = params.textDocument.uri;
-    const result = await currentAnalysis(uri);
+    const result = await currentAnalysis(uri, token);
     if (!result) return [];
     const start = result.lines.offsetAt(params.range.start);
     const end = result.lines.offsetAt(params.range.end);
@@ -808,8 +812,8 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
 
   connection.onRequest(explainRequest, (params, token) => explainService.explain(params, token));
   connection.onRequest(auditSettingsRequest, (params) => explainService.auditSettings(params));
-  connection.onCodeLens(async (params) => {
-    const result = await currentAnalysis(params.textDocument.uri);
+  connection.onCodeLens(async (params, token) => {
+    const result = await currentAnalysis(params.textDocument.uri, token);
     if (!result) return [];
     // Without a database the lenses could only fail: they appear once one is configured.
     return explainService.codeLenses(params.textDocument.uri, result, Boolean(scopeFor(params.textDocument.uri).database));

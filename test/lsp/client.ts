@@ -5,7 +5,7 @@
  * Never sends `exit` to an in-process server: it would call process.exit.
  */
 import { PassThrough, Readable, Writable } from 'stream';
-import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { CancellationToken, createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { createConnection } from 'vscode-languageserver/node';
 import { LogTraceNotification, WorkDoneProgress } from 'vscode-languageserver-protocol';
 import type {
@@ -22,6 +22,7 @@ import type {
   TextDocumentContentChangeEvent,
   WorkspaceFolder,
 } from 'vscode-languageserver-protocol';
+import { ConnectionResult, setPasswordNotification, statusRequest, type StatusParams } from '../../server/src/protocol';
 import { ServerDeps, startServer } from '../../server/src/server';
 
 /** Capabilities of a pull-diagnostics client such as VS Code (the parts the server looks at). */
@@ -51,7 +52,7 @@ export interface ClientOptions {
   capabilities?: ClientCapabilities;
   initializationOptions?: unknown;
   workspaceFolders?: WorkspaceFolder[];
-  /** Answers workspace/configuration items (scopeUri, section). */
+  /** Answers workspace/configuration items (scopeUri, section), at once or later (a promise). */
   configuration?: (item: { scopeUri?: string; section?: string }) => unknown;
 }
 
@@ -79,7 +80,8 @@ export class TestClient {
       switch (method) {
         case 'workspace/configuration': {
           const items = (params as { items: { scopeUri?: string; section?: string }[] }).items;
-          return items.map((item) => this.options.configuration?.(item) ?? null);
+          // An answer may be a promise: a test can hold the server waiting for its settings.
+          return Promise.all(items.map(async (item) => (await this.options.configuration?.(item)) ?? null));
         }
         case 'window/workDoneProgress/create': {
           // vscode-jsonrpc delivers $/progress only to a handler registered for the token.
@@ -150,8 +152,24 @@ export class TestClient {
     await this.rpc.sendNotification('textDocument/didClose', { textDocument: { uri } });
   }
 
-  pull(uri: string, previousResultId?: string): Promise<DocumentDiagnosticReport> {
-    return this.rpc.sendRequest('textDocument/diagnostic', { textDocument: { uri }, ...(previousResultId ? { previousResultId } : {}) });
+  pull(uri: string, previousResultId?: string, token?: CancellationToken): Promise<DocumentDiagnosticReport> {
+    const params = { textDocument: { uri }, ...(previousResultId ? { previousResultId } : {}) };
+    // An undefined token would be sent as a second, positional parameter.
+    return token ? this.rpc.sendRequest('textDocument/diagnostic', params, token) : this.rpc.sendRequest('textDocument/diagnostic', params);
+  }
+
+  /** The server's status of every folder (pgParallelHints/getStatus). */
+  statuses(): Promise<StatusParams[]> {
+    return this.rpc.sendRequest(statusRequest.method);
+  }
+
+  /** A pgParallelHints/* request taking a folder (reconnect, disconnect, refreshCatalog). */
+  command(method: 'pgParallelHints/reconnect' | 'pgParallelHints/disconnect' | 'pgParallelHints/refreshCatalog', folder?: string): Promise<ConnectionResult> {
+    return this.rpc.sendRequest(method, folder ? { folder } : {});
+  }
+
+  setPassword(password: string | undefined, folder?: string): Promise<void> {
+    return this.rpc.sendNotification(setPasswordNotification.method, { password, ...(folder ? { folder } : {}) });
   }
 
   async diagnostics(uri: string): Promise<Diagnostic[]> {

@@ -90,6 +90,76 @@ describe('lsp: with a real PostgreSQL', function () {
     );
   });
 
+  it('hovers over tables from the database: their size against min_parallel_table_scan_size, parallel_workers', async () => {
+    const cluster = await testCluster();
+    const url = await cluster.createDatabase('lsp_sizes');
+    const admin = new Client({ connectionString: url });
+    await admin.connect();
+    let pages: Record<string, number>;
+    try {
+      // About 9.5 MB, above the default min_parallel_table_scan_size (8 MB); one page, below it; one never filled.
+      await admin.query("CREATE TABLE big AS SELECT g AS id, repeat('x', 200) AS pad FROM generate_series(1, 40000) g");
+      await admin.query('CREATE TABLE small (id integer)');
+      await admin.query('INSERT INTO small SELECT generate_series(1, 10)');
+      await admin.query('CREATE TABLE capped (id integer) WITH (parallel_workers = 2)');
+      await admin.query('ANALYZE big, small, capped');
+      const { rows } = await admin.query("SELECT relname, relpages FROM pg_class WHERE relname IN ('big', 'small', 'capped')");
+      pages = Object.fromEntries(rows.map((r: { relname: string; relpages: number }) => [r.relname, r.relpages]));
+    } finally {
+      await admin.end();
+    }
+    assert.deepStrictEqual(pages, { big: 1216, small: 1, capped: 0 });
+    const client = await serve(url);
+    const live = client.waitFor<StatusParams>('pgParallelHints/status', (s) => s.state === 'live');
+    const uri = 'file:///nowhere/sizes.sql';
+    await client.open(uri, 'SELECT * FROM big, small, capped;\n');
+    await live;
+    const card = async (character: number) => ((await client.hover(uri, { line: 0, character }))!.contents as { value: string }).value;
+    const DOCS = '[PostgreSQL: parallel safety](https://www.postgresql.org/docs/current/parallel-safety.html)';
+    assert.strictEqual(
+      await card(15),
+      [
+        '```sql',
+        'public.big',
+        '```',
+        'table · from the database',
+        '',
+        'size: 1,216 pages (9.5 MB); min_parallel_table_scan_size 1,024 pages (8 MB): large enough for a parallel scan  ',
+        'parallel_workers: not set (the planner chooses by size)',
+        '',
+        DOCS,
+      ].join('\n'),
+    );
+    assert.strictEqual(
+      await card(20),
+      [
+        '```sql',
+        'public.small',
+        '```',
+        'table · from the database',
+        '',
+        'size: 1 page (8 kB); min_parallel_table_scan_size 1,024 pages (8 MB): below it: no parallel scan of this table unless parallel_workers is set  ',
+        'parallel_workers: not set (the planner chooses by size)',
+        '',
+        DOCS,
+      ].join('\n'),
+    );
+    assert.strictEqual(
+      await card(28),
+      [
+        '```sql',
+        'public.capped',
+        '```',
+        'table · from the database',
+        '',
+        'size: unknown (never analysed); min_parallel_table_scan_size 1,024 pages (8 MB)  ',
+        'parallel_workers = 2',
+        '',
+        DOCS,
+      ].join('\n'),
+    );
+  });
+
   it('keeps diagnostics flowing from the built-in catalog while the database is down, and recovers when it is back', async () => {
     const cluster = await startPostgres();
     let running = true;

@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { Client } from 'pg';
+import { CancellationTokenSource, LSPErrorCodes } from 'vscode-languageserver-protocol';
 import type { CodeAction, Hover, LogMessageParams, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { loadBuiltinCatalog } from '../../server/src/builtin-catalogs';
 import type { CatalogFunction, CatalogSnapshot } from '../../server/src/core/catalog-snapshot';
@@ -65,6 +66,9 @@ describe('lsp: server over JSON-RPC', function () {
         'CREATE TABLE orders (id integer, total numeric) WITH (parallel_workers = 4);',
         'CREATE VIEW order_report AS SELECT id, slow_total(id) AS t, random() AS r FROM orders;',
         'SELECT slow_total(1);',
+        'CREATE FUNCTION money_add(a numeric, b numeric) RETURNS numeric',
+        '  LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT a + b $$;',
+        'CREATE OPERATOR |+| (LEFTARG = numeric, RIGHTARG = numeric, FUNCTION = money_add);',
         '',
       ].join('\n'),
     );
@@ -257,6 +261,188 @@ describe('lsp: server over JSON-RPC', function () {
     assert.deepStrictEqual(await client.definition(uri, { line: 0, character: 2 }), []);
   });
 
+  it('goes to the definition of a view, and of the function behind an operator, defined in a workspace file', async () => {
+    const client = await start({ workspaceFolders: [{ uri: folderUri(), name: 'ws' }] });
+    await indexed(client);
+    const uri = `${folderUri()}/report.sql`;
+    await client.open(uri, 'SELECT * FROM order_report;\nSELECT total |+| total FROM orders;\n');
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
+      '0:14-0:26 warning unsafe-view: view public.order_report calls public.slow_total(n integer), which is PARALLEL UNSAFE: no part of this statement can use parallel workers',
+      '1:13-1:16 information restricted-operator: operator |+| runs public.money_add(a numeric, b numeric) is PARALLEL RESTRICTED: it runs only in the leader process',
+    ]);
+    const functionsUri = `${folderUri()}/functions.sql`;
+    assert.deepStrictEqual(await client.definition(uri, { line: 0, character: 20 }), [
+      { uri: functionsUri, range: { start: { line: 5, character: 0 }, end: { line: 5, character: 85 } } },
+    ]);
+    assert.deepStrictEqual(await client.definition(uri, { line: 1, character: 14 }), [
+      { uri: functionsUri, range: { start: { line: 7, character: 0 }, end: { line: 8, character: 56 } } },
+    ]);
+    assert.strictEqual(
+      markdown(await client.hover(uri, { line: 1, character: 14 })),
+      [
+        'operator `|+|` runs:',
+        '',
+        '```sql',
+        'public.money_add(a numeric, b numeric) → numeric',
+        '```',
+        '**PARALLEL RESTRICTED**: runs only in the leader: the plan can be parallel below it, but a scan filtered by it cannot be.  ',
+        'VOLATILE · LANGUAGE sql · function · defined at `functions.sql:8`',
+        '',
+        DOCS,
+      ].join('\n'),
+    );
+  });
+
+  it('hovers over a cast with the function behind it', async () => {
+    const client = await start();
+    const uri = 'file:///nowhere/cast.sql';
+    await client.open(uri, "SELECT '42'::int8::numeric;\n");
+    const hover = await client.hover(uri, { line: 0, character: 20 });
+    assert.strictEqual(rangeText(hover!.range!), '0:19-0:26');
+    assert.strictEqual(
+      markdown(hover),
+      [
+        'the cast to `numeric` runs:',
+        '',
+        '```sql',
+        'pg_catalog.numeric(bigint) → numeric',
+        '```',
+        '**PARALLEL SAFE**: can run inside parallel workers.  ',
+        'IMMUTABLE · LANGUAGE internal · function · built into PostgreSQL 18  ',
+        'convert int8 to numeric',
+        '',
+        DOCS,
+      ].join('\n'),
+    );
+  });
+
+  it('hovers over a call whose argument types are unknown with every overload that could be meant, and over an aggregate', async () => {
+    const client = await start();
+    const uri = 'file:///nowhere/overloads.sql';
+    await client.open(uri, 'SELECT abs($1);\nSELECT sum(x) FROM generate_series(1, 3) x;\n');
+    const overload = (args: string) =>
+      [
+        '```sql',
+        `pg_catalog.abs(${args}) → ${args}`,
+        '```',
+        '**PARALLEL SAFE**: can run inside parallel workers.  ',
+        'IMMUTABLE · LANGUAGE internal · function · built into PostgreSQL 18  ',
+        'absolute value',
+      ].join('\n');
+    assert.strictEqual(
+      markdown(await client.hover(uri, { line: 0, character: 8 })),
+      [
+        'argument types unknown: 6 possible overloads',
+        '',
+        ['real', 'double precision', 'bigint', 'integer', 'smallint', 'numeric'].map(overload).join('\n\n---\n\n'),
+        '',
+        DOCS,
+      ].join('\n'),
+    );
+    assert.strictEqual(
+      markdown(await client.hover(uri, { line: 1, character: 8 })),
+      [
+        '```sql',
+        'pg_catalog.sum(integer) → bigint',
+        '```',
+        '**PARALLEL SAFE**: can run inside parallel workers.  ',
+        'IMMUTABLE · LANGUAGE internal · aggregate · built into PostgreSQL 18  ',
+        'has a combine function: workers can aggregate partially  ',
+        'sum as bigint across all integer input values',
+        '',
+        DOCS,
+      ].join('\n'),
+    );
+  });
+
+  it('hovers over a temporary table and over a table with parallel_workers = 0', async () => {
+    const client = await start();
+    const uri = 'file:///nowhere/tables.sql';
+    await client.open(
+      uri,
+      'CREATE TEMP TABLE scratch (id int);\nCREATE TABLE quiet (id int) WITH (parallel_workers = 0);\nSELECT * FROM scratch, quiet;\n',
+    );
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
+      '2:14-2:21 information temporary-table: scratch is a temporary table: only the leader process can read it',
+    ]);
+    assert.strictEqual(
+      markdown(await client.hover(uri, { line: 2, character: 16 })),
+      [
+        '```sql',
+        'pg_temp.scratch',
+        '```',
+        'temporary table · defined at `tables.sql:1`',
+        '',
+        'size: unknown (never analysed); min_parallel_table_scan_size 1,024 pages (8 MB)  ',
+        'parallel_workers: not set (the planner chooses by size)  ',
+        'temporary: only the leader can read it, so scans of it are never parallel',
+        '',
+        DOCS,
+      ].join('\n'),
+    );
+    assert.strictEqual(
+      markdown(await client.hover(uri, { line: 2, character: 25 })),
+      [
+        '```sql',
+        'public.quiet',
+        '```',
+        'table · defined at `tables.sql:2`',
+        '',
+        'size: unknown (never analysed); min_parallel_table_scan_size 1,024 pages (8 MB)  ',
+        'parallel_workers = 0: parallel scans of it are disabled',
+        '',
+        DOCS,
+      ].join('\n'),
+    );
+  });
+
+  it('drops stale work: edits faster than the push delay publish only the newest version, analysed once', async () => {
+    // A push delay far longer than three notifications take to arrive, so the middle versions are superseded.
+    const client = await start({ capabilities: PUSH_CLIENT, deps: { pushDelayMs: 1000 } });
+    await client.rpc.sendNotification('$/setTrace', { value: 'verbose' });
+    const uri = 'file:///nowhere/stale.sql';
+    await client.open(uri, 'SELECT 1;\n');
+    assert.deepStrictEqual((await client.pushed(uri, 1)).diagnostics, []);
+    const at = (character: number) => ({ start: { line: 0, character }, end: { line: 0, character } });
+    await client.change(uri, [{ range: { start: { line: 0, character: 7 }, end: { line: 0, character: 8 } }, text: 'random()' }]);
+    await client.change(uri, [{ range: at(15), text: ', now()' }]);
+    const last = await client.change(uri, [{ range: at(22), text: ', txid_current()' }]);
+    assert.strictEqual(last, 4);
+    assert.deepStrictEqual(summarize((await client.pushed(uri, 4)).diagnostics), [
+      '0:24-0:36 warning unsafe-function: pg_catalog.txid_current() is PARALLEL UNSAFE: no part of this statement can use parallel workers',
+      '0:7-0:13 information restricted-function: pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process',
+    ]);
+    const published = client.notifications.filter((n) => n.method === 'textDocument/publishDiagnostics').map((n) => (n.params as PublishDiagnosticsParams).version);
+    assert.deepStrictEqual(published, [1, 4]);
+    const analysed = client.notifications
+      .filter((n) => n.method === '$/logTrace' && (n.params as { message: string }).message.startsWith(`analysed ${uri}`))
+      .map((n) => /^analysed \S+ v\d+/.exec((n.params as { message: string }).message)?.[0]);
+    assert.deepStrictEqual(analysed, [`analysed ${uri} v1`, `analysed ${uri} v4`]);
+  });
+
+  it('answers a pulled diagnostic the client cancelled with RequestCancelled, without analysing', async () => {
+    let answer!: (settings: unknown) => void;
+    const settings = new Promise((resolve) => (answer = resolve));
+    const client = await start({ configuration: () => settings });
+    await client.rpc.sendNotification('$/setTrace', { value: 'verbose' });
+    const uri = 'file:///nowhere/cancelled.sql';
+    await client.open(uri, 'SELECT random();\n');
+    const source = new CancellationTokenSource();
+    const pulled = client.pull(uri, undefined, source.token);
+    // The server is waiting for the folder's settings: the pull cannot have started analysing.
+    await client.waitFor('workspace/configuration');
+    source.cancel();
+    answer({});
+    await assert.rejects(pulled, (error: { code?: number }) => error.code === LSPErrorCodes.RequestCancelled);
+    assert.deepStrictEqual(
+      client.notifications.filter((n) => n.method === '$/logTrace').map((n) => (n.params as { message: string }).message),
+      [],
+    );
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
+      '0:7-0:13 information restricted-function: pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process',
+    ]);
+  });
+
   it('picks up a new workspace file reported by didChangeWatchedFiles', async () => {
     const client = await start({ workspaceFolders: [{ uri: folderUri(), name: 'ws' }] });
     await indexed(client);
@@ -284,8 +470,11 @@ describe('lsp: server over JSON-RPC', function () {
     await indexed(client);
     const defs = `${folderUri()}/other/defs.sql`;
     const uses = `${folderUri()}/other/uses.sql`;
-    await client.open(defs, '');
     await client.open(uses, 'SELECT typed_helper(1);\n');
+    // Opening a file that is not on disk adds it to the index once typing pauses: let that settle first.
+    const opened = client.waitForNext('workspace/diagnostic/refresh');
+    await client.open(defs, '');
+    await opened;
     assert.deepStrictEqual(summarize(await client.diagnostics(uses)), ['0:7-0:19 information unknown-function: function typed_helper(integer) is not in the catalog: its parallel label is unknown']);
     const refreshed = client.waitForNext('workspace/diagnostic/refresh');
     await client.change(defs, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'CREATE FUNCTION typed_helper(x integer) RETURNS integer LANGUAGE sql AS $$ SELECT x $$;\n' }]);
@@ -312,6 +501,35 @@ describe('lsp: server over JSON-RPC', function () {
         },
       ],
     );
+  });
+
+  it('offers the engine\'s quick fix: add the missing label explicitly (PARALLEL RESTRICTED) where the body allows no more', async () => {
+    const client = await start();
+    const uri = 'file:///nowhere/fix-restricted.sql';
+    await client.open(uri, 'CREATE FUNCTION noisy(int) RETURNS float8 LANGUAGE sql AS $$ SELECT random() * $1 $$;\n');
+    const diagnostics = await client.diagnostics(uri);
+    assert.deepStrictEqual(summarize(diagnostics), [
+      '0:16-0:21 information function-default-unsafe: public.noisy(integer) has no PARALLEL clause, so it defaults to PARALLEL UNSAFE and blocks parallel plans wherever it is called; its body allows PARALLEL RESTRICTED',
+    ]);
+    const actions = await client.codeActions(uri, diagnostics[0].range, diagnostics);
+    assert.deepStrictEqual(
+      actions.map((a: CodeAction) => ({ title: a.title, kind: a.kind, codes: a.diagnostics?.map((d) => d.code), edit: a.edit })),
+      [
+        {
+          title: 'Mark noisy PARALLEL RESTRICTED',
+          kind: 'quickfix',
+          codes: ['function-default-unsafe'],
+          edit: { changes: { [uri]: [{ range: { start: { line: 0, character: 84 }, end: { line: 0, character: 84 } }, newText: ' PARALLEL RESTRICTED' }] } },
+        },
+      ],
+    );
+    // Asked only for other kinds of actions, it offers none.
+    const refactors: CodeAction[] = await client.rpc.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diagnostics[0].range,
+      context: { diagnostics, only: ['refactor'] },
+    });
+    assert.deepStrictEqual(refactors, []);
   });
 
   it('offers an ALTER FUNCTION ... PARALLEL SAFE text for an unsafe database function, never for a built-in one', async () => {
