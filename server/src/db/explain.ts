@@ -178,5 +178,8 @@ export async function runExplain(client: ClientBase, sql: string, options: Expla
     // A cancel still on its way must not land on the ROLLBACK.
     if (cancelling) await cancelling;
     await client.query('ROLLBACK').catch(() => client.query('ROLLBACK').catch(() => undefined));
+    // Session-level advisory locks (pg_advisory_lock() in the statement) survive ROLLBACK; the
+    // product's sessions take none of their own, so whatever is held came from the statement.
+    if (options.analyze) await client.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
   }
 }
