@@ -1,9 +1,11 @@
 import * as assert from 'assert';
+import fc from 'fast-check';
 import { loadBuiltinCatalog } from '../../server/src/builtin-catalogs';
 import { Catalog } from '../../server/src/core/catalog';
 import { analyzeDocument, DocumentAnalyzer } from '../../server/src/core/document';
 import { initParser } from '../../server/src/core/parse';
-import type { StatementResult } from '../../server/src/core/types';
+import { LineIndex } from '../../server/src/core/text';
+import type { Reason, StatementResult } from '../../server/src/core/types';
 
 const URI = 'file:///cache.sql';
 
@@ -12,7 +14,8 @@ const URI = 'file:///cache.sql';
  * cached statement keeps the ones of the pass that analysed it), so those compare as "local".
  */
 function plain(statements: StatementResult[] | unknown[]): unknown {
-  return JSON.parse(JSON.stringify(statements, (key, value) => (key === 'oid' && typeof value === 'number' && value < 0 ? 'local' : value)));
+  const local = (value: unknown) => (typeof value === 'number' && value < 0 ? 'local' : value);
+  return JSON.parse(JSON.stringify(statements, (key, value) => (key === 'oid' ? local(value) : key === 'viewFunctions' && Array.isArray(value) ? value.map(local) : value)));
 }
 
 /** The same statements as a fresh analysis gives, definitions' places included. */
@@ -76,5 +79,72 @@ describe('document analysis cache: edits that move definitions', () => {
     const moved = [lines[0], lines[2], lines[1], ...lines.slice(3)].join('\n');
     assertSameAsFresh(analyzer, text, pg18);
     assertSameAsFresh(analyzer, moved, pg18);
+  });
+});
+
+describe('document analysis cache: random edits, whatever is read between them', () => {
+  let pg18: Catalog;
+  before(async () => {
+    await initParser();
+    pg18 = Catalog.fromSnapshot(loadBuiltinCatalog(18));
+  });
+
+  const base = [
+    'CREATE FUNCTION tag(x int) RETURNS text LANGUAGE sql AS $$ SELECT x::text $$;',
+    'CREATE TABLE t (a int, b text);',
+    'SELECT tag(a) FROM t;',
+    'CREATE VIEW v AS SELECT tag(a) AS s, random() AS r FROM t;',
+    'SELECT * FROM v WHERE r > 0.5;',
+    'CREATE TEMP TABLE tt AS SELECT a FROM t;',
+    'SELECT count(*) FROM tt;',
+    'CREATE OR REPLACE FUNCTION tag(x int) RETURNS text LANGUAGE sql PARALLEL SAFE AS $$ SELECT x::text $$;',
+    'SELECT tag(1), now() FROM v;',
+    '\\set x 1',
+    'SELECT lower(b) FROM t FOR UPDATE;',
+  ].join('\n');
+  const fragments = ['\n', ' ', ';', 'x', '7', '-- c\n', 'SELECT tag(2);', 'CREATE TABLE u (c int);', 'SELECT * FROM u;', "'", '$$', 'PARALLEL SAFE '];
+  const edit = fc.record({ at: fc.nat(), cut: fc.nat({ max: 12 }), insert: fc.constantFrom(...fragments), read: fc.constantFrom('statements', 'catalog', 'diagnostics', 'nothing') });
+
+  /** A reason as an editor would get it: lines and columns, related places included. */
+  const converter = (lines: LineIndex) => (reason: Reason) => ({
+    code: reason.code,
+    start: lines.positionAt(reason.range.start),
+    end: lines.positionAt(reason.range.end),
+    related: (reason.related ?? []).map((r) => r.location && { uri: r.location.uri, start: lines.positionAt(r.location.start), end: lines.positionAt(r.location.end) }),
+  });
+
+  it('gives what a fresh analysis gives: statements, the catalog after the document, converted reasons', () => {
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 8 }), (edits) => {
+        const analyzer = new DocumentAnalyzer(URI);
+        let text = base;
+        let lines = new LineIndex(text);
+        analyzer.analyze(text, pg18);
+        for (const { at, cut, insert, read } of edits) {
+          const pos = at % (text.length + 1);
+          text = text.slice(0, pos) + insert + text.slice(pos + cut);
+          lines = lines.updated(text);
+          const cached = analyzer.analyze(text, pg18);
+          const fresh = analyzeDocument(text, pg18, URI);
+          if (read === 'statements') assert.deepStrictEqual(plain(cached.statements), plain(fresh.statements));
+          if (read === 'catalog') {
+            assert.strictEqual(cached.catalogAfter.version, fresh.catalogAfter.version);
+            for (const name of ['tag', 'u', 't', 'v', 'tt']) {
+              assert.deepStrictEqual(plain(cached.catalogAfter.functionsNamed(name)), plain(fresh.catalogAfter.functionsNamed(name)));
+              assert.deepStrictEqual(plain([cached.catalogAfter.relationNamed(name)]), plain([fresh.catalogAfter.relationNamed(name)]));
+            }
+          }
+          if (read === 'diagnostics') {
+            const convert = converter(lines);
+            const expected = fresh.statements.flatMap((s) => s.reasons.map(convert));
+            assert.deepStrictEqual(plain(analyzer.convertReasons(lines, convert)), plain(expected));
+          }
+        }
+        // Whatever was read before, everything is right at the end.
+        const last = analyzer.analyze(text, pg18);
+        assert.deepStrictEqual(plain(last.statements), plain(analyzeDocument(text, pg18, URI).statements));
+      }),
+      { numRuns: Number(process.env.PGPH_FUZZ_RUNS) > 0 ? Number(process.env.PGPH_FUZZ_RUNS) : 200 },
+    );
   });
 });

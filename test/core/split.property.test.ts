@@ -7,7 +7,7 @@
  */
 import * as assert from 'assert';
 import fc from 'fast-check';
-import { splitStatements, type StatementSlice } from '../../server/src/core/split';
+import { splitEdited, splitStatements, type StatementSlice } from '../../server/src/core/split';
 import { LineIndex, Utf8Offsets, utf8Length } from '../../server/src/core/text';
 
 const DEFAULT_RUNS = 2000;
@@ -197,6 +197,36 @@ describe('splitStatements properties', function () {
       params,
     );
   });
+
+  it('splits an edited text, re-splitting only around the edit, exactly as it splits the whole text', () => {
+    const edit = fc.record({ at: fc.nat(), cut: fc.nat({ max: 30 }), insert: fc.oneof(fragment, anySql) });
+    fc.assert(
+      fc.property(anySql, fc.array(edit, { minLength: 1, maxLength: 4 }), (text, edits) => {
+        let before = text;
+        let slices = splitStatements(before);
+        for (const { at, cut, insert } of edits) {
+          const pos = at % (before.length + 1);
+          const after = before.slice(0, pos) + insert + before.slice(pos + cut);
+          // The common prefix and suffix, as the document cache finds them.
+          let prefix = 0;
+          const limit = Math.min(before.length, after.length);
+          while (prefix < limit && before[prefix] === after[prefix]) prefix++;
+          let suffix = 0;
+          while (suffix < limit - prefix && before[before.length - 1 - suffix] === after[after.length - 1 - suffix]) suffix++;
+          const delta = after.length - before.length;
+          const edited = splitEdited(slices, after, prefix, before.length - suffix, delta);
+          const moved = slices.slice(edited.resumedOld).map((s) => ({ start: s.start + delta, end: s.end + delta, kind: s.kind }));
+          const whole = splitStatements(after);
+          assert.deepStrictEqual([...slices.slice(0, edited.keptBefore), ...edited.middle, ...moved], whole);
+          // What is kept or moved has the same text.
+          for (const [i, s] of moved.entries()) assert.strictEqual(after.slice(s.start, s.end), before.slice(slices[edited.resumedOld + i].start, slices[edited.resumedOld + i].end));
+          before = after;
+          slices = whole;
+        }
+      }),
+      params,
+    );
+  });
 });
 
 describe('offset conversion properties', function () {
@@ -249,6 +279,24 @@ describe('offset conversion properties', function () {
           const clampedLine = Math.max(0, Math.min(line, starts.length - 1));
           const expected = line < 0 ? 0 : line >= starts.length ? text.length : starts[clampedLine] + Math.max(0, Math.min(character, lineEnds[clampedLine] - starts[clampedLine]));
           assert.strictEqual(index.offsetAt({ line, character }), expected, `offsetAt(${line}, ${character})`);
+        }
+      }),
+      params,
+    );
+  });
+
+  it('LineIndex updated after an edit equals the index of the edited text', () => {
+    const breaks = fc.constantFrom('\r', '\n', '\r\n', 'a', '\r\r', '\n\r', '');
+    const edit = fc.record({ at: fc.nat(), cut: fc.nat({ max: 6 }), insert: fc.oneof(breaks, anyString) });
+    fc.assert(
+      fc.property(fc.oneof(anyString, fc.array(breaks, { maxLength: 20 }).map((parts) => parts.join(''))), fc.array(edit, { minLength: 1, maxLength: 5 }), (text, edits) => {
+        let index = new LineIndex(text);
+        let current = text;
+        for (const { at, cut, insert } of edits) {
+          const pos = at % (current.length + 1);
+          current = current.slice(0, pos) + insert + current.slice(pos + cut);
+          index = index.updated(current);
+          assert.deepStrictEqual(index, new LineIndex(current));
         }
       }),
       params,

@@ -7,33 +7,42 @@
 import { Catalog, CatalogChange, simpleHash } from './catalog';
 import type { CatalogFunction, CatalogRelation, SourceLocation } from './catalog-snapshot';
 import { analyzeStatement } from './analyze';
-import { splitStatements } from './split';
+import { splitEdited, splitStatements, StatementSlice } from './split';
+import { commonEnds, LineIndex } from './text';
 import type { Reason, Reference, StatementResult, TextRange } from './types';
 
 export interface DocumentAnalysis {
-  statements: StatementResult[];
-  /** The catalog after the document's own DDL (what another file analysed after this one sees). */
-  catalogAfter: Catalog;
+  /**
+   * Every statement's result, ranges in the document. Built on first use: after an edit, moving the
+   * results of every statement after it is the largest cost left, and the language server's
+   * diagnostics (DocumentAnalyzer.convertReasons) do not need them.
+   */
+  readonly statements: StatementResult[];
+  readonly statementCount: number;
+  /** The catalog after the document's own DDL (what another file analysed after this one sees); made on first use too. */
+  readonly catalogAfter: Catalog;
 }
 
 function shiftRange(r: TextRange, by: number): TextRange {
   return { start: r.start + by, end: r.end + by };
 }
 
+function shiftReason(reason: Reason, by: number): Reason {
+  const moved: Reason = { ...reason, range: shiftRange(reason.range, by) };
+  if (reason.fixes) moved.fixes = reason.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, range: shiftRange(e.range, by) })) }));
+  return moved;
+}
+
 function shiftResult(result: StatementResult, by: number): StatementResult {
   if (by === 0) return result;
-  const shiftReason = (reason: Reason): Reason => ({
-    ...reason,
-    range: shiftRange(reason.range, by),
-    ...(reason.fixes ? { fixes: reason.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, range: shiftRange(e.range, by) })) })) } : {}),
-  });
-  const shiftReference = (ref: Reference): Reference => ({ ...ref, range: shiftRange(ref.range, by) });
-  return {
-    ...result,
-    range: shiftRange(result.range, by),
-    reasons: result.reasons.map(shiftReason),
-    references: result.references.map(shiftReference),
-  };
+  const reasons = new Array<Reason>(result.reasons.length);
+  for (let i = 0; i < reasons.length; i++) reasons[i] = shiftReason(result.reasons[i], by);
+  const references = new Array<Reference>(result.references.length);
+  for (let i = 0; i < references.length; i++) {
+    const ref = result.references[i];
+    references[i] = { ...ref, range: shiftRange(ref.range, by) };
+  }
+  return { ...result, range: shiftRange(result.range, by), reasons, references };
 }
 
 /** Every place in a result that points into a document: definitions of what it uses, related places. */
@@ -55,23 +64,10 @@ class TextChange {
   readonly delta: number;
 
   constructor(before: string, after: string) {
-    const limit = Math.min(before.length, after.length);
-    // Whole chunks first (string equality compares memory), then character by character.
-    const chunk = 4096;
-    let prefix = 0;
-    while (prefix + chunk <= limit && before.slice(prefix, prefix + chunk) === after.slice(prefix, prefix + chunk)) prefix += chunk;
-    while (prefix < limit && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
-    let suffix = 0;
-    while (suffix + chunk <= limit - prefix && before.slice(before.length - suffix - chunk, before.length - suffix) === after.slice(after.length - suffix - chunk, after.length - suffix)) suffix += chunk;
-    while (suffix < limit - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+    const { prefix, suffix } = commonEnds(before, after);
     this.prefix = prefix;
     this.oldSuffixStart = before.length - suffix;
     this.delta = after.length - before.length;
-  }
-
-  /** True when nothing at or after `end` (exclusive end of a range) changed place. */
-  keeps(end: number): boolean {
-    return end <= this.prefix;
   }
 
   map(location: SourceLocation): SourceLocation | undefined {
@@ -84,19 +80,40 @@ class TextChange {
 }
 
 interface CacheEntry {
-  /** Ranges relative to the statement's start; locations in this document as of the last pass's text. */
+  /** Ranges relative to the statement's start; locations in this document as of the pass that stored it. */
   result: StatementResult;
-  /** Where the statement started in the last pass's text. */
+  /** Where the statement started when its changes were recorded (their "why" names the place). */
   start: number;
   /** The statement changed the catalog (DDL); the changes, to replay them on the next pass. */
   changesCatalog: boolean;
   changes: CatalogChange[];
-  /** Chain key after the statement. */
+  /** Chain keys before and after the statement. */
+  chainBefore: string;
   chainAfter: string;
-  /** Furthest end of a location in this document that the result or the changes hold, -1 if none. */
+  /** Nearest start and furthest end of a location in this document that the result or the changes hold (-1, -1 if none). */
+  localFrom: number;
   localReach: number;
-  /** The result shifted to the start it had in the last pass, reused while the statement stays put. */
+  /** A reason's related information points into this document (its converted form moves with the text). */
+  reasonsPointHere: boolean;
+}
+
+/** Reasons converted by DocumentAnalyzer.convertReasons, valid while the statement's entry and start position stay. */
+interface Converted {
+  line: number;
+  character: number;
+  items: unknown[];
+}
+
+/** One statement of a pass: its slice, its cache entry (none for psql meta-commands), its result in place once built. */
+interface Slot extends StatementSlice {
+  entry?: CacheEntry;
+  /**
+   * The entry's locations in this document lag the text by this much: text that only moved (after
+   * an edit) moves them by a number here, and the entry is copied with them moved when it is needed.
+   */
+  shift: number;
   placed?: StatementResult;
+  converted?: Converted;
 }
 
 function isLocation(value: object): value is SourceLocation {
@@ -104,89 +121,267 @@ function isLocation(value: object): value is SourceLocation {
   return typeof v.uri === 'string' && typeof v.start === 'number' && typeof v.end === 'number';
 }
 
+function metaResult(slice: StatementSlice): StatementResult {
+  return { range: { start: slice.start, end: slice.end }, kind: 'psql-meta', verdict: 'none', reasons: [], references: [], parsed: true };
+}
+
+/** Where offsets of the last pass's text are in this pass's; undefined for one inside the changed text. */
+interface OffsetMap {
+  map(location: SourceLocation): SourceLocation | undefined;
+}
+
+function shiftMap(by: number): OffsetMap {
+  return { map: (location) => ({ ...location, start: location.start + by, end: location.end + by }) };
+}
+
+/** The catalog after the first statements of a pass (their entries, replayed onto the base), to start the next pass from. */
+interface Checkpoint {
+  base: string;
+  entries: CacheEntry[];
+  catalog: Catalog;
+}
+
 /**
  * Analyses one document again and again as it changes. Keep one per open document: the cache holds
  * only the statements of the last pass, so memory follows the document's size.
  *
- * Cache keys do not contain offsets: a statement's result depends on its text and on the catalog,
- * which is the base catalog changed by the texts of the document's DDL before it (the chain key).
- * Where the document's own definitions moved, the locations a cached result points to are moved too.
+ * A statement's result depends on its text and on the catalog, which is the base catalog changed by
+ * the texts of the document's DDL before it (the chain key). An edit changes the text between a
+ * common prefix and suffix: the statements before it keep their entries as they are, the text
+ * around it is split again only until the splitter meets a statement start it found last time, and
+ * the statements after it keep their entries (moved) while their chain key is unchanged. The work
+ * left per edit is kept small: locations in moved text are moved by a number until someone reads
+ * them, recorded catalog changes are replayed only when a statement is analysed after them (or the
+ * catalog after the document is asked for), starting from the catalog of the last pass where the
+ * statements before are the same, and results are placed in the document only when read.
  */
 export class DocumentAnalyzer {
-  /** chain key -> statement text -> entry; two levels, so no key is ever concatenated. */
-  private cache = new Map<string, Map<string, CacheEntry>>();
+  private slots: Slot[] = [];
   private lastText = '';
+  private lastBase?: string;
+  private checkpoint?: Checkpoint;
   /** Statements re-analysed by the last pass (the rest came from the cache); for tests and benchmarks. */
   lastAnalyzed = 0;
 
   constructor(readonly uri: string) {}
 
   analyze(text: string, base: Catalog): DocumentAnalysis {
-    const catalog = base.derive();
-    const next = new Map<string, Map<string, CacheEntry>>();
-    const statements: StatementResult[] = [];
-    const change = this.cache.size > 0 && this.lastText !== text ? new TextChange(this.lastText, text) : undefined;
+    const previous = this.slots;
+    const hadPass = this.lastBase !== undefined;
+    const change = hadPass && this.lastText !== text ? new TextChange(this.lastText, text) : undefined;
+    const sameBase = this.lastBase === base.version;
+
+    // The new slots: the old ones before the edit, the re-split ones, the old ones after it, moved.
+    let middle: StatementSlice[];
+    let keptBefore = 0;
+    let resumedOld = 0;
+    let byText: Map<string, CacheEntry[]> | undefined;
+    if (!hadPass) {
+      middle = splitStatements(text);
+      resumedOld = previous.length;
+    } else if (!change) {
+      middle = [];
+    } else {
+      const split = splitEdited(previous, text, change.prefix, change.oldSuffixStart, change.delta);
+      ({ middle, keptBefore, resumedOld } = split);
+      if (sameBase) {
+        // The statements that were split again: an entry of theirs may serve a re-split statement with the same text.
+        byText = new Map();
+        for (let i = keptBefore; i < resumedOld; i++) {
+          const slot = previous[i];
+          if (!slot.entry) continue;
+          const sql = this.lastText.slice(slot.start, slot.end);
+          const list = byText.get(sql);
+          const entry = this.settled(slot);
+          if (list) list.push(entry);
+          else byText.set(sql, [entry]);
+        }
+      }
+    }
+    const delta = change?.delta ?? 0;
+    const count = keptBefore + middle.length + (previous.length - resumedOld);
+    const slots: Slot[] = new Array(count);
+
+    let catalog = base.derive();
+    let catalogTouched = false;
+    const replayed: CacheEntry[] = [];
+    const pending: Slot[] = [];
+    // Recorded changes are replayed just before a statement is analysed, and for the catalog after
+    // the document when it is asked for; a pass that analyses nothing after them replays nothing.
+    const flush = () => {
+      if (pending.length === 0) return;
+      let from = 0;
+      const checkpoint = this.checkpoint;
+      if (!catalogTouched && checkpoint && checkpoint.base === base.version && checkpoint.entries.length <= pending.length) {
+        while (from < checkpoint.entries.length && pending[from].shift === 0 && pending[from].entry === checkpoint.entries[from]) from++;
+        if (from === checkpoint.entries.length) {
+          catalog = checkpoint.catalog.derive();
+          for (let k = 0; k < from; k++) replayed.push(checkpoint.entries[k]);
+        } else from = 0;
+      }
+      for (let k = from; k < pending.length; k++) {
+        const entry = this.settled(pending[k]);
+        for (const recorded of entry.changes) catalog.replay(recorded);
+        replayed.push(entry);
+      }
+      pending.length = 0;
+      catalogTouched = true;
+    };
+
     let chain = base.version;
-    // Recorded changes replay only onto the catalog they were recorded on: once a change is made
-    // afresh (new oids), the ones after it are made afresh too.
     let replayable = true;
+    let freshSeen = false;
     this.lastAnalyzed = 0;
-    for (const slice of splitStatements(text)) {
-      const sql = text.slice(slice.start, slice.end);
+    for (let i = 0; i < count; i++) {
+      let old: Slot | undefined;
+      let slice: StatementSlice;
+      if (i < keptBefore) {
+        old = previous[i];
+        slice = old;
+      } else if (i < keptBefore + middle.length) {
+        slice = middle[i - keptBefore];
+      } else {
+        old = previous[i - keptBefore - middle.length + resumedOld];
+        slice = delta === 0 ? old : { start: old.start + delta, end: old.end + delta, kind: old.kind };
+      }
+      if (!sameBase) old = undefined;
       if (slice.kind === 'psql-meta') {
-        statements.push({ range: { start: slice.start, end: slice.end }, kind: 'psql-meta', verdict: 'none', reasons: [], references: [], parsed: true });
+        slots[i] = { start: slice.start, end: slice.end, kind: slice.kind, shift: 0, placed: old?.placed?.range.start === slice.start ? old.placed : undefined };
         continue;
       }
-      // Entries of this pass (the same text seen earlier) are current; the last pass's may need moving.
-      let entry = next.get(chain)?.get(sql);
-      if (!entry) {
-        entry = this.cache.get(chain)?.get(sql);
-        if (entry && change && entry.localReach >= 0 && !change.keeps(entry.localReach)) entry = this.relocated(entry, change, slice.start);
+      let entry: CacheEntry | undefined;
+      let shift = 0;
+      let sql: string | undefined;
+      if (old) {
+        if (old.entry?.chainBefore === chain) {
+          entry = old.entry;
+          shift = old.shift;
+        }
+      } else if (byText) {
+        sql = text.slice(slice.start, slice.end);
+        entry = byText.get(sql)?.find((candidate) => candidate.chainBefore === chain);
+      }
+      if (entry && change && entry.localReach >= 0 && entry.localReach + shift > change.prefix) {
+        // Locations in the moved text move by a number; any other moved location, now.
+        if (entry.localFrom + shift >= change.oldSuffixStart) shift += delta;
+        else {
+          if (shift !== 0) entry = this.relocated(entry, shiftMap(shift), entry.start + shift);
+          entry = entry && this.relocated(entry, change, slice.start);
+          shift = 0;
+        }
       }
       if (entry?.changesCatalog && !replayable) entry = undefined;
+      const same = old !== undefined && old.entry === entry && old.shift === shift;
+      const slot: Slot = { start: slice.start, end: slice.end, kind: slice.kind, entry, shift };
       if (entry) {
-        for (const recorded of entry.changes) catalog.replay(recorded);
+        if (same && old!.placed?.range.start === slice.start) slot.placed = old!.placed;
+        if (old?.entry === entry && (old.shift === shift || !entry.reasonsPointHere)) slot.converted = old.converted;
+        if (entry.changes.length > 0) pending.push(slot);
       } else {
-        this.lastAnalyzed++;
-        const versionBefore = catalog.version;
-        const changes: CatalogChange[] = [];
-        catalog.changeLog = changes;
-        let result: StatementResult;
-        try {
-          result = analyzeStatement(sql, { catalog, uri: this.uri, documentOffset: slice.start });
-        } finally {
-          catalog.changeLog = undefined;
+        flush();
+        if (!freshSeen) {
+          freshSeen = true;
+          // The catalog here is where the next pass most likely starts again (the user types on).
+          this.checkpoint = { base: base.version, entries: replayed.slice(), catalog: catalog.derive() };
         }
-        const changesCatalog = catalog.version !== versionBefore;
-        if (changesCatalog) replayable = false;
-        entry = {
-          result,
-          start: slice.start,
-          changesCatalog,
-          changes: changesCatalog ? changes : [],
-          chainAfter: changesCatalog ? simpleHash(`${chain}\u0000${sql}`) : chain,
-          localReach: -1,
-        };
-        entry.localReach = this.localReach(entry);
+        catalogTouched = true;
+        sql ??= text.slice(slice.start, slice.end);
+        entry = slot.entry = this.analyzeAfresh(sql, slice.start, chain, catalog);
+        replayed.push(entry);
+        if (entry.changesCatalog) replayable = false;
       }
-      let bucket = next.get(chain);
-      if (!bucket) next.set(chain, (bucket = new Map()));
-      bucket.set(sql, entry);
-      if (entry.placed?.range.start !== slice.start) entry.placed = shiftResult(entry.result, slice.start);
-      entry.start = slice.start;
-      statements.push(entry.placed);
+      slots[i] = slot;
       chain = entry.chainAfter;
     }
-    this.cache = next;
+    this.slots = slots;
     this.lastText = text;
-    return { statements, catalogAfter: catalog };
+    this.lastBase = base.version;
+    let statements: StatementResult[] | undefined;
+    const place = (slot: Slot) => this.placedResult(slot);
+    return {
+      get statements() {
+        return (statements ??= slots.map(place));
+      },
+      statementCount: count,
+      get catalogAfter() {
+        flush();
+        return catalog;
+      },
+    };
   }
 
-  private localReach(entry: Pick<CacheEntry, 'result' | 'changes'>): number {
+  /**
+   * The reasons of every statement of the last pass, in document order, each converted once by
+   * `convert` (e.g. to an editor's diagnostic), which must give the same item for the same reason
+   * at the same place on every call: a statement whose cached result is the one of the last call
+   * and whose start is at the same line and column keeps its converted reasons, so an edit converts
+   * only the statements it touched (all after it when it adds or removes a line).
+   */
+  convertReasons<T>(lines: LineIndex, convert: (reason: Reason, statement: StatementResult) => T): T[] {
+    const out: T[] = [];
+    for (const slot of this.slots) {
+      const entry = slot.entry;
+      if (!entry || entry.result.reasons.length === 0) continue;
+      const { line, character } = lines.positionAt(slot.start);
+      let converted = slot.converted;
+      if (!converted || converted.line !== line || converted.character !== character) {
+        const placed = this.placedResult(slot);
+        converted = slot.converted = { line, character, items: placed.reasons.map((reason) => convert(reason, placed)) };
+      }
+      for (const item of converted.items as T[]) out.push(item);
+    }
+    return out;
+  }
+
+  private placedResult(slot: Slot): StatementResult {
+    if (!slot.placed) slot.placed = slot.entry ? shiftResult(this.settled(slot).result, slot.start) : metaResult(slot);
+    return slot.placed;
+  }
+
+  /** The slot's entry with its locations where they are now (moved by the slot's shift, once). */
+  private settled(slot: Slot): CacheEntry {
+    if (slot.shift !== 0) {
+      slot.entry = this.relocated(slot.entry!, shiftMap(slot.shift), slot.entry!.start + slot.shift);
+      slot.shift = 0;
+    }
+    return slot.entry!;
+  }
+
+  private analyzeAfresh(sql: string, start: number, chain: string, catalog: Catalog): CacheEntry {
+    this.lastAnalyzed++;
+    const versionBefore = catalog.version;
+    const changes: CatalogChange[] = [];
+    catalog.changeLog = changes;
+    let result: StatementResult;
+    try {
+      result = analyzeStatement(sql, { catalog, uri: this.uri, documentOffset: start });
+    } finally {
+      catalog.changeLog = undefined;
+    }
+    const changesCatalog = catalog.version !== versionBefore;
+    return this.withLocalPlaces({
+      result,
+      start,
+      changesCatalog,
+      changes: changesCatalog ? changes : [],
+      chainBefore: chain,
+      chainAfter: changesCatalog ? simpleHash(`${chain}\u0000${sql}`) : chain,
+      localFrom: -1,
+      localReach: -1,
+      reasonsPointHere: false,
+    });
+  }
+
+  /** The entry with localFrom, localReach and reasonsPointHere computed. */
+  private withLocalPlaces(entry: CacheEntry): CacheEntry {
+    let from = Infinity;
     let reach = -1;
     const visit = (location: SourceLocation) => {
-      if (location.uri === this.uri && location.end > reach) reach = location.end;
+      if (location.uri !== this.uri) return;
+      if (location.start < from) from = location.start;
+      if (location.end > reach) reach = location.end;
     };
+    entry.reasonsPointHere = entry.result.reasons.some((reason) => reason.related?.some((r) => r.location?.uri === this.uri));
     forEachLocation(entry.result, visit);
     const walk = (value: unknown): void => {
       if (Array.isArray(value)) value.forEach(walk);
@@ -196,14 +391,16 @@ export class DocumentAnalyzer {
       }
     };
     for (const recorded of entry.changes) walk(recorded.args);
-    return reach;
+    entry.localFrom = reach < 0 ? -1 : from;
+    entry.localReach = reach;
+    return entry;
   }
 
   /**
    * The entry with its locations in this document moved as the text moved (the statement now starts
    * at `start`); none when a location fell inside the changed text.
    */
-  private relocated(entry: CacheEntry, change: TextChange, start: number): CacheEntry | undefined {
+  private relocated(entry: CacheEntry, change: OffsetMap, start: number): CacheEntry | undefined {
     let lost = false;
     const moved = (location: SourceLocation | undefined): SourceLocation | undefined => {
       if (!location || location.uri !== this.uri) return location;
@@ -232,9 +429,7 @@ export class DocumentAnalyzer {
     };
     const changes = entry.changes.map((recorded) => ({ method: recorded.method, args: deep(recorded.args) }) as CatalogChange);
     if (lost) return undefined;
-    const relocated: CacheEntry = { ...entry, result, changes, placed: undefined };
-    relocated.localReach = this.localReach(relocated);
-    return relocated;
+    return this.withLocalPlaces({ ...entry, result, changes, start });
   }
 }
 

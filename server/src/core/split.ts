@@ -83,8 +83,20 @@ const enum Routine {
 const LONGEST_WORD = 9;
 
 export function splitStatements(text: string): StatementSlice[] {
+  return splitStatementsFrom(text, 0).slices;
+}
+
+/**
+ * Splits from `from`, which must be 0 or where a slice of an earlier split started in a text with the
+ * same characters before it (the splitter's state is fresh there). Before each new slice the
+ * splitter asks `resume(start)`: true means the slices from there on are already known (an earlier
+ * split of the same text after that point found a slice starting there, so from there on it finds
+ * the same ones) and it stops, returning that start as `resumedAt`.
+ */
+export function splitStatementsFrom(text: string, from: number, resume?: (start: number, kind: StatementSlice['kind']) => boolean): { slices: StatementSlice[]; resumedAt?: number } {
   const slices: StatementSlice[] = [];
   const n = text.length;
+  let resumedAt: number | undefined;
   let start = -1; // first token of the current statement
   let end = -1; // end of its last token
   let routine = Routine.Start as Routine; // widened: the closures below change it
@@ -100,7 +112,13 @@ export function splitStatements(text: string): StatementSlice[] {
     parenDepth = 0;
   };
   const token = (from: number, to: number) => {
-    if (start < 0) start = from;
+    if (start < 0) {
+      if (resume?.(from, 'sql')) {
+        resumedAt = from;
+        return;
+      }
+      start = from;
+    }
     end = to;
   };
   const word = (from: number, to: number) => {
@@ -137,8 +155,8 @@ export function splitStatements(text: string): StatementSlice[] {
   };
 
   // A byte order mark read from a file is not part of the first statement.
-  let i = n > 0 && text.charCodeAt(0) === Ch.ByteOrderMark ? 1 : 0;
-  while (i < n) {
+  let i = from === 0 && n > 0 && text.charCodeAt(0) === Ch.ByteOrderMark ? 1 : from;
+  while (i < n && resumedAt === undefined) {
     const c = text.charCodeAt(i);
     if (isSpace(c)) {
       i++;
@@ -202,6 +220,10 @@ export function splitStatements(text: string): StatementSlice[] {
       // Any other backslash command ends the query being typed (\g, \gset and friends send it;
       // the rest interrupt it), whatever its BEGIN depth, and is a slice of its own.
       finish();
+      if (resume?.(i, 'psql-meta')) {
+        resumedAt = i;
+        break;
+      }
       const stop = skipMetaCommand(text, i);
       let to = stop;
       while (to > i + 1 && isSpace(text.charCodeAt(to - 1))) to--;
@@ -219,8 +241,8 @@ export function splitStatements(text: string): StatementSlice[] {
     token(i, i + 1);
     i++;
   }
-  finish();
-  return slices;
+  if (resumedAt === undefined) finish();
+  return { slices, resumedAt };
 }
 
 /** From the opening slash of a comment to just after its end; comments nest. */
@@ -303,4 +325,52 @@ function skipMetaCommand(text: string, i: number): number {
     }
   }
   return n;
+}
+
+/** The split of an edited text around the edit; before and after it are the earlier split's slices. */
+export interface EditedSplit {
+  /** The edited text's slices are the earlier slices[0, keptBefore), then `middle`, then the earlier slices[resumedOld, ...) moved by the edit's length change. */
+  keptBefore: number;
+  middle: StatementSlice[];
+  resumedOld: number;
+}
+
+/**
+ * Splits a text edited between a common prefix (`prefix` characters) and a common suffix (from
+ * `oldSuffixStart` in the earlier text), knowing the earlier text's slices: only the statements
+ * around the edit are split again, from the last one starting before the edit until the splitter
+ * meets a statement start it found the last time. Together with the earlier slices kept and moved,
+ * gives what splitStatements(text) gives.
+ */
+export function splitEdited(earlier: readonly StatementSlice[], text: string, prefix: number, oldSuffixStart: number, delta: number): EditedSplit {
+  // The splitter's state is fresh where a SQL statement starts, not always where a meta-command
+  // does (one can interrupt a statement): restart at the last statement starting before the edit.
+  let keptBefore = lastStartingBefore(earlier, prefix);
+  while (keptBefore >= 0 && earlier[keptBefore].kind !== 'sql') keptBefore--;
+  const restart = keptBefore >= 0 ? earlier[keptBefore].start : 0;
+  if (keptBefore < 0) keptBefore = 0;
+  const newSuffixStart = oldSuffixStart + delta;
+  let cursor = keptBefore;
+  const split = splitStatementsFrom(text, restart, (start, kind) => {
+    if (start < newSuffixStart) return false;
+    const old = start - delta;
+    while (cursor < earlier.length && earlier[cursor].start < old) cursor++;
+    return cursor < earlier.length && earlier[cursor].start === old && earlier[cursor].kind === kind;
+  });
+  return { keptBefore, middle: split.slices, resumedOld: split.resumedAt === undefined ? earlier.length : cursor };
+}
+
+/** Index of the last slice starting before `offset`, -1 if none. */
+function lastStartingBefore(slices: readonly StatementSlice[], offset: number): number {
+  let low = 0;
+  let high = slices.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (slices[mid].start < offset) {
+      found = mid;
+      low = mid + 1;
+    } else high = mid - 1;
+  }
+  return found;
 }
