@@ -416,7 +416,10 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
       get statements() {
         return analysis?.statements ?? [];
       },
-      catalog: analysis?.catalogAfter ?? catalog,
+      // Also made on first use: the catalog after the document's DDL is for hover and the like.
+      get catalog() {
+        return analysis?.catalogAfter ?? catalog;
+      },
       diagnostics,
       resultId: `${textDocument.version}:${catalog.version}`,
     };
