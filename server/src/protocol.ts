@@ -23,7 +23,10 @@ export type ConnectionStateName = 'live' | 'offline' | 'connecting' | 'error';
 
 export interface StatusParams {
   state: ConnectionStateName;
-  /** One line for a status item: "PG 18.4 @ localhost/shop, 3,245 functions" or "offline: PostgreSQL 18 built-ins + workspace". */
+  /**
+   * One line for a status item: "PG 18.4 @ localhost/shop, 3,245 functions", "PG 18.4 @ localhost/shop
+   * (disconnected, last catalog from 10:42)" or "offline: PostgreSQL 18 built-ins + workspace".
+   */
   text: string;
   /** More words for a tooltip: the connection target, the last error, when the next attempt is. */
   detail?: string;
@@ -70,7 +73,7 @@ export const reconnectRequest = new RequestType<FolderParams, ConnectionResult, 
 
 /**
  * Client -> server (command "Disconnect from database"). Why: the user wants no connection for now;
- * the built-in catalog serves until `reconnect`.
+ * the last catalog read keeps serving (the status says it is stale) until `reconnect`.
  */
 export const disconnectRequest = new RequestType<FolderParams, ConnectionResult, void>('pgParallelHints/disconnect');
 

@@ -3,6 +3,9 @@
  * (core/text.ts), the pure core, and back. Each open document has its own DocumentAnalyzer, so an
  * edit re-analyses only the statements it touched; nothing on the typing path waits for the
  * database (the built-in catalog serves until a live snapshot arrives, then documents are refreshed).
+ * When the database goes away later, the folder's last live catalog keeps serving, marked stale in
+ * the status: the user's own functions stay known. Built-ins serve only while a folder's database
+ * never answered (or after its settings name another database).
  *
  * Diagnostics are pulled (textDocument/diagnostic) by clients that can, and pushed, debounced, to
  * the others: never both, so no client sees duplicates.
@@ -77,6 +80,16 @@ export interface ServerDeps {
   retry?: RetryPolicy;
   /** Delay before pushed diagnostics are computed after an edit (default 50 ms). */
   pushDelayMs?: number;
+  /** Wall-clock milliseconds, for the time a live catalog was read (default Date.now). */
+  clock?: () => number;
+}
+
+/** The last catalog a folder's database gave, kept to serve while that database is unreachable. */
+interface LastLiveCatalog {
+  snapshot: CatalogSnapshot;
+  readAt: number;
+  /** The target it came from: a folder that switches to another target forgets it. */
+  targetKey: string;
 }
 
 export const DIAGNOSTIC_SOURCE = 'pg-parallel-hints';
@@ -99,6 +112,9 @@ interface Scope {
   settingsLoad?: Promise<void>;
   database?: DatabaseConnection;
   databaseKey?: string;
+  /** The connection target alone (no password, no timeouts). */
+  targetKey?: string;
+  lastLive?: LastLiveCatalog;
   lastStatus?: string;
   lastBaseVersion?: string;
 }
@@ -137,12 +153,13 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
   const env = deps.env ?? process.env;
   const now = deps.now ?? (() => performance.now());
   const loadBuiltin = deps.loadBuiltin ?? loadBuiltinCatalog;
+  const clock = deps.clock ?? Date.now;
   const pushDelayMs = deps.pushDelayMs ?? 50;
 
   const documents = new TextDocuments(TextDocument);
   const open = new Map<string, OpenDocument>();
   const scopes = new Map<string, Scope>();
-  const databases = new Map<string, { database: DatabaseConnection; scopes: Set<Scope> }>();
+  const databases = new Map<string, { database: DatabaseConnection; scopes: Set<Scope>; lastLive?: LastLiveCatalog }>();
   const passwords = new Map<string, string>();
   const builtinCatalogs = new Map<number, Catalog>();
   const liveCatalogs = new WeakMap<CatalogSnapshot, Catalog>();
@@ -233,6 +250,9 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
     if (key !== scope.databaseKey) {
       releaseDatabase(scope);
       if (key) acquireDatabase(scope, key, password);
+      // Another password or timeout keeps the last catalog; another database does not.
+      if (scope.lastLive && scope.lastLive.targetKey !== scope.targetKey) scope.lastLive = undefined;
+      refreshIfBaseChanged(scope);
     }
     if (hasOpenDocuments(scope)) scope.database?.ensureConnected();
     sendStatus(scope);
@@ -240,6 +260,7 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
   }
 
   function acquireDatabase(scope: Scope, key: string, password: string | undefined): void {
+    const targetKey = connectionKey(scope.settings.connection);
     let entry = databases.get(key);
     if (!entry) {
       const users = new Set<Scope>();
@@ -251,9 +272,11 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
         connect: deps.connect,
         readCatalog: deps.readCatalog,
         retry: deps.retry,
-        log: (message) => connection.console.warn(message),
-        onChange: () => {
+        log: (message) => connection.console.warn(withFallbackWording(message, users)),
+        onChange: (state) => {
+          if (state.name === 'live' && entry) entry.lastLive = { snapshot: state.snapshot, readAt: clock(), targetKey };
           for (const user of users) {
+            if (entry?.lastLive) user.lastLive = entry.lastLive;
             sendStatus(user);
             refreshIfBaseChanged(user);
           }
@@ -265,12 +288,36 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
     entry.scopes.add(scope);
     scope.database = entry.database;
     scope.databaseKey = key;
+    scope.targetKey = targetKey;
+    // A folder joining a connection that is already live shares what it read.
+    if (entry.lastLive) scope.lastLive = entry.lastLive;
+  }
+
+  /**
+   * The connection manager words an outage as if the built-in catalog took over; where a last live
+   * catalog serves instead, the log says so.
+   */
+  function withFallbackWording(message: string, users: Set<Scope>): string {
+    const last = [...users].map(lastLiveOf).find((l) => l !== undefined);
+    if (!last) return message;
+    return message.replace(/; using the built-in catalog until it is reachable$/, `; keeping the catalog read at ${clockText(last.readAt)} until it is reachable`);
+  }
+
+  /** "10:42" today, "2025-01-06 10:42" on another day (local time, as the user reads a clock). */
+  function clockText(at: number): string {
+    const when = new Date(at);
+    const today = new Date(clock());
+    const two = (n: number) => String(n).padStart(2, '0');
+    const time = `${two(when.getHours())}:${two(when.getMinutes())}`;
+    if (when.toDateString() === today.toDateString()) return time;
+    return `${when.getFullYear()}-${two(when.getMonth() + 1)}-${two(when.getDate())} ${time}`;
   }
 
   function releaseDatabase(scope: Scope): void {
     const key = scope.databaseKey;
     scope.database = undefined;
     scope.databaseKey = undefined;
+    scope.targetKey = undefined;
     const entry = key === undefined ? undefined : databases.get(key);
     if (!entry || key === undefined) return;
     entry.scopes.delete(scope);
@@ -278,7 +325,6 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
       databases.delete(key);
       void entry.database.dispose();
     }
-    refreshIfBaseChanged(scope);
   }
 
   function hasOpenDocuments(scope: Scope): boolean {
@@ -297,8 +343,13 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
     return catalog;
   }
 
+  /** The last live catalog of the scope's current database, if it ever had one. */
+  function lastLiveOf(scope: Scope): LastLiveCatalog | undefined {
+    return scope.database && scope.lastLive?.targetKey === scope.targetKey ? scope.lastLive : undefined;
+  }
+
   function baseCatalog(scope: Scope): Catalog {
-    const snapshot = scope.database?.snapshot;
+    const snapshot = scope.database?.snapshot ?? lastLiveOf(scope)?.snapshot;
     if (!snapshot) return builtinCatalog(scope.settings.pgVersion);
     let catalog = liveCatalogs.get(snapshot);
     if (!catalog) {
@@ -332,21 +383,24 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
       return { state: 'offline', text: offline, detail: 'no database configured (pgParallelHints.connection, PG* environment variables or DATABASE_URL)', ...folder };
     }
     const state = database.state;
+    // Without a connection, the line names the catalog that serves: the last live one, or the built-ins.
+    const last = lastLiveOf(scope);
+    const serving = last ? `PG ${last.snapshot.source.version} @ ${database.shortTarget} (disconnected, last catalog from ${clockText(last.readAt)})` : offline;
     switch (state.name) {
       case 'idle':
-        return { state: 'offline', text: offline, detail: `connects to ${database.target} when a SQL file is opened`, ...folder };
+        return { state: 'offline', text: serving, detail: `connects to ${database.target} when a SQL file is opened`, ...folder };
       case 'connecting':
         // Retries in the background do not flicker the status between "connecting" and "offline".
-        if (state.lastError) return { state: 'error', text: offline, detail: `${state.lastError}; retrying in the background`, ...folder };
+        if (state.lastError) return { state: 'error', text: serving, detail: `${state.lastError}; retrying in the background`, ...folder };
         return { state: 'connecting', text: `connecting to ${database.shortTarget}…`, detail: database.target, ...folder };
       case 'live': {
         const count = baseCatalog(scope).functionCount;
         return { state: 'live', text: `PG ${state.snapshot.source.version} @ ${database.shortTarget}, ${thousands(count)} functions`, detail: `${database.target}: live catalog`, ...folder };
       }
       case 'error':
-        return { state: 'error', text: offline, detail: `${state.message}; retrying in the background`, ...folder };
+        return { state: 'error', text: serving, detail: `${state.message}; retrying in the background`, ...folder };
       case 'disconnected':
-        return { state: 'offline', text: offline, detail: `disconnected from ${database.target}`, ...folder };
+        return { state: 'offline', text: serving, detail: `disconnected from ${database.target}`, ...folder };
     }
   }
 

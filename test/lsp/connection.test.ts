@@ -23,6 +23,8 @@ const UNSAFE = '0:7-0:18 warning unsafe-function: public.audit_value(v integer) 
 const UNKNOWN = '0:7-0:18 information unknown-function: function audit_value(integer) is not in the catalog: its parallel label is unknown';
 const RANDOM = '0:23-0:29 information restricted-function: pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process';
 const OFFLINE_18 = 'offline: PostgreSQL 18 built-ins + workspace';
+/** The server's wall clock in these tests: 10:42 local time, whatever the time zone. */
+const READ_AT = new Date(2025, 0, 6, 10, 42).getTime();
 
 interface Prepared {
   url: string;
@@ -31,6 +33,8 @@ interface Prepared {
   liveText: string;
   /** "postgres@127.0.0.1:port/db" */
   target: string;
+  /** The status text while its last live catalog serves without a connection. */
+  staleText: string;
 }
 
 /** A fresh database with one PARALLEL UNSAFE user function, and the status line its catalog gives. */
@@ -47,6 +51,7 @@ async function prepare(cluster: PgCluster, prefix: string): Promise<Prepared> {
       database,
       liveText: `PG ${snapshot.source.version} @ 127.0.0.1/${database}, ${thousands(snapshot.functions.length)} functions`,
       target: `postgres@127.0.0.1:${cluster.port}/${database}`,
+      staleText: `PG ${snapshot.source.version} @ 127.0.0.1/${database} (disconnected, last catalog from 10:42)`,
     };
   } finally {
     await client.end();
@@ -87,7 +92,7 @@ describe('lsp: connection commands, folders and environments with a real Postgre
   });
 
   async function start(options: ClientOptions & { deps?: ServerDeps }): Promise<TestClient> {
-    const client = await startInMemory({ ...options, deps: { env: {}, retry: { initialMs: 50, maxMs: 200 }, ...options.deps } });
+    const client = await startInMemory({ ...options, deps: { env: {}, retry: { initialMs: 50, maxMs: 200 }, clock: () => READ_AT, ...options.deps } });
     clients.push(client);
     return client;
   }
@@ -112,10 +117,11 @@ describe('lsp: connection commands, folders and environments with a real Postgre
     assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [UNSAFE, RANDOM]);
     assert.strictEqual(await productSessions(db.url), 1);
 
+    // Disconnected, the catalog read before keeps serving (the user's functions stay known), marked stale.
     assert.deepStrictEqual(await client.command('pgParallelHints/disconnect'), {
-      statuses: [{ state: 'offline', text: OFFLINE_18, detail: `disconnected from ${db.target}` }],
+      statuses: [{ state: 'offline', text: db.staleText, detail: `disconnected from ${db.target}` }],
     });
-    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [UNKNOWN, RANDOM]);
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [UNSAFE, RANDOM]);
     assert.strictEqual(await waitForSessions(db.url, 0), 0, 'disconnect closes the session');
 
     assert.deepStrictEqual(await client.command('pgParallelHints/reconnect'), {
@@ -135,6 +141,24 @@ describe('lsp: connection commands, folders and environments with a real Postgre
 
     // getStatus says the same as the last command.
     assert.deepStrictEqual(await client.statuses(), [{ state: 'live', text: db.liveText, detail: `${db.target}: live catalog` }]);
+  });
+
+  it('serves the built-in catalog, not the last live one, once the settings name another database', async () => {
+    const db = await prepare(cluster, 'lsp_retarget');
+    let url = db.url;
+    const client = await start({ configuration: () => ({ connection: { url } }) });
+    const uri = 'file:///nowhere/retarget.sql';
+    const live = statusOf(client, 'live');
+    await client.open(uri, 'SELECT audit_value(1), random();\n');
+    await live;
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [UNSAFE, RANDOM]);
+    // Port 1 refuses connections: the new target never answers, so nothing is known of its functions.
+    url = 'postgres://postgres@127.0.0.1:1/elsewhere';
+    const failed = client.waitForNext<StatusParams>('pgParallelHints/status', (s) => s.state === 'error');
+    await client.rpc.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    assert.deepStrictEqual({ ...(await failed), detail: undefined }, { state: 'error', text: OFFLINE_18, detail: undefined });
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [UNKNOWN, RANDOM]);
+    assert.strictEqual(await waitForSessions(db.url, 0), 0, 'the old target\'s session is closed');
   });
 
   it('multi-root: a folder with a database and a folder without one (PostgreSQL 14), each document analysed against its own folder', async () => {
@@ -212,11 +236,13 @@ describe('lsp: connection commands, folders and environments with a real Postgre
       assert.deepStrictEqual(summarize(await client.diagnostics(`${given}/q.sql`)), [UNSAFE]);
       assert.deepStrictEqual(summarize(await client.diagnostics(`${notGiven}/q.sql`)), [UNKNOWN]);
 
-      // Forgotten: the folder connects again without it, and is refused.
+      // Forgotten: the folder connects again without it and is refused; the same target's last catalog still serves.
       const forgotten = client.waitForNext<StatusParams>('pgParallelHints/status', (s) => s.folder === given && s.state === 'error');
       await client.setPassword(undefined, given);
-      assert.match((await forgotten).detail ?? '', /none was given/);
-      assert.deepStrictEqual(summarize(await client.diagnostics(`${given}/q.sql`)), [UNKNOWN]);
+      const refusedNow = await forgotten;
+      assert.match(refusedNow.text, new RegExp(`^PG 18\\.\\d+ @ 127\\.0\\.0\\.1/${database} \\(disconnected, last catalog from 10:42\\)$`));
+      assert.match(refusedNow.detail ?? '', /none was given/);
+      assert.deepStrictEqual(summarize(await client.diagnostics(`${given}/q.sql`)), [UNSAFE]);
     } finally {
       fs.writeFileSync(hba, original);
       await admin(url, 'SELECT pg_reload_conf()');

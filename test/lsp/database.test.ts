@@ -1,6 +1,6 @@
 /**
  * The language server against a real PostgreSQL: the live catalog replaces the built-in one, and when
- * the database goes away diagnostics keep flowing from the built-in catalog until it comes back.
+ * the database goes away diagnostics keep flowing from the last live catalog until it comes back.
  */
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
@@ -38,7 +38,9 @@ function pgCtl(cluster: PgCluster, args: string[]): void {
 }
 
 const UNSAFE = '0:7-0:18 warning unsafe-function: public.audit_value(v integer) is PARALLEL UNSAFE: no part of this statement can use parallel workers';
-const UNKNOWN = '0:7-0:18 information unknown-function: function audit_value(integer) is not in the catalog: its parallel label is unknown';
+const RANDOM = '0:23-0:29 information restricted-function: pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process';
+/** The server's wall clock in these tests: 10:42 local time, whatever the time zone. */
+const READ_AT = new Date(2025, 0, 6, 10, 42).getTime();
 
 describe('lsp: with a real PostgreSQL', function () {
   this.timeout(60_000);
@@ -54,7 +56,7 @@ describe('lsp: with a real PostgreSQL', function () {
   async function serve(url: string): Promise<TestClient> {
     const client = await startInMemory({
       configuration: () => ({ connection: { url }, connectTimeoutMs: 2000 }),
-      deps: { env: {}, retry: { initialMs: 50, maxMs: 200 } },
+      deps: { env: {}, retry: { initialMs: 50, maxMs: 200 }, clock: () => READ_AT },
     });
     clients.push(client);
     return client;
@@ -160,12 +162,13 @@ describe('lsp: with a real PostgreSQL', function () {
     );
   });
 
-  it('keeps diagnostics flowing from the built-in catalog while the database is down, and recovers when it is back', async () => {
+  it('keeps diagnostics flowing from the last live catalog while the database is down (status says so), and reads it again when it is back', async () => {
     const cluster = await startPostgres();
     let running = true;
     try {
       const url = await cluster.createDatabase('lsp_outage');
-      await prepare(url);
+      const expected = await prepare(url);
+      const database = new URL(url).pathname.slice(1);
       const client = await serve(url);
       const uri = 'file:///nowhere/outage.sql';
       let live = client.waitFor<StatusParams>('pgParallelHints/status', (s) => s.state === 'live');
@@ -176,32 +179,30 @@ describe('lsp: with a real PostgreSQL', function () {
       assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [UNSAFE]);
 
       const offline = client.waitForNext<StatusParams>('pgParallelHints/status', (s) => s.state === 'error');
-      refreshed = client.waitForNext('workspace/diagnostic/refresh');
       pgCtl(cluster, ['stop', '-m', 'fast', '-w']);
       running = false;
       const status = await offline;
-      assert.strictEqual(status.text, 'offline: PostgreSQL 18 built-ins + workspace');
+      // The user's function stays known: the catalog read before the outage still serves.
+      assert.strictEqual(status.text, `PG ${expected.version} @ 127.0.0.1/${database} (disconnected, last catalog from 10:42)`);
       assert.match(status.detail!, /; retrying in the background$/);
-      await refreshed;
-      assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [UNKNOWN]);
+      assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [UNSAFE]);
       // Typing goes on while the database is down.
       await client.change(uri, [{ range: { start: { line: 0, character: 21 }, end: { line: 0, character: 21 } }, text: ', random()' }]);
-      assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
-        UNKNOWN,
-        '0:23-0:29 information restricted-function: pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process',
-      ]);
+      assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [UNSAFE, RANDOM]);
+      assert.strictEqual(
+        (client.notifications.find((n) => n.method === 'window/logMessage' && (n.params as { message: string }).message.includes('until it is reachable'))?.params as { message: string }).message.replace(/: [^;]*;/, ': …;'),
+        `database postgres@127.0.0.1:${cluster.port}/${database}: …; keeping the catalog read at 10:42 until it is reachable`,
+      );
 
       live = client.waitForNext<StatusParams>('pgParallelHints/status', (s) => s.state === 'live');
       refreshed = client.waitForNext('workspace/diagnostic/refresh');
       const socketDir = path.join(path.dirname(cluster.dataDir), 'socket');
       pgCtl(cluster, ['start', '-w', '-l', path.join(path.dirname(cluster.dataDir), 'restart.log'), '-o', `-p ${cluster.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${socketDir}`]);
       running = true;
-      await live;
+      assert.strictEqual((await live).text, `PG ${expected.version} @ 127.0.0.1/${database}, ${thousands(expected.functions)} functions`);
+      // A fresh catalog was read: documents are analysed again against it.
       await refreshed;
-      assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
-        UNSAFE,
-        '0:23-0:29 information restricted-function: pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process',
-      ]);
+      assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [UNSAFE, RANDOM]);
     } finally {
       if (running) pgCtl(cluster, ['stop', '-m', 'fast', '-w']);
       await cluster.stop();

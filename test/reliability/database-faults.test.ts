@@ -143,11 +143,14 @@ describe('reliability: a misbehaving database, through the language server', fun
     assert.strictEqual(rows[0].n, 1);
     const error = await probeUntil(served, failed);
     assert.match(error.detail ?? '', /^(terminating connection due to administrator command|the connection was closed by the server)/);
+    // The catalog read before the outage keeps serving: the user's function stays known.
+    assert.match(error.text, new RegExp(`^PG 18\\.\\d+ @ 127\\.0\\.0\\.1/${database} \\(disconnected, last catalog from \\d\\d:\\d\\d\\)$`));
+    assert.deepStrictEqual(await served.probe(), [UNSAFE, RANDOM]);
     const back = await probeUntil(served, nextStatus(served, 'live'));
     assert.strictEqual(back.state, 'live');
     assert.deepStrictEqual(await served.probe(), [UNSAFE, RANDOM]);
     assert.strictEqual(await waitForSessions(url, 1), 1, 'one session after reconnecting');
-    assert.strictEqual(served.logs(/using the built-in catalog/).length, 1, served.logs(/./).join('\n'));
+    assert.strictEqual(served.logs(/keeping the catalog read at \d\d:\d\d until it is reachable$/).length, 1, served.logs(/./).join('\n'));
     report('pg_terminate_backend', served);
     await served.client.shutdown();
     assert.strictEqual(await waitForSessions(url, 0), 0, 'no session after shutdown');
@@ -219,7 +222,7 @@ describe('reliability: a misbehaving database, through the language server', fun
         ['error'],
       );
       await probeUntil(served, failed);
-      assert.deepStrictEqual(await served.probe(), [UNKNOWN, RANDOM]);
+      assert.deepStrictEqual(await served.probe(), [UNSAFE, RANDOM]);
       // Down for a while: every retry fails, none is logged again.
       const before = served.attempts();
       await probeWhileNot(served, () => served.attempts() >= before + 3);
@@ -229,7 +232,7 @@ describe('reliability: a misbehaving database, through the language server', fun
       stopped = false;
       await probeUntil(served, back);
       assert.deepStrictEqual(await served.probe(), [UNSAFE, RANDOM]);
-      assert.strictEqual(served.logs(/using the built-in catalog/).length, 1, served.logs(/./).join('\n'));
+      assert.strictEqual(served.logs(/keeping the catalog read at \d\d:\d\d until it is reachable$/).length, 1, served.logs(/./).join('\n'));
       assert.strictEqual(served.logs(/connected again/).length, 1, served.logs(/./).join('\n'));
       assert.strictEqual(await waitForSessions(url, 1), 1);
       report('PostgreSQL killed mid-request and restarted', served);
