@@ -1,0 +1,273 @@
+/**
+ * Open documents, their analyses and their diagnostics. Each open document has its own
+ * DocumentAnalyzer, so an edit re-analyses only the statements it touched; nothing here waits for
+ * the database. Diagnostics are pulled (textDocument/diagnostic) by clients that can, and pushed,
+ * debounced, to the others: never both, so no client sees duplicates. A newer version supersedes
+ * pending work: a debounced push analyses only the latest text, and a request the client cancelled
+ * is answered as cancelled before anything is analysed.
+ */
+import { CancellationToken, Connection, Diagnostic, DiagnosticSeverity, DocumentDiagnosticParams, DocumentDiagnosticReport, LSPErrorCodes, ResponseError, TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Catalog } from './core/catalog';
+import { DocumentAnalysis, DocumentAnalyzer } from './core/document';
+import { bytesText } from './core/hover';
+import { LineIndex, utf8Length } from './core/text';
+import type { StatementResult } from './core/types';
+import { DIAGNOSTIC_SOURCE, LinesOf, locator, toDiagnostic } from './lsp-convert';
+import type { Scope, Scopes } from './scopes';
+import { uriKey } from './workspace';
+
+const OVERLAY_DELAY_MS = 300;
+
+export interface Analysis {
+  version: number;
+  catalogVersion: string;
+  text: string;
+  lines: LineIndex;
+  statements: StatementResult[];
+  /** The catalog after the document's own DDL: view functions and the like are looked up in it. */
+  catalog: Catalog;
+  diagnostics: Diagnostic[];
+  resultId: string;
+}
+
+interface OpenDocument {
+  uri: string;
+  key: string;
+  analyzer: DocumentAnalyzer;
+  result?: Analysis;
+  lastPushedId?: string;
+  pushTimer?: NodeJS.Timeout;
+  overlayTimer?: NodeJS.Timeout;
+}
+
+export interface DiagnosticsHost {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  scopes: Scopes;
+  parserReady: Promise<void>;
+  /** Milliseconds, for durations in the trace log. */
+  now: () => number;
+  /** Delay before pushed diagnostics are computed after an edit. */
+  pushDelayMs: number;
+  /** Lines of indexed workspace files (for related locations). */
+  indexedLines: LinesOf;
+  /** The diagnostics to report for an analysis: its own plus the last EXPLAIN's (explain-service.ts). */
+  report(uri: string, analysis: Analysis): { items: Diagnostic[]; resultId: string };
+  shuttingDown(): boolean;
+}
+
+export class DiagnosticsService {
+  /** True for clients without textDocument/diagnostic. */
+  push = true;
+  canRefresh = false;
+  private readonly open = new Map<string, OpenDocument>();
+  private refreshTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly host: DiagnosticsHost) {}
+
+  /** Lines of an open document's latest analysis. */
+  linesOf(uri: string): LineIndex | undefined {
+    return this.open.get(uri)?.result?.lines;
+  }
+
+  hasOpenDocuments(scope: Scope): boolean {
+    for (const doc of this.open.values()) if (this.host.scopes.scopeFor(doc.uri) === scope) return true;
+    return false;
+  }
+
+  /** didOpen and didChange: analysed when pulled, or pushed after the delay. */
+  changed(uri: string): void {
+    let doc = this.open.get(uri);
+    const opening = !doc;
+    if (!doc) {
+      doc = { uri, key: uriKey(uri), analyzer: new DocumentAnalyzer(uri) };
+      this.open.set(uri, doc);
+      // Lazy connect: the first document of a scope loads its settings, which starts the connection.
+      const scope = this.host.scopes.scopeFor(uri);
+      scope.database?.ensureConnected();
+      void this.host.scopes.ensureSettings(scope);
+    }
+    this.schedulePush(doc, opening ? 0 : this.host.pushDelayMs);
+    this.scheduleOverlayUpdate(doc);
+  }
+
+  closed(uri: string): void {
+    const doc = this.open.get(uri);
+    if (!doc) return;
+    if (doc.pushTimer) clearTimeout(doc.pushTimer);
+    if (doc.overlayTimer) clearTimeout(doc.overlayTimer);
+    this.open.delete(uri);
+    if (this.push && !this.host.shuttingDown()) void this.host.connection.sendDiagnostics({ uri, diagnostics: [] });
+    const scope = this.host.scopes.scopeFor(uri);
+    if (scope.folder?.closeOpen(doc.key)) this.refreshScope(scope);
+  }
+
+  /**
+   * The analysis of an open document at its current version, after its scope's settings are known.
+   * A request the client cancelled meanwhile (the document changed again) is answered as cancelled
+   * instead of being analysed.
+   */
+  async current(uri: string, token?: CancellationToken): Promise<Analysis | undefined> {
+    const doc = this.open.get(uri);
+    if (!doc) return undefined;
+    const scope = this.host.scopes.scopeFor(uri);
+    await this.host.scopes.ensureSettings(scope);
+    await this.host.parserReady;
+    await this.host.scopes.waitForIndex(scope);
+    if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+    return this.open.get(uri) === doc ? this.analyze(doc) : undefined;
+  }
+
+  /** textDocument/diagnostic */
+  async pull(params: DocumentDiagnosticParams, token: CancellationToken): Promise<DocumentDiagnosticReport> {
+    const result = await this.current(params.textDocument.uri, token);
+    if (!result) return { kind: 'full', items: [] };
+    const { items, resultId } = this.host.report(params.textDocument.uri, result);
+    if (params.previousResultId === resultId) return { kind: 'unchanged', resultId };
+    return { kind: 'full', resultId, items };
+  }
+
+  /** The catalog of a scope changed (database, settings, workspace DDL): every open document there is stale. */
+  refreshScope(scope: Scope, except?: OpenDocument): void {
+    if (this.host.shuttingDown()) return;
+    let any = false;
+    for (const doc of this.open.values()) {
+      if (doc === except || this.host.scopes.scopeFor(doc.uri) !== scope) continue;
+      any = true;
+      this.schedulePush(doc, this.host.pushDelayMs);
+    }
+    if (any && !this.push && this.canRefresh && !this.refreshTimer) {
+      this.refreshTimer = setTimeout(() => {
+        this.refreshTimer = undefined;
+        if (!this.host.shuttingDown()) this.host.connection.languages.diagnostics.refresh();
+      }, this.host.pushDelayMs);
+    }
+  }
+
+  /** Folders came or went: every document may belong elsewhere now. */
+  refreshAll(): void {
+    for (const doc of this.open.values()) this.schedulePush(doc, this.host.pushDelayMs);
+  }
+
+  /** Extra diagnostics of one document changed (EXPLAIN findings): deliver them now. */
+  reportChanged(uri: string): void {
+    const doc = this.open.get(uri);
+    if (!doc || this.host.shuttingDown()) return;
+    if (this.push) this.schedulePush(doc, 0);
+    else if (this.canRefresh) this.host.connection.languages.diagnostics.refresh();
+  }
+
+  shutdown(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    for (const doc of this.open.values()) {
+      if (doc.pushTimer) clearTimeout(doc.pushTimer);
+      if (doc.overlayTimer) clearTimeout(doc.overlayTimer);
+    }
+  }
+
+  private analyze(doc: OpenDocument): Analysis | undefined {
+    const { connection, documents, scopes } = this.host;
+    const textDocument = documents.get(doc.uri);
+    if (!textDocument) return undefined;
+    const scope = scopes.scopeFor(doc.uri);
+    scope.database?.ensureConnected();
+    const text = textDocument.getText();
+    const maxFileSize = scope.settings.maxFileSize;
+    if (text.length > maxFileSize / 3 && utf8Length(text) > maxFileSize) {
+      // Too large: one note, no analysis (a huge generated dump must not stall the editor).
+      if (doc.result?.version === textDocument.version && doc.result.catalogVersion === 'too-large') return doc.result;
+      const lines = new LineIndex(text);
+      const diagnostic: Diagnostic = {
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: DiagnosticSeverity.Information,
+        code: 'file-too-large',
+        source: DIAGNOSTIC_SOURCE,
+        message: `not analysed: the document is ${bytesText(utf8Length(text))}, larger than pgParallelHints.maxFileSize (${bytesText(maxFileSize)})`,
+      };
+      doc.result = {
+        version: textDocument.version,
+        catalogVersion: 'too-large',
+        text,
+        lines,
+        statements: [],
+        catalog: scopes.baseCatalog(scope),
+        diagnostics: [diagnostic],
+        resultId: `${textDocument.version}:too-large`,
+      };
+      return doc.result;
+    }
+    const catalog = scopes.documentCatalog(scope, doc.key);
+    if (doc.result && doc.result.version === textDocument.version && doc.result.catalogVersion === catalog.version) return doc.result;
+    const started = this.host.now();
+    let analysis: DocumentAnalysis | undefined;
+    try {
+      analysis = doc.analyzer.analyze(text, catalog);
+    } catch (error) {
+      connection.console.error(`analysing ${doc.uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+    // After an edit only the text around it is scanned for lines, and only the statements it moved
+    // to another line or column are converted again (the core keeps the rest).
+    const lines = doc.result ? doc.result.lines.updated(text) : new LineIndex(text);
+    const locate = locator(doc.uri, lines, (uri) => this.host.indexedLines(uri) ?? this.linesOf(uri));
+    const diagnostics = analysis ? doc.analyzer.convertReasons(lines, (reason) => toDiagnostic(reason, lines, locate)) : [];
+    connection.tracer.log(
+      `analysed ${doc.uri} v${textDocument.version}: ${doc.analyzer.lastAnalyzed} of ${analysis?.statementCount ?? 0} statements in ${(this.host.now() - started).toFixed(1)} ms`,
+    );
+    doc.result = {
+      version: textDocument.version,
+      catalogVersion: catalog.version,
+      text,
+      lines,
+      // Built on first use (hover, code actions): diagnostics do not need the statements placed.
+      get statements() {
+        return analysis?.statements ?? [];
+      },
+      // Also made on first use: the catalog after the document's DDL is for hover and the like.
+      get catalog() {
+        return analysis?.catalogAfter ?? catalog;
+      },
+      diagnostics,
+      resultId: `${textDocument.version}:${catalog.version}`,
+    };
+    return doc.result;
+  }
+
+  private schedulePush(doc: OpenDocument, delay: number): void {
+    if (!this.push || this.host.shuttingDown()) return;
+    if (doc.pushTimer) clearTimeout(doc.pushTimer);
+    // A newer version resets the timer: the older one is never analysed.
+    doc.pushTimer = setTimeout(() => {
+      doc.pushTimer = undefined;
+      void this.pushNow(doc);
+    }, delay);
+  }
+
+  private async pushNow(doc: OpenDocument): Promise<void> {
+    const scope = this.host.scopes.scopeFor(doc.uri);
+    await this.host.scopes.ensureSettings(scope);
+    await this.host.parserReady;
+    if (this.open.get(doc.uri) !== doc || this.host.shuttingDown()) return;
+    const result = this.analyze(doc);
+    if (!result) return;
+    const { items, resultId } = this.host.report(doc.uri, result);
+    if (resultId === doc.lastPushedId) return;
+    doc.lastPushedId = resultId;
+    void this.host.connection.sendDiagnostics({ uri: doc.uri, version: result.version, diagnostics: items });
+  }
+
+  /** An open file's DDL is visible to the other files of its folder: update it once typing pauses. */
+  private scheduleOverlayUpdate(doc: OpenDocument): void {
+    const scope = this.host.scopes.scopeFor(doc.uri);
+    if (!scope.folder?.contains(doc.key)) return;
+    if (doc.overlayTimer) clearTimeout(doc.overlayTimer);
+    doc.overlayTimer = setTimeout(() => {
+      doc.overlayTimer = undefined;
+      const textDocument = this.host.documents.get(doc.uri);
+      if (!textDocument || this.open.get(doc.uri) !== doc || this.host.shuttingDown()) return;
+      const text = textDocument.getText();
+      if (utf8Length(text) > scope.settings.maxFileSize) return;
+      if (scope.folder!.setOpenText(doc.key, doc.uri, text)) this.refreshScope(scope, doc);
+    }, OVERLAY_DELAY_MS);
+  }
+}

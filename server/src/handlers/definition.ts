@@ -1,0 +1,10 @@
+/** textDocument/definition: where the functions, views and tables under the cursor were defined in workspace files. */
+import type { Location, Position } from 'vscode-languageserver';
+import { definitionsAt } from '../core/definition';
+import type { Analysis } from '../diagnostics-service';
+import { LinesOf, locator } from '../lsp-convert';
+
+export function definition(uri: string, analysis: Analysis, position: Position, linesOf: LinesOf): Location[] {
+  const locate = locator(uri, analysis.lines, linesOf);
+  return definitionsAt(analysis.statements, analysis.lines.offsetAt(position)).flatMap((location) => locate(location) ?? []);
+}

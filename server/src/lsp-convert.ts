@@ -1,0 +1,51 @@
+/**
+ * Engine data to LSP data, in one place: offsets to ranges (through core/text.ts's LineIndex),
+ * reasons to diagnostics, engine locations to LSP locations.
+ */
+import { Diagnostic, DiagnosticSeverity, Location, Range } from 'vscode-languageserver';
+import type { SourceLocation } from './core/catalog-snapshot';
+import type { LineIndex } from './core/text';
+import type { Reason, TextRange } from './core/types';
+
+export const DIAGNOSTIC_SOURCE = 'pg-parallel-hints';
+
+const SEVERITY: Record<Reason['severity'], DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** The line index of a document or workspace file by URI; undefined when the server does not know it. */
+export type LinesOf = (uri: string) => LineIndex | undefined;
+
+/** Turns an engine location into an LSP one; undefined when its file is unknown. */
+export type Locate = (location: SourceLocation) => Location | undefined;
+
+export function toRange(lines: LineIndex, range: TextRange): Range {
+  return { start: lines.positionAt(range.start), end: lines.positionAt(range.end) };
+}
+
+/** Locations in the document itself use its own lines; others are looked up (indexed workspace files). */
+export function locator(selfUri: string, selfLines: LineIndex, linesOf: LinesOf): Locate {
+  return (location) => {
+    const lines = location.uri === selfUri ? selfLines : linesOf(location.uri);
+    return lines ? { uri: location.uri, range: toRange(lines, location) } : undefined;
+  };
+}
+
+export function toDiagnostic(reason: Reason, lines: LineIndex, locate: Locate): Diagnostic {
+  const diagnostic: Diagnostic = {
+    range: toRange(lines, reason.range),
+    severity: SEVERITY[reason.severity],
+    code: reason.code,
+    source: DIAGNOSTIC_SOURCE,
+    message: reason.message,
+  };
+  const related = (reason.related ?? []).flatMap((r) => {
+    const location = r.location ? locate(r.location) : undefined;
+    return location ? [{ location, message: r.message }] : [];
+  });
+  if (related.length) diagnostic.relatedInformation = related;
+  return diagnostic;
+}
