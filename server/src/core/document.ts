@@ -279,9 +279,11 @@ export class DocumentAnalyzer {
         if (entry.changes.length > 0) pending.push(slot);
       } else {
         flush();
-        if (!freshSeen) {
+        if (!freshSeen && hadPass) {
           freshSeen = true;
           // The catalog here is where the next pass most likely starts again (the user types on).
+          // Not on a first pass: a one-shot analysis (a workspace file's DDL) would pay for a copy
+          // of the catalog it never uses.
           this.checkpoint = { base: base.version, entries: replayed.slice(), catalog: catalog.derive() };
         }
         catalogTouched = true;
