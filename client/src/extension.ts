@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, RevealOutputChannelOn, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
+import { LanguageClient, LanguageClientOptions, RevealOutputChannelOn, ServerOptions, State, Trace, TransportKind } from 'vscode-languageclient/node';
 import {
   disconnectRequest,
   reconnectRequest,
@@ -20,6 +20,20 @@ const PASSWORD_KEY = 'pgParallelHints.password';
 const NAME = 'PostgreSQL Parallel Hints';
 
 let client: LanguageClient | undefined;
+
+/**
+ * With pgParallelHints.trace.server at "verbose" the language client writes every message's
+ * parameters to the trace channel, so the password goes out with tracing off for that one message.
+ */
+async function sendPassword(c: LanguageClient, password: string): Promise<void> {
+  const traced = Trace.fromString(vscode.workspace.getConfiguration('pgParallelHints').get<string>('trace.server', 'off'));
+  if (traced !== Trace.Off) await c.setTrace(Trace.Off);
+  try {
+    await c.sendNotification(setPasswordNotification, { password });
+  } finally {
+    if (traced !== Trace.Off) await c.setTrace(traced);
+  }
+}
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel(NAME, { log: true });
@@ -47,7 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     client.onNotification(statusNotification, showStatus);
     await client.start();
     const password = await context.secrets.get(PASSWORD_KEY);
-    if (password) await client.sendNotification(setPasswordNotification, { password });
+    if (password) await sendPassword(client, password);
   };
 
   /** Commands as a table; each one answers sensibly while the server is down. */
@@ -62,7 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (password === undefined) return;
       if (password) await context.secrets.store(PASSWORD_KEY, password);
       else await context.secrets.delete(PASSWORD_KEY);
-      await withServer((c) => c.sendNotification(setPasswordNotification, { password }));
+      await withServer((c) => sendPassword(c, password));
     },
     'pgParallelHints.connect': () => withServer(async (c) => reportStatuses((await c.sendRequest(reconnectRequest, {})).statuses)),
     'pgParallelHints.disconnect': () => withServer(async (c) => reportStatuses((await c.sendRequest(disconnectRequest, {})).statuses)),

@@ -25,6 +25,7 @@ const artifacts = path.join(root, 'test-artifacts', 'e2e');
 const VSIX = path.join(root, 'pg-parallel-hints.vsix');
 const EXTENSION_ID = 'pg-parallel-hints.pg-parallel-hints';
 const COMMAND_PREFIX = 'PostgreSQL Parallel Hints';
+const E2E_PASSWORD = 'e2e-Kn0wn-s3cret';
 const isCI = /^(1|true|yes)$/i.test(process.env.CI || '');
 
 /** Every wait is bounded; the whole run after set-up must end within SUITE_LIMIT_MS. */
@@ -219,6 +220,8 @@ function writeWorkspace(dirs, databaseUrl) {
     'editor.fontSize': 16,
     'editor.hover.delay': 100,
     'files.autoSave': 'off',
+    // Every JSON-RPC message in the output channel: the password step checks none carries the password.
+    'pgParallelHints.trace.server': 'verbose',
   });
 }
 
@@ -468,8 +471,61 @@ async function suite(tools, dirs, url, database) {
   });
 
   await explainSteps();
+  await passwordStep(dirs);
 
   if (pageErrors.length) log(`  note: ${pageErrors.length} errors in the page, first: ${pageErrors[0]}`);
+}
+
+/** The text of every file under `dir`, recursively. */
+function* filesUnder(dir) {
+  for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) yield* filesUnder(full);
+    else if (entry.isFile()) yield { file: full, text: fs.readFileSync(full, 'latin1') };
+  }
+}
+
+/** How often `needle` occurs in the files under `dir`. */
+function occurrences(dir, needle) {
+  let count = 0;
+  for (const { text } of filesUnder(dir)) count += text.split(needle).length - 1;
+  return count;
+}
+
+/**
+ * Set database password with the server traced verbosely: the password is in no log (the output
+ * channel holds every traced message) and no settings file. The trace's own lines prove the scan
+ * read a live trace.
+ */
+async function passwordStep(dirs) {
+  await check(`Set database password: with trace.server verbose, the password is in no log or settings file`, async () => {
+    await page.keyboard.press('Escape');
+    const statusesBefore = occurrences(path.join(dirs.userData, 'logs'), "Received notification 'pgParallelHints/status'");
+    await runCommand(`${COMMAND_PREFIX}: Set database password`);
+    const input = page.locator('.quick-input-widget input[type="password"]');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(E2E_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    // The server reconnects with the new password and says so: a status notification traced after
+    // the password was sent proves the logs hold a live verbose trace.
+    const logs = path.join(dirs.userData, 'logs');
+    const statusLine = "Received notification 'pgParallelHints/status'";
+    const deadline = Date.now() + ANALYSIS_TIMEOUT_MS;
+    let after = -1;
+    while (Date.now() < deadline) {
+      after = occurrences(logs, statusLine);
+      if (after > statusesBefore) break;
+      await page.waitForTimeout(250); // VS Code flushes log files on its own schedule: poll them
+    }
+    if (after <= statusesBefore) throw new Error(`no status notification traced in VS Code's logs after the password was set (${after} in all)`);
+    for (const dir of [logs, path.join(dirs.userData, 'User'), path.join(dirs.workspace, '.vscode')]) {
+      const leaked = [...filesUnder(dir)].filter(({ text }) => text.includes(E2E_PASSWORD)).map(({ file }) => file);
+      if (leaked.length) throw new Error(`the password was written to ${leaked.join(', ')}`);
+    }
+    // The one message that carries it went out untraced.
+    if (occurrences(logs, "notification 'pgParallelHints/setPassword'") > 0) throw new Error('the setPassword notification was traced');
+  });
 }
 
 /** Text of the editor lines on screen that contain `text`, spaces normalised. */
