@@ -148,7 +148,7 @@ SELECT id FROM big WHERE grp «>>>>» 5;`);
     assert.strictEqual(s.verdict, 'unsafe');
     const r = only(s.reasons, 'unsafe-operator');
     assert.deepStrictEqual(r.range, ranges[0]);
-    assert.match(r.message, /^operator >>>> runs public\.cmp_slow\(a integer, b integer\) is PARALLEL UNSAFE/);
+    assert.match(r.message, /^operator >>>> runs public\.cmp_slow\(a integer, b integer\), which is PARALLEL UNSAFE/);
   });
 
   it('a CREATE FUNCTION without PARALLEL clause and a safe body can be marked PARALLEL SAFE', () => {

@@ -154,7 +154,7 @@ describe('lsp: with a real PostgreSQL', function () {
         '```',
         'table · from the database',
         '',
-        'size: unknown (never analysed); min_parallel_table_scan_size 1,024 pages (8 MB)  ',
+        'size: none recorded (empty, or not yet vacuumed or analysed: the planner then reads the size of the file); min_parallel_table_scan_size 1,024 pages (8 MB)  ',
         'parallel_workers = 2',
         '',
         DOCS,

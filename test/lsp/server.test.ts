@@ -230,7 +230,7 @@ describe('lsp: server over JSON-RPC', function () {
         '```',
         'table · defined at `functions.sql:5`',
         '',
-        'size: unknown (never analysed); min_parallel_table_scan_size 1,024 pages (8 MB)  ',
+        'size: none recorded (empty, or not yet vacuumed or analysed: the planner then reads the size of the file); min_parallel_table_scan_size 1,024 pages (8 MB)  ',
         'parallel_workers = 4',
         '',
         DOCS,
@@ -268,7 +268,7 @@ describe('lsp: server over JSON-RPC', function () {
     await client.open(uri, 'SELECT * FROM order_report;\nSELECT total |+| total FROM orders;\n');
     assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
       '0:14-0:26 warning unsafe-view: view public.order_report calls public.slow_total(n integer), which is PARALLEL UNSAFE: no part of this statement can use parallel workers',
-      '1:13-1:16 information restricted-operator: operator |+| runs public.money_add(a numeric, b numeric) is PARALLEL RESTRICTED: it runs only in the leader process',
+      '1:13-1:16 information restricted-operator: operator |+| runs public.money_add(a numeric, b numeric), which is PARALLEL RESTRICTED: it runs only in the leader process',
     ]);
     const functionsUri = `${folderUri()}/functions.sql`;
     assert.deepStrictEqual(await client.definition(uri, { line: 0, character: 20 }), [
@@ -373,7 +373,7 @@ describe('lsp: server over JSON-RPC', function () {
         '```',
         'temporary table · defined at `tables.sql:1`',
         '',
-        'size: unknown (never analysed); min_parallel_table_scan_size 1,024 pages (8 MB)  ',
+        'size: none recorded (empty, or not yet vacuumed or analysed: the planner then reads the size of the file); min_parallel_table_scan_size 1,024 pages (8 MB)  ',
         'parallel_workers: not set (the planner chooses by size)  ',
         'temporary: only the leader can read it, so scans of it are never parallel',
         '',
@@ -388,7 +388,7 @@ describe('lsp: server over JSON-RPC', function () {
         '```',
         'table · defined at `tables.sql:2`',
         '',
-        'size: unknown (never analysed); min_parallel_table_scan_size 1,024 pages (8 MB)  ',
+        'size: none recorded (empty, or not yet vacuumed or analysed: the planner then reads the size of the file); min_parallel_table_scan_size 1,024 pages (8 MB)  ',
         'parallel_workers = 0: parallel scans of it are disabled',
         '',
         DOCS,

@@ -30,12 +30,21 @@ export function labelWord(hazard: Hazard): string {
  * "public.f(integer) is PARALLEL UNSAFE" or, when the overload is not known,
  * "f: 1 of 3 possible overloads is PARALLEL UNSAFE (argument types unknown), e.g. public.f(integer)".
  */
-export function describeCulprit(name: string, functions: readonly CatalogFunction[], ambiguous: boolean, hazard: Hazard): string {
+/**
+ * The function(s) to blame, as a clause: `public.f(integer) is PARALLEL UNSAFE`, or, for an operator
+ * or cast that runs it (`relative`), `public.f(integer), which is PARALLEL UNSAFE`.
+ */
+export function describeCulprit(name: string, functions: readonly CatalogFunction[], ambiguous: boolean, hazard: Hazard, relative = false): string {
   const culprits = functions.filter((fn) => hazardOf(fn.parallel) === hazard);
   const first = culprits[0] ?? functions[0];
   const defaulted = first?.labelledExplicitly === false ? ' (no PARALLEL clause, so it defaulted to UNSAFE)' : '';
-  if (!ambiguous || functions.length <= 1) return `${signatureOf(first)} is ${labelWord(hazard)}${defaulted}`;
-  const count = culprits.length === functions.length ? `all ${functions.length} possible overloads are` : `${culprits.length} of ${functions.length} possible overloads ${culprits.length === 1 ? 'is' : 'are'}`;
+  if (!ambiguous || functions.length <= 1) return `${signatureOf(first)}${relative ? ', which' : ''} is ${labelWord(hazard)}${defaulted}`;
+  const all = culprits.length === functions.length;
+  if (relative) {
+    const which = all ? 'all of which are' : `${culprits.length} of which ${culprits.length === 1 ? 'is' : 'are'}`;
+    return `one of ${functions.length} possible functions (argument types unknown), ${which} ${labelWord(hazard)}, e.g. ${signatureOf(first)}${defaulted}`;
+  }
+  const count = all ? `all ${functions.length} possible overloads are` : `${culprits.length} of ${functions.length} possible overloads ${culprits.length === 1 ? 'is' : 'are'}`;
   return `${name}: ${count} ${labelWord(hazard)} (argument types unknown), e.g. ${signatureOf(first)}${defaulted}`;
 }
 

@@ -132,7 +132,7 @@ export function relationCard(rel: CatalogRelation, ctx: HoverContext): string {
 function sizeLine(rel: CatalogRelation, catalog: Catalog): string {
   const minimum = Number(catalog.settings.min_parallel_table_scan_size);
   const threshold = `min_parallel_table_scan_size ${pagesText(minimum)}`;
-  if (rel.pages <= 0) return `size: unknown (never analysed); ${threshold}`;
+  if (rel.pages <= 0) return `size: none recorded (empty, or not yet vacuumed or analysed: the planner then reads the size of the file); ${threshold}`;
   const verdict = rel.pages >= minimum ? 'large enough for a parallel scan' : 'below it: no parallel scan of this table unless parallel_workers is set';
   return `size: ${pagesText(rel.pages)}; ${threshold}: ${verdict}`;
 }

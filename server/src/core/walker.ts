@@ -208,7 +208,7 @@ export class StatementWalker {
     }
     const hazard = worstLabel(functions);
     if (hazard === 'safe') return;
-    const culprit = describeCulprit(what.name, functions, ambiguous, hazard);
+    const culprit = describeCulprit(what.name, functions, ambiguous, hazard, what.kind === 'operator' || what.kind === 'cast');
     const code = `${hazard}-${what.kind}` as ReasonCode;
     this.reason(code, hazard === 'unsafe' ? 'warning' : 'information', `${what.subject(culprit)}: ${effectSentence(hazard)}`, range, hazard, this.relatedFor(functions.filter((fn) => hazardOf(fn.parallel) === hazard)));
   }
