@@ -214,7 +214,8 @@ export class Scopes {
         connect: this.host.connect,
         readCatalog: this.host.readCatalog,
         retry: this.host.retry,
-        log: (message) => this.host.connection.console.warn(this.withFallbackWording(message, users)),
+        log: (message) => this.host.connection.console.warn(message),
+        servingMeanwhile: () => this.servingMeanwhile(users),
         onChange: (state) => {
           if (state.name === 'live') entry.lastLive = { snapshot: state.snapshot, readAt: this.host.clock(), targetKey };
           for (const user of users) {
@@ -249,14 +250,10 @@ export class Scopes {
     }
   }
 
-  /**
-   * The connection manager words an outage as if the built-in catalog took over; where a last live
-   * catalog serves instead, the log says so.
-   */
-  private withFallbackWording(message: string, users: Set<Scope>): string {
+  /** What serves the scopes of a database while it is unreachable, as the outage's log line says it. */
+  private servingMeanwhile(users: Set<Scope>): string {
     const last = [...users].map((user) => this.lastLiveOf(user)).find((l) => l !== undefined);
-    if (!last) return message;
-    return message.replace(/; using the built-in catalog until it is reachable$/, `; keeping the catalog read at ${clockText(last.readAt, this.host.clock())} until it is reachable`);
+    return last ? `keeping the catalog read at ${clockText(last.readAt, this.host.clock())}` : 'using the built-in catalog';
   }
 
   /** The last live catalog of the scope's current database, if it ever had one. */

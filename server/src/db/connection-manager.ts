@@ -1,7 +1,8 @@
 /**
  * One database connection of the language server, and its catalog snapshot. Connecting is lazy (on
  * the first document that needs it), bounded by a connect timeout and a statement timeout, and
- * never awaited on the typing path: while there is no connection the built-in catalog serves.
+ * never awaited on the typing path: while there is no connection another catalog serves (the
+ * caller's choice: the last one read, or the built-in one; `servingMeanwhile` words it for the log).
  * After a failure it retries with exponential backoff and logs only the first failure of an outage;
  * when the connection drops (server restart) it falls back and recovers the same way.
  */
@@ -42,6 +43,8 @@ export interface DatabaseConnectionOptions {
   now?: () => number;
   /** Server log (the first failure of each outage, recoveries). */
   log: (message: string) => void;
+  /** What serves while the database is unreachable, for the log: "the built-in catalog" by default. */
+  servingMeanwhile?: () => string;
   /** Called after every state change. */
   onChange: (state: DatabaseState) => void;
 }
@@ -190,7 +193,7 @@ export class DatabaseConnection {
   private fail(error: unknown): void {
     this.clearRetry();
     const message = redactSecrets(error instanceof Error ? error.message.split('\n')[0] : String(error), this.config);
-    if (this.failures === 0) this.options.log(`database ${this.target}: ${message}; using the built-in catalog until it is reachable`);
+    if (this.failures === 0) this.options.log(`database ${this.target}: ${message}; ${this.options.servingMeanwhile?.() ?? 'using the built-in catalog'} until it is reachable`);
     this.failures++;
     this.lastError = message;
     const delay = Math.min(this.retry.maxMs, this.retry.initialMs * 2 ** (this.failures - 1));
