@@ -7,8 +7,8 @@
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import { Catalog } from './core/catalog';
-import { analyzeDocument } from './core/document';
+import { Catalog, CatalogChange } from './core/catalog';
+import { applyDefinitions } from './core/document';
 import { splitStatements } from './core/split';
 import { LineIndex } from './core/text';
 
@@ -75,6 +75,26 @@ interface IndexedFile {
   lines?: LineIndex;
 }
 
+/** The folder's DDL applied for one base catalog and one generation of the index. */
+interface FolderPass {
+  baseVersion: string;
+  generation: number;
+  /** The files with DDL, in path order: the others change no catalog. */
+  defining: string[];
+  position: Map<string, number>;
+  /** Derived from the base; the first `changes.length` defining files are applied to it. */
+  catalog: Catalog;
+  /** What each applied file changed, to rebuild the catalog before it without analysing again. */
+  changes: CatalogChange[][];
+  /** The catalog for a document whose file defines something, by that file's position. */
+  perDocument: Map<number, Catalog>;
+}
+
+/** DDL-only text with any statement left (a blank one changes no catalog). */
+function hasDefinitions(ddl: string | undefined): boolean {
+  return ddl !== undefined && /\S/.test(ddl);
+}
+
 export interface FolderIndexOptions {
   maxFileSize: number;
   log: (message: string) => void;
@@ -86,7 +106,9 @@ export class FolderIndex {
   private sortedKeys: string[] | undefined;
   /** Changes whenever the DDL of any file changes: keys the catalogs built from the index. */
   private generationValue = 0;
-  private chain: { baseVersion: string; generation: number; prefix: Catalog[]; perDocument: Map<string, Catalog> } | undefined;
+  private pass: FolderPass | undefined;
+  /** The catalog without one file, kept across changes of only that file. */
+  private kept: { key: string; baseVersion: string; catalog: Catalog } | undefined;
   /** Settles when the first full scan finished. */
   readonly ready: Promise<void>;
   private resolveReady!: () => void;
@@ -185,15 +207,15 @@ export class FolderIndex {
     const existing = this.files.get(key);
     if (existing) {
       if (existing.disk === ddl) return false;
+      const before = existing.disk;
       existing.disk = ddl;
       if (existing.open !== undefined) return false;
       existing.lines = undefined;
-    } else {
-      this.files.set(key, { uri: this.uriOf(key), disk: ddl });
-      this.sortedKeys = undefined;
+      return this.changed(before, ddl, key);
     }
-    this.changed();
-    return true;
+    this.files.set(key, { uri: this.uriOf(key), disk: ddl });
+    this.sortedKeys = undefined;
+    return this.changed(undefined, ddl, key);
   }
 
   remove(key: string): boolean {
@@ -205,8 +227,7 @@ export class FolderIndex {
     }
     this.files.delete(key);
     this.sortedKeys = undefined;
-    this.changed();
-    return true;
+    return this.changed(existing.disk, undefined, key);
   }
 
   /** The editor's text of an open file replaces the disk's; returns true when the DDL changed. */
@@ -214,19 +235,20 @@ export class FolderIndex {
     const ddl = ddlOnlyText(text);
     const existing = this.files.get(key);
     if (existing) {
-      if ((existing.open ?? existing.disk) === ddl) {
+      const before = existing.open ?? existing.disk;
+      if (before === ddl) {
         existing.open = ddl;
         return false;
       }
       existing.open = ddl;
       existing.uri = uri;
       existing.lines = undefined;
-    } else {
-      this.files.set(key, { uri, open: ddl });
-      this.sortedKeys = undefined;
+      return this.changed(before, ddl, key);
     }
-    this.changed();
-    return true;
+    // A new document that defines nothing (most queries) leaves every catalog as it was.
+    this.files.set(key, { uri, open: ddl });
+    this.sortedKeys = undefined;
+    return this.changed(undefined, ddl, key);
   }
 
   /** The file was closed in the editor: its disk text counts again. */
@@ -238,18 +260,34 @@ export class FolderIndex {
     if (existing.disk === undefined) {
       this.files.delete(key);
       this.sortedKeys = undefined;
-      this.changed();
-      return true;
+      return this.changed(before, undefined, key);
     }
     if (existing.disk === before) return false;
     existing.lines = undefined;
-    this.changed();
+    return this.changed(before, existing.disk, key);
+  }
+
+  /**
+   * A file's DDL went from `before` to `after` (undefined: not indexed): the catalogs built from the
+   * index are stale unless neither defines anything. Returns whether they are.
+   */
+  private changed(before: string | undefined, after: string | undefined, key: string): boolean {
+    if (!hasDefinitions(before) && !hasDefinitions(after)) return false;
+    this.generationValue++;
+    // The catalog for the changed file's own document leaves that file out: it stays right (while
+    // typing in a file of the folder, its next analysis need not build the folder's catalog again).
+    const kept = this.pass && this.builtWithout(this.pass, key);
+    this.pass = undefined;
+    if (kept) this.kept = { key, ...kept };
+    else if (this.kept?.key !== key) this.kept = undefined;
     return true;
   }
 
-  private changed(): void {
-    this.generationValue++;
-    this.chain = undefined;
+  /** The pass's catalog without the file `key`, if it was built. */
+  private builtWithout(pass: FolderPass, key: string): { baseVersion: string; catalog: Catalog } | undefined {
+    const index = pass.position.get(key);
+    const catalog = index === undefined ? (pass.changes.length === pass.defining.length ? pass.catalog : undefined) : pass.perDocument.get(index);
+    return catalog && { baseVersion: pass.baseVersion, catalog };
   }
 
   private keys(): string[] {
@@ -260,39 +298,66 @@ export class FolderIndex {
   /**
    * The base catalog plus the DDL of every indexed file except `excludeKey` (the document being
    * analysed, whose own DDL applies in place), files applied in path order.
+   *
+   * The files' DDL goes into one derived catalog, file after file, so building it costs the size of
+   * the DDL once (a catalog per file made it quadratic). A document whose file defines nothing sees
+   * that catalog itself; one that does sees the files before it (the changes they made, replayed, or
+   * a copy of the catalog while it stands there) and the files after it applied again, since what
+   * they define can depend on what it defined. Each is kept until the index or the base changes
+   * (a document's own, also across changes of its own file only).
    */
   catalogFor(base: Catalog, excludeKey?: string): Catalog {
-    if (!this.chain || this.chain.baseVersion !== base.version || this.chain.generation !== this.generationValue) {
-      this.chain = { baseVersion: base.version, generation: this.generationValue, prefix: [], perDocument: new Map() };
+    if (this.kept) {
+      if (this.kept.baseVersion !== base.version) this.kept = undefined;
+      else if (this.kept.key === excludeKey) return this.kept.catalog;
     }
-    const chain = this.chain;
-    const memo = chain.perDocument.get(excludeKey ?? '');
+    if (!this.pass || this.pass.baseVersion !== base.version || this.pass.generation !== this.generationValue) {
+      const defining = this.keys().filter((key) => hasDefinitions(this.textOf(key)));
+      this.pass = {
+        baseVersion: base.version,
+        generation: this.generationValue,
+        defining,
+        position: new Map(defining.map((key, i) => [key, i])),
+        catalog: base.derive(),
+        changes: [],
+        perDocument: new Map(),
+      };
+    }
+    const pass = this.pass;
+    const index = excludeKey === undefined ? undefined : pass.position.get(excludeKey);
+    if (index === undefined) return this.advance(pass, pass.defining.length);
+    const memo = pass.perDocument.get(index);
     if (memo) return memo;
-    const keys = this.keys();
-    const index = excludeKey === undefined ? -1 : keys.indexOf(excludeKey);
-    const stop = index >= 0 ? index : keys.length;
-    // prefix[i] = after files 0..i-1; shared by every document.
-    if (chain.prefix.length === 0) chain.prefix.push(base);
-    while (chain.prefix.length <= stop) {
-      const i = chain.prefix.length - 1;
-      chain.prefix.push(this.apply(chain.prefix[i], keys[i]));
+    let catalog: Catalog;
+    if (index >= pass.changes.length) catalog = this.advance(pass, index).derive();
+    else {
+      catalog = base.derive();
+      for (let i = 0; i < index; i++) for (const change of pass.changes[i]) catalog.replay(change);
     }
-    let catalog = chain.prefix[stop];
-    if (index >= 0) for (let i = index + 1; i < keys.length; i++) catalog = this.apply(catalog, keys[i]);
-    chain.perDocument.set(excludeKey ?? '', catalog);
+    for (let i = index + 1; i < pass.defining.length; i++) this.apply(catalog, pass.defining[i]);
+    pass.perDocument.set(index, catalog);
     return catalog;
   }
 
-  private apply(catalog: Catalog, key: string): Catalog {
+  /** The pass's catalog after its first `count` defining files (it only moves forward). */
+  private advance(pass: FolderPass, count: number): Catalog {
+    while (pass.changes.length < count) pass.changes.push(this.apply(pass.catalog, pass.defining[pass.changes.length]));
+    return pass.catalog;
+  }
+
+  private apply(catalog: Catalog, key: string): CatalogChange[] {
     const file = this.files.get(key)!;
-    const ddl = file.open ?? file.disk ?? '';
-    if (!/\S/.test(ddl)) return catalog;
     try {
-      return analyzeDocument(ddl, catalog, file.uri).catalogAfter;
+      return applyDefinitions(this.textOf(key), catalog, file.uri);
     } catch (error) {
       this.options.log(`${key}: ${error instanceof Error ? error.message : String(error)}`);
-      return catalog;
+      return [];
     }
+  }
+
+  private textOf(key: string): string {
+    const file = this.files.get(key);
+    return file ? (file.open ?? file.disk ?? '') : '';
   }
 
   /** Line index of an indexed file (its DDL-only text has the file's lines). */

@@ -471,10 +471,8 @@ describe('lsp: server over JSON-RPC', function () {
     const defs = `${folderUri()}/other/defs.sql`;
     const uses = `${folderUri()}/other/uses.sql`;
     await client.open(uses, 'SELECT typed_helper(1);\n');
-    // Opening a file that is not on disk adds it to the index once typing pauses: let that settle first.
-    const opened = client.waitForNext('workspace/diagnostic/refresh');
+    // A new file that defines nothing changes no catalog: no refresh for it.
     await client.open(defs, '');
-    await opened;
     assert.deepStrictEqual(summarize(await client.diagnostics(uses)), ['0:7-0:19 information unknown-function: function typed_helper(integer) is not in the catalog: its parallel label is unknown']);
     const refreshed = client.waitForNext('workspace/diagnostic/refresh');
     await client.change(defs, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'CREATE FUNCTION typed_helper(x integer) RETURNS integer LANGUAGE sql AS $$ SELECT x $$;\n' }]);
@@ -482,6 +480,55 @@ describe('lsp: server over JSON-RPC', function () {
     assert.deepStrictEqual(summarize(await client.diagnostics(uses)), [
       '0:7-0:19 warning unsafe-function: public.typed_helper(x integer) is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE): no part of this statement can use parallel workers',
     ]);
+  });
+
+  it('applies the other files in path order (a later redefinition wins), then the document\'s own DDL in place, its own file left out', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'pgph-order-'));
+    try {
+      const own = [
+        'CREATE OR REPLACE FUNCTION lbl(x integer) RETURNS integer LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT x $$;',
+        'CREATE FUNCTION only_in_b(x integer) RETURNS integer LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT x $$;',
+      ];
+      fs.writeFileSync(path.join(folder, 'a.sql'), 'CREATE FUNCTION lbl(x integer) RETURNS integer LANGUAGE sql PARALLEL SAFE AS $$ SELECT x $$;\n');
+      fs.writeFileSync(path.join(folder, 'b.sql'), own.join('\n') + '\n');
+      // Applied after b.sql, so it reaches only_in_b, except for b.sql itself (applied before its own DDL).
+      fs.writeFileSync(path.join(folder, 'c.sql'), 'ALTER FUNCTION only_in_b(integer) PARALLEL UNSAFE;\n');
+      const uri = pathToFileURL(folder).href;
+      const client = await start({ workspaceFolders: [{ uri, name: 'order' }] });
+      await indexed(client);
+      const query = `${uri}/q.sql`;
+      await client.open(query, 'SELECT lbl(1), only_in_b(1);\n');
+      assert.deepStrictEqual(summarize(await client.diagnostics(query)), [
+        '0:15-0:24 warning unsafe-function: public.only_in_b(x integer) is PARALLEL UNSAFE: no part of this statement can use parallel workers',
+        '0:7-0:10 information restricted-function: public.lbl(x integer) is PARALLEL RESTRICTED: it runs only in the leader process',
+      ]);
+      assert.match(markdown(await client.hover(query, { line: 0, character: 8 })), /defined at `b\.sql:1`/);
+
+      const b = `${uri}/b.sql`;
+      await client.open(b, ['SELECT lbl(1), only_in_b(1);', ...own, 'SELECT lbl(2), only_in_b(2);', ''].join('\n'));
+      assert.deepStrictEqual(summarize(await client.diagnostics(b)), [
+        '0:15-0:24 information unknown-function: function only_in_b(integer) is not in the catalog: its parallel label is unknown',
+        '3:7-3:10 information restricted-function: public.lbl(x integer) is PARALLEL RESTRICTED: it runs only in the leader process',
+        '3:15-3:24 information restricted-function: public.only_in_b(x integer) is PARALLEL RESTRICTED: it runs only in the leader process',
+      ]);
+      assert.match(markdown(await client.hover(b, { line: 0, character: 8 })), /^```sql\npublic\.lbl\(x integer\) → integer\n```\n\*\*PARALLEL SAFE\*\*[^\n]*\n[^\n]*defined at `a\.sql:1`/);
+      assert.match(markdown(await client.hover(b, { line: 3, character: 8 })), /defined at `b\.sql:2`/);
+
+      // b.sql's typed text replaces its disk text for the others; b.sql itself still sees a.sql and c.sql only.
+      const label = own[0].indexOf('RESTRICTED');
+      const refreshed = client.waitForNext('workspace/diagnostic/refresh');
+      await client.change(b, [{ range: { start: { line: 1, character: label }, end: { line: 1, character: label + 'RESTRICTED'.length } }, text: 'SAFE' }]);
+      await refreshed;
+      assert.deepStrictEqual(summarize(await client.diagnostics(b)), [
+        '0:15-0:24 information unknown-function: function only_in_b(integer) is not in the catalog: its parallel label is unknown',
+        '3:15-3:24 information restricted-function: public.only_in_b(x integer) is PARALLEL RESTRICTED: it runs only in the leader process',
+      ]);
+      assert.deepStrictEqual(summarize(await client.diagnostics(query)), [
+        '0:15-0:24 warning unsafe-function: public.only_in_b(x integer) is PARALLEL UNSAFE: no part of this statement can use parallel workers',
+      ]);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('offers the engine\'s quick fix: mark a function whose body is safe PARALLEL SAFE', async () => {

@@ -439,3 +439,24 @@ export class DocumentAnalyzer {
 export function analyzeDocument(text: string, base: Catalog, uri = 'untitled:sql'): DocumentAnalysis {
   return new DocumentAnalyzer(uri).analyze(text, base);
 }
+
+/**
+ * Applies the statements of `text` to `catalog` in place, in order, as a first pass of
+ * analyzeDocument would, but without copying the catalog first or keeping results: many files'
+ * DDL applied in turn to one derived catalog costs their size, not their size times the catalog's.
+ * The catalog must be mutable (made by derive()). Returns the changes made, which replayed on a
+ * catalog equal to the one given make it equal to this one after.
+ */
+export function applyDefinitions(text: string, catalog: Catalog, uri: string): CatalogChange[] {
+  const changes: CatalogChange[] = [];
+  for (const slice of splitStatements(text)) {
+    if (slice.kind !== 'sql') continue;
+    catalog.changeLog = changes;
+    try {
+      analyzeStatement(text.slice(slice.start, slice.end), { catalog, uri, documentOffset: slice.start });
+    } finally {
+      catalog.changeLog = undefined;
+    }
+  }
+  return changes;
+}
