@@ -148,3 +148,91 @@ describe('document analysis cache: random edits, whatever is read between them',
     );
   });
 });
+
+/**
+ * Where each function a statement calls is defined in this document, and where its reasons point
+ * here, as "name start-end" and "code start-end".
+ */
+function placesHere(statement: StatementResult): string[] {
+  const places: string[] = [];
+  for (const ref of statement.references) for (const fn of ref.functions) if (fn.definedAt?.uri === URI) places.push(`${fn.name} ${fn.definedAt.start}-${fn.definedAt.end}`);
+  for (const reason of statement.reasons) for (const r of reason.related ?? []) if (r.location?.uri === URI) places.push(`${reason.code} ${r.location.start}-${r.location.end}`);
+  return places;
+}
+
+// The long fuzz run's failure (RELIABILITY.md): a definition's text that becomes another statement
+// than the one the common prefix and suffix of the edit suggest.
+describe('document analysis cache: a definition whose text ends up in another statement', () => {
+  let pg18: Catalog;
+  before(async () => {
+    await initParser();
+    pg18 = Catalog.fromSnapshot(loadBuiltinCatalog(18));
+  });
+
+  const f = 'CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$';
+
+  /** The edited text analysed from the cache: what a fresh analysis gives, the catalog after it included. */
+  function edit(analyzer: DocumentAnalyzer, text: string): StatementResult[] {
+    const cached = analyzer.analyze(text, pg18);
+    const fresh = analyzeDocument(text, pg18, URI);
+    assert.deepStrictEqual(plain(cached.statements), plain(fresh.statements));
+    assert.strictEqual(cached.catalogAfter.version, fresh.catalogAfter.version);
+    for (const name of ['f', 'ag']) assert.deepStrictEqual(plain(cached.catalogAfter.functionsNamed(name)), plain(fresh.catalogAfter.functionsNamed(name)));
+    return cached.statements;
+  }
+
+  it('places a definition typed after a common first letter where it now is (the long run: 0-234 instead of 89-143)', () => {
+    const aggregate = 'CREATE AGGREGATE ag(int) (sfunc = int4pl, stype = int)';
+    const analyzer = new DocumentAnalyzer(URI);
+    analyzer.analyze(aggregate, pg18);
+    // Common prefix "C", no common suffix: the old definition (0-54) spans the whole change.
+    const text = `CX;\n${aggregate};\nSELECT ag(1);`;
+    const statements = edit(analyzer, text);
+    assert.strictEqual(text.slice(4, 58), aggregate);
+    assert.deepStrictEqual(placesHere(statements[2]), ['ag 4-58', 'unsafe-aggregate 4-58']);
+    // The definition's entry still serves it, moved: only "CX" and the query are analysed.
+    assert.strictEqual(analyzer.lastAnalyzed, 2);
+  });
+
+  it('moves the places held by a statement after the edit with the definition they name, not with the common text', () => {
+    const analyzer = new DocumentAnalyzer(URI);
+    analyzer.analyze(`${f};\nSELECT f();`, pg18);
+    const text = `CSELECT 1;\n${f};\nSELECT f();`;
+    const statements = edit(analyzer, text);
+    assert.strictEqual(text.slice(11, 73), f);
+    assert.deepStrictEqual(placesHere(statements[2]), ['f 11-73', 'unsafe-function 11-73']);
+    assert.strictEqual(analyzer.lastAnalyzed, 1);
+  });
+
+  it('gives a definition\'s entry to the statement that reuses its text, not to the place the common suffix maps it to', () => {
+    const analyzer = new DocumentAnalyzer(URI);
+    analyzer.analyze(`SELECT 1;\n${f};`, pg18);
+    // The old definition's text is now in an unterminated quote; the same text starts the document.
+    const text = `${f};\nSELECT f();\nSELECT '\n${f};`;
+    const statements = edit(analyzer, text);
+    assert.deepStrictEqual(placesHere(statements[1]), ['f 0-62', 'unsafe-function 0-62']);
+    assert.deepStrictEqual(
+      analyzer.analyze(text, pg18).catalogAfter.functionsNamed('f').map((fn) => fn.definedAt),
+      [{ uri: URI, start: 0, end: 62 }],
+    );
+    assert.strictEqual(analyzer.lastAnalyzed, 0);
+  });
+
+  it('moves a definition that was the statement being continued when its text is repeated after it', () => {
+    const analyzer = new DocumentAnalyzer(URI);
+    analyzer.analyze(`${f};\nSELECT f();`, pg18);
+    // The first statement goes on past the old definition's end: the old 0-62 lies wholly in the common prefix.
+    const text = `${f} XX;\n${f};\nSELECT f();`;
+    const statements = edit(analyzer, text);
+    assert.deepStrictEqual(statements.map((s) => `${s.kind} ${s.range.start}-${s.range.end}`), ['invalid 0-65', 'create-function 67-129', 'select 131-141']);
+    assert.deepStrictEqual(placesHere(statements[2]), ['f 67-129', 'unsafe-function 67-129']);
+    assert.strictEqual(analyzer.lastAnalyzed, 1);
+  });
+
+  it('moves the place in the catalog version of a change that holds no location (ALTER of a built-in)', () => {
+    const analyzer = new DocumentAnalyzer(URI);
+    analyzer.analyze('SELECT 1;\nALTER FUNCTION random() PARALLEL SAFE;', pg18);
+    edit(analyzer, 'SELECT 12;\nALTER FUNCTION random() PARALLEL SAFE;');
+    assert.strictEqual(analyzer.lastAnalyzed, 1);
+  });
+});

@@ -55,28 +55,78 @@ function forEachLocation(result: StatementResult, visit: (location: SourceLocati
 }
 
 /**
- * How offsets of the last pass's text map into this pass's: the text changed only between a common
- * prefix and a common suffix. Offsets inside the changed middle have no counterpart (undefined).
+ * Where a location in the last pass's text is in this pass's, by the statement that holds it (a
+ * location never leaves its statement): a statement before the re-split ones stays, one after them
+ * moves by the edit's length change, a re-split one moves to where its entry was reused (same text,
+ * same chain) and is lost (undefined) otherwise. The common prefix and suffix of the two texts are
+ * not enough: a statement whose text is in them may now be split otherwise, or the same text be a
+ * statement elsewhere (a definition X, "CREATE ...", edited into "CX;\n" + X: the common prefix
+ * "C" and the empty common suffix took X's old place to the whole new text, not to X in it).
  */
-class TextChange {
-  readonly prefix: number;
-  readonly oldSuffixStart: number;
-  readonly delta: number;
+class StatementMoves {
+  /**
+   * A location ending here or before stays: the end of the statements kept before the re-split
+   * ones (-1 if none), then of the re-split ones after them whose entry is reused where it was.
+   */
+  unmovedEnd: number;
+  /** Statements of the last pass before this index stay where they were. */
+  private unmovedCount: number;
+  /** Start of the first statement kept after them (Infinity if none): a location from there on moves by delta. */
+  readonly resumedFrom: number;
+  /** Re-split statements (index in the last pass) whose entry serves the statement now starting at the value. */
+  private readonly reused = new Map<number, number>();
 
-  constructor(before: string, after: string) {
-    const { prefix, suffix } = commonEnds(before, after);
-    this.prefix = prefix;
-    this.oldSuffixStart = before.length - suffix;
-    this.delta = after.length - before.length;
+  constructor(
+    private readonly previous: readonly Slot[],
+    private readonly keptBefore: number,
+    private readonly resumedOld: number,
+    private readonly delta: number,
+  ) {
+    this.unmovedEnd = keptBefore > 0 ? previous[keptBefore - 1].end : -1;
+    this.unmovedCount = keptBefore;
+    this.resumedFrom = resumedOld < previous.length ? previous[resumedOld].start : Infinity;
+  }
+
+  /** The entry of re-split statement `index` serves the statement now at `start`. */
+  reuse(index: number, start: number): void {
+    this.reused.set(index, start);
+    // The user types after a definition: it is split again and stays, and so do the places of it
+    // that the statements after it hold (not worth copying them on every key).
+    while (this.unmovedCount < this.resumedOld) {
+      const slot = this.previous[this.unmovedCount];
+      if (slot.kind === 'sql' && this.reused.get(this.unmovedCount) !== slot.start) break;
+      this.unmovedEnd = slot.end;
+      this.unmovedCount++;
+    }
   }
 
   map(location: SourceLocation): SourceLocation | undefined {
-    const { start, end } = location;
-    const newStart = start < this.prefix ? start : start >= this.oldSuffixStart ? start + this.delta : undefined;
-    const newEnd = end <= this.prefix ? end : end >= this.oldSuffixStart ? end + this.delta : undefined;
-    if (newStart === undefined || newEnd === undefined) return undefined;
-    return { ...location, start: newStart, end: newEnd };
+    const index = lastStartingAtOrBefore(this.previous, location.start);
+    if (index < 0 || location.end > this.previous[index].end) return undefined;
+    let by: number;
+    if (index < this.keptBefore) by = 0;
+    else if (index >= this.resumedOld) by = this.delta;
+    else {
+      const to = this.reused.get(index);
+      if (to === undefined) return undefined;
+      by = to - this.previous[index].start;
+    }
+    return by === 0 ? location : { ...location, start: location.start + by, end: location.end + by };
   }
+}
+
+function lastStartingAtOrBefore(slots: readonly StatementSlice[], offset: number): number {
+  let low = 0;
+  let high = slots.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (slots[mid].start <= offset) {
+      found = mid;
+      low = mid + 1;
+    } else high = mid - 1;
+  }
+  return found;
 }
 
 interface CacheEntry {
@@ -90,7 +140,10 @@ interface CacheEntry {
   /** Chain keys before and after the statement. */
   chainBefore: string;
   chainAfter: string;
-  /** Nearest start and furthest end of a location in this document that the result or the changes hold (-1, -1 if none). */
+  /**
+   * Nearest start and furthest end of a location in this document that the result or the changes
+   * hold, the statement's start included when it has changes (their "why"); -1, -1 if none.
+   */
   localFrom: number;
   localReach: number;
   /** A reason's related information points into this document (its converted form moves with the text). */
@@ -168,22 +221,27 @@ export class DocumentAnalyzer {
   analyze(text: string, base: Catalog): DocumentAnalysis {
     const previous = this.slots;
     const hadPass = this.lastBase !== undefined;
-    const change = hadPass && this.lastText !== text ? new TextChange(this.lastText, text) : undefined;
+    const changed = hadPass && this.lastText !== text;
     const sameBase = this.lastBase === base.version;
 
     // The new slots: the old ones before the edit, the re-split ones, the old ones after it, moved.
     let middle: StatementSlice[];
     let keptBefore = 0;
     let resumedOld = 0;
-    let byText: Map<string, CacheEntry[]> | undefined;
+    let delta = 0;
+    let moves: StatementMoves | undefined;
+    let byText: Map<string, { entry: CacheEntry; index: number }[]> | undefined;
     if (!hadPass) {
       middle = splitStatements(text);
       resumedOld = previous.length;
-    } else if (!change) {
+    } else if (!changed) {
       middle = [];
     } else {
-      const split = splitEdited(previous, text, change.prefix, change.oldSuffixStart, change.delta);
+      const { prefix, suffix } = commonEnds(this.lastText, text);
+      delta = text.length - this.lastText.length;
+      const split = splitEdited(previous, text, prefix, this.lastText.length - suffix, delta);
       ({ middle, keptBefore, resumedOld } = split);
+      moves = new StatementMoves(previous, keptBefore, resumedOld, delta);
       if (sameBase) {
         // The statements that were split again: an entry of theirs may serve a re-split statement with the same text.
         byText = new Map();
@@ -192,13 +250,12 @@ export class DocumentAnalyzer {
           if (!slot.entry) continue;
           const sql = this.lastText.slice(slot.start, slot.end);
           const list = byText.get(sql);
-          const entry = this.settled(slot);
-          if (list) list.push(entry);
-          else byText.set(sql, [entry]);
+          const candidate = { entry: this.settled(slot), index: i };
+          if (list) list.push(candidate);
+          else byText.set(sql, [candidate]);
         }
       }
     }
-    const delta = change?.delta ?? 0;
     const count = keptBefore + middle.length + (previous.length - resumedOld);
     const slots: Slot[] = new Array(count);
 
@@ -252,6 +309,7 @@ export class DocumentAnalyzer {
       let entry: CacheEntry | undefined;
       let shift = 0;
       let sql: string | undefined;
+      let reused = false;
       if (old) {
         if (old.entry?.chainBefore === chain) {
           entry = old.entry;
@@ -259,14 +317,22 @@ export class DocumentAnalyzer {
         }
       } else if (byText) {
         sql = text.slice(slice.start, slice.end);
-        entry = byText.get(sql)?.find((candidate) => candidate.chainBefore === chain);
+        const candidates = byText.get(sql);
+        const found = candidates ? candidates.findIndex((candidate) => candidate.entry.chainBefore === chain) : -1;
+        if (found >= 0) {
+          // Each old statement serves one new one: where its locations went is then known.
+          const [candidate] = candidates!.splice(found, 1);
+          entry = candidate.entry;
+          reused = true;
+          moves!.reuse(candidate.index, slice.start);
+        }
       }
-      if (entry && change && entry.localReach >= 0 && entry.localReach + shift > change.prefix) {
-        // Locations in the moved text move by a number; any other moved location, now.
-        if (entry.localFrom + shift >= change.oldSuffixStart) shift += delta;
+      if (entry && moves && entry.localReach >= 0 && entry.localReach + shift > moves.unmovedEnd) {
+        // Locations in statements that only moved move by a number; any other location, now.
+        if (!reused && entry.localFrom + shift >= moves.resumedFrom) shift += delta;
         else {
           if (shift !== 0) entry = this.relocated(entry, shiftMap(shift), entry.start + shift);
-          entry = entry && this.relocated(entry, change, slice.start);
+          entry = entry && this.relocated(entry, moves, slice.start);
           shift = 0;
         }
       }
@@ -393,6 +459,8 @@ export class DocumentAnalyzer {
       }
     };
     for (const recorded of entry.changes) walk(recorded.args);
+    // Each change's "why" (the catalog's version key) names the statement's start: it moves with it.
+    if (entry.changes.length > 0) visit({ uri: this.uri, start: entry.start, end: entry.start });
     entry.localFrom = reach < 0 ? -1 : from;
     entry.localReach = reach;
     return entry;
@@ -404,10 +472,12 @@ export class DocumentAnalyzer {
    */
   private relocated(entry: CacheEntry, change: OffsetMap, start: number): CacheEntry | undefined {
     let lost = false;
+    let anyMoved = start !== entry.start;
     const moved = (location: SourceLocation | undefined): SourceLocation | undefined => {
       if (!location || location.uri !== this.uri) return location;
       const mapped = change.map(location);
       if (!mapped) lost = true;
+      else if (mapped.start !== location.start || mapped.end !== location.end) anyMoved = true;
       return mapped;
     };
     const movedFunction = (fn: CatalogFunction): CatalogFunction => (fn.definedAt?.uri === this.uri ? { ...fn, definedAt: moved(fn.definedAt) } : fn);
@@ -431,6 +501,8 @@ export class DocumentAnalyzer {
     };
     const changes = entry.changes.map((recorded) => ({ method: recorded.method, args: deep(recorded.args) }) as CatalogChange);
     if (lost) return undefined;
+    // The same entry when nothing moved: the catalog checkpoint recognises its entries by identity.
+    if (!anyMoved) return entry;
     return this.withLocalPlaces({ ...entry, result, changes, start });
   }
 }
