@@ -5,7 +5,7 @@
  * document out, with no script and no external resource; a Content-Security-Policy allows only the
  * style block carrying the caller's nonce. Bar widths are SVG attributes, so no inline style is needed.
  */
-import { groupDigits, nodeLabel, planDocument, PlanFinding, PlanReport, processShares, ProcessShare } from './plan';
+import { groupDigits, isGather, nodeLabel, planDocument, PlanFinding, PlanNode, PlanReport, processShares, ProcessShare } from './plan';
 
 export interface PlanDiagramOptions {
   /** A fresh random string per rendering: the only style block allowed by the policy carries it. */
@@ -23,27 +23,8 @@ export interface ProcessBar {
   label: string;
 }
 
-interface DiagramNode {
-  'Node Type': string;
-  'Parent Relationship'?: string;
-  'Subplan Name'?: string;
-  'Single Copy'?: boolean;
-  'Workers Planned'?: number;
-  'Workers Launched'?: number;
-  'Startup Cost'?: number;
-  'Total Cost'?: number;
-  'Plan Rows'?: number;
-  'Actual Total Time'?: number;
-  'Actual Rows'?: number;
-  'Actual Loops'?: number;
-  Plans?: DiagramNode[];
-}
-
-type LabelledNode = Parameters<typeof nodeLabel>[0];
-
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const isGather = (node: DiagramNode): boolean => node['Node Type'] === 'Gather' || node['Node Type'] === 'Gather Merge';
 
 const percentOf = (part: number, whole: number): number => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : 0);
 
@@ -53,7 +34,7 @@ const processName = (share: ProcessShare): string => (share.process === 'leader'
 
 /** The bars of one node: rows and time per process, each in percent of the node's total over all processes. */
 export function processBars(node: unknown): ProcessBar[] {
-  const shares = processShares(node as Parameters<typeof processShares>[0]);
+  const shares = processShares(node as PlanNode);
   if (!shares) return [];
   const rows = shares.reduce((sum, s) => sum + s.rows, 0);
   const time = shares.reduce((sum, s) => sum + s.timeMs, 0);
@@ -94,7 +75,7 @@ rect.time { fill: #d68a2f; }
 `;
 
 export function planDiagramHtml(plan: unknown, report: Pick<PlanReport, 'gathers' | 'findings' | 'analyzed'>, options: PlanDiagramOptions): string {
-  const root = planDocument(plan).Plan as unknown as DiagramNode;
+  const root = planDocument(plan).Plan;
   const findingsAt = new Map<string, PlanFinding[]>();
   for (const finding of report.findings) {
     if (!finding.nodePath) continue;
@@ -103,7 +84,7 @@ export function planDiagramHtml(plan: unknown, report: Pick<PlanReport, 'gathers
   }
   let counter = 0;
 
-  const renderNode = (node: DiagramNode, path: number[], inParallel: boolean): string => {
+  const renderNode = (node: PlanNode, path: number[], inParallel: boolean): string => {
     const number = ++counter;
     const gather = isGather(node);
     const realGather = gather && !node['Single Copy'];
@@ -116,7 +97,7 @@ export function planDiagramHtml(plan: unknown, report: Pick<PlanReport, 'gathers
     const badges = (findingsAt.get(path.join('.')) ?? []).map((f) => `<span class="badge ${f.severity}" title="${escapeHtml(f.message)}">${escapeHtml(f.code)}</span>`).join('');
     const subplan = node['Parent Relationship'] === 'InitPlan' || node['Parent Relationship'] === 'SubPlan' ? `<div class="figures">${escapeHtml(node['Subplan Name'] ?? node['Parent Relationship'])}</div>` : '';
     const bars = inParallel ? barsTable(processBars(node)) : '';
-    const box = `<div class="${classes.join(' ')}" data-node="${number}">${subplan}<span class="name">#${number} ${escapeHtml(nodeLabel(node as LabelledNode))}</span>${badges}<div class="figures">${escapeHtml(figures.join(' · '))}</div>${bars}</div>`;
+    const box = `<div class="${classes.join(' ')}" data-node="${number}">${subplan}<span class="name">#${number} ${escapeHtml(nodeLabel(node))}</span>${badges}<div class="figures">${escapeHtml(figures.join(' · '))}</div>${bars}</div>`;
     const children = node.Plans ?? [];
     if (children.length === 0) return `<li>${box}</li>`;
     const inner = children.map((child, i) => renderNode(child, [...path, i], inParallel || realGather)).join('');

@@ -52,7 +52,8 @@ export interface PlanContext {
 }
 
 /** One node of the JSON plan; only the fields read here are typed. */
-interface PlanNode {
+/** One node of EXPLAIN (FORMAT JSON), the fields the findings, the report and the diagram read. */
+export interface PlanNode {
   'Node Type': string;
   'Parent Relationship'?: string;
   'Subplan Name'?: string;
@@ -126,7 +127,7 @@ function isNode(value: unknown): boolean {
   return Boolean(value) && typeof value === 'object' && typeof (value as PlanNode)['Node Type'] === 'string';
 }
 
-const isGather = (node: PlanNode): boolean => node['Node Type'] === 'Gather' || node['Node Type'] === 'Gather Merge';
+export const isGather = (node: PlanNode): boolean => node['Node Type'] === 'Gather' || node['Node Type'] === 'Gather Merge';
 
 interface Visit {
   node: PlanNode;
