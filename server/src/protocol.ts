@@ -8,6 +8,7 @@
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { Position, Range } from 'vscode-languageserver-protocol';
 import type { AuditFinding } from './core/audit';
+import type { ExplainErrorReason } from './core/explainable';
 import type { PlanFinding, PlanGather } from './core/plan';
 import type { WhyNot } from './core/why-not';
 
@@ -127,16 +128,7 @@ export interface ExplainResponse {
 
 /** Why an explain or audit request failed, in `ResponseError.data`, so that a client can react (ask for confirmation, offer to connect). */
 export interface ExplainErrorData {
-  reason:
-    | 'no-statement'
-    | 'no-database'
-    | 'not-explainable'
-    | 'needs-confirmation'
-    | 'parameters-need-16'
-    | 'parameters-with-analyze'
-    | 'timeout'
-    | 'cancelled'
-    | 'server-error';
+  reason: 'no-statement' | 'no-database' | ExplainErrorReason;
   /** For needs-confirmation: what the statement would change (empty when the server caught a hidden write). */
   writes?: string[];
 }

@@ -5,6 +5,16 @@
  */
 import { AstNode, parseSql } from './parse';
 
+/** Why EXPLAIN of a statement did not run or did not finish (the runner's errors, and the protocol's). */
+export type ExplainErrorReason =
+  | 'not-explainable'
+  | 'needs-confirmation'
+  | 'parameters-need-16'
+  | 'parameters-with-analyze'
+  | 'timeout'
+  | 'cancelled'
+  | 'server-error';
+
 export type ExplainableCheck =
   | {
       ok: true;

@@ -12,6 +12,7 @@ import * as net from 'net';
 import * as path from 'path';
 import type { ClientBase } from 'pg';
 import type { ParallelSettings } from '../core/catalog-snapshot';
+import type { ExplainErrorReason } from '../core/explainable';
 import { catalogQuery, readSettings } from './catalog';
 import { Explainable, explainDocument, PARAMETERS_NEED_16, requireExplainable, serverVersionNum, setLocal } from './probe';
 
@@ -48,15 +49,6 @@ export interface ExplainResult {
   busyParallelWorkers: number;
   versionNum: number;
 }
-
-export type ExplainErrorReason =
-  | 'not-explainable'
-  | 'needs-confirmation'
-  | 'parameters-need-16'
-  | 'parameters-with-analyze'
-  | 'timeout'
-  | 'cancelled'
-  | 'server-error';
 
 export class ExplainError extends Error {
   constructor(
