@@ -4,7 +4,7 @@
  * every reason, with ranges relative to the statement text.
  */
 import type { CatalogFunction, SourceLocation } from './catalog-snapshot';
-import { Catalog, worseHazard } from './catalog';
+import { Catalog, simpleHash, worseHazard } from './catalog';
 import { applyDdl } from './ddl';
 import { checkFunctionDefinition } from './function-check';
 import { AstNode, parseSql, scanSql } from './parse';
@@ -24,6 +24,8 @@ export interface StatementContext {
   uri: string;
   /** Where the statement starts in its document (for definitions recorded in the catalog). */
   documentOffset: number;
+  /** The statement text's simpleHash, if the caller keeps it too (DDL needs it; hashing twice costs). */
+  textKey?: () => string;
 }
 
 function firstWordRange(sql: string): TextRange {
@@ -119,6 +121,8 @@ function analyzeNode(stmt: AstNode, sql: string, offsets: Utf8Offsets, walker: S
     return { functions: walker.result().functions.slice(before), columns };
   };
 
+  const ddlContext = () => ({ catalog: ctx.catalog, location: location(0, sql.length), textKey: ctx.textKey?.() ?? simpleHash(sql), walkQuery });
+
   switch (kind) {
     case 'select':
     case 'values':
@@ -140,7 +144,7 @@ function analyzeNode(stmt: AstNode, sql: string, offsets: Utf8Offsets, walker: S
       return { kind, extraReasons, countsUnresolved: true };
     case 'create-table-as':
     case 'create-materialized-view':
-      applyDdl(stmt, { catalog: ctx.catalog, location: location(0, sql.length), text: sql, walkQuery });
+      applyDdl(stmt, ddlContext());
       return { kind, extraReasons, countsUnresolved: true };
     case 'refresh-materialized-view':
       walker.refreshMaterializedView(n.relation);
@@ -161,7 +165,7 @@ function analyzeNode(stmt: AstNode, sql: string, offsets: Utf8Offsets, walker: S
       });
       return { kind, extraReasons, countsUnresolved: true };
     case 'create-function': {
-      const def = applyDdl(stmt, { catalog: ctx.catalog, location: location(0, sql.length), text: sql, walkQuery });
+      const def = applyDdl(stmt, ddlContext());
       if (def) extraReasons.push(...checkFunctionDefinition(def, sql, n, ctx.catalog));
       return { kind, extraReasons, countsUnresolved: false };
     }
@@ -170,7 +174,7 @@ function analyzeNode(stmt: AstNode, sql: string, offsets: Utf8Offsets, walker: S
         const inner = analyzeNode(n.query, sql, offsets, walker, ctx);
         return { kind: inner.kind, extraReasons: inner.extraReasons, countsUnresolved: inner.countsUnresolved };
       }
-      applyDdl(stmt, { catalog: ctx.catalog, location: location(0, sql.length), text: sql, walkQuery });
+      applyDdl(stmt, ddlContext());
       return { kind, extraReasons, countsUnresolved: false };
     }
   }

@@ -168,9 +168,15 @@ export class Catalog {
   private overlay: Overlay;
   private searchPathValue: string[];
   private versionValue: string;
-  /** Lookups are hot (every call and operator of every statement): memoised until the catalog changes. */
-  private readonly functionMemo = new Map<string, CatalogFunction[]>();
+  /**
+   * Lookups are hot (every call and operator of every statement): memoised until a change that can
+   * alter them. Functions by name, then schema ('' for search_path): a file of CREATE FUNCTIONs
+   * keeps the memo of every other name.
+   */
+  private readonly functionMemo = new Map<string, Map<string, CatalogFunction[]>>();
   private readonly operatorMemo = new Map<string, CatalogOperator[]>();
+  /** search_path without pg_temp (functions and types never look there), computed once per path. */
+  private functionPath?: string[];
   /**
    * While set, every change is appended to it: a caller that keeps a statement's changes can replay
    * them on an equal catalog instead of analysing the statement again (DocumentAnalyzer does).
@@ -217,16 +223,17 @@ export class Catalog {
     return this.searchPathValue;
   }
 
-  /** Records a change for cache keys; `what` must identify the change (e.g. the DDL text and its offset). */
+  /**
+   * Records a change for cache keys; `what` must identify the change (e.g. the DDL text's hash and
+   * its offset). Every mutation starts with it and then forgets the memoised lookups it can alter.
+   */
   private touch(what: string): void {
     if (!this.mutable) throw new Error('catalog: mutate only a derived catalog');
     this.versionValue = simpleHash(`${this.versionValue}|${what}`);
-    this.invalidate();
   }
 
-  /** Forgets memoised lookups; every mutation ends with it (and touch() starts with it). */
-  private invalidate(): void {
-    this.functionMemo.clear();
+  /** Operator resolution reads operators, types and casts (implicit coercions). */
+  private forgetOperatorLookups(): void {
     this.operatorMemo.clear();
   }
 
@@ -237,12 +244,14 @@ export class Catalog {
     this.touch(`search_path:${why}`);
     // pg_catalog is searched first unless it is listed explicitly.
     this.searchPathValue = schemas.includes('pg_catalog') ? schemas : ['pg_catalog', ...schemas];
-    this.invalidate();
+    this.functionPath = undefined;
+    this.functionMemo.clear();
+    this.forgetOperatorLookups();
   }
 
   /** Schemas searched for an unqualified name, in order. Functions and types never look in pg_temp. */
   private schemasFor(kind: 'function' | 'relation'): string[] {
-    const path = this.searchPathValue.filter((s) => s !== 'pg_temp' && !s.startsWith('pg_temp_'));
+    const path = (this.functionPath ??= this.searchPathValue.filter((s) => s !== 'pg_temp' && !s.startsWith('pg_temp_')));
     return kind === 'relation' ? ['pg_temp', ...path] : path;
   }
 
@@ -255,36 +264,45 @@ export class Catalog {
 
   /** Every function with this name in the given schema, or visible through search_path. */
   functionsNamed(name: string, schema?: string): CatalogFunction[] {
-    const key = `${schema ?? ''}\u0000${name}`;
-    let found = this.functionMemo.get(key);
+    let bySchema = this.functionMemo.get(name);
+    if (!bySchema) this.functionMemo.set(name, (bySchema = new Map()));
+    let found = bySchema.get(schema ?? '');
     if (!found) {
       found = this.lookUpFunctions(name, schema);
-      this.functionMemo.set(key, found);
+      bySchema.set(schema ?? '', found);
     }
     return found;
   }
 
   private lookUpFunctions(name: string, schema?: string): CatalogFunction[] {
-    // Overlay entries first, each in its current version; then the snapshot's, unless replaced.
-    const all = [...(this.overlay.functions.get(name) ?? []), ...(this.index.functionsByName.get(name) ?? [])]
-      .map((fn) => (this.overlay.functionsByOid.has(fn.oid) ? this.overlay.functionsByOid.get(fn.oid) : fn))
-      .filter((fn): fn is CatalogFunction => !!fn && fn.name === name);
-    const unique = new Map(all.map((fn) => [fn.oid, fn]));
-    all.length = 0;
-    all.push(...unique.values());
-    if (schema) return all.filter((fn) => fn.schema === schema);
-    const path = this.schemasFor('function');
-    // A workspace definition replaces a database function with the same signature.
+    // Overlay entries first, each in its current version; then the snapshot's, unless replaced or
+    // dropped (null), once per oid.
+    const own = this.overlay.functions.get(name);
+    const current = this.overlay.functionsByOid;
+    const oids = own || current.size > 0 ? new Set<number>() : undefined;
+    const path = schema ? undefined : this.schemasFor('function');
+    const found: CatalogFunction[] = [];
+    const consider = (listed: CatalogFunction) => {
+      const fn = current.has(listed.oid) ? current.get(listed.oid) : listed;
+      if (!fn || fn.name !== name || (schema ? fn.schema !== schema : !path!.includes(fn.schema))) return;
+      if (oids) {
+        if (oids.has(fn.oid)) return;
+        oids.add(fn.oid);
+      }
+      found.push(fn);
+    };
+    for (const fn of own ?? []) consider(fn);
+    for (const fn of this.index.functionsByName.get(name) ?? []) consider(fn);
+    // A workspace definition replaces a database function with the same signature (pg_proc has one
+    // function per schema, name and argument types, so without workspace ones there is no twin).
+    if (!own || schema) return found;
     const seen = new Set<string>();
-    const visible: CatalogFunction[] = [];
-    for (const fn of all) {
-      if (!path.includes(fn.schema)) continue;
-      const key = `${fn.schema}.${fn.name}(${fn.argTypes.join(',')})`;
-      if (seen.has(key)) continue;
+    return found.filter((fn) => {
+      const key = `${fn.schema}\u0000${fn.argTypes.join(',')}`;
+      if (seen.has(key)) return false;
       seen.add(key);
-      visible.push(fn);
-    }
-    return visible;
+      return true;
+    });
   }
 
   defineFunction(fn: CatalogFunction, why: string): void {
@@ -294,15 +312,22 @@ export class Catalog {
     const existing = this.lookUpFunctions(fn.name, fn.schema).find((f) => sameTypes(f.argTypes, fn.argTypes));
     const defined = existing ? { ...fn, oid: existing.oid } : fn;
     if (!existing) pushTo(this.overlay.functions, fn.name, defined);
+    this.forgetFunctionLookups(this.functionByOid(defined.oid)?.name);
     this.overlay.functionsByOid.set(defined.oid, defined);
-    this.invalidate();
+    this.forgetFunctionLookups(defined.name);
   }
 
   dropFunction(fn: CatalogFunction, why: string): void {
     this.changeLog?.push({ method: 'dropFunction', args: [fn, why] });
     this.touch(`drop-function:${why}`);
+    this.forgetFunctionLookups(this.functionByOid(fn.oid)?.name);
     this.overlay.functionsByOid.set(fn.oid, null);
-    this.invalidate();
+    this.forgetFunctionLookups(fn.name);
+  }
+
+  /** A function's lookups read only the functions of its name (and search_path). */
+  private forgetFunctionLookups(name: string | undefined): void {
+    if (name !== undefined) this.functionMemo.delete(name);
   }
 
   /**
@@ -395,7 +420,7 @@ export class Catalog {
     this.changeLog?.push({ method: 'defineOperator', args: [op, why] });
     this.touch(`operator:${why}`);
     pushTo(this.overlay.operators, op.name, op);
-    this.invalidate();
+    this.forgetOperatorLookups();
   }
 
   /** Resolves an operator by operand types; returns the candidate operators (one when resolved). */
@@ -450,7 +475,7 @@ export class Catalog {
     this.changeLog?.push({ method: 'defineCast', args: [cast, why] });
     this.touch(`cast:${why}`);
     pushTo(this.overlay.casts, cast.source, cast);
-    this.invalidate();
+    this.forgetOperatorLookups();
   }
 
   canCoerceImplicitly(from: string, to: string): boolean {
@@ -497,7 +522,7 @@ export class Catalog {
     this.touch(`type:${why}`);
     pushTo(this.overlay.types, type.name, type);
     pushTo(this.overlay.types, type.formatted, type);
-    this.invalidate();
+    this.forgetOperatorLookups();
   }
 
   // ---- relations -----------------------------------------------------------------------------
@@ -528,14 +553,12 @@ export class Catalog {
     const known = this.overlay.relationsByOid.has(rel.oid) || this.index.relationsByName.get(rel.name)?.some((r) => r.oid === rel.oid) || this.overlay.relations.get(rel.name)?.some((r) => r.oid === rel.oid);
     if (!known) pushTo(this.overlay.relations, rel.name, rel);
     this.overlay.relationsByOid.set(rel.oid, rel);
-    this.invalidate();
   }
 
   dropRelation(rel: CatalogRelation, why: string): void {
     this.changeLog?.push({ method: 'dropRelation', args: [rel, why] });
     this.touch(`drop-relation:${why}`);
     this.overlay.relationsByOid.set(rel.oid, null);
-    this.invalidate();
   }
 
   /** The schema that CREATE without a schema puts objects in: the first existing one on search_path. */
@@ -571,5 +594,6 @@ export function simpleHash(text: string): string {
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
   }
-  return `${(a >>> 0).toString(36)}${(b >>> 0).toString(36)}${text.length.toString(36)}`;
+  // Decimal small integers: V8 turns them into strings far faster than other radixes.
+  return `${a | 0}:${b | 0}:${text.length}`;
 }

@@ -12,8 +12,8 @@ export interface DdlContext {
   catalog: Catalog;
   /** Where the statement is, for definedAt and for the catalog's version key. */
   location: SourceLocation;
-  /** Statement text: part of the version key so that editing a definition invalidates what follows. */
-  text: string;
+  /** Hash of the statement text: part of the version key so that editing a definition invalidates what follows. */
+  textKey: string;
   /** Walks a query (view definitions, policies) and returns the functions it reaches and its columns. */
   walkQuery(query: AstNode, scopeRelation?: CatalogRelation): { functions: CatalogFunction[]; columns?: { name: string; type: string }[] };
 }
@@ -156,7 +156,7 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
   const kind = stmt && Object.keys(stmt)[0];
   const n = stmt?.[kind];
   const { catalog, location } = ctx;
-  const why = `${location.uri}@${location.start}:${ctx.text}`;
+  const why = `${location.uri}@${location.start}:${ctx.textKey}`;
   switch (kind) {
     case 'CreateFunctionStmt': {
       const def = readCreateFunction(catalog, n, location);

@@ -421,8 +421,10 @@ export class DocumentAnalyzer {
     const changes: CatalogChange[] = [];
     catalog.changeLog = changes;
     let result: StatementResult;
+    let textKey: string | undefined;
+    const keyOfText = () => (textKey ??= simpleHash(sql));
     try {
-      result = analyzeStatement(sql, { catalog, uri: this.uri, documentOffset: start });
+      result = analyzeStatement(sql, { catalog, uri: this.uri, documentOffset: start, textKey: keyOfText });
     } finally {
       catalog.changeLog = undefined;
     }
@@ -433,7 +435,7 @@ export class DocumentAnalyzer {
       changesCatalog,
       changes: changesCatalog ? changes : [],
       chainBefore: chain,
-      chainAfter: changesCatalog ? simpleHash(`${chain}\u0000${sql}`) : chain,
+      chainAfter: changesCatalog ? simpleHash(`${chain}\u0000${keyOfText()}`) : chain,
       localFrom: -1,
       localReach: -1,
       reasonsPointHere: false,

@@ -4,7 +4,7 @@
  * so no other module ever sees a byte offset.
  */
 import * as libpg from 'libpg-query';
-import { Utf8Offsets, utf8Length } from './text';
+import { Utf8Offsets } from './text';
 
 // The parse tree is PostgreSQL's own node tree as JSON; typed loosely on purpose: the walker visits
 // every node kind generically and looks only at the few it cares about.
@@ -42,7 +42,7 @@ export type ParseOutcome =
 export function parseSql(text: string): ParseOutcome {
   assertLoaded();
   const offsets = new Utf8Offsets(text);
-  const byteLength = utf8Length(text);
+  const byteLength = offsets.byteLength;
   try {
     const result = libpg.parseSync(text);
     const stmts = result.stmts ?? [];

@@ -127,6 +127,8 @@ export function splitStatementsFrom(text: string, from: number, resume?: (start:
       if (routine !== Routine.Yes) routine = Routine.No;
       return;
     }
+    // Inside a routine only begin, case and end count: skip other lengths without making a string.
+    if (routine === Routine.Yes && (to - from < 3 || to - from > 5)) return;
     const w = text.slice(from, to).toLowerCase();
     switch (routine) {
       case Routine.Start:

@@ -154,6 +154,8 @@ export function utf8Length(text: string): number {
  */
 export class Utf8Offsets {
   readonly isAscii: boolean;
+  /** The text's length in UTF-8 bytes. */
+  readonly byteLength: number;
   /** byteAt[i] = UTF-8 offset of UTF-16 offset i (length + 1 entries), only when not ASCII. */
   private readonly byteAt?: Uint32Array;
 
@@ -166,7 +168,10 @@ export class Utf8Offsets {
       }
     }
     this.isAscii = ascii;
-    if (ascii) return;
+    if (ascii) {
+      this.byteLength = text.length;
+      return;
+    }
     const table = new Uint32Array(text.length + 1);
     let bytes = 0;
     for (let i = 0; i < text.length; i++) {
@@ -183,6 +188,7 @@ export class Utf8Offsets {
     }
     table[text.length] = bytes;
     this.byteAt = table;
+    this.byteLength = bytes;
   }
 
   /** UTF-16 offset of a byte offset; a byte inside a character maps to that character's start. */
