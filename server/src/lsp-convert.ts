@@ -34,6 +34,10 @@ export function locator(selfUri: string, selfLines: LineIndex, linesOf: LinesOf)
   };
 }
 
+/**
+ * A reason as a diagnostic, made afresh to the last nested object and frozen: it never changes, so
+ * the transport sends the JSON it was first sent as (lsp-transport.ts).
+ */
 export function toDiagnostic(reason: Reason, lines: LineIndex, locate: Locate): Diagnostic {
   const diagnostic: Diagnostic = {
     range: toRange(lines, reason.range),
@@ -47,5 +51,5 @@ export function toDiagnostic(reason: Reason, lines: LineIndex, locate: Locate): 
     return location ? [{ location, message: r.message }] : [];
   });
   if (related.length) diagnostic.relatedInformation = related;
-  return diagnostic;
+  return Object.freeze(diagnostic);
 }

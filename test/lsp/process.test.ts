@@ -37,6 +37,26 @@ describe('lsp: pg-parallel-hints lsp --stdio', function () {
     client.dispose();
   });
 
+  it('after an edit that moves a statement, answers with its diagnostic at the new place and the others unchanged', async () => {
+    child = spawn(process.execPath, [bin, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, PGHOST: '', PGDATABASE: '', DATABASE_URL: '' } });
+    const client = clientOn(child.stdout!, child.stdin!);
+    await client.initialize();
+    const uri = 'file:///nowhere/moved.sql';
+    await client.open(uri, 'SELECT random();\nSELECT txid_current();\n');
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
+      '0:7-0:13 information restricted-function: pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process',
+      '1:7-1:19 warning unsafe-function: pg_catalog.txid_current() is PARALLEL UNSAFE: no part of this statement can use parallel workers',
+    ]);
+    // A line break typed before the second statement moves it; the first one's diagnostic stays as sent.
+    await client.change(uri, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '\n' }]);
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
+      '0:7-0:13 information restricted-function: pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process',
+      '2:7-2:19 warning unsafe-function: pg_catalog.txid_current() is PARALLEL UNSAFE: no part of this statement can use parallel workers',
+    ]);
+    await client.shutdown();
+    client.dispose();
+  });
+
   it('pushes diagnostics to a client without pull support', async () => {
     child = spawn(process.execPath, [bin, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, PGHOST: '', PGDATABASE: '', DATABASE_URL: '' } });
     const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
