@@ -9,7 +9,7 @@ import { applyDdl } from './ddl';
 import { checkFunctionDefinition } from './function-check';
 import { AstNode, parseSql, scanSql } from './parse';
 import { Utf8Offsets } from './text';
-import type { Hazard, Reason, StatementKind, StatementResult, TextRange, Verdict } from './types';
+import type { Hazard, Reason, Reference, StatementKind, StatementResult, TextRange, Verdict } from './types';
 import { Scope, StatementWalker } from './walker';
 
 /** Statements the planner may give a parallel plan (the rest never get one, or are never planned). */
@@ -33,9 +33,13 @@ function firstWordRange(sql: string): TextRange {
   return { start: 0, end: m ? m[0].length : Math.min(1, sql.length) };
 }
 
+const KEYWORD_PATTERNS = new Map<string, RegExp>();
+
 /** The statement's own keyword (after EXPLAIN, WITH ...), else its first word. */
 function keywordRange(sql: string, keyword: string): TextRange {
-  const m = new RegExp(`\\b${keyword}\\b`, 'i').exec(sql);
+  let pattern = KEYWORD_PATTERNS.get(keyword);
+  if (!pattern) KEYWORD_PATTERNS.set(keyword, (pattern = new RegExp(`\\b${keyword}\\b`, 'i')));
+  const m = pattern.exec(sql);
   return m ? { start: m.index, end: m.index + keyword.length } : firstWordRange(sql);
 }
 
@@ -76,8 +80,8 @@ export function analyzeStatement(sql: string, ctx: StatementContext): StatementR
   const parsed = parseSql(sql);
   if (!parsed.ok) return analyzeUnparsed(sql, parsed.message, parsed.offset, ctx);
   const { offsets } = parsed;
-  const reasons: Reason[] = [];
-  const references: StatementResult['references'] = [];
+  let reasons: Reason[] = NONE;
+  let references: Reference[] = NONE;
   let hazard: Hazard = 'safe';
   let unresolved = false;
   let kind: StatementKind = 'utility';
@@ -86,13 +90,30 @@ export function analyzeStatement(sql: string, ctx: StatementContext): StatementR
     const walker = new StatementWalker(sql, offsets, ctx.catalog);
     const outcome = analyzeNode(stmt, sql, offsets, walker, ctx);
     const walked = walker.result();
-    reasons.push(...walked.reasons, ...outcome.extraReasons);
-    references.push(...walked.references);
+    reasons = joined(reasons, walked.reasons, outcome.extraReasons);
+    references = joined(references, walked.references);
     unresolved ||= walked.unresolved && outcome.countsUnresolved;
     kind = outcome.kind;
   }
   for (const r of reasons) if (r.hazard) hazard = worseHazard(hazard, r.hazard);
   return { range: { start: 0, end: sql.length }, kind, verdict: verdictFor(kind, hazard, unresolved), reasons: sortReasons(reasons), references, parsed: true };
+}
+
+/**
+ * The lists of a statement's result are kept for as long as the document is open, for each of its
+ * thousands of statements: an empty one is this shared frozen array, and the others are made
+ * exactly as long as they need to be (an array grown by push keeps room for 16).
+ */
+export const NONE: never[] = Object.freeze([]) as unknown as never[];
+
+function joined<T>(...lists: T[][]): T[] {
+  let length = 0;
+  for (const list of lists) length += list.length;
+  if (length === 0) return NONE;
+  const out = new Array<T>(length);
+  let i = 0;
+  for (const list of lists) for (const item of list) out[i++] = item;
+  return out;
 }
 
 function verdictFor(kind: StatementKind, hazard: Hazard, unresolved: boolean): Verdict {

@@ -6,7 +6,7 @@
  */
 import { Catalog, CatalogChange, simpleHash } from './catalog';
 import type { CatalogFunction, CatalogRelation, SourceLocation } from './catalog-snapshot';
-import { analyzeStatement } from './analyze';
+import { analyzeStatement, NONE } from './analyze';
 import { splitEdited, splitStatements, StatementSlice } from './split';
 import { commonEnds, LineIndex } from './text';
 import type { Reason, Reference, StatementResult, TextRange } from './types';
@@ -35,9 +35,9 @@ function shiftReason(reason: Reason, by: number): Reason {
 
 function shiftResult(result: StatementResult, by: number): StatementResult {
   if (by === 0) return result;
-  const reasons = new Array<Reason>(result.reasons.length);
+  const reasons = result.reasons.length === 0 ? NONE : new Array<Reason>(result.reasons.length);
   for (let i = 0; i < reasons.length; i++) reasons[i] = shiftReason(result.reasons[i], by);
-  const references = new Array<Reference>(result.references.length);
+  const references = result.references.length === 0 ? NONE : new Array<Reference>(result.references.length);
   for (let i = 0; i < references.length; i++) {
     const ref = result.references[i];
     references[i] = { ...ref, range: shiftRange(ref.range, by) };
@@ -433,7 +433,7 @@ export class DocumentAnalyzer {
       result,
       start,
       changesCatalog,
-      changes: changesCatalog ? changes : [],
+      changes: changesCatalog ? changes : NONE,
       chainBefore: chain,
       chainAfter: changesCatalog ? simpleHash(`${chain}\u0000${keyOfText()}`) : chain,
       localFrom: -1,

@@ -46,10 +46,17 @@ export function nameList(list: AstNode[] | undefined): string[] {
   return (list ?? []).map((n: AstNode) => n?.String?.sval ?? (n?.A_Star ? '*' : ''));
 }
 
-function nodeKind(node: AstNode): string | undefined {
+/** The node's kind: its one key when capitalised ({ FuncCall: {...} }). Runs for every node: no allocation. */
+export function nodeKind(node: AstNode): string | undefined {
   if (!node || typeof node !== 'object' || Array.isArray(node)) return undefined;
-  const keys = Object.keys(node);
-  return keys.length === 1 && /^[A-Z]/.test(keys[0]) ? keys[0] : undefined;
+  let kind: string | undefined;
+  for (const key in node) {
+    if (kind !== undefined) return undefined;
+    kind = key;
+  }
+  if (kind === undefined) return undefined;
+  const first = kind.charCodeAt(0);
+  return first >= 65 && first <= 90 ? kind : undefined;
 }
 
 const SQL_VALUE_TYPES: Record<string, string> = {
@@ -665,7 +672,8 @@ export class StatementWalker {
   /** Visits every child node of a node kind the walker has no special rule for. */
   private generic(n: AstNode, scope: Scope): void {
     if (!n || typeof n !== 'object') return;
-    for (const value of Object.values(n)) {
+    for (const key in n) {
+      const value = n[key];
       if (Array.isArray(value)) {
         for (const item of value) if (nodeKind(item)) this.expr(item, scope);
       } else if (nodeKind(value)) {
