@@ -399,6 +399,32 @@ describe('catalog snapshot from a live server', function () {
     }
   });
 
+  it('reads a catalog of several pages (10,000 functions each) whole, each function once, without other sessions’ temporary ones', async () => {
+    const url = await cluster.createDatabase('many_functions');
+    const owner = new Client({ connectionString: url });
+    const other = new Client({ connectionString: url });
+    await owner.connect();
+    await other.connect();
+    try {
+      await owner.query(`DO $$ BEGIN FOR i IN 1..12000 LOOP EXECUTE format('CREATE FUNCTION many_%s() RETURNS int LANGUAGE sql AS ''SELECT %s''', i, i); END LOOP; END $$`);
+      await other.query('CREATE FUNCTION pg_temp.not_mine() RETURNS int LANGUAGE sql AS $$SELECT 1$$');
+      const read = await readCatalogSnapshot(owner);
+      const expected = await owner.query<{ oid: string }>(
+        "SELECT p.oid::int8 AS oid FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname NOT LIKE 'pg\\_temp\\_%' ORDER BY p.oid",
+      );
+      assert.ok(expected.rows.length > 15_000, `${expected.rows.length} functions`);
+      assert.deepStrictEqual(
+        read.functions.map((f) => f.oid),
+        expected.rows.map((r) => Number(r.oid)),
+      );
+      assert.strictEqual(read.functions.filter((f) => f.name === 'many_12000').length, 1);
+      assert.strictEqual(read.functions.find((f) => f.name === 'not_mine'), undefined);
+    } finally {
+      await other.end();
+      await owner.end();
+    }
+  });
+
   it('reads inside the caller’s transaction, seeing its uncommitted objects, and leaves it open as it was', async () => {
     await client.query('BEGIN');
     try {

@@ -4,7 +4,7 @@
  * are format_type() spellings, schema-qualified outside pg_catalog.
  */
 import * as fs from 'fs';
-import type { ClientBase } from 'pg';
+import type { ClientBase, QueryResultRow } from 'pg';
 import type {
   CatalogCast,
   CatalogFunction,
@@ -100,6 +100,56 @@ function inputArgNames(names: (string | null)[] | null, modes: string[] | null, 
 }
 
 const oids = (values: string[]): number[] => values.map(Number);
+
+/**
+ * One copy of each repeated value: pg gives every row its own strings and arrays, and a catalog of
+ * 100,000 functions repeats the same few schemas, languages, types and argument lists (interning
+ * them holds such a catalog in about a third less memory). Shared lists are frozen: nobody may
+ * change one function's list under another.
+ */
+class Interner {
+  private readonly strings = new Map<string, string>();
+  private readonly lists = new Map<string, readonly string[]>();
+
+  string(value: string): string {
+    const known = this.strings.get(value);
+    if (known !== undefined) return known;
+    this.strings.set(value, value);
+    return value;
+  }
+
+  list(values: readonly string[]): string[] {
+    // The length too: [] and [''] join alike.
+    const key = `${values.length}:${values.join('\u0000')}`;
+    let known = this.lists.get(key);
+    if (!known) this.lists.set(key, (known = Object.freeze(values.map((v) => this.string(v)))));
+    return known as string[];
+  }
+}
+
+/** Rows of pg_proc per query (functions.sql). */
+const FUNCTION_PAGE = 10_000;
+
+function functionFromRow(r: QueryResultRow, interned: Interner): CatalogFunction {
+  const fn: CatalogFunction = {
+    oid: Number(r.oid),
+    schema: interned.string(r.schema),
+    name: r.name,
+    argTypes: interned.list(r.arg_types),
+    argNames: interned.list(inputArgNames(r.arg_names, r.arg_modes, r.arg_types.length)),
+    defaults: r.defaults,
+    variadic: r.variadic,
+    kind: r.kind as FunctionKind,
+    language: interned.string(r.language),
+    volatility: r.volatility as Volatility,
+    parallel: r.parallel as ParallelLabel,
+    returnType: interned.string(r.return_type),
+    returnsSet: r.returns_set,
+  };
+  if (r.description) fn.description = r.description;
+  if (r.combinable !== null) fn.combinable = r.combinable;
+  return fn;
+}
 const IN_FAILED_TRANSACTION = '25P02';
 
 /**
@@ -137,7 +187,14 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
   // alone, every other type is spelled with its schema ("public.mood") whatever the session's path.
   await client.query("SET LOCAL search_path = pg_catalog, pg_temp");
   const settings = await readSettings(client);
-  const functionRows = (await client.query(catalogQuery('functions'))).rows;
+  const interned = new Interner();
+  const functions: CatalogFunction[] = [];
+  for (let after = '0'; ; ) {
+    const page = (await client.query(catalogQuery('functions'), [after, FUNCTION_PAGE])).rows;
+    for (const row of page) if (row.visible) functions.push(functionFromRow(row, interned));
+    if (page.length < FUNCTION_PAGE) break;
+    after = String(page[page.length - 1].oid);
+  }
   const operatorRows = (await client.query(catalogQuery('operators'))).rows;
   const castRows = (await client.query(catalogQuery('casts'))).rows;
   const typeRows = (await client.query(catalogQuery('types'))).rows;
@@ -169,26 +226,7 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
     source,
     searchPath: session.search_path,
     settings,
-    functions: functionRows.map((r): CatalogFunction => {
-      const fn: CatalogFunction = {
-        oid: Number(r.oid),
-        schema: r.schema,
-        name: r.name,
-        argTypes: r.arg_types,
-        argNames: inputArgNames(r.arg_names, r.arg_modes, r.arg_types.length),
-        defaults: r.defaults,
-        variadic: r.variadic,
-        kind: r.kind as FunctionKind,
-        language: r.language,
-        volatility: r.volatility as Volatility,
-        parallel: r.parallel as ParallelLabel,
-        returnType: r.return_type,
-        returnsSet: r.returns_set,
-      };
-      if (r.description) fn.description = r.description;
-      if (r.combinable !== null) fn.combinable = r.combinable;
-      return fn;
-    }),
+    functions,
     operators: operatorRows.map(
       (r): CatalogOperator => ({
         oid: Number(r.oid),
