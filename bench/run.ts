@@ -53,7 +53,7 @@ async function throughput(results: Results): Promise<void> {
   const catalog = Catalog.fromSnapshot(loadBuiltinCatalog(18));
 
   let parsedOk = 0;
-  const rawMs = time(() => {
+  const rawPass = () => {
     parsedOk = 0;
     for (const list of statements) {
       for (const sql of list) {
@@ -65,11 +65,23 @@ async function throughput(results: Results): Promise<void> {
         }
       }
     }
-  }, 5);
+  };
   // A fresh analyzer per file and pass: nothing comes from a cache.
-  const analysisMs = time(() => {
+  const analysisPass = () => {
     for (const d of docs) new DocumentAnalyzer(d.file).analyze(d.text, catalog);
-  }, 5);
+  };
+  // One pass each to warm up, then the two in turn, so that drift in the machine's speed (shared
+  // cores) falls on both alike; medians of 7.
+  rawPass();
+  analysisPass();
+  const rawRuns: number[] = [];
+  const analysisRuns: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    rawRuns.push(time(rawPass, 1));
+    analysisRuns.push(time(analysisPass, 1));
+  }
+  const rawMs = percentile(rawRuns, 50);
+  const analysisMs = percentile(analysisRuns, 50);
   const rawMBs = bytes / 1e6 / (rawMs / 1000);
   const analysisMBs = bytes / 1e6 / (analysisMs / 1000);
   results.throughput = { files: docs.length, bytes, statements: count, parsedByLibpgQuery: parsedOk, rawParseMs: rawMs, analysisMs, rawParseMBs: rawMBs, analysisMBs, ratio: analysisMBs / rawMBs };
@@ -325,10 +337,15 @@ async function scale(results: Results, files: BenchFile[], work: string): Promis
     console.log(
       `catalog of ${load.functions} functions (${FUNCTIONS} created in ${(createMs / 1000).toFixed(0)} s): read ${load.readMs.toFixed(0)} ms + index ${load.indexMs.toFixed(0)} ms = ${load.totalMs.toFixed(0)} ms (target < 1500); process RSS ${load.rssMB.toFixed(0)} MB, peak ${load.peakRssMB.toFixed(0)} MB (target < 200)`,
     );
+    // The catalog held by the server with an everyday document open, then with the 1 MB one.
+    const small = files[0];
+    const held = await measureLsp(ourServer({ url }), small.name, small.text, makeWorkspace(work, 'lsp-database-small'), { edits: EDITS, hovers: HOVERS });
+    results.lspDatabaseSmall = held;
     const big = files[files.length - 1];
     const figures = await measureLsp(ourServer({ url }), big.name, big.text, makeWorkspace(work, 'lsp-database'), { edits: EDITS, hovers: HOVERS });
     results.lspDatabase = figures;
     console.log(LSP_HEADER.join('\n'));
+    console.log(lspRow(held));
     console.log(lspRow(figures));
   } finally {
     await cluster.stop();
@@ -357,13 +374,16 @@ function targets(results: Results): void {
   const db = results.lspDatabase as LspFigures | undefined;
   check('hover p95 with 100,000 functions', db?.hoverP95Ms, (v) => v < 2, ' ms', '< 2 ms');
   const spawnFirst = ((results.lsp as { rows: LspFigures[] } | undefined)?.rows ?? []).filter((r) => r.server === 'pg-parallel-hints').map((r) => r.spawnToFirstDiagnosticsMs ?? NaN);
+  check('spawn to first diagnostics (100 KB)', spawnFirst[0], (v) => v < 600, ' ms', '< 600 ms');
   check('spawn to first diagnostics (1 MB)', spawnFirst[spawnFirst.length - 1], (v) => v < 600, ' ms', '< 600 ms');
   const cat20k = results.catalog20k as { totalMs: number } | undefined;
   check('20,000 user functions: catalog read + index', cat20k?.totalMs, (v) => v < 300, ' ms', '< 300 ms');
   const cat = results.catalog100k as { totalMs: number; peakRssMB: number } | undefined;
   check('100,000-function catalog read + index', cat?.totalMs, (v) => v < 1500, ' ms', '< 1500 ms');
   check('100,000-function catalog, peak RSS of the loading process', cat?.peakRssMB, (v) => v < 200, ' MB', '< 200 MB');
-  check('language server with the 100,000-function catalog and the 1 MB file, peak RSS', db?.peakRssMB, (v) => v < 200, ' MB', '< 200 MB');
+  const held = results.lspDatabaseSmall as LspFigures | undefined;
+  check('language server holding the 100,000-function catalog (100 KB document open), peak RSS', held?.peakRssMB, (v) => v < 200, ' MB', '< 200 MB');
+  check('language server with the 100,000-function catalog and the 1 MB document, peak RSS', db?.peakRssMB, (v) => v < 200, ' MB', '< 200 MB');
   results.targets = lines;
   console.log('\n## Targets (issue 5)');
   console.log(lines.join('\n'));
