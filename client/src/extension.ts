@@ -124,9 +124,11 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
   // The packaged extension runs the bundle; a development checkout runs the compiled tree.
   const bundled = context.asAbsolutePath('dist/server.js');
   const module = fs.existsSync(bundled) ? bundled : context.asAbsolutePath('out/server/src/lsp-entry.js');
+  // Over stdio the server writes diagnostics it already sent from their kept bytes (lsp-transport.ts):
+  // a keystroke in a file with thousands of diagnostics does not serialise them all again.
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module, transport: TransportKind.stdio },
+    debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [

@@ -1,4 +1,4 @@
-/** The bundled language server (dist/server.js): started by the VS Code client over IPC, or by any editor with --stdio. */
+/** The bundled language server (dist/server.js): started by the VS Code client or any editor with --stdio (or --node-ipc). */
 import { runLanguageServer } from './main';
 
 runLanguageServer();
