@@ -10,7 +10,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Client, ClientConfig } from 'pg';
+import type { Client, ClientConfig } from 'pg';
 
 export interface ConnectionSettings {
   url?: string;
@@ -312,6 +312,9 @@ function failureReason(error: unknown, config: ConnectionConfig, timeoutMs: numb
 }
 
 async function attempt(config: ClientConfig, options: Required<ConnectOptions>): Promise<Client> {
+  // pg is loaded on the first connection, not at start: a third of the language server's start-up
+  // time went to it, and many sessions never connect.
+  const { Client } = await import('pg');
   const client = new Client({
     ...config,
     connectionTimeoutMillis: options.connectTimeoutMs,
