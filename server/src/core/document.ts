@@ -290,20 +290,23 @@ export class DocumentAnalyzer {
     let freshSeen = false;
     this.lastAnalyzed = 0;
     for (let i = 0; i < count; i++) {
+      // Where the statement is now: no object made for it until its slot (thousands move on each key).
       let old: Slot | undefined;
-      let slice: StatementSlice;
-      if (i < keptBefore) {
-        old = previous[i];
-        slice = old;
-      } else if (i < keptBefore + middle.length) {
-        slice = middle[i - keptBefore];
+      let start: number;
+      let end: number;
+      let kind: StatementSlice['kind'];
+      if (i < keptBefore + middle.length && i >= keptBefore) {
+        ({ start, end, kind } = middle[i - keptBefore]);
       } else {
-        old = previous[i - keptBefore - middle.length + resumedOld];
-        slice = delta === 0 ? old : { start: old.start + delta, end: old.end + delta, kind: old.kind };
+        old = i < keptBefore ? previous[i] : previous[i - keptBefore - middle.length + resumedOld];
+        const by = i < keptBefore ? 0 : delta;
+        start = old.start + by;
+        end = old.end + by;
+        kind = old.kind;
       }
       if (!sameBase) old = undefined;
-      if (slice.kind === 'psql-meta') {
-        slots[i] = { start: slice.start, end: slice.end, kind: slice.kind, shift: 0, placed: old?.placed?.range.start === slice.start ? old.placed : undefined };
+      if (kind === 'psql-meta') {
+        slots[i] = { start, end, kind, shift: 0, placed: old?.placed?.range.start === start ? old.placed : undefined };
         continue;
       }
       let entry: CacheEntry | undefined;
@@ -316,7 +319,7 @@ export class DocumentAnalyzer {
           shift = old.shift;
         }
       } else if (byText) {
-        sql = text.slice(slice.start, slice.end);
+        sql = text.slice(start, end);
         const candidates = byText.get(sql);
         const found = candidates ? candidates.findIndex((candidate) => candidate.entry.chainBefore === chain) : -1;
         if (found >= 0) {
@@ -324,7 +327,7 @@ export class DocumentAnalyzer {
           const [candidate] = candidates!.splice(found, 1);
           entry = candidate.entry;
           reused = true;
-          moves!.reuse(candidate.index, slice.start);
+          moves!.reuse(candidate.index, start);
         }
       }
       if (entry && moves && entry.localReach >= 0 && entry.localReach + shift > moves.unmovedEnd) {
@@ -332,15 +335,15 @@ export class DocumentAnalyzer {
         if (!reused && entry.localFrom + shift >= moves.resumedFrom) shift += delta;
         else {
           if (shift !== 0) entry = this.relocated(entry, shiftMap(shift), entry.start + shift);
-          entry = entry && this.relocated(entry, moves, slice.start);
+          entry = entry && this.relocated(entry, moves, start);
           shift = 0;
         }
       }
       if (entry?.changesCatalog && !replayable) entry = undefined;
       const same = old !== undefined && old.entry === entry && old.shift === shift;
-      const slot: Slot = { start: slice.start, end: slice.end, kind: slice.kind, entry, shift };
+      const slot: Slot = { start, end, kind, entry, shift };
       if (entry) {
-        if (same && old!.placed?.range.start === slice.start) slot.placed = old!.placed;
+        if (same && old!.placed?.range.start === start) slot.placed = old!.placed;
         if (old?.entry === entry && (old.shift === shift || !entry.reasonsPointHere)) slot.converted = old.converted;
         if (entry.changes.length > 0) pending.push(slot);
       } else {
@@ -353,8 +356,8 @@ export class DocumentAnalyzer {
           this.checkpoint = { base: base.version, entries: replayed.slice(), catalog: catalog.derive() };
         }
         catalogTouched = true;
-        sql ??= text.slice(slice.start, slice.end);
-        entry = slot.entry = this.analyzeAfresh(sql, slice.start, chain, catalog);
+        sql ??= text.slice(start, end);
+        entry = slot.entry = this.analyzeAfresh(sql, start, chain, catalog);
         replayed.push(entry);
         if (entry.changesCatalog) replayable = false;
       }
