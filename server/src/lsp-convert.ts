@@ -35,8 +35,8 @@ export function locator(selfUri: string, selfLines: LineIndex, linesOf: LinesOf)
 }
 
 /**
- * A reason as a diagnostic, made afresh to the last nested object and frozen: it never changes, so
- * the transport sends the JSON it was first sent as (lsp-transport.ts).
+ * A reason as a diagnostic, made afresh to the last nested object and frozen throughout: it never
+ * changes, so the transport sends the bytes it was first sent as (lsp-transport.ts).
  */
 export function toDiagnostic(reason: Reason, lines: LineIndex, locate: Locate): Diagnostic {
   const diagnostic: Diagnostic = {
@@ -51,5 +51,13 @@ export function toDiagnostic(reason: Reason, lines: LineIndex, locate: Locate): 
     return location ? [{ location, message: r.message }] : [];
   });
   if (related.length) diagnostic.relatedInformation = related;
-  return Object.freeze(diagnostic);
+  return deepFreeze(diagnostic);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+    Object.freeze(value);
+  }
+  return value;
 }

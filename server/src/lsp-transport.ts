@@ -7,6 +7,7 @@
  * copy behind each time; copying their kept bytes into the one buffer that is sent costs well under
  * a millisecond and leaves nothing on the JavaScript heap.
  */
+import { randomUUID } from 'crypto';
 import { Message, StreamMessageWriter } from 'vscode-languageserver/node';
 
 /** Diagnostics that never change once made (frozen), as the UTF-8 JSON they were first sent as. */
@@ -33,8 +34,9 @@ function diagnosticsOf(message: Message): unknown[] | undefined {
   return undefined;
 }
 
-// Stands for the list in the rest of the message; cannot occur in real text (NUL-delimited).
-const PLACEHOLDER = '\u0000pg-parallel-hints:diagnostics\u0000';
+// Stands for the list in the rest of the message. Random, so no text a client sends (a request id)
+// can spell it; and the list is the message's last value, so it is looked for from the end.
+const PLACEHOLDER = `\u0000pg-parallel-hints:${randomUUID()}\u0000`;
 const PLACEHOLDER_JSON = JSON.stringify(PLACEHOLDER);
 const COMMA = Buffer.from(',');
 
@@ -43,7 +45,7 @@ export function messageBytes(message: Message): Buffer {
   const list = diagnosticsOf(message);
   if (!list || list.length === 0) return Buffer.from(JSON.stringify(message), 'utf8');
   const outer = JSON.stringify(message, (_key, value: unknown) => (value === list ? PLACEHOLDER : value));
-  const at = outer.indexOf(PLACEHOLDER_JSON);
+  const at = outer.lastIndexOf(PLACEHOLDER_JSON);
   const parts = new Array<Buffer>(2 * list.length + 1);
   parts[0] = Buffer.from(`${outer.slice(0, at)}[`, 'utf8');
   for (let i = 0; i < list.length; i++) {

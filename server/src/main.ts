@@ -2,7 +2,8 @@
  * The language server's entry point. vscode-languageserver picks the transport from the command line
  * (--stdio, --node-ipc, --socket=N); stdout belongs to the protocol, so nothing else writes there.
  */
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { inspect, InspectOptions } from 'util';
+import { Connection, createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { diagnosticsAwareWriter } from './lsp-transport';
 import { startServer } from './server';
 
@@ -13,9 +14,30 @@ export function runLanguageServer(): void {
   const connection = process.argv.includes('--stdio')
     ? createConnection(ProposedFeatures.all, process.stdin, diagnosticsAwareWriter(process.stdout) as unknown as NodeJS.WritableStream)
     : createConnection(ProposedFeatures.all);
-  // A stray console.log would corrupt the stdio protocol stream: route it to the client's log.
-  console.log = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
-  console.info = console.log;
-  console.debug = console.log;
+  routeConsoleTo(connection);
   startServer(connection);
+}
+
+/**
+ * Everything written through the console goes to the client's log (window/logMessage): a stray
+ * console.log or console.dir would corrupt the stdio protocol stream, and stderr may go unseen.
+ * (vscode-languageserver does the same for --stdio it finds itself; ours is passed in.)
+ */
+export function routeConsoleTo(connection: Pick<Connection, 'console'>): void {
+  const text = (args: unknown[]) => args.map((arg) => (typeof arg === 'string' ? arg : inspect(arg))).join(' ');
+  const log = (...args: unknown[]) => connection.console.log(text(args));
+  console.log = log;
+  console.info = log;
+  console.debug = log;
+  console.dirxml = log;
+  console.dir = (value: unknown, options?: InspectOptions) => connection.console.log(inspect(value, options));
+  console.warn = (...args: unknown[]) => connection.console.warn(text(args));
+  console.error = (...args: unknown[]) => connection.console.error(text(args));
+  console.trace = (...args: unknown[]) => {
+    const stack = (new Error().stack ?? '').split('\n').slice(2).join('\n');
+    connection.console.log(`Trace${args.length > 0 ? `: ${text(args)}` : ''}\n${stack}`);
+  };
+  console.assert = (condition?: unknown, ...args: unknown[]) => {
+    if (!condition) connection.console.error(`Assertion failed${args.length > 0 ? `: ${text(args)}` : ''}`);
+  };
 }

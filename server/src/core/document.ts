@@ -492,7 +492,7 @@ export class DocumentAnalyzer {
       reasons: entry.result.reasons.map((reason) => (reason.related ? { ...reason, related: reason.related.map((r) => ({ ...r, location: moved(r.location) })) } : reason)),
       references: entry.result.references.map((ref) => ({ ...ref, functions: ref.functions.map(movedFunction), ...(ref.relation ? { relation: movedRelation(ref.relation) } : {}) })),
     };
-    // The catalog's version key names where a definition is (ddl.ts: "uri@start:text").
+    // The catalog's version key names where a definition is (ddl.ts: "uri@start:hash of the text").
     const oldWhere = `${this.uri}@${entry.start}:`;
     const newWhere = `${this.uri}@${start}:`;
     const deep = (value: unknown): unknown => {
