@@ -127,7 +127,7 @@ class Interner {
   }
 }
 
-/** Rows of pg_proc per query (functions.sql). */
+/** Rows of functions.sql per FETCH. */
 const FUNCTION_PAGE = 10_000;
 
 function functionFromRow(r: QueryResultRow, interned: Interner): CatalogFunction {
@@ -189,12 +189,16 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
   const settings = await readSettings(client);
   const interned = new Interner();
   const functions: CatalogFunction[] = [];
-  for (let after = '0'; ; ) {
-    const page = (await client.query(catalogQuery('functions'), [after, FUNCTION_PAGE])).rows;
-    for (const row of page) if (row.visible) functions.push(functionFromRow(row, interned));
+  // One query, fetched a page at a time: the rows of 100,000 functions held at once cost more
+  // memory than the catalog made of them. Planned for the whole result, as a plain query would be.
+  await client.query('SET LOCAL cursor_tuple_fraction = 1');
+  await client.query(`DECLARE pg_parallel_hints_functions NO SCROLL CURSOR FOR ${catalogQuery('functions')}`);
+  for (;;) {
+    const page = (await client.query(`FETCH ${FUNCTION_PAGE} FROM pg_parallel_hints_functions`)).rows;
+    for (const row of page) functions.push(functionFromRow(row, interned));
     if (page.length < FUNCTION_PAGE) break;
-    after = String(page[page.length - 1].oid);
   }
+  await client.query('CLOSE pg_parallel_hints_functions');
   const operatorRows = (await client.query(catalogQuery('operators'))).rows;
   const castRows = (await client.query(catalogQuery('casts'))).rows;
   const typeRows = (await client.query(catalogQuery('types'))).rows;

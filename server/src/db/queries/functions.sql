@@ -1,9 +1,6 @@
 -- Every function, procedure, aggregate and window function, built-ins included (other sessions'
--- temporary functions left out): what overload resolution and verdicts need. Read a page at a
--- time, by oid ($1: the last oid of the page before, $2: the page size), so a database with
--- 100,000 functions never has all their rows in memory at once. The page is cut from pg_proc
--- alone (an index scan), before the joins; rows to leave out are marked, not dropped, so a short
--- page still means the last one.
+-- temporary functions left out): what overload resolution and verdicts need. Read through a cursor,
+-- a page at a time (catalog.ts), so 100,000 functions never have all their rows in memory at once.
 SELECT p.oid::int8 AS oid,
        n.nspname AS schema,
        p.proname AS name,
@@ -19,11 +16,11 @@ SELECT p.oid::int8 AS oid,
        format_type(p.prorettype, NULL) AS return_type,
        p.proretset AS returns_set,
        d.description,
-       CASE WHEN ag.aggfnoid IS NOT NULL THEN ag.aggcombinefn::oid <> 0 END AS combinable,
-       n.nspname NOT LIKE 'pg\_temp\_%' OR n.oid = pg_my_temp_schema() AS visible
-FROM (SELECT * FROM pg_proc WHERE oid > $1::oid ORDER BY oid LIMIT $2) p
+       CASE WHEN ag.aggfnoid IS NOT NULL THEN ag.aggcombinefn::oid <> 0 END AS combinable
+FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang
 LEFT JOIN pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_proc'::regclass AND d.objsubid = 0
 LEFT JOIN pg_aggregate ag ON ag.aggfnoid = p.oid
+WHERE n.nspname NOT LIKE 'pg\_temp\_%' OR n.oid = pg_my_temp_schema()
 ORDER BY p.oid
