@@ -174,7 +174,7 @@ export async function readCatalogSnapshot(client: ClientBase, source: Partial<Ca
   try {
     return await readInTransaction(client, source);
   } finally {
-    // Rolling back also undoes the SET LOCAL search_path below.
+    // Rolling back also undoes the SET LOCAL settings below and closes the cursor of a failed read.
     const end = inCallersTransaction ? 'ROLLBACK TO SAVEPOINT pg_parallel_hints_catalog; RELEASE SAVEPOINT pg_parallel_hints_catalog' : 'ROLLBACK';
     await client.query(end).catch(() => undefined);
   }
