@@ -399,7 +399,7 @@ describe('catalog snapshot from a live server', function () {
     }
   });
 
-  it('reads a catalog of several pages (10,000 functions each) whole, each function once, without other sessions’ temporary ones', async () => {
+  it('reads a catalog of many fetches whole, each function once, in oid order, without other sessions’ temporary ones', async () => {
     const url = await cluster.createDatabase('many_functions');
     const owner = new Client({ connectionString: url });
     const other = new Client({ connectionString: url });
