@@ -93,6 +93,14 @@ const CASES: Case[] = [
     message: 'a row-level security policy on public.t calls public.uf(x integer), which is PARALLEL UNSAFE (for roles the policy applies to): no part of this statement can use parallel workers',
   },
   { name: 'domain coercion', sql: 'CREATE DOMAIN pos AS int CHECK (VALUE > 0);\nSELECT 1::«pos»', verdict: 'restricted', code: 'domain-constraint', message: 'coercion to domain public.pos and its constraints are checked is PARALLEL RESTRICTED: it runs only in the leader process' },
+  {
+    name: 'table with parallel_workers = 0 (a note: its label stays)',
+    sql: 'CREATE TABLE quiet (id int) WITH (parallel_workers = 0);\nSELECT count(*) FROM «quiet»',
+    verdict: 'safe',
+    code: 'table-parallel-workers-zero',
+    message: 'public.quiet has the storage parameter parallel_workers = 0: the planner never scans it with workers',
+  },
+  { name: 'table with parallel_workers = 0 set by ALTER TABLE', sql: `${TABLE}CREATE TABLE quiet (id int);\nALTER TABLE quiet SET (parallel_workers = 0);\nSELECT * FROM t JOIN «quiet» USING (id)`, verdict: 'safe', code: 'table-parallel-workers-zero' },
   { name: 'temporary table', sql: 'CREATE TEMP TABLE scratch (id int);\nSELECT * FROM «scratch»', verdict: 'restricted', code: 'temporary-table', message: 'scratch is a temporary table: only the leader process can read it' },
   { name: 'foreign table', sql: 'CREATE FOREIGN TABLE remote (id int) SERVER elsewhere;\nSELECT * FROM «remote»', verdict: 'restricted', code: 'foreign-table' },
   { name: 'MATERIALIZED CTE', sql: `${TABLE}WITH «c» AS MATERIALIZED (SELECT id FROM t) SELECT * FROM c`, verdict: 'restricted', code: 'materialized-cte', message: 'CTE c is materialized (MATERIALIZED): its scan runs only in the leader process' },
@@ -163,4 +171,15 @@ describe('engine: every rule', () => {
       if (c.message) assert.strictEqual(reason.message, c.message);
     });
   }
+
+  it('says nothing of parallel_workers = 0 where no parallel plan is possible anyway, nor after RESET', () => {
+    const codesOf = (sql: string) => analyzeDocument(sql, catalogs.get(18)!, 'file:///rules.sql').statements.map((s) => s.reasons.map((r) => r.code));
+    const quiet = 'CREATE TABLE quiet (id int) WITH (parallel_workers = 0);\n';
+    assert.deepStrictEqual(codesOf(`${quiet}INSERT INTO quiet VALUES (1);\nUPDATE quiet SET id = 2;\nDELETE FROM quiet;`).slice(1), [
+      ['write-statement'],
+      ['write-statement'],
+      ['write-statement'],
+    ]);
+    assert.deepStrictEqual(codesOf(`${quiet}ALTER TABLE quiet RESET (parallel_workers);\nSELECT * FROM quiet;`)[2], []);
+  });
 });

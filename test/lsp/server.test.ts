@@ -355,7 +355,7 @@ describe('lsp: server over JSON-RPC', function () {
     );
   });
 
-  it('hovers over a temporary table and over a table with parallel_workers = 0', async () => {
+  it('diagnoses and hovers over a temporary table and over a table with parallel_workers = 0', async () => {
     const client = await start();
     const uri = 'file:///nowhere/tables.sql';
     await client.open(
@@ -364,6 +364,7 @@ describe('lsp: server over JSON-RPC', function () {
     );
     assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
       '2:14-2:21 information temporary-table: scratch is a temporary table: only the leader process can read it',
+      '2:23-2:28 information table-parallel-workers-zero: public.quiet has the storage parameter parallel_workers = 0: the planner never scans it with workers',
     ]);
     assert.strictEqual(
       markdown(await client.hover(uri, { line: 2, character: 16 })),

@@ -437,7 +437,7 @@ export class StatementWalker {
     const n = item[kind];
     switch (kind) {
       case 'RangeVar': {
-        const entry = this.rangeVar(item, scope);
+        const entry = this.rangeVar(item, scope, 'read');
         if (entry) scope.entries.push(entry);
         return;
       }
@@ -488,8 +488,8 @@ export class StatementWalker {
     }
   }
 
-  /** A table, view or CTE named in FROM (or as a write target). */
-  private rangeVar(node: AstNode, scope: Scope): ScopeEntry | undefined {
+  /** A table, view or CTE named in FROM ('read') or as a write target. */
+  private rangeVar(node: AstNode, scope: Scope, use: 'read' | 'target' = 'target'): ScopeEntry | undefined {
     const rv = node?.RangeVar ?? node;
     if (!rv?.relname) return undefined;
     const aliasName: string = rv.alias?.aliasname ?? rv.alias?.Alias?.aliasname ?? rv.relname;
@@ -510,6 +510,10 @@ export class StatementWalker {
     }
     this.references.push({ kind: 'relation', range, name: written, functions: [], relation: rel });
     this.relationHazards(rel, range);
+    // Only where a parallel plan is possible at all: a writing statement never gets one anyway.
+    if (use === 'read' && !this.writes && rel.parallelWorkers === 0 && (rel.kind === 'r' || rel.kind === 'm')) {
+      this.reason('table-parallel-workers-zero', 'information', `${rel.schema}.${rel.name} has the storage parameter parallel_workers = 0: the planner never scans it with workers`, range);
+    }
     return { name: aliasName, columns: rel.columns };
   }
 
