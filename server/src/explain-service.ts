@@ -11,19 +11,20 @@
  * the server's single connection, and two EXPLAIN transactions must not interleave on it.
  */
 import * as path from 'path';
-import { CancellationToken, CodeLens, Connection, Diagnostic, DiagnosticSeverity, LSPErrorCodes, Position, Range, ResponseError } from 'vscode-languageserver';
+import { CancellationToken, CodeLens, Connection, Diagnostic, LSPErrorCodes, Position, ResponseError } from 'vscode-languageserver';
 import { auditSettings, formatAudit } from './core/audit';
 import { composeExplainReport } from './core/explain-report';
 import { checkExplainable } from './core/explainable';
 import { analyzePlan, PlanFinding } from './core/plan';
 import { firstKeywordRange, statementAt } from './core/positions';
 import type { LineIndex } from './core/text';
-import type { StatementKind, StatementResult, TextRange } from './core/types';
+import type { StatementKind, StatementResult } from './core/types';
 import { renderWhyNot, WhyNot } from './core/why-not';
 import { readSettings } from './db/catalog';
 import type { DatabaseConnection } from './db/connection-manager';
 import { ExplainError, runExplain } from './db/explain';
 import { whyNotParallel } from './db/why-not';
+import { toRange, toSeverity } from './lsp-convert';
 import type { AuditSettingsResponse, ExplainErrorData, ExplainParams, ExplainResponse, FolderParams } from './protocol';
 
 export const EXPLAIN_DIAGNOSTIC_SOURCE = 'pg-parallel-hints (explain)';
@@ -61,13 +62,6 @@ const WRITE_KINDS: ReadonlySet<StatementKind> = new Set<StatementKind>(['insert'
 export const EXPLAIN_COMMAND = 'pgParallelHints.explain';
 export const EXPLAIN_ANALYZE_COMMAND = 'pgParallelHints.explainAnalyze';
 
-const SEVERITY: Record<PlanFinding['severity'], DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error,
-  warning: DiagnosticSeverity.Warning,
-  information: DiagnosticSeverity.Information,
-  hint: DiagnosticSeverity.Hint,
-};
-
 interface ExplainedStatement {
   /** The statement's text when it was explained: its findings stand while a statement with this text is there. */
   text: string;
@@ -81,8 +75,6 @@ function failure(reason: ExplainErrorData['reason'], message: string, extra: Par
   const code = reason === 'cancelled' ? LSPErrorCodes.RequestCancelled : LSPErrorCodes.RequestFailed;
   return new ResponseError(code, message, { reason, ...extra });
 }
-
-const toRange = (lines: LineIndex, range: TextRange): Range => ({ start: lines.positionAt(range.start), end: lines.positionAt(range.end) });
 
 /** "report.sql:3" for the report's heading. */
 function whereText(uri: string, line: number): string {
@@ -222,7 +214,7 @@ export class ExplainService {
     const command = entry.analyzed ? 'EXPLAIN ANALYZE' : 'EXPLAIN';
     const items = entry.findings.map((finding): Diagnostic => ({
       range,
-      severity: SEVERITY[finding.severity],
+      severity: toSeverity(finding.severity),
       code: finding.code,
       source: EXPLAIN_DIAGNOSTIC_SOURCE,
       message: `${command}: ${finding.message}`,

@@ -5,16 +5,21 @@
 import { Diagnostic, DiagnosticSeverity, Location, Range } from 'vscode-languageserver';
 import type { SourceLocation } from './core/catalog-snapshot';
 import type { LineIndex } from './core/text';
-import type { Reason, TextRange } from './core/types';
+import type { Reason, Severity, TextRange } from './core/types';
 
 export const DIAGNOSTIC_SOURCE = 'pg-parallel-hints';
 
-const SEVERITY: Record<Reason['severity'], DiagnosticSeverity> = {
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
   warning: DiagnosticSeverity.Warning,
   information: DiagnosticSeverity.Information,
   hint: DiagnosticSeverity.Hint,
 };
+
+/** The engine's severity (of a reason or an EXPLAIN finding) as the LSP's. */
+export function toSeverity(severity: Severity): DiagnosticSeverity {
+  return SEVERITY[severity];
+}
 
 /** The line index of a document or workspace file by URI; undefined when the server does not know it. */
 export type LinesOf = (uri: string) => LineIndex | undefined;

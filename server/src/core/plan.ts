@@ -13,6 +13,7 @@
  *  - planned rows on partial nodes are per process: the total is Plan Rows x the parallel divisor
  *    (workers + the leader's share, 1.7 / 2.4 / 3.1 / N for 1 / 2 / 3 / N >= 4 workers).
  */
+import type { Severity } from './types';
 
 export interface PlanGather {
   nodeType: 'Gather' | 'Gather Merge';
@@ -25,7 +26,7 @@ export interface PlanGather {
 
 export interface PlanFinding {
   code: string;
-  severity: 'error' | 'warning' | 'information' | 'hint';
+  severity: Severity;
   message: string;
   nodePath?: number[];
   advice?: string;
