@@ -10,7 +10,7 @@ import { checkFunctionDefinition } from './function-check';
 import { AstNode, parseSql, scanSql } from './parse';
 import { Utf8Offsets } from './text';
 import type { Hazard, Reason, Reference, StatementKind, StatementResult, TextRange, Verdict } from './types';
-import { Scope, StatementWalker } from './walker';
+import { nodeKind, Scope, StatementWalker } from './walker';
 
 /** Statements the planner may give a parallel plan (the rest never get one, or are never planned). */
 const PARALLEL_CAPABLE = new Set<StatementKind>(['select', 'values', 'create-table-as', 'select-into', 'create-materialized-view', 'refresh-materialized-view']);
@@ -44,7 +44,7 @@ function keywordRange(sql: string, keyword: string): TextRange {
 }
 
 function kindOf(stmt: AstNode): { kind: StatementKind; node: string } {
-  const node = stmt ? Object.keys(stmt)[0] : '';
+  const node = nodeKind(stmt) ?? '';
   const n = stmt?.[node];
   switch (node) {
     case 'SelectStmt':

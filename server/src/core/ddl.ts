@@ -6,7 +6,7 @@
 import type { CatalogFunction, CatalogRelation, ParallelLabel, SourceLocation, Volatility } from './catalog-snapshot';
 import { Catalog, allocateLocalOid } from './catalog';
 import type { AstNode } from './parse';
-import { nameList } from './walker';
+import { nameList, nodeKind } from './walker';
 
 export interface DdlContext {
   catalog: Catalog;
@@ -153,7 +153,7 @@ function newRelation(catalog: Catalog, rv: AstNode, kind: string, location: Sour
  * (the caller checks its body) and nothing otherwise.
  */
 export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | undefined {
-  const kind = stmt && Object.keys(stmt)[0];
+  const kind = nodeKind(stmt) ?? '';
   const n = stmt?.[kind];
   const { catalog, location } = ctx;
   const why = `${location.uri}@${location.start}:${ctx.textKey}`;

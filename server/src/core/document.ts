@@ -175,7 +175,7 @@ function isLocation(value: object): value is SourceLocation {
 }
 
 function metaResult(slice: StatementSlice): StatementResult {
-  return { range: { start: slice.start, end: slice.end }, kind: 'psql-meta', verdict: 'none', reasons: [], references: [], parsed: true };
+  return { range: { start: slice.start, end: slice.end }, kind: 'psql-meta', verdict: 'none', reasons: NONE, references: NONE, parsed: true };
 }
 
 /** Where offsets of the last pass's text are in this pass's; undefined for one inside the changed text. */

@@ -11,7 +11,7 @@ import { labelWord } from './describe';
 import { AstNode, parsePlpgsql, parseSql } from './parse';
 import { Utf8Offsets } from './text';
 import type { Hazard, Reason, TextRange } from './types';
-import { Scope, StatementWalker } from './walker';
+import { nodeKind, Scope, StatementWalker } from './walker';
 
 interface BodyFinding {
   hazard: Hazard;
@@ -56,7 +56,7 @@ function analyzeSqlText(text: string, catalog: Catalog, at: (offset: number) => 
     return;
   }
   for (const { stmt, start } of parsed.statements) {
-    const kind = Object.keys(stmt ?? {})[0] ?? '';
+    const kind = nodeKind(stmt) ?? '';
     const walker = new StatementWalker(text, parsed.offsets, catalog);
     walker.statement(stmt, new Scope());
     const walked = walker.result();
@@ -133,7 +133,7 @@ function sqlVerdict(def: FunctionDefinition, catalog: Catalog, sql: string, body
     const visitBody = (node: AstNode): void => {
       if (!node || typeof node !== 'object') return;
       if (Array.isArray(node)) return node.forEach(visitBody);
-      const kind = Object.keys(node)[0];
+      const kind = nodeKind(node) ?? '';
       if (kind === 'List') return visitBody(node.List.items);
       if (kind === 'ReturnStmt') return void walker.expr(node.ReturnStmt.returnval, new Scope());
       if (WRITE_NODES[kind]) verdict.findings.push({ hazard: 'unsafe', what: `it writes (${WRITE_NODES[kind]})`, range: nameRangeOf(sql) });
