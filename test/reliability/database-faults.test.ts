@@ -28,6 +28,10 @@ const TEXT = 'SELECT audit_value(1), random();\n';
 async function prepare(url: string): Promise<void> {
   const admin = await adminSession(url);
   try {
+    // The test clusters commit asynchronously (harness/postgres.ts, for speed), so a commit can be
+    // lost when a test kills the postmaster soon after; these tests kill it, and a real server's
+    // commit survives that: this one is written before it returns.
+    await admin.query('SET synchronous_commit = on');
     await admin.query('CREATE FUNCTION audit_value(v integer) RETURNS integer LANGUAGE plpgsql AS $$ BEGIN RETURN v; END $$');
   } finally {
     await admin.end();
