@@ -7,7 +7,7 @@
 import { Catalog, CatalogChange, simpleHash } from './catalog';
 import type { CatalogFunction, CatalogRelation, SourceLocation } from './catalog-snapshot';
 import { analyzeStatement, NONE } from './analyze';
-import { splitEdited, splitStatements, StatementSlice } from './split';
+import { lastStartingBefore, splitEdited, splitStatements, StatementSlice } from './split';
 import { commonEnds, LineIndex } from './text';
 import type { Reason, Reference, StatementResult, TextRange } from './types';
 
@@ -101,7 +101,8 @@ class StatementMoves {
   }
 
   map(location: SourceLocation): SourceLocation | undefined {
-    const index = lastStartingAtOrBefore(this.previous, location.start);
+    // The statement holding it: the last one starting at or before it.
+    const index = lastStartingBefore(this.previous, location.start + 1);
     if (index < 0 || location.end > this.previous[index].end) return undefined;
     let by: number;
     if (index < this.keptBefore) by = 0;
@@ -113,20 +114,6 @@ class StatementMoves {
     }
     return by === 0 ? location : { ...location, start: location.start + by, end: location.end + by };
   }
-}
-
-function lastStartingAtOrBefore(slots: readonly StatementSlice[], offset: number): number {
-  let low = 0;
-  let high = slots.length - 1;
-  let found = -1;
-  while (low <= high) {
-    const mid = (low + high) >> 1;
-    if (slots[mid].start <= offset) {
-      found = mid;
-      low = mid + 1;
-    } else high = mid - 1;
-  }
-  return found;
 }
 
 interface CacheEntry {

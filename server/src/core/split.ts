@@ -362,8 +362,8 @@ export function splitEdited(earlier: readonly StatementSlice[], text: string, pr
   return { keptBefore, middle: split.slices, resumedOld: split.resumedAt === undefined ? earlier.length : cursor };
 }
 
-/** Index of the last slice starting before `offset`, -1 if none. */
-function lastStartingBefore(slices: readonly StatementSlice[], offset: number): number {
+/** Index of the last slice starting before `offset`, -1 if none (slices in document order). */
+export function lastStartingBefore(slices: readonly StatementSlice[], offset: number): number {
   let low = 0;
   let high = slices.length - 1;
   let found = -1;
