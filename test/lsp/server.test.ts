@@ -483,6 +483,36 @@ describe('lsp: server over JSON-RPC', function () {
     ]);
   });
 
+  it('counts a file opened with unsaved DDL as the editor has it, and its disk text again once it is closed', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'pgph-unsaved-'));
+    try {
+      const saved = 'CREATE FUNCTION lbl(x integer) RETURNS integer LANGUAGE sql PARALLEL SAFE AS $$ SELECT x $$;\n';
+      fs.writeFileSync(path.join(folder, 'defs.sql'), saved);
+      const uri = pathToFileURL(folder).href;
+      const client = await start({ workspaceFolders: [{ uri, name: 'unsaved' }] });
+      await indexed(client);
+      const query = `${uri}/q.sql`;
+      await client.open(query, 'SELECT lbl(1);\n');
+      assert.deepStrictEqual(summarize(await client.diagnostics(query)), []);
+
+      // Restored with unsaved changes (as VS Code does after a restart): the editor's text wins.
+      const defs = `${uri}/defs.sql`;
+      let refreshed = client.waitForNext('workspace/diagnostic/refresh');
+      await client.open(defs, saved.replace('SAFE', 'RESTRICTED'));
+      await refreshed;
+      assert.deepStrictEqual(summarize(await client.diagnostics(query)), [
+        '0:7-0:10 information restricted-function: public.lbl(x integer) is PARALLEL RESTRICTED: it runs only in the leader process',
+      ]);
+
+      refreshed = client.waitForNext('workspace/diagnostic/refresh');
+      await client.close(defs);
+      await refreshed;
+      assert.deepStrictEqual(summarize(await client.diagnostics(query)), []);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('applies the other files in path order (a later redefinition wins), then the document\'s own DDL in place, its own file left out', async () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'pgph-order-'));
     try {
