@@ -6,22 +6,17 @@
  * No password here, ever: it comes from VS Code SecretStorage (pgParallelHints/setPassword),
  * PGPASSWORD or .pgpass.
  */
+import { ConnectionSettings as DatabaseConnectionSettings, SSL_MODES, SslMode } from './db/connection';
 
 export const SETTINGS_SECTION = 'pgParallelHints';
 
 export type TraceLevel = 'off' | 'messages' | 'verbose';
-export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
-export type SslMode = (typeof SSL_MODES)[number];
-
-export interface ConnectionSettings {
-  /** postgres://user@host:port/db?sslmode=... (a password in it is ignored and reported). */
-  url?: string;
-  host?: string;
-  port?: number;
-  database?: string;
-  user?: string;
+/**
+ * The connection as the editor's settings give it (url: postgres://user@host:port/db?sslmode=...).
+ * Never a password: a password in the url is ignored and reported, the real one comes from a secret store.
+ */
+export interface ConnectionSettings extends Omit<DatabaseConnectionSettings, 'password' | 'sslmode'> {
   sslmode?: SslMode;
-  sslrootcert?: string;
 }
 
 export interface Settings {

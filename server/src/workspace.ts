@@ -75,7 +75,8 @@ interface IndexedFile {
   uri: string;
   /** DDL-only text from disk, and from the editor while the file is open (which wins). */
   disk?: string;
-  /** Digest of the disk text: an open file whose text is the disk's is not scanned again. */
+  /** Length and digest of the disk text: an open file whose text is the disk's is not scanned again. */
+  diskLength?: number;
   diskDigest?: string;
   open?: string;
   lines?: LineIndex;
@@ -218,8 +219,9 @@ export class FolderIndex {
     const digest = digestOf(text);
     const existing = this.files.get(key);
     if (existing) {
-      if (existing.disk !== undefined && existing.diskDigest === digest) return false;
+      if (existing.disk !== undefined && existing.diskLength === text.length && existing.diskDigest === digest) return false;
       const ddl = ddlOnlyText(text);
+      existing.diskLength = text.length;
       existing.diskDigest = digest;
       if (existing.disk === ddl) return false;
       const before = existing.disk;
@@ -229,7 +231,7 @@ export class FolderIndex {
       return this.changed(before, ddl, key);
     }
     const ddl = ddlOnlyText(text);
-    this.files.set(key, { uri: this.uriOf(key), disk: ddl, diskDigest: digest });
+    this.files.set(key, { uri: this.uriOf(key), disk: ddl, diskLength: text.length, diskDigest: digest });
     this.sortedKeys = undefined;
     return this.changed(undefined, ddl, key);
   }
@@ -239,7 +241,7 @@ export class FolderIndex {
     if (!existing) return false;
     if (existing.open !== undefined) {
       existing.disk = undefined;
-      existing.diskDigest = undefined;
+      existing.diskLength = existing.diskDigest = undefined;
       return false;
     }
     this.files.delete(key);
@@ -251,7 +253,9 @@ export class FolderIndex {
   setOpenText(key: string, uri: string, text: string): boolean {
     const existing = this.files.get(key);
     // Opening a file without unsaved changes: its DDL is the disk's, read moments ago by the index.
-    const ddl = existing?.disk !== undefined && existing.diskDigest === digestOf(text) ? existing.disk : ddlOnlyText(text);
+    // (The length first: while typing it differs, and the digest of a large file is not free.)
+    const sameAsDisk = existing?.disk !== undefined && existing.diskLength === text.length && existing.diskDigest === digestOf(text);
+    const ddl = sameAsDisk ? existing.disk! : ddlOnlyText(text);
     if (existing) {
       const before = existing.open ?? existing.disk;
       if (before === ddl) {

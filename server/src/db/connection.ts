@@ -24,8 +24,9 @@ export interface ConnectionSettings {
   password?: string;
 }
 
-export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
-const SSL_MODES: readonly string[] = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
+/** libpq's sslmode values; the settings schema offers the same list. */
+export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
+export type SslMode = (typeof SSL_MODES)[number];
 
 /** A pg configuration that remembers the sslmode it came from: `prefer` falls back to plain text. */
 export interface ConnectionConfig extends ClientConfig {
@@ -197,7 +198,7 @@ export function connectionConfig(settings: ConnectionSettings, env: NodeJS.Proce
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid port "${portText}"`);
   const sslmode = (pick('sslmode') ?? 'prefer').toLowerCase();
-  if (!SSL_MODES.includes(sslmode)) throw new Error(`invalid sslmode "${sslmode}" (use ${SSL_MODES.join(', ')})`);
+  if (!(SSL_MODES as readonly string[]).includes(sslmode)) throw new Error(`invalid sslmode "${sslmode}" (use ${SSL_MODES.join(', ')})`);
   const user = pick('user') ?? env.USER ?? env.USERNAME ?? os.userInfo().username;
   const host = pick('host') ?? 'localhost';
   const database = pick('database') ?? user;
