@@ -293,7 +293,7 @@ export class DocumentAnalyzer {
       }
       if (!sameBase) old = undefined;
       if (kind === 'psql-meta') {
-        slots[i] = { start, end, kind, shift: 0, placed: old?.placed?.range.start === start ? old.placed : undefined };
+        slots[i] = { start, end, kind, entry: undefined, shift: 0, placed: old?.placed?.range.start === start ? old.placed : undefined, converted: undefined };
         continue;
       }
       let entry: CacheEntry | undefined;
@@ -328,7 +328,8 @@ export class DocumentAnalyzer {
       }
       if (entry?.changesCatalog && !replayable) entry = undefined;
       const same = old !== undefined && old.entry === entry && old.shift === shift;
-      const slot: Slot = { start, end, kind, entry, shift };
+      // Every slot has every field, so the loops over thousands of them meet one shape.
+      const slot: Slot = { start, end, kind, entry, shift, placed: undefined, converted: undefined };
       if (entry) {
         if (same && old!.placed?.range.start === start) slot.placed = old!.placed;
         if (old?.entry === entry && (old.shift === shift || !entry.reasonsPointHere)) slot.converted = old.converted;
