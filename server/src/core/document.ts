@@ -328,11 +328,14 @@ export class DocumentAnalyzer {
       }
       if (entry?.changesCatalog && !replayable) entry = undefined;
       const same = old !== undefined && old.entry === entry && old.shift === shift;
-      // Every slot has every field, so the loops over thousands of them meet one shape.
-      const slot: Slot = { start, end, kind, entry, shift, placed: undefined, converted: undefined };
+      // A statement that did not move keeps its slot: in a large document, those before the edit are
+      // most of them, and each keystroke would otherwise leave thousands of copies to collect. Every
+      // new slot has every field, so the loops over them meet one object shape.
+      const kept = same && entry !== undefined && old!.start === start && old!.end === end;
+      const slot: Slot = kept ? old! : { start, end, kind, entry, shift, placed: undefined, converted: undefined };
       if (entry) {
-        if (same && old!.placed?.range.start === start) slot.placed = old!.placed;
-        if (old?.entry === entry && (old.shift === shift || !entry.reasonsPointHere)) slot.converted = old.converted;
+        if (!kept && same && old!.placed?.range.start === start) slot.placed = old!.placed;
+        if (!kept && old?.entry === entry && (old.shift === shift || !entry.reasonsPointHere)) slot.converted = old.converted;
         if (entry.changes.length > 0) pending.push(slot);
       } else {
         flush();
