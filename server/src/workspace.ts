@@ -102,6 +102,14 @@ function digestOf(text: string): string {
   return createHash('sha1').update(text).digest('base64');
 }
 
+/**
+ * The text is the disk text the index last read. The length first: while typing it differs, and the
+ * digest of a large file is not free (pass it when it is already made).
+ */
+function isDiskText(file: IndexedFile | undefined, text: string, digest?: string): file is IndexedFile & { disk: string } {
+  return file?.disk !== undefined && file.diskLength === text.length && file.diskDigest === (digest ?? digestOf(text));
+}
+
 /** DDL-only text with any statement left (ddlOnlyText gives '' when there is none). */
 function hasDefinitions(ddl: string | undefined): boolean {
   return ddl !== undefined && ddl.length > 0;
@@ -219,7 +227,7 @@ export class FolderIndex {
     const digest = digestOf(text);
     const existing = this.files.get(key);
     if (existing) {
-      if (existing.disk !== undefined && existing.diskLength === text.length && existing.diskDigest === digest) return false;
+      if (isDiskText(existing, text, digest)) return false;
       const ddl = ddlOnlyText(text);
       existing.diskLength = text.length;
       existing.diskDigest = digest;
@@ -253,9 +261,7 @@ export class FolderIndex {
   setOpenText(key: string, uri: string, text: string): boolean {
     const existing = this.files.get(key);
     // Opening a file without unsaved changes: its DDL is the disk's, read moments ago by the index.
-    // (The length first: while typing it differs, and the digest of a large file is not free.)
-    const sameAsDisk = existing?.disk !== undefined && existing.diskLength === text.length && existing.diskDigest === digestOf(text);
-    const ddl = sameAsDisk ? existing.disk! : ddlOnlyText(text);
+    const ddl = isDiskText(existing, text) ? existing.disk : ddlOnlyText(text);
     if (existing) {
       const before = existing.open ?? existing.disk;
       if (before === ddl) {
@@ -386,7 +392,7 @@ export class FolderIndex {
   linesOf(key: string): LineIndex | undefined {
     const file = this.files.get(key);
     if (!file) return undefined;
-    file.lines ??= new LineIndex(file.open ?? file.disk ?? '');
+    file.lines ??= new LineIndex(this.textOf(key));
     return file.lines;
   }
 

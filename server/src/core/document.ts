@@ -6,7 +6,7 @@
  */
 import { Catalog, CatalogChange, simpleHash } from './catalog';
 import type { CatalogFunction, CatalogRelation, SourceLocation } from './catalog-snapshot';
-import { analyzeStatement, NONE } from './analyze';
+import { analyzeStatement, NONE, StatementContext } from './analyze';
 import { lastStartingBefore, splitEdited, splitStatements, StatementSlice } from './split';
 import { commonEnds, LineIndex } from './text';
 import type { Reason, Reference, StatementResult, TextRange } from './types';
@@ -413,15 +413,9 @@ export class DocumentAnalyzer {
     this.lastAnalyzed++;
     const versionBefore = catalog.version;
     const changes: CatalogChange[] = [];
-    catalog.changeLog = changes;
-    let result: StatementResult;
     let textKey: string | undefined;
     const keyOfText = () => (textKey ??= simpleHash(sql));
-    try {
-      result = analyzeStatement(sql, { catalog, uri: this.uri, documentOffset: start, textKey: keyOfText });
-    } finally {
-      catalog.changeLog = undefined;
-    }
+    const result = analyzeRecordingChanges(sql, { catalog, uri: this.uri, documentOffset: start, textKey: keyOfText }, changes);
     const changesCatalog = catalog.version !== versionBefore;
     return this.withLocalPlaces({
       result,
@@ -518,13 +512,17 @@ export function analyzeDocument(text: string, base: Catalog, uri = 'untitled:sql
 export function applyDefinitions(text: string, catalog: Catalog, uri: string): CatalogChange[] {
   const changes: CatalogChange[] = [];
   for (const slice of splitStatements(text)) {
-    if (slice.kind !== 'sql') continue;
-    catalog.changeLog = changes;
-    try {
-      analyzeStatement(text.slice(slice.start, slice.end), { catalog, uri, documentOffset: slice.start });
-    } finally {
-      catalog.changeLog = undefined;
-    }
+    if (slice.kind === 'sql') analyzeRecordingChanges(text.slice(slice.start, slice.end), { catalog, uri, documentOffset: slice.start }, changes);
   }
   return changes;
+}
+
+/** Analyses one statement, appending the changes it makes to the catalog to `changes`. */
+function analyzeRecordingChanges(sql: string, ctx: StatementContext, changes: CatalogChange[]): StatementResult {
+  ctx.catalog.changeLog = changes;
+  try {
+    return analyzeStatement(sql, ctx);
+  } finally {
+    ctx.catalog.changeLog = undefined;
+  }
 }

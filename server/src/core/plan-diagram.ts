@@ -25,7 +25,6 @@ export interface ProcessBar {
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-
 const percentOf = (part: number, whole: number): number => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : 0);
 
 const msText = (value: number): string => `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ms`;

@@ -52,7 +52,6 @@ export interface PlanContext {
   versionNum?: number;
 }
 
-/** One node of the JSON plan; only the fields read here are typed. */
 /** One node of EXPLAIN (FORMAT JSON), the fields the findings, the report and the diagram read. */
 export interface PlanNode {
   'Node Type': string;

@@ -154,6 +154,7 @@ function functionFromRow(r: QueryResultRow, interned: Interner): CatalogFunction
   if (r.combinable !== null) fn.combinable = r.combinable;
   return fn;
 }
+
 const IN_FAILED_TRANSACTION = '25P02';
 
 /**
