@@ -4,12 +4,12 @@
  */
 import { inspect, InspectOptions } from 'util';
 import { Connection, createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { compileParserForQuickStart } from './core/parse';
 import { diagnosticsAwareWriter } from './lsp-transport';
+import { tuneForQuickStart } from './quick-start';
 import { startServer } from './server';
 
 export function runLanguageServer(): void {
-  compileParserForQuickStart();
+  tuneForQuickStart();
   // Over stdio, messages go through our writer (diagnostics already sent are not serialised again);
   // stdin stays a stream, so the library still exits when the editor closes it. The library takes a
   // stream and a writer together at run time; its typings list only matching pairs, hence the cast.

@@ -4,7 +4,6 @@
  * so no other module ever sees a byte offset.
  */
 import * as libpg from 'libpg-query';
-import { setFlagsFromString } from 'v8';
 import { Utf8Offsets } from './text';
 
 // The parse tree is PostgreSQL's own node tree as JSON; typed loosely on purpose: the walker visits
@@ -21,20 +20,6 @@ export function initParser(): Promise<void> {
     loaded = true;
   });
   return ready;
-}
-
-/**
- * For the product's own processes (language server, CLI), before initParser: V8 compiles the
- * parser's WebAssembly with its baseline compiler (Liftoff) and then recompiles hot functions with
- * TurboFan on a background thread, which here costs more than it gives. Parsing the 1 MB benchmark
- * file in a fresh process (2 cores), with TurboFan: first pass 285 ms (the recompiling competes with
- * the parse), later passes 139 ms, 104 MB resident; baseline only: 178 ms, 160 ms, 63 MB. A language
- * server parses one statement per edit, and a CLI run parses each file once (checking 7 MB of SQL
- * took 2.74 s instead of 3.0). The flag is read when the module is compiled, on the first
- * initParser; a process that must parse the most per second (the throughput benchmark) leaves it.
- */
-export function compileParserForQuickStart(): void {
-  if (!ready) setFlagsFromString('--liftoff-only');
 }
 
 function assertLoaded(): void {
