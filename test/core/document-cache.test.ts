@@ -155,7 +155,10 @@ describe('document analysis cache: random edits, whatever is read between them',
  */
 function placesHere(statement: StatementResult): string[] {
   const places: string[] = [];
-  for (const ref of statement.references) for (const fn of ref.functions) if (fn.definedAt?.uri === URI) places.push(`${fn.name} ${fn.definedAt.start}-${fn.definedAt.end}`);
+  for (const ref of statement.references) {
+    for (const fn of ref.functions) if (fn.definedAt?.uri === URI) places.push(`${fn.name} ${fn.definedAt.start}-${fn.definedAt.end}`);
+    if (ref.definedAt?.uri === URI) places.push(`${ref.kind} ${ref.name} ${ref.definedAt.start}-${ref.definedAt.end}`);
+  }
   for (const reason of statement.reasons) for (const r of reason.related ?? []) if (r.location?.uri === URI) places.push(`${reason.code} ${r.location.start}-${r.location.end}`);
   return places;
 }

@@ -261,7 +261,7 @@ describe('lsp: server over JSON-RPC', function () {
     assert.deepStrictEqual(await client.definition(uri, { line: 0, character: 2 }), []);
   });
 
-  it('goes to the definition of a view, and of the function behind an operator, defined in a workspace file', async () => {
+  it('goes to the definition of a view, and of an operator (its CREATE OPERATOR, then the function behind it), defined in a workspace file', async () => {
     const client = await start({ workspaceFolders: [{ uri: folderUri(), name: 'ws' }] });
     await indexed(client);
     const uri = `${folderUri()}/report.sql`;
@@ -275,12 +275,13 @@ describe('lsp: server over JSON-RPC', function () {
       { uri: functionsUri, range: { start: { line: 5, character: 0 }, end: { line: 5, character: 85 } } },
     ]);
     assert.deepStrictEqual(await client.definition(uri, { line: 1, character: 14 }), [
+      { uri: functionsUri, range: { start: { line: 9, character: 0 }, end: { line: 9, character: 81 } } },
       { uri: functionsUri, range: { start: { line: 7, character: 0 }, end: { line: 8, character: 56 } } },
     ]);
     assert.strictEqual(
       markdown(await client.hover(uri, { line: 1, character: 14 })),
       [
-        'operator `|+|` runs:',
+        'operator `|+|` (defined at `functions.sql:10`) runs:',
         '',
         '```sql',
         'public.money_add(a numeric, b numeric) → numeric',
@@ -291,6 +292,33 @@ describe('lsp: server over JSON-RPC', function () {
         DOCS,
       ].join('\n'),
     );
+  });
+
+  it('goes to the definition of a cast defined in the document (its CREATE CAST, then its function), also after an edit moved them', async () => {
+    const client = await start();
+    const uri = 'file:///nowhere/cents.sql';
+    const text = [
+      'CREATE TYPE cents AS (v bigint);',
+      'CREATE FUNCTION to_cents(numeric) RETURNS cents LANGUAGE sql AS $$ SELECT ROW(($1 * 100)::bigint)::cents $$;',
+      'CREATE CAST (numeric AS cents) WITH FUNCTION to_cents(numeric);',
+      'SELECT 1.5::cents;',
+    ].join('\n');
+    await client.open(uri, text);
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)).filter((d) => d.startsWith('3:')), [
+      '3:12-3:17 warning unsafe-cast: the cast from numeric to public.cents runs public.to_cents(numeric), which is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE): no part of this statement can use parallel workers',
+    ]);
+    assert.deepStrictEqual(await client.definition(uri, { line: 3, character: 13 }), [
+      { uri, range: { start: { line: 2, character: 0 }, end: { line: 2, character: 62 } } },
+      { uri, range: { start: { line: 1, character: 0 }, end: { line: 1, character: 107 } } },
+    ]);
+    assert.strictEqual(markdown(await client.hover(uri, { line: 3, character: 13 })).split('\n')[0], 'the cast to `public.cents` (defined at `cents.sql:3`) runs:');
+    // A line inserted above: the cached statements' definitions move with the text.
+    await client.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '-- money\n' }]);
+    assert.strictEqual(summarize(await client.diagnostics(uri)).filter((d) => d.startsWith('4:')).length, 1);
+    assert.deepStrictEqual(await client.definition(uri, { line: 4, character: 13 }), [
+      { uri, range: { start: { line: 3, character: 0 }, end: { line: 3, character: 62 } } },
+      { uri, range: { start: { line: 2, character: 0 }, end: { line: 2, character: 107 } } },
+    ]);
   });
 
   it('hovers over a cast with the function behind it', async () => {

@@ -153,6 +153,7 @@ function assertRangesInside(text: string, statements: StatementResult[]): void {
     for (const reference of statement.references) {
       assertRange(text, reference.range, `${reference.kind} reference ${reference.name}`, statement.range);
       for (const fn of reference.functions) if (fn.definedAt?.uri === URI) assertRange(text, fn.definedAt, `definition of ${fn.name}`);
+      if (reference.definedAt?.uri === URI) assertRange(text, reference.definedAt, `definition of ${reference.kind} ${reference.name}`);
     }
   }
 }

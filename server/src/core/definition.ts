@@ -16,6 +16,8 @@ export function definitionsOf(ref: Reference): SourceLocation[] {
     seen.add(key);
     found.push(location);
   };
+  // An operator or cast first (CREATE OPERATOR, CREATE CAST), then the functions it runs.
+  add(ref.definedAt);
   add(ref.relation?.definedAt);
   for (const fn of ref.functions) add(fn.definedAt);
   return found;

@@ -51,6 +51,7 @@ function forEachLocation(result: StatementResult, visit: (location: SourceLocati
   for (const ref of result.references) {
     for (const fn of ref.functions) if (fn.definedAt) visit(fn.definedAt);
     if (ref.relation?.definedAt) visit(ref.relation.definedAt);
+    if (ref.definedAt) visit(ref.definedAt);
   }
 }
 
@@ -475,7 +476,12 @@ export class DocumentAnalyzer {
     const result: StatementResult = {
       ...entry.result,
       reasons: entry.result.reasons.map((reason) => (reason.related ? { ...reason, related: reason.related.map((r) => ({ ...r, location: moved(r.location) })) } : reason)),
-      references: entry.result.references.map((ref) => ({ ...ref, functions: ref.functions.map(movedFunction), ...(ref.relation ? { relation: movedRelation(ref.relation) } : {}) })),
+      references: entry.result.references.map((ref) => ({
+        ...ref,
+        functions: ref.functions.map(movedFunction),
+        ...(ref.relation ? { relation: movedRelation(ref.relation) } : {}),
+        ...(ref.definedAt ? { definedAt: moved(ref.definedAt) } : {}),
+      })),
     };
     // The catalog's version key names where a definition is (ddl.ts: "uri@start:hash of the text").
     const oldWhere = `${this.uri}@${entry.start}:`;

@@ -47,15 +47,20 @@ export function hoverForReference(ref: Reference, ctx: HoverContext): string | u
     case 'relation':
       return ref.relation ? relationCard(ref.relation, ctx) : undefined;
     case 'operator':
-      return ref.functions.length ? functionsCard(ref.functions, ref.ambiguous === true, ctx, `operator \`${ref.name}\` runs`) : undefined;
+      return ref.functions.length ? functionsCard(ref.functions, ref.ambiguous === true, ctx, `operator \`${ref.name}\`${definedHere(ref, ctx)} runs`) : undefined;
     case 'cast':
-      return ref.functions.length ? functionsCard(ref.functions, false, ctx, `the cast to \`${ref.name}\` runs`) : undefined;
+      return ref.functions.length ? functionsCard(ref.functions, false, ctx, `the cast to \`${ref.name}\`${definedHere(ref, ctx)} runs`) : undefined;
     case 'function':
     case 'aggregate':
       return ref.functions.length ? functionsCard(ref.functions, ref.ambiguous === true, ctx) : undefined;
     case 'statement':
       return undefined;
   }
+}
+
+/** " (defined at `file.sql:10`)" for an operator or cast created in a workspace file; nothing otherwise. */
+function definedHere(ref: Reference, ctx: HoverContext): string {
+  return ref.definedAt ? ` (${whereDefined(ref.definedAt, ctx)})` : '';
 }
 
 function functionsCard(functions: readonly CatalogFunction[], ambiguous: boolean, ctx: HoverContext, lead?: string): string {

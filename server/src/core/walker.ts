@@ -5,7 +5,7 @@
  * It collects references (for hover and go-to-definition) and reasons (for diagnostics), with
  * UTF-16 ranges relative to the statement text.
  */
-import type { CatalogColumn, CatalogFunction, CatalogRelation } from './catalog-snapshot';
+import type { CatalogColumn, CatalogFunction, CatalogRelation, SourceLocation } from './catalog-snapshot';
 import { Catalog, InferredType, UNKNOWN_LITERAL, hazardOf, signatureOf, worstLabel } from './catalog';
 import { describeCulprit, effectSentence } from './describe';
 import type { AstNode } from './parse';
@@ -232,7 +232,7 @@ export class StatementWalker {
       const cast = this.catalog.castBetween(arg, param);
       const fn = cast && cast.context === 'i' && cast.functionOid ? this.catalog.functionByOid(cast.functionOid) : undefined;
       if (!fn) return;
-      this.references.push({ kind: 'cast', range, name: param, functions: [fn] });
+      this.references.push({ kind: 'cast', range, name: param, functions: [fn], ...definedAt(cast) });
       this.reach([fn], false, range, { kind: 'cast', name: param, subject: (culprit) => `the implicit cast from ${arg} to ${param} runs ${culprit}` });
     });
   }
@@ -848,7 +848,7 @@ export class StatementWalker {
     }
     const functions = ops.map((op) => this.catalog.functionByOid(op.functionOid)).filter((f): f is CatalogFunction => !!f);
     const ambiguous = ops.length > 1;
-    this.references.push({ kind: 'operator', range, name: symbol, functions, ...(ambiguous ? { ambiguous: true } : {}) });
+    this.references.push({ kind: 'operator', range, name: symbol, functions, ...(ambiguous ? { ambiguous: true } : definedAt(ops[0])) });
     if (ops.length === 1) this.implicitCasts([left ?? undefined, right], ops[0].left === 'none' ? [ops[0].right] : [ops[0].left, ops[0].right], range);
     this.reach(functions, ambiguous, range, { kind: 'operator', name: `operator ${symbol}`, subject: (culprit) => `operator ${symbol} runs ${culprit}` });
     if (ops.length === 1) return ops[0].result;
@@ -868,7 +868,7 @@ export class StatementWalker {
       const cast = this.catalog.castBetween(source, target) ?? this.catalog.castBetween(this.catalog.baseTypeOf(source), this.catalog.baseTypeOf(target));
       const fn = cast?.functionOid ? this.catalog.functionByOid(cast.functionOid) : undefined;
       if (fn) {
-        this.references.push({ kind: 'cast', range, name: target, functions: [fn] });
+        this.references.push({ kind: 'cast', range, name: target, functions: [fn], ...definedAt(cast) });
         this.reach([fn], false, range, { kind: 'cast', name: target, subject: (culprit) => `the cast from ${source} to ${target} runs ${culprit}` });
       }
     }
@@ -901,6 +901,11 @@ export class StatementWalker {
     if (kind === 'ARRAY_SUBLINK') return columns?.[0]?.type ? `${columns[0].type}[]` : undefined;
     return 'boolean';
   }
+}
+
+/** A reference's own place, when its operator or cast was defined in a workspace file (go to definition). */
+function definedAt(object: { definedAt?: SourceLocation } | undefined): { definedAt?: SourceLocation } {
+  return object?.definedAt ? { definedAt: object.definedAt } : {};
 }
 
 function labelPlural(hazard: Hazard, count: number): string {
