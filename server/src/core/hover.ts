@@ -58,7 +58,7 @@ export function hoverForReference(ref: Reference, ctx: HoverContext): string | u
   }
 }
 
-/** " (defined at `file.sql:10`)" for an operator or cast created in a workspace file; nothing otherwise. */
+/** " (defined at `file.sql:10`)" for an operator or cast created in the document or a workspace file; nothing otherwise. */
 function definedHere(ref: Reference, ctx: HoverContext): string {
   return ref.definedAt ? ` (${whereDefined(ref.definedAt, ctx)})` : '';
 }

@@ -109,7 +109,7 @@ export interface Reference {
   /** True when `functions` holds every overload that could be meant rather than the one resolved. */
   ambiguous?: boolean;
   relation?: CatalogRelation;
-  /** Where the operator or cast itself was defined (CREATE OPERATOR, CREATE CAST in a workspace file); functions and relations carry their own. */
+  /** Where the operator or cast itself was created (CREATE OPERATOR, CREATE CAST in the document or a workspace file); functions and relations carry their own. */
   definedAt?: SourceLocation;
 }
 

@@ -903,7 +903,7 @@ export class StatementWalker {
   }
 }
 
-/** A reference's own place, when its operator or cast was defined in a workspace file (go to definition). */
+/** A reference's own place, when its operator or cast was created in the document or a workspace file (go to definition). */
 function definedAt(object: { definedAt?: SourceLocation } | undefined): { definedAt?: SourceLocation } {
   return object?.definedAt ? { definedAt: object.definedAt } : {};
 }
