@@ -8,7 +8,7 @@ import { createHash } from 'crypto';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import { Catalog, CatalogChange } from './core/catalog';
+import { Catalog, CatalogChange, CatalogNames, namesChangedBy } from './core/catalog';
 import { applyDefinitions } from './core/document';
 import { splitStatements } from './core/split';
 import { LineIndex } from './core/text';
@@ -82,6 +82,20 @@ interface IndexedFile {
   lines?: LineIndex;
 }
 
+/** One file's DDL as applied in a pass. */
+interface AppliedFile {
+  text: string;
+  /** What it changed, to make the same changes again without analysing the text. */
+  changes: CatalogChange[];
+  /** The functions and relations it looked up (Catalog.dependencyLog). */
+  dependencies: CatalogNames;
+  /** Applying it threw part way (never expected): what it changed is not known, so nothing after it is replayed. */
+  failed?: true;
+}
+
+/** Functions and relations whose definitions differ from those of the catalog a file was applied to before. */
+type Differences = CatalogNames | 'everything';
+
 /** The folder's DDL applied for one base catalog and one generation of the index. */
 interface FolderPass {
   baseVersion: string;
@@ -89,12 +103,29 @@ interface FolderPass {
   /** The files with DDL, in path order: the others change no catalog. */
   defining: string[];
   position: Map<string, number>;
-  /** Derived from the base; the first `changes.length` defining files are applied to it. */
+  /** Derived from the base; the first `applied.length` defining files are applied to it. */
   catalog: Catalog;
-  /** What each applied file changed, to rebuild the catalog before it without analysing again. */
-  changes: CatalogChange[][];
+  applied: AppliedFile[];
+  /** The files as the last pass for the same base applied them, to replay where nothing they read differs. */
+  before: Map<string, AppliedFile>;
+  /** What differs so far from the last pass's catalog at the same point. */
+  differences: Differences;
   /** The catalog for a document whose file defines something, by that file's position. */
   perDocument: Map<number, Catalog>;
+}
+
+/** Adds what the file defines or drops to `differences`. */
+function widen(differences: Differences, file: AppliedFile | undefined): Differences {
+  if (differences === 'everything' || !file) return differences;
+  const names = file.failed ? 'everything' : namesChangedBy(file.changes);
+  if (names === 'everything') return names;
+  differences.addAll(names);
+  return differences;
+}
+
+/** The file read nothing that differs, so replaying its changes gives what applying its text would. */
+function unaffected(file: AppliedFile, differences: Differences): boolean {
+  return differences !== 'everything' && !file.failed && !file.dependencies.meets(differences);
 }
 
 /** Tells two texts apart for a few milliseconds per megabyte, a fraction of scanning them for DDL. */
@@ -127,6 +158,8 @@ export class FolderIndex {
   /** Changes whenever the DDL of any file changes: keys the catalogs built from the index. */
   private generationValue = 0;
   private pass: FolderPass | undefined;
+  /** The files the last pass applied, and for which base, to replay in the next one. */
+  private lastApplied: { baseVersion: string; files: Map<string, AppliedFile> } | undefined;
   /** The catalog without one file, kept across changes of only that file. */
   private kept: { key: string; baseVersion: string; catalog: Catalog } | undefined;
   /** Settles when the first full scan finished. */
@@ -305,6 +338,7 @@ export class FolderIndex {
     // The catalog for the changed file's own document leaves that file out: it stays right (while
     // typing in a file of the folder, its next analysis need not build the folder's catalog again).
     const kept = this.pass && this.builtWithout(this.pass, key);
+    this.retire(this.pass);
     this.pass = undefined;
     if (kept) this.kept = { key, ...kept };
     else if (this.kept?.key !== key) this.kept = undefined;
@@ -314,7 +348,7 @@ export class FolderIndex {
   /** The pass's catalog without the file `key`, if it was built. */
   private builtWithout(pass: FolderPass, key: string): { baseVersion: string; catalog: Catalog } | undefined {
     const index = pass.position.get(key);
-    const catalog = index === undefined ? (pass.changes.length === pass.defining.length ? pass.catalog : undefined) : pass.perDocument.get(index);
+    const catalog = index === undefined ? (pass.applied.length === pass.defining.length ? pass.catalog : undefined) : pass.perDocument.get(index);
     return catalog && { baseVersion: pass.baseVersion, catalog };
   }
 
@@ -329,10 +363,15 @@ export class FolderIndex {
    *
    * The files' DDL goes into one derived catalog, file after file, so building it costs the size of
    * the DDL once (a catalog per file made it quadratic). A document whose file defines nothing sees
-   * that catalog itself; one that does sees the files before it (the changes they made, replayed, or
-   * a copy of the catalog while it stands there) and the files after it applied again, since what
-   * they define can depend on what it defined. Each is kept until the index or the base changes
-   * (a document's own, also across changes of its own file only).
+   * that catalog itself; one that does sees the files before it (their changes replayed) and the
+   * files after it made again without it, each kept until the index or the base changes (a
+   * document's own, also across changes of its own file only).
+   *
+   * Making a file's changes again costs little when nothing it looked up differs: its recorded
+   * changes are replayed instead of its text analysed. That holds for the files after an excluded
+   * one, and for every unchanged file when a new pass follows an edit (the usual case: a function
+   * defined in one file is used by a few of the others), so typing DDL in a large folder rebuilds
+   * the folder's catalog for the price of the files that read what changed.
    */
   catalogFor(base: Catalog, excludeKey?: string): Catalog {
     if (this.kept) {
@@ -340,46 +379,69 @@ export class FolderIndex {
       else if (this.kept.key === excludeKey) return this.kept.catalog;
     }
     if (!this.pass || this.pass.baseVersion !== base.version || this.pass.generation !== this.generationValue) {
+      this.retire(this.pass);
       const defining = this.keys().filter((key) => hasDefinitions(this.textOf(key)));
-      this.pass = {
-        baseVersion: base.version,
-        generation: this.generationValue,
-        defining,
-        position: new Map(defining.map((key, i) => [key, i])),
-        catalog: base.derive(),
-        changes: [],
-        perDocument: new Map(),
-      };
+      const position = new Map(defining.map((key, i) => [key, i]));
+      const before = this.lastApplied?.baseVersion === base.version ? this.lastApplied.files : new Map<string, AppliedFile>();
+      // A file that no longer defines anything took its definitions with it.
+      let differences: Differences = new CatalogNames();
+      for (const [key, file] of before) if (!position.has(key)) differences = widen(differences, file);
+      this.pass = { baseVersion: base.version, generation: this.generationValue, defining, position, catalog: base.derive(), applied: [], before, differences, perDocument: new Map() };
     }
-    const pass = this.pass;
+    const pass = this.advance(this.pass, this.pass.defining.length);
     const index = excludeKey === undefined ? undefined : pass.position.get(excludeKey);
-    if (index === undefined) return this.advance(pass, pass.defining.length);
+    if (index === undefined) return pass.catalog;
     const memo = pass.perDocument.get(index);
     if (memo) return memo;
-    let catalog: Catalog;
-    if (index >= pass.changes.length) catalog = this.advance(pass, index).derive();
-    else {
-      catalog = base.derive();
-      for (let i = 0; i < index; i++) for (const change of pass.changes[i]) catalog.replay(change);
+    const catalog = base.derive();
+    for (let i = 0; i < index; i++) for (const change of pass.applied[i].changes) catalog.replay(change);
+    let differences = widen(new CatalogNames(), pass.applied[index]);
+    for (let i = index + 1; i < pass.defining.length; i++) {
+      const file = pass.applied[i];
+      if (unaffected(file, differences)) {
+        for (const change of file.changes) catalog.replay(change);
+        continue;
+      }
+      differences = widen(widen(differences, file), this.apply(catalog, pass.defining[i]));
     }
-    for (let i = index + 1; i < pass.defining.length; i++) this.apply(catalog, pass.defining[i]);
     pass.perDocument.set(index, catalog);
     return catalog;
   }
 
-  /** The pass's catalog after its first `count` defining files (it only moves forward). */
-  private advance(pass: FolderPass, count: number): Catalog {
-    while (pass.changes.length < count) pass.changes.push(this.apply(pass.catalog, pass.defining[pass.changes.length]));
-    return pass.catalog;
+  /** The pass with its first `count` defining files applied (it only moves forward). */
+  private advance(pass: FolderPass, count: number): FolderPass {
+    while (pass.applied.length < count) {
+      const key = pass.defining[pass.applied.length];
+      const earlier = pass.before.get(key);
+      if (earlier && earlier.text === this.textOf(key) && unaffected(earlier, pass.differences)) {
+        for (const change of earlier.changes) pass.catalog.replay(change);
+        pass.applied.push(earlier);
+        continue;
+      }
+      const file = this.apply(pass.catalog, key);
+      pass.differences = widen(widen(pass.differences, earlier), file);
+      pass.applied.push(file);
+    }
+    return pass;
   }
 
-  private apply(catalog: Catalog, key: string): CatalogChange[] {
+  /** Keeps what a pass being replaced applied, for the next pass over the same base to replay. */
+  private retire(pass: FolderPass | undefined): void {
+    if (!pass || pass.applied.length === 0) return;
+    const files = new Map<string, AppliedFile>();
+    for (let i = 0; i < pass.applied.length; i++) files.set(pass.defining[i], pass.applied[i]);
+    this.lastApplied = { baseVersion: pass.baseVersion, files };
+  }
+
+  private apply(catalog: Catalog, key: string): AppliedFile {
     const file = this.files.get(key)!;
+    const text = this.textOf(key);
+    const dependencies = new CatalogNames();
     try {
-      return applyDefinitions(this.textOf(key), catalog, file.uri);
+      return { text, changes: applyDefinitions(text, catalog, file.uri, dependencies), dependencies };
     } catch (error) {
       this.options.log(`${key}: ${error instanceof Error ? error.message : String(error)}`);
-      return [];
+      return { text, changes: [], dependencies, failed: true };
     }
   }
 

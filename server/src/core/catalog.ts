@@ -182,6 +182,14 @@ export class Catalog {
    * them on an equal catalog instead of analysing the statement again (DocumentAnalyzer does).
    */
   changeLog?: CatalogChange[];
+  /**
+   * While set, every function and relation the catalog is asked for, by name or oid, is added to it
+   * (as `dependencyKey` spells them): a caller that keeps what a text changed can tell whether
+   * replaying those changes on another catalog gives what analysing the text there would (the
+   * workspace index does, per file). The other lookups (types, casts, operators, search_path) are
+   * not recorded: a change to any of them counts as changing everything (namesChangedBy).
+   */
+  dependencyLog?: CatalogNames;
 
   private constructor(
     readonly snapshot: CatalogSnapshot,
@@ -259,11 +267,17 @@ export class Catalog {
 
   functionByOid(oid: number): CatalogFunction | undefined {
     const own = this.overlay.functionsByOid.get(oid);
-    return own === null ? undefined : (own ?? this.index.functionsByOid.get(oid));
+    const found = own === null ? undefined : (own ?? this.index.functionsByOid.get(oid));
+    if (this.dependencyLog) {
+      this.dependencyLog.functionOids.add(oid);
+      if (found) this.dependencyLog.functions.add(found.name);
+    }
+    return found;
   }
 
   /** Every function with this name in the given schema, or visible through search_path. */
   functionsNamed(name: string, schema?: string): CatalogFunction[] {
+    this.dependencyLog?.functions.add(name);
     let bySchema = this.functionMemo.get(name);
     if (!bySchema) this.functionMemo.set(name, (bySchema = new Map()));
     let found = bySchema.get(schema ?? '');
@@ -282,6 +296,7 @@ export class Catalog {
     const oids = own || current.size > 0 ? new Set<number>() : undefined;
     const path = schema ? undefined : this.schemasFor('function');
     const found: CatalogFunction[] = [];
+    this.dependencyLog?.functions.add(name);
     const consider = (listed: CatalogFunction) => {
       const fn = current.has(listed.oid) ? current.get(listed.oid) : listed;
       if (!fn || fn.name !== name || (schema ? fn.schema !== schema : !path!.includes(fn.schema))) return;
@@ -529,6 +544,7 @@ export class Catalog {
 
   /** A table, view, matview or foreign table by name, through pg_temp and search_path. */
   relationNamed(name: string, schema?: string): CatalogRelation | undefined {
+    this.dependencyLog?.relations.add(name);
     const seen = new Set<number>();
     const all = [...(this.overlay.relations.get(name) ?? []), ...(this.index.relationsByName.get(name) ?? [])]
       .map((r) => (this.overlay.relationsByOid.has(r.oid) ? this.overlay.relationsByOid.get(r.oid) : r))
@@ -575,6 +591,59 @@ export class Catalog {
   get functionCount(): number {
     return this.index.functionsByOid.size + [...this.overlay.functions.values()].reduce((n, list) => n + list.length, 0);
   }
+}
+
+/**
+ * Functions and relations by name, and functions by oid (an operator, a cast or a view names its
+ * function by oid; one dropped is not found, so only its oid tells): what a text looked up, or what
+ * changes defined or dropped. The catalog models no renames, so a name stays with its object.
+ */
+export class CatalogNames {
+  readonly functions = new Set<string>();
+  readonly functionOids = new Set<number>();
+  readonly relations = new Set<string>();
+
+  addAll(other: CatalogNames): void {
+    for (const name of other.functions) this.functions.add(name);
+    for (const oid of other.functionOids) this.functionOids.add(oid);
+    for (const name of other.relations) this.relations.add(name);
+  }
+
+  /** Some function or relation is in both. */
+  meets(other: CatalogNames): boolean {
+    return meet(this.functions, other.functions) || meet(this.functionOids, other.functionOids) || meet(this.relations, other.relations);
+  }
+}
+
+function meet<T>(a: Set<T>, b: Set<T>): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const item of small) if (large.has(item)) return true;
+  return false;
+}
+
+/**
+ * What a list of changes can alter for a later lookup: the functions and relations defined or
+ * dropped; 'everything' when a change reaches beyond them (search_path, types, casts, operators),
+ * since those lookups are not recorded.
+ */
+export function namesChangedBy(changes: readonly CatalogChange[]): CatalogNames | 'everything' {
+  const names = new CatalogNames();
+  for (const change of changes) {
+    switch (change.method) {
+      case 'defineFunction':
+      case 'dropFunction':
+        names.functions.add(change.args[0].name);
+        names.functionOids.add(change.args[0].oid);
+        break;
+      case 'defineRelation':
+      case 'dropRelation':
+        names.relations.add(change.args[0].name);
+        break;
+      default:
+        return 'everything';
+    }
+  }
+  return names;
 }
 
 function sameTypes(a: readonly string[], b: readonly string[]): boolean {

@@ -4,7 +4,7 @@
  * statements before it, so an edit re-analyses only the statements it touched (and, after a changed
  * definition, those that follow).
  */
-import { Catalog, CatalogChange, simpleHash } from './catalog';
+import { Catalog, CatalogChange, CatalogNames, simpleHash } from './catalog';
 import type { CatalogFunction, CatalogRelation, SourceLocation } from './catalog-snapshot';
 import { analyzeStatement, NONE, StatementContext } from './analyze';
 import { lastStartingBefore, splitEdited, splitStatements, StatementSlice } from './split';
@@ -513,12 +513,19 @@ export function analyzeDocument(text: string, base: Catalog, uri = 'untitled:sql
  * analyzeDocument would, but without copying the catalog first or keeping results: many files'
  * DDL applied in turn to one derived catalog costs their size, not their size times the catalog's.
  * The catalog must be mutable (made by derive()). Returns the changes made, which replayed on a
- * catalog equal to the one given make it equal to this one after.
+ * catalog equal to the one given make it equal to this one after; `dependencies`, when given,
+ * receives every function and relation the text looked up (Catalog.dependencyLog), so the changes
+ * can also be replayed on a catalog that differs only in others.
  */
-export function applyDefinitions(text: string, catalog: Catalog, uri: string): CatalogChange[] {
+export function applyDefinitions(text: string, catalog: Catalog, uri: string, dependencies?: CatalogNames): CatalogChange[] {
   const changes: CatalogChange[] = [];
-  for (const slice of splitStatements(text)) {
-    if (slice.kind === 'sql') analyzeRecordingChanges(text.slice(slice.start, slice.end), { catalog, uri, documentOffset: slice.start }, changes);
+  catalog.dependencyLog = dependencies;
+  try {
+    for (const slice of splitStatements(text)) {
+      if (slice.kind === 'sql') analyzeRecordingChanges(text.slice(slice.start, slice.end), { catalog, uri, documentOffset: slice.start }, changes);
+    }
+  } finally {
+    catalog.dependencyLog = undefined;
   }
   return changes;
 }
