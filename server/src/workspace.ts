@@ -103,7 +103,7 @@ interface FolderPass {
   /** The files with DDL, in path order: the others change no catalog. */
   defining: string[];
   position: Map<string, number>;
-  /** Derived from the base; the first `applied.length` defining files are applied to it. */
+  /** Derived from the base; the defining files are applied to it in order (`applied`, once asked for). */
   catalog: Catalog;
   applied: AppliedFile[];
   /** The files as the last pass for the same base applied them, to replay where nothing they read differs. */
@@ -388,7 +388,7 @@ export class FolderIndex {
       for (const [key, file] of before) if (!position.has(key)) differences = widen(differences, file);
       this.pass = { baseVersion: base.version, generation: this.generationValue, defining, position, catalog: base.derive(), applied: [], before, differences, perDocument: new Map() };
     }
-    const pass = this.advance(this.pass, this.pass.defining.length);
+    const pass = this.completed(this.pass);
     const index = excludeKey === undefined ? undefined : pass.position.get(excludeKey);
     if (index === undefined) return pass.catalog;
     const memo = pass.perDocument.get(index);
@@ -408,9 +408,9 @@ export class FolderIndex {
     return catalog;
   }
 
-  /** The pass with its first `count` defining files applied (it only moves forward). */
-  private advance(pass: FolderPass, count: number): FolderPass {
-    while (pass.applied.length < count) {
+  /** The pass with every defining file applied. */
+  private completed(pass: FolderPass): FolderPass {
+    while (pass.applied.length < pass.defining.length) {
       const key = pass.defining[pass.applied.length];
       const earlier = pass.before.get(key);
       if (earlier && earlier.text === this.textOf(key) && unaffected(earlier, pass.differences)) {
@@ -422,6 +422,7 @@ export class FolderIndex {
       pass.differences = widen(widen(pass.differences, earlier), file);
       pass.applied.push(file);
     }
+    pass.before = new Map(); // complete: nothing more to replay from the last pass
     return pass;
   }
 
