@@ -396,14 +396,7 @@ export class FolderIndex {
     const catalog = base.derive();
     for (let i = 0; i < index; i++) for (const change of pass.applied[i].changes) catalog.replay(change);
     let differences = widen(new CatalogNames(), pass.applied[index]);
-    for (let i = index + 1; i < pass.defining.length; i++) {
-      const file = pass.applied[i];
-      if (unaffected(file, differences)) {
-        for (const change of file.changes) catalog.replay(change);
-        continue;
-      }
-      differences = widen(widen(differences, file), this.apply(catalog, pass.defining[i]));
-    }
+    for (let i = index + 1; i < pass.defining.length; i++) differences = this.makeAgain(catalog, pass.defining[i], pass.applied[i], differences).differences;
     pass.perDocument.set(index, catalog);
     return catalog;
   }
@@ -412,18 +405,26 @@ export class FolderIndex {
   private completed(pass: FolderPass): FolderPass {
     while (pass.applied.length < pass.defining.length) {
       const key = pass.defining[pass.applied.length];
-      const earlier = pass.before.get(key);
-      if (earlier && earlier.text === this.textOf(key) && unaffected(earlier, pass.differences)) {
-        for (const change of earlier.changes) pass.catalog.replay(change);
-        pass.applied.push(earlier);
-        continue;
-      }
-      const file = this.apply(pass.catalog, key);
-      pass.differences = widen(widen(pass.differences, earlier), file);
-      pass.applied.push(file);
+      const again = this.makeAgain(pass.catalog, key, pass.before.get(key), pass.differences);
+      pass.applied.push(again.file);
+      pass.differences = again.differences;
     }
     pass.before = new Map(); // complete: nothing more to replay from the last pass
     return pass;
+  }
+
+  /**
+   * Makes the changes of file `key` on `catalog` again: those `earlier` recorded, when its text is
+   * the same and it read nothing in `differences`; else by applying the text, and then what it
+   * defined before and defines now differs from here on.
+   */
+  private makeAgain(catalog: Catalog, key: string, earlier: AppliedFile | undefined, differences: Differences): { file: AppliedFile; differences: Differences } {
+    if (earlier && earlier.text === this.textOf(key) && unaffected(earlier, differences)) {
+      for (const change of earlier.changes) catalog.replay(change);
+      return { file: earlier, differences };
+    }
+    const file = this.apply(catalog, key);
+    return { file, differences: widen(widen(differences, earlier), file) };
   }
 
   /** Keeps what a pass being replaced applied, for the next pass over the same base to replay. */

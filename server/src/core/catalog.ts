@@ -183,8 +183,8 @@ export class Catalog {
    */
   changeLog?: CatalogChange[];
   /**
-   * While set, every function and relation the catalog is asked for, by name or oid, is added to it
-   * (as `dependencyKey` spells them): a caller that keeps what a text changed can tell whether
+   * While set, every function (by name, and by oid when asked so) and relation (by name) the catalog
+   * is asked for is added to it: a caller that keeps what a text changed can tell whether
    * replaying those changes on another catalog gives what analysing the text there would (the
    * workspace index does, per file). The other lookups (types, casts, operators, search_path) are
    * not recorded: a change to any of them counts as changing everything (namesChangedBy).
@@ -296,7 +296,6 @@ export class Catalog {
     const oids = own || current.size > 0 ? new Set<number>() : undefined;
     const path = schema ? undefined : this.schemasFor('function');
     const found: CatalogFunction[] = [];
-    this.dependencyLog?.functions.add(name);
     const consider = (listed: CatalogFunction) => {
       const fn = current.has(listed.oid) ? current.get(listed.oid) : listed;
       if (!fn || fn.name !== name || (schema ? fn.schema !== schema : !path!.includes(fn.schema))) return;
@@ -323,6 +322,8 @@ export class Catalog {
   defineFunction(fn: CatalogFunction, why: string): void {
     this.changeLog?.push({ method: 'defineFunction', args: [fn, why] });
     this.touch(`function:${why}`);
+    // Whether the name is taken is a lookup too (functionsNamed records the others).
+    this.dependencyLog?.functions.add(fn.name);
     // CREATE OR REPLACE / ALTER: the same signature keeps its oid.
     const existing = this.lookUpFunctions(fn.name, fn.schema).find((f) => sameTypes(f.argTypes, fn.argTypes));
     const defined = existing ? { ...fn, oid: existing.oid } : fn;
