@@ -81,7 +81,7 @@ export class DiagnosticsService {
     let doc = this.open.get(uri);
     const opening = !doc;
     if (!doc) {
-      doc = { uri, key: uriKey(uri), analyzer: new DocumentAnalyzer(uri) };
+      doc = { uri, key: uriKey(uri), analyzer: new DocumentAnalyzer(uri, { followCatalogChanges: true }) };
       this.open.set(uri, doc);
       // Lazy connect: the first document of a scope loads its settings, which starts the connection.
       const scope = this.host.scopes.scopeFor(uri);

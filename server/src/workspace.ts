@@ -8,7 +8,7 @@ import { createHash } from 'crypto';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import { Catalog, CatalogChange, CatalogNames, namesChangedBy } from './core/catalog';
+import { Catalog, CatalogChange, CatalogNames, Differences, widenBy } from './core/catalog';
 import { applyDefinitions } from './core/document';
 import { splitStatements } from './core/split';
 import { LineIndex } from './core/text';
@@ -93,9 +93,6 @@ interface AppliedFile {
   failed?: true;
 }
 
-/** Functions and relations whose definitions differ from those of the catalog a file was applied to before. */
-type Differences = CatalogNames | 'everything';
-
 /** The folder's DDL applied for one base catalog and one generation of the index. */
 interface FolderPass {
   baseVersion: string;
@@ -116,11 +113,8 @@ interface FolderPass {
 
 /** Adds what the file defines or drops to `differences`. */
 function widen(differences: Differences, file: AppliedFile | undefined): Differences {
-  if (differences === 'everything' || !file) return differences;
-  const names = file.failed ? 'everything' : namesChangedBy(file.changes);
-  if (names === 'everything') return names;
-  differences.addAll(names);
-  return differences;
+  if (!file) return differences;
+  return file.failed ? 'everything' : widenBy(differences, file.changes);
 }
 
 /** The file read nothing that differs, so replaying its changes gives what applying its text would. */

@@ -189,7 +189,7 @@ export class Catalog {
    * workspace index does, per file). The other lookups (types, casts, operators, search_path) are
    * not recorded: a change to any of them counts as changing everything (namesChangedBy).
    */
-  dependencyLog?: CatalogNames;
+  dependencyLog?: DependencyLog;
 
   private constructor(
     readonly snapshot: CatalogSnapshot,
@@ -214,7 +214,15 @@ export class Catalog {
     return new Catalog(this.snapshot, this.index, copyOverlay(this.overlay), [...this.searchPathValue], this.versionValue, true);
   }
 
-  /** Identifies the catalog's content: equal versions resolve every name the same way. */
+  /** Made by derive(): definitions from elsewhere (a folder's files) that may change while a document is open. */
+  get derived(): boolean {
+    return this.mutable;
+  }
+
+  /**
+   * Identifies the catalog's content: equal versions resolve every name the same way, up to the oids
+   * of objects defined in files or documents (analysing a text again gives them new ones).
+   */
   get version(): string {
     return this.versionValue;
   }
@@ -268,10 +276,9 @@ export class Catalog {
   functionByOid(oid: number): CatalogFunction | undefined {
     const own = this.overlay.functionsByOid.get(oid);
     const found = own === null ? undefined : (own ?? this.index.functionsByOid.get(oid));
-    if (this.dependencyLog) {
-      this.dependencyLog.functionOids.add(oid);
-      if (found) this.dependencyLog.functions.add(found.name);
-    }
+    // The oid says enough: a change to the function it names is recorded with that oid (defineFunction
+    // records what it stores). Operators, casts and views look functions up by oid all the time.
+    this.dependencyLog?.functionOids.add(oid);
     return found;
   }
 
@@ -320,13 +327,14 @@ export class Catalog {
   }
 
   defineFunction(fn: CatalogFunction, why: string): void {
-    this.changeLog?.push({ method: 'defineFunction', args: [fn, why] });
+    // CREATE OR REPLACE / ALTER: the same signature keeps its oid. The change records the function as
+    // stored, so what it changed (namesChangedBy) names the oid that lookups by oid find.
+    const existing = this.lookUpFunctions(fn.name, fn.schema).find((f) => sameTypes(f.argTypes, fn.argTypes));
+    const defined = existing ? { ...fn, oid: existing.oid } : fn;
+    this.changeLog?.push({ method: 'defineFunction', args: [defined, why] });
     this.touch(`function:${why}`);
     // Whether the name is taken is a lookup too (functionsNamed records the others).
     this.dependencyLog?.functions.add(fn.name);
-    // CREATE OR REPLACE / ALTER: the same signature keeps its oid.
-    const existing = this.lookUpFunctions(fn.name, fn.schema).find((f) => sameTypes(f.argTypes, fn.argTypes));
-    const defined = existing ? { ...fn, oid: existing.oid } : fn;
     if (!existing) pushTo(this.overlay.functions, fn.name, defined);
     this.forgetFunctionLookups(this.functionByOid(defined.oid)?.name);
     this.overlay.functionsByOid.set(defined.oid, defined);
@@ -583,6 +591,35 @@ export class Catalog {
     return this.searchPathValue.find((s) => s !== 'pg_catalog' && s !== 'pg_temp' && !s.startsWith('pg_temp_')) ?? 'public';
   }
 
+  /**
+   * The functions and relations this catalog defines differently from `earlier`, another catalog
+   * over the same snapshot: a statement that looked up none of them (dependencyLog) resolves
+   * everything here as it did there. Definitions replayed from recorded changes are the same objects
+   * (or equal copies), so a folder's catalog rebuilt after one file's edit differs in what that edit
+   * reached. 'everything' when the snapshot, search_path, types, casts or operators differ, since
+   * those lookups are not recorded.
+   */
+  differencesFrom(earlier: Catalog): Differences {
+    const [a, b] = [earlier.overlay, this.overlay];
+    if (earlier.snapshot !== this.snapshot || !sameItems(earlier.searchPathValue, this.searchPathValue)) return 'everything';
+    if (differingKeys(a.operators, b.operators).length + differingKeys(a.casts, b.casts).length + differingKeys(a.types, b.types).length > 0) return 'everything';
+    const names = new CatalogNames();
+    for (const name of differingKeys(a.functions, b.functions)) names.functions.add(name);
+    for (const name of differingKeys(a.relations, b.relations)) names.relations.add(name);
+    for (const oid of differingKeys(a.functionsByOid, b.functionsByOid)) {
+      names.functionOids.add(oid);
+      for (const fn of [a.functionsByOid.get(oid), b.functionsByOid.get(oid), this.index.functionsByOid.get(oid)]) if (fn) names.functions.add(fn.name);
+    }
+    for (const oid of differingKeys(a.relationsByOid, b.relationsByOid)) {
+      const named = [a.relationsByOid.get(oid), b.relationsByOid.get(oid)].filter((rel) => rel) as CatalogRelation[];
+      // Dropped on one side and the database's own on the other: its name is in the snapshot. A
+      // file's relation dropped on one side and never made on the other is seen on neither.
+      if (named.length === 0) named.push(...this.snapshot.relations.filter((rel) => rel.oid === oid));
+      for (const rel of named) names.relations.add(rel.name);
+    }
+    return names;
+  }
+
   /** Makes a change recorded by `changeLog` again (on a catalog equal to the one it was recorded on). */
   replay(change: CatalogChange): void {
     (this[change.method] as (this: Catalog, ...args: CatalogChange['args']) => void).apply(this, change.args);
@@ -609,6 +646,7 @@ export class CatalogNames {
     for (const oid of other.functionOids) this.functionOids.add(oid);
     for (const name of other.relations) this.relations.add(name);
   }
+
 
   /** Some function or relation is in both. */
   meets(other: CatalogNames): boolean {
@@ -645,6 +683,96 @@ export function namesChangedBy(changes: readonly CatalogChange[]): CatalogNames 
     }
   }
   return names;
+}
+
+/** Functions and relations whose definitions differ between two catalogs; 'everything' when that is not known. */
+export type Differences = CatalogNames | 'everything';
+
+/** Adds what `changes` define or drop to `differences` (in place, unless it becomes 'everything'). */
+export function widenBy(differences: Differences, changes: readonly CatalogChange[]): Differences {
+  if (differences === 'everything' || changes.length === 0) return differences;
+  const names = namesChangedBy(changes);
+  if (names === 'everything') return names;
+  differences.addAll(names);
+  return differences;
+}
+
+/** Where Catalog.dependencyLog records: CatalogNames for a whole file, StatementLookups for one statement. */
+interface DependencyLog {
+  readonly functions: { add(name: string): unknown };
+  readonly functionOids: { add(oid: number): unknown };
+  readonly relations: { add(name: string): unknown };
+}
+
+/** A short list without repeats: one statement looks up few names, and a set costs more to fill and to clear. */
+class ShortList<T> {
+  readonly items: T[] = [];
+  add(item: T): void {
+    if (!this.items.includes(item)) this.items.push(item);
+  }
+}
+
+/** One statement's lookups, recorded again and again by one analyzer (cleared in between) and kept as LookedUp. */
+export class StatementLookups implements DependencyLog {
+  readonly functions = new ShortList<string>();
+  readonly functionOids = new ShortList<number>();
+  readonly relations = new ShortList<string>();
+
+  clear(): void {
+    this.functions.items.length = 0;
+    this.functionOids.items.length = 0;
+    this.relations.items.length = 0;
+  }
+
+  /** A copy to keep (shared empty lists: most statements look up few kinds of names). */
+  kept(): LookedUp {
+    const copy = <T>(list: ShortList<T>): readonly T[] => (list.items.length === 0 ? NOTHING : list.items.slice());
+    return { functions: copy(this.functions), functionOids: copy(this.functionOids), relations: copy(this.relations) };
+  }
+}
+
+const NOTHING: readonly never[] = Object.freeze([]);
+
+/** What one statement looked up (StatementLookups). */
+export interface LookedUp {
+  readonly functions: readonly string[];
+  readonly functionOids: readonly number[];
+  readonly relations: readonly string[];
+}
+
+/** Nothing in `lookups` (recorded by Catalog.dependencyLog) is in `differences`. */
+export function readsNothingIn(lookups: LookedUp | undefined, differences: Differences): boolean {
+  if (lookups === undefined || differences === 'everything') return false;
+  return (
+    !lookups.functions.some((name) => differences.functions.has(name)) &&
+    !lookups.functionOids.some((oid) => differences.functionOids.has(oid)) &&
+    !lookups.relations.some((name) => differences.relations.has(name))
+  );
+}
+
+/** Keys whose values differ between two maps (a key missing on one side differs from any value). */
+function differingKeys<K, V>(a: Map<K, V>, b: Map<K, V>): K[] {
+  const keys: K[] = [];
+  for (const [key, value] of a) if (!b.has(key) || !sameDefinition(value, b.get(key))) keys.push(key);
+  for (const key of b.keys()) if (!a.has(key)) keys.push(key);
+  return keys;
+}
+
+/**
+ * The same definition: the same object, or a copy with equal fields (CREATE OR REPLACE of an
+ * existing signature stores a copy with the old oid on every replay), or lists of such.
+ */
+function sameDefinition(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => sameDefinition(item, b[i]));
+  const keysA = Object.keys(a);
+  if (keysA.length !== Object.keys(b).length) return false;
+  return keysA.every((key) => sameDefinition((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+}
+
+function sameItems(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
 function sameTypes(a: readonly string[], b: readonly string[]): boolean {

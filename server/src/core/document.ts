@@ -4,7 +4,7 @@
  * statements before it, so an edit re-analyses only the statements it touched (and, after a changed
  * definition, those that follow).
  */
-import { Catalog, CatalogChange, CatalogNames, simpleHash } from './catalog';
+import { Catalog, CatalogChange, CatalogNames, Differences, LookedUp, readsNothingIn, simpleHash, StatementLookups, widenBy } from './catalog';
 import type { CatalogFunction, CatalogRelation, SourceLocation } from './catalog-snapshot';
 import { analyzeStatement, NONE, StatementContext } from './analyze';
 import { lastStartingBefore, splitEdited, splitStatements, StatementSlice } from './split';
@@ -129,6 +129,12 @@ interface CacheEntry {
   chainBefore: string;
   chainAfter: string;
   /**
+   * The functions and relations the statement looked up, recorded when the base catalog is a derived
+   * one (a folder's definitions, which change while the document is open): when the base changes,
+   * the entry serves if none of them is defined differently.
+   */
+  dependencies?: LookedUp;
+  /**
    * Nearest start and furthest end of a location in this document that the result or the changes
    * hold, the statement's start included when it has changes (their "why"); -1, -1 if none.
    */
@@ -155,6 +161,11 @@ interface Slot extends StatementSlice {
   shift: number;
   placed?: StatementResult;
   converted?: Converted;
+}
+
+/** The chain key after a statement that changes the catalog: the key before it and the statement's text. */
+function chainAfter(chainBefore: string, textKey: string): string {
+  return simpleHash(`${chainBefore}\u0000${textKey}`);
 }
 
 function isLocation(value: object): value is SourceLocation {
@@ -200,17 +211,40 @@ export class DocumentAnalyzer {
   private slots: Slot[] = [];
   private lastText = '';
   private lastBase?: string;
+  /** Where a statement's lookups are recorded while it is analysed (CacheEntry.dependencies keeps them as lists). */
+  private readonly lookups = new StatementLookups();
+  /** The last pass's base when it is a derived one: the same base only if the same object, and what a new one is compared with. */
+  private lastBaseCatalog?: Catalog;
   private checkpoint?: Checkpoint;
   /** Statements re-analysed by the last pass (the rest came from the cache); for tests and benchmarks. */
   lastAnalyzed = 0;
 
-  constructor(readonly uri: string) {}
+  /**
+   * `followCatalogChanges`: the document stays open while the catalog it is analysed against changes
+   * (a language server's document in a folder), so each statement's lookups are recorded (a few
+   * percent of a first analysis) to keep the statements that read nothing a new catalog changed.
+   */
+  constructor(
+    readonly uri: string,
+    private readonly options: { followCatalogChanges?: boolean } = {},
+  ) {}
 
   analyze(text: string, base: Catalog): DocumentAnalysis {
     const previous = this.slots;
     const hadPass = this.lastBase !== undefined;
     const changed = hadPass && this.lastText !== text;
-    const sameBase = this.lastBase === base.version;
+    // A derived base (a folder's definitions) must be the same object too: a file analysed again gives
+    // its objects new oids under the same version, and a recorded change naming one by oid (a DROP)
+    // must not be replayed where it has another.
+    const sameBase = this.lastBase === base.version && (!base.derived || this.lastBaseCatalog === base);
+    // A new base that defines only some functions and relations differently (a folder's catalog after
+    // another file's DDL changed): the statements of an unchanged text that read none of them keep
+    // their entries, and what a statement analysed again defines differently is added as the pass goes.
+    let rebase: Differences | undefined;
+    if (hadPass && !sameBase && !changed && this.lastBaseCatalog) {
+      const differences = base.differencesFrom(this.lastBaseCatalog);
+      if (differences !== 'everything') rebase = differences;
+    }
 
     // The new slots: the old ones before the edit, the re-split ones, the old ones after it, moved.
     let middle: StatementSlice[];
@@ -257,7 +291,7 @@ export class DocumentAnalyzer {
       if (pending.length === 0) return;
       let from = 0;
       const checkpoint = this.checkpoint;
-      if (!catalogTouched && checkpoint && checkpoint.base === base.version && checkpoint.entries.length <= pending.length) {
+      if (!catalogTouched && checkpoint && sameBase && checkpoint.base === base.version && checkpoint.entries.length <= pending.length) {
         while (from < checkpoint.entries.length && pending[from].shift === 0 && pending[from].entry === checkpoint.entries[from]) from++;
         if (from === checkpoint.entries.length) {
           catalog = checkpoint.catalog.derive();
@@ -292,7 +326,7 @@ export class DocumentAnalyzer {
         end = old.end + by;
         kind = old.kind;
       }
-      if (!sameBase) old = undefined;
+      if (!sameBase && !rebase) old = undefined;
       if (kind === 'psql-meta') {
         slots[i] = { start, end, kind, entry: undefined, shift: 0, placed: old?.placed?.range.start === start ? old.placed : undefined, converted: undefined };
         continue;
@@ -301,7 +335,12 @@ export class DocumentAnalyzer {
       let shift = 0;
       let sql: string | undefined;
       let reused = false;
-      if (old) {
+      if (rebase) {
+        if (old?.entry && readsNothingIn(old.entry.dependencies, rebase)) {
+          entry = this.rekeyed(old.entry, chain, text, start, end);
+          shift = old.shift;
+        }
+      } else if (old) {
         if (old.entry?.chainBefore === chain) {
           entry = old.entry;
           shift = old.shift;
@@ -349,9 +388,11 @@ export class DocumentAnalyzer {
         }
         catalogTouched = true;
         sql ??= text.slice(start, end);
-        entry = slot.entry = this.analyzeAfresh(sql, start, chain, catalog);
+        entry = slot.entry = this.analyzeAfresh(sql, start, chain, catalog, this.options.followCatalogChanges === true && base.derived);
         replayed.push(entry);
         if (entry.changesCatalog) replayable = false;
+        // What it defined before and defines now differs for the statements after it.
+        if (rebase) rebase = widenBy(widenBy(rebase, old?.entry?.changes ?? NONE), entry.changes);
       }
       slots[i] = slot;
       chain = entry.chainAfter;
@@ -359,6 +400,7 @@ export class DocumentAnalyzer {
     this.slots = slots;
     this.lastText = text;
     this.lastBase = base.version;
+    this.lastBaseCatalog = base.derived ? base : undefined;
     let statements: StatementResult[] | undefined;
     const place = (slot: Slot) => this.placedResult(slot);
     return {
@@ -410,13 +452,21 @@ export class DocumentAnalyzer {
     return slot.entry!;
   }
 
-  private analyzeAfresh(sql: string, start: number, chain: string, catalog: Catalog): CacheEntry {
+  private analyzeAfresh(sql: string, start: number, chain: string, catalog: Catalog, recordLookups: boolean): CacheEntry {
     this.lastAnalyzed++;
     const versionBefore = catalog.version;
     const changes: CatalogChange[] = [];
     let textKey: string | undefined;
     const keyOfText = () => (textKey ??= simpleHash(sql));
-    const result = analyzeRecordingChanges(sql, { catalog, uri: this.uri, documentOffset: start, textKey: keyOfText }, changes);
+    const lookups = recordLookups ? this.lookups : undefined;
+    lookups?.clear();
+    catalog.dependencyLog = lookups;
+    let result: StatementResult;
+    try {
+      result = analyzeRecordingChanges(sql, { catalog, uri: this.uri, documentOffset: start, textKey: keyOfText }, changes);
+    } finally {
+      catalog.dependencyLog = undefined;
+    }
     const changesCatalog = catalog.version !== versionBefore;
     return this.withLocalPlaces({
       result,
@@ -424,11 +474,22 @@ export class DocumentAnalyzer {
       changesCatalog,
       changes: changesCatalog ? changes : NONE,
       chainBefore: chain,
-      chainAfter: changesCatalog ? simpleHash(`${chain}\u0000${keyOfText()}`) : chain,
+      chainAfter: changesCatalog ? chainAfter(chain, keyOfText()) : chain,
+      dependencies: lookups?.kept(),
       localFrom: -1,
       localReach: -1,
       reasonsPointHere: false,
     });
+  }
+
+  /**
+   * The entry, kept across a change of base, keyed by the new chain. Changed in place: the old keys
+   * named the old base, which no pass meets again, and the slot keeps its converted diagnostics.
+   */
+  private rekeyed(entry: CacheEntry, chain: string, text: string, start: number, end: number): CacheEntry {
+    entry.chainBefore = chain;
+    entry.chainAfter = entry.changesCatalog ? chainAfter(chain, simpleHash(text.slice(start, end))) : chain;
+    return entry;
   }
 
   /** The entry with localFrom, localReach and reasonsPointHere computed. */
