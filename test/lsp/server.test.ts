@@ -511,6 +511,27 @@ describe('lsp: server over JSON-RPC', function () {
     ]);
   });
 
+  it('analyses again only the statements of another open file that read what a DDL edit redefined', async () => {
+    const client = await start({ workspaceFolders: [{ uri: folderUri(), name: 'ws' }] });
+    await indexed(client);
+    await client.rpc.sendNotification('$/setTrace', { value: 'verbose' });
+    const defs = `${folderUri()}/other/defs-again.sql`;
+    const uses = `${folderUri()}/other/uses-again.sql`;
+    await client.open(uses, "SELECT again_helper(1);\nSELECT lower('x');\nSELECT now();\n");
+    let refreshed = client.waitForNext('workspace/diagnostic/refresh');
+    await client.open(defs, 'CREATE FUNCTION again_helper(x integer) RETURNS integer LANGUAGE sql PARALLEL SAFE AS $$ SELECT x $$;\n');
+    await refreshed;
+    assert.deepStrictEqual(summarize(await client.diagnostics(uses)), []);
+    refreshed = client.waitForNext('workspace/diagnostic/refresh');
+    await client.change(defs, [{ range: { start: { line: 0, character: 78 }, end: { line: 0, character: 82 } }, text: 'UNSAFE' }]);
+    await refreshed;
+    const traced = client.waitForNext<{ message: string }>('$/logTrace', (p) => p.message.startsWith(`analysed ${uses} v1:`));
+    assert.deepStrictEqual(summarize(await client.diagnostics(uses)), [
+      '0:7-0:19 warning unsafe-function: public.again_helper(x integer) is PARALLEL UNSAFE: no part of this statement can use parallel workers',
+    ]);
+    assert.match((await traced).message, new RegExp(`^analysed ${uses} v1: 1 of 3 statements in \\d+\\.\\d ms$`));
+  });
+
   it('counts a file opened with unsaved DDL as the editor has it, and its disk text again once it is closed', async () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'pgph-unsaved-'));
     try {
