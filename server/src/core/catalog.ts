@@ -724,12 +724,30 @@ export class StatementLookups implements DependencyLog {
     this.relations.items.length = 0;
   }
 
-  /** A copy to keep (shared empty lists: most statements look up few kinds of names). */
+  /**
+   * The lookups kept before, by content: a document's statements look up the same few combinations
+   * (the 1 MB benchmark document: 180 for 9,103 statements), so each is kept once. Emptied when it
+   * grows past a bound, so a long session of typing does not make it grow for ever.
+   */
+  private readonly keptBefore = new Map<string, LookedUp>();
+
+  /** What was recorded, to keep with a statement (never changed afterwards). */
   kept(): LookedUp {
-    const copy = <T>(list: ShortList<T>): readonly T[] => (list.items.length === 0 ? NOTHING : list.items.slice());
-    return { functions: copy(this.functions), functionOids: copy(this.functionOids), relations: copy(this.relations) };
+    const { functions, functionOids, relations } = this;
+    // Unambiguous: names never hold a NUL (PostgreSQL rejects it), and the counts come first.
+    const key = `${functions.items.length}\u0000${functionOids.items.length}\u0000${functions.items.join('\u0000')}\u0000${functionOids.items.join('\u0000')}\u0000${relations.items.join('\u0000')}`;
+    let lookups = this.keptBefore.get(key);
+    if (!lookups) {
+      if (this.keptBefore.size >= MAX_KEPT_LOOKUPS) this.keptBefore.clear();
+      const copy = <T>(list: ShortList<T>): readonly T[] => (list.items.length === 0 ? NOTHING : list.items.slice());
+      lookups = { functions: copy(functions), functionOids: copy(functionOids), relations: copy(relations) };
+      this.keptBefore.set(key, lookups);
+    }
+    return lookups;
   }
 }
+
+const MAX_KEPT_LOOKUPS = 4096;
 
 const NOTHING: readonly never[] = Object.freeze([]);
 
