@@ -70,7 +70,7 @@ function resolved(catalog: Catalog): string {
   return lines.join('\n');
 }
 
-/** A document of the folder that defines nothing in the index's eyes: queries, and DDL of its own. */
+/** A document outside the index (it sees the folder's catalog): queries, and DDL of its own. */
 const PROBE_URI = `${FOLDER}/probe.sql`;
 const PROBE = [
   'SELECT f1(1)',
@@ -86,6 +86,14 @@ const PROBE = [
   'CREATE FUNCTION pf(x int) RETURNS int LANGUAGE sql PARALLEL SAFE AS $$ SELECT f1(x) $$',
   'SELECT pf(1), f2(1)',
 ].join(';\n');
+
+/** The probe and edits of it: a statement added in the middle, a definition of its own changed, one removed. */
+const PROBES = [
+  PROBE,
+  PROBE.replace('SELECT 1 === 1', 'SELECT 1 === 1;\nSELECT f2(5), f3(5)'),
+  PROBE.replace('SELECT f2(a) AS a FROM t2', 'SELECT f1(a) AS a FROM t1'),
+  PROBE.replace('SELECT f1(x) $$', 'SELECT f2(x) $$').replace('SELECT f1(1);\n', ''),
+];
 
 /** Plain data; objects defined in files or the document get oids afresh in each index and pass (negative): they compare as "local". */
 function plain(value: unknown): unknown {
@@ -112,23 +120,25 @@ describe('workspace index: catalogs rebuilt by replaying unaffected files (prope
   /**
    * Random texts of the four files (or none), then random edits (a new text, or the file closed and
    * gone). `setUp` gets the index and the texts as they stand and returns the check, which runs on the
-   * first index and after each edit.
+   * first index and after each edit, with a random choice among the probe's texts (PROBES): the probe
+   * is edited at the same time as a file, or not.
    */
-  function forAnyEdits(setUp: (folder: FolderIndex, texts: (string | undefined)[]) => () => void): void {
+  function forAnyEdits(setUp: (folder: FolderIndex, texts: (string | undefined)[]) => (probe: string) => void): void {
     const fileText = fc.option(fc.array(fc.constantFrom(...STATEMENTS), { minLength: 1, maxLength: 5 }).map((list) => `${list.join(';\n')};\n`), { nil: undefined, freq: 5 });
-    const edits = fc.array(fc.tuple(fc.integer({ min: 0, max: FILES.length - 1 }), fileText), { minLength: 1, maxLength: 6 });
+    const probe = fc.constantFrom(...PROBES);
+    const edits = fc.array(fc.tuple(fc.integer({ min: 0, max: FILES.length - 1 }), fileText, probe), { minLength: 1, maxLength: 6 });
     fc.assert(
-      fc.property(fc.array(fileText, { minLength: FILES.length, maxLength: FILES.length }), edits, (initial, changes) => {
+      fc.property(fc.array(fileText, { minLength: FILES.length, maxLength: FILES.length }), probe, edits, (initial, firstProbe, changes) => {
         const texts = [...initial];
         const folder = freshIndex(texts);
         const check = setUp(folder, texts);
-        check();
-        for (const [file, text] of changes) {
+        check(firstProbe);
+        for (const [file, text, probeText] of changes) {
           const key = uriKey(FILES[file]);
           if (text === undefined) folder.closeOpen(key);
           else folder.setOpenText(key, FILES[file], text);
           texts[file] = text;
-          check();
+          check(probeText);
         }
       }),
       { numRuns: RUNS },
@@ -146,14 +156,15 @@ describe('workspace index: catalogs rebuilt by replaying unaffected files (prope
 
   it('documents analysed again after any sequence of edits give what a fresh analysis against a fresh index gives', () => {
     let kept = 0;
+    assert.strictEqual(new Set(PROBES).size, PROBES.length, 'every edit of the probe changes it');
     forAnyEdits((folder, texts) => {
       // The probe, outside the files, sees the folder's catalog; each file's own document sees the
       // catalog without that file (its DDL applies in place).
       const analyzers = [PROBE_URI, ...FILES].map((uri) => new DocumentAnalyzer(uri, { followCatalogChanges: true }));
       const lastVersions: (string | undefined)[] = [];
-      return () => {
+      return (probe) => {
         const fresh = freshIndex(texts);
-        [PROBE, ...texts].forEach((text, i) => {
+        [probe, ...texts].forEach((text, i) => {
           if (text === undefined) return;
           const key = i === 0 ? undefined : uriKey(FILES[i - 1]);
           const analyzer = analyzers[i];

@@ -230,21 +230,36 @@ export class DocumentAnalyzer {
   ) {}
 
   analyze(text: string, base: Catalog): DocumentAnalysis {
-    const previous = this.slots;
     const hadPass = this.lastBase !== undefined;
-    const changed = hadPass && this.lastText !== text;
     // A derived base (a folder's definitions) must be the same object too: a file analysed again gives
     // its objects new oids under the same version, and a recorded change naming one by oid (a DROP)
     // must not be replayed where it has another.
     const sameBase = this.lastBase === base.version && (!base.derived || this.lastBaseCatalog === base);
     // A new base that defines only some functions and relations differently (a folder's catalog after
-    // another file's DDL changed): the statements of an unchanged text that read none of them keep
-    // their entries, and what a statement analysed again defines differently is added as the pass goes.
+    // another file's DDL changed): the statements that read none of them keep their entries.
     let rebase: Differences | undefined;
-    if (hadPass && !sameBase && !changed && this.lastBaseCatalog) {
+    if (hadPass && !sameBase && this.lastBaseCatalog) {
       const differences = base.differencesFrom(this.lastBaseCatalog);
       if (differences !== 'everything') rebase = differences;
     }
+    if (!rebase || this.lastText === text) return this.pass(text, base, sameBase, rebase);
+    // The text changed too: the last text moves onto the new base first, then the edit applies as usual.
+    this.pass(this.lastText, base, false, rebase);
+    const rebased = this.lastAnalyzed;
+    const analysis = this.pass(text, base, true);
+    this.lastAnalyzed += rebased;
+    return analysis;
+  }
+
+  /**
+   * One pass over `text`. `rebase`, only for the text of the last pass and a new base: what the base
+   * defines differently; statements that read none of it keep their entries, and what a statement
+   * analysed again defines differently is added as the pass goes.
+   */
+  private pass(text: string, base: Catalog, sameBase: boolean, rebase?: Differences): DocumentAnalysis {
+    const previous = this.slots;
+    const hadPass = this.lastBase !== undefined;
+    const changed = hadPass && this.lastText !== text;
 
     // The new slots: the old ones before the edit, the re-split ones, the old ones after it, moved.
     let middle: StatementSlice[];
