@@ -329,7 +329,7 @@ export class Catalog {
   defineFunction(fn: CatalogFunction, why: string): void {
     // CREATE OR REPLACE / ALTER: the same signature keeps its oid. The change records the function as
     // stored, so what it changed (namesChangedBy) names the oid that lookups by oid find.
-    const existing = this.lookUpFunctions(fn.name, fn.schema).find((f) => sameTypes(f.argTypes, fn.argTypes));
+    const existing = this.lookUpFunctions(fn.name, fn.schema).find((f) => sameStrings(f.argTypes, fn.argTypes));
     const defined = existing ? { ...fn, oid: existing.oid } : fn;
     this.changeLog?.push({ method: 'defineFunction', args: [defined, why] });
     this.touch(`function:${why}`);
@@ -601,7 +601,7 @@ export class Catalog {
    */
   differencesFrom(earlier: Catalog): Differences {
     const [a, b] = [earlier.overlay, this.overlay];
-    if (earlier.snapshot !== this.snapshot || !sameItems(earlier.searchPathValue, this.searchPathValue)) return 'everything';
+    if (earlier.snapshot !== this.snapshot || !sameStrings(earlier.searchPathValue, this.searchPathValue)) return 'everything';
     if (differingKeys(a.operators, b.operators).length + differingKeys(a.casts, b.casts).length + differingKeys(a.types, b.types).length > 0) return 'everything';
     const names = new CatalogNames();
     for (const name of differingKeys(a.functions, b.functions)) names.functions.add(name);
@@ -646,7 +646,6 @@ export class CatalogNames {
     for (const oid of other.functionOids) this.functionOids.add(oid);
     for (const name of other.relations) this.relations.add(name);
   }
-
 
   /** Some function or relation is in both. */
   meets(other: CatalogNames): boolean {
@@ -717,19 +716,18 @@ export class StatementLookups implements DependencyLog {
   readonly functions = new ShortList<string>();
   readonly functionOids = new ShortList<number>();
   readonly relations = new ShortList<string>();
-
-  clear(): void {
-    this.functions.items.length = 0;
-    this.functionOids.items.length = 0;
-    this.relations.items.length = 0;
-  }
-
   /**
    * The lookups kept before, by content: a document's statements look up the same few combinations
    * (the 1 MB benchmark document: 180 for 9,103 statements), so each is kept once. Emptied when it
    * grows past a bound, so a long session of typing does not make it grow for ever.
    */
   private readonly keptBefore = new Map<string, LookedUp>();
+
+  clear(): void {
+    this.functions.items.length = 0;
+    this.functionOids.items.length = 0;
+    this.relations.items.length = 0;
+  }
 
   /** What was recorded, to keep with a statement (never changed afterwards). */
   kept(): LookedUp {
@@ -789,12 +787,8 @@ function sameDefinition(a: unknown, b: unknown): boolean {
   return keysA.every((key) => sameDefinition((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }
 
-function sameItems(a: readonly string[], b: readonly string[]): boolean {
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((item, i) => item === b[i]);
-}
-
-function sameTypes(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((t, i) => t === b[i]);
 }
 
 function elementOf(arrayType: string): string {

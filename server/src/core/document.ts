@@ -238,7 +238,7 @@ export class DocumentAnalyzer {
     // A new base that defines only some functions and relations differently (a folder's catalog after
     // another file's DDL changed): the statements that read none of them keep their entries.
     let rebase: Differences | undefined;
-    if (hadPass && !sameBase && this.lastBaseCatalog) {
+    if (hadPass && !sameBase && this.lastBaseCatalog && this.options.followCatalogChanges) {
       const differences = base.differencesFrom(this.lastBaseCatalog);
       if (differences !== 'everything') rebase = differences;
     }
