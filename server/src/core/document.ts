@@ -188,7 +188,8 @@ function shiftMap(by: number): OffsetMap {
 
 /** The catalog after the first statements of a pass (their entries, replayed onto the base), to start the next pass from. */
 interface Checkpoint {
-  base: string;
+  /** The base it was made from: the same object, since a derived base made again keeps its version but not its oids. */
+  base: Catalog;
   entries: CacheEntry[];
   catalog: Catalog;
 }
@@ -306,7 +307,7 @@ export class DocumentAnalyzer {
       if (pending.length === 0) return;
       let from = 0;
       const checkpoint = this.checkpoint;
-      if (!catalogTouched && checkpoint && sameBase && checkpoint.base === base.version && checkpoint.entries.length <= pending.length) {
+      if (!catalogTouched && checkpoint && checkpoint.base === base && checkpoint.entries.length <= pending.length) {
         while (from < checkpoint.entries.length && pending[from].shift === 0 && pending[from].entry === checkpoint.entries[from]) from++;
         if (from === checkpoint.entries.length) {
           catalog = checkpoint.catalog.derive();
@@ -399,7 +400,7 @@ export class DocumentAnalyzer {
           // The catalog here is where the next pass most likely starts again (the user types on).
           // Not on a first pass: a one-shot analysis (a workspace file's DDL) would pay for a copy
           // of the catalog it never uses.
-          this.checkpoint = { base: base.version, entries: replayed.slice(), catalog: catalog.derive() };
+          this.checkpoint = { base, entries: replayed.slice(), catalog: catalog.derive() };
         }
         catalogTouched = true;
         sql ??= text.slice(start, end);
