@@ -55,8 +55,6 @@ export interface DiagnosticsHost {
   /** The diagnostics to report for an analysis: its own plus the last EXPLAIN's (explain-service.ts). */
   report(uri: string, analysis: Analysis): { items: Diagnostic[]; resultId: string };
   shuttingDown(): boolean;
-  /** Called once, when the first document's diagnostics are made. */
-  afterFirstDiagnostics?: () => void;
 }
 
 export class DiagnosticsService {
@@ -65,7 +63,6 @@ export class DiagnosticsService {
   canRefresh = false;
   private readonly open = new Map<string, OpenDocument>();
   private refreshTimer: NodeJS.Timeout | undefined;
-  private diagnosticsMade = false;
 
   constructor(private readonly host: DiagnosticsHost) {}
 
@@ -233,10 +230,6 @@ export class DiagnosticsService {
       diagnostics,
       resultId: `${textDocument.version}:${catalog.version}`,
     };
-    if (!this.diagnosticsMade) {
-      this.diagnosticsMade = true;
-      this.host.afterFirstDiagnostics?.();
-    }
     return doc.result;
   }
 

@@ -5,7 +5,7 @@
 import { inspect, InspectOptions } from 'util';
 import { Connection, createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { diagnosticsAwareWriter } from './lsp-transport';
-import { tuneForEditing, tuneForQuickStart } from './quick-start';
+import { tuneForQuickStart } from './quick-start';
 import { startServer } from './server';
 
 export function runLanguageServer(): void {
@@ -17,7 +17,7 @@ export function runLanguageServer(): void {
     ? createConnection(ProposedFeatures.all, process.stdin, diagnosticsAwareWriter(process.stdout) as unknown as NodeJS.WritableStream)
     : createConnection(ProposedFeatures.all);
   routeConsoleTo(connection);
-  startServer(connection, { afterFirstDiagnostics: tuneForEditing });
+  startServer(connection);
 }
 
 /**

@@ -58,8 +58,6 @@ export interface ServerDeps {
   pushDelayMs?: number;
   /** Wall-clock milliseconds, for the time a live catalog was read (default Date.now). */
   clock?: () => number;
-  /** Called once, when the first document's diagnostics are made (main.ts tunes V8 for editing then). */
-  afterFirstDiagnostics?: () => void;
 }
 
 function readVersion(): string {
@@ -96,7 +94,6 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
     parserReady,
     now: deps.now ?? (() => performance.now()),
     pushDelayMs: deps.pushDelayMs ?? 50,
-    afterFirstDiagnostics: deps.afterFirstDiagnostics,
     indexedLines: (uri) => scopes.indexedLines(uri),
     report: (uri, analysis) => explainService.withExplainDiagnostics(uri, analysis),
     shuttingDown: () => shuttingDown,

@@ -119,22 +119,6 @@ describe('lsp: server over JSON-RPC', function () {
     assert.deepStrictEqual(again, { kind: 'unchanged', resultId: report.resultId });
   });
 
-  it('calls afterFirstDiagnostics once, when the first diagnostics are made (the process tunes V8 for editing then)', async () => {
-    let calls = 0;
-    const client = await start({ deps: { afterFirstDiagnostics: () => calls++ } });
-    assert.strictEqual(calls, 0);
-    await client.open('file:///nowhere/first.sql', 'SELECT random();\n');
-    assert.deepStrictEqual(summarize(await client.diagnostics('file:///nowhere/first.sql')), [
-      '0:7-0:13 information restricted-function: pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process',
-    ]);
-    assert.strictEqual(calls, 1);
-    await client.open('file:///nowhere/second.sql', 'SELECT 1;\n');
-    assert.deepStrictEqual(await client.diagnostics('file:///nowhere/second.sql'), []);
-    await client.change('file:///nowhere/first.sql', [{ range: { start: { line: 0, character: 7 }, end: { line: 0, character: 13 } }, text: 'now' }]);
-    assert.deepStrictEqual(await client.diagnostics('file:///nowhere/first.sql'), []);
-    assert.strictEqual(calls, 1);
-  });
-
   it('pushes diagnostics, with the document version, to a client without pull support', async () => {
     const client = await start({ capabilities: PUSH_CLIENT });
     const uri = 'file:///nowhere/push.sql';
