@@ -314,7 +314,9 @@ describe('lsp: server over JSON-RPC', function () {
     assert.strictEqual(markdown(await client.hover(uri, { line: 3, character: 13 })).split('\n')[0], 'the cast to `public.cents` (defined at `cents.sql:3`) runs:');
     // A line inserted above: the cached statements' definitions move with the text.
     await client.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '-- money\n' }]);
-    assert.strictEqual(summarize(await client.diagnostics(uri)).filter((d) => d.startsWith('4:')).length, 1);
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)).filter((d) => d.startsWith('4:')), [
+      '4:12-4:17 warning unsafe-cast: the cast from numeric to public.cents runs public.to_cents(numeric), which is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE): no part of this statement can use parallel workers',
+    ]);
     assert.deepStrictEqual(await client.definition(uri, { line: 4, character: 13 }), [
       { uri, range: { start: { line: 3, character: 0 }, end: { line: 3, character: 62 } } },
       { uri, range: { start: { line: 2, character: 0 }, end: { line: 2, character: 107 } } },
