@@ -55,6 +55,8 @@ export interface DiagnosticsHost {
   /** The diagnostics to report for an analysis: its own plus the last EXPLAIN's (explain-service.ts). */
   report(uri: string, analysis: Analysis): { items: Diagnostic[]; resultId: string };
   shuttingDown(): boolean;
+  /** Called after each analysis (the server's garbage collection checkpoint, memory.ts). */
+  analysed?(): void;
 }
 
 export class DiagnosticsService {
@@ -230,6 +232,7 @@ export class DiagnosticsService {
       diagnostics,
       resultId: `${textDocument.version}:${catalog.version}`,
     };
+    this.host.analysed?.();
     return doc.result;
   }
 

@@ -5,6 +5,7 @@
 import { inspect, InspectOptions } from 'util';
 import { Connection, createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { diagnosticsAwareWriter } from './lsp-transport';
+import { GarbageCollections, v8Heap } from './memory';
 import { tuneForQuickStart } from './quick-start';
 import { startServer } from './server';
 
@@ -17,7 +18,9 @@ export function runLanguageServer(): void {
     ? createConnection(ProposedFeatures.all, process.stdin, diagnosticsAwareWriter(process.stdout) as unknown as NodeJS.WritableStream)
     : createConnection(ProposedFeatures.all);
   routeConsoleTo(connection);
-  startServer(connection);
+  // The language server's own process: it may make full collections between pieces of work.
+  const heap = v8Heap();
+  startServer(connection, { collections: heap && new GarbageCollections(heap) });
 }
 
 /**

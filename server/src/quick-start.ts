@@ -25,7 +25,8 @@
  * benchmark's driver (40 edits, then 100 hovers): peak RSS 214-221 -> 165-171 MB, and 272-283 ->
  * 228-236 MB with the 103,417-function catalog (still over its 200 MB target), but hover p95 with that
  * catalog 0.38-0.65 -> 2.4-4.9 ms in all four runs (target 2 ms): collections now run during the
- * hovers. Factors of 2 and 3 saved less and still hit the hovers in one and two runs of three.
+ * hovers. Factors of 2 and 3 saved less and still hit the hovers in one and two runs of three. The
+ * language server collects that garbage itself instead, between pieces of work (memory.ts).
  */
 import { setFlagsFromString } from 'v8';
 

@@ -26,6 +26,8 @@ import { loadBuiltinCatalog } from './builtin-catalogs';
 import { Catalogs } from './catalogs';
 import type { CatalogSnapshot } from './core/catalog-snapshot';
 import { initParser } from './core/parse';
+import type { ClientBase } from 'pg';
+import { readCatalogSnapshot } from './db/catalog';
 import type { CatalogReader, Connector, RetryPolicy } from './db/connection-manager';
 import { DiagnosticsService } from './diagnostics-service';
 import { ExplainService } from './explain-service';
@@ -36,6 +38,7 @@ import { hover } from './handlers/hover';
 import { DIAGNOSTIC_SOURCE, LinesOf } from './lsp-convert';
 import { packageFile } from './package-root';
 import { auditSettingsRequest, explainRequest, InitializationOptions } from './protocol';
+import type { GarbageCollections } from './memory';
 import { Scopes } from './scopes';
 import { SETTINGS_SECTION } from './settings';
 
@@ -58,6 +61,8 @@ export interface ServerDeps {
   pushDelayMs?: number;
   /** Wall-clock milliseconds, for the time a live catalog was read (default Date.now). */
   clock?: () => number;
+  /** Full collections between pieces of work (memory.ts; the language server's process makes them). */
+  collections?: GarbageCollections;
 }
 
 function readVersion(): string {
@@ -70,6 +75,9 @@ function readVersion(): string {
 
 export function startServer(connection: Connection, deps: ServerDeps = {}): void {
   const documents = new TextDocuments(TextDocument);
+  const { collections } = deps;
+  // Reading 100,000 functions leaves garbage behind page by page: a checkpoint after each page.
+  const readCatalog = deps.readCatalog ?? (collections && ((client: ClientBase) => readCatalogSnapshot(client, {}, { afterPage: () => collections.checkpoint() })));
   const parserReady = initParser();
   let shuttingDown = false;
   const client = { watchFiles: false, registerConfiguration: false, folderChanges: false };
@@ -79,7 +87,7 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
     catalogs: new Catalogs(deps.loadBuiltin ?? loadBuiltinCatalog),
     env: deps.env ?? process.env,
     connect: deps.connect,
-    readCatalog: deps.readCatalog,
+    readCatalog,
     retry: deps.retry,
     clock: deps.clock ?? Date.now,
     parserReady,
@@ -97,6 +105,7 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
     indexedLines: (uri) => scopes.indexedLines(uri),
     report: (uri, analysis) => explainService.withExplainDiagnostics(uri, analysis),
     shuttingDown: () => shuttingDown,
+    analysed: collections && (() => collections.checkpointSoon()),
   });
   const explainService: ExplainService = new ExplainService({
     connection,

@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import { Client } from 'pg';
 import { loadBuiltinCatalog, supportedMajors } from '../../server/src/builtin-catalogs';
 import type { CatalogFunction, CatalogRelation, CatalogSnapshot } from '../../server/src/core/catalog-snapshot';
-import { readCatalogSnapshot } from '../../server/src/db/catalog';
+import { FUNCTION_PAGE, readCatalogSnapshot } from '../../server/src/db/catalog';
 import { PgCluster, testCluster } from '../harness/postgres';
 
 const SCHEMA = `
@@ -114,6 +114,14 @@ describe('catalog snapshot from a live server', function () {
     assert.match(snapshot.source.database ?? '', /^catalog_\d+$/);
     assert.strictEqual(snapshot.source.user, 'postgres');
     assert.ok(!JSON.stringify(snapshot.source).includes('password'));
+  });
+
+  it('calls afterPage once for each page of functions it fetched', async () => {
+    let pages = 0;
+    const read = await readCatalogSnapshot(client, {}, { afterPage: () => pages++ });
+    assert.ok(read.functions.length > FUNCTION_PAGE, `${read.functions.length} functions`);
+    // The last page is the first one shorter than a full page (possibly empty).
+    assert.strictEqual(pages, Math.floor(read.functions.length / FUNCTION_PAGE) + 1);
   });
 
   it('lets the caller override the source', async () => {

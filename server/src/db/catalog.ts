@@ -132,7 +132,7 @@ class Interner {
  * moved to the old generation, which is collected late; with 2,000 a language server holding
  * 100,000 functions peaked at 180-200 MB, with 10,000 at 215-220 MB (same read time).
  */
-const FUNCTION_PAGE = 2_000;
+export const FUNCTION_PAGE = 2_000;
 
 function functionFromRow(r: QueryResultRow, interned: Interner): CatalogFunction {
   const fn: CatalogFunction = {
@@ -157,13 +157,22 @@ function functionFromRow(r: QueryResultRow, interned: Interner): CatalogFunction
 
 const IN_FAILED_TRANSACTION = '25P02';
 
+export interface CatalogReadHooks {
+  /** After each page of functions is read (the language server's garbage collection checkpoint, memory.ts). */
+  afterPage?: () => void;
+}
+
 /**
  * Everything the engine needs about the database `client` is connected to. `source` overrides the
  * recorded origin (kind, host...); by default it is a live snapshot of the client's host, database
  * and user. Reads in a read-only transaction of its own; inside the caller's transaction it reads
  * in a savepoint instead (seeing that transaction's uncommitted DDL) and leaves it as it was.
  */
-export async function readCatalogSnapshot(client: ClientBase, source: Partial<CatalogSnapshot['source']> = {}): Promise<CatalogSnapshot> {
+export async function readCatalogSnapshot(
+  client: ClientBase,
+  source: Partial<CatalogSnapshot['source']> = {},
+  hooks: CatalogReadHooks = {},
+): Promise<CatalogSnapshot> {
   const aborted = new Error('cannot read the catalog: the current transaction is aborted');
   // pg rejects a failed query on the error message, before the server's ReadyForQuery has updated
   // the status: an aborted transaction can still look open here, and SAVEPOINT then tells.
@@ -177,7 +186,7 @@ export async function readCatalogSnapshot(client: ClientBase, source: Partial<Ca
     throw error;
   }
   try {
-    return await readInTransaction(client, source);
+    return await readInTransaction(client, source, hooks);
   } finally {
     // Rolling back also undoes the SET LOCAL settings below and closes the cursor of a failed read.
     const end = inCallersTransaction ? 'ROLLBACK TO SAVEPOINT pg_parallel_hints_catalog; RELEASE SAVEPOINT pg_parallel_hints_catalog' : 'ROLLBACK';
@@ -185,7 +194,7 @@ export async function readCatalogSnapshot(client: ClientBase, source: Partial<Ca
   }
 }
 
-async function readInTransaction(client: ClientBase, sourceOverrides: Partial<CatalogSnapshot['source']>): Promise<CatalogSnapshot> {
+async function readInTransaction(client: ClientBase, sourceOverrides: Partial<CatalogSnapshot['source']>, hooks: CatalogReadHooks): Promise<CatalogSnapshot> {
   // One query at a time: pg queues concurrent queries on one client, but deprecates doing so.
   const session = (await client.query(catalogQuery('session'))).rows[0];
   // format_type() qualifies a type only when the search_path does not reach it: with pg_catalog
@@ -201,6 +210,7 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
   for (;;) {
     const page = (await client.query(`FETCH ${FUNCTION_PAGE} FROM pg_parallel_hints_functions`)).rows;
     for (const row of page) functions.push(functionFromRow(row, interned));
+    hooks.afterPage?.();
     if (page.length < FUNCTION_PAGE) break;
   }
   await client.query('CLOSE pg_parallel_hints_functions');

@@ -1,0 +1,133 @@
+/**
+ * The language server's own full collections (server/src/memory.ts): when they happen, against V8's
+ * real heap, how often at most, and that an answered analysis is a checkpoint.
+ */
+import * as assert from 'assert';
+import { Client } from 'pg';
+import { FUNCTION_PAGE, readCatalogSnapshot } from '../../server/src/db/catalog';
+import { GarbageCollections, Heap, v8Heap } from '../../server/src/memory';
+import { testCluster } from '../harness/postgres';
+import { startInMemory, TestClient } from './client';
+
+const MB = 1024 * 1024;
+/** Where the test's short-lived objects go, so that allocating them is not optimised away. */
+let young: unknown;
+
+/** A heap whose figures the test sets: sizes in MB, and how long a collection takes. */
+class ScriptedHeap implements Heap {
+  sizeMB = 100;
+  clockMs = 0;
+  collectionMs = 10;
+  sizeAfterCollectionMB = 100;
+  /** Added at every reading: a heap that has always grown enough by the next checkpoint. */
+  growthPerReadingMB = 0;
+  collections = 0;
+  oldGenerationBytes(): number {
+    this.sizeMB += this.growthPerReadingMB;
+    return this.sizeMB * MB;
+  }
+  collect(): void {
+    this.collections++;
+    this.clockMs += this.collectionMs;
+    this.sizeMB = this.sizeAfterCollectionMB;
+  }
+  now(): number {
+    return this.clockMs;
+  }
+}
+
+describe('lsp: garbage collections between pieces of work', function () {
+  this.timeout(60_000);
+  const clients: TestClient[] = [];
+
+  afterEach(async () => {
+    for (const client of clients.splice(0)) {
+      await client.shutdown();
+      client.dispose();
+    }
+  });
+
+  it('collects garbage in the old generation of the real V8 heap once it has grown past the threshold', () => {
+    const heap = v8Heap();
+    assert.ok(heap, 'this Node can expose a full collection');
+    const collections = new GarbageCollections(heap, { growthBytes: 8 * MB, maxShare: 1 });
+    assert.strictEqual(collections.checkpoint(), false, 'nothing has grown yet');
+    // Sixteen 1 MB arrays (large objects), kept alive until young collections have moved them to the
+    // old generation, as the texts of a large document's edits are; then dropped.
+    const start = heap.oldGenerationBytes();
+    let held: number[][] = Array.from({ length: 16 }, (_, i) => new Array<number>(MB / 8).fill(i));
+    for (let i = 0; heap.oldGenerationBytes() < start + 16 * MB && i < 50_000_000; i++) young = { i };
+    assert.ok(heap.oldGenerationBytes() >= start + 16 * MB, 'the arrays were promoted');
+    held = [];
+    const before = heap.oldGenerationBytes();
+    assert.strictEqual(collections.checkpoint(), true);
+    assert.strictEqual(collections.count, 1);
+    assert.ok(before - heap.oldGenerationBytes() >= 12 * MB, `freed ${((before - heap.oldGenerationBytes()) / MB).toFixed(1)} MB`);
+    assert.strictEqual(collections.checkpoint(), false, 'growth counts from what the collection left');
+    assert.strictEqual(held.length, 0);
+  });
+
+  it('grows the threshold from what V8 left when it collected on its own', () => {
+    const heap = new ScriptedHeap();
+    const collections = new GarbageCollections(heap, { growthBytes: 12 * MB, maxShare: 0.25 });
+    heap.sizeMB = 60; // V8 collected: 40 MB freed without us
+    assert.strictEqual(collections.checkpoint(), false);
+    heap.sizeMB = 71;
+    assert.strictEqual(collections.checkpoint(), false, '11 MB over 60');
+    heap.sizeMB = 72;
+    assert.strictEqual(collections.checkpoint(), true, '12 MB over 60');
+  });
+
+  it('takes at most its share of the time: after a 10 ms collection at a quarter, none for 30 ms', () => {
+    const heap = new ScriptedHeap();
+    const collections = new GarbageCollections(heap, { growthBytes: 12 * MB, maxShare: 0.25 });
+    heap.sizeMB = 112;
+    assert.strictEqual(collections.checkpoint(), true);
+    assert.deepStrictEqual([heap.clockMs, heap.collections], [10, 1]);
+    heap.sizeMB = 150;
+    heap.clockMs = 39;
+    assert.strictEqual(collections.checkpoint(), false, '29 ms after the collection ended');
+    heap.clockMs = 40;
+    assert.strictEqual(collections.checkpoint(), true, '30 ms after');
+    assert.strictEqual(collections.count, 2);
+    assert.strictEqual(collections.totalMs, 20);
+  });
+
+  it('makes a checkpoint after an analysis is answered', async () => {
+    const heap = new ScriptedHeap();
+    const collections = new GarbageCollections(heap, { growthBytes: 12 * MB, maxShare: 1 });
+    heap.sizeMB = 200;
+    const collected = new Promise<void>((resolve) => {
+      const collect = heap.collect.bind(heap);
+      heap.collect = () => {
+        collect();
+        resolve();
+      };
+    });
+    const client = await startInMemory({ deps: { collections } });
+    clients.push(client);
+    const uri = 'file:///nowhere/memory.sql';
+    await client.open(uri, 'SELECT random();\n');
+    assert.strictEqual((await client.diagnostics(uri)).length, 1);
+    await collected;
+    assert.strictEqual(heap.collections, 1);
+  });
+
+  it('makes a checkpoint after each page of functions read from a live database', async () => {
+    const url = await (await testCluster()).createDatabase('lsp_memory');
+    const reader = new Client({ connectionString: url });
+    await reader.connect();
+    const functions = (await readCatalogSnapshot(reader).finally(() => reader.end())).functions.length;
+    const heap = new ScriptedHeap();
+    heap.growthPerReadingMB = 100;
+    const client = await startInMemory({
+      configuration: () => ({ connection: { url } }),
+      deps: { env: {}, collections: new GarbageCollections(heap, { growthBytes: 12 * MB, maxShare: 1 }) },
+    });
+    clients.push(client);
+    // No document is open, so nothing is analysed: every collection is a page's.
+    const { statuses } = await client.command('pgParallelHints/reconnect');
+    assert.deepStrictEqual(statuses.map((s) => s.state), ['live']);
+    assert.strictEqual(heap.collections, Math.floor(functions / FUNCTION_PAGE) + 1);
+  });
+});
