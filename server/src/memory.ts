@@ -1,7 +1,7 @@
 /**
- * Full garbage collections at points the language server chooses: after an analysis is answered and
- * after each page of a catalog read, when the old generation has grown by `growthBytes` since the
- * last full collection (V8's own included).
+ * Full garbage collections at points the language server chooses: after an analysis is answered, when
+ * the old generation's large objects have grown by `growthBytes` since the last full collection (V8's
+ * own included), and after each page of a catalog read, when the old generation has.
  *
  * Why: each edit of a large document leaves its previous text behind (a new 1 MB string per keystroke
  * in a 1 MB document). Strings that large live in V8's large-object space, and since the current text
@@ -20,9 +20,17 @@
 import { getHeapSpaceStatistics, setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
 
+/**
+ * What a checkpoint watches: the whole old generation (a catalog read's rows are small objects), or
+ * only its large-object space (a large document's texts). After analyses only large objects count:
+ * the small garbage of many documents' analyses is left to V8, whose own collections mark it mostly
+ * on another thread, and cost the main thread far less than a forced one.
+ */
+export type Watched = 'oldGeneration' | 'largeObjects';
+
 export interface Heap {
-  /** Bytes in use in the old generation (old and large-object spaces). */
-  oldGenerationBytes(): number;
+  /** Bytes in use in the old generation (old and large-object spaces), or in its large-object space. */
+  usedBytes(watched: Watched): number;
   /** A full, blocking collection. */
   collect(): void;
   /** Milliseconds. */
@@ -37,10 +45,10 @@ export interface CollectionPolicy {
 export const DEFAULT_COLLECTION_POLICY: CollectionPolicy = { growthBytes: 12 * 1024 * 1024, maxShare: 0.25 };
 
 export class GarbageCollections {
-  private baseline: number;
+  private readonly baseline: Record<Watched, number>;
   private notBefore = 0;
   private scheduled = false;
-  /** Collections made, and the milliseconds they took (for the trace log and tests). */
+  /** Collections made, and the milliseconds they took. */
   count = 0;
   totalMs = 0;
 
@@ -48,33 +56,39 @@ export class GarbageCollections {
     private readonly heap: Heap,
     private readonly policy: CollectionPolicy = DEFAULT_COLLECTION_POLICY,
   ) {
-    this.baseline = heap.oldGenerationBytes();
+    this.baseline = { oldGeneration: heap.usedBytes('oldGeneration'), largeObjects: heap.usedBytes('largeObjects') };
   }
 
-  /** A point between pieces of work: collect now if the old generation grew enough. True if it did. */
-  checkpoint(): boolean {
-    const size = this.heap.oldGenerationBytes();
+  /** After a page of a catalog read. */
+  afterCatalogPage(): boolean {
+    return this.checkpoint('oldGeneration');
+  }
+
+  /** After an analysis: a checkpoint once its answer is on its way (after the pending I/O callbacks). */
+  afterAnalysis(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setTimeout(() => {
+      this.scheduled = false;
+      this.checkpoint('largeObjects');
+    }, 0).unref();
+  }
+
+  /** Collect now if what `watched` measures grew enough since the last full collection. True if it did. */
+  checkpoint(watched: Watched): boolean {
+    const size = this.heap.usedBytes(watched);
     // V8 collected on its own meanwhile: growth counts from what it left.
-    if (size < this.baseline) this.baseline = size;
-    if (size - this.baseline < this.policy.growthBytes || this.heap.now() < this.notBefore) return false;
+    if (size < this.baseline[watched]) this.baseline[watched] = size;
+    if (size - this.baseline[watched] < this.policy.growthBytes || this.heap.now() < this.notBefore) return false;
     const started = this.heap.now();
     this.heap.collect();
     const took = this.heap.now() - started;
     this.count++;
     this.totalMs += took;
-    this.baseline = this.heap.oldGenerationBytes();
+    this.baseline.oldGeneration = this.heap.usedBytes('oldGeneration');
+    this.baseline.largeObjects = this.heap.usedBytes('largeObjects');
     this.notBefore = this.heap.now() + took * (1 / this.policy.maxShare - 1);
     return true;
-  }
-
-  /** A checkpoint once the current work's answer is on its way (after the pending I/O callbacks). */
-  checkpointSoon(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setTimeout(() => {
-      this.scheduled = false;
-      this.checkpoint();
-    }, 0).unref();
   }
 }
 
@@ -91,10 +105,10 @@ export function v8Heap(): Heap | undefined {
   if (typeof gc !== 'function') return undefined;
   const collect = gc as () => void;
   return {
-    oldGenerationBytes: () => {
+    usedBytes: (watched) => {
       let bytes = 0;
       for (const space of getHeapSpaceStatistics()) {
-        if (space.space_name === 'old_space' || space.space_name === 'large_object_space') bytes += space.space_used_size;
+        if (space.space_name === 'large_object_space' || (watched === 'oldGeneration' && space.space_name === 'old_space')) bytes += space.space_used_size;
       }
       return bytes;
     },

@@ -77,7 +77,7 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
   const documents = new TextDocuments(TextDocument);
   const { collections } = deps;
   // Reading 100,000 functions leaves garbage behind page by page: a checkpoint after each page.
-  const readCatalog = deps.readCatalog ?? (collections && ((client: ClientBase) => readCatalogSnapshot(client, {}, { afterPage: () => collections.checkpoint() })));
+  const readCatalog = deps.readCatalog ?? (collections && ((client: ClientBase) => readCatalogSnapshot(client, {}, { afterPage: () => collections.afterCatalogPage() })));
   const parserReady = initParser();
   let shuttingDown = false;
   const client = { watchFiles: false, registerConfiguration: false, folderChanges: false };
@@ -105,7 +105,7 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
     indexedLines: (uri) => scopes.indexedLines(uri),
     report: (uri, analysis) => explainService.withExplainDiagnostics(uri, analysis),
     shuttingDown: () => shuttingDown,
-    analysed: collections && (() => collections.checkpointSoon()),
+    analysed: collections && (() => collections.afterAnalysis()),
   });
   const explainService: ExplainService = new ExplainService({
     connection,

@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import { Client } from 'pg';
 import { FUNCTION_PAGE, readCatalogSnapshot } from '../../server/src/db/catalog';
-import { GarbageCollections, Heap, v8Heap } from '../../server/src/memory';
+import { GarbageCollections, Heap, v8Heap, Watched } from '../../server/src/memory';
 import { testCluster } from '../harness/postgres';
 import { startInMemory, TestClient } from './client';
 
@@ -13,23 +13,28 @@ const MB = 1024 * 1024;
 /** Where the test's short-lived objects go, so that allocating them is not optimised away. */
 let young: unknown;
 
-/** A heap whose figures the test sets: sizes in MB, and how long a collection takes. */
+/**
+ * A heap whose figures the test sets: in MB, the old generation's small objects and its large ones;
+ * how long a collection takes, and what it leaves.
+ */
 class ScriptedHeap implements Heap {
-  sizeMB = 100;
+  smallMB = 100;
+  largeMB = 10;
   clockMs = 0;
   collectionMs = 10;
-  sizeAfterCollectionMB = 100;
-  /** Added at every reading: a heap that has always grown enough by the next checkpoint. */
+  after = { smallMB: 100, largeMB: 10 };
+  /** Added to both at every reading: a heap that has always grown enough by the next checkpoint. */
   growthPerReadingMB = 0;
   collections = 0;
-  oldGenerationBytes(): number {
-    this.sizeMB += this.growthPerReadingMB;
-    return this.sizeMB * MB;
+  usedBytes(watched: Watched): number {
+    this.smallMB += this.growthPerReadingMB;
+    this.largeMB += this.growthPerReadingMB;
+    return (watched === 'largeObjects' ? this.largeMB : this.smallMB + this.largeMB) * MB;
   }
   collect(): void {
     this.collections++;
     this.clockMs += this.collectionMs;
-    this.sizeMB = this.sizeAfterCollectionMB;
+    ({ smallMB: this.smallMB, largeMB: this.largeMB } = this.after);
   }
   now(): number {
     return this.clockMs;
@@ -51,44 +56,56 @@ describe('lsp: garbage collections between pieces of work', function () {
     const heap = v8Heap();
     assert.ok(heap, 'this Node can expose a full collection');
     const collections = new GarbageCollections(heap, { growthBytes: 8 * MB, maxShare: 1 });
-    assert.strictEqual(collections.checkpoint(), false, 'nothing has grown yet');
+    assert.strictEqual(collections.checkpoint('largeObjects'), false, 'nothing has grown yet');
     // Sixteen 1 MB arrays (large objects), kept alive until young collections have moved them to the
     // old generation, as the texts of a large document's edits are; then dropped.
-    const start = heap.oldGenerationBytes();
+    const start = heap.usedBytes('largeObjects');
     let held: number[][] = Array.from({ length: 16 }, (_, i) => new Array<number>(MB / 8).fill(i));
-    for (let i = 0; heap.oldGenerationBytes() < start + 16 * MB && i < 50_000_000; i++) young = { i };
-    assert.ok(heap.oldGenerationBytes() >= start + 16 * MB, 'the arrays were promoted');
+    for (let i = 0; heap.usedBytes('largeObjects') < start + 16 * MB && i < 50_000_000; i++) young = { i };
+    assert.ok(heap.usedBytes('largeObjects') >= start + 16 * MB, 'the arrays were promoted');
     held = [];
-    const before = heap.oldGenerationBytes();
-    assert.strictEqual(collections.checkpoint(), true);
+    const before = heap.usedBytes('oldGeneration');
+    assert.strictEqual(collections.checkpoint('largeObjects'), true);
     assert.strictEqual(collections.count, 1);
-    assert.ok(before - heap.oldGenerationBytes() >= 12 * MB, `freed ${((before - heap.oldGenerationBytes()) / MB).toFixed(1)} MB`);
-    assert.strictEqual(collections.checkpoint(), false, 'growth counts from what the collection left');
+    const freed = before - heap.usedBytes('oldGeneration');
+    assert.ok(freed >= 12 * MB, `freed ${(freed / MB).toFixed(1)} MB`);
+    assert.strictEqual(collections.checkpoint('largeObjects'), false, 'growth counts from what the collection left');
     assert.strictEqual(held.length, 0);
   });
 
-  it('grows the threshold from what V8 left when it collected on its own', () => {
+  it('counts growth from what V8 left when it collected on its own', () => {
     const heap = new ScriptedHeap();
     const collections = new GarbageCollections(heap, { growthBytes: 12 * MB, maxShare: 0.25 });
-    heap.sizeMB = 60; // V8 collected: 40 MB freed without us
-    assert.strictEqual(collections.checkpoint(), false);
-    heap.sizeMB = 71;
-    assert.strictEqual(collections.checkpoint(), false, '11 MB over 60');
-    heap.sizeMB = 72;
-    assert.strictEqual(collections.checkpoint(), true, '12 MB over 60');
+    heap.smallMB = 50; // V8 collected: 50 + 10 MB, 50 MB less than at the start
+    assert.strictEqual(collections.checkpoint('oldGeneration'), false);
+    heap.smallMB = 61;
+    assert.strictEqual(collections.checkpoint('oldGeneration'), false, '11 MB over 60');
+    heap.smallMB = 62;
+    assert.strictEqual(collections.checkpoint('oldGeneration'), true, '12 MB over 60');
+  });
+
+  it('after an analysis watches large objects only: small garbage is left to V8', () => {
+    const heap = new ScriptedHeap();
+    const collections = new GarbageCollections(heap, { growthBytes: 12 * MB, maxShare: 1 });
+    heap.smallMB = 200;
+    assert.strictEqual(collections.checkpoint('largeObjects'), false, '100 MB more small objects');
+    assert.strictEqual(collections.afterCatalogPage(), true, 'a catalog page watches the whole old generation');
+    heap.largeMB = 22;
+    assert.strictEqual(collections.checkpoint('largeObjects'), true, '12 MB more large objects');
+    assert.strictEqual(heap.collections, 2);
   });
 
   it('takes at most its share of the time: after a 10 ms collection at a quarter, none for 30 ms', () => {
     const heap = new ScriptedHeap();
     const collections = new GarbageCollections(heap, { growthBytes: 12 * MB, maxShare: 0.25 });
-    heap.sizeMB = 112;
-    assert.strictEqual(collections.checkpoint(), true);
+    heap.smallMB = 112;
+    assert.strictEqual(collections.checkpoint('oldGeneration'), true);
     assert.deepStrictEqual([heap.clockMs, heap.collections], [10, 1]);
-    heap.sizeMB = 150;
+    heap.smallMB = 150;
     heap.clockMs = 39;
-    assert.strictEqual(collections.checkpoint(), false, '29 ms after the collection ended');
+    assert.strictEqual(collections.checkpoint('oldGeneration'), false, '29 ms after the collection ended');
     heap.clockMs = 40;
-    assert.strictEqual(collections.checkpoint(), true, '30 ms after');
+    assert.strictEqual(collections.checkpoint('oldGeneration'), true, '30 ms after');
     assert.strictEqual(collections.count, 2);
     assert.strictEqual(collections.totalMs, 20);
   });
@@ -96,7 +113,7 @@ describe('lsp: garbage collections between pieces of work', function () {
   it('makes a checkpoint after an analysis is answered', async () => {
     const heap = new ScriptedHeap();
     const collections = new GarbageCollections(heap, { growthBytes: 12 * MB, maxShare: 1 });
-    heap.sizeMB = 200;
+    heap.largeMB = 30;
     const collected = new Promise<void>((resolve) => {
       const collect = heap.collect.bind(heap);
       heap.collect = () => {
