@@ -10,6 +10,7 @@
  * Nothing on the typing path waits for the database.
  */
 import * as fs from 'fs';
+import type { ClientBase } from 'pg';
 import {
   CodeActionKind,
   Connection,
@@ -26,7 +27,6 @@ import { loadBuiltinCatalog } from './builtin-catalogs';
 import { Catalogs } from './catalogs';
 import type { CatalogSnapshot } from './core/catalog-snapshot';
 import { initParser } from './core/parse';
-import type { ClientBase } from 'pg';
 import { readCatalogSnapshot } from './db/catalog';
 import type { CatalogReader, Connector, RetryPolicy } from './db/connection-manager';
 import { DiagnosticsService } from './diagnostics-service';
