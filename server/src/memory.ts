@@ -13,7 +13,7 @@
  * `maxShare` of the time (after one that took d ms, none for d * (1 / maxShare - 1) ms).
  *
  * Measured with the benchmark's driver (40 edits, then 100 hovers): peak RSS with the 1 MB document
- * 214-221 -> 164-174 MB, with it and the 103,417-function catalog 272-283 -> 224-230 MB; first
+ * 214-221 -> 164-174 MB, with it and the 103,417-function catalog 272-283 -> 211-230 MB; first
  * diagnostics, edit medians and hovers unchanged. A collection costs 15-40 ms (a live heap of 30-60
  * MB). Watching the whole old generation after analyses too: 213-217 MB with the catalog, but the
  * benchmark's 50 open documents' rounds 1.5 -> 1.9 s (151 forced collections in 30 rounds, 5 s,
