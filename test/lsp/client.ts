@@ -204,6 +204,14 @@ export class TestClient {
   }
 }
 
+/** Shuts down and disposes the clients a test started, and empties the list. */
+export async function closeAll(clients: TestClient[]): Promise<void> {
+  for (const client of clients.splice(0)) {
+    await client.shutdown();
+    client.dispose();
+  }
+}
+
 /** A server started in this process on in-memory streams, and a client talking to it. */
 export async function startInMemory(options: ClientOptions & { deps?: ServerDeps } = {}): Promise<TestClient> {
   const toServer = new PassThrough();

@@ -17,7 +17,7 @@ import type { StatusParams } from '../../server/src/protocol';
 import type { ServerDeps } from '../../server/src/server';
 import { PgCluster, testCluster } from '../harness/postgres';
 import { productSessions, waitForSessions } from '../reliability/faults';
-import { ClientOptions, PUSH_CLIENT, startInMemory, summarize, TestClient } from './client';
+import { ClientOptions, closeAll, PUSH_CLIENT, startInMemory, summarize, TestClient } from './client';
 
 const UNSAFE = '0:7-0:18 warning unsafe-function: public.audit_value(v integer) is PARALLEL UNSAFE: no part of this statement can use parallel workers';
 const UNKNOWN = '0:7-0:18 information unknown-function: function audit_value(integer) is not in the catalog: its parallel label is unknown';
@@ -84,10 +84,7 @@ describe('lsp: connection commands, folders and environments with a real Postgre
   });
 
   afterEach(async () => {
-    for (const client of clients.splice(0)) {
-      await client.shutdown();
-      client.dispose();
-    }
+    await closeAll(clients);
     for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
   });
 

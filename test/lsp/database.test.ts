@@ -11,7 +11,7 @@ import { thousands } from '../../server/src/core/hover';
 import { readCatalogSnapshot } from '../../server/src/db/catalog';
 import type { StatusParams } from '../../server/src/protocol';
 import { PgCluster, startPostgres, testCluster } from '../harness/postgres';
-import { startInMemory, summarize, TestClient } from './client';
+import { closeAll, startInMemory, summarize, TestClient } from './client';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
@@ -46,12 +46,7 @@ describe('lsp: with a real PostgreSQL', function () {
   this.timeout(60_000);
   const clients: TestClient[] = [];
 
-  afterEach(async () => {
-    for (const client of clients.splice(0)) {
-      await client.shutdown();
-      client.dispose();
-    }
-  });
+  afterEach(() => closeAll(clients));
 
   async function serve(url: string): Promise<TestClient> {
     const client = await startInMemory({

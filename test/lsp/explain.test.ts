@@ -12,7 +12,7 @@ import { auditSettings, formatAudit } from '../../server/src/core/audit';
 import { readSettings } from '../../server/src/db/catalog';
 import { auditSettingsRequest, ExplainErrorData, ExplainParams, ExplainResponse, explainRequest, StatusParams } from '../../server/src/protocol';
 import { testCluster } from '../harness/postgres';
-import { PUSH_CLIENT, rangeText, startInMemory, TestClient } from './client';
+import { closeAll, PUSH_CLIENT, rangeText, startInMemory, TestClient } from './client';
 
 const SQL = [
   'CREATE TABLE notes (id int);', // 0
@@ -70,12 +70,7 @@ describe('lsp: explain and settings audit', function () {
     await admin?.end();
   });
 
-  afterEach(async () => {
-    for (const client of clients.splice(0)) {
-      await client.shutdown();
-      client.dispose();
-    }
-  });
+  afterEach(() => closeAll(clients));
 
   async function serve(settings: object = { connection: { url } }, options: Parameters<typeof startInMemory>[0] = {}): Promise<TestClient> {
     const client = await startInMemory({

@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { FUNCTION_PAGE, readCatalogSnapshot } from '../../server/src/db/catalog';
 import { GarbageCollections, Heap, v8Heap, Watched } from '../../server/src/memory';
 import { testCluster } from '../harness/postgres';
-import { startInMemory, TestClient } from './client';
+import { closeAll, startInMemory, TestClient } from './client';
 
 const MB = 1024 * 1024;
 /** Where the test's short-lived objects go, so that allocating them is not optimised away. */
@@ -45,12 +45,7 @@ describe('lsp: garbage collections between pieces of work', function () {
   this.timeout(60_000);
   const clients: TestClient[] = [];
 
-  afterEach(async () => {
-    for (const client of clients.splice(0)) {
-      await client.shutdown();
-      client.dispose();
-    }
-  });
+  afterEach(() => closeAll(clients));
 
   it('collects garbage in the old generation of the real V8 heap once it has grown past the threshold', () => {
     const heap = v8Heap();

@@ -13,7 +13,7 @@ import type { CodeAction, Hover, LogMessageParams, PublishDiagnosticsParams } fr
 import { loadBuiltinCatalog } from '../../server/src/builtin-catalogs';
 import type { CatalogFunction, CatalogSnapshot } from '../../server/src/core/catalog-snapshot';
 import type { StatusParams } from '../../server/src/protocol';
-import { cursor, PUSH_CLIENT, rangeText, startInMemory, summarize, TestClient } from './client';
+import { closeAll, cursor, PUSH_CLIENT, rangeText, startInMemory, summarize, TestClient } from './client';
 
 const DOCS = '[PostgreSQL: parallel safety](https://www.postgresql.org/docs/current/parallel-safety.html)';
 
@@ -75,12 +75,7 @@ describe('lsp: server over JSON-RPC', function () {
     fs.mkdirSync(path.join(workspace, 'other'));
   });
 
-  afterEach(async () => {
-    for (const client of clients.splice(0)) {
-      await client.shutdown();
-      client.dispose();
-    }
-  });
+  afterEach(() => closeAll(clients));
 
   after(() => fs.rmSync(workspace, { recursive: true, force: true }));
 

@@ -15,7 +15,7 @@ import type { LogMessageParams } from 'vscode-languageserver-protocol';
 import { openConnection } from '../../server/src/db/connection';
 import type { StatusParams } from '../../server/src/protocol';
 import { PgCluster, startPostgres, testCluster } from '../harness/postgres';
-import { startInMemory, summarize, TestClient } from '../lsp/client';
+import { closeAll, startInMemory, summarize, TestClient } from '../lsp/client';
 import { adminSession, ControlledPort, killPostmaster, pgCtl, productSessions, restart, waitForSessions } from './faults';
 import { measured, ms } from './measure';
 
@@ -59,10 +59,7 @@ describe('reliability: a misbehaving database, through the language server', fun
   after(() => process.off('unhandledRejection', onUnhandled));
 
   afterEach(async () => {
-    for (const client of clients.splice(0)) {
-      await client.shutdown();
-      client.dispose();
-    }
+    await closeAll(clients);
     // Rejections surface on a later turn of the event loop.
     await new Promise((resolve) => setImmediate(resolve));
     assert.deepStrictEqual(unhandled.splice(0), [], 'unhandled promise rejections');
