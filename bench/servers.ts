@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { LspClient } from './lsp-driver';
 import type { ServerSpec } from './lsp-bench';
+import { SERVER_PROCESS_FLAGS } from '../server/src/quick-start';
 
 export const root = path.join(__dirname, '..', '..');
 const peersDir = path.join(root, 'bench', 'peers');
@@ -23,11 +24,20 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-export function ourServer(options: { url?: string; name?: string } = {}): ServerSpec {
+/** Our server's name in the tables when started as the VS Code extension starts it. */
+export const AS_VSCODE = 'pg-parallel-hints, as VS Code starts it';
+
+/**
+ * Our server as `pg-parallel-hints lsp --stdio` (what other editors run), or, `asVsCode`, as the
+ * packaged extension starts it: the bundle with the client's Node flags (call buildBundle first).
+ */
+export function ourServer(options: { url?: string; asVsCode?: boolean } = {}): ServerSpec {
   const settings = { pgVersion: 18, ...(options.url ? { connection: { url: options.url } } : {}) };
+  const args = options.asVsCode ? [...SERVER_PROCESS_FLAGS, path.join(root, 'dist', 'server.js'), '--stdio'] : [path.join(root, 'bin', 'pg-parallel-hints.js'), 'lsp', '--stdio'];
+  const name = options.asVsCode ? AS_VSCODE : 'pg-parallel-hints';
   return {
-    name: options.name ?? (options.url ? 'pg-parallel-hints (database)' : 'pg-parallel-hints'),
-    spawn: { command: process.execPath, args: [path.join(root, 'bin', 'pg-parallel-hints.js'), 'lsp', '--stdio'], env: cleanEnv() },
+    name: options.url ? `${name} (database)` : name,
+    spawn: { command: process.execPath, args, env: cleanEnv() },
     initializationOptions: { settings },
     configuration: (item) => (item.section === 'pgParallelHints' ? settings : null),
     ready: options.url
@@ -39,6 +49,11 @@ export function ourServer(options: { url?: string; name?: string } = {}): Server
             })
       : undefined,
   };
+}
+
+/** dist/server.js as `npm run package` makes it, from the current sources. */
+export function buildBundle(): void {
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'bundle.js')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 let peerFailure: string | undefined | null = null; // null: not tried yet

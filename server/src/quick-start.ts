@@ -30,6 +30,22 @@
  */
 import { setFlagsFromString } from 'v8';
 
+/**
+ * Node flags for the language server's process where we start it ourselves (the VS Code client
+ * passes them as execArgv; the benchmark starts the server the same way). They size the heap, so
+ * V8 reads them only when the process starts: `setFlagsFromString` cannot apply them, and the
+ * `pg-parallel-hints lsp` command runs without them (NODE_OPTIONS can pass them, README).
+ *
+ * `--max-semi-space-size=4` (MB; V8's default lets each of the young generation's two halves grow to
+ * 16): analysing a large document keeps every statement's result, so nearly everything survives the
+ * young collections and V8 grows the young generation to its limit, 32 MB that stay resident. Capped
+ * at 4, the 1 MB benchmark document with the 103,417-function catalog peaked at 184-191 MB instead of
+ * 218-225 (five runs each, 40 edits and 100 hovers), without it 134-139 instead of 169-171, 50 open
+ * documents 289 instead of 332 MB; first diagnostics, edit medians and hovers within the runs' noise
+ * (8 MB: 206-213 MB; 2 MB: no smaller than 4).
+ */
+export const SERVER_PROCESS_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
+
 /** Call first thing in the process, before initParser. A flag a future V8 drops is ignored. */
 export function tuneForQuickStart(): void {
   setFlagsFromString('--liftoff-only');

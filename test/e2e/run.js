@@ -19,6 +19,8 @@ const net = require('net');
 const os = require('os');
 const path = require('path');
 const { ensureTools, MissingTool } = require('./setup');
+// Built by `npx tsc -b` (npm test) before this suite runs.
+const { SERVER_PROCESS_FLAGS } = require('../../out/server/src/quick-start');
 
 const root = path.join(__dirname, '..', '..');
 const artifacts = path.join(root, 'test-artifacts', 'e2e');
@@ -455,6 +457,12 @@ async function suite(tools, dirs, url, database) {
     if (!text.includes(`${database.url.replace(/^postgres:\/\//, '')}: live catalog`)) throw new Error(`the status detail does not say live: ${JSON.stringify(text)}`);
   });
 
+  await check(`the language server runs with the client's Node flags (${SERVER_PROCESS_FLAGS.join(' ')})`, () => {
+    const servers = serverCommandLines(dirs);
+    if (servers.length !== 1) throw new Error(`expected one language server process from the installed extension, found ${servers.length}: ${JSON.stringify(servers)}`);
+    for (const flag of SERVER_PROCESS_FLAGS) if (!servers[0].includes(flag)) throw new Error(`the server runs without ${flag}: ${JSON.stringify(servers[0])}`);
+  });
+
   await check('Refresh catalog (command palette) picks up ALTER FUNCTION net PARALLEL SAFE', async () => {
     // Close the status hover by going back to the text, as a user would.
     await page.locator('.monaco-editor .view-line', { hasText: 'SELECT random();' }).click();
@@ -474,6 +482,21 @@ async function suite(tools, dirs, url, database) {
   await passwordStep(dirs);
 
   if (pageErrors.length) log(`  note: ${pageErrors.length} errors in the page, first: ${pageErrors[0]}`);
+}
+
+/** Command lines (arguments) of the running processes that execute the installed extension's server bundle (Linux /proc). */
+function serverCommandLines(dirs) {
+  const lines = [];
+  for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let args;
+    try {
+      args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    } catch {
+      continue; // ended meanwhile
+    }
+    if (args.some((arg) => arg.startsWith(dirs.extensions) && arg.endsWith(path.join('dist', 'server.js')))) lines.push(args);
+  }
+  return lines;
 }
 
 /** The text of every file under `dir`, recursively. */
