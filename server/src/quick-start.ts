@@ -40,7 +40,7 @@ import { setFlagsFromString } from 'v8';
  * 16): analysing a large document keeps every statement's result, so nearly everything survives the
  * young collections and V8 grows the young generation to its limit, 32 MB that stay resident. Capped
  * at 4, the 1 MB benchmark document with the 103,417-function catalog peaked at 184-191 MB instead of
- * 218-225 (five runs each, 40 edits and 100 hovers), without it 134-139 instead of 169-171, 50 open
+ * 218-228 (eight runs each, 40 edits and 100 hovers), without it 134-139 instead of 169-173, 50 open
  * documents 289 instead of 332 MB; first diagnostics, edit medians and hovers within the runs' noise
  * (8 MB: 206-213 MB; 2 MB: no smaller than 4).
  */
