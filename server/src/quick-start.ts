@@ -42,7 +42,8 @@ import { setFlagsFromString } from 'v8';
  * at 4, the 1 MB benchmark document with the 103,417-function catalog peaked at 184-191 MB instead of
  * 218-228 (eight runs each, 40 edits and 100 hovers), without it 134-139 instead of 169-173, 50 open
  * documents 289 instead of 332 MB; first diagnostics, edit medians and hovers within the runs' noise
- * (8 MB: 206-213 MB; 2 MB: no smaller than 4).
+ * (8 MB: 206-213 MB; 2 MB: about 5 MB less than 4 without a database, two runs, first diagnostics no
+ * quicker, so the smaller step from V8's default).
  */
 export const SERVER_PROCESS_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
 
