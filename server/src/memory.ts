@@ -48,7 +48,8 @@ export interface CollectionPolicy {
 export const DEFAULT_COLLECTION_POLICY: CollectionPolicy = { growthBytes: 12 * 1024 * 1024, maxShare: 0.25 };
 
 export class GarbageCollections {
-  private readonly baseline: Record<Watched, number>;
+  /** What each watched measure was right after the last full collection (or at the start). */
+  private baseline: Record<Watched, number>;
   private notBefore = 0;
   private scheduled = false;
   /** Collections made, and the milliseconds they took. */
@@ -59,7 +60,11 @@ export class GarbageCollections {
     private readonly heap: Heap,
     private readonly policy: CollectionPolicy = DEFAULT_COLLECTION_POLICY,
   ) {
-    this.baseline = { oldGeneration: heap.usedBytes('oldGeneration'), largeObjects: heap.usedBytes('largeObjects') };
+    this.baseline = this.measured();
+  }
+
+  private measured(): Record<Watched, number> {
+    return { oldGeneration: this.heap.usedBytes('oldGeneration'), largeObjects: this.heap.usedBytes('largeObjects') };
   }
 
   /** After a page of a catalog read. */
@@ -88,8 +93,7 @@ export class GarbageCollections {
     const took = this.heap.now() - started;
     this.count++;
     this.totalMs += took;
-    this.baseline.oldGeneration = this.heap.usedBytes('oldGeneration');
-    this.baseline.largeObjects = this.heap.usedBytes('largeObjects');
+    this.baseline = this.measured();
     this.notBefore = this.heap.now() + took * (1 / this.policy.maxShare - 1);
     return true;
   }
