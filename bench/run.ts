@@ -181,6 +181,16 @@ async function parserAlone(file: BenchFile, work: string): Promise<ParserFloor> 
 
 const FLOOR_TIMEOUT_MS = 120_000;
 
+/** The child's count of parsed statements; undefined for a line that is not its JSON (thrown in an event handler, a parse error would end the benchmark). */
+function parsedCount(line: string): number | undefined {
+  try {
+    const value = (JSON.parse(line) as { parsed?: unknown }).parsed;
+    return typeof value === 'number' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Milliseconds from spawn to the child's first line of output, which must report statements parsed;
  * settled once the child has closed, so that the next process does not share the cores with this
@@ -205,7 +215,7 @@ function spawnToFirstLine(command: string, args: string[]): Promise<number> {
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const parsed = lineAfter === undefined ? undefined : (JSON.parse(stdout.split('\n')[0]) as { parsed?: number }).parsed;
+      const parsed = lineAfter === undefined ? undefined : parsedCount(stdout.split('\n')[0]);
       if (code === 0 && lineAfter !== undefined && parsed) resolve(lineAfter);
       else reject(new Error(`${path.basename(args[0])}: ${signal ? `killed (${signal}) after ${FLOOR_TIMEOUT_MS / 1000} s` : `exit code ${code}`}, ${parsed ?? 'no'} statements parsed${stderr ? `: ${stderr.replace(/\s+/g, ' ').slice(0, 200)}` : ''}`));
     });
