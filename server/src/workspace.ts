@@ -382,11 +382,15 @@ export class FolderIndex {
       for (const [key, file] of before) if (!position.has(key)) differences = widen(differences, file);
       this.pass = { baseVersion: base.version, generation: this.generationValue, defining, position, catalog: base.derive(), applied: [], before, differences, perDocument: new Map() };
     }
-    const pass = this.completed(this.pass);
+    const pass = this.pass;
     const index = excludeKey === undefined ? undefined : pass.position.get(excludeKey);
-    if (index === undefined) return pass.catalog;
+    if (index === undefined) return this.completed(pass).catalog;
     const memo = pass.perDocument.get(index);
     if (memo) return memo;
+    // The files before the document are replayed, those after it made again without it (which starts
+    // from what it applied in the pass); a document whose file comes last (a folder's newest migration,
+    // a folder of one file) needs no more than the files before it: not its own text applied once more.
+    this.completed(pass, index < pass.defining.length - 1 ? pass.defining.length : index);
     const catalog = base.derive();
     for (let i = 0; i < index; i++) for (const change of pass.applied[i].changes) catalog.replay(change);
     let differences = widen(new CatalogNames(), pass.applied[index]);
@@ -395,15 +399,15 @@ export class FolderIndex {
     return catalog;
   }
 
-  /** The pass with every defining file applied. */
-  private completed(pass: FolderPass): FolderPass {
-    while (pass.applied.length < pass.defining.length) {
+  /** The pass with its first `count` defining files applied (all by default). */
+  private completed(pass: FolderPass, count = pass.defining.length): FolderPass {
+    while (pass.applied.length < count) {
       const key = pass.defining[pass.applied.length];
       const again = this.makeAgain(pass.catalog, key, pass.before.get(key), pass.differences);
       pass.applied.push(again.file);
       pass.differences = again.differences;
     }
-    pass.before = new Map(); // complete: nothing more to replay from the last pass
+    if (pass.applied.length === pass.defining.length) pass.before = new Map(); // complete: nothing more to replay from the last pass
     return pass;
   }
 
