@@ -9,6 +9,7 @@ import { pathToFileURL } from 'url';
 import { LineIndex } from '../server/src/core/text';
 import { CALLED_FUNCTIONS } from './sql-gen';
 import { clientCapabilities, LspClient, nowMs, SpawnSpec } from './lsp-driver';
+import { messageOf } from '../server/src/error-message';
 
 export interface ServerSpec {
   name: string;
@@ -200,7 +201,7 @@ export async function measureLsp(spec: ServerSpec, fileName: string, text: strin
     }
     figures.peakRssMB = LspClient.peakRssMB(spec.memoryPid ? spec.memoryPid(client) : client.pid);
   } catch (error) {
-    figures.error = error instanceof Error ? error.message : String(error);
+    figures.error = messageOf(error);
   } finally {
     await client?.stop();
     spec.cleanup?.();

@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import { loadModule, parseSync } from 'libpg-query';
 import { tuneForQuickStart } from '../server/src/quick-start';
 import { splitStatements } from '../server/src/core/split';
+import { messageOf } from '../server/src/error-message';
 
 async function main(): Promise<void> {
   tuneForQuickStart();
@@ -30,6 +31,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`${messageOf(error)}\n`);
   process.exit(1);
 });

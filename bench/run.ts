@@ -29,6 +29,7 @@ import { LspFigures, makeWorkspace, measureLsp, percentile, startClient, Workspa
 import { nowMs } from './lsp-driver';
 import { AS_VSCODE, buildBundle, cleanEnv, ourServer, plsBinary, plsServer, root, squawkBinary, squawkServer, versionOf } from './servers';
 import { generateSql, SCHEMA } from './sql-gen';
+import { messageOf } from '../server/src/error-message';
 
 type Results = Record<string, unknown>;
 
@@ -174,7 +175,7 @@ async function parserAlone(file: BenchFile, work: string): Promise<ParserFloor> 
   try {
     for (let i = 0; i < 3; i++) runs.push(await spawnToFirstLine(process.execPath, [path.join(__dirname, 'parse-floor.js'), filePath]));
   } catch (error) {
-    return { file: file.name, error: error instanceof Error ? error.message : String(error) };
+    return { file: file.name, error: messageOf(error) };
   }
   return { file: file.name, spawnToParsedMs: percentile(runs, 50) };
 }

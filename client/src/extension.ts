@@ -16,6 +16,7 @@ import {
 } from '../../server/src/protocol';
 import { SERVER_PROCESS_FLAGS } from '../../server/src/quick-start';
 import { auditCommand, explainCommand, PLAN_SCHEME, PlanReports } from './plan-view';
+import { messageOf } from '../../server/src/error-message';
 
 const PASSWORD_KEY = 'pgParallelHints.password';
 const NAME = 'PostgreSQL Parallel Hints';
@@ -97,8 +98,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     context.subscriptions.push(
       vscode.commands.registerCommand(id, (...args: unknown[]) =>
         run(...args).catch((error: unknown) => {
-          output.error(`${id}: ${error instanceof Error ? error.message : String(error)}`);
-          void vscode.window.showErrorMessage(`${NAME}: ${error instanceof Error ? error.message : String(error)}`);
+          output.error(`${id}: ${messageOf(error)}`);
+          void vscode.window.showErrorMessage(`${NAME}: ${messageOf(error)}`);
         }),
       ),
     );
@@ -112,7 +113,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   } catch (error) {
     status.text = 'server failed to start';
     status.severity = vscode.LanguageStatusSeverity.Error;
-    output.error(`the language server did not start: ${error instanceof Error ? error.message : String(error)}`);
+    output.error(`the language server did not start: ${messageOf(error)}`);
   }
 }
 

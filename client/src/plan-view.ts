@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, ResponseError } from 'vscode-languageclient/node';
 import { planDiagramHtml } from '../../server/src/core/plan-diagram';
 import { auditSettingsRequest, ExplainErrorData, ExplainParams, explainRequest, ExplainResponse } from '../../server/src/protocol';
+import { messageOf } from '../../server/src/error-message';
 
 export const PLAN_SCHEME = 'pg-parallel-hints-plan';
 export const PLAN_LANGUAGE = 'pg-parallel-plan';
@@ -144,7 +145,7 @@ export async function explainCommand(client: LanguageClient, reports: PlanReport
         continue;
       }
       if (data?.reason === 'no-database') {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = messageOf(error);
         const choice = await vscode.window.showWarningMessage(`${NAME}: ${message}`, 'Open settings');
         if (choice === 'Open settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'pgParallelHints.connection');
         return;

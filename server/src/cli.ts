@@ -27,6 +27,7 @@ import type { ExplainOptions } from './db/explain';
 import type { WhyNotOptions } from './db/why-not';
 import type { StatementKind } from './core/types';
 import { loadBuiltinCatalog, supportedMajors } from './builtin-catalogs';
+import { messageOf } from './error-message';
 
 const VERSION: string = (() => {
   try {
@@ -116,7 +117,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         throw new CliError(`unknown command "${command}"\n${USAGE}`);
     }
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     io.stderr(`pg-parallel-hints: ${message}\n`);
     return 2;
   }
@@ -442,7 +443,7 @@ async function explain(args: string[], io: CliIo): Promise<number> {
     }
     return 0;
   } catch (error) {
-    if (controller.signal.aborted) return interrupted(error instanceof Error ? error.message : String(error));
+    if (controller.signal.aborted) return interrupted(messageOf(error));
     throw error;
   } finally {
     process.off('SIGINT', onSigint);
@@ -469,7 +470,7 @@ class DatabaseSession {
       return new DatabaseSession(db, client, target);
     } catch (error) {
       // ConnectionError carries the reason alone (already without secrets); the target is ours to name.
-      const reason = error instanceof db.ConnectionError ? error.reason : error instanceof Error ? error.message : String(error);
+      const reason = error instanceof db.ConnectionError ? error.reason : messageOf(error);
       throw new CliError(`cannot connect to ${target}: ${db.redactSecrets(reason, config)}`);
     }
   }
@@ -479,7 +480,7 @@ class DatabaseSession {
     try {
       return await readCatalogSnapshot(this.client);
     } catch (error) {
-      throw new CliError(`cannot read the catalog of ${this.target}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new CliError(`cannot read the catalog of ${this.target}: ${messageOf(error)}`);
     }
   }
 

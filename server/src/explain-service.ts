@@ -26,6 +26,7 @@ import { ExplainError, runExplain } from './db/explain';
 import { whyNotParallel } from './db/why-not';
 import { toRange, toSeverity } from './lsp-convert';
 import type { AuditSettingsResponse, ExplainErrorData, ExplainParams, ExplainResponse, FolderParams } from './protocol';
+import { messageOf } from './error-message';
 
 export const EXPLAIN_DIAGNOSTIC_SOURCE = 'pg-parallel-hints (explain)';
 
@@ -117,7 +118,7 @@ export class ExplainService {
             (answer) => answer.whyNot,
             (error: unknown) => {
               if (error instanceof ExplainError && error.reason === 'cancelled') throw error;
-              return error instanceof Error ? error.message : String(error);
+              return messageOf(error);
             },
           );
           return { result, why };
@@ -171,7 +172,7 @@ export class ExplainService {
         const writes = error.reason === 'needs-confirmation' ? check.writes : undefined;
         throw failure(error.reason, `Explain: ${error.message}`, writes ? { writes } : {});
       }
-      throw failure('server-error', `Explain: ${error instanceof Error ? error.message : String(error)}`);
+      throw failure('server-error', `Explain: ${messageOf(error)}`);
     } finally {
       subscription?.dispose();
     }

@@ -14,6 +14,7 @@ import { statusNotification } from './protocol';
 import { connectionKey, parseSettings, Settings, SETTINGS_SECTION } from './settings';
 import { clockText, statusText } from './status';
 import { FolderIndex, uriKey } from './workspace';
+import { messageOf } from './error-message';
 
 /** The first diagnostics of a folder wait this long at most for the folder's first index. */
 const INDEX_WAIT_MS = 1500;
@@ -150,7 +151,7 @@ export class Scopes {
         try {
           fromClient = await this.host.connection.workspace.getConfiguration(scope.id ? { scopeUri: scope.id, section: SETTINGS_SECTION } : { section: SETTINGS_SECTION });
         } catch (error) {
-          this.logOnce(`workspace/configuration failed: ${error instanceof Error ? error.message : String(error)}`);
+          this.logOnce(`workspace/configuration failed: ${messageOf(error)}`);
         }
       }
       const parsed = parseSettings(this.initSettings, this.pushedSettings, fromClient);

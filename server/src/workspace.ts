@@ -12,6 +12,7 @@ import { Catalog, CatalogChange, CatalogNames, Differences, widenBy } from './co
 import { applyDefinitions } from './core/document';
 import { splitStatements } from './core/split';
 import { LineIndex } from './core/text';
+import { messageOf } from './error-message';
 
 /** Statements that can change what later statements resolve to. */
 const DDL_START = /^(create|alter|drop|set|reset)\b/i;
@@ -202,7 +203,7 @@ export class FolderIndex {
         await new Promise((resolve) => setImmediate(resolve));
       }
     } catch (error) {
-      this.options.log(`indexing ${this.path}: ${error instanceof Error ? error.message : String(error)}`);
+      this.options.log(`indexing ${this.path}: ${messageOf(error)}`);
     } finally {
       this.indexed = true;
       this.resolveReady();
@@ -440,7 +441,7 @@ export class FolderIndex {
     try {
       return { text, changes: applyDefinitions(text, catalog, file.uri, dependencies), dependencies };
     } catch (error) {
-      this.options.log(`${key}: ${error instanceof Error ? error.message : String(error)}`);
+      this.options.log(`${key}: ${messageOf(error)}`);
       return { text, changes: [], dependencies, failed: true };
     }
   }

@@ -10,6 +10,7 @@ import type { Client, ClientBase } from 'pg';
 import type { CatalogSnapshot } from '../core/catalog-snapshot';
 import { readCatalogSnapshot } from './catalog';
 import { ConnectionConfig, ConnectionSettings, ConnectOptions, connectionConfig, describeTarget, openConnection, redactSecrets } from './connection';
+import { messageOf } from '../error-message';
 
 export type Connector = (config: ConnectionConfig, options: ConnectOptions) => Promise<Client>;
 export type CatalogReader = (client: ClientBase) => Promise<CatalogSnapshot>;
@@ -74,7 +75,7 @@ export class DatabaseConnection {
     try {
       this.config = connectionConfig(options.settings, options.env);
     } catch (error) {
-      this.configError = redactSecrets(error instanceof Error ? error.message : String(error));
+      this.configError = redactSecrets(messageOf(error));
     }
   }
 

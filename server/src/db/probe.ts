@@ -9,6 +9,7 @@ import type { ClientBase, QueryConfig } from 'pg';
 import { checkExplainable, ExplainableCheck } from '../core/explainable';
 import { initParser } from '../core/parse';
 import type { PlannerProbe } from '../core/plan-types';
+import { messageOf } from '../error-message';
 
 export interface PlanNode {
   'Node Type': string;
@@ -87,7 +88,7 @@ export async function probeParallelism(
   sql: string,
   options: { timeoutMs?: number; versionNum?: number } = {},
 ): Promise<PlannerProbe> {
-  const failed = (error: unknown): PlannerProbe => ({ parallelPossible: false, wholePlanSafe: false, error: error instanceof Error ? error.message : String(error) });
+  const failed = (error: unknown): PlannerProbe => ({ parallelPossible: false, wholePlanSafe: false, error: messageOf(error) });
   let statement: Explainable;
   try {
     statement = await requireExplainable(sql);
