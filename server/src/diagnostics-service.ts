@@ -13,7 +13,7 @@ import { DocumentAnalysis, DocumentAnalyzer } from './core/document';
 import { bytesText } from './core/hover';
 import { LineIndex, utf8Length } from './core/text';
 import type { StatementResult } from './core/types';
-import { DIAGNOSTIC_SOURCE, LinesOf, locator, toDiagnostic } from './lsp-convert';
+import { DIAGNOSTIC_SOURCE, LinesOf, locator, sameDiagnostics, toDiagnostic } from './lsp-convert';
 import type { Scope, Scopes } from './scopes';
 import { uriKey } from './workspace';
 
@@ -212,7 +212,13 @@ export class DiagnosticsService {
     // to another line or column are converted again (the core keeps the rest).
     const lines = doc.result ? doc.result.lines.updated(text) : new LineIndex(text);
     const locate = locator(doc.uri, lines, (uri) => this.host.indexedLines(uri) ?? this.linesOf(uri));
-    const diagnostics = analysis ? doc.analyzer.convertReasons(lines, (reason) => toDiagnostic(reason, lines, locate)) : [];
+    const converted = analysis ? doc.analyzer.convertReasons(lines, (reason) => toDiagnostic(reason, lines, locate)) : [];
+    // Typing inside a statement, away from its diagnostics, changes none of them: the last report's
+    // result id stays, so a pull is answered "unchanged" (a large document's list is not sent and
+    // parsed again on every keystroke) and a push is not sent again.
+    const previous = doc.result;
+    const unchanged = previous !== undefined && sameDiagnostics(previous.diagnostics, converted);
+    const diagnostics = unchanged ? previous.diagnostics : converted;
     connection.tracer.log(
       `analysed ${doc.uri} v${textDocument.version}: ${doc.analyzer.lastAnalyzed} of ${analysis?.statementCount ?? 0} statements in ${(this.host.now() - started).toFixed(1)} ms`,
     );
@@ -230,7 +236,7 @@ export class DiagnosticsService {
         return analysis?.catalogAfter ?? catalog;
       },
       diagnostics,
-      resultId: `${textDocument.version}:${catalog.version}`,
+      resultId: unchanged ? previous.resultId : `${textDocument.version}:${catalog.version}`,
     };
     this.host.analysed?.();
     return doc.result;

@@ -2,7 +2,7 @@
  * Engine data to LSP data, in one place: offsets to ranges (through core/text.ts's LineIndex),
  * reasons to diagnostics, engine locations to LSP locations.
  */
-import { Diagnostic, DiagnosticSeverity, Location, Range } from 'vscode-languageserver';
+import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, Position, Range } from 'vscode-languageserver';
 import type { SourceLocation } from './core/catalog-snapshot';
 import type { LineIndex } from './core/text';
 import type { Reason, Severity, TextRange } from './core/types';
@@ -65,4 +65,46 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/**
+ * The same diagnostics in the same order. Those of statements an edit did not touch are the very
+ * objects of the last report (DocumentAnalyzer.convertReasons keeps them), so only the touched
+ * statements' are compared field by field, and the first difference ends the comparison. (Node's
+ * isDeepStrictEqual took 11 ms for the 3,302 diagnostics of the 1 MB benchmark file made afresh,
+ * as after a change of catalog; these comparisons 0.6-2 ms.)
+ */
+export function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !sameDiagnostic(a[i], b[i])) return false;
+  return true;
+}
+
+/** Every field toDiagnostic sets (the tests change each one and expect a difference). */
+function sameDiagnostic(a: Diagnostic, b: Diagnostic): boolean {
+  return (
+    sameRange(a.range, b.range) &&
+    a.severity === b.severity &&
+    a.code === b.code &&
+    a.source === b.source &&
+    a.message === b.message &&
+    sameRelated(a.relatedInformation, b.relatedInformation)
+  );
+}
+
+function sameRelated(a: DiagnosticRelatedInformation[] | undefined, b: DiagnosticRelatedInformation[] | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].message !== b[i].message || a[i].location.uri !== b[i].location.uri || !sameRange(a[i].location.range, b[i].location.range)) return false;
+  }
+  return true;
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return samePosition(a.start, b.start) && samePosition(a.end, b.end);
+}
+
+function samePosition(a: Position, b: Position): boolean {
+  return a.line === b.line && a.character === b.character;
 }

@@ -132,6 +132,48 @@ describe('lsp: server over JSON-RPC', function () {
     assert.deepStrictEqual(cleared.diagnostics, []);
   });
 
+  it('answers unchanged, with the last result id, after an edit that moves none of the diagnostics; in full after one that does', async () => {
+    const client = await start();
+    const uri = 'file:///nowhere/typing.sql';
+    await client.open(uri, 'SELECT 1;\nSELECT random(), 2;\n');
+    const first = await client.pull(uri);
+    assert.strictEqual(first.kind, 'full');
+    const at = (line: number, character: number) => ({ start: { line, character }, end: { line, character } });
+    // In a statement without diagnostics, and after the diagnostic in the statement that has one
+    // (analysed again, its diagnostic made afresh and equal).
+    await client.change(uri, [{ range: at(0, 8), text: '0' }]);
+    assert.deepStrictEqual(await client.pull(uri, first.resultId), { kind: 'unchanged', resultId: first.resultId });
+    await client.change(uri, [{ range: at(1, 17), text: '7' }]);
+    assert.deepStrictEqual(await client.pull(uri, first.resultId), { kind: 'unchanged', resultId: first.resultId });
+    // Before the diagnostic on its line: it moves, so the client gets the list in full.
+    await client.change(uri, [{ range: at(1, 7), text: '1, ' }]);
+    const moved = await client.pull(uri, first.resultId);
+    assert.strictEqual(moved.kind, 'full');
+    assert.notStrictEqual(moved.resultId, first.resultId);
+    assert.deepStrictEqual(summarize(moved.items), [
+      '1:10-1:16 information restricted-function: pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process',
+    ]);
+    assert.deepStrictEqual(await client.pull(uri, moved.resultId), { kind: 'unchanged', resultId: moved.resultId });
+  });
+
+  it('does not push the same diagnostics again after an edit that moves none of them', async () => {
+    const client = await start({ capabilities: PUSH_CLIENT });
+    await client.rpc.sendNotification('$/setTrace', { value: 'verbose' });
+    const uri = 'file:///nowhere/same.sql';
+    await client.open(uri, 'SELECT random(), 2;\n');
+    assert.strictEqual((await client.pushed(uri, 1)).diagnostics.length, 1);
+    const at = (character: number) => ({ start: { line: 0, character }, end: { line: 0, character } });
+    const analysed = client.waitForNext<{ message: string }>('$/logTrace', (p) => p.message.startsWith(`analysed ${uri} v2:`));
+    await client.change(uri, [{ range: at(17), text: '7' }]);
+    await analysed;
+    await client.change(uri, [{ range: at(7), text: 'now(), ' }]);
+    assert.deepStrictEqual(summarize((await client.pushed(uri, 3)).diagnostics), [
+      '0:14-0:20 information restricted-function: pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process',
+    ]);
+    const published = client.notifications.filter((n) => n.method === 'textDocument/publishDiagnostics').map((n) => (n.params as PublishDiagnosticsParams).version);
+    assert.deepStrictEqual(published, [1, 3]);
+  });
+
   it('re-analyses only the statement an incremental edit touched', async () => {
     const client = await start();
     await client.rpc.sendNotification('$/setTrace', { value: 'verbose' });
