@@ -37,6 +37,10 @@ export interface LspFigures {
   editMedianMs?: number;
   editP95Ms?: number;
   edits?: number;
+  /** Edits answered "unchanged" (the client sent the last result id, as VS Code does, and no diagnostic moved). */
+  editsUnchanged?: number;
+  /** Median of the edits answered with the whole list. */
+  editFullMedianMs?: number;
   hoverMedianMs?: number;
   hoverP95Ms?: number;
   hoversWithContent?: number;
@@ -106,14 +110,23 @@ export interface DocumentSession {
   text: string;
   version: number;
   lines: LineIndex;
+  /** The last pulled report's result id and item count: sent back as VS Code's client does, kept when answered "unchanged". */
+  resultId?: string;
+  diagnostics?: number;
+  /** The last pull was answered "unchanged". */
+  unchanged?: boolean;
 }
 
 /** Diagnostics of a document at its current version: a pull request, or the next matching push. */
 export async function freshDiagnostics(client: LspClient, pull: boolean, doc: DocumentSession, send: () => void): Promise<number> {
   if (pull) {
     send();
-    const report = await client.request('textDocument/diagnostic', { textDocument: { uri: doc.uri } });
-    return (report?.items ?? []).length;
+    const previousResultId = doc.resultId;
+    const report = await client.request('textDocument/diagnostic', { textDocument: { uri: doc.uri }, ...(previousResultId ? { previousResultId } : {}) });
+    doc.unchanged = report?.kind === 'unchanged';
+    if (!doc.unchanged) doc.diagnostics = (report?.items ?? []).length;
+    doc.resultId = typeof report?.resultId === 'string' ? report.resultId : undefined;
+    return doc.diagnostics ?? 0;
   }
   const published = client.waitForNotification<{ uri: string; version?: number; diagnostics: unknown[] }>(
     'textDocument/publishDiagnostics',
@@ -171,6 +184,8 @@ export async function measureLsp(spec: ServerSpec, fileName: string, text: strin
     // Edits in document order: each inserts a digit into a literal, shifting later offsets by one.
     const offsets = editOffsets(text, options.edits);
     const editTimes: number[] = [];
+    const fullTimes: number[] = [];
+    let unchanged = 0;
     let shift = 0;
     for (const offset of offsets) {
       const message = editMessage(doc, offset + shift, '7', incremental);
@@ -178,8 +193,12 @@ export async function measureLsp(spec: ServerSpec, fileName: string, text: strin
       const start = nowMs();
       await freshDiagnostics(client, pull, doc, () => client!.notify('textDocument/didChange', message));
       editTimes.push(nowMs() - start);
+      if (doc.unchanged) unchanged++;
+      else fullTimes.push(editTimes[editTimes.length - 1]);
     }
     figures.edits = editTimes.length;
+    if (pull) figures.editsUnchanged = unchanged;
+    if (fullTimes.length) figures.editFullMedianMs = percentile(fullTimes, 50);
     if (editTimes.length) {
       figures.editMedianMs = percentile(editTimes, 50);
       figures.editP95Ms = percentile(editTimes, 95);
