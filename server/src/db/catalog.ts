@@ -101,6 +101,11 @@ function inputArgNames(names: (string | null)[] | null, modes: string[] | null, 
 
 const oids = (values: string[]): number[] => values.map(Number);
 
+/** A JSON text column, or null when the column is. */
+function parseJson<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
+}
+
 /**
  * One copy of each repeated value: pg gives every row its own strings and arrays, and a catalog of
  * 100,000 functions repeats the same few schemas, languages, types and argument lists (interning
@@ -110,12 +115,20 @@ const oids = (values: string[]): number[] => values.map(Number);
 class Interner {
   private readonly strings = new Map<string, string>();
   private readonly lists = new Map<string, readonly string[]>();
+  private readonly jsonLists = new Map<string, string[]>();
 
   string(value: string): string {
     const known = this.strings.get(value);
     if (known !== undefined) return known;
     this.strings.set(value, value);
     return value;
+  }
+
+  /** A list sent as JSON text: the same text is the same list, so a repeated one is not parsed again. */
+  jsonList(json: string): string[] {
+    let known = this.jsonLists.get(json);
+    if (!known) this.jsonLists.set(json, (known = this.list(JSON.parse(json) as string[])));
+    return known;
   }
 
   list(values: readonly string[]): string[] {
@@ -135,12 +148,13 @@ class Interner {
 export const FUNCTION_PAGE = 2_000;
 
 function functionFromRow(r: QueryResultRow, interned: Interner): CatalogFunction {
+  const argTypes = interned.jsonList(r.arg_types);
   const fn: CatalogFunction = {
     oid: Number(r.oid),
     schema: interned.string(r.schema),
     name: r.name,
-    argTypes: interned.list(r.arg_types),
-    argNames: interned.list(inputArgNames(r.arg_names, r.arg_modes, r.arg_types.length)),
+    argTypes,
+    argNames: interned.list(inputArgNames(parseJson(r.arg_names), parseJson(r.arg_modes), argTypes.length)),
     defaults: r.defaults,
     variadic: r.variadic,
     kind: r.kind as FunctionKind,

@@ -1,12 +1,14 @@
 -- Every function, procedure, aggregate and window function, built-ins included (other sessions'
 -- temporary functions left out): what overload resolution and verdicts need. Read through a cursor,
 -- a page at a time (catalog.ts), so 100,000 functions never have all their rows in memory at once.
+-- The argument lists come as JSON text, not arrays: pg parses an array column in JavaScript for
+-- every row, JSON.parse is native, and a list repeated across functions is known by its text alone.
 SELECT p.oid::int8 AS oid,
        n.nspname AS schema,
        p.proname AS name,
-       ARRAY(SELECT format_type(a.t, NULL) FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(t, i) ORDER BY a.i) AS arg_types,
-       p.proargnames AS arg_names,
-       p.proargmodes::text[] AS arg_modes,
+       (SELECT coalesce(json_agg(format_type(a.t, NULL) ORDER BY a.i), '[]') FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(t, i))::text AS arg_types,
+       to_json(p.proargnames)::text AS arg_names,
+       to_json(p.proargmodes::text[])::text AS arg_modes,
        p.pronargdefaults AS defaults,
        p.provariadic <> 0 AS variadic,
        p.prokind AS kind,
