@@ -12,7 +12,7 @@ import type { Catalog } from './core/catalog';
 import { DocumentAnalysis, DocumentAnalyzer } from './core/document';
 import { bytesText } from './core/hover';
 import { LineIndex, utf8Length } from './core/text';
-import type { StatementResult } from './core/types';
+import type { StatementOutline, StatementResult } from './core/types';
 import { DIAGNOSTIC_SOURCE, LinesOf, locator, sameDiagnostics, toDiagnostic } from './lsp-convert';
 import type { Scope, Scopes } from './scopes';
 import { uriKey } from './workspace';
@@ -24,7 +24,9 @@ export interface Analysis {
   catalogVersion: string;
   text: string;
   lines: LineIndex;
-  statements: StatementResult[];
+  /** The statements touching [from, to], placed: after an edit in a large document, placing all of them costs 10-100 ms. */
+  statementsTouching(from: number, to: number): StatementResult[];
+  outline: StatementOutline[];
   /** The catalog after the document's own DDL: view functions and the like are looked up in it. */
   catalog: Catalog;
   diagnostics: Diagnostic[];
@@ -192,7 +194,8 @@ export class DiagnosticsService {
         catalogVersion: 'too-large',
         text,
         lines,
-        statements: [],
+        statementsTouching: () => [],
+        outline: [],
         catalog: scopes.baseCatalog(scope),
         diagnostics: [diagnostic],
         resultId: `${textDocument.version}:too-large`,
@@ -227,9 +230,10 @@ export class DiagnosticsService {
       catalogVersion: catalog.version,
       text,
       lines,
-      // Built on first use (hover, code actions): diagnostics do not need the statements placed.
-      get statements() {
-        return analysis?.statements ?? [];
+      // Placed on use (hover, definition, code actions): diagnostics do not need the statements placed.
+      statementsTouching: (from, to) => analysis?.statementsTouching(from, to) ?? [],
+      get outline() {
+        return analysis?.outline ?? [];
       },
       // Also made on first use: the catalog after the document's DDL is for hover and the like.
       get catalog() {

@@ -18,7 +18,7 @@ import { checkExplainable } from './core/explainable';
 import { analyzePlan, PlanFinding } from './core/plan';
 import { firstKeywordRange, statementAt } from './core/positions';
 import type { LineIndex } from './core/text';
-import type { StatementKind, StatementResult } from './core/types';
+import type { StatementKind, StatementOutline, StatementResult } from './core/types';
 import { renderWhyNot, WhyNot } from './core/why-not';
 import { readSettings } from './db/catalog';
 import type { DatabaseConnection } from './db/connection-manager';
@@ -34,7 +34,8 @@ export const EXPLAIN_DIAGNOSTIC_SOURCE = 'pg-parallel-hints (explain)';
 export interface AnalysedText {
   text: string;
   lines: LineIndex;
-  statements: StatementResult[];
+  statementsTouching(from: number, to: number): StatementResult[];
+  outline: StatementOutline[];
   diagnostics: Diagnostic[];
   resultId: string;
 }
@@ -190,7 +191,7 @@ export class ExplainService {
   codeLenses(uri: string, analysis: AnalysedText, enabled: boolean): CodeLens[] {
     if (!enabled) return [];
     const lenses: CodeLens[] = [];
-    for (const statement of analysis.statements) {
+    for (const statement of analysis.outline) {
       if (!statement.parsed || !(LENS_KINDS.has(statement.kind) || WRITE_KINDS.has(statement.kind))) continue;
       const keyword = toRange(analysis.lines, firstKeywordRange(analysis.text, statement));
       const at: Position = keyword.start;
@@ -230,16 +231,16 @@ export class ExplainService {
 
   private statementFor(analysis: AnalysedText, params: ExplainParams): StatementResult | undefined {
     const from = analysis.lines.offsetAt(params.position ?? params.range?.start ?? { line: 0, character: 0 });
-    const at = statementAt(analysis.statements, from);
+    const at = statementAt(analysis.statementsTouching(from, from), from);
     if (at || !params.range) return at;
     const to = analysis.lines.offsetAt(params.range.end);
-    return analysis.statements.find((s) => s.range.start < to && s.range.end > from);
+    return analysis.statementsTouching(from, to).find((s) => s.range.start < to && s.range.end > from);
   }
 
   /** The statement with the explained text nearest to where it was (edits elsewhere move it). */
-  private sameStatement(analysis: AnalysedText, entry: ExplainedStatement): StatementResult | undefined {
-    let best: StatementResult | undefined;
-    for (const statement of analysis.statements) {
+  private sameStatement(analysis: AnalysedText, entry: ExplainedStatement): StatementOutline | undefined {
+    let best: StatementOutline | undefined;
+    for (const statement of analysis.outline) {
       if (analysis.text.slice(statement.range.start, statement.range.end) !== entry.text) continue;
       if (!best || Math.abs(statement.range.start - entry.start) < Math.abs(best.range.start - entry.start)) best = statement;
     }

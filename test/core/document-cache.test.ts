@@ -103,7 +103,15 @@ describe('document analysis cache: random edits, whatever is read between them',
     'SELECT lower(b) FROM t FOR UPDATE;',
   ].join('\n');
   const fragments = ['\n', ' ', ';', 'x', '7', '-- c\n', 'SELECT tag(2);', 'CREATE TABLE u (c int);', 'SELECT * FROM u;', "'", '$$', 'PARALLEL SAFE '];
-  const edit = fc.record({ at: fc.nat(), cut: fc.nat({ max: 12 }), insert: fc.constantFrom(...fragments), read: fc.constantFrom('statements', 'catalog', 'diagnostics', 'nothing') });
+  const edit = fc.record({
+    at: fc.nat(),
+    cut: fc.nat({ max: 12 }),
+    insert: fc.constantFrom(...fragments),
+    read: fc.constantFrom('statements', 'touching', 'outline', 'catalog', 'diagnostics', 'nothing'),
+    // The range read by 'touching' (a position when its span is 0).
+    from: fc.nat(),
+    span: fc.constantFrom(0, 0, 1, 5, 40, 200),
+  });
 
   /** A reason as an editor would get it: lines and columns, related places included. */
   const converter = (lines: LineIndex) => (reason: Reason) => ({
@@ -113,20 +121,26 @@ describe('document analysis cache: random edits, whatever is read between them',
     related: (reason.related ?? []).map((r) => r.location && { uri: r.location.uri, start: lines.positionAt(r.location.start), end: lines.positionAt(r.location.end) }),
   });
 
-  it('gives what a fresh analysis gives: statements, the catalog after the document, converted reasons', () => {
+  it('gives what a fresh analysis gives: statements (all, or those touching a range), their outline, the catalog after the document, converted reasons', () => {
     fc.assert(
       fc.property(fc.array(edit, { minLength: 1, maxLength: 8 }), (edits) => {
         const analyzer = new DocumentAnalyzer(URI);
         let text = base;
         let lines = new LineIndex(text);
         analyzer.analyze(text, pg18);
-        for (const { at, cut, insert, read } of edits) {
+        for (const { at, cut, insert, read, from, span } of edits) {
           const pos = at % (text.length + 1);
           text = text.slice(0, pos) + insert + text.slice(pos + cut);
           lines = lines.updated(text);
           const cached = analyzer.analyze(text, pg18);
           const fresh = analyzeDocument(text, pg18, URI);
           if (read === 'statements') assert.deepStrictEqual(plain(cached.statements), plain(fresh.statements));
+          if (read === 'touching') {
+            const start = from % (text.length + 1);
+            const touching = fresh.statements.filter((s) => s.range.end >= start && s.range.start <= start + span);
+            assert.deepStrictEqual(plain(cached.statementsTouching(start, start + span)), plain(touching));
+          }
+          if (read === 'outline') assert.deepStrictEqual(cached.outline, fresh.statements.map(({ range, kind, parsed }) => ({ range, kind, parsed })));
           if (read === 'catalog') {
             assert.strictEqual(cached.catalogAfter.version, fresh.catalogAfter.version);
             for (const name of ['tag', 'u', 't', 'v', 'tt']) {

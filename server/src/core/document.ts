@@ -9,7 +9,7 @@ import type { CatalogFunction, CatalogRelation, SourceLocation } from './catalog
 import { analyzeStatement, NONE, StatementContext } from './analyze';
 import { lastStartingBefore, splitEdited, splitStatements, StatementSlice } from './split';
 import { commonEnds, LineIndex } from './text';
-import type { Reason, Reference, StatementResult, TextRange } from './types';
+import type { Reason, Reference, StatementOutline, StatementResult, TextRange } from './types';
 
 export interface DocumentAnalysis {
   /**
@@ -18,6 +18,14 @@ export interface DocumentAnalysis {
    * diagnostics (DocumentAnalyzer.convertReasons) do not need them.
    */
   readonly statements: StatementResult[];
+  /**
+   * The statements whose range touches [from, to] (both ends included), placed in the document:
+   * what a hover, a definition or the quick fixes of a range need, without placing the thousands of
+   * others that an edit moved.
+   */
+  statementsTouching(from: number, to: number): StatementResult[];
+  /** Every statement's range, kind and whether it parsed (code lenses, finding a statement by its text); made on first use. */
+  readonly outline: StatementOutline[];
   readonly statementCount: number;
   /** The catalog after the document's own DDL (what another file analysed after this one sees); made on first use too. */
   readonly catalogAfter: Catalog;
@@ -418,10 +426,30 @@ export class DocumentAnalyzer {
     this.lastBase = base.version;
     this.lastBaseCatalog = base.derived ? base : undefined;
     let statements: StatementResult[] | undefined;
+    let outline: StatementOutline[] | undefined;
     const place = (slot: Slot) => this.placedResult(slot);
     return {
       get statements() {
         return (statements ??= slots.map(place));
+      },
+      statementsTouching(from: number, to: number) {
+        const touching: StatementResult[] = [];
+        // Slots come in document order and do not overlap: the first one ending at or after `from`.
+        let low = 0;
+        let high = slots.length;
+        while (low < high) {
+          const mid = (low + high) >> 1;
+          if (slots[mid].end < from) low = mid + 1;
+          else high = mid;
+        }
+        for (let i = low; i < slots.length && slots[i].start <= to; i++) touching.push(statements ? statements[i] : place(slots[i]));
+        return touching;
+      },
+      get outline() {
+        return (outline ??= slots.map((slot) => {
+          const result = slot.entry?.result;
+          return { range: { start: slot.start, end: slot.end }, kind: result ? result.kind : 'psql-meta', parsed: result ? result.parsed : true };
+        }));
       },
       statementCount: count,
       get catalogAfter() {

@@ -2,10 +2,10 @@
  * What is at an offset of an analysed document: the statement and the reference under the cursor.
  * Hover and go-to-definition share these lookups.
  */
-import type { Reference, StatementResult } from './types';
+import type { Reference, StatementResult, TextRange } from './types';
 
 /** The statement whose range holds the offset (its end included, where a cursor after the last token sits). */
-export function statementAt(statements: readonly StatementResult[], offset: number): StatementResult | undefined {
+export function statementAt<T extends { range: TextRange }>(statements: readonly T[], offset: number): T | undefined {
   // Statements come in document order and do not overlap: binary search.
   let low = 0;
   let high = statements.length - 1;
@@ -40,7 +40,7 @@ export function referenceAt(statements: readonly StatementResult[], offset: numb
 }
 
 /** The range of a statement's first word (SELECT, INSERT, WITH, ...), where the statement's hover lives. */
-export function firstKeywordRange(text: string, statement: StatementResult): { start: number; end: number } {
+export function firstKeywordRange(text: string, statement: { range: TextRange }): { start: number; end: number } {
   const start = statement.range.start;
   let end = start;
   while (end < statement.range.end && /[A-Za-z_]/.test(text[end])) end++;

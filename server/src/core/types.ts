@@ -124,3 +124,6 @@ export interface StatementResult {
   /** False when the statement did not parse and only the scanner's tokens were used. */
   parsed: boolean;
 }
+
+/** Where a statement is and what kind, without its reasons and references. */
+export type StatementOutline = Pick<StatementResult, 'range' | 'kind' | 'parsed'>;

@@ -17,8 +17,7 @@ export function quickFixes(params: CodeActionParams, analysis: Analysis, linesOf
   const start = lines.offsetAt(params.range.start);
   const end = lines.offsetAt(params.range.end);
   const actions: CodeAction[] = [];
-  for (const statement of analysis.statements) {
-    if (statement.range.end < start || statement.range.start > end) continue;
+  for (const statement of analysis.statementsTouching(start, end)) {
     for (const reason of statement.reasons) {
       if (reason.range.end < start || reason.range.start > end) continue;
       for (const fix of [...(reason.fixes ?? []), ...alterFunctionFixes(analysis.text, statement, reason)]) {

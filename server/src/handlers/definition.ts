@@ -6,5 +6,6 @@ import { LinesOf, locator } from '../lsp-convert';
 
 export function definition(uri: string, analysis: Analysis, position: Position, linesOf: LinesOf): Location[] {
   const locate = locator(uri, analysis.lines, linesOf);
-  return definitionsAt(analysis.statements, analysis.lines.offsetAt(position)).flatMap((location) => locate(location) ?? []);
+  const offset = analysis.lines.offsetAt(position);
+  return definitionsAt(analysis.statementsTouching(offset, offset), offset).flatMap((location) => locate(location) ?? []);
 }

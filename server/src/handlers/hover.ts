@@ -16,6 +16,7 @@ export function hover(uri: string, analysis: Analysis, position: Position, files
     const lines = location.uri === uri ? analysis.lines : files.linesOf(location.uri);
     return lines ? `${files.fileLabel(location.uri)}:${lines.positionAt(location.start).line + 1}` : undefined;
   };
-  const card = hoverAt(analysis.text, analysis.statements, analysis.lines.offsetAt(position), { catalog: analysis.catalog, describeLocation });
+  const offset = analysis.lines.offsetAt(position);
+  const card = hoverAt(analysis.text, analysis.statementsTouching(offset, offset), offset, { catalog: analysis.catalog, describeLocation });
   return card ? { contents: { kind: 'markdown', value: card.markdown }, range: toRange(analysis.lines, card.range) } : null;
 }
