@@ -6,6 +6,7 @@
 import type { CatalogFunction, SourceLocation } from './catalog-snapshot';
 import { Catalog, simpleHash, worseHazard } from './catalog';
 import { applyDdl } from './ddl';
+import { joined, NONE } from './lists';
 import { checkFunctionDefinition } from './function-check';
 import { AstNode, parseSql, scanSql } from './parse';
 import { Utf8Offsets } from './text';
@@ -97,23 +98,6 @@ export function analyzeStatement(sql: string, ctx: StatementContext): StatementR
   }
   for (const r of reasons) if (r.hazard) hazard = worseHazard(hazard, r.hazard);
   return { range: { start: 0, end: sql.length }, kind, verdict: verdictFor(kind, hazard, unresolved), reasons: sortReasons(reasons), references, parsed: true };
-}
-
-/**
- * The lists of a statement's result are kept for as long as the document is open, for each of its
- * thousands of statements: an empty one is this shared frozen array, and the others are made
- * exactly as long as they need to be (an array grown by push keeps room for 16).
- */
-export const NONE: never[] = Object.freeze([]) as unknown as never[];
-
-function joined<T>(...lists: T[][]): T[] {
-  let length = 0;
-  for (const list of lists) length += list.length;
-  if (length === 0) return NONE;
-  const out = new Array<T>(length);
-  let i = 0;
-  for (const list of lists) for (const item of list) out[i++] = item;
-  return out;
 }
 
 function verdictFor(kind: StatementKind, hazard: Hazard, unresolved: boolean): Verdict {

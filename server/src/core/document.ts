@@ -6,7 +6,8 @@
  */
 import { Catalog, CatalogChange, CatalogNames, Differences, LookedUp, readsNothingIn, simpleHash, StatementLookups, widenBy } from './catalog';
 import type { CatalogFunction, CatalogRelation, SourceLocation } from './catalog-snapshot';
-import { analyzeStatement, NONE, StatementContext } from './analyze';
+import { analyzeStatement, StatementContext } from './analyze';
+import { NONE } from './lists';
 import { lastStartingBefore, splitEdited, splitStatements, StatementSlice } from './split';
 import { commonEnds, LineIndex } from './text';
 import type { Reason, Reference, StatementOutline, StatementResult, TextRange } from './types';

@@ -10,6 +10,7 @@ import { Catalog, InferredType, UNKNOWN_LITERAL, hazardOf, signatureOf, worstLab
 import { describeCulprit, effectSentence } from './describe';
 import type { AstNode } from './parse';
 import type { Utf8Offsets } from './text';
+import { kept, NONE } from './lists';
 import type { Hazard, Reason, ReasonCode, Reference, Severity, TextRange } from './types';
 
 interface ScopeEntry {
@@ -126,6 +127,12 @@ export class StatementWalker {
     };
   }
 
+  /** Every reference goes through here: its list of functions is kept with the statement's result (lists.ts). */
+  private refer(reference: Reference): void {
+    reference.functions = kept(reference.functions);
+    this.references.push(reference);
+  }
+
   // ---- ranges --------------------------------------------------------------------------------
 
   /** UTF-16 offset (relative to the statement) of a node's byte location. */
@@ -232,7 +239,7 @@ export class StatementWalker {
       const cast = this.catalog.castBetween(arg, param);
       const fn = cast && cast.context === 'i' && cast.functionOid ? this.catalog.functionByOid(cast.functionOid) : undefined;
       if (!fn) return;
-      this.references.push({ kind: 'cast', range, name: param, functions: [fn], ...definedAt(cast) });
+      this.refer({ kind: 'cast', range, name: param, functions: [fn], ...definedAt(cast) });
       this.reach([fn], false, range, { kind: 'cast', name: param, subject: (culprit) => `the implicit cast from ${arg} to ${param} runs ${culprit}` });
     });
   }
@@ -504,11 +511,11 @@ export class StatementWalker {
     const rel = this.catalog.relationNamed(rv.relname, rv.schemaname);
     const written = rv.schemaname ? `${rv.schemaname}.${rv.relname}` : rv.relname;
     if (!rel) {
-      this.references.push({ kind: 'relation', range, name: written, functions: [] });
+      this.refer({ kind: 'relation', range, name: written, functions: NONE });
       this.reason('unknown-relation', 'hint', `relation ${written} is not in the catalog`, range);
       return { name: aliasName };
     }
-    this.references.push({ kind: 'relation', range, name: written, functions: [], relation: rel });
+    this.refer({ kind: 'relation', range, name: written, functions: NONE, relation: rel });
     this.relationHazards(rel, range);
     // Only where a parallel plan is possible at all: a writing statement never gets one anyway.
     if (use === 'read' && !this.writes && rel.parallelWorkers === 0 && (rel.kind === 'r' || rel.kind === 'm')) {
@@ -551,7 +558,7 @@ export class StatementWalker {
     const range = this.nameRange(this.at(rv?.location));
     const rel = rv?.relname ? this.catalog.relationNamed(rv.relname, rv.schemaname) : undefined;
     const written = rv?.schemaname ? `${rv.schemaname}.${rv.relname}` : (rv?.relname ?? '');
-    this.references.push({ kind: 'relation', range, name: written, functions: [], ...(rel ? { relation: rel } : {}) });
+    this.refer({ kind: 'relation', range, name: written, functions: NONE, ...(rel ? { relation: rel } : {}) });
     const fns = (rel?.viewFunctions ?? []).map((oid) => this.catalog.functionByOid(oid)).filter((f): f is CatalogFunction => !!f);
     this.reachThrough(fns, range, (culprit) => `materialized view ${written} calls ${culprit}`, 'view');
   }
@@ -566,7 +573,7 @@ export class StatementWalker {
     const written = schema ? `${schema}.${name}` : name;
     const ambiguous = candidates.length > 1;
     const kind = candidates.every((fn) => fn.kind === 'a') ? 'aggregate' : 'function';
-    this.references.push({ kind, range, name: written, functions: candidates, ...(ambiguous ? { ambiguous: true } : {}) });
+    this.refer({ kind, range, name: written, functions: candidates, ...(ambiguous ? { ambiguous: true } : {}) });
     this.reach(candidates, ambiguous, range, { kind, name: written, subject: (culprit) => (kind === 'aggregate' ? `aggregate ${culprit}` : culprit) });
   }
 
@@ -743,7 +750,7 @@ export class StatementWalker {
     if (match.candidates.length === 0) {
       this.unresolved = true;
       const shown = `${written}(${argTypes.map((t) => t ?? '?').join(', ')})`;
-      this.references.push({ kind: 'function', range, name: written, functions: [] });
+      this.refer({ kind: 'function', range, name: written, functions: NONE });
       this.reason(
         'unknown-function',
         'information',
@@ -757,7 +764,7 @@ export class StatementWalker {
     const isAggregate = match.candidates.every((fn) => fn.kind === 'a');
     const isWindow = !!n.over;
     const refKind = isAggregate && !isWindow ? 'aggregate' : 'function';
-    this.references.push({ kind: refKind, range, name: written, functions: match.candidates, ...(match.ambiguous ? { ambiguous: true } : {}) });
+    this.refer({ kind: refKind, range, name: written, functions: match.candidates, ...(match.ambiguous ? { ambiguous: true } : {}) });
     if (match.candidates.length === 1) this.implicitCasts(argTypes, match.candidates[0].argTypes, range);
     this.reach(match.candidates, match.ambiguous, range, {
       kind: refKind,
@@ -843,12 +850,12 @@ export class StatementWalker {
     const ops = this.catalog.matchOperator(symbol, schema, left, right);
     const range = this.tokenRange(start);
     if (ops.length === 0) {
-      this.references.push({ kind: 'operator', range, name: symbol, functions: [] });
+      this.refer({ kind: 'operator', range, name: symbol, functions: NONE });
       return undefined;
     }
     const functions = ops.map((op) => this.catalog.functionByOid(op.functionOid)).filter((f): f is CatalogFunction => !!f);
     const ambiguous = ops.length > 1;
-    this.references.push({ kind: 'operator', range, name: symbol, functions, ...(ambiguous ? { ambiguous: true } : definedAt(ops[0])) });
+    this.refer({ kind: 'operator', range, name: symbol, functions, ...(ambiguous ? { ambiguous: true } : definedAt(ops[0])) });
     if (ops.length === 1) this.implicitCasts([left ?? undefined, right], ops[0].left === 'none' ? [ops[0].right] : [ops[0].left, ops[0].right], range);
     this.reach(functions, ambiguous, range, { kind: 'operator', name: `operator ${symbol}`, subject: (culprit) => `operator ${symbol} runs ${culprit}` });
     if (ops.length === 1) return ops[0].result;
@@ -868,7 +875,7 @@ export class StatementWalker {
       const cast = this.catalog.castBetween(source, target) ?? this.catalog.castBetween(this.catalog.baseTypeOf(source), this.catalog.baseTypeOf(target));
       const fn = cast?.functionOid ? this.catalog.functionByOid(cast.functionOid) : undefined;
       if (fn) {
-        this.references.push({ kind: 'cast', range, name: target, functions: [fn], ...definedAt(cast) });
+        this.refer({ kind: 'cast', range, name: target, functions: [fn], ...definedAt(cast) });
         this.reach([fn], false, range, { kind: 'cast', name: target, subject: (culprit) => `the cast from ${source} to ${target} runs ${culprit}` });
       }
     }
