@@ -463,6 +463,27 @@ async function suite(tools, dirs, url, database) {
     for (const flag of SERVER_PROCESS_FLAGS) if (!servers[0].includes(flag)) throw new Error(`the server runs without ${flag}: ${JSON.stringify(servers[0])}`);
   });
 
+  await check('typing away from the diagnostics: answered "unchanged", the squiggle stays; typing before net moves it', async () => {
+    await page.locator('.monaco-editor .view-line', { hasText: 'SELECT random();' }).click();
+    await page.locator('.hover-language-status').first().waitFor({ state: 'detached' });
+    const logs = path.join(dirs.userData, 'logs');
+    const unchanged = '"kind": "unchanged"';
+    const before = occurrences(logs, unchanged);
+    // An alias for orders: the statement is analysed again, its diagnostic is the same.
+    await goTo(1, 36);
+    await page.keyboard.type(' o');
+    const deadline = Date.now() + ANALYSIS_TIMEOUT_MS;
+    while (occurrences(logs, unchanged) <= before && Date.now() < deadline) await page.waitForTimeout(250); // VS Code flushes log files on its own schedule: poll them
+    if (occurrences(logs, unchanged) <= before) throw new Error('no pull answered "unchanged" traced in VS Code\'s logs after the edit');
+    await page.locator('.markers-panel .monaco-list-row', { hasText: NET_DIAGNOSTIC }).filter({ hasText: '[Ln 1, Col 12]' }).first().waitFor({ state: 'visible' });
+    await expectSquiggleUnder('SELECT sum(net(amount)) FROM orders o;', 'net', 'warning');
+    // Text before net on its line: the list comes in full, with net three columns on.
+    await goTo(1, 8);
+    await page.keyboard.type('1, ');
+    await page.locator('.markers-panel .monaco-list-row', { hasText: NET_DIAGNOSTIC }).filter({ hasText: '[Ln 1, Col 15]' }).first().waitFor({ state: 'visible', timeout: ANALYSIS_TIMEOUT_MS });
+    await expectSquiggleUnder('SELECT 1, sum(net(amount)) FROM orders o;', 'net', 'warning');
+  });
+
   await check('Refresh catalog (command palette) picks up ALTER FUNCTION net PARALLEL SAFE', async () => {
     // Close the status hover by going back to the text, as a user would.
     await page.locator('.monaco-editor .view-line', { hasText: 'SELECT random();' }).click();
