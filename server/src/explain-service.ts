@@ -222,7 +222,9 @@ export class ExplainService {
       message: `${command}: ${finding.message}`,
       relatedInformation: [{ location: { uri, range: whole }, message: finding.advice ? `advice: ${finding.advice}` : `the statement ${command} ran on` }],
     }));
-    return { items: [...analysis.diagnostics, ...items], resultId: `${analysis.resultId}|explain:${entry.generation}:${statement.range.start}` };
+    // Where the findings are, by line and column: the analysis's id stays when an edit moves none of
+    // its own diagnostics, and a line break before the statement moves it without changing its offset.
+    return { items: [...analysis.diagnostics, ...items], resultId: `${analysis.resultId}|explain:${entry.generation}:${range.start.line}:${range.start.character}` };
   }
 
   forget(uri: string): void {

@@ -198,6 +198,24 @@ describe('lsp: explain and settings audit', function () {
     assert.ok(all.every((d) => d.source === 'pg-parallel-hints'));
   });
 
+  it('moves the findings with their statement when a line break before it leaves its offset as it was', async () => {
+    const client = await serve();
+    const uri = 'file:///work/line-break.sql';
+    await openLive(client, uri, 'SELECT 1; SELECT count(*) FROM big;\n');
+    const refreshed = client.waitForNext('workspace/diagnostic/refresh');
+    await explain(client, { uri, position: { line: 0, character: 10 }, analyze: false, allowWrites: false });
+    await refreshed;
+    const explainRanges = (items: Diagnostic[]) => items.filter((d) => d.source === 'pg-parallel-hints (explain)').map((d) => rangeText(d.range));
+    const first = await client.pull(uri);
+    assert.strictEqual(first.kind, 'full');
+    assert.deepStrictEqual(explainRanges(first.items), ['0:10-0:16', '0:10-0:16']);
+    // The space before the statement becomes a line break: every offset stays, the findings' line does not.
+    await client.change(uri, [{ range: { start: { line: 0, character: 9 }, end: { line: 0, character: 10 } }, text: '\n' }]);
+    const moved = await client.pull(uri, first.resultId);
+    assert.strictEqual(moved.kind, 'full');
+    assert.deepStrictEqual(explainRanges(moved.items), ['1:0-1:6', '1:0-1:6']);
+  });
+
   it('pushes them to clients without pull diagnostics', async () => {
     const client = await serve({ connection: { url } }, { capabilities: PUSH_CLIENT, configuration: undefined, initializationOptions: { settings: { connection: { url } } } });
     const uri = 'file:///work/pushed.sql';
