@@ -227,7 +227,7 @@ function analyzeUnparsed(sql: string, message: string, errorOffset: number, ctx:
     range: errorRange,
   };
   const verdict: Verdict = hazard === 'unsafe' ? 'unsafe' : 'unknown';
-  return { range: { start: 0, end: sql.length }, kind: 'invalid', verdict, reasons: sortReasons([...walked.reasons, syntax]), references: walked.references, parsed: false };
+  return { range: { start: 0, end: sql.length }, kind: 'invalid', verdict, reasons: sortReasons([...walked.reasons, syntax]), references: joined(walked.references), parsed: false };
 }
 
 /** Unquoted identifiers fold to lower case; quoted ones keep their case. */

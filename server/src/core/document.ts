@@ -7,7 +7,7 @@
 import { Catalog, CatalogChange, CatalogNames, Differences, LookedUp, readsNothingIn, simpleHash, StatementLookups, widenBy } from './catalog';
 import type { CatalogFunction, CatalogRelation, SourceLocation } from './catalog-snapshot';
 import { analyzeStatement, StatementContext } from './analyze';
-import { NONE } from './lists';
+import { kept, NONE } from './lists';
 import { lastStartingBefore, splitEdited, splitStatements, StatementSlice } from './split';
 import { commonEnds, LineIndex } from './text';
 import type { Reason, Reference, StatementOutline, StatementResult, TextRange } from './types';
@@ -581,10 +581,11 @@ export class DocumentAnalyzer {
     const movedRelation = (rel: CatalogRelation): CatalogRelation => (rel.definedAt?.uri === this.uri ? { ...rel, definedAt: moved(rel.definedAt) } : rel);
     const result: StatementResult = {
       ...entry.result,
-      reasons: entry.result.reasons.map((reason) => (reason.related ? { ...reason, related: reason.related.map((r) => ({ ...r, location: moved(r.location) })) } : reason)),
-      references: entry.result.references.map((ref) => ({
+      // Kept as analyze.ts and the walker keep them (lists.ts): map makes lists of the exact length, but [] of their own.
+      reasons: entry.result.reasons.length === 0 ? NONE : entry.result.reasons.map((reason) => (reason.related ? { ...reason, related: reason.related.map((r) => ({ ...r, location: moved(r.location) })) } : reason)),
+      references: entry.result.references.length === 0 ? NONE : entry.result.references.map((ref) => ({
         ...ref,
-        functions: ref.functions.map(movedFunction),
+        functions: kept(ref.functions.map(movedFunction)),
         ...(ref.relation ? { relation: movedRelation(ref.relation) } : {}),
         ...(ref.definedAt ? { definedAt: moved(ref.definedAt) } : {}),
       })),
