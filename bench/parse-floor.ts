@@ -4,8 +4,7 @@
  * our splitter, parses each statement once and prints a line. The parent times it from spawn to that
  * line, on the clock of the LSP figures' "spawn to first diagnostics": a language server built on
  * this parser cannot give first diagnostics sooner (Node's start, the WebAssembly module's load, and
- * every statement parsed by code that is not warmed up yet). The VS Code client's heap flag
- * (SERVER_PROCESS_FLAGS) is left out: it sizes the young generation, which parsing alone hardly uses.
+ * every statement parsed by code that is not warmed up yet).
  */
 import * as fs from 'fs';
 import { loadModule, parseSync } from 'libpg-query';

@@ -9,7 +9,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { LspClient } from './lsp-driver';
 import type { ServerSpec } from './lsp-bench';
-import { SERVER_PROCESS_FLAGS } from '../server/src/quick-start';
 
 export const root = path.join(__dirname, '..', '..');
 const peersDir = path.join(root, 'bench', 'peers');
@@ -29,11 +28,11 @@ export const AS_VSCODE = 'pg-parallel-hints, as VS Code starts it';
 
 /**
  * Our server as `pg-parallel-hints lsp --stdio` (what other editors run), or, `asVsCode`, as the
- * packaged extension starts it: the bundle with the client's Node flags (call buildBundle first).
+ * packaged extension starts it: the bundle (call buildBundle first).
  */
 export function ourServer(options: { url?: string; asVsCode?: boolean } = {}): ServerSpec {
   const settings = { pgVersion: 18, ...(options.url ? { connection: { url: options.url } } : {}) };
-  const args = options.asVsCode ? [...SERVER_PROCESS_FLAGS, path.join(root, 'dist', 'server.js'), '--stdio'] : [path.join(root, 'bin', 'pg-parallel-hints.js'), 'lsp', '--stdio'];
+  const args = options.asVsCode ? [path.join(root, 'dist', 'server.js'), '--stdio'] : [path.join(root, 'bin', 'pg-parallel-hints.js'), 'lsp', '--stdio'];
   const name = options.asVsCode ? AS_VSCODE : 'pg-parallel-hints';
   return {
     name: options.url ? `${name} (database)` : name,

@@ -14,7 +14,6 @@ import {
   statusNotification,
   type StatusParams,
 } from '../../server/src/protocol';
-import { SERVER_PROCESS_FLAGS } from '../../server/src/quick-start';
 import { auditCommand, explainCommand, PLAN_SCHEME, PlanReports } from './plan-view';
 import { messageOf } from '../../server/src/error-message';
 
@@ -128,10 +127,9 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
   const module = fs.existsSync(bundled) ? bundled : context.asAbsolutePath('out/server/src/lsp-entry.js');
   // Over stdio the server writes diagnostics it already sent from their kept bytes (lsp-transport.ts):
   // a keystroke in a file with thousands of diagnostics does not serialise them all again.
-  // The flags size V8's heap, which only a process's command line can (quick-start.ts).
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.stdio, options: { execArgv: [...SERVER_PROCESS_FLAGS] } },
-    debug: { module, transport: TransportKind.stdio, options: { execArgv: [...SERVER_PROCESS_FLAGS, '--nolazy', '--inspect=6019'] } },
+    run: { module, transport: TransportKind.stdio },
+    debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [

@@ -31,23 +31,23 @@
 import { setFlagsFromString } from 'v8';
 
 /**
- * Node flags for the language server's process where we start it ourselves (the VS Code client
- * passes them as execArgv; the benchmark starts the server the same way). They size the heap, so
- * V8 reads them only when the process starts: `setFlagsFromString` cannot apply them, and the
- * `pg-parallel-hints lsp` command runs without them (NODE_OPTIONS can pass them, README).
- *
- * `--max-semi-space-size=4` (MB; V8's default lets each of the young generation's two halves grow to
- * 16): analysing a large document keeps every statement's result, so nearly everything survives the
- * young collections and V8 grows the young generation to its limit, 32 MB that stay resident. Capped
- * at 4, the 1 MB benchmark document with the 103,417-function catalog peaked at 184-191 MB instead of
- * 218-228 (eight runs each, 40 edits and 100 hovers), without it 134-139 instead of 169-173, 50 open
- * documents 289 instead of 332 MB; first diagnostics, edit medians and hovers within the runs' noise
- * (8 MB: 206-213 MB; 2 MB: about 5 MB less than 4 without a database, two runs, first diagnostics no
- * quicker, so the smaller step from V8's default).
+ * `--semi-space-growth-factor=1`: the young generation stays at the size it starts with (two halves
+ * of 1 MB) instead of doubling up to V8's limit (two halves of 16 MB). Analysing a large document
+ * keeps every statement's result, so nearly everything survives the young collections, and V8 grows
+ * the young generation to that limit: 32 MB that stay resident and whose fresh pages cost time here
+ * (page faults). V8 reads this factor each time it would grow the young generation, so it applies
+ * when set at run time, unlike the heap sizes (`--max-semi-space-size` set here does nothing; given
+ * on the command line, only the VS Code client could pass it, and `pg-parallel-hints lsp`, which other
+ * editors run, would go without). Measured 2026-12-07, old and new in turn, three runs each: the
+ * server with the 1 MB benchmark document 155-156 -> 122-123 MB peak, first diagnostics 1,307-1,320 ->
+ * 1,180-1,294 ms, edit medians unchanged (the client's former `--max-semi-space-size=4`: 132-133 MB);
+ * `check` on the 1 MB file 1.48-1.60 -> 1.34-1.36 s and 122 -> 97 MB; on the 361 throughput files
+ * 1.14-1.32 -> 1.13-1.19 s and 148-152 -> 107-112 MB (five runs).
  */
-export const SERVER_PROCESS_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
+const YOUNG_GENERATION_AT_ITS_START = '--semi-space-growth-factor=1';
 
 /** Call first thing in the process, before initParser. A flag a future V8 drops is ignored. */
 export function tuneForQuickStart(): void {
   setFlagsFromString('--liftoff-only');
+  setFlagsFromString(YOUNG_GENERATION_AT_ITS_START);
 }

@@ -19,8 +19,6 @@ const net = require('net');
 const os = require('os');
 const path = require('path');
 const { ensureTools, MissingTool } = require('./setup');
-// Built by `npx tsc -b` (npm test) before this suite runs.
-const { SERVER_PROCESS_FLAGS } = require('../../out/server/src/quick-start');
 
 const root = path.join(__dirname, '..', '..');
 const artifacts = path.join(root, 'test-artifacts', 'e2e');
@@ -457,10 +455,9 @@ async function suite(tools, dirs, url, database) {
     if (!text.includes(`${database.url.replace(/^postgres:\/\//, '')}: live catalog`)) throw new Error(`the status detail does not say live: ${JSON.stringify(text)}`);
   });
 
-  await check(`the language server runs with the client's Node flags (${SERVER_PROCESS_FLAGS.join(' ')})`, () => {
+  await check('the installed extension runs one language server, its bundle (dist/server.js)', () => {
     const servers = serverCommandLines(dirs);
     if (servers.length !== 1) throw new Error(`expected one language server process from the installed extension, found ${servers.length}: ${JSON.stringify(servers)}`);
-    for (const flag of SERVER_PROCESS_FLAGS) if (!servers[0].includes(flag)) throw new Error(`the server runs without ${flag}: ${JSON.stringify(servers[0])}`);
   });
 
   await check('typing away from the diagnostics: answered "unchanged", the squiggle stays; typing before net moves it', async () => {
@@ -469,19 +466,21 @@ async function suite(tools, dirs, url, database) {
     const logs = path.join(dirs.userData, 'logs');
     const unchanged = '"kind": "unchanged"';
     const before = occurrences(logs, unchanged);
-    // An alias for orders: the statement is analysed again, its diagnostic is the same.
+    // A space before the semicolon: the statement is analysed again, its diagnostic is the same. One
+    // keystroke: with two in quick succession VS Code's client may cancel its own first pull, and a
+    // pull it cancelled drops the result id, so the next one comes without it and is answered in full.
     await goTo(1, 36);
-    await page.keyboard.type(' o');
+    await page.keyboard.type(' ');
     const deadline = Date.now() + ANALYSIS_TIMEOUT_MS;
     while (occurrences(logs, unchanged) <= before && Date.now() < deadline) await page.waitForTimeout(250); // VS Code flushes log files on its own schedule: poll them
     if (occurrences(logs, unchanged) <= before) throw new Error('no pull answered "unchanged" traced in VS Code\'s logs after the edit');
     await page.locator('.markers-panel .monaco-list-row', { hasText: NET_DIAGNOSTIC }).filter({ hasText: '[Ln 1, Col 12]' }).first().waitFor({ state: 'visible' });
-    await expectSquiggleUnder('SELECT sum(net(amount)) FROM orders o;', 'net', 'warning');
+    await expectSquiggleUnder('SELECT sum(net(amount)) FROM orders ;', 'net', 'warning');
     // Text before net on its line: the list comes in full, with net three columns on.
     await goTo(1, 8);
     await page.keyboard.type('1, ');
     await page.locator('.markers-panel .monaco-list-row', { hasText: NET_DIAGNOSTIC }).filter({ hasText: '[Ln 1, Col 15]' }).first().waitFor({ state: 'visible', timeout: ANALYSIS_TIMEOUT_MS });
-    await expectSquiggleUnder('SELECT 1, sum(net(amount)) FROM orders o;', 'net', 'warning');
+    await expectSquiggleUnder('SELECT 1, sum(net(amount)) FROM orders ;', 'net', 'warning');
   });
 
   await check('Refresh catalog (command palette) picks up ALTER FUNCTION net PARALLEL SAFE', async () => {
