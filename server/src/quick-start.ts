@@ -11,6 +11,15 @@
  * each file once (checking 7 MB of SQL took 2.74 s instead of 3.0). The flag is read when the module
  * is compiled, on the first initParser.
  *
+ * `--semi-space-growth-factor=1`: the young generation keeps the size it starts with (two halves of
+ * 1 MB) instead of doubling up to V8's limit (two halves of 16 MB). Analysing a large document keeps
+ * every statement's result, so nearly everything survives the young collections and V8, left alone,
+ * grows the young generation to that limit: 32 MB that stay resident, whose fresh pages are also
+ * slow to touch on some machines. V8 reads the factor whenever it would grow, so it applies when set
+ * here, at run time, for every way the server is started; heap sizes (`--max-semi-space-size`) are
+ * read only at process start. Measured old and new in turn (README, Performance): less memory for
+ * the server and the CLI; first diagnostics, and edits of the 1 MB benchmark file, quicker.
+ *
  * Tried and left at V8's default: a larger `--interrupt-budget` (300,000 instead of 67,584 bytes of
  * bytecode between checks whether a function is hot). The walker's large functions are then optimised
  * later, on fuller type feedback, and deoptimised less: the first analysis of the 1 MB file took
@@ -31,23 +40,10 @@
 import { setFlagsFromString } from 'v8';
 
 /**
- * `--semi-space-growth-factor=1`: the young generation stays at the size it starts with (two halves
- * of 1 MB) instead of doubling up to V8's limit (two halves of 16 MB). Analysing a large document
- * keeps every statement's result, so nearly everything survives the young collections, and V8 grows
- * the young generation to that limit: 32 MB that stay resident and whose fresh pages cost time here
- * (page faults). V8 reads this factor each time it would grow the young generation, so it applies
- * when set at run time, unlike the heap sizes (`--max-semi-space-size` set here does nothing; given
- * on the command line, only the VS Code client could pass it, and `pg-parallel-hints lsp`, which other
- * editors run, would go without). Measured 2026-12-07, old and new in turn, three runs each: the
- * server with the 1 MB benchmark document 155-156 -> 122-123 MB peak, first diagnostics 1,307-1,320 ->
- * 1,180-1,294 ms, edit medians unchanged (the client's former `--max-semi-space-size=4`: 132-133 MB);
- * `check` on the 1 MB file 1.48-1.60 -> 1.34-1.36 s and 122 -> 97 MB; on the 361 throughput files
- * 1.14-1.32 -> 1.13-1.19 s and 148-152 -> 107-112 MB (five runs).
+ * Call first thing in the process, before initParser. A flag a future V8 no longer knows changes
+ * nothing and leaves a line on stderr ("unrecognized flag"); test/cli/v8-settings.test.ts fails then.
  */
-const YOUNG_GENERATION_AT_ITS_START = '--semi-space-growth-factor=1';
-
-/** Call first thing in the process, before initParser. A flag a future V8 drops is ignored. */
 export function tuneForQuickStart(): void {
   setFlagsFromString('--liftoff-only');
-  setFlagsFromString(YOUNG_GENERATION_AT_ITS_START);
+  setFlagsFromString('--semi-space-growth-factor=1');
 }
