@@ -141,6 +141,17 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
     outputChannel: output,
     // Commands report their own failures in words; no second, generic "request failed" toast.
     revealOutputChannelOn: RevealOutputChannelOn.Never,
+    middleware: {
+      // vscode-languageclient 9 takes a pull it cancelled itself (a keystroke while the last one's pull
+      // is out) as an empty list: the squiggles blink off, and the result id is dropped, so the next
+      // pull comes without it and is answered in full (vscode-languageserver-node #1471, #1799).
+      // Reported as cancelled instead, the library keeps both and simply pulls again.
+      provideDiagnostics: async (document, previousResultId, token, next) => {
+        const report = await next(document, previousResultId, token);
+        if (token.isCancellationRequested) throw new vscode.CancellationError();
+        return report;
+      },
+    },
   };
   return new LanguageClient('pgParallelHints', NAME, serverOptions, clientOptions);
 }
