@@ -6,11 +6,10 @@ import { inspect, InspectOptions } from 'util';
 import { Connection, createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { diagnosticsAwareWriter } from './lsp-transport';
 import { GarbageCollections, v8Heap } from './memory';
-import { tuneForQuickStart } from './quick-start';
 import { startServer } from './server';
 
+/** Its entry points (the CLI's bin, lsp-entry.ts) make the process's V8 settings first (quick-start.ts). */
 export function runLanguageServer(): void {
-  tuneForQuickStart();
   // Over stdio, messages go through our writer (diagnostics already sent are not serialised again);
   // stdin stays a stream, so the library still exits when the editor closes it. The library takes a
   // stream and a writer together at run time; its typings list only matching pairs, hence the cast.
