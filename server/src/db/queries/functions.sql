@@ -3,10 +3,13 @@
 -- a page at a time (catalog.ts), so 100,000 functions never have all their rows in memory at once.
 -- The argument lists come as JSON text, not arrays: pg parses an array column in JavaScript for
 -- every row, JSON.parse is native, and a list repeated across functions is known by its text alone.
+-- A regtype prints as format_type(oid, NULL) does (both name a type outside search_path with its
+-- schema); cast as a whole array it costs a fifth less than a format_type per argument gathered by
+-- json_agg (the query on 23,417 functions: 72 against 91 ms in PostgreSQL 18).
 SELECT p.oid::int8 AS oid,
        n.nspname AS schema,
        p.proname AS name,
-       (SELECT coalesce(json_agg(format_type(a.t, NULL) ORDER BY a.i), '[]') FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(t, i))::text AS arg_types,
+       to_json(p.proargtypes::oid[]::regtype[]::text[])::text AS arg_types,
        to_json(p.proargnames)::text AS arg_names,
        to_json(p.proargmodes::text[])::text AS arg_modes,
        p.pronargdefaults AS defaults,
