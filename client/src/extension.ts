@@ -121,6 +121,16 @@ export async function deactivate(): Promise<void> {
   client = undefined;
 }
 
+const SQL_DOCUMENTS = [
+  { scheme: 'file', language: 'sql' },
+  { scheme: 'untitled', language: 'sql' },
+];
+
+/** Whether the client still serves this document: open and SQL (a pull may be for a URI alone). */
+function stillServed(document: vscode.TextDocument | vscode.Uri): boolean {
+  return document instanceof vscode.Uri || (!document.isClosed && vscode.languages.match(SQL_DOCUMENTS, document) > 0);
+}
+
 function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
   // The packaged extension runs the bundle; a development checkout runs the compiled tree.
   const bundled = context.asAbsolutePath('dist/server.js');
@@ -132,10 +142,7 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
     debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'sql' },
-      { scheme: 'untitled', language: 'sql' },
-    ],
+    documentSelector: SQL_DOCUMENTS,
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.sql') },
     initializationOptions: { trusted: vscode.workspace.isTrusted },
     outputChannel: output,
@@ -145,10 +152,11 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
       // vscode-languageclient 9 takes a pull it cancelled itself (a keystroke while the last one's pull
       // is out) as an empty list: the squiggles blink off, and the result id is dropped, so the next
       // pull comes without it and is answered in full (vscode-languageserver-node #1471, #1799).
-      // Reported as cancelled instead, the library keeps both and simply pulls again.
+      // Reported as cancelled instead, the library keeps both and simply pulls again; but not for a
+      // document it no longer serves (closed, or no longer SQL), which it must drop as before.
       provideDiagnostics: async (document, previousResultId, token, next) => {
         const report = await next(document, previousResultId, token);
-        if (token.isCancellationRequested) throw new vscode.CancellationError();
+        if (token.isCancellationRequested && stillServed(document)) throw new vscode.CancellationError();
         return report;
       },
     },
