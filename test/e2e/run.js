@@ -471,9 +471,7 @@ async function suite(tools, dirs, url, database) {
     // middleware (extension.ts) the library dropped the result id then and the answer came in full.
     await goTo(1, 36);
     await page.keyboard.type(' o');
-    const deadline = Date.now() + ANALYSIS_TIMEOUT_MS;
-    while (occurrences(logs, unchanged) <= before && Date.now() < deadline) await page.waitForTimeout(250); // VS Code flushes log files on its own schedule: poll them
-    if (occurrences(logs, unchanged) <= before) throw new Error('no pull answered "unchanged" traced in VS Code\'s logs after the edit');
+    if ((await untilLogsShow(() => occurrences(logs, unchanged), (n) => n > before)) <= before) throw new Error('no pull answered "unchanged" traced in VS Code\'s logs after the edit');
     await page.locator('.markers-panel .monaco-list-row', { hasText: NET_DIAGNOSTIC }).filter({ hasText: '[Ln 1, Col 12]' }).first().waitFor({ state: 'visible' });
     await expectSquiggleUnder('SELECT sum(net(amount)) FROM orders o;', 'net', 'warning');
     // Text before net on its line: the list comes in full, with net three columns on.
@@ -487,12 +485,7 @@ async function suite(tools, dirs, url, database) {
     await page.keyboard.press('End');
     await page.keyboard.type('   ');
     for (let i = 0; i < 3; i++) await page.keyboard.press('Backspace');
-    const until = Date.now() + ANALYSIS_TIMEOUT_MS;
-    let pulls = cancelledPulls(logs);
-    while (pulls.retried === 0 && pulls.dropped.length === 0 && Date.now() < until) {
-      await page.waitForTimeout(250); // VS Code flushes log files on its own schedule: poll them
-      pulls = cancelledPulls(logs);
-    }
+    const pulls = await untilLogsShow(() => cancelledPulls(logs), (p) => p.retried > 0 || p.dropped.length > 0);
     if (pulls.dropped.length) throw new Error(`a pull after a cancelled one came without the result id: ${pulls.dropped.join(', ')}`);
     if (pulls.retried === 0) throw new Error('no pull carrying a result id was cancelled while typing: the check saw nothing to check');
     await expectSquiggleUnder('SELECT 1, sum(net(amount)) FROM orders o;', 'net', 'warning');
@@ -588,6 +581,21 @@ function cancelledPulls(dir) {
   return { retried, dropped };
 }
 
+/**
+ * Reads VS Code's log files with `read` until `done` holds for the reading or the analysis timeout
+ * passes, and gives the last reading. No request can await a log line: VS Code flushes its log
+ * files on its own schedule, so they are polled.
+ */
+async function untilLogsShow(read, done) {
+  const deadline = Date.now() + ANALYSIS_TIMEOUT_MS;
+  let reading = read();
+  while (!done(reading) && Date.now() < deadline) {
+    await page.waitForTimeout(250);
+    reading = read();
+  }
+  return reading;
+}
+
 /** How often `needle` occurs in the files under `dir`. */
 function occurrences(dir, needle) {
   let count = 0;
@@ -614,13 +622,7 @@ async function passwordStep(dirs) {
     // the password was sent proves the logs hold a live verbose trace.
     const logs = path.join(dirs.userData, 'logs');
     const statusLine = "Received notification 'pgParallelHints/status'";
-    const deadline = Date.now() + ANALYSIS_TIMEOUT_MS;
-    let after = -1;
-    while (Date.now() < deadline) {
-      after = occurrences(logs, statusLine);
-      if (after > statusesBefore) break;
-      await page.waitForTimeout(250); // VS Code flushes log files on its own schedule: poll them
-    }
+    const after = await untilLogsShow(() => occurrences(logs, statusLine), (n) => n > statusesBefore);
     if (after <= statusesBefore) throw new Error(`no status notification traced in VS Code's logs after the password was set (${after} in all)`);
     for (const dir of [logs, path.join(dirs.userData, 'User'), path.join(dirs.workspace, '.vscode')]) {
       const leaked = [...filesUnder(dir)].filter(({ text }) => text.includes(E2E_PASSWORD)).map(({ file }) => file);
