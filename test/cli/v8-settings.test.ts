@@ -31,11 +31,7 @@ process.on('exit', () => fs.writeSync(2, 'young generation: ' + start + ' -> ' +
 `;
 
 /** 2,000 statements (about 150 KB), each calling functions, so that every result is kept. */
-function largeSql(): string {
-  let sql = '';
-  for (let i = 0; i < 2000; i++) sql += `SELECT random() + ${i}, abs(x) FROM generate_series(1, ${i}) AS x WHERE x > ${i % 7};\n`;
-  return sql;
-}
+const LARGE_SQL = Array.from({ length: 2000 }, (_, i) => `SELECT random() + ${i}, abs(x) FROM generate_series(1, ${i}) AS x WHERE x > ${i % 7};\n`).join('');
 
 /**
  * The probe's report. At start V8 has committed one half of the young generation; after the first
@@ -69,7 +65,7 @@ describe('V8 settings of the product processes (quick-start.ts)', function () {
     probe = path.join(dir, 'probe.js');
     fs.writeFileSync(probe, PROBE);
     file = path.join(dir, 'large.sql');
-    fs.writeFileSync(file, largeSql());
+    fs.writeFileSync(file, LARGE_SQL);
   });
 
   afterEach(() => {
@@ -104,7 +100,7 @@ describe('V8 settings of the product processes (quick-start.ts)', function () {
       try {
         await client.initialize();
         const uri = 'file:///nowhere/large.sql';
-        await client.open(uri, largeSql());
+        await client.open(uri, LARGE_SQL);
         assert.strictEqual((await client.diagnostics(uri)).length, 2000);
         await client.shutdown();
         await client.rpc.sendNotification('exit');
