@@ -8,7 +8,8 @@
  *  - a statement's analysis depends only on the text up to its end: the statements of a prefix
  *    that the prefix closes get identical results whatever is appended, DDL included (the engine
  *    reads a document top to bottom, as PostgreSQL runs it);
- *  - an analyser reused across edits (its cache) gives what a fresh one gives.
+ *  - an analyser reused across edits (its cache) gives what a fresh one gives, and one that
+ *    analyses a document step by step (analyzeInSteps) what one analysis gives.
  *
  * A few hundred runs per property by default (a few seconds); PGPH_FUZZ_RUNS=N runs N per property
  * (the long search: PGPH_FUZZ_RUNS=250000, four properties, 1,000,000 inputs).
@@ -227,6 +228,28 @@ describe('reliability: parser wrapper and analyser on random and mutated SQL', f
           const cached = analyzer.analyze(text, pg18).statements;
           assert.deepStrictEqual(canonical(cached), canonical(analyzeDocument(text, pg18, URI).statements), `version ${JSON.stringify(text)} after ${JSON.stringify(versions)}`);
         }
+      }),
+      params,
+    );
+  });
+
+  it('gives step by step what one analysis gives, stopping only at the ends of statements, and then edits as usual', () => {
+    fc.assert(
+      fc.property(fc.array(anySql, { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 3 }), anySql, (parts, every, edited) => {
+        const text = parts.join(';\n');
+        const analyzer = new DocumentAnalyzer(URI);
+        let asked = 0;
+        const steps = analyzer.analyzeInSteps(text, pg18, () => ++asked % every === 0);
+        const stops: number[] = [];
+        let step = steps.next();
+        for (; !step.done; step = steps.next()) stops.push(step.value);
+        const fresh = analyzeDocument(text, pg18, URI).statements;
+        assert.deepStrictEqual(canonical(step.value.statements), canonical(fresh));
+        const ends = new Set(fresh.filter((s) => s.kind !== 'psql-meta').map((s) => s.range.end));
+        for (const stop of stops) assert.ok(ends.has(stop), `stopped at ${stop}, not where a statement ends, in ${JSON.stringify(text)}`);
+        assert.deepStrictEqual(stops, [...stops].sort((a, b) => a - b));
+        const after = analyzer.analyze(edited, pg18).statements;
+        assert.deepStrictEqual(canonical(after), canonical(analyzeDocument(edited, pg18, URI).statements));
       }),
       params,
     );

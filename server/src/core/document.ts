@@ -239,6 +239,18 @@ export class DocumentAnalyzer {
     private readonly options: { followCatalogChanges?: boolean } = {},
   ) {}
 
+  /**
+   * A first analysis, a step at a time: after each statement the generator asks `stepDone()` and,
+   * if true, stops, yielding where that statement ends; it returns what analyze() would. For a large
+   * document, with other work done between the steps (a language server answers other requests; its
+   * stepDone() looks at the clock); nothing else may use the analyzer until the generator is done.
+   * An analyzer that has analysed before just runs analyze().
+   */
+  *analyzeInSteps(text: string, base: Catalog, stepDone: () => boolean): Generator<number, DocumentAnalysis> {
+    if (this.lastBase !== undefined) return this.analyze(text, base);
+    return yield* this.passInSteps(text, base, false, undefined, stepDone);
+  }
+
   analyze(text: string, base: Catalog): DocumentAnalysis {
     const hadPass = this.lastBase !== undefined;
     // A derived base (a folder's definitions) must be the same object too: a file analysed again gives
@@ -261,12 +273,18 @@ export class DocumentAnalyzer {
     return analysis;
   }
 
+  /** One pass (passInSteps) run to its end. */
+  private pass(text: string, base: Catalog, sameBase: boolean, rebase?: Differences): DocumentAnalysis {
+    return completed(this.passInSteps(text, base, sameBase, rebase));
+  }
+
   /**
    * One pass over `text`. `rebase`, only for the text of the last pass and a new base: what the base
    * defines differently; statements that read none of it keep their entries, and what a statement
-   * analysed again defines differently is added as the pass goes.
+   * analysed again defines differently is added as the pass goes. With `stepDone`, it stops as
+   * analyzeInSteps says; the analyzer's slots and text are replaced only once it is done.
    */
-  private pass(text: string, base: Catalog, sameBase: boolean, rebase?: Differences): DocumentAnalysis {
+  private *passInSteps(text: string, base: Catalog, sameBase: boolean, rebase?: Differences, stepDone?: () => boolean): Generator<number, DocumentAnalysis> {
     const previous = this.slots;
     const hadPass = this.lastBase !== undefined;
     const changed = hadPass && this.lastText !== text;
@@ -421,6 +439,7 @@ export class DocumentAnalyzer {
       }
       slots[i] = slot;
       chain = entry.chainAfter;
+      if (stepDone?.()) yield end;
     }
     this.slots = slots;
     this.lastText = text;
@@ -644,5 +663,13 @@ function analyzeRecordingChanges(sql: string, ctx: StatementContext, changes: Ca
     return analyzeStatement(sql, ctx);
   } finally {
     ctx.catalog.changeLog = undefined;
+  }
+}
+
+/** Runs a generator to its end. */
+function completed<T>(steps: Generator<unknown, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
   }
 }
