@@ -19,6 +19,16 @@ import { uriKey } from './workspace';
 
 const OVERLAY_DELAY_MS = 300;
 
+/**
+ * A document at least this long (UTF-16 characters) is analysed for the first time in steps of
+ * about STEP_MS, with the event loop free in between: a 1 MB document takes about a second here,
+ * and other documents' requests, cancellations and edits are served meanwhile instead of after it.
+ * The steps are one pass, stopped and resumed (DocumentAnalyzer.analyzeInSteps): the same result at
+ * about the same cost.
+ */
+const STEPPED_MIN_CHARS = 256 * 1024;
+const STEP_MS = 20;
+
 export interface Analysis {
   version: number;
   catalogVersion: string;
@@ -41,6 +51,8 @@ interface OpenDocument {
   lastPushedId?: string;
   pushTimer?: NodeJS.Timeout;
   overlayTimer?: NodeJS.Timeout;
+  /** The first analysis of a large document, step by step (analyseInSteps); settled once it is done. */
+  firstSteps?: Promise<void>;
 }
 
 export interface DiagnosticsHost {
@@ -119,6 +131,8 @@ export class DiagnosticsService {
     await this.host.scopes.ensureSettings(scope);
     await this.host.parserReady;
     await this.host.scopes.waitForIndex(scope);
+    if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+    await (doc.firstSteps ??= this.analyseInSteps(doc));
     if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
     return this.open.get(uri) === doc ? this.analyze(doc) : undefined;
   }
@@ -246,6 +260,56 @@ export class DiagnosticsService {
     return doc.result;
   }
 
+  /**
+   * A large document's first analysis, a step at a time (STEPPED_MIN_CHARS), with the event loop
+   * free between steps; analyze() then has only the edits made meanwhile to apply. A client that
+   * shows progress sees the share done. The document may close or the server stop between steps.
+   */
+  private async analyseInSteps(doc: OpenDocument): Promise<void> {
+    const { connection, documents, scopes } = this.host;
+    const textDocument = documents.get(doc.uri);
+    if (doc.result || !textDocument) return;
+    // The document object changes with each edit: the steps analyse this text, of this version.
+    const text = textDocument.getText();
+    const version = textDocument.version;
+    const scope = scopes.scopeFor(doc.uri);
+    // Too large for any analysis: analyze() says so.
+    if (text.length < STEPPED_MIN_CHARS || utf8Length(text) > scope.settings.maxFileSize) return;
+    let progress: Awaited<ReturnType<typeof connection.window.createWorkDoneProgress>> | undefined;
+    if (scopes.canShowProgress) {
+      try {
+        progress = await connection.window.createWorkDoneProgress();
+        progress.begin(`Analysing ${fileName(doc.uri)}`, 0, undefined, false);
+      } catch {
+        progress = undefined;
+      }
+    }
+    const started = this.host.now();
+    let stepStarted = started;
+    let count = 0;
+    try {
+      const steps = doc.analyzer.analyzeInSteps(text, scopes.documentCatalog(scope, doc.key), () => this.host.now() - stepStarted >= STEP_MS);
+      for (;;) {
+        const step = steps.next();
+        if (step.done) {
+          count = step.value.statementCount;
+          return;
+        }
+        progress?.report(Math.floor((step.value / text.length) * 100));
+        // Between steps: the requests and edits that came meanwhile are served first.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (this.open.get(doc.uri) !== doc || this.host.shuttingDown()) return;
+        stepStarted = this.host.now();
+      }
+    } catch (error) {
+      // analyze() meets the same text and reports it.
+      connection.console.error(`analysing ${doc.uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    } finally {
+      progress?.done();
+      if (count > 0) connection.tracer.log(`analysed ${doc.uri} v${version} in steps: ${count} statements in ${(this.host.now() - started).toFixed(1)} ms`);
+    }
+  }
+
   private schedulePush(doc: OpenDocument, delay: number): void {
     if (!this.push || this.host.shuttingDown()) return;
     if (doc.pushTimer) clearTimeout(doc.pushTimer);
@@ -260,6 +324,7 @@ export class DiagnosticsService {
     const scope = this.host.scopes.scopeFor(doc.uri);
     await this.host.scopes.ensureSettings(scope);
     await this.host.parserReady;
+    await (doc.firstSteps ??= this.analyseInSteps(doc));
     if (this.open.get(doc.uri) !== doc || this.host.shuttingDown()) return;
     const result = this.analyze(doc);
     if (!result) return;
@@ -282,5 +347,15 @@ export class DiagnosticsService {
       if (utf8Length(text) > scope.settings.maxFileSize) return;
       if (scope.folder!.setOpenText(doc.key, doc.uri, text)) this.refreshScope(scope, doc);
     }, OVERLAY_DELAY_MS);
+  }
+}
+
+/** The last path segment of a URI, decoded ("report.sql"). */
+function fileName(uri: string): string {
+  const last = uri.slice(uri.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
   }
 }

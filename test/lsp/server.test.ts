@@ -488,6 +488,63 @@ describe('lsp: server over JSON-RPC', function () {
     assert.deepStrictEqual(analysed, [`analysed ${uri} v1`, `analysed ${uri} v4`]);
   });
 
+  /** 10,000 statements on 10,000 lines, 387,765 characters: analysed in steps. nextval() on the first and last lines. */
+  function largeDocument(): string {
+    const lines = ["SELECT nextval('first_seq');"];
+    for (let i = 1; i < 9_999; i++) lines.push(`SELECT abs(-${i}) AS n, ${i} + 1 AS m;`);
+    lines.push("SELECT nextval('last_seq');", '');
+    return lines.join('\n');
+  }
+  const nextvalAt = (line: number) =>
+    `${line}:7-${line}:14 warning unsafe-function: pg_catalog.nextval(regclass) is PARALLEL UNSAFE: no part of this statement can use parallel workers`;
+
+  it('analyses a large document the first time in steps: shows the share done, and answers another document meanwhile', async () => {
+    const client = await start();
+    const large = 'file:///nowhere/large%20file.sql';
+    const small = 'file:///nowhere/small.sql';
+    await client.open(large, largeDocument());
+    await client.open(small, 'SELECT nextval(\'s\');\n');
+    const answered: string[] = [];
+    const largeReport = client.diagnostics(large).then((items) => (answered.push('large'), items));
+    const smallReport = client.diagnostics(small).then((items) => (answered.push('small'), items));
+    assert.deepStrictEqual(summarize(await smallReport), [nextvalAt(0)]);
+    assert.deepStrictEqual(summarize(await largeReport), [nextvalAt(0), nextvalAt(9_999)]);
+    assert.deepStrictEqual(answered, ['small', 'large']);
+    const progress = client.notifications
+      .filter((n) => n.method === '$/progress')
+      .map((n) => (n.params as { value: { kind: string; title?: string; percentage?: number } }).value);
+    assert.deepStrictEqual(progress[0], { kind: 'begin', title: 'Analysing large file.sql', cancellable: false, percentage: 0 });
+    assert.deepStrictEqual(progress[progress.length - 1], { kind: 'end' });
+    // A report after each step (about 20 ms of work each, so how many depends on the machine).
+    const shares = progress.slice(1, -1).map((p) => (assert.strictEqual(p.kind, 'report'), p.percentage!));
+    assert.ok(shares.length > 0, 'no report');
+    assert.ok(shares.every((share, i) => share >= (shares[i - 1] ?? 0) && share < 100), `shares ${shares.join(', ')}`);
+  });
+
+  it('takes an edit made while a large document is analysed in steps into the diagnostics that follow', async () => {
+    const client = await start();
+    await client.rpc.sendNotification('$/setTrace', { value: 'verbose' });
+    const uri = 'file:///nowhere/large.sql';
+    await client.open(uri, largeDocument());
+    const first = client.diagnostics(uri);
+    // Typed once the first step is done: a line inserted at the top.
+    await client.waitFor<{ value: { kind: string } }>('$/progress', (p) => p.value.kind === 'report');
+    await client.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'SELECT txid_current();\n' }]);
+    await first;
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
+      '0:7-0:19 warning unsafe-function: pg_catalog.txid_current() is PARALLEL UNSAFE: no part of this statement can use parallel workers',
+      nextvalAt(1),
+      nextvalAt(10_000),
+    ]);
+    // The steps went on with the text they started with; after them only the inserted statement was
+    // new. (Whether the first pull was answered for version 1 or 2 depends on when the edit arrived.)
+    const analysed = client.notifications
+      .filter((n) => n.method === '$/logTrace' && (n.params as { message: string }).message.startsWith(`analysed ${uri}`))
+      .map((n) => (n.params as { message: string }).message.replace(/\d+\.\d ms$/, 'N ms'));
+    assert.strictEqual(analysed[0], `analysed ${uri} v1 in steps: 10000 statements in N ms`);
+    assert.strictEqual(analysed[analysed.length - 1], `analysed ${uri} v2: 1 of 10001 statements in N ms`);
+  });
+
   it('answers a pulled diagnostic the client cancelled with RequestCancelled, without analysing', async () => {
     let answer!: (settings: unknown) => void;
     const settings = new Promise((resolve) => (answer = resolve));
