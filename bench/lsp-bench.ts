@@ -227,3 +227,50 @@ export async function measureLsp(spec: ServerSpec, fileName: string, text: strin
   }
   return figures;
 }
+
+export interface WhileOpeningFigures {
+  server: string;
+  file: string;
+  /** From sending a hover on another, small open document to its answer. */
+  otherHoverMs?: number;
+  /** From opening the large document to its diagnostics, with the hover in between. */
+  openToDiagnosticsMs?: number;
+  error?: string;
+}
+
+/**
+ * How long another document's request waits while the server analyses a large document it was just
+ * given: a small document is opened and its diagnostics fetched first; then the large one is opened,
+ * its diagnostics asked for, and at once a hover sent on the small one.
+ */
+export async function measureWhileOpening(spec: ServerSpec, fileName: string, text: string, workspace: Workspace): Promise<WhileOpeningFigures> {
+  const figures: WhileOpeningFigures = { server: spec.name, file: fileName };
+  const smallText = "SELECT lower('A'), abs(-1);\n";
+  fs.writeFileSync(path.join(workspace.dir, fileName), text);
+  fs.writeFileSync(path.join(workspace.dir, 'small.sql'), smallText);
+  let client: LspClient | undefined;
+  try {
+    const started = await startClient(spec, workspace);
+    client = started.client;
+    const pull = Boolean(started.init?.capabilities?.diagnosticProvider);
+    const ready = spec.ready?.(client);
+    const small: DocumentSession = { uri: pathToFileURL(path.join(workspace.dir, 'small.sql')).href, text: smallText, version: 1, lines: new LineIndex(smallText) };
+    await freshDiagnostics(client, pull, small, () => client!.notify('textDocument/didOpen', { textDocument: { uri: small.uri, languageId: 'sql', version: 1, text: smallText } }));
+    await ready;
+    const large: DocumentSession = { uri: pathToFileURL(path.join(workspace.dir, fileName)).href, text, version: 1, lines: new LineIndex(text) };
+    const openStart = nowMs();
+    const diagnosed = freshDiagnostics(client, pull, large, () =>
+      client!.notify('textDocument/didOpen', { textDocument: { uri: large.uri, languageId: 'sql', version: 1, text } }),
+    ).then(() => nowMs() - openStart);
+    const hoverStart = nowMs();
+    await client.request('textDocument/hover', { textDocument: { uri: small.uri }, position: { line: 0, character: 8 } });
+    figures.otherHoverMs = nowMs() - hoverStart;
+    figures.openToDiagnosticsMs = await diagnosed;
+  } catch (error) {
+    figures.error = messageOf(error);
+  } finally {
+    await client?.stop();
+    spec.cleanup?.();
+  }
+  return figures;
+}

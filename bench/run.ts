@@ -25,7 +25,7 @@ import { splitStatements } from '../server/src/core/split';
 import { LineIndex, utf8Length } from '../server/src/core/text';
 import { loadBuiltinCatalog } from '../server/src/builtin-catalogs';
 import { startPostgres } from '../test/harness/postgres';
-import { LspFigures, makeWorkspace, measureLsp, percentile, startClient, Workspace, editMessage, DocumentSession } from './lsp-bench';
+import { LspFigures, makeWorkspace, measureLsp, measureWhileOpening, percentile, ServerSpec, startClient, Workspace, WhileOpeningFigures, editMessage, DocumentSession } from './lsp-bench';
 import { nowMs } from './lsp-driver';
 import { AS_VSCODE, buildBundle, cleanEnv, ourServer, plsBinary, plsServer, root, squawkBinary, squawkServer, versionOf } from './servers';
 import { generateSql, SCHEMA } from './sql-gen';
@@ -124,6 +124,14 @@ const LSP_HEADER = [
   '|---|---|---|---|---|---|---|---|',
 ];
 
+/** Our server as `lsp` and as VS Code starts it, then the peers that are installed. */
+function lspSpecs(squawkPath: string | undefined, plsPath: string | undefined, work: string): ServerSpec[] {
+  const specs = [ourServer(), ourServer({ asVsCode: true })];
+  if (squawkPath) specs.push(squawkServer(squawkPath));
+  if (plsPath) specs.push(plsServer(plsPath, work));
+  return specs;
+}
+
 async function lsp(results: Results, files: BenchFile[], work: string): Promise<void> {
   const rows: LspFigures[] = [];
   const squawk = squawkBinary();
@@ -131,13 +139,10 @@ async function lsp(results: Results, files: BenchFile[], work: string): Promise<
   const peerNotes: string[] = [];
   console.log(`\n## LSP over JSON-RPC (${EDITS} one-character edits spread through the file, ${HOVERS} hovers on function names)`);
   console.log(LSP_HEADER.join('\n'));
+  if (!squawk.path) peerNotes.push(`squawk: ${squawk.why}`);
+  if (!pls.path) peerNotes.push(`postgres-language-server: ${pls.why}`);
   for (const file of files) {
-    const specs = [ourServer(), ourServer({ asVsCode: true })];
-    if (squawk.path) specs.push(squawkServer(squawk.path));
-    else if (!peerNotes.includes('squawk')) peerNotes.push(`squawk: ${squawk.why}`);
-    if (pls.path) specs.push(plsServer(pls.path, work));
-    else if (!peerNotes.some((n) => n.startsWith('postgres-language-server'))) peerNotes.push(`postgres-language-server: ${pls.why}`);
-    for (const spec of specs) {
+    for (const spec of lspSpecs(squawk.path, pls.path, work)) {
       const workspace = makeWorkspace(work, `lsp-${rows.length}`);
       const figures = await measureLsp(spec, file.name, file.text, workspace, { edits: EDITS, hovers: HOVERS });
       rows.push(figures);
@@ -145,6 +150,16 @@ async function lsp(results: Results, files: BenchFile[], work: string): Promise<
     }
   }
   for (const note of peerNotes) console.log(`| ${note} | | | | | | | |`);
+  // Another document's request while the largest file is analysed for the first time.
+  const largest = files[files.length - 1];
+  const whileOpening: WhileOpeningFigures[] = [];
+  console.log(`\nA hover on another open document, sent right after opening ${largest.name} and asking for its diagnostics:`);
+  console.log('| server | hover on the other document ms | open to diagnostics ms |\n|---|---|---|');
+  for (const spec of lspSpecs(squawk.path, pls.path, work)) {
+    const figures = await measureWhileOpening(spec, largest.name, largest.text, makeWorkspace(work, `while-opening-${whileOpening.length}`));
+    whileOpening.push(figures);
+    console.log(`| ${figures.server} | ${figures.error ? figures.error.replace(/\s+/g, ' ').slice(0, 120) : fmt(figures.otherHoverMs)} | ${fmt(figures.openToDiagnosticsMs)} |`);
+  }
   const parserFloor: ParserFloor[] = [];
   for (const file of files) parserFloor.push(await parserAlone(file, work));
   console.log(
@@ -152,7 +167,7 @@ async function lsp(results: Results, files: BenchFile[], work: string): Promise<
       .map((f) => `${f.file} ${f.error ?? `${fmt(f.spawnToParsedMs)} ms`}`)
       .join(', ')}`,
   );
-  results.lsp = { edits: EDITS, hovers: HOVERS, rows, peersMissing: peerNotes, parserFloor };
+  results.lsp = { edits: EDITS, hovers: HOVERS, rows, peersMissing: peerNotes, parserFloor, whileOpening };
 }
 
 interface ParserFloor {
