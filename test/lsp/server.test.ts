@@ -545,6 +545,19 @@ describe('lsp: server over JSON-RPC', function () {
     assert.strictEqual(analysed[analysed.length - 1], `analysed ${uri} v2: 1 of 10001 statements in N ms`);
   });
 
+  it('pushes a large document\'s diagnostics once analysed in steps, to a client that shows no progress', async () => {
+    const client = await start({ capabilities: PUSH_CLIENT });
+    await client.rpc.sendNotification('$/setTrace', { value: 'verbose' });
+    const uri = 'file:///nowhere/large.sql';
+    await client.open(uri, largeDocument());
+    assert.deepStrictEqual(summarize((await client.pushed(uri, 1)).diagnostics), [nextvalAt(0), nextvalAt(9_999)]);
+    assert.deepStrictEqual(client.notifications.filter((n) => n.method === '$/progress'), []);
+    assert.ok(
+      client.notifications.some((n) => n.method === '$/logTrace' && (n.params as { message: string }).message.startsWith(`analysed ${uri} v1 in steps: 10000 statements`)),
+      'not analysed in steps',
+    );
+  });
+
   it('answers a pulled diagnostic the client cancelled with RequestCancelled, without analysing', async () => {
     let answer!: (settings: unknown) => void;
     const settings = new Promise((resolve) => (answer = resolve));
