@@ -14,17 +14,19 @@ import { bytesText } from './core/hover';
 import { LineIndex, utf8Length } from './core/text';
 import type { StatementOutline, StatementResult } from './core/types';
 import { DIAGNOSTIC_SOURCE, LinesOf, locator, sameDiagnostics, toDiagnostic } from './lsp-convert';
+import { stackOf } from './error-message';
+import { BackgroundProgress } from './progress';
 import type { Scope, Scopes } from './scopes';
 import { uriKey } from './workspace';
 
 const OVERLAY_DELAY_MS = 300;
 
 /**
- * A document at least this long (UTF-16 characters) is analysed for the first time in steps of
- * about STEP_MS, with the event loop free in between: a 1 MB document takes about a second here,
- * and other documents' requests, cancellations and edits are served meanwhile instead of after it.
- * The steps are one pass, stopped and resumed (DocumentAnalyzer.analyzeInSteps): the same result at
- * about the same cost.
+ * A document at least this long (UTF-16 characters) is analysed from scratch (its first analysis,
+ * or against a catalog that keeps none of its statements) in steps of about STEP_MS, with the event
+ * loop free in between: a 1 MB document takes about a second here, and other documents' requests,
+ * cancellations and edits are served meanwhile instead of after it. The steps are one pass, stopped
+ * and resumed (DocumentAnalyzer.analyzeInSteps): the same result at about the same cost.
  */
 const STEPPED_MIN_CHARS = 256 * 1024;
 const STEP_MS = 20;
@@ -51,8 +53,8 @@ interface OpenDocument {
   lastPushedId?: string;
   pushTimer?: NodeJS.Timeout;
   overlayTimer?: NodeJS.Timeout;
-  /** The first analysis of a large document, step by step (analyseInSteps); settled once it is done. */
-  firstSteps?: Promise<void>;
+  /** A large document's analysis from scratch in steps, while one runs (fullPassInSteps). */
+  steps?: Promise<void>;
 }
 
 export interface DiagnosticsHost {
@@ -132,7 +134,7 @@ export class DiagnosticsService {
     await this.host.parserReady;
     await this.host.scopes.waitForIndex(scope);
     if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
-    await (doc.firstSteps ??= this.analyseInSteps(doc));
+    await this.stepsDone(doc);
     if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
     return this.open.get(uri) === doc ? this.analyze(doc) : undefined;
   }
@@ -192,7 +194,7 @@ export class DiagnosticsService {
     scope.database?.ensureConnected();
     const text = textDocument.getText();
     const maxFileSize = scope.settings.maxFileSize;
-    if (text.length > maxFileSize / 3 && utf8Length(text) > maxFileSize) {
+    if (overMaxSize(text, maxFileSize)) {
       // Too large: one note, no analysis (a huge generated dump must not stall the editor).
       if (doc.result?.version === textDocument.version && doc.result.catalogVersion === 'too-large') return doc.result;
       const lines = new LineIndex(text);
@@ -223,7 +225,7 @@ export class DiagnosticsService {
     try {
       analysis = doc.analyzer.analyze(text, catalog);
     } catch (error) {
-      connection.console.error(`analysing ${doc.uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      connection.console.error(`analysing ${doc.uri}: ${stackOf(error)}`);
     }
     // After an edit only the text around it is scanned for lines, and only the statements it moved
     // to another line or column are converted again (the core keeps the rest).
@@ -260,53 +262,52 @@ export class DiagnosticsService {
     return doc.result;
   }
 
+  /** Before analyze(): a large document's analysis from scratch, in steps, if one is due (or running). */
+  private stepsDone(doc: OpenDocument): Promise<void> {
+    return (doc.steps ??= this.fullPassInSteps(doc).finally(() => (doc.steps = undefined)));
+  }
+
   /**
-   * A large document's first analysis, a step at a time (STEPPED_MIN_CHARS), with the event loop
-   * free between steps; analyze() then has only the edits made meanwhile to apply. A client that
-   * shows progress sees the share done. The document may close or the server stop between steps.
+   * A large document's analysis from scratch (STEPPED_MIN_CHARS), on an analyzer of its own that
+   * takes the document's place when done; analyze() then has only the edits made meanwhile to apply.
+   * Once more if the catalog changed meanwhile so that nothing would be kept (a database that
+   * connected during the steps). A client that shows progress sees the share done.
    */
-  private async analyseInSteps(doc: OpenDocument): Promise<void> {
+  private async fullPassInSteps(doc: OpenDocument): Promise<void> {
     const { connection, documents, scopes } = this.host;
-    const textDocument = documents.get(doc.uri);
-    if (doc.result || !textDocument) return;
-    // The document object changes with each edit: the steps analyse this text, of this version.
-    const text = textDocument.getText();
-    const version = textDocument.version;
-    const scope = scopes.scopeFor(doc.uri);
-    // Too large for any analysis: analyze() says so.
-    if (text.length < STEPPED_MIN_CHARS || utf8Length(text) > scope.settings.maxFileSize) return;
-    let progress: Awaited<ReturnType<typeof connection.window.createWorkDoneProgress>> | undefined;
-    if (scopes.canShowProgress) {
-      try {
-        progress = await connection.window.createWorkDoneProgress();
-        progress.begin(`Analysing ${fileName(doc.uri)}`, 0, undefined, false);
-      } catch {
-        progress = undefined;
-      }
-    }
-    const started = this.host.now();
-    let stepStarted = started;
-    let count = 0;
+    let progress: BackgroundProgress | undefined;
     try {
-      const steps = doc.analyzer.analyzeInSteps(text, scopes.documentCatalog(scope, doc.key), () => this.host.now() - stepStarted >= STEP_MS);
       for (;;) {
-        const step = steps.next();
-        if (step.done) {
-          count = step.value.statementCount;
-          return;
+        const textDocument = documents.get(doc.uri);
+        if (!textDocument || this.open.get(doc.uri) !== doc || this.host.shuttingDown()) return;
+        const scope = scopes.scopeFor(doc.uri);
+        const catalog = scopes.documentCatalog(scope, doc.key);
+        if (!doc.analyzer.analysesEverythingAgainst(catalog)) return;
+        // The document object changes with each edit: the steps analyse this text, of this version.
+        const text = textDocument.getText();
+        const version = textDocument.version;
+        // Too large for any analysis: analyze() says so.
+        if (text.length < STEPPED_MIN_CHARS || overMaxSize(text, scope.settings.maxFileSize)) return;
+        progress ??= new BackgroundProgress(connection, scopes.canShowProgress, `Analysing ${fileName(doc.uri)}`);
+        const started = this.host.now();
+        let stepStarted = started;
+        const analyzer = new DocumentAnalyzer(doc.uri, { followCatalogChanges: true });
+        const steps = analyzer.analyzeInSteps(text, catalog, () => this.host.now() - stepStarted >= STEP_MS);
+        for (let step = steps.next(); !step.done; step = steps.next()) {
+          progress.report(Math.floor((step.value / text.length) * 100));
+          // Between steps: the requests and edits that came meanwhile are served.
+          await new Promise((resolve) => setImmediate(resolve));
+          if (this.open.get(doc.uri) !== doc || this.host.shuttingDown()) return;
+          stepStarted = this.host.now();
         }
-        progress?.report(Math.floor((step.value / text.length) * 100));
-        // Between steps: the requests and edits that came meanwhile are served first.
-        await new Promise((resolve) => setImmediate(resolve));
-        if (this.open.get(doc.uri) !== doc || this.host.shuttingDown()) return;
-        stepStarted = this.host.now();
+        doc.analyzer = analyzer;
+        connection.tracer.log(`analysed ${doc.uri} v${version} in steps: ${analyzer.lastAnalyzed} statements in ${(this.host.now() - started).toFixed(1)} ms`);
       }
     } catch (error) {
-      // analyze() meets the same text and reports it.
-      connection.console.error(`analysing ${doc.uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      // A bug: analyze() then makes the pass in one go, and logs what it throws too.
+      connection.console.error(`analysing ${doc.uri} in steps: ${stackOf(error)}`);
     } finally {
       progress?.done();
-      if (count > 0) connection.tracer.log(`analysed ${doc.uri} v${version} in steps: ${count} statements in ${(this.host.now() - started).toFixed(1)} ms`);
     }
   }
 
@@ -324,7 +325,7 @@ export class DiagnosticsService {
     const scope = this.host.scopes.scopeFor(doc.uri);
     await this.host.scopes.ensureSettings(scope);
     await this.host.parserReady;
-    await (doc.firstSteps ??= this.analyseInSteps(doc));
+    await this.stepsDone(doc);
     if (this.open.get(doc.uri) !== doc || this.host.shuttingDown()) return;
     const result = this.analyze(doc);
     if (!result) return;
@@ -344,10 +345,15 @@ export class DiagnosticsService {
       const textDocument = this.host.documents.get(doc.uri);
       if (!textDocument || this.open.get(doc.uri) !== doc || this.host.shuttingDown()) return;
       const text = textDocument.getText();
-      if (utf8Length(text) > scope.settings.maxFileSize) return;
+      if (overMaxSize(text, scope.settings.maxFileSize)) return;
       if (scope.folder!.setOpenText(doc.key, doc.uri, text)) this.refreshScope(scope, doc);
     }, OVERLAY_DELAY_MS);
   }
+}
+
+/** Over pgParallelHints.maxFileSize (UTF-8 bytes); a text of at most a third as many UTF-16 units cannot be, and is not counted. */
+function overMaxSize(text: string, maxFileSize: number): boolean {
+  return text.length > maxFileSize / 3 && utf8Length(text) > maxFileSize;
 }
 
 /** The last path segment of a URI, decoded ("report.sql"). */

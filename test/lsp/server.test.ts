@@ -545,6 +545,34 @@ describe('lsp: server over JSON-RPC', function () {
     assert.strictEqual(analysed[analysed.length - 1], `analysed ${uri} v2: 1 of 10001 statements in N ms`);
   });
 
+  it('analyses a large document in steps again when a new catalog keeps none of it (another PostgreSQL version)', async () => {
+    let pgVersion = 18;
+    const client = await start({ configuration: () => ({ pgVersion }) });
+    await client.rpc.sendNotification('$/setTrace', { value: 'verbose' });
+    const uri = 'file:///nowhere/large.sql';
+    // An uncorrelated subquery is an initPlan: before PostgreSQL 17 it restricts the plan above it.
+    await client.open(uri, `${largeDocument()}SELECT x FROM generate_series(1, 10) x WHERE x > (SELECT 1);\n`);
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [nextvalAt(0), nextvalAt(9_999)]);
+    pgVersion = 16;
+    const offline16 = client.waitForNext<StatusParams>('pgParallelHints/status', (s) => s.text === 'offline: PostgreSQL 16 built-ins + workspace');
+    await client.rpc.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await offline16;
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
+      nextvalAt(0),
+      nextvalAt(9_999),
+      '10000:49-10000:59 information initplan: uncorrelated subquery: it runs once as an initPlan, and before PostgreSQL 17 the plan above an initPlan is PARALLEL RESTRICTED',
+    ]);
+    const analysed = client.notifications
+      .filter((n) => n.method === '$/logTrace' && (n.params as { message: string }).message.startsWith(`analysed ${uri}`))
+      .map((n) => (n.params as { message: string }).message.replace(/\d+\.\d ms$/, 'N ms'));
+    assert.deepStrictEqual(analysed, [
+      `analysed ${uri} v1 in steps: 10001 statements in N ms`,
+      `analysed ${uri} v1: 0 of 10001 statements in N ms`,
+      `analysed ${uri} v1 in steps: 10001 statements in N ms`,
+      `analysed ${uri} v1: 0 of 10001 statements in N ms`,
+    ]);
+  });
+
   it('pushes a large document\'s diagnostics once analysed in steps, to a client that shows no progress', async () => {
     const client = await start({ capabilities: PUSH_CLIENT });
     await client.rpc.sendNotification('$/setTrace', { value: 'verbose' });

@@ -251,19 +251,17 @@ export class DocumentAnalyzer {
     return yield* this.passInSteps(text, base, false, undefined, stepDone);
   }
 
+  /**
+   * Whether analyze() against `base` would analyse every statement again, whatever the text: nothing
+   * analysed yet, or a new base that is not known to differ only in some definitions.
+   */
+  analysesEverythingAgainst(base: Catalog): boolean {
+    return this.lastBase === undefined || (!this.isSameBase(base) && this.rebaseOnto(base) === undefined);
+  }
+
   analyze(text: string, base: Catalog): DocumentAnalysis {
-    const hadPass = this.lastBase !== undefined;
-    // A derived base (a folder's definitions) must be the same object too: a file analysed again gives
-    // its objects new oids under the same version, and a recorded change naming one by oid (a DROP)
-    // must not be replayed where it has another.
-    const sameBase = this.lastBase === base.version && (!base.derived || this.lastBaseCatalog === base);
-    // A new base that defines only some functions and relations differently (a folder's catalog after
-    // another file's DDL changed): the statements that read none of them keep their entries.
-    let rebase: Differences | undefined;
-    if (hadPass && !sameBase && this.lastBaseCatalog && this.options.followCatalogChanges) {
-      const differences = base.differencesFrom(this.lastBaseCatalog);
-      if (differences !== 'everything') rebase = differences;
-    }
+    const sameBase = this.isSameBase(base);
+    const rebase = sameBase ? undefined : this.rebaseOnto(base);
     if (!rebase || this.lastText === text) return this.pass(text, base, sameBase, rebase);
     // The text changed too: the last text moves onto the new base first, then the edit applies as usual.
     this.pass(this.lastText, base, false, rebase);
@@ -271,6 +269,26 @@ export class DocumentAnalyzer {
     const analysis = this.pass(text, base, true);
     this.lastAnalyzed += rebased;
     return analysis;
+  }
+
+  /**
+   * The base of the last pass again. A derived base (a folder's definitions) must be the same object
+   * too: a file analysed again gives its objects new oids under the same version, and a recorded
+   * change naming one by oid (a DROP) must not be replayed where it has another.
+   */
+  private isSameBase(base: Catalog): boolean {
+    return this.lastBase === base.version && (!base.derived || this.lastBaseCatalog === base);
+  }
+
+  /**
+   * For a new base that defines only some functions and relations differently from the last (a
+   * folder's catalog after another file's DDL changed): those differences; the statements that read
+   * none of them keep their entries. Undefined when there was no pass or the bases are unrelated.
+   */
+  private rebaseOnto(base: Catalog): Differences | undefined {
+    if (this.lastBase === undefined || !this.lastBaseCatalog || !this.options.followCatalogChanges) return undefined;
+    const differences = base.differencesFrom(this.lastBaseCatalog);
+    return differences === 'everything' ? undefined : differences;
   }
 
   /** One pass (passInSteps) run to its end. */

@@ -1,0 +1,39 @@
+/**
+ * Work-done progress for work that must not wait for the client: the work starts at once, and the
+ * progress shows once the client has accepted its token (the protocol allows no report before).
+ * Reports made before that, or with the share unchanged, are not sent; work that ends before the
+ * client answered shows nothing.
+ */
+import type { Connection, WorkDoneProgressServerReporter } from 'vscode-languageserver';
+
+export class BackgroundProgress {
+  private reporter?: WorkDoneProgressServerReporter;
+  private ended = false;
+  private lastShare = 0;
+
+  /** `shown`: whether the client accepts progress the server starts (window.workDoneProgress). */
+  constructor(connection: Connection, shown: boolean, title: string) {
+    if (!shown) return;
+    connection.window.createWorkDoneProgress().then(
+      (reporter) => {
+        if (this.ended) return;
+        reporter.begin(title, 0, undefined, false);
+        this.reporter = reporter;
+      },
+      () => undefined,
+    );
+  }
+
+  /** The share done, 0-100. */
+  report(share: number): void {
+    if (!this.reporter || share <= this.lastShare) return;
+    this.lastShare = share;
+    this.reporter.report(share);
+  }
+
+  done(): void {
+    this.ended = true;
+    this.reporter?.done();
+    this.reporter = undefined;
+  }
+}
