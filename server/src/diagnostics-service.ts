@@ -30,6 +30,8 @@ const OVERLAY_DELAY_MS = 300;
  */
 const STEPPED_MIN_CHARS = 256 * 1024;
 const STEP_MS = 20;
+/** Passes in steps in a row (each after a catalog change that kept nothing of the last). */
+const MAX_STEPPED_PASSES = 3;
 
 export interface Analysis {
   version: number;
@@ -55,6 +57,8 @@ interface OpenDocument {
   overlayTimer?: NodeJS.Timeout;
   /** A large document's analysis from scratch in steps, while one runs (fullPassInSteps). */
   steps?: Promise<void>;
+  /** The steps threw (a bug): this document is analysed in one go from then on. */
+  stepsFailed?: boolean;
 }
 
 export interface DiagnosticsHost {
@@ -264,6 +268,7 @@ export class DiagnosticsService {
 
   /** Before analyze(): a large document's analysis from scratch, in steps, if one is due (or running). */
   private stepsDone(doc: OpenDocument): Promise<void> {
+    if (doc.stepsFailed) return Promise.resolve();
     return (doc.steps ??= this.fullPassInSteps(doc).finally(() => (doc.steps = undefined)));
   }
 
@@ -271,24 +276,26 @@ export class DiagnosticsService {
    * A large document's analysis from scratch (STEPPED_MIN_CHARS), on an analyzer of its own that
    * takes the document's place when done; analyze() then has only the edits made meanwhile to apply.
    * Once more if the catalog changed meanwhile so that nothing would be kept (a database that
-   * connected during the steps). A client that shows progress sees the share done.
+   * connected during the steps), up to MAX_STEPPED_PASSES; then analyze() makes the pass in one go.
+   * A client that shows progress sees the share done.
    */
   private async fullPassInSteps(doc: OpenDocument): Promise<void> {
     const { connection, documents, scopes } = this.host;
     let progress: BackgroundProgress | undefined;
     try {
-      for (;;) {
+      for (let pass = 0; pass < MAX_STEPPED_PASSES; pass++) {
         const textDocument = documents.get(doc.uri);
         if (!textDocument || this.open.get(doc.uri) !== doc || this.host.shuttingDown()) return;
-        const scope = scopes.scopeFor(doc.uri);
-        const catalog = scopes.documentCatalog(scope, doc.key);
-        if (!doc.analyzer.analysesEverythingAgainst(catalog)) return;
         // The document object changes with each edit: the steps analyse this text, of this version.
         const text = textDocument.getText();
         const version = textDocument.version;
+        const scope = scopes.scopeFor(doc.uri);
         // Too large for any analysis: analyze() says so.
         if (text.length < STEPPED_MIN_CHARS || overMaxSize(text, scope.settings.maxFileSize)) return;
-        progress ??= new BackgroundProgress(connection, scopes.canShowProgress, `Analysing ${fileName(doc.uri)}`);
+        const catalog = scopes.documentCatalog(scope, doc.key);
+        if (!doc.analyzer.analysesEverythingAgainst(catalog)) return;
+        progress?.done();
+        progress = new BackgroundProgress(connection, scopes.canShowProgress, `Analysing ${fileName(doc.uri)}`);
         const started = this.host.now();
         let stepStarted = started;
         const analyzer = new DocumentAnalyzer(doc.uri, { followCatalogChanges: true });
@@ -304,7 +311,8 @@ export class DiagnosticsService {
         connection.tracer.log(`analysed ${doc.uri} v${version} in steps: ${analyzer.lastAnalyzed} statements in ${(this.host.now() - started).toFixed(1)} ms`);
       }
     } catch (error) {
-      // A bug: analyze() then makes the pass in one go, and logs what it throws too.
+      // A bug: analyze() makes the pass in one go (and logs what it throws too), now and from then on.
+      doc.stepsFailed = true;
       connection.console.error(`analysing ${doc.uri} in steps: ${stackOf(error)}`);
     } finally {
       progress?.done();

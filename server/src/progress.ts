@@ -2,7 +2,7 @@
  * Work-done progress for work that must not wait for the client: the work starts at once, and the
  * progress shows once the client has accepted its token (the protocol allows no report before).
  * Reports made before that, or with the share unchanged, are not sent; work that ends before the
- * client answered shows nothing.
+ * client answered shows nothing (the token is ended as soon as it comes).
  */
 import type { Connection, WorkDoneProgressServerReporter } from 'vscode-languageserver';
 
@@ -16,7 +16,8 @@ export class BackgroundProgress {
     if (!shown) return;
     connection.window.createWorkDoneProgress().then(
       (reporter) => {
-        if (this.ended) return;
+        // Ended before the client answered: the token is released at once, nothing was shown.
+        if (this.ended) return reporter.done();
         reporter.begin(title, 0, undefined, false);
         this.reporter = reporter;
       },

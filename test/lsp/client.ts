@@ -54,6 +54,8 @@ export interface ClientOptions {
   workspaceFolders?: WorkspaceFolder[];
   /** Answers workspace/configuration items (scopeUri, section), at once or later (a promise). */
   configuration?: (item: { scopeUri?: string; section?: string }) => unknown;
+  /** Holds the answer to window/workDoneProgress/create until this settles (a slow or silent client). */
+  progressAnswer?: () => Promise<unknown>;
 }
 
 interface Received {
@@ -75,6 +77,8 @@ export class TestClient {
     rpc.onNotification((method, params) => this.received(method, params));
     // vscode-jsonrpc consumes $/logTrace itself unless a handler for it is registered.
     rpc.onNotification(LogTraceNotification.type, (params) => this.received('$/logTrace', params));
+    // Progress for a token the client never accepted: recorded too, so a test can see it was sent.
+    rpc.onUnhandledProgress((params) => this.received('$/progress', params));
     rpc.onRequest((method, params) => {
       this.received(method, params, true);
       switch (method) {
@@ -84,10 +88,13 @@ export class TestClient {
           return Promise.all(items.map(async (item) => (await this.options.configuration?.(item)) ?? null));
         }
         case 'window/workDoneProgress/create': {
-          // vscode-jsonrpc delivers $/progress only to a handler registered for the token.
+          // vscode-jsonrpc delivers $/progress only to a handler registered for the token: registered
+          // once the answer is given, so progress sent before it counts as unhandled.
           const token = (params as { token: string | number }).token;
-          this.rpc.onProgress(WorkDoneProgress.type, token, (value) => this.received('$/progress', { token, value }));
-          return null;
+          return (this.options.progressAnswer?.() ?? Promise.resolve()).then(() => {
+            this.rpc.onProgress(WorkDoneProgress.type, token, (value) => this.received('$/progress', { token, value }));
+            return null;
+          });
         }
         default:
           return null;

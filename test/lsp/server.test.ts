@@ -488,10 +488,10 @@ describe('lsp: server over JSON-RPC', function () {
     assert.deepStrictEqual(analysed, [`analysed ${uri} v1`, `analysed ${uri} v4`]);
   });
 
-  /** 10,000 statements on 10,000 lines, 387,765 characters: analysed in steps. nextval() on the first and last lines. */
-  function largeDocument(): string {
+  /** `count` statements on as many lines (10,000: 387,765 characters), analysed in steps; nextval() on the first and last lines. */
+  function largeDocument(count = 10_000): string {
     const lines = ["SELECT nextval('first_seq');"];
-    for (let i = 1; i < 9_999; i++) lines.push(`SELECT abs(-${i}) AS n, ${i} + 1 AS m;`);
+    for (let i = 1; i < count - 1; i++) lines.push(`SELECT abs(-${i}) AS n, ${i} + 1 AS m;`);
     lines.push("SELECT nextval('last_seq');", '');
     return lines.join('\n');
   }
@@ -573,6 +573,50 @@ describe('lsp: server over JSON-RPC', function () {
     ]);
   });
 
+  it('analyses a large document in steps without waiting for a client slow to accept the progress token, and sends no progress before it does', async () => {
+    let accept!: () => void;
+    const accepted = new Promise<void>((resolve) => (accept = resolve));
+    const client = await start({ progressAnswer: () => accepted });
+    const uri = 'file:///nowhere/large.sql';
+    await client.open(uri, largeDocument());
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [nextvalAt(0), nextvalAt(9_999)]);
+    assert.deepStrictEqual(client.notifications.filter((n) => n.method === '$/progress'), []);
+    // Accepted after the work ended: the token is ended at once, with nothing shown.
+    const ended = client.waitFor<{ value: { kind: string } }>('$/progress', (p) => p.value.kind === 'end');
+    accept();
+    await ended;
+    assert.deepStrictEqual(
+      client.notifications.filter((n) => n.method === '$/progress').map((n) => (n.params as { value: unknown }).value),
+      [{ kind: 'end' }],
+    );
+  });
+
+  it('makes the pass in steps again at once when the catalog changes during the steps so that nothing is kept', async () => {
+    let pgVersion = 18;
+    const client = await start({ configuration: () => ({ pgVersion }) });
+    await client.rpc.sendNotification('$/setTrace', { value: 'verbose' });
+    const uri = 'file:///nowhere/large.sql';
+    // 30,000 statements: many steps, so the new settings arrive while they go on.
+    await client.open(uri, `${largeDocument(30_000)}SELECT x FROM generate_series(1, 10) x WHERE x > (SELECT 1);\n`);
+    const pulled = client.diagnostics(uri);
+    await client.waitFor<{ value: { kind: string } }>('$/progress', (p) => p.value.kind === 'report');
+    pgVersion = 16;
+    await client.rpc.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    assert.deepStrictEqual(summarize(await pulled), [
+      nextvalAt(0),
+      nextvalAt(29_999),
+      '30000:49-30000:59 information initplan: uncorrelated subquery: it runs once as an initPlan, and before PostgreSQL 17 the plan above an initPlan is PARALLEL RESTRICTED',
+    ]);
+    const analysed = client.notifications
+      .filter((n) => n.method === '$/logTrace' && (n.params as { message: string }).message.startsWith(`analysed ${uri}`))
+      .map((n) => (n.params as { message: string }).message.replace(/\d+\.\d ms$/, 'N ms'));
+    assert.deepStrictEqual(analysed, [
+      `analysed ${uri} v1 in steps: 30001 statements in N ms`,
+      `analysed ${uri} v1 in steps: 30001 statements in N ms`,
+      `analysed ${uri} v1: 0 of 30001 statements in N ms`,
+    ]);
+  });
+
   it('pushes a large document\'s diagnostics once analysed in steps, to a client that shows no progress', async () => {
     const client = await start({ capabilities: PUSH_CLIENT });
     await client.rpc.sendNotification('$/setTrace', { value: 'verbose' });
@@ -580,6 +624,7 @@ describe('lsp: server over JSON-RPC', function () {
     await client.open(uri, largeDocument());
     assert.deepStrictEqual(summarize((await client.pushed(uri, 1)).diagnostics), [nextvalAt(0), nextvalAt(9_999)]);
     assert.deepStrictEqual(client.notifications.filter((n) => n.method === '$/progress'), []);
+    assert.deepStrictEqual(client.requests.filter((r) => r.method === 'window/workDoneProgress/create'), []);
     assert.ok(
       client.notifications.some((n) => n.method === '$/logTrace' && (n.params as { message: string }).message.startsWith(`analysed ${uri} v1 in steps: 10000 statements`)),
       'not analysed in steps',

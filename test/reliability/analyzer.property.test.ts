@@ -249,7 +249,7 @@ describe('reliability: parser wrapper and analyser on random and mutated SQL', f
         const ends = fresh.filter((s) => s.kind !== 'psql-meta').map((s) => s.range.end);
         assert.strictEqual(asked, ends.length);
         assert.deepStrictEqual(stops, ends.filter((_, i) => (i + 1) % every === 0));
-        // The pass is kept: the same text again analyses nothing, an edit only what it touched.
+        // The pass is kept: the same text again analyses nothing; an edit after it is as after any pass.
         analyzer.analyze(text, pg18);
         assert.strictEqual(analyzer.lastAnalyzed, 0);
         const after = analyzer.analyze(edited, pg18).statements;
