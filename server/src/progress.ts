@@ -12,24 +12,25 @@ export class BackgroundProgress {
   private lastShare = 0;
 
   /** `shown`: whether the client accepts progress the server starts (window.workDoneProgress). */
-  constructor(connection: Connection, shown: boolean, title: string) {
+  constructor(connection: Connection, shown: boolean, title: string, message?: string) {
     if (!shown) return;
     connection.window.createWorkDoneProgress().then(
       (reporter) => {
         // Ended before the client answered: the token is released at once, nothing was shown.
         if (this.ended) return reporter.done();
-        reporter.begin(title, 0, undefined, false);
+        reporter.begin(title, 0, message, false);
         this.reporter = reporter;
       },
       () => undefined,
     );
   }
 
-  /** The share done, 0-100. */
-  report(share: number): void {
+  /** The share done, 0-100, and what to say with it. */
+  report(share: number, message?: string): void {
     if (!this.reporter || share <= this.lastShare) return;
     this.lastShare = share;
-    this.reporter.report(share);
+    if (message === undefined) this.reporter.report(share);
+    else this.reporter.report(share, message);
   }
 
   done(): void {

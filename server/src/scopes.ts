@@ -15,6 +15,7 @@ import { connectionKey, parseSettings, Settings, SETTINGS_SECTION } from './sett
 import { clockText, statusText } from './status';
 import { FolderIndex, uriKey } from './workspace';
 import { messageOf } from './error-message';
+import { BackgroundProgress } from './progress';
 
 /** The first diagnostics of a folder wait this long at most for the folder's first index. */
 const INDEX_WAIT_MS = 1500;
@@ -323,27 +324,15 @@ export class Scopes {
     if (!folder) return;
     await this.ensureSettings(scope);
     await this.host.parserReady;
-    const connection = this.host.connection;
-    let progress: Awaited<ReturnType<typeof connection.window.createWorkDoneProgress>> | undefined;
-    if (this.canShowProgress) {
-      try {
-        progress = await connection.window.createWorkDoneProgress();
-        progress.begin('Indexing SQL files', 0, folder.path, false);
-      } catch {
-        progress = undefined;
-      }
+    // Indexing starts at once: a client slow to accept the progress token must not hold it up.
+    const progress = new BackgroundProgress(this.host.connection, this.canShowProgress, 'Indexing SQL files', folder.path);
+    try {
+      await folder.indexAll((done, total) => progress.report(Math.floor((done / total) * 100), `${done}/${total} files`));
+    } finally {
+      progress.done();
     }
-    let lastPercent = -1;
-    await folder.indexAll((done, total) => {
-      const percent = Math.floor((done / total) * 100);
-      if (progress && percent !== lastPercent) {
-        lastPercent = percent;
-        progress.report(percent, `${done}/${total} files`);
-      }
-    });
     if (folder.generation > 0) this.host.refresh(scope);
     this.log(`indexed ${folder.fileCount} SQL ${folder.fileCount === 1 ? 'file' : 'files'} in ${folder.path}`);
-    progress?.done();
   }
 
   async waitForIndex(scope: Scope): Promise<void> {

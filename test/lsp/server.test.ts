@@ -80,7 +80,8 @@ describe('lsp: server over JSON-RPC', function () {
   after(() => fs.rmSync(workspace, { recursive: true, force: true }));
 
   const folderUri = () => pathToFileURL(workspace).href;
-  const indexed = (client: TestClient) => client.waitFor<{ value: { kind: string } }>('$/progress', (p) => p.value.kind === 'end');
+  // The server logs this once a folder is indexed (its progress may end before a slow client even accepted it).
+  const indexed = (client: TestClient) => client.waitFor<LogMessageParams>('window/logMessage', (p) => p.message.startsWith('indexed '));
 
   it('announces incremental sync, pull diagnostics, hover, definition, quick fixes and code lenses', async () => {
     const client = await start();
@@ -235,6 +236,26 @@ describe('lsp: server over JSON-RPC', function () {
         '',
         '- pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process',
       ].join('\n'),
+    );
+  });
+
+  it('indexes the workspace without waiting for a client slow to accept the progress token', async () => {
+    let accept!: () => void;
+    const accepted = new Promise<void>((resolve) => (accept = resolve));
+    const client = await start({ workspaceFolders: [{ uri: folderUri(), name: 'ws' }], progressAnswer: () => accepted });
+    await indexed(client);
+    const uri = `${folderUri()}/queries.sql`;
+    await client.open(uri, 'SELECT slow_total(id) FROM orders;\n');
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
+      '0:7-0:17 warning unsafe-function: public.slow_total(n integer) is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE): no part of this statement can use parallel workers',
+    ]);
+    assert.deepStrictEqual(client.notifications.filter((n) => n.method === '$/progress'), []);
+    const ended = client.waitFor<{ value: { kind: string } }>('$/progress', (p) => p.value.kind === 'end');
+    accept();
+    await ended;
+    assert.deepStrictEqual(
+      client.notifications.filter((n) => n.method === '$/progress').map((n) => (n.params as { value: unknown }).value),
+      [{ kind: 'end' }],
     );
   });
 
