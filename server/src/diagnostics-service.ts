@@ -295,7 +295,7 @@ export class DiagnosticsService {
         const catalog = scopes.documentCatalog(scope, doc.key);
         if (!doc.analyzer.analysesEverythingAgainst(catalog)) return;
         progress?.done();
-        progress = new BackgroundProgress(connection, scopes.canShowProgress, `Analysing ${fileName(doc.uri)}`);
+        progress = new BackgroundProgress(connection, scopes.canShowProgress, `Analysing ${scopes.fileLabel(doc.uri)}`);
         const started = this.host.now();
         let stepStarted = started;
         const analyzer = new DocumentAnalyzer(doc.uri, { followCatalogChanges: true });
@@ -359,17 +359,10 @@ export class DiagnosticsService {
   }
 }
 
-/** Over pgParallelHints.maxFileSize (UTF-8 bytes); a text of at most a third as many UTF-16 units cannot be, and is not counted. */
+/**
+ * Over pgParallelHints.maxFileSize (UTF-8 bytes). A text of at most a third as many UTF-16 units
+ * cannot be, and is not counted.
+ */
 function overMaxSize(text: string, maxFileSize: number): boolean {
   return text.length > maxFileSize / 3 && utf8Length(text) > maxFileSize;
-}
-
-/** The last path segment of a URI, decoded ("report.sql"). */
-function fileName(uri: string): string {
-  const last = uri.slice(uri.lastIndexOf('/') + 1);
-  try {
-    return decodeURIComponent(last);
-  } catch {
-    return last;
-  }
 }
