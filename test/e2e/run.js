@@ -3,8 +3,9 @@
 /**
  * End-to-end suite: the packaged extension (.vsix) in a real VS Code (code-server), driven through
  * Chromium by playwright-core, against a real PostgreSQL 18. What a user sees is what is checked:
- * the squiggle under an unsafe function, the Problems panel, a hover card, the language status item
- * and a command's notification. Screenshots of each step go to test-artifacts/e2e/.
+ * the squiggle under an unsafe function, the Problems panel, a hover card, the language status item,
+ * a command's notification, EXPLAIN's report and diagram, and a large file's analysis progress in the
+ * status bar. Screenshots of each step go to test-artifacts/e2e/.
  *
  *   node test/e2e/run.js        (after `npm install && npx tsc -b`)
  *
@@ -38,6 +39,8 @@ const SUITE_LIMIT_MS = 6 * 60_000;
 const REPORT_SQL = 'SELECT sum(net(amount)) FROM orders;\nSELECT random();\n';
 /** A statement over a table large enough (500,000 rows, about 35 MB: two workers) for a parallel plan. */
 const EXPLAIN_SQL = "SELECT count(*) FROM big WHERE note LIKE '%ab%';\n";
+/** 30,000 statements, 1.2 MB: over the size analysed in steps, and long enough to see the progress. */
+const LARGE_SQL = ["SELECT nextval('first_seq');", ...Array.from({ length: 29_999 }, (_, i) => `SELECT abs(-${i}) AS n, ${i} + 1 AS m;`), ''].join('\n');
 /** Exact words the language server uses (server/src/core/describe.ts, hover.ts, server.ts). */
 const NET_DIAGNOSTIC = 'public.net(numeric) is PARALLEL UNSAFE';
 const NET_DIAGNOSTIC_FULL = `${NET_DIAGNOSTIC}: no part of this statement can use parallel workers`;
@@ -202,6 +205,7 @@ function writeWorkspace(dirs, databaseUrl) {
   writeJson(path.join(dirs.workspace, '.vscode/settings.json'), { 'pgParallelHints.connection.url': databaseUrl });
   fs.writeFileSync(path.join(dirs.workspace, 'report.sql'), REPORT_SQL);
   fs.writeFileSync(path.join(dirs.workspace, 'explain.sql'), EXPLAIN_SQL);
+  fs.writeFileSync(path.join(dirs.workspace, 'large.sql'), LARGE_SQL);
   // User settings: a quiet, trusting editor with nothing in the way of the file under test.
   writeJson(path.join(dirs.userData, 'User/settings.json'), {
     'security.workspace.trust.enabled': false,
@@ -508,8 +512,29 @@ async function suite(tools, dirs, url, database) {
 
   await explainSteps();
   await passwordStep(dirs);
+  await largeDocumentStep();
 
   if (pageErrors.length) log(`  note: ${pageErrors.length} errors in the page, first: ${pageErrors[0]}`);
+}
+
+/** A large file: the status bar shows the server's progress while it is analysed in steps, then its squiggle comes. */
+async function largeDocumentStep() {
+  await check('a 1.2 MB file: the status bar says "Analysing large.sql" while it is analysed, then a warning squiggle exactly under nextval', async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('large.sql');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'large.sql' }).first().waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab.active', { hasText: 'large.sql' }).waitFor({ state: 'visible' });
+    // The server's work-done progress, shown by VS Code in the status bar.
+    const progress = page.locator('.statusbar', { hasText: 'Analysing large.sql' });
+    await progress.waitFor({ state: 'visible', timeout: ANALYSIS_TIMEOUT_MS });
+    await screenshot('large-file-progress');
+    await expectSquiggleUnder("SELECT nextval('first_seq');", 'nextval', 'warning');
+    await progress.waitFor({ state: 'detached', timeout: ANALYSIS_TIMEOUT_MS });
+  });
 }
 
 /** Command lines (arguments) of the running processes that execute the installed extension's server bundle (Linux /proc). */
