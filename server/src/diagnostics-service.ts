@@ -30,8 +30,8 @@ const OVERLAY_DELAY_MS = 300;
  */
 const STEPPED_MIN_CHARS = 256 * 1024;
 const STEP_MS = 20;
-/** Passes in steps in a row (each after a catalog change that kept nothing of the last). */
-const MAX_STEPPED_PASSES = 3;
+/** Passes in steps started in a row (each after the catalog changed during the last). */
+const MAX_STEPPED_PASSES = 5;
 
 export interface Analysis {
   version: number;
@@ -275,9 +275,9 @@ export class DiagnosticsService {
   /**
    * A large document's analysis from scratch (STEPPED_MIN_CHARS), on an analyzer of its own that
    * takes the document's place when done; analyze() then has only the edits made meanwhile to apply.
-   * Once more if the catalog changed meanwhile so that nothing would be kept (a database that
-   * connected during the steps), up to MAX_STEPPED_PASSES; then analyze() makes the pass in one go.
-   * A client that shows progress sees the share done.
+   * Started again if the catalog changes during the steps (a database that connects: the first
+   * diagnostics then come from its catalog), up to MAX_STEPPED_PASSES; then analyze() makes the
+   * pass in one go. A client that shows progress sees the share done.
    */
   private async fullPassInSteps(doc: OpenDocument): Promise<void> {
     const { connection, documents, scopes } = this.host;
@@ -300,12 +300,19 @@ export class DiagnosticsService {
         let stepStarted = started;
         const analyzer = new DocumentAnalyzer(doc.uri, { followCatalogChanges: true });
         const steps = analyzer.analyzeInSteps(text, catalog, () => this.host.now() - stepStarted >= STEP_MS);
-        for (let step = steps.next(); !step.done; step = steps.next()) {
+        let step = steps.next();
+        while (!step.done) {
           progress.report(Math.floor((step.value / text.length) * 100));
           // Between steps: the requests and edits that came meanwhile are served.
           await new Promise((resolve) => setImmediate(resolve));
           if (this.open.get(doc.uri) !== doc || this.host.shuttingDown()) return;
+          if (scopes.documentCatalog(scopes.scopeFor(doc.uri), doc.key).version !== catalog.version) break;
           stepStarted = this.host.now();
+          step = steps.next();
+        }
+        if (!step.done) {
+          connection.tracer.log(`analysing ${doc.uri} v${version} in steps: started again, its catalog changed`);
+          continue;
         }
         doc.analyzer = analyzer;
         connection.tracer.log(`analysed ${doc.uri} v${version} in steps: ${analyzer.lastAnalyzed} statements in ${(this.host.now() - started).toFixed(1)} ms`);
