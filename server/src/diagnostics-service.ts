@@ -275,9 +275,12 @@ export class DiagnosticsService {
   /**
    * A large document's analysis from scratch (STEPPED_MIN_CHARS), on an analyzer of its own that
    * takes the document's place when done; analyze() then has only the edits made meanwhile to apply.
-   * Started again if the catalog changes during the steps (a database that connects: the first
-   * diagnostics then come from its catalog), up to MAX_STEPPED_PASSES; then analyze() makes the
-   * pass in one go. A client that shows progress sees the share done.
+   * Started again at once if the catalog before the workspace's DDL changes during the steps (a
+   * database that connects, another pgVersion: the first diagnostics then come from the new one).
+   * Another file's DDL changing meanwhile is left to analyze(), which re-analyses only the statements
+   * that read it, or, if it changes everything (a search_path), to one more pass in steps. At most
+   * MAX_STEPPED_PASSES passes; then analyze() makes the pass in one go. A client that shows progress
+   * sees the share done.
    */
   private async fullPassInSteps(doc: OpenDocument): Promise<void> {
     const { connection, documents, scopes } = this.host;
@@ -294,6 +297,7 @@ export class DiagnosticsService {
         if (text.length < STEPPED_MIN_CHARS || overMaxSize(text, scope.settings.maxFileSize)) return;
         const catalog = scopes.documentCatalog(scope, doc.key);
         if (!doc.analyzer.analysesEverythingAgainst(catalog)) return;
+        const baseVersion = scopes.baseCatalog(scope).version;
         progress?.done();
         progress = new BackgroundProgress(connection, scopes.canShowProgress, `Analysing ${scopes.fileLabel(doc.uri)}`);
         const started = this.host.now();
@@ -306,12 +310,12 @@ export class DiagnosticsService {
           // Between steps: the requests and edits that came meanwhile are served.
           await new Promise((resolve) => setImmediate(resolve));
           if (this.open.get(doc.uri) !== doc || this.host.shuttingDown()) return;
-          if (scopes.documentCatalog(scopes.scopeFor(doc.uri), doc.key).version !== catalog.version) break;
+          if (scopes.baseCatalog(scopes.scopeFor(doc.uri)).version !== baseVersion) break;
           stepStarted = this.host.now();
           step = steps.next();
         }
         if (!step.done) {
-          connection.tracer.log(`analysing ${doc.uri} v${version} in steps: started again, its catalog changed`);
+          connection.tracer.log(`analysing ${doc.uri} v${version} in steps: started again, the catalog changed under it`);
           continue;
         }
         doc.analyzer = analyzer;

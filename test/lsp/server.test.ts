@@ -632,10 +632,43 @@ describe('lsp: server over JSON-RPC', function () {
       .filter((n) => n.method === '$/logTrace' && /^analys(ed|ing) /.test((n.params as { message: string }).message))
       .map((n) => (n.params as { message: string }).message.replace(/\d+\.\d ms$/, 'N ms'));
     assert.deepStrictEqual(analysed, [
-      `analysing ${uri} v1 in steps: started again, its catalog changed`,
+      `analysing ${uri} v1 in steps: started again, the catalog changed under it`,
       `analysed ${uri} v1 in steps: 30001 statements in N ms`,
       `analysed ${uri} v1: 0 of 30001 statements in N ms`,
     ]);
+  });
+
+  it('does not start the steps again for another file\'s DDL: the statements reading it are analysed again after them', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgph-steps-'));
+    fs.writeFileSync(path.join(dir, 'functions.sql'), 'CREATE FUNCTION slow_total(n integer) RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN RETURN n; END $$;\n');
+    try {
+      const folder = pathToFileURL(dir).href;
+      const client = await start({ workspaceFolders: [{ uri: folder, name: 'steps' }] });
+      await client.rpc.sendNotification('$/setTrace', { value: 'verbose' });
+      await indexed(client);
+      const uri = `${folder}/large.sql`;
+      await client.open(uri, `${largeDocument(30_000)}SELECT slow_total(1);\n`);
+      const pulled = client.diagnostics(uri);
+      await client.waitFor<{ value: { kind: string } }>('$/progress', (p) => p.value.kind === 'report');
+      // Another file redefines slow_total, PARALLEL SAFE (it comes later in path order, so it wins).
+      const redefining = path.join(dir, 'zz-redefine.sql');
+      fs.writeFileSync(redefining, 'CREATE OR REPLACE FUNCTION slow_total(n integer) RETURNS bigint LANGUAGE sql PARALLEL SAFE AS $$ SELECT n::bigint $$;\n');
+      const refreshed = client.waitForNext('workspace/diagnostic/refresh');
+      await client.rpc.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(redefining).href, type: 1 }] });
+      await pulled;
+      await refreshed;
+      assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [nextvalAt(0), nextvalAt(29_999)]);
+      // One pass in steps, never started again; whether the first pull came before the new definition
+      // or after, the statement calling slow_total is the only one analysed again.
+      const analysed = client.notifications
+        .filter((n) => n.method === '$/logTrace' && /^analys(ed|ing) /.test((n.params as { message: string }).message))
+        .map((n) => (n.params as { message: string }).message.replace(/\d+\.\d ms$/, 'N ms'));
+      assert.strictEqual(analysed[0], `analysed ${uri} v1 in steps: 30001 statements in N ms`);
+      assert.strictEqual(analysed[analysed.length - 1], `analysed ${uri} v1: 1 of 30001 statements in N ms`);
+      assert.deepStrictEqual(analysed.filter((m) => m.includes('in steps')), [analysed[0]]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('pushes a large document\'s diagnostics once analysed in steps, to a client that shows no progress', async () => {
