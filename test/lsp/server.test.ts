@@ -83,6 +83,27 @@ describe('lsp: server over JSON-RPC', function () {
   // The server logs this once a folder is indexed (its progress may end before a slow client even accepted it).
   const indexed = (client: TestClient) => client.waitFor<LogMessageParams>('window/logMessage', (p) => p.message.startsWith('indexed '));
 
+  /** The values of the `$/progress` notifications received so far. */
+  const progressValues = (client: TestClient) =>
+    client.notifications.filter((n) => n.method === '$/progress').map((n) => (n.params as { value: { kind: string; title?: string; percentage?: number } }).value);
+
+  /** A client that held its answer to progress creation until the work ended: nothing was sent; answered now, the token is only ended. */
+  async function acceptLateGetsOnlyAnEnd(client: TestClient, accept: () => void): Promise<void> {
+    assert.deepStrictEqual(progressValues(client), []);
+    const ended = client.waitFor<{ value: { kind: string } }>('$/progress', (p) => p.value.kind === 'end');
+    accept();
+    await ended;
+    assert.deepStrictEqual(progressValues(client), [{ kind: 'end' }]);
+  }
+
+  /** What the server traced (with $/setTrace verbose) about analysing `uri`, durations as "N ms". */
+  const analysisTrace = (client: TestClient, uri: string) =>
+    client.notifications
+      .filter((n) => n.method === '$/logTrace')
+      .map((n) => (n.params as { message: string }).message)
+      .filter((m) => m.startsWith(`analysed ${uri} `) || m.startsWith(`analysing ${uri} `))
+      .map((m) => m.replace(/\d+\.\d ms$/, 'N ms'));
+
   it('announces incremental sync, pull diagnostics, hover, definition, quick fixes and code lenses', async () => {
     const client = await start();
     assert.deepStrictEqual(client.initializeResult.capabilities, {
@@ -249,14 +270,7 @@ describe('lsp: server over JSON-RPC', function () {
     assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
       '0:7-0:17 warning unsafe-function: public.slow_total(n integer) is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE): no part of this statement can use parallel workers',
     ]);
-    assert.deepStrictEqual(client.notifications.filter((n) => n.method === '$/progress'), []);
-    const ended = client.waitFor<{ value: { kind: string } }>('$/progress', (p) => p.value.kind === 'end');
-    accept();
-    await ended;
-    assert.deepStrictEqual(
-      client.notifications.filter((n) => n.method === '$/progress').map((n) => (n.params as { value: unknown }).value),
-      [{ kind: 'end' }],
-    );
+    await acceptLateGetsOnlyAnEnd(client, accept);
   });
 
   it('indexes the workspace: hover and definition for a function, a table and a view defined in another file', async () => {
@@ -531,9 +545,7 @@ describe('lsp: server over JSON-RPC', function () {
     assert.deepStrictEqual(summarize(await smallReport), [nextvalAt(0)]);
     assert.deepStrictEqual(summarize(await largeReport), [nextvalAt(0), nextvalAt(9_999)]);
     assert.deepStrictEqual(answered, ['small', 'large']);
-    const progress = client.notifications
-      .filter((n) => n.method === '$/progress')
-      .map((n) => (n.params as { value: { kind: string; title?: string; percentage?: number } }).value);
+    const progress = progressValues(client);
     assert.deepStrictEqual(progress[0], { kind: 'begin', title: 'Analysing large file.sql', cancellable: false, percentage: 0 });
     assert.deepStrictEqual(progress[progress.length - 1], { kind: 'end' });
     // A report after each step (about 20 ms of work each, so how many depends on the machine).
@@ -559,9 +571,7 @@ describe('lsp: server over JSON-RPC', function () {
     ]);
     // The steps went on with the text they started with; after them only the inserted statement was
     // new. (Whether the first pull was answered for version 1 or 2 depends on when the edit arrived.)
-    const analysed = client.notifications
-      .filter((n) => n.method === '$/logTrace' && (n.params as { message: string }).message.startsWith(`analysed ${uri}`))
-      .map((n) => (n.params as { message: string }).message.replace(/\d+\.\d ms$/, 'N ms'));
+    const analysed = analysisTrace(client, uri);
     assert.strictEqual(analysed[0], `analysed ${uri} v1 in steps: 10000 statements in N ms`);
     assert.strictEqual(analysed[analysed.length - 1], `analysed ${uri} v2: 1 of 10001 statements in N ms`);
   });
@@ -583,9 +593,7 @@ describe('lsp: server over JSON-RPC', function () {
       nextvalAt(9_999),
       '10000:49-10000:59 information initplan: uncorrelated subquery: it runs once as an initPlan, and before PostgreSQL 17 the plan above an initPlan is PARALLEL RESTRICTED',
     ]);
-    const analysed = client.notifications
-      .filter((n) => n.method === '$/logTrace' && (n.params as { message: string }).message.startsWith(`analysed ${uri}`))
-      .map((n) => (n.params as { message: string }).message.replace(/\d+\.\d ms$/, 'N ms'));
+    const analysed = analysisTrace(client, uri);
     assert.deepStrictEqual(analysed, [
       `analysed ${uri} v1 in steps: 10001 statements in N ms`,
       `analysed ${uri} v1: 0 of 10001 statements in N ms`,
@@ -601,15 +609,8 @@ describe('lsp: server over JSON-RPC', function () {
     const uri = 'file:///nowhere/large.sql';
     await client.open(uri, largeDocument());
     assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [nextvalAt(0), nextvalAt(9_999)]);
-    assert.deepStrictEqual(client.notifications.filter((n) => n.method === '$/progress'), []);
     // Accepted after the work ended: the token is ended at once, with nothing shown.
-    const ended = client.waitFor<{ value: { kind: string } }>('$/progress', (p) => p.value.kind === 'end');
-    accept();
-    await ended;
-    assert.deepStrictEqual(
-      client.notifications.filter((n) => n.method === '$/progress').map((n) => (n.params as { value: unknown }).value),
-      [{ kind: 'end' }],
-    );
+    await acceptLateGetsOnlyAnEnd(client, accept);
   });
 
   it('starts the pass in steps again when the catalog changes during the steps, and answers from the new catalog', async () => {
@@ -628,9 +629,7 @@ describe('lsp: server over JSON-RPC', function () {
       nextvalAt(29_999),
       '30000:49-30000:59 information initplan: uncorrelated subquery: it runs once as an initPlan, and before PostgreSQL 17 the plan above an initPlan is PARALLEL RESTRICTED',
     ]);
-    const analysed = client.notifications
-      .filter((n) => n.method === '$/logTrace' && /^analys(ed|ing) /.test((n.params as { message: string }).message))
-      .map((n) => (n.params as { message: string }).message.replace(/\d+\.\d ms$/, 'N ms'));
+    const analysed = analysisTrace(client, uri);
     assert.deepStrictEqual(analysed, [
       `analysing ${uri} v1 in steps: started again, the catalog changed under it`,
       `analysed ${uri} v1 in steps: 30001 statements in N ms`,
@@ -660,9 +659,7 @@ describe('lsp: server over JSON-RPC', function () {
       assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [nextvalAt(0), nextvalAt(29_999)]);
       // One pass in steps, never started again; whether the first pull came before the new definition
       // or after, the statement calling slow_total is the only one analysed again.
-      const analysed = client.notifications
-        .filter((n) => n.method === '$/logTrace' && /^analys(ed|ing) /.test((n.params as { message: string }).message))
-        .map((n) => (n.params as { message: string }).message.replace(/\d+\.\d ms$/, 'N ms'));
+      const analysed = analysisTrace(client, uri);
       assert.strictEqual(analysed[0], `analysed ${uri} v1 in steps: 30001 statements in N ms`);
       assert.strictEqual(analysed[analysed.length - 1], `analysed ${uri} v1: 1 of 30001 statements in N ms`);
       assert.deepStrictEqual(analysed.filter((m) => m.includes('in steps')), [analysed[0]]);
@@ -677,10 +674,10 @@ describe('lsp: server over JSON-RPC', function () {
     const uri = 'file:///nowhere/large.sql';
     await client.open(uri, largeDocument());
     assert.deepStrictEqual(summarize((await client.pushed(uri, 1)).diagnostics), [nextvalAt(0), nextvalAt(9_999)]);
-    assert.deepStrictEqual(client.notifications.filter((n) => n.method === '$/progress'), []);
+    assert.deepStrictEqual(progressValues(client), []);
     assert.deepStrictEqual(client.requests.filter((r) => r.method === 'window/workDoneProgress/create'), []);
     assert.ok(
-      client.notifications.some((n) => n.method === '$/logTrace' && (n.params as { message: string }).message.startsWith(`analysed ${uri} v1 in steps: 10000 statements`)),
+      analysisTrace(client, uri).some((m) => m.startsWith(`analysed ${uri} v1 in steps: 10000 statements`)),
       'not analysed in steps',
     );
   });
