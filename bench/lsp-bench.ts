@@ -151,14 +151,44 @@ export function syncKind(init: any): number {
   return typeof sync === 'number' ? sync : (sync?.change ?? 1);
 }
 
-export async function measureLsp(spec: ServerSpec, fileName: string, text: string, workspace: Workspace, options: { edits: number; hovers: number }): Promise<LspFigures> {
-  const figures: LspFigures = { server: spec.name, file: fileName, bytes: Buffer.byteLength(text) };
+/** A file of the workspace, written to disk, as the driver's document at version 1. */
+function workspaceDocument(workspace: Workspace, fileName: string, text: string): DocumentSession {
   const filePath = path.join(workspace.dir, fileName);
   fs.writeFileSync(filePath, text);
+  return { uri: pathToFileURL(filePath).href, text, version: 1, lines: new LineIndex(text) };
+}
+
+/** didOpen, and the document's first diagnostics (pulled, or the first push): their count. */
+function openDocument(client: LspClient, pull: boolean, doc: DocumentSession): Promise<number> {
+  return freshDiagnostics(client, pull, doc, () => client.notify('textDocument/didOpen', { textDocument: { uri: doc.uri, languageId: 'sql', version: doc.version, text: doc.text } }));
+}
+
+/** Runs `measure` on a started server: what it throws becomes the figures' error, and the server is stopped either way. */
+async function withServer<F extends { error?: string }>(
+  spec: ServerSpec,
+  workspace: Workspace,
+  figures: F,
+  measure: (started: Awaited<ReturnType<typeof startClient>>) => Promise<void>,
+): Promise<F> {
   let client: LspClient | undefined;
   try {
     const started = await startClient(spec, workspace);
     client = started.client;
+    await measure(started);
+  } catch (error) {
+    figures.error = messageOf(error);
+  } finally {
+    await client?.stop();
+    spec.cleanup?.();
+  }
+  return figures;
+}
+
+export async function measureLsp(spec: ServerSpec, fileName: string, text: string, workspace: Workspace, options: { edits: number; hovers: number }): Promise<LspFigures> {
+  const figures: LspFigures = { server: spec.name, file: fileName, bytes: Buffer.byteLength(text) };
+  const doc = workspaceDocument(workspace, fileName, text);
+  return withServer(spec, workspace, figures, async (started) => {
+    const client = started.client;
     figures.spawnToInitializeMs = started.spawnToInitializeMs;
     const pull = Boolean(started.init?.capabilities?.diagnosticProvider);
     const incremental = syncKind(started.init) === 2;
@@ -166,11 +196,8 @@ export async function measureLsp(spec: ServerSpec, fileName: string, text: strin
     // Listening before the document opens: readiness may be announced at any time after.
     const ready = spec.ready?.(client);
     ready?.catch(() => undefined);
-    const doc: DocumentSession = { uri: pathToFileURL(filePath).href, text, version: 1, lines: new LineIndex(text) };
     const openStart = nowMs();
-    figures.firstDiagnostics = await freshDiagnostics(client, pull, doc, () =>
-      client!.notify('textDocument/didOpen', { textDocument: { uri: doc.uri, languageId: 'sql', version: doc.version, text: doc.text } }),
-    );
+    figures.firstDiagnostics = await openDocument(client, pull, doc);
     const opened = nowMs();
     figures.openToDiagnosticsMs = opened - openStart;
     figures.spawnToFirstDiagnosticsMs = opened - client.spawnedAt;
@@ -191,7 +218,7 @@ export async function measureLsp(spec: ServerSpec, fileName: string, text: strin
       const message = editMessage(doc, offset + shift, '7', incremental);
       shift++;
       const start = nowMs();
-      await freshDiagnostics(client, pull, doc, () => client!.notify('textDocument/didChange', message));
+      await freshDiagnostics(client, pull, doc, () => client.notify('textDocument/didChange', message));
       editTimes.push(nowMs() - start);
       if (doc.unchanged) unchanged++;
       else fullTimes.push(editTimes[editTimes.length - 1]);
@@ -219,13 +246,7 @@ export async function measureLsp(spec: ServerSpec, fileName: string, text: strin
       figures.hoverP95Ms = percentile(hoverTimes, 95);
     }
     figures.peakRssMB = LspClient.peakRssMB(spec.memoryPid ? spec.memoryPid(client) : client.pid);
-  } catch (error) {
-    figures.error = messageOf(error);
-  } finally {
-    await client?.stop();
-    spec.cleanup?.();
-  }
-  return figures;
+  });
 }
 
 export interface WhileOpeningFigures {
@@ -245,32 +266,19 @@ export interface WhileOpeningFigures {
  */
 export async function measureWhileOpening(spec: ServerSpec, fileName: string, text: string, workspace: Workspace): Promise<WhileOpeningFigures> {
   const figures: WhileOpeningFigures = { server: spec.name, file: fileName };
-  const smallText = "SELECT lower('A'), abs(-1);\n";
-  fs.writeFileSync(path.join(workspace.dir, fileName), text);
-  fs.writeFileSync(path.join(workspace.dir, 'small.sql'), smallText);
-  let client: LspClient | undefined;
-  try {
-    const started = await startClient(spec, workspace);
-    client = started.client;
+  const large = workspaceDocument(workspace, fileName, text);
+  const small = workspaceDocument(workspace, 'small.sql', "SELECT lower('A'), abs(-1);\n");
+  return withServer(spec, workspace, figures, async (started) => {
+    const client = started.client;
     const pull = Boolean(started.init?.capabilities?.diagnosticProvider);
     const ready = spec.ready?.(client);
-    const small: DocumentSession = { uri: pathToFileURL(path.join(workspace.dir, 'small.sql')).href, text: smallText, version: 1, lines: new LineIndex(smallText) };
-    await freshDiagnostics(client, pull, small, () => client!.notify('textDocument/didOpen', { textDocument: { uri: small.uri, languageId: 'sql', version: 1, text: smallText } }));
+    await openDocument(client, pull, small);
     await ready;
-    const large: DocumentSession = { uri: pathToFileURL(path.join(workspace.dir, fileName)).href, text, version: 1, lines: new LineIndex(text) };
     const openStart = nowMs();
-    const diagnosed = freshDiagnostics(client, pull, large, () =>
-      client!.notify('textDocument/didOpen', { textDocument: { uri: large.uri, languageId: 'sql', version: 1, text } }),
-    ).then(() => nowMs() - openStart);
+    const diagnosed = openDocument(client, pull, large).then(() => nowMs() - openStart);
     const hoverStart = nowMs();
     await client.request('textDocument/hover', { textDocument: { uri: small.uri }, position: { line: 0, character: 8 } });
     figures.otherHoverMs = nowMs() - hoverStart;
     figures.openToDiagnosticsMs = await diagnosed;
-  } catch (error) {
-    figures.error = messageOf(error);
-  } finally {
-    await client?.stop();
-    spec.cleanup?.();
-  }
-  return figures;
+  });
 }
