@@ -413,13 +413,7 @@ async function suite(tools, dirs, url, database) {
 
   await mustPass('Quick Open opens report.sql as SQL', async () => {
     await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } });
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('report.sql');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'report.sql' }).first().waitFor({ state: 'visible' });
-    await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab.active', { hasText: 'report.sql' }).waitFor({ state: 'visible' });
+    await quickOpen('report.sql');
     await page.locator('.monaco-editor .view-line', { hasText: 'sum(net(amount))' }).waitFor({ state: 'visible' });
     // VS Code's name for the language id "sql", which activates the extension.
     await page.locator('[id="status.editor.mode"]', { hasText: 'MS SQL' }).waitFor({ state: 'visible' });
@@ -521,13 +515,7 @@ async function suite(tools, dirs, url, database) {
 async function largeDocumentStep() {
   await check('a 1.2 MB file: the status bar says "Analysing large.sql" while it is analysed, then a warning squiggle exactly under nextval', async () => {
     await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('large.sql');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'large.sql' }).first().waitFor({ state: 'visible' });
-    await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab.active', { hasText: 'large.sql' }).waitFor({ state: 'visible' });
+    await quickOpen('large.sql');
     // The server's work-done progress, shown by VS Code in the status bar.
     const progress = page.locator('.statusbar', { hasText: 'Analysing large.sql' });
     await progress.waitFor({ state: 'visible', timeout: ANALYSIS_TIMEOUT_MS });
@@ -535,6 +523,17 @@ async function largeDocumentStep() {
     await expectSquiggleUnder("SELECT nextval('first_seq');", 'nextval', 'warning');
     await progress.waitFor({ state: 'detached', timeout: ANALYSIS_TIMEOUT_MS });
   });
+}
+
+/** Quick Open (Ctrl+P): types the file name, picks it, and waits for its tab to be the active one. */
+async function quickOpen(name) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(name);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ state: 'visible' });
 }
 
 /** Command lines (arguments) of the running processes that execute the installed extension's server bundle (Linux /proc). */
@@ -669,13 +668,7 @@ async function editorLine(text) {
 async function explainSteps() {
   const opened = await check('Quick Open opens explain.sql; CodeLens "Explain parallelism" above the statement', async () => {
     await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('explain.sql');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'explain.sql' }).first().waitFor({ state: 'visible' });
-    await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab.active', { hasText: 'explain.sql' }).waitFor({ state: 'visible' });
+    await quickOpen('explain.sql');
     await page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Explain parallelism' }).first().waitFor({ state: 'visible', timeout: ANALYSIS_TIMEOUT_MS });
     await page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Explain analyze' }).first().waitFor({ state: 'visible' });
   });
