@@ -23,10 +23,11 @@ const OVERLAY_DELAY_MS = 300;
 
 /**
  * A document at least this long (UTF-16 characters) is analysed from scratch (its first analysis,
- * or against a catalog that keeps none of its statements) in steps of about STEP_MS, with the event
- * loop free in between: a 1 MB document takes about a second here, and other documents' requests,
- * cancellations and edits are served meanwhile instead of after it. The steps are one pass, stopped
- * and resumed (DocumentAnalyzer.analyzeInSteps): the same result at about the same cost.
+ * against a catalog that keeps none of its statements, or after an edit that added as much text)
+ * in steps of about STEP_MS, with the event loop free in between: a 1 MB document takes about a
+ * second here, and other documents' requests, cancellations and edits are served meanwhile instead
+ * of after it. The steps are one pass, stopped and resumed (DocumentAnalyzer.analyzeInSteps): the
+ * same result at about the same cost.
  */
 const STEPPED_MIN_CHARS = 256 * 1024;
 const STEP_MS = 20;
@@ -273,8 +274,9 @@ export class DiagnosticsService {
   }
 
   /**
-   * A large document's analysis from scratch (STEPPED_MIN_CHARS), on an analyzer of its own that
-   * takes the document's place when done; analyze() then has only the edits made meanwhile to apply.
+   * A large document's analysis from scratch (STEPPED_MIN_CHARS; also after a paste of that size), on
+   * an analyzer of its own that takes the document's place when done; analyze() then has only the
+   * edits made meanwhile to apply.
    * Started again at once if the catalog before the workspace's DDL changes during the steps (a
    * database that connects, another pgVersion: the first diagnostics then come from the new one).
    * Another file's DDL changing meanwhile is left to analyze(), which re-analyses only the statements
@@ -296,7 +298,10 @@ export class DiagnosticsService {
         // Too large for any analysis: analyze() says so.
         if (text.length < STEPPED_MIN_CHARS || overMaxSize(text, scope.settings.maxFileSize)) return;
         const catalog = scopes.documentCatalog(scope, doc.key);
-        if (!doc.analyzer.analysesEverythingAgainst(catalog)) return;
+        // From scratch: nothing of it analysed yet or kept by the catalog, or an edit (a paste) that
+        // added as much text as a large document has; a smaller edit is analysed where it was made.
+        const pasted = text.length - doc.analyzer.analysedLength >= STEPPED_MIN_CHARS;
+        if (!pasted && !doc.analyzer.analysesEverythingAgainst(catalog)) return;
         const baseVersion = scopes.baseCatalog(scope).version;
         progress?.done();
         progress = new BackgroundProgress(connection, scopes.canShowProgress, `Analysing ${scopes.fileLabel(doc.uri)}`);

@@ -576,6 +576,36 @@ describe('lsp: server over JSON-RPC', function () {
     assert.strictEqual(analysed[analysed.length - 1], `analysed ${uri} v2: 1 of 10001 statements in N ms`);
   });
 
+  it('analyses a document in steps after a paste that made it large, and answers another document meanwhile', async () => {
+    const client = await start();
+    await client.rpc.sendNotification('$/setTrace', { value: 'verbose' });
+    const uri = 'file:///nowhere/pasted.sql';
+    const small = 'file:///nowhere/small.sql';
+    await client.open(uri, 'SELECT txid_current();\n');
+    await client.open(small, "SELECT nextval('s');\n");
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
+      '0:7-0:19 warning unsafe-function: pg_catalog.txid_current() is PARALLEL UNSAFE: no part of this statement can use parallel workers',
+    ]);
+    // 387,765 characters pasted after the first line.
+    await client.change(uri, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: largeDocument() }]);
+    const answered: string[] = [];
+    const pastedReport = client.diagnostics(uri).then((items) => (answered.push('pasted'), items));
+    const smallReport = client.diagnostics(small).then((items) => (answered.push('small'), items));
+    assert.deepStrictEqual(summarize(await smallReport), [nextvalAt(0)]);
+    assert.deepStrictEqual(summarize(await pastedReport), [
+      '0:7-0:19 warning unsafe-function: pg_catalog.txid_current() is PARALLEL UNSAFE: no part of this statement can use parallel workers',
+      nextvalAt(1),
+      nextvalAt(10_000),
+    ]);
+    assert.deepStrictEqual(answered, ['small', 'pasted']);
+    assert.deepStrictEqual(progressValues(client)[0], { kind: 'begin', title: 'Analysing pasted.sql', cancellable: false, percentage: 0 });
+    assert.deepStrictEqual(analysisTrace(client, uri), [
+      `analysed ${uri} v1: 1 of 1 statements in N ms`,
+      `analysed ${uri} v2 in steps: 10001 statements in N ms`,
+      `analysed ${uri} v2: 0 of 10001 statements in N ms`,
+    ]);
+  });
+
   it('analyses a large document in steps again when a new catalog keeps none of it (another PostgreSQL version)', async () => {
     let pgVersion = 18;
     const client = await start({ configuration: () => ({ pgVersion }) });

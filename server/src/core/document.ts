@@ -259,6 +259,11 @@ export class DocumentAnalyzer {
     return this.lastBase === undefined || (!this.isSameBase(base) && this.rebaseOnto(base) === undefined);
   }
 
+  /** How long the text of the last pass was (0 before the first): what an edit added since is new. */
+  get analysedLength(): number {
+    return this.lastText.length;
+  }
+
   analyze(text: string, base: Catalog): DocumentAnalysis {
     const sameBase = this.isSameBase(base);
     const rebase = sameBase ? undefined : this.rebaseOnto(base);
