@@ -92,6 +92,16 @@ const CASES: Case[] = [
     code: 'unsafe-policy',
     message: 'a row-level security policy on public.t calls public.uf(x integer), which is PARALLEL UNSAFE (for roles the policy applies to): no part of this statement can use parallel workers',
   },
+  {
+    name: 'row-level security policy that is a bare call',
+    sql: `CREATE FUNCTION may_see(x int) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RETURN x > 0; END $$;\n${TABLE}ALTER TABLE t ENABLE ROW LEVEL SECURITY;\nCREATE POLICY p ON t USING (may_see(id));\nSELECT * FROM «t»`,
+    verdict: 'unsafe',
+    code: 'unsafe-policy',
+    message: 'a row-level security policy on public.t calls public.may_see(x integer), which is PARALLEL UNSAFE (for roles the policy applies to): no part of this statement can use parallel workers',
+  },
+  { name: 'call in a later COALESCE argument', sql: `${UNSAFE_FN}${TABLE}SELECT coalesce(id, «uf»(id)) FROM t`, verdict: 'unsafe', code: 'unsafe-function' },
+  { name: 'call in the ELSE of a CASE', sql: `${UNSAFE_FN}${TABLE}SELECT CASE WHEN id > 0 THEN 0 ELSE «uf»(id) END FROM t`, verdict: 'unsafe', code: 'unsafe-function' },
+  { name: 'call in a later ARRAY element', sql: `${UNSAFE_FN}${TABLE}SELECT ARRAY[id, «uf»(id)] FROM t`, verdict: 'unsafe', code: 'unsafe-function' },
   { name: 'domain coercion', sql: 'CREATE DOMAIN pos AS int CHECK (VALUE > 0);\nSELECT 1::«pos»', verdict: 'restricted', code: 'domain-constraint', message: 'coercion to domain public.pos and its constraints are checked is PARALLEL RESTRICTED: it runs only in the leader process' },
   {
     name: 'table with parallel_workers = 0 (a note: its label stays)',

@@ -150,6 +150,13 @@ const CASES: [string, Expected][] = [
   ['SELECT string_agg(note, \',\') FROM big', 'safe'],
   ['SELECT id, row_number() OVER (ORDER BY id) FROM big', 'restricted'],
   ['SELECT id, sum(amount) OVER (PARTITION BY grp) FROM big', 'restricted'],
+  // Every argument counts, not only the one that gives the expression its type
+  ['SELECT coalesce(id, f_default(grp)) FROM big', 'unsafe'],
+  ['SELECT greatest(id, f_unsafe(grp)) FROM big', 'unsafe'],
+  ['SELECT least(id, f_restricted(grp)) FROM big', 'restricted'],
+  ['SELECT CASE WHEN id > 5 THEN 0 ELSE f_default(id) END FROM big', 'unsafe'],
+  ['SELECT CASE grp WHEN 1 THEN id WHEN 2 THEN f_restricted(id) END FROM big', 'restricted'],
+  ['SELECT ARRAY[id, f_unsafe(grp)] FROM big', 'unsafe'],
   // Views, recursively
   ['SELECT * FROM v_unsafe', 'unsafe'],
   ['SELECT * FROM v_restricted', 'restricted'],

@@ -3,7 +3,7 @@
  * it a parallel plan at all (planner.c standard_planner), the worst parallel label it reaches, and
  * every reason, with ranges relative to the statement text.
  */
-import type { CatalogFunction, SourceLocation } from './catalog-snapshot';
+import type { CatalogFunction, CatalogRelation, SourceLocation } from './catalog-snapshot';
 import { Catalog, simpleHash, worseHazard } from './catalog';
 import { applyDdl } from './ddl';
 import { joined, NONE } from './lists';
@@ -125,8 +125,13 @@ function analyzeNode(stmt: AstNode, sql: string, offsets: Utf8Offsets, walker: S
     const columns = walker.statement(query, new Scope());
     return { functions: walker.result().functions.slice(before), columns };
   };
+  const walkCondition = (expr: AstNode, relation: CatalogRelation) => {
+    const before = walker.result().functions.length;
+    walker.condition(expr, relation);
+    return walker.result().functions.slice(before);
+  };
 
-  const ddlContext = () => ({ catalog: ctx.catalog, location: location(0, sql.length), textKey: ctx.textKey?.() ?? simpleHash(sql), walkQuery });
+  const ddlContext = () => ({ catalog: ctx.catalog, location: location(0, sql.length), textKey: ctx.textKey?.() ?? simpleHash(sql), walkQuery, walkCondition });
 
   switch (kind) {
     case 'select':

@@ -14,8 +14,10 @@ export interface DdlContext {
   location: SourceLocation;
   /** Hash of the statement text: part of the version key so that editing a definition invalidates what follows. */
   textKey: string;
-  /** Walks a query (view definitions, policies) and returns the functions it reaches and its columns. */
-  walkQuery(query: AstNode, scopeRelation?: CatalogRelation): { functions: CatalogFunction[]; columns?: { name: string; type: string }[] };
+  /** Walks a query (view definitions, CREATE TABLE AS) and returns the functions it reaches and its columns. */
+  walkQuery(query: AstNode): { functions: CatalogFunction[]; columns?: { name: string; type: string }[] };
+  /** Walks a condition over the rows of `relation` (a policy's) and returns the functions it reaches. */
+  walkCondition(expr: AstNode, relation: CatalogRelation): CatalogFunction[];
 }
 
 function defElems(options: AstNode[] | undefined): Map<string, AstNode> {
@@ -249,7 +251,7 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
     case 'CreatePolicyStmt': {
       const rel = relationIn(catalog, n.table);
       if (!rel) return undefined;
-      const functions = [...ctx.walkQuery(n.qual, rel).functions, ...ctx.walkQuery(n.with_check, rel).functions];
+      const functions = [...ctx.walkCondition(n.qual, rel), ...ctx.walkCondition(n.with_check, rel)];
       catalog.defineRelation({ ...rel, policyFunctions: [...new Set([...(rel.policyFunctions ?? []), ...functions.map((f) => f.oid)])] }, why);
       return undefined;
     }

@@ -301,6 +301,13 @@ export class StatementWalker {
     }
   }
 
+  /** A condition over the rows of one relation (a policy's USING / WITH CHECK): its columns are in scope. */
+  condition(expr: AstNode, relation: CatalogRelation): void {
+    const scope = new Scope();
+    scope.entries.push({ name: relation.name, columns: relation.columns });
+    this.expr(expr, scope);
+  }
+
   private returning(list: AstNode[] | undefined, scope: Scope): void {
     for (const t of list ?? []) this.expr(t.ResTarget?.val ?? t, scope);
   }
@@ -619,28 +626,24 @@ export class StatementWalker {
         return this.subLink(n, scope);
       case 'CaseExpr': {
         const argType = this.expr(n.arg, scope);
-        let result: InferredType;
+        const results: AstNode[] = [];
         for (const w of n.args ?? []) {
           const when = w.CaseWhen;
           const whenType = this.expr(when?.expr, scope);
           if (n.arg && when) this.operator(['='], undefined, argType, whenType, this.at(when.location), scope);
-          result ??= this.knownOrUndefined(this.expr(when?.result, scope));
+          results.push(when?.result);
         }
-        result ??= this.knownOrUndefined(this.expr(n.defresult, scope));
-        return result;
+        results.push(n.defresult);
+        return this.commonType(results, scope);
       }
       case 'CoalesceExpr':
-      case 'MinMaxExpr': {
-        let result: InferredType;
-        for (const a of n.args ?? []) result ??= this.knownOrUndefined(this.expr(a, scope));
-        return result;
-      }
+      case 'MinMaxExpr':
+        return this.commonType(n.args ?? [], scope);
       case 'RowExpr':
         this.expr(n.args, scope);
         return 'record';
       case 'A_ArrayExpr': {
-        let element: InferredType;
-        for (const e of n.elements ?? []) element ??= this.knownOrUndefined(this.expr(e, scope));
+        const element = this.commonType(n.elements ?? [], scope);
         return element ? `${element}[]` : undefined;
       }
       case 'A_Indirection': {
@@ -674,6 +677,20 @@ export class StatementWalker {
         this.generic(n, scope);
         return undefined;
     }
+  }
+
+  /**
+   * Walks every one of `nodes` (any of them may reach a function, not only the first) and returns
+   * the first type known: CASE results, COALESCE, GREATEST / LEAST arguments and ARRAY elements
+   * share one type, which the first known one stands for.
+   */
+  private commonType(nodes: AstNode[], scope: Scope): InferredType {
+    let common: InferredType;
+    for (const node of nodes) {
+      const type = this.knownOrUndefined(this.expr(node, scope));
+      common ??= type;
+    }
+    return common;
   }
 
   private knownOrUndefined(type: InferredType): InferredType {
