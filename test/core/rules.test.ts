@@ -83,6 +83,13 @@ const CASES: Case[] = [
     code: 'unsafe-view',
     message: 'view public.v2 calls public.uf(x integer), which is PARALLEL UNSAFE: no part of this statement can use parallel workers',
   },
+  {
+    name: 'view that locks rows, through a view',
+    sql: `${TABLE}CREATE VIEW v1 AS SELECT id FROM t FOR UPDATE;\nCREATE VIEW v2 AS SELECT * FROM v1;\nSELECT * FROM «v2»`,
+    verdict: 'unsafe',
+    code: 'row-locking',
+    message: 'view public.v2 locks rows (FOR UPDATE or FOR SHARE in its definition): a statement that locks rows never uses a parallel plan',
+  },
   { name: 'materialized view read: stored data, no functions run', sql: `${UNSAFE_FN}${TABLE}CREATE MATERIALIZED VIEW mv AS SELECT uf(id) AS x FROM t;\nSELECT * FROM mv`, verdict: 'safe' },
   { name: 'REFRESH MATERIALIZED VIEW runs its query', sql: `${UNSAFE_FN}${TABLE}CREATE MATERIALIZED VIEW mv AS SELECT uf(id) AS x FROM t;\nREFRESH MATERIALIZED VIEW «mv»`, verdict: 'unsafe', code: 'unsafe-view' },
   {

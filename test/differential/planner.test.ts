@@ -57,6 +57,9 @@ CREATE VIEW v_restricted AS SELECT id, f_restricted(grp) AS g FROM big;
 CREATE VIEW v_safe AS SELECT id, f_safe(grp) AS g FROM big;
 CREATE VIEW v_of_v_unsafe AS SELECT * FROM v_unsafe WHERE id > 10;
 CREATE VIEW v_op_unsafe AS SELECT id FROM big WHERE grp >>> 5;
+CREATE VIEW v_locking AS SELECT id FROM big FOR UPDATE;
+CREATE VIEW v_of_v_locking AS SELECT * FROM v_locking WHERE id > 10;
+CREATE VIEW v_locking_inside AS SELECT b.id FROM big b WHERE b.id IN (SELECT big_id FROM other FOR SHARE);
 
 CREATE DOMAIN positive_int AS int CHECK (VALUE > 0);
 CREATE MATERIALIZED VIEW mv AS SELECT grp, count(*) AS n FROM big GROUP BY grp;
@@ -163,6 +166,9 @@ const CASES: [string, Expected][] = [
   ['SELECT * FROM v_safe', 'safe'],
   ['SELECT * FROM v_of_v_unsafe', 'unsafe'],
   ['SELECT * FROM v_op_unsafe', 'unsafe'],
+  ['SELECT * FROM v_locking', 'unsafe'],
+  ['SELECT count(*) FROM v_of_v_locking', 'unsafe'],
+  ['SELECT count(*) FROM v_locking_inside', 'unsafe'],
   ['SELECT count(*) FROM mv', 'safe'],
   // 3. Restricted constructs
   ['SELECT 5::positive_int', 'restricted'],

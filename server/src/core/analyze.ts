@@ -121,9 +121,11 @@ function analyzeNode(stmt: AstNode, sql: string, offsets: Utf8Offsets, walker: S
   // Definitions (views, CREATE TABLE AS, policies) record what their query reaches; walking it with
   // the statement's own walker also gives its references (hover) and reasons in one pass.
   const walkQuery = (query: AstNode) => {
-    const before = walker.result().functions.length;
+    const before = walker.result();
+    const [functionsBefore, rowLocksBefore] = [before.functions.length, before.rowLocks];
     const columns = walker.statement(query, new Scope());
-    return { functions: walker.result().functions.slice(before), columns };
+    const after = walker.result();
+    return { functions: after.functions.slice(functionsBefore), columns, locksRows: after.rowLocks > rowLocksBefore };
   };
   const walkCondition = (expr: AstNode, relation: CatalogRelation) => {
     const before = walker.result().functions.length;

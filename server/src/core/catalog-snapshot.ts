@@ -117,6 +117,8 @@ export interface CatalogRelation {
   columns: CatalogColumn[];
   /** Views: oids of every function the view's definition reaches, through views of views too. */
   viewFunctions?: number[];
+  /** Views: the definition, or a view it reads, locks rows (FOR UPDATE / SHARE): reading it does too. */
+  viewLocksRows?: boolean;
   /** Row-level-security policies: oids of the functions their expressions call. */
   policyFunctions?: number[];
   /** Foreign tables: the foreign data wrapper's name. */

@@ -15,7 +15,7 @@ export interface DdlContext {
   /** Hash of the statement text: part of the version key so that editing a definition invalidates what follows. */
   textKey: string;
   /** Walks a query (view definitions, CREATE TABLE AS) and returns the functions it reaches and its columns. */
-  walkQuery(query: AstNode): { functions: CatalogFunction[]; columns?: { name: string; type: string }[] };
+  walkQuery(query: AstNode): { functions: CatalogFunction[]; columns?: { name: string; type: string }[]; locksRows: boolean };
   /** Walks a condition over the rows of `relation` (a policy's) and returns the functions it reaches. */
   walkCondition(expr: AstNode, relation: CatalogRelation): CatalogFunction[];
 }
@@ -191,6 +191,7 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       const aliases = nameList(n.aliases);
       rel.columns = (walked.columns ?? []).map((c, i) => ({ name: aliases[i] ?? c.name, type: c.type }));
       rel.viewFunctions = [...new Set(walked.functions.map((f) => f.oid))];
+      if (walked.locksRows) rel.viewLocksRows = true;
       catalog.defineRelation(rel, why);
       return undefined;
     }

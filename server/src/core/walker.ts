@@ -84,6 +84,8 @@ export interface WalkResult {
   /** Output columns of the top-level query, when it is a query. */
   columns?: CatalogColumn[];
   writes: boolean;
+  /** Row locks met so far: FOR UPDATE / SHARE clauses, and views whose definition locks rows. */
+  rowLocks: number;
 }
 
 /**
@@ -107,6 +109,7 @@ export class StatementWalker {
   private writes = false;
   /** Volatile functions seen since the counter was last read (CTE inlining needs it). */
   private volatileSeen = 0;
+  private rowLocks = 0;
 
   constructor(
     private readonly sql: string,
@@ -124,6 +127,7 @@ export class StatementWalker {
       unresolved: this.unresolved,
       columns,
       writes: this.writes,
+      rowLocks: this.rowLocks,
     };
   }
 
@@ -432,6 +436,7 @@ export class StatementWalker {
     // LockingClause carries no location: find the clause's first keyword in the text.
     const match = /\bfor\s+(update|no\s+key\s+update|share|key\s+share)\b/i.exec(this.sql);
     const range = match ? { start: match.index, end: match.index + match[0].length } : { start: 0, end: Math.min(6, this.sql.length) };
+    this.rowLocks++;
     this.reason('row-locking', 'information', `${clause} locks rows: a statement that locks rows never uses a parallel plan`, range, 'unsafe');
   }
 
@@ -538,6 +543,11 @@ export class StatementWalker {
     }
     if (rel.kind === 'f') {
       this.reason('foreign-table', 'information', `${qualified} is a foreign table${rel.foreignWrapper ? ` (${rel.foreignWrapper})` : ''}: its scan runs only in the leader process`, range, 'restricted');
+    }
+    // The view's query becomes part of the statement: its row locks are the statement's.
+    if (rel.kind === 'v' && rel.viewLocksRows) {
+      this.rowLocks++;
+      this.reason('row-locking', 'information', `view ${qualified} locks rows (FOR UPDATE or FOR SHARE in its definition): a statement that locks rows never uses a parallel plan`, range, 'unsafe');
     }
     if (rel.kind === 'v' && rel.viewFunctions?.length) {
       const fns = rel.viewFunctions.map((oid) => this.catalog.functionByOid(oid)).filter((f): f is CatalogFunction => !!f);

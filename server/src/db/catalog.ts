@@ -236,6 +236,7 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
   const policyRows = (await client.query(catalogQuery('policy-functions'))).rows;
 
   const viewFunctions = new Map<number, number[]>(viewRows.map((r) => [Number(r.oid), oids(r.functions)]));
+  const viewsLockingRows = new Set<number>(viewRows.filter((r) => r.locks_rows).map((r) => Number(r.oid)));
   const policyFunctions = new Map<number, number[]>();
   for (const r of policyRows) {
     const reached = new Set<number>(oids(r.functions));
@@ -306,6 +307,7 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
       const workers = r.parallel_workers === null ? NaN : Number(r.parallel_workers);
       if (Number.isInteger(workers)) relation.parallelWorkers = workers;
       if (r.kind === 'v' || r.kind === 'm') relation.viewFunctions = viewFunctions.get(oid) ?? [];
+      if (viewsLockingRows.has(oid)) relation.viewLocksRows = true;
       if (r.row_security) relation.policyFunctions = policyFunctions.get(oid) ?? [];
       if (r.foreign_wrapper) relation.foreignWrapper = r.foreign_wrapper;
       return relation;

@@ -1,6 +1,8 @@
 -- For each view and materialized view: every function its definition reaches, directly, through
--- operators (oprcode), and through the plain views it reads, recursively. A materialized view read
--- by another view is stored data: its functions do not run then, so the recursion stops there.
+-- operators (oprcode), and through the plain views it reads, recursively; and whether it locks rows
+-- (a non-empty rowMarks list in any query of the definition, FOR UPDATE / SHARE, there or in a
+-- view it reads). A materialized view read by another view is stored data: its functions do not
+-- run then, so the recursion stops there.
 -- The references are read from the rule's stored query tree, not from pg_depend: PostgreSQL records
 -- no dependency on pinned (built-in) objects, so pg_depend would miss random(), nextval() and every
 -- other built-in function, and (on 14) views over system views.
@@ -10,10 +12,11 @@ WITH RECURSIVE matches AS (
     SELECT r.ev_class AS view_oid, m[1] AS found
     FROM pg_rewrite r
     JOIN pg_class v ON v.oid = r.ev_class AND v.relkind IN ('v', 'm')
-    CROSS JOIN LATERAL regexp_matches(r.ev_action::text, ':(?:funcid|opfuncid|opno|aggfnoid|winfnoid|relid) \d+', 'g') AS m
+    CROSS JOIN LATERAL regexp_matches(r.ev_action::text, ':(?:funcid|opfuncid|opno|aggfnoid|winfnoid|relid) \d+|:rowMarks \(', 'g') AS m
     WHERE r.rulename = '_RETURN'
 ), refs AS (
-    SELECT view_oid, substr(split_part(found, ' ', 1), 2) AS field, split_part(found, ' ', 2)::oid AS ref
+    SELECT view_oid, substr(split_part(found, ' ', 1), 2) AS field,
+           CASE WHEN found = ':rowMarks (' THEN 0 ELSE split_part(found, ' ', 2)::oid END AS ref
     FROM matches
 ), functions AS (
     SELECT refs.view_oid, p.oid AS fn
@@ -31,7 +34,15 @@ WITH RECURSIVE matches AS (
     SELECT oid, oid FROM pg_class WHERE relkind IN ('v', 'm')
     UNION
     SELECT closure.view_oid, reads.inner_view FROM closure JOIN reads ON reads.view_oid = closure.reached
+), reached AS (
+    SELECT closure.view_oid, functions.fn, false AS locks
+    FROM closure JOIN functions ON functions.view_oid = closure.reached
+    UNION ALL
+    SELECT closure.view_oid, NULL, true
+    FROM closure JOIN refs ON refs.view_oid = closure.reached AND refs.field = 'rowMarks'
 )
-SELECT closure.view_oid::int8 AS oid, array_agg(DISTINCT functions.fn::int8 ORDER BY functions.fn::int8) AS functions
-FROM closure JOIN functions ON functions.view_oid = closure.reached
-GROUP BY closure.view_oid
+SELECT view_oid::int8 AS oid,
+       coalesce(array_agg(DISTINCT fn::int8 ORDER BY fn::int8) FILTER (WHERE fn IS NOT NULL), '{}') AS functions,
+       bool_or(locks) AS locks_rows
+FROM reached
+GROUP BY view_oid
