@@ -62,6 +62,12 @@ CREATE VIEW v_of_v_locking AS SELECT * FROM v_locking WHERE id > 10;
 CREATE VIEW v_locking_inside AS SELECT b.id FROM big b WHERE b.id IN (SELECT big_id FROM other FOR SHARE);
 
 CREATE DOMAIN positive_int AS int CHECK (VALUE > 0);
+CREATE DOMAIN plain_int AS int;
+CREATE FUNCTION takes_positive(x positive_int) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN x; END $$;
+CREATE FUNCTION text_eq_int_unsafe(a text, b int) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RETURN a = b::text; END $$;
+CREATE OPERATOR = (LEFTARG = text, RIGHTARG = int, FUNCTION = text_eq_int_unsafe);
+CREATE FUNCTION os_final(s int, frac float8, v int) RETURNS int LANGUAGE sql PARALLEL SAFE AS $$ SELECT s $$;
+CREATE AGGREGATE os_unsafe(float8 ORDER BY int) (SFUNC = acc_step, STYPE = int, INITCOND = '0', FINALFUNC = os_final, FINALFUNC_EXTRA);
 CREATE MATERIALIZED VIEW mv AS SELECT grp, count(*) AS n FROM big GROUP BY grp;
 CREATE SEQUENCE big_seq_for_test;
 `;
@@ -160,6 +166,17 @@ const CASES: [string, Expected][] = [
   ['SELECT CASE WHEN id > 5 THEN 0 ELSE f_default(id) END FROM big', 'unsafe'],
   ['SELECT CASE grp WHEN 1 THEN id WHEN 2 THEN f_restricted(id) END FROM big', 'restricted'],
   ['SELECT ARRAY[id, f_unsafe(grp)] FROM big', 'unsafe'],
+  // Rows are compared column by column, each pair with its own operator
+  ['SELECT * FROM big WHERE (note, id) IS DISTINCT FROM (grp, 1)', 'unsafe'],
+  ['SELECT * FROM big WHERE (note, id) IS NOT DISTINCT FROM (grp, 1)', 'unsafe'],
+  ['SELECT * FROM big WHERE (grp, id) = (1, 2)', 'safe'],
+  // Casts of arrays run the element cast on each element
+  ['SELECT ARRAY[amount]::money_unsafe[] FROM big', 'unsafe'],
+  ['SELECT ARRAY[amount]::money_safe[] FROM big', 'safe'],
+  // Ordered-set aggregates: direct and WITHIN GROUP arguments together
+  ['SELECT os_unsafe(0.5) WITHIN GROUP (ORDER BY grp) FROM big', 'unsafe'],
+  ['SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY amount) FROM big', 'safe'],
+  ['SELECT mode() WITHIN GROUP (ORDER BY grp) FROM big', 'safe'],
   // Views, recursively
   ['SELECT * FROM v_unsafe', 'unsafe'],
   ['SELECT * FROM v_restricted', 'restricted'],
@@ -172,6 +189,9 @@ const CASES: [string, Expected][] = [
   ['SELECT count(*) FROM mv', 'safe'],
   // 3. Restricted constructs
   ['SELECT 5::positive_int', 'restricted'],
+  ['SELECT id::plain_int FROM big', 'safe'],
+  ['SELECT takes_positive(id) FROM big', 'restricted'],
+  ['SELECT ARRAY[id, grp]::positive_int[] FROM big', 'restricted'],
   ['SELECT id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) FROM big b', 'restricted'],
   // Uncorrelated subqueries run as initPlans: parallel safe only from PostgreSQL 17 on.
   ['SELECT id, (SELECT max(id) FROM other) FROM big', { before17: 'restricted', from17: 'safe' }],

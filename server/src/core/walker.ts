@@ -5,7 +5,7 @@
  * It collects references (for hover and go-to-definition) and reasons (for diagnostics), with
  * UTF-16 ranges relative to the statement text.
  */
-import type { CatalogColumn, CatalogFunction, CatalogRelation, SourceLocation } from './catalog-snapshot';
+import type { CatalogCast, CatalogColumn, CatalogFunction, CatalogRelation, SourceLocation } from './catalog-snapshot';
 import { Catalog, InferredType, UNKNOWN_LITERAL, hazardOf, signatureOf, worstLabel } from './catalog';
 import { describeCulprit, effectSentence } from './describe';
 import type { AstNode } from './parse';
@@ -239,13 +239,28 @@ export class StatementWalker {
     const args = argTypes.length === paramTypes.length + 1 ? argTypes.slice(1) : argTypes;
     args.forEach((arg, i) => {
       const param = paramTypes[i];
-      if (!arg || !param || arg === UNKNOWN_LITERAL || arg === param || this.catalog.baseTypeOf(arg) === param) return;
+      if (!arg || !param || arg === param) return;
+      this.domainCoercion(param, range);
+      if (arg === UNKNOWN_LITERAL || this.catalog.baseTypeOf(arg) === param) return;
       const cast = this.catalog.castBetween(arg, param);
       const fn = cast && cast.context === 'i' && cast.functionOid ? this.catalog.functionByOid(cast.functionOid) : undefined;
       if (!fn) return;
       this.refer({ kind: 'cast', range, name: param, functions: [fn], ...definedAt(cast) });
       this.reach([fn], false, range, { kind: 'cast', name: param, subject: (culprit) => `the implicit cast from ${arg} to ${param} runs ${culprit}` });
     });
+  }
+
+  /**
+   * A value of another type coerced to a domain that has constraints, or to an array of one (each
+   * element), is checked at run time: PARALLEL RESTRICTED (CoerceToDomain). The planner turns the
+   * coercion to a domain without constraints into a relabelling, which restricts nothing.
+   */
+  private domainCoercion(target: string, range: TextRange): void {
+    const domain = target.endsWith('[]') ? target.slice(0, -2) : target;
+    const type = this.catalog.typeByFormatted(domain);
+    if (type?.kind !== 'd' || !type.hasConstraints) return;
+    const what = domain === target ? `coercion to domain ${domain}` : `coercion of each element to domain ${domain}`;
+    this.reason('domain-constraint', 'information', `${what}, which has constraints, is PARALLEL RESTRICTED: it runs only in the leader process`, range, 'restricted');
   }
 
   // ---- statements ----------------------------------------------------------------------------
@@ -764,7 +779,9 @@ export class StatementWalker {
     const args: AstNode[] = n.args ?? [];
     const argTypes = args.map((a) => this.expr(a, scope));
     const named = args.some((a) => nodeKind(a) === 'NamedArgExpr');
-    for (const o of n.agg_order ?? []) this.expr(o.SortBy?.node ?? o, scope);
+    const orderTypes = (n.agg_order ?? []).map((o: AstNode) => this.expr(o.SortBy?.node ?? o, scope));
+    // An ordered-set aggregate's arguments in pg_proc: the direct ones, then the WITHIN GROUP ones.
+    const matchTypes = n.agg_star ? [] : n.agg_within_group ? [...argTypes, ...orderTypes] : argTypes;
     this.expr(n.agg_filter, scope);
     if (n.over) this.windowDef(n.over.WindowDef ?? n.over, scope);
 
@@ -773,10 +790,10 @@ export class StatementWalker {
     // SQL-syntax calls (EXTRACT, SUBSTRING ... FROM, TRIM, ...) start with a keyword, not the name.
     if (n.funcformat === 'COERCE_SQL_SYNTAX') range.end = this.tokenRange(range.start).end;
     const candidates = this.catalog.functionsNamed(name, schema);
-    const match = this.catalog.matchFunction(candidates, n.agg_star ? [] : argTypes, named);
+    const match = this.catalog.matchFunction(candidates, matchTypes, named);
     if (match.candidates.length === 0) {
       this.unresolved = true;
-      const shown = `${written}(${argTypes.map((t) => t ?? '?').join(', ')})`;
+      const shown = `${written}(${matchTypes.map((t) => t ?? '?').join(', ')})`;
       this.refer({ kind: 'function', range, name: written, functions: NONE });
       this.reason(
         'unknown-function',
@@ -792,7 +809,7 @@ export class StatementWalker {
     const isWindow = !!n.over;
     const refKind = isAggregate && !isWindow ? 'aggregate' : 'function';
     this.refer({ kind: refKind, range, name: written, functions: match.candidates, ...(match.ambiguous ? { ambiguous: true } : {}) });
-    if (match.candidates.length === 1) this.implicitCasts(argTypes, match.candidates[0].argTypes, range);
+    if (match.candidates.length === 1) this.implicitCasts(matchTypes, match.candidates[0].argTypes, range);
     this.reach(match.candidates, match.ambiguous, range, {
       kind: refKind,
       name: written,
@@ -805,7 +822,7 @@ export class StatementWalker {
     }
     if (match.candidates.length === 1) {
       const ret = match.candidates[0].returnType;
-      return ret.startsWith('any') ? this.knownOrUndefined(argTypes[0]) : ret;
+      return ret.startsWith('any') ? this.knownOrUndefined(matchTypes[Math.max(0, match.candidates[0].argTypes.indexOf(ret))]) : ret;
     }
     const returns = new Set(match.candidates.map((fn) => fn.returnType));
     return returns.size === 1 ? [...returns][0] : undefined;
@@ -818,6 +835,7 @@ export class StatementWalker {
     const start = this.at(n.location);
     switch (n.kind) {
       case 'AEXPR_OP': {
+        if (this.rowComparison(symbol, schema, n.lexpr, [n.rexpr], start, scope)) return 'boolean';
         const left = n.lexpr ? this.expr(n.lexpr, scope) : null;
         const right = this.expr(n.rexpr, scope);
         return this.operator([symbol], schema, left, right, start, scope);
@@ -831,6 +849,7 @@ export class StatementWalker {
       }
       case 'AEXPR_DISTINCT':
       case 'AEXPR_NOT_DISTINCT': {
+        if (this.rowComparison('=', schema, n.lexpr, [n.rexpr], start, scope)) return 'boolean';
         const left = this.expr(n.lexpr, scope);
         const right = this.expr(n.rexpr, scope);
         this.operator(['='], schema, left, right, start, scope);
@@ -843,8 +862,9 @@ export class StatementWalker {
         return left;
       }
       case 'AEXPR_IN': {
-        const left = this.expr(n.lexpr, scope);
         const items: AstNode[] = n.rexpr?.List?.items ?? (Array.isArray(n.rexpr) ? n.rexpr : [n.rexpr]);
+        if (this.rowComparison(symbol, schema, n.lexpr, items, start, scope)) return 'boolean';
+        const left = this.expr(n.lexpr, scope);
         const types = items.map((i) => this.expr(i, scope));
         const right = types.find((t) => t !== undefined && t !== UNKNOWN_LITERAL) ?? (types.length ? types[0] : undefined);
         this.operator([symbol], schema, left, right, start, scope);
@@ -869,6 +889,21 @@ export class StatementWalker {
         return 'boolean';
       }
     }
+  }
+
+  /**
+   * ROW(a, b) op ROW(c, d) (also written as parenthesised lists, and IN with a list of rows):
+   * PostgreSQL compares rows column by column, each pair with its own `op` (= for IS DISTINCT FROM
+   * and IN), not with the record operator. False, having walked nothing, unless `left` and every
+   * one of `rights` are rows of the same length.
+   */
+  private rowComparison(symbol: string, schema: string | undefined, left: AstNode, rights: AstNode[], start: number, scope: Scope): boolean {
+    const leftItems: AstNode[] | undefined = left?.RowExpr?.args;
+    const rows: AstNode[][] = rights.map((right) => right?.RowExpr?.args);
+    if (!leftItems || rows.length === 0 || rows.some((items) => items?.length !== leftItems.length)) return false;
+    const leftTypes = leftItems.map((item) => this.expr(item, scope));
+    for (const items of rows) items.forEach((item, i) => this.operator([symbol], schema, leftTypes[i], this.expr(item, scope), start, scope));
+    return true;
   }
 
   private operator(names: string[], schema: string | undefined, left: InferredType | null, right: InferredType, start: number, scope: Scope): InferredType {
@@ -899,19 +934,22 @@ export class StatementWalker {
     const range = this.nameRange(typeStart);
     const source = argType && argType !== UNKNOWN_LITERAL ? argType : undefined;
     if (source && source !== target) {
-      const cast = this.catalog.castBetween(source, target) ?? this.catalog.castBetween(this.catalog.baseTypeOf(source), this.catalog.baseTypeOf(target));
+      const cast = this.castFor(source, target);
       const fn = cast?.functionOid ? this.catalog.functionByOid(cast.functionOid) : undefined;
       if (fn) {
         this.refer({ kind: 'cast', range, name: target, functions: [fn], ...definedAt(cast) });
         this.reach([fn], false, range, { kind: 'cast', name: target, subject: (culprit) => `the cast from ${source} to ${target} runs ${culprit}` });
       }
     }
-    const type = this.catalog.typeByFormatted(target);
-    if (type?.kind === 'd') {
-      const checks = type.hasConstraints ? ' and its constraints are checked' : '';
-      this.reason('domain-constraint', 'information', `coercion to domain ${target}${checks} is PARALLEL RESTRICTED: it runs only in the leader process`, range, 'restricted');
-    }
+    if (source !== target) this.domainCoercion(target, range);
     return target;
+  }
+
+  /** The cast from `source` to `target`: between them, their domains' base types, or, for arrays, their elements (run on each). */
+  private castFor(source: string, target: string): CatalogCast | undefined {
+    const cast = this.catalog.castBetween(source, target) ?? this.catalog.castBetween(this.catalog.baseTypeOf(source), this.catalog.baseTypeOf(target));
+    if (cast || !source.endsWith('[]') || !target.endsWith('[]')) return cast;
+    return this.castFor(source.slice(0, -2), target.slice(0, -2));
   }
 
   private subLink(n: AstNode, scope: Scope): InferredType {
