@@ -50,6 +50,8 @@ export type ReasonCode =
   | 'initplan'
   | 'window-function'
   | 'table-function'
+  | 'set-operation'
+  | 'limited-subquery'
   | 'write-statement'
   | 'data-modifying-cte'
   | 'row-locking'

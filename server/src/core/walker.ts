@@ -357,10 +357,15 @@ export class StatementWalker {
       // A recursive CTE can refer to itself.
       if (info.recursive) scope.ctes.set(info.name, info);
       const before = this.volatileSeen;
-      const columns = this.statement(cte.ctequery, new Scope(scope));
-      info.volatile = this.volatileSeen > before;
       const aliases = nameList(cte.aliascolnames);
-      info.columns = aliases.length > 0 ? aliases.map((name, i) => ({ name, type: columns?.[i]?.type ?? '' })) : columns;
+      const named = (columns: CatalogColumn[] | undefined) => (aliases.length > 0 ? aliases.map((name, i) => ({ name, type: columns?.[i]?.type ?? '' })) : columns);
+      // A recursive CTE's columns take their types from its first branch, which its other branches read.
+      const query = cte.ctequery?.SelectStmt;
+      const columns = info.recursive && query
+        ? this.select(query, new Scope(scope), (first) => (info.columns = named(first)))
+        : this.statement(cte.ctequery, new Scope(scope));
+      info.volatile = this.volatileSeen > before;
+      info.columns = named(columns);
       scope.ctes.set(info.name, info);
       if (info.writes) {
         this.reason('data-modifying-cte', 'information', `CTE ${info.name} modifies data: a statement with a data-modifying CTE never uses a parallel plan`, info.range, 'unsafe');
@@ -389,13 +394,16 @@ export class StatementWalker {
     }
   }
 
-  private select(sel: AstNode, scope: Scope): CatalogColumn[] | undefined {
+  /** `afterFirstBranch`: for a set operation, told the first branch's columns before the others are walked (a recursive CTE's). */
+  private select(sel: AstNode, scope: Scope, afterFirstBranch?: (columns: CatalogColumn[] | undefined) => void): CatalogColumn[] | undefined {
     if (!sel) return undefined;
     this.withClause(sel.withClause, scope);
     let columns: CatalogColumn[] | undefined;
     if (sel.op && sel.op !== 'SETOP_NONE') {
       columns = this.select(sel.larg, new Scope(scope));
+      afterFirstBranch?.(columns);
       this.select(sel.rarg, new Scope(scope));
+      this.setOperation(sel);
     } else if (sel.valuesLists) {
       for (const row of sel.valuesLists) {
         const items = row.List?.items ?? [];
@@ -425,6 +433,22 @@ export class StatementWalker {
     if (sel.lockingClause?.length) this.rowLocking(sel.lockingClause);
     this.finishCtes(scope);
     return columns;
+  }
+
+  /**
+   * INTERSECT and EXCEPT (and, before PostgreSQL 17, UNION without ALL) combine their branches
+   * in the leader: each branch may still use workers below it. (UNION ALL of plain queries is
+   * flattened into an append, which workers can run.)
+   */
+  private setOperation(sel: AstNode): void {
+    const distinctUnion = sel.op === 'SETOP_UNION' && !sel.all && this.catalog.versionNum < 170000;
+    if (sel.op !== 'SETOP_INTERSECT' && sel.op !== 'SETOP_EXCEPT' && !distinctUnion) return;
+    const keyword = sel.op === 'SETOP_UNION' ? 'UNION' : sel.op === 'SETOP_INTERSECT' ? 'INTERSECT' : 'EXCEPT';
+    // SelectStmt carries no location for its keyword: find it in the text.
+    const match = new RegExp(`\\b${keyword}\\b`, 'i').exec(this.sql);
+    const range = match ? { start: match.index, end: match.index + keyword.length } : { start: 0, end: Math.min(6, this.sql.length) };
+    const before = distinctUnion ? ' before PostgreSQL 17' : '';
+    this.reason('set-operation', 'information', `${keyword}${sel.all ? ' ALL' : ''} combines its branches only in the leader process${before} (each branch can still use workers)`, range, 'restricted');
   }
 
   private outputName(val: AstNode): string | undefined {
@@ -477,6 +501,13 @@ export class StatementWalker {
       }
       case 'RangeSubselect': {
         const columns = this.statement(n.subquery, new Scope(scope));
+        const sub = n.subquery?.SelectStmt;
+        // allpaths.c: a subquery in FROM with LIMIT / OFFSET is never scanned in workers (the planner
+        // agrees even for OFFSET 0, the usual fence that keeps a subquery from being pulled up).
+        const limit = sub?.limitCount ?? sub?.limitOffset;
+        if (limit) {
+          this.reason('limited-subquery', 'information', 'subquery with LIMIT or OFFSET: the rows it keeps are chosen in the leader process, and the plan above it runs there too', this.keywordBefore(this.at(limit[nodeKind(limit) ?? '']?.location), /\b(limit|offset|fetch)\b/gi), 'restricted');
+        }
         const alias = n.alias?.Alias ?? n.alias;
         const names = nameList(alias?.colnames);
         scope.entries.push({
@@ -491,12 +522,14 @@ export class StatementWalker {
           const items = pair.List?.items ?? pair;
           const type = this.expr(items[0], scope);
           const rel = type ? this.catalog.relationNamed(type) : undefined;
-          columns = rel?.columns ?? (type ? [{ name: this.outputName(items[0]) ?? '', type }] : undefined);
+          // A record-returning function's columns are declared where it is called: AS t(a int, ...).
+          const declared = this.columnDefinitions(n.coldeflist ?? items[1]);
+          columns = declared ?? rel?.columns ?? (type ? [{ name: this.outputName(items[0]) ?? '', type }] : undefined);
         }
         const alias = n.alias?.Alias ?? n.alias;
         const names = nameList(alias?.colnames);
         if (alias && names.length === 0 && columns?.length === 1) columns = [{ name: alias.aliasname, type: columns[0].type }];
-        scope.entries.push({ name: alias?.aliasname ?? '', columns: names.length ? names.map((name) => ({ name, type: '' })) : columns });
+        scope.entries.push({ name: alias?.aliasname ?? '', columns: names.length ? names.map((name, i) => ({ name, type: columns?.[i]?.type ?? '' })) : columns });
         return;
       }
       case 'JoinExpr': {
@@ -510,6 +543,16 @@ export class StatementWalker {
         for (const a of n.args ?? []) this.expr(a, scope);
         this.expr(n.repeatable, scope);
         return;
+      case 'JsonTable': {
+        this.expr(n.context_item?.raw_expr, scope);
+        this.reason('table-function', 'information', 'JSON_TABLE is evaluated only in the leader process (table functions are not parallel safe)', this.tokenRange(this.at(n.location)), 'restricted');
+        const columns = (n.columns ?? []).map((c: AstNode) => c.JsonTableColumn).filter((c: AstNode) => c?.name);
+        scope.entries.push({
+          name: n.alias?.aliasname ?? '',
+          columns: columns.map((c: AstNode) => ({ name: c.name, type: c.typeName ? this.typeOf(c.typeName) : 'integer' })),
+        });
+        return;
+      }
       case 'RangeTableFunc': {
         this.expr(n.docexpr, scope);
         this.expr(n.rowexpr, scope);
@@ -520,6 +563,25 @@ export class StatementWalker {
       default:
         this.generic(n, scope);
     }
+  }
+
+  /** The last match of `keyword` (a global pattern) before `offset`: clauses whose nodes carry no location of their keyword. */
+  private keywordBefore(offset: number, keyword: RegExp): TextRange {
+    let found: TextRange | undefined;
+    for (const match of this.sql.slice(0, offset).matchAll(keyword)) found = { start: match.index, end: match.index + match[0].length };
+    return found ?? this.tokenRange(offset);
+  }
+
+  /** Columns declared by a list of ColumnDefs (a function's AS t(a int, ...)); undefined without one. */
+  private columnDefinitions(list: AstNode): CatalogColumn[] | undefined {
+    if (!Array.isArray(list) || list.length === 0) return undefined;
+    return list.map((d: AstNode) => ({ name: d.ColumnDef?.colname ?? '', type: this.typeOf(d.ColumnDef?.typeName) }));
+  }
+
+  /** A TypeName node as format_type spells it. */
+  private typeOf(typeName: AstNode): string {
+    const t = typeName?.TypeName ?? typeName;
+    return this.catalog.resolveTypeName(nameList(t?.names), !!t?.arrayBounds?.length);
   }
 
   /** A table, view or CTE named in FROM ('read') or as a write target. */
@@ -553,7 +615,7 @@ export class StatementWalker {
 
   private relationHazards(rel: CatalogRelation, range: TextRange): void {
     const qualified = `${rel.schema}.${rel.name}`;
-    if (rel.persistence === 't') {
+    if (rel.persistence === 't' && rel.kind !== 'v') {
       this.reason('temporary-table', 'information', `${rel.name} is a temporary table: only the leader process can read it`, range, 'restricted');
     }
     if (rel.kind === 'f') {
@@ -633,7 +695,8 @@ export class StatementWalker {
       case 'ColumnRef':
         return this.columnRef(n, scope);
       case 'ParamRef':
-        return undefined;
+        // A parameter of no declared type is resolved as PostgreSQL resolves an untyped literal.
+        return UNKNOWN_LITERAL;
       case 'FuncCall':
         return this.funcCall(n, scope);
       case 'A_Expr':
@@ -928,8 +991,7 @@ export class StatementWalker {
   private typeCast(n: AstNode, scope: Scope): InferredType {
     const argType = this.expr(n.arg, scope);
     const typeName = n.typeName?.TypeName ?? n.typeName;
-    const names = nameList(typeName?.names);
-    const target = this.catalog.resolveTypeName(names, !!typeName?.arrayBounds?.length);
+    const target = this.typeOf(typeName);
     const typeStart = this.at(typeName?.location ?? n.location);
     const range = this.nameRange(typeStart);
     const source = argType && argType !== UNKNOWN_LITERAL ? argType : undefined;
