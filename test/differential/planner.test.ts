@@ -29,6 +29,8 @@ CREATE FUNCTION f_sql_restricted(x int) RETURNS int LANGUAGE sql PARALLEL RESTRI
 CREATE FUNCTION f_sql_safe(x int) RETURNS int LANGUAGE sql PARALLEL SAFE AS $$ SELECT x + 1 $$;
 CREATE FUNCTION over_text(x text) RETURNS text LANGUAGE sql PARALLEL SAFE AS $$ SELECT x $$;
 CREATE FUNCTION over_text(x int) RETURNS text LANGUAGE plpgsql PARALLEL UNSAFE AS $$ BEGIN RETURN x::text; END $$;
+CREATE FUNCTION by_type(x int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN x; END $$;
+CREATE FUNCTION by_type(x numeric) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN 1; END $$;
 CREATE FUNCTION srf_unsafe(n int) RETURNS SETOF int LANGUAGE plpgsql AS $$ BEGIN RETURN QUERY SELECT generate_series(1, n); END $$;
 CREATE FUNCTION srf_safe(n int) RETURNS SETOF int LANGUAGE sql PARALLEL SAFE AS $$ SELECT generate_series(1, n) $$;
 
@@ -166,6 +168,10 @@ const CASES: [string, Expected][] = [
   ['SELECT CASE WHEN id > 5 THEN 0 ELSE f_default(id) END FROM big', 'unsafe'],
   ['SELECT CASE grp WHEN 1 THEN id WHEN 2 THEN f_restricted(id) END FROM big', 'restricted'],
   ['SELECT ARRAY[id, f_unsafe(grp)] FROM big', 'unsafe'],
+  // Operator results decide the overload: integer + numeric is numeric
+  ['SELECT by_type(id + 0.5) FROM big', 'safe'],
+  ['SELECT by_type(id + 1) FROM big', 'unsafe'],
+  ['SELECT by_type(amount * 2) FROM big', 'safe'],
   // Rows are compared column by column, each pair with its own operator
   ['SELECT * FROM big WHERE (note, id) IS DISTINCT FROM (grp, 1)', 'unsafe'],
   ['SELECT * FROM big WHERE (note, id) IS NOT DISTINCT FROM (grp, 1)', 'unsafe'],

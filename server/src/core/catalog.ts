@@ -475,13 +475,18 @@ export class Catalog {
       const same = ops.filter((op) => op.left === right && op.right === right);
       if (same.length === 1) return same;
     }
-    const coercible = ops.filter(
+    let coercible = ops.filter(
       (op) =>
         (!known(left) || op.left === left || this.canCoerceImplicitly(left!, op.left)) &&
         (!known(right) || op.right === right || this.canCoerceImplicitly(right!, op.right)),
     );
-    if (coercible.length >= 1 && (known(left) || left === null) && known(right)) {
-      // Prefer operators whose operand types are the preferred type of their category.
+    if (coercible.length > 1 && (known(left) || left === null) && known(right)) {
+      // As func_select_candidate: those with the most operands of exactly the given types (integer +
+      // numeric is numeric + numeric, not float8 + float8), then the preferred types of their category.
+      const exactCount = (op: CatalogOperator) => (op.left === left ? 1 : 0) + (op.right === right ? 1 : 0);
+      const most = Math.max(...coercible.map(exactCount));
+      coercible = coercible.filter((op) => exactCount(op) === most);
+      if (coercible.length === 1) return coercible;
       const preferred = coercible.filter((op) => this.typeByFormatted(op.right)?.preferred || this.typeByFormatted(op.left)?.preferred);
       if (preferred.length === 1) return preferred;
     }
