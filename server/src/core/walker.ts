@@ -110,6 +110,10 @@ export class StatementWalker {
   /** Volatile functions seen since the counter was last read (CTE inlining needs it). */
   private volatileSeen = 0;
   private rowLocks = 0;
+  /** Aggregate and window function calls seen (an EXISTS subquery with one is not pulled up). */
+  private groupingSeen = 0;
+  /** SubLinks standing alone or AND-ed at the top of a WHERE or an inner join's ON: the ones the planner may pull up into joins. */
+  private readonly atTopOfQual = new Set<AstNode>();
 
   constructor(
     private readonly sql: string,
@@ -421,6 +425,7 @@ export class StatementWalker {
         if (colName === '*') columns.push(...scope.entries.flatMap((e) => e.columns ?? []));
         else columns.push({ name: colName ?? '?column?', type: type ?? '' });
       }
+      this.markTopOfQual(sel.whereClause);
       this.expr(sel.whereClause, scope);
       for (const g of sel.groupClause ?? []) this.expr(g, scope);
       this.expr(sel.havingClause, scope);
@@ -535,6 +540,7 @@ export class StatementWalker {
       case 'JoinExpr': {
         this.fromItem(n.larg, scope);
         this.fromItem(n.rarg, scope);
+        if (n.jointype === 'JOIN_INNER') this.markTopOfQual(n.quals);
         this.expr(n.quals, scope);
         return;
       }
@@ -870,6 +876,7 @@ export class StatementWalker {
     }
     const isAggregate = match.candidates.every((fn) => fn.kind === 'a');
     const isWindow = !!n.over;
+    if (isAggregate || isWindow) this.groupingSeen++;
     const refKind = isAggregate && !isWindow ? 'aggregate' : 'function';
     this.refer({ kind: refKind, range, name: written, functions: match.candidates, ...(match.ambiguous ? { ambiguous: true } : {}) });
     if (match.candidates.length === 1) this.implicitCasts(matchTypes, match.candidates[0].argTypes, range);
@@ -1014,18 +1021,44 @@ export class StatementWalker {
     return this.castFor(source.slice(0, -2), target.slice(0, -2));
   }
 
+  /** pull_up_sublinks looks at the AND-ed items of a WHERE or inner join's ON: [NOT] EXISTS and IN / = ANY there may become joins. */
+  private markTopOfQual(qual: AstNode): void {
+    const bool = qual?.BoolExpr;
+    if (bool?.boolop === 'AND_EXPR') for (const item of bool.args ?? []) this.markTopOfQual(item);
+    else if (bool?.boolop === 'NOT_EXPR' && bool.args?.[0]?.SubLink?.subLinkType === 'EXISTS_SUBLINK') this.atTopOfQual.add(bool.args[0].SubLink);
+    else if (qual?.SubLink) this.atTopOfQual.add(qual.SubLink);
+  }
+
+  /**
+   * A correlated sublink the planner pulls up into a (semi or anti) join, where it restricts
+   * nothing: [NOT] EXISTS at the top of a qual whose query simplify_EXISTS_query accepts (no
+   * aggregates, window functions, set operations, HAVING, OFFSET, row locks, or LIMIT other than a
+   * positive constant), and, from PostgreSQL 17, IN / = ANY there too. Any other correlated
+   * sublink stays a SubPlan run per outer row.
+   */
+  private pulledUp(n: AstNode, groupingInside: boolean): boolean {
+    if (!this.atTopOfQual.has(n)) return false;
+    if (n.subLinkType === 'ANY_SUBLINK') return this.catalog.versionNum >= 170000;
+    if (n.subLinkType !== 'EXISTS_SUBLINK') return false;
+    const sub = n.subselect?.SelectStmt;
+    const limit = sub?.limitCount?.A_Const;
+    const positiveLimit = !sub?.limitCount || (limit?.ival?.ival ?? 0) > 0;
+    return !!sub && !groupingInside && (!sub.op || sub.op === 'SETOP_NONE') && !sub.havingClause && !sub.limitOffset && !sub.lockingClause?.length && positiveLimit;
+  }
+
   private subLink(n: AstNode, scope: Scope): InferredType {
     const inner = new Scope(scope);
     const testType = this.expr(n.testexpr, scope);
+    const groupingBefore = this.groupingSeen;
     const columns = this.statement(n.subselect, inner);
     const kind = n.subLinkType as string;
     if (kind === 'ANY_SUBLINK' || kind === 'ALL_SUBLINK') {
       const names = nameList(n.operName);
       this.operator(names.length ? names : ['='], undefined, testType, columns?.[0]?.type || undefined, this.at(n.location), scope);
     }
-    // Correlated scalar and ARRAY subqueries become SubPlans that take the outer row as a Param:
-    // PARALLEL RESTRICTED. (Correlated EXISTS / IN are usually pulled up into joins.)
-    if (inner.correlated && (kind === 'EXPR_SUBLINK' || kind === 'ARRAY_SUBLINK')) {
+    // A correlated sublink that is not pulled up into a join becomes a SubPlan that takes the outer
+    // row as a Param: PARALLEL RESTRICTED.
+    if (inner.correlated && !this.pulledUp(n, this.groupingSeen > groupingBefore)) {
       this.reason('correlated-subquery', 'information', 'correlated subquery: it is re-run for each outer row in the leader process (correlated subplans are PARALLEL RESTRICTED)', this.parenthesized(this.at(n.location)), 'restricted');
     } else if (!inner.correlated && (kind === 'EXPR_SUBLINK' || kind === 'ARRAY_SUBLINK' || kind === 'EXISTS_SUBLINK') && this.catalog.versionNum < 170000) {
       // Before PostgreSQL 17, a plan level with an initPlan was never parallel safe (SS_charge_for_initplans).
