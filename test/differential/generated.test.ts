@@ -1,6 +1,7 @@
 /**
  * Statements nobody wrote: fast-check composes queries from building blocks (calls with every label,
- * operators, casts, aggregates, window functions, views, CTEs, sublinks, set operations, row locking)
+ * also in later arguments and CASE branches, operators, casts, aggregates, window functions, views,
+ * CTEs, correlated and uncorrelated sublinks, LIMIT subqueries, set operations, row locking)
  * and every one must get the same answer from the engine and from the planner's probes. A failure
  * prints the shrunk statement. PGPH_FUZZ_RUNS raises the number of statements for a long run.
  */
@@ -34,15 +35,20 @@ CREATE AGGREGATE aggu(int) (SFUNC = step, STYPE = int, INITCOND = '0');
 CREATE AGGREGATE aggs(int) (SFUNC = step, STYPE = int, INITCOND = '0', COMBINEFUNC = step, PARALLEL = SAFE);
 `;
 
-/** Integer expressions over a column, with functions of every label. */
+/** A call over a column, of a function of any label. */
+const call = (col: string): fc.Arbitrary<string> => fc.constantFrom('fu', 'fr', 'fs', 'fsql', 'fsqlu', 'abs').map((f) => `${f}(${col})`);
+
+/** Integer expressions over a column, with functions of every label, also in later arguments and branches. */
 const intExpr = (col: string): fc.Arbitrary<string> =>
   fc.oneof(
     fc.constant(col),
-    fc.constantFrom('fu', 'fr', 'fs', 'fsql', 'fsqlu', 'abs').map((f) => `${f}(${col})`),
+    call(col),
     fc.constantFrom('+', '*', '-').map((op) => `${col} ${op} 2`),
     fc.constant(`(${col})::numeric::int`),
-    fc.constant(`coalesce(${col}, 0)`),
-    fc.constant(`CASE WHEN ${col} > 3 THEN fs(${col}) ELSE 0 END`),
+    call(col).map((c) => `coalesce(${col}, ${c})`),
+    call(col).map((c) => `greatest(${col}, ${c})`),
+    call(col).map((c) => `CASE WHEN ${col} > 3 THEN 0 ELSE ${c} END`),
+    call(col).map((c) => `(ARRAY[${col}, ${c}])[2]`),
   );
 
 const predicate = (col: string): fc.Arbitrary<string> =>
@@ -55,10 +61,12 @@ const predicate = (col: string): fc.Arbitrary<string> =>
     fc.constant('random() < 0.5'),
     fc.constant(`${col} = ANY (ARRAY[1, 2])`),
     fc.constant(`EXISTS (SELECT 1 FROM t2 WHERE t2.a = ${col})`),
+    fc.constant(`(EXISTS (SELECT 1 FROM t2 WHERE t2.a = ${col}) OR ${col} = 5)`),
+    fc.constant(`${col} NOT IN (SELECT c FROM t2 WHERE t2.a = ${col})`),
     fc.constant(`${col} IN (SELECT fu(c) FROM t2)`),
   );
 
-const fromItem = fc.constantFrom('t1', 'vu', 'vr', 'vs', 't1 JOIN t2 USING (a)', '(SELECT a, b FROM t1 WHERE b > 1) sub');
+const fromItem = fc.constantFrom('t1', 'vu', 'vr', 'vs', 't1 JOIN t2 USING (a)', '(SELECT a, b FROM t1 WHERE b > 1) sub', '(SELECT a, b FROM t1 LIMIT 100) lim');
 
 const selectItem = fc.oneof(
   intExpr('a'),
@@ -78,8 +86,9 @@ const query: fc.Arbitrary<string> = fc
     cte: fc.constantFrom('', 'WITH c AS (SELECT a AS ca FROM t1) ', 'WITH c AS MATERIALIZED (SELECT a AS ca FROM t1) ', 'WITH c AS (SELECT fu(a) AS ca FROM t1) '),
     tail: fc.constantFrom('', ' LIMIT 10', ' FOR UPDATE', ' ORDER BY 1'),
     union: fc.boolean(),
+    setOperation: fc.constantFrom('UNION ALL', 'UNION', 'INTERSECT', 'EXCEPT'),
   })
-  .map(({ items, from, where, cte, tail, union }) => {
+  .map(({ items, from, where, cte, tail, union, setOperation }) => {
     const aggregated = items.some((i) => /count\(|sum\(|max\(a|agg[us]\(/.test(i));
     const columns = aggregated ? items.map((i) => (/count\(|sum\(|max\(a|agg[us]\(/.test(i) ? i : `max(${i.includes('OVER') ? 'a' : i})`)) : items;
     // FOR UPDATE does not go with aggregates, set operations or views over functions: keep it valid.
@@ -87,7 +96,7 @@ const query: fc.Arbitrary<string> = fc
     // The CTE is joined on a condition so that it is really read (an unreferenced CTE is dropped).
     const fromCte = cte ? `${from} JOIN c ON c.ca = ${from.startsWith('t1 JOIN') ? 't1.a' : from.split(' ').pop()}.a` : from;
     let sql = `${cte}SELECT ${columns.join(', ')} FROM ${fromCte}${where ? ` WHERE ${where}` : ''}`;
-    if (union && lock === '') sql += ` UNION ALL SELECT ${columns.map(() => 'NULL').join(', ')}`;
+    if (union && lock === '') sql += ` ${setOperation} SELECT ${columns.map(() => 'NULL').join(', ')}`;
     return sql + (union ? '' : lock);
   });
 
