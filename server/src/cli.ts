@@ -1,28 +1,30 @@
 /**
  * The command line: the same engine as the editor, for CI. Files in, report out.
  *   pg-parallel-hints check [--db URL] [--pg-version N] [--format text|json|sarif]
- *                           [--fail-on unsafe|restricted|never] [--verify] FILES/GLOBS
+ *                           [--fail-on unsafe|restricted|never] [--verify] FILES/DIRS/GLOBS
  *   pg-parallel-hints explain --db URL [--analyze] [--allow-writes] [--timeout-ms N]
  *                             [--format text|json] (FILE:LINE | -c SQL)
- *   pg-parallel-hints lsp --stdio | --node-ipc
+ *   pg-parallel-hints lsp --stdio | --node-ipc | --socket=PORT | --pipe=NAME
  * Exit codes: 0 nothing at or above the threshold, 1 findings, 2 usage, file or connection error;
  * explain: 0 explained, 2 usage, connection or statement error, 130 interrupted (Ctrl-C).
  */
-import { readFileSync, statSync } from 'fs';
+import { readFileSync, Stats, statSync } from 'fs';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { parseArgs } from 'util';
 import { glob } from 'tinyglobby';
 import type { CatalogSnapshot } from './core/catalog-snapshot';
 import { Catalog } from './core/catalog';
 import { analyzeDocument } from './core/document';
 import { initParser } from './core/parse';
-import { FailOn, Report, ReportFile, agreesWithPlanner, failsGate, formatSarif, formatText, reportStatement } from './core/report';
+import { FailOn, Report, ReportFile, ReportReason, agreesWithPlanner, failsGate, formatSarif, formatText, reportStatement } from './core/report';
+import { bytesText } from './core/hover';
 import { LineIndex } from './core/text';
 import { auditSettings, formatAudit } from './core/audit';
 import { checkExplainable } from './core/explainable';
 import { analyzePlan, PlanFinding, renderPlanReport } from './core/plan';
 import { splitStatements } from './core/split';
-import { renderWhyNot, WhyNotFinding } from './core/why-not';
+import { renderWhyNot, WhyNotCosts, WhyNotFinding } from './core/why-not';
 import type { ExplainOptions } from './db/explain';
 import type { WhyNotOptions } from './db/why-not';
 import type { StatementKind } from './core/types';
@@ -38,13 +40,16 @@ const VERSION: string = (() => {
 })();
 
 const USAGE = `Usage:
-  pg-parallel-hints check [options] FILES/GLOBS...   check SQL files for parallel-query blockers
+  pg-parallel-hints check [options] FILES/DIRS/GLOBS...
+                                                     check SQL files (a directory: its .sql files) for
+                                                     parallel-query blockers
   pg-parallel-hints audit [--db URL] [--format text|json] [--memory GB]
                                                      audit the parallel-query settings of a database
   pg-parallel-hints explain [options] (FILE:LINE | -c SQL)
                                                      plan one statement: the plan, its findings, and why
                                                      it is or is not parallel
-  pg-parallel-hints lsp --stdio | --node-ipc         run the language server
+  pg-parallel-hints lsp --stdio | --node-ipc | --socket=PORT | --pipe=NAME
+                                                     run the language server
   pg-parallel-hints --version | --help
 
 check options:
@@ -82,14 +87,26 @@ export interface CliIo {
   interrupt?: AbortSignal;
 }
 
-const defaultIo: CliIo = {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-  env: process.env,
-  cwd: process.cwd(),
-};
+/** The real process's streams, for every subcommand. */
+function processIo(): CliIo {
+  return { stdout: writerTo(process.stdout), stderr: writerTo(process.stderr), env: process.env, cwd: process.cwd() };
+}
 
-export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+/**
+ * A reader that stops early (`| head`) closes the pipe, and the next write fails with EPIPE. Like
+ * other Unix tools we then end quietly: the rest of the output is dropped (nobody reads it) and the
+ * exit code stays the run's, instead of a crash on an unhandled 'error' event with a stack trace.
+ */
+function writerTo(stream: NodeJS.WriteStream): (text: string) => void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+  return (text) => {
+    if (!stream.destroyed) stream.write(text);
+  };
+}
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   try {
     const [command, ...rest] = argv;
     switch (command) {
@@ -100,6 +117,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       case 'explain':
         return await explain(rest, io);
       case 'lsp': {
+        if (rest.includes('--help') || rest.includes('-h')) return usage(io);
+        checkLspArguments(rest);
         const { runLanguageServer } = await import('./main');
         runLanguageServer();
         return await new Promise<number>(() => undefined); // runs until the client closes the connection
@@ -123,24 +142,49 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   }
 }
 
+const LSP_TRANSPORTS = '--stdio, --node-ipc, --socket=PORT or --pipe=NAME';
+
+/**
+ * vscode-languageserver reads its transport from process.argv itself and, without one, throws a
+ * message about its own API: check here for one transport it accepts (and the --clientProcessId=PID
+ * editors add, which it also reads).
+ */
+function checkLspArguments(args: string[]): void {
+  const transports = args.filter((arg) => /^--(stdio|node-ipc)$|^--socket=\d+$|^--pipe=.+$/.test(arg));
+  const unknown = args.find((arg) => !transports.includes(arg) && !/^--clientProcessId=\d+$/.test(arg));
+  if (unknown !== undefined) throw new CliError(`lsp: unknown option "${unknown}"; lsp takes one transport: ${LSP_TRANSPORTS}`);
+  if (transports.length === 0) throw new CliError(`lsp needs a transport: ${LSP_TRANSPORTS}`);
+  if (transports.length > 1) throw new CliError(`lsp takes one transport, not ${transports.join(' and ')}`);
+}
+
 interface Source {
   file: string;
   text?: string;
   error?: string;
 }
 
+// Files as given; a directory's .sql files, as the glob DIR/**/*.sql matches them; a glob's matches.
+// Each argument's files are sorted, and arguments keep their order: definitions carry across files.
 async function collectFiles(patterns: string[], cwd: string): Promise<string[]> {
   const files: string[] = [];
   for (const pattern of patterns) {
     const absolute = path.resolve(cwd, pattern);
-    let isFile = false;
+    let stats: Stats | undefined;
     try {
-      isFile = statSync(absolute).isFile();
+      stats = statSync(absolute);
     } catch {
-      isFile = false;
+      stats = undefined;
     }
-    if (isFile) {
+    if (stats?.isFile()) {
       files.push(pattern);
+      continue;
+    }
+    if (stats?.isDirectory()) {
+      // Globbed from inside the directory rather than as DIR/**/*.sql: tinyglobby makes an absolute
+      // pattern relative to cwd (an empty pattern for cwd itself, an error), and a name may hold glob characters.
+      const matches = await glob('**/*.sql', { cwd: absolute, onlyFiles: true, expandDirectories: false });
+      if (matches.length === 0) throw new CliError(`no .sql files in ${pattern}`);
+      files.push(...matches.map((match) => path.join(pattern, match)).sort());
       continue;
     }
     const matches = await glob(pattern, { cwd, onlyFiles: true, expandDirectories: false });
@@ -155,7 +199,7 @@ export function readSqlFile(file: string, cwd: string, maxBytes: number): Source
   let bytes: Buffer;
   try {
     const stats = statSync(path.resolve(cwd, file));
-    if (stats.size > maxBytes) return { file, error: `file too large (${(stats.size / 1e6).toFixed(1)} MB; the limit is ${(maxBytes / 1e6).toFixed(0)} MB, see --max-file-size)` };
+    if (stats.size > maxBytes) return { file, error: `file too large (${bytesText(stats.size)}; the limit is ${bytesText(maxBytes)}, see --max-file-size)` };
     bytes = readFileSync(path.resolve(cwd, file));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -190,19 +234,22 @@ async function check(args: string[], io: CliIo): Promise<number> {
         'fail-on': { type: 'string', default: 'unsafe' },
         verify: { type: 'boolean', default: false },
         'max-file-size': { type: 'string', default: '10' },
+        help: { type: 'boolean', short: 'h', default: false },
       },
     });
   } catch (error) {
     throw new CliError(`${(error as Error).message}\n${USAGE}`);
   }
   const { values, positionals } = parsed;
+  if (values.help) return usage(io);
   const format = values.format as string;
   if (!['text', 'json', 'sarif'].includes(format)) throw new CliError(`--format must be text, json or sarif, not "${format}"`);
   const failOn = values['fail-on'] as FailOn;
   if (!['unsafe', 'restricted', 'never'].includes(failOn)) throw new CliError(`--fail-on must be unsafe, restricted or never, not "${failOn}"`);
-  const maxMb = Number(values['max-file-size']);
-  if (!(maxMb > 0)) throw new CliError('--max-file-size takes a positive number of megabytes');
-  if (positionals.length === 0) throw new CliError(`check needs at least one file or glob\n${USAGE}`);
+  // Megabytes of 1024 x 1024 bytes, as bytesText shows them (and pg_size_pretty, and the editor's limit).
+  const maxBytes = Math.floor(Number(values['max-file-size']) * 1024 * 1024);
+  if (!(maxBytes >= 1)) throw new CliError('--max-file-size takes a positive number of megabytes');
+  if (positionals.length === 0) throw new CliError(`check needs at least one file, directory or glob\n${USAGE}`);
   const useDb = wantsDatabase(values.db, values['no-db'] as boolean, io.env);
   if (values.verify && !useDb) throw new CliError('--verify needs a database (--db URL or PG* variables)');
 
@@ -228,7 +275,7 @@ async function check(args: string[], io: CliIo): Promise<number> {
     let failing = 0;
     let fileErrors = 0;
     for (const file of files) {
-      const source = readSqlFile(file, io.cwd, maxMb * 1e6);
+      const source = readSqlFile(file, io.cwd, maxBytes);
       if (source.error !== undefined || source.text === undefined) {
         fileErrors++;
         report.files.push({ file, statements: [], error: source.error });
@@ -252,8 +299,9 @@ async function check(args: string[], io: CliIo): Promise<number> {
       report.files.push(entry);
     }
     if (format === 'json') io.stdout(JSON.stringify(report, null, 2) + '\n');
-    else if (format === 'sarif') io.stdout(JSON.stringify(formatSarif(report, VERSION), null, 2) + '\n');
-    else io.stdout(formatText(report, { statements, failing }));
+    else if (format === 'sarif') io.stdout(JSON.stringify(sarifReport(report), null, 2) + '\n');
+    else io.stdout(formatText(textReport(report), { statements, failing }));
+    // File errors go to stderr, in every format (the JSON and SARIF documents also carry them).
     for (const f of report.files) if (f.error) io.stderr(`pg-parallel-hints: ${f.file}: ${f.error}\n`);
     return fileErrors > 0 ? 2 : failing > 0 ? 1 : 0;
   } finally {
@@ -261,14 +309,56 @@ async function check(args: string[], io: CliIo): Promise<number> {
   }
 }
 
+function usage(io: CliIo): number {
+  io.stdout(USAGE);
+  return 0;
+}
+
+/**
+ * The report as the text format prints it: each statement's reasons by line and column (the core
+ * orders them worst first, for hovers), and without file errors, which stderr already shows.
+ */
+function textReport(report: Report): Report {
+  const byPlace = (a: ReportReason, b: ReportReason) => a.line - b.line || a.column - b.column;
+  return { files: report.files.map((f) => ({ file: f.file, statements: f.statements.map((s) => ({ ...s, reasons: [...s.reasons].sort(byPlace) })) })) };
+}
+
+/**
+ * SARIF with URI references that are valid (percent-encoded; file:// for an absolute path), and
+ * files that could not be read as tool execution notifications, so that a code-scanning upload
+ * shows them rather than only the exit code.
+ */
+function sarifReport(report: Report): object {
+  const withUris = { files: report.files.map((f) => ({ ...f, file: artifactUri(f.file) })) };
+  const sarif = formatSarif(withUris, VERSION) as { runs: Record<string, unknown>[] };
+  const notifications = withUris.files
+    .filter((f) => f.error !== undefined)
+    .map((f) => ({ level: 'error', message: { text: f.error }, locations: [{ physicalLocation: { artifactLocation: { uri: f.file } } }] }));
+  sarif.runs[0].invocations = [{ executionSuccessful: notifications.length === 0, ...(notifications.length ? { toolExecutionNotifications: notifications } : {}) }];
+  return sarif;
+}
+
+/** A file name as a URI reference: relative ones segment by segment percent-encoded. */
+function artifactUri(file: string): string {
+  if (path.isAbsolute(file)) return pathToFileURL(file).href;
+  return file
+    .split(path.sep === '\\' ? /[\\/]/ : '/')
+    .map(encodeURIComponent)
+    .join('/');
+}
+
 async function audit(args: string[], io: CliIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, options: { db: { type: 'string' }, format: { type: 'string', default: 'text' }, memory: { type: 'string' } } });
+    parsed = parseArgs({
+      args,
+      options: { db: { type: 'string' }, format: { type: 'string', default: 'text' }, memory: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    });
   } catch (error) {
     throw new CliError(`${(error as Error).message}\n${USAGE}`);
   }
   const { values } = parsed;
+  if (values.help) return usage(io);
   if (values.format !== 'text' && values.format !== 'json') throw new CliError(`--format must be text or json, not "${values.format}"`);
   const memoryGb = values.memory === undefined ? undefined : Number(values.memory);
   if (memoryGb !== undefined && !(memoryGb > 0)) throw new CliError('--memory takes the server\'s memory in GB, e.g. --memory 64');
@@ -342,6 +432,16 @@ function findingJson(finding: PlanFinding | WhyNotFinding, place: (offset: numbe
   return { ...rest, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
 }
 
+/**
+ * whyNot.costs rounded as the text report shows them, without the float noise of computed ones
+ * (308.6099999999999): to 2 decimals, but below 1 to 3 significant digits, or parallel_tuple_cost
+ * values such as 0.0834 would lose theirs.
+ */
+function roundedCosts(costs: WhyNotCosts | undefined): WhyNotCosts | undefined {
+  const round = (n: number) => (Math.abs(n) >= 1 ? Math.round(n * 100) / 100 : Number(n.toPrecision(3)));
+  return costs && JSON.parse(JSON.stringify(costs, (_key, value: unknown) => (typeof value === 'number' ? round(value) : value)));
+}
+
 async function explain(args: string[], io: CliIo): Promise<number> {
   let parsed;
   try {
@@ -355,12 +455,14 @@ async function explain(args: string[], io: CliIo): Promise<number> {
         'allow-writes': { type: 'boolean', default: false },
         'timeout-ms': { type: 'string', default: '10000' },
         format: { type: 'string', default: 'text' },
+        help: { type: 'boolean', short: 'h', default: false },
       },
     });
   } catch (error) {
     throw new CliError(`${(error as Error).message}\n${USAGE}`);
   }
   const { values, positionals } = parsed;
+  if (values.help) return usage(io);
   if (values.format !== 'text' && values.format !== 'json') throw new CliError(`--format must be text or json, not "${values.format}"`);
   const timeoutMs = Number(values['timeout-ms']);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new CliError('--timeout-ms takes a positive whole number of milliseconds');
@@ -422,7 +524,7 @@ async function explain(args: string[], io: CliIo): Promise<number> {
         gathers: report.gathers.map((g) => ({ nodeType: g.nodeType, workersPlanned: g.workersPlanned, workersLaunched: g.workersLaunched ?? null, singleCopy: g.singleCopy, path: g.path })),
         findings: [...report.findings, ...why.whyNot.findings].map((f) => findingJson(f, place)),
         probe: why.probe,
-        whyNot: { ...why.whyNot, findings: why.whyNot.findings.map((f) => findingJson(f, place)), relations: why.relations },
+        whyNot: { ...why.whyNot, findings: why.whyNot.findings.map((f) => findingJson(f, place)), costs: roundedCosts(why.whyNot.costs), relations: why.relations },
         settings: explained.settings,
         busyParallelWorkers: explained.busyParallelWorkers,
         plan: explained.plan,
@@ -495,8 +597,16 @@ class DatabaseSession {
   }
 
   async explain(sql: string, options: ExplainOptions) {
-    const { runExplain } = await import('./db/explain');
-    return runExplain(this.client, sql, options);
+    const { runExplain, ExplainError } = await import('./db/explain');
+    try {
+      return await runExplain(this.client, sql, options);
+    } catch (error) {
+      // The shared message asks for confirmation, which the editor asks in a dialog; here it is a flag.
+      if (error instanceof ExplainError && error.reason === 'needs-confirmation') {
+        throw new CliError(`${error.message}: confirm with --allow-writes, or leave out --analyze to plan it without running it`);
+      }
+      throw error;
+    }
   }
 
   async whyNot(sql: string, options: WhyNotOptions) {

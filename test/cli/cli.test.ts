@@ -3,7 +3,7 @@
  * DESIGN.md, SARIF, and clear errors for bad files and databases that refuse us.
  */
 import * as assert from 'assert';
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -19,6 +19,21 @@ async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Pr
   let stderr = '';
   const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, cwd });
   return { code, stdout, stderr };
+}
+
+/** The installed command as a real process. */
+function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The installed command with its stdout closed before it writes anything, as `| head` leaves it. */
+function runWithClosedStdout(args: string[], cwd: string): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [bin, ...args], { cwd, env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
 }
 
 describe('cli: check', function () {
@@ -168,7 +183,7 @@ describe('cli: check', function () {
     assert.deepStrictEqual(files.slice(0, 3), [
       { file: 'binary.sql', statements: [], error: 'binary file (NUL byte at offset 2): not SQL text' },
       { file: 'latin1.sql', statements: [], error: 'not valid UTF-8 text' },
-      { file: 'big.sql', statements: [], error: 'file too large (1.2 MB; the limit is 1 MB, see --max-file-size)' },
+      { file: 'big.sql', statements: [], error: 'file too large (1.1 MB; the limit is 1 MB, see --max-file-size)' },
     ]);
     assert.strictEqual(files[3].statements.length, 2);
     assert.strictEqual(
@@ -176,7 +191,7 @@ describe('cli: check', function () {
       [
         'pg-parallel-hints: binary.sql: binary file (NUL byte at offset 2): not SQL text',
         'pg-parallel-hints: latin1.sql: not valid UTF-8 text',
-        'pg-parallel-hints: big.sql: file too large (1.2 MB; the limit is 1 MB, see --max-file-size)',
+        'pg-parallel-hints: big.sql: file too large (1.1 MB; the limit is 1 MB, see --max-file-size)',
         '',
       ].join('\n'),
     );
@@ -184,6 +199,95 @@ describe('cli: check', function () {
     const missing = await cli(['check', 'nothing-here.sql'], dir);
     assert.strictEqual(missing.code, 2);
     assert.strictEqual(missing.stderr, 'pg-parallel-hints: no files match nothing-here.sql\n');
+  });
+
+  it('a limit under 0.1 MB is shown in bytes, never as 0 MB', () => {
+    assert.deepStrictEqual(run(['check', '--max-file-size', '0.00001', 'clean.sql'], dir), {
+      code: 2,
+      stdout: '0 statements in 1 file; 0 failing\n',
+      stderr: 'pg-parallel-hints: clean.sql: file too large (24 bytes; the limit is 10 bytes, see --max-file-size)\n',
+    });
+  });
+
+  it('text: the findings of a file by line and column, and a file error once, on stderr', () => {
+    fs.writeFileSync(
+      path.join(dir, 'order.sql'),
+      'CREATE FUNCTION slow(x int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN x; END $$;\nSELECT random(), slow(relpages) FROM pg_class;\n',
+    );
+    assert.deepStrictEqual(run(['check', 'order.sql', 'binary.sql'], dir), {
+      code: 2,
+      stdout: [
+        'order.sql:1:17: information: public.slow(x integer) has no PARALLEL clause, so it defaults to PARALLEL UNSAFE and blocks parallel plans wherever it is called; its body allows PARALLEL SAFE [function-could-be-safe]',
+        'order.sql:2:8: information: pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process [restricted-function]',
+        'order.sql:2:18: warning: public.slow(x integer) is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE): no part of this statement can use parallel workers [unsafe-function]',
+        '2 statements in 2 files: 1 unsafe, 1 none; 1 failing',
+        '',
+      ].join('\n'),
+      stderr: 'pg-parallel-hints: binary.sql: binary file (NUL byte at offset 2): not SQL text\n',
+    });
+  });
+
+  it('SARIF: URIs percent-encoded (file:// when absolute), unreadable files as tool execution notifications', () => {
+    fs.mkdirSync(path.join(dir, 'dir with space'));
+    fs.writeFileSync(path.join(dir, 'dir with space', 'ü.sql'), 'SELECT random();\n');
+    const { code, stdout } = run(['check', '--format', 'sarif', 'dir with space/ü.sql', path.join(dir, 'dir with space', 'ü.sql'), 'binary.sql'], dir);
+    assert.strictEqual(code, 2);
+    const [sarifRun] = JSON.parse(stdout).runs;
+    assert.deepStrictEqual(
+      sarifRun.results.map((r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => r.locations[0].physicalLocation.artifactLocation.uri),
+      ['dir%20with%20space/%C3%BC.sql', `file://${dir}/dir%20with%20space/%C3%BC.sql`],
+    );
+    assert.deepStrictEqual(sarifRun.invocations, [
+      {
+        executionSuccessful: false,
+        toolExecutionNotifications: [
+          { level: 'error', message: { text: 'binary file (NUL byte at offset 2): not SQL text' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'binary.sql' } } }] },
+        ],
+      },
+    ]);
+    fs.rmSync(path.join(dir, 'dir with space'), { recursive: true });
+  });
+
+  it('a directory checks its .sql files at any depth, sorted, given relative, as . or absolute (the current one too)', () => {
+    const tree = path.join(dir, 'tree');
+    fs.mkdirSync(path.join(tree, 'sub', 'deeper'), { recursive: true });
+    fs.mkdirSync(path.join(tree, '.hidden'));
+    for (const file of ['b.sql', 'a.sql', 'sub/c.sql', 'sub/deeper/d.sql', '.hidden/e.sql']) fs.writeFileSync(path.join(tree, file), 'SELECT 1;\n');
+    fs.writeFileSync(path.join(tree, 'notes.txt'), 'not SQL');
+    const files = (args: string[], cwd: string) => {
+      const { code, stdout, stderr } = run(['check', '--format', 'json', ...args], cwd);
+      assert.deepStrictEqual([code, stderr], [0, '']);
+      return JSON.parse(stdout).files.map((f: { file: string }) => f.file);
+    };
+    assert.deepStrictEqual(files(['tree'], dir), ['tree/a.sql', 'tree/b.sql', 'tree/sub/c.sql', 'tree/sub/deeper/d.sql']);
+    assert.deepStrictEqual(files(['.'], tree), ['a.sql', 'b.sql', 'sub/c.sql', 'sub/deeper/d.sql']);
+    assert.deepStrictEqual(files([tree], tree), [`${tree}/a.sql`, `${tree}/b.sql`, `${tree}/sub/c.sql`, `${tree}/sub/deeper/d.sql`]);
+    assert.deepStrictEqual(files(['sub', 'a.sql'], tree), ['sub/c.sql', 'sub/deeper/d.sql', 'a.sql']);
+    fs.mkdirSync(path.join(tree, 'empty'));
+    assert.deepStrictEqual(run(['check', 'empty'], tree), { code: 2, stdout: '', stderr: 'pg-parallel-hints: no .sql files in empty\n' });
+    fs.rmSync(tree, { recursive: true });
+  });
+
+  it('--help of every command prints the usage and exits 0', () => {
+    const usage = run(['--help'], dir);
+    assert.deepStrictEqual([usage.code, usage.stderr], [0, '']);
+    assert.match(usage.stdout, /^Usage:\n/);
+    for (const command of ['check', 'explain', 'audit', 'lsp']) {
+      assert.deepStrictEqual(run([command, '--help'], dir), usage, command);
+      assert.deepStrictEqual(run([command, '-h'], dir), usage, command);
+    }
+  });
+
+  it('lsp says which transports it takes when none or an unknown option is given (exit 2)', () => {
+    const transports = '--stdio, --node-ipc, --socket=PORT or --pipe=NAME';
+    assert.deepStrictEqual(run(['lsp'], dir), { code: 2, stdout: '', stderr: `pg-parallel-hints: lsp needs a transport: ${transports}\n` });
+    assert.deepStrictEqual(run(['lsp', '--bogus'], dir), { code: 2, stdout: '', stderr: `pg-parallel-hints: lsp: unknown option "--bogus"; lsp takes one transport: ${transports}\n` });
+    assert.deepStrictEqual(run(['lsp', '--stdio', '--socket=5007'], dir), { code: 2, stdout: '', stderr: 'pg-parallel-hints: lsp takes one transport, not --stdio and --socket=5007\n' });
+  });
+
+  it('a reader that closes stdout early (| head) ends it quietly, with the exit code of the run', async () => {
+    assert.deepStrictEqual(await runWithClosedStdout(['check', 'queries.sql'], dir), { code: 1, stderr: '' });
+    assert.deepStrictEqual(await runWithClosedStdout(['check', '--format', 'json', 'clean.sql'], dir), { code: 0, stderr: '' });
   });
 
   it('usage errors exit 2 with the usage text', async () => {
@@ -254,6 +358,32 @@ describe('cli: check with a database', function () {
     assert.strictEqual(code, 2);
     assert.ok(!stderr.includes('wrong-Pa55'), stderr);
     assert.strictEqual(stderr, `pg-parallel-hints: cannot connect to checker@${u.hostname}:${u.port}/nodb_here: database "nodb_here" does not exist\n`);
+  });
+});
+
+describe('cli: a server that asks for a password', function () {
+  this.timeout(60_000);
+
+  it('none given: the message names where the command line takes one from', async () => {
+    // A server of our own whose pg_hba.conf, read at start, asks one role for a password (the shared one trusts all).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgph-cli-pw-'));
+    fs.chmodSync(dir, 0o755); // as root the server runs as nobody, and must read the file
+    const hba = path.join(dir, 'pg_hba.conf');
+    fs.writeFileSync(hba, 'host all pw_user 127.0.0.1/32 scram-sha-256\nhost all all 127.0.0.1/32 trust\n', { mode: 0o644 });
+    fs.writeFileSync(path.join(dir, 'clean.sql'), 'SELECT 1;\n');
+    const cluster = await startPostgres({ major: Number(process.env.PGPH_TEST_PG_MAJOR ?? 18), settings: { hba_file: hba } });
+    try {
+      // HOME without a .pgpass; the server asks before it looks the role up.
+      const { code, stdout, stderr } = run(['check', '--db', `postgres://pw_user@127.0.0.1:${cluster.port}/postgres`, 'clean.sql'], dir, { HOME: dir });
+      assert.deepStrictEqual([code, stdout], [2, '']);
+      assert.strictEqual(
+        stderr,
+        `pg-parallel-hints: cannot connect to pw_user@127.0.0.1:${cluster.port}/postgres: the server asks for a password for user "pw_user" and none was given (PGPASSWORD, a .pgpass entry, a PGSERVICE service, the --db URL of the command line, or the command "Set database password" in VS Code)\n`,
+      );
+    } finally {
+      await cluster.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -5,7 +5,7 @@
  * real process cancelling the query on the server (exit 130).
  */
 import * as assert from 'assert';
-import { spawn } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -25,6 +25,8 @@ INSERT INTO small SELECT g, repeat('y', 100) FROM generate_series(1, 20000) g;
 ANALYZE small;
 CREATE FUNCTION f_unsafe(x int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN x; END $$;
 CREATE FUNCTION slow_to_plan() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN PERFORM pg_sleep(30); RETURN 1; END $$;
+CREATE TABLE audit_log (what text);
+CREATE FUNCTION audited(what text) RETURNS int LANGUAGE plpgsql AS $$ BEGIN INSERT INTO audit_log VALUES (what); RETURN 1; END $$;
 `;
 
 const QUERIES = [
@@ -46,6 +48,12 @@ async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Pr
   let stderr = '';
   const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, cwd });
   return { code, stdout, stderr };
+}
+
+/** The installed command as a real process. */
+function run(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 describe('cli: explain', function () {
@@ -202,6 +210,36 @@ describe('cli: explain', function () {
     const unreachable = await run(['-c', 'SELECT 1']);
     assert.match(unreachable.stderr, /^pg-parallel-hints: cannot connect to nobody@127\.0\.0\.1:1\/none: /);
     assert.strictEqual(unreachable.code, 2);
+  });
+
+  it('--analyze of a statement whose function writes: exit 2, naming --allow-writes, nothing written', async () => {
+    const { code, stdout, stderr } = run(['explain', '--db', url, '--analyze', '-c', "SELECT audited('x')"], dir);
+    assert.deepStrictEqual(
+      [code, stdout, stderr],
+      [
+        2,
+        '',
+        'pg-parallel-hints: running the statement tried to write (cannot execute INSERT in a read-only transaction): it needs confirmation; it would then run in a transaction that is rolled back: confirm with --allow-writes, or leave out --analyze to plan it without running it\n',
+      ],
+    );
+    assert.strictEqual((await client.query('SELECT count(*)::int AS n FROM audit_log')).rows[0].n, 0);
+  });
+
+  it('JSON rounds the costs of why-not to 2 decimals', () => {
+    const { code, stdout } = run(['explain', '--db', url, '--format', 'json', '-c', 'SELECT count(*) FROM just_over'], dir);
+    assert.strictEqual(code, 0);
+    const { costs } = JSON.parse(stdout).whyNot;
+    assert.deepStrictEqual([costs.serial, costs.parallel, costs.switchSearch.breakEven, costs.switchSearch.expectedSwitch], [1785.01, 2476.4, 308.61, 290.94]);
+    assert.doesNotMatch(JSON.stringify(costs), /\.\d{3}/);
+  });
+
+  it('a reader that closes stdout early (| head) ends it quietly, exit 0', async () => {
+    const child = spawn(process.execPath, [bin, 'explain', '--db', url, 'queries.sql:3'], { cwd: dir, env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // before it writes anything
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.deepStrictEqual([code, stderr], [0, '']);
   });
 
   it('a server error is exit 2 with its message', async () => {

@@ -22,7 +22,7 @@ import { PgCluster, startPostgres } from '../harness/postgres';
 
 const PASSWORD = 'S3cret:pa$$/w@rd';
 const ROLE = 'pw_user';
-const NO_PASSWORD = `the server asks for a password for user "${ROLE}" and none was given (password setting, PGPASSWORD or a .pgpass entry)`;
+const NO_PASSWORD = `the server asks for a password for user "${ROLE}" and none was given (PGPASSWORD, a .pgpass entry, a PGSERVICE service, the --db URL of the command line, or the command "Set database password" in VS Code)`;
 
 /** Settings with nothing inherited from the machine running the tests. */
 const bareEnv: NodeJS.ProcessEnv = { HOME: '/nonexistent', USER: 'someone' };

@@ -227,7 +227,7 @@ describe('lsp: connection commands, folders and environments with a real Postgre
         { text: failure.text, reason: failure.detail?.split(';')[0] },
         {
           text: OFFLINE_18,
-          reason: `could not connect to 127.0.0.1:${cluster.port}: the server asks for a password for user "${role}" and none was given (password setting, PGPASSWORD or a .pgpass entry)`,
+          reason: `could not connect to 127.0.0.1:${cluster.port}: the server asks for a password for user "${role}" and none was given (PGPASSWORD, a .pgpass entry, a PGSERVICE service, the --db URL of the command line, or the command "Set database password" in VS Code)`,
         },
       );
       assert.deepStrictEqual(summarize(await client.diagnostics(`${given}/q.sql`)), [UNSAFE]);

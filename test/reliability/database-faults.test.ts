@@ -293,7 +293,7 @@ describe('reliability: a misbehaving database, through the language server', fun
       const failed = status(served, 'error');
       await served.client.open(DOC, TEXT);
       const none = await probeUntil(served, failed);
-      assert.strictEqual(none.detail?.split(';')[0], `could not connect to 127.0.0.1:${cluster.port}: the server asks for a password for user "${ROLE}" and none was given (password setting, PGPASSWORD or a .pgpass entry)`);
+      assert.strictEqual(none.detail?.split(';')[0], `could not connect to 127.0.0.1:${cluster.port}: the server asks for a password for user "${ROLE}" and none was given (PGPASSWORD, a .pgpass entry, a PGSERVICE service, the --db URL of the command line, or the command "Set database password" in VS Code)`);
       const wrong = served.client.waitForNext<StatusParams>('pgParallelHints/status', (s) => s.state === 'error' && /authentication failed/.test(s.detail ?? ''));
       await served.client.rpc.sendNotification('pgParallelHints/setPassword', { password: `not-${PASSWORD}` });
       const refused = await probeUntil(served, wrong);

@@ -274,8 +274,9 @@ export function redactSecrets(text: string, config?: ClientConfig): string {
   return out;
 }
 
+/** One message for the command line and the editor: it names where each takes a password from. */
 function noPasswordReason(user: string): string {
-  return `the server asks for a password for user "${user}" and none was given (password setting, PGPASSWORD or a .pgpass entry)`;
+  return `the server asks for a password for user "${user}" and none was given (PGPASSWORD, a .pgpass entry, a PGSERVICE service, the --db URL of the command line, or the command "Set database password" in VS Code)`;
 }
 
 /** Node's codes for a certificate chain that does not lead to a trusted root. */
