@@ -176,11 +176,6 @@ const CASES: Case[] = [
     code: 'limited-subquery',
     message: 'subquery with LIMIT or OFFSET: the rows it keeps are chosen in the leader process, and the plan above it runs there too',
   },
-  {
-    name: 'parameter of no declared type: resolved as an untyped literal',
-    sql: `CREATE FUNCTION ov(x int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN x; END $$;\nCREATE FUNCTION ov(x text) RETURNS int LANGUAGE sql PARALLEL SAFE AS 'SELECT 1';\nSELECT ov($1)`,
-    verdict: 'safe',
-  },
   { name: 'temporary table', sql: 'CREATE TEMP TABLE scratch (id int);\nSELECT * FROM «scratch»', verdict: 'restricted', code: 'temporary-table', message: 'scratch is a temporary table: only the leader process can read it' },
   { name: 'foreign table', sql: 'CREATE FOREIGN TABLE remote (id int) SERVER elsewhere;\nSELECT * FROM «remote»', verdict: 'restricted', code: 'foreign-table' },
   { name: 'MATERIALIZED CTE', sql: `${TABLE}WITH «c» AS MATERIALIZED (SELECT id FROM t) SELECT * FROM c`, verdict: 'restricted', code: 'materialized-cte', message: 'CTE c is materialized (MATERIALIZED): its scan runs only in the leader process' },
@@ -251,6 +246,22 @@ describe('engine: every rule', () => {
       if (c.message) assert.strictEqual(reason.message, c.message);
     });
   }
+
+  it('reads $1, $2 ... of a function body as its arguments and of PREPARE as its declared types, and no plan shape as a body hazard', () => {
+    const codesOf = (sql: string) => analyzeDocument(sql, catalogs.get(18)!, 'file:///rules.sql').statements.map((s) => s.reasons.map((r) => r.code));
+    const g = "CREATE FUNCTION g(x integer) RETURNS integer LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;\nCREATE FUNCTION g(x text) RETURNS integer LANGUAGE sql PARALLEL SAFE AS $$ SELECT 2 $$;\n";
+    const last = (sql: string) => codesOf(`${g}${TABLE}${sql}`).pop();
+    // g(integer) is the unsafe one: no quick fix offering SAFE, and SAFE labels are wrong.
+    assert.deepStrictEqual(last('CREATE FUNCTION f1(a integer) RETURNS integer LANGUAGE sql AS $$ SELECT g($1) $$;'), []);
+    assert.deepStrictEqual(last('CREATE FUNCTION f2(a integer) RETURNS integer LANGUAGE sql PARALLEL SAFE AS $$ SELECT g($1) $$;'), ['function-mislabelled']);
+    assert.deepStrictEqual(last('CREATE FUNCTION f3(a integer) RETURNS integer LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN g($1); END $$;'), ['function-mislabelled']);
+    assert.deepStrictEqual(last('CREATE FUNCTION f4(a text) RETURNS integer LANGUAGE sql PARALLEL SAFE AS $$ SELECT g($1) $$;'), []);
+    assert.deepStrictEqual(last('PREPARE p1(integer) AS SELECT g($1);'), ['unsafe-function']);
+    assert.deepStrictEqual(last('PREPARE p2(text) AS SELECT g($1);'), []);
+    // A body's own plan shape restricts nothing: the whole body runs in the process calling the function.
+    assert.deepStrictEqual(last('CREATE FUNCTION s1(x int) RETURNS bigint LANGUAGE sql PARALLEL SAFE AS $$ SELECT count(*) FROM (SELECT id FROM t INTERSECT SELECT id FROM t) s $$;'), []);
+    assert.deepStrictEqual(last('CREATE FUNCTION s2(x int) RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM (SELECT id FROM t LIMIT 5) s $$;'), ['function-could-be-safe']);
+  });
 
   it('says nothing of parallel_workers = 0 where no parallel plan is possible anyway, nor after RESET', () => {
     const codesOf = (sql: string) => analyzeDocument(sql, catalogs.get(18)!, 'file:///rules.sql').statements.map((s) => s.reasons.map((r) => r.code));

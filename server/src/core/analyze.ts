@@ -183,6 +183,7 @@ function analyzeNode(stmt: AstNode, sql: string, offsets: Utf8Offsets, walker: S
     }
     default: {
       if (node === 'PrepareStmt') {
+        walker.declareParameters((n.argtypes ?? []).map((t: AstNode) => walker.typeOf(t)));
         const inner = analyzeNode(n.query, sql, offsets, walker, ctx);
         return { kind: inner.kind, extraReasons: inner.extraReasons, countsUnresolved: inner.countsUnresolved };
       }

@@ -48,8 +48,21 @@ function nameRangeOf(sql: string): TextRange {
   return { start, end: start + m[2].length };
 }
 
-/** Analyses SQL statements inside a body; `at` maps a body offset to a statement offset. */
-function analyzeSqlText(text: string, catalog: Catalog, at: (offset: number) => number, findings: BodyFinding[], verdict: BodyVerdict): void {
+/**
+ * Reasons that describe the shape of a statement's own plan, not a hazard of running it: inside a
+ * function body, executed whole in whichever process calls the function, they restrict nothing.
+ */
+const PLAN_SHAPE = new Set(['window-function', 'correlated-subquery', 'initplan', 'materialized-cte', 'table-function', 'set-operation', 'limited-subquery']);
+
+/** What a body's walked statements make of the function: hazards other than plan shapes. */
+function bodyFindings(reasons: Reason[], at: (offset: number) => number): BodyFinding[] {
+  return reasons
+    .filter((r) => r.hazard && r.hazard !== 'safe' && !PLAN_SHAPE.has(r.code))
+    .map((r) => ({ hazard: r.hazard!, what: r.message.split(':')[0], range: { start: at(r.range.start), end: at(r.range.end) } }));
+}
+
+/** Analyses SQL statements inside a body; `at` maps a body offset to a statement offset; $n are the function's arguments. */
+function analyzeSqlText(text: string, fn: CatalogFunction, catalog: Catalog, at: (offset: number) => number, findings: BodyFinding[], verdict: BodyVerdict): void {
   const parsed = parseSql(text);
   if (!parsed.ok) {
     verdict.opaque ??= `part of the body does not parse (${parsed.message})`;
@@ -58,6 +71,7 @@ function analyzeSqlText(text: string, catalog: Catalog, at: (offset: number) => 
   for (const { stmt, start } of parsed.statements) {
     const kind = nodeKind(stmt) ?? '';
     const walker = new StatementWalker(text, parsed.offsets, catalog);
+    walker.declareParameters(fn.argTypes);
     walker.statement(stmt, new Scope());
     const walked = walker.result();
     if (WRITE_NODES[kind] || walked.writes) {
@@ -65,10 +79,7 @@ function analyzeSqlText(text: string, catalog: Catalog, at: (offset: number) => 
     } else if (/^(Create|Alter|Drop|Truncate|Grant|Comment|Define|Index|View)/.test(kind)) {
       findings.push({ hazard: 'unsafe', what: 'it runs DDL', range: { start: at(start), end: at(start + 1) } });
     }
-    for (const r of walked.reasons) {
-      if (!r.hazard || r.hazard === 'safe') continue;
-      findings.push({ hazard: r.hazard, what: r.message.split(':')[0], range: { start: at(r.range.start), end: at(r.range.end) } });
-    }
+    findings.push(...bodyFindings(walked.reasons, at));
     if (walked.unresolved) verdict.opaque ??= 'it calls a function that is not in the catalog';
   }
 }
@@ -114,7 +125,7 @@ function plpgsqlVerdict(def: FunctionDefinition, sql: string, catalog: Catalog, 
         const asSql = mode === 0 ? query : `SELECT ${mode >= 3 ? query.replace(/^[^:=]*:?=/, '') : query}`;
         const shift = mode === 0 ? 0 : asSql.length - (mode >= 3 ? query.replace(/^[^:=]*:?=/, '').length : query.length);
         const base = toStatement(i);
-        analyzeSqlText(asSql, catalog, (o) => (i < 0 ? 0 : base + Math.max(0, o - shift) + (mode >= 3 ? query.length - query.replace(/^[^:=]*:?=/, '').length : 0)), verdict.findings, verdict);
+        analyzeSqlText(asSql, def.fn, catalog, (o) => (i < 0 ? 0 : base + Math.max(0, o - shift) + (mode >= 3 ? query.length - query.replace(/^[^:=]*:?=/, '').length : 0)), verdict.findings, verdict);
         continue;
       }
       visit(value);
@@ -130,6 +141,7 @@ function sqlVerdict(def: FunctionDefinition, catalog: Catalog, sql: string, body
     // SQL-standard body (BEGIN ATOMIC / RETURN): already parsed with the statement.
     const offsets = new Utf8Offsets(sql);
     const walker = new StatementWalker(sql, offsets, catalog);
+    walker.declareParameters(def.fn.argTypes);
     const visitBody = (node: AstNode): void => {
       if (!node || typeof node !== 'object') return;
       if (Array.isArray(node)) return node.forEach(visitBody);
@@ -141,7 +153,7 @@ function sqlVerdict(def: FunctionDefinition, catalog: Catalog, sql: string, body
     };
     visitBody(def.sqlBody);
     const walked = walker.result();
-    for (const r of walked.reasons) if (r.hazard && r.hazard !== 'safe') verdict.findings.push({ hazard: r.hazard, what: r.message.split(':')[0], range: r.range });
+    verdict.findings.push(...bodyFindings(walked.reasons, (offset) => offset));
     if (walked.unresolved) verdict.opaque ??= 'it calls a function that is not in the catalog';
     return verdict;
   }
@@ -149,7 +161,7 @@ function sqlVerdict(def: FunctionDefinition, catalog: Catalog, sql: string, body
     verdict.opaque = 'its body is not SQL text';
     return verdict;
   }
-  analyzeSqlText(def.body, catalog, (o) => (bodyOffset === undefined ? 0 : bodyOffset + o), verdict.findings, verdict);
+  analyzeSqlText(def.body, def.fn, catalog, (o) => (bodyOffset === undefined ? 0 : bodyOffset + o), verdict.findings, verdict);
   return verdict;
 }
 

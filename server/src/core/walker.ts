@@ -110,6 +110,8 @@ export class StatementWalker {
   /** Volatile functions seen since the counter was last read (CTE inlining needs it). */
   private volatileSeen = 0;
   private rowLocks = 0;
+  /** Types of $1, $2, ... where they are declared. */
+  private parameterTypes: readonly string[] = [];
   /** Aggregate and window function calls seen (an EXISTS subquery with one is not pulled up). */
   private groupingSeen = 0;
   /** SubLinks standing alone or AND-ed at the top of a WHERE or an inner join's ON: the ones the planner may pull up into joins. */
@@ -122,6 +124,11 @@ export class StatementWalker {
     /** Added to every range: where `sql` starts inside the text the offsets were computed for. */
     private readonly base = 0,
   ) {}
+
+  /** The types of $1, $2, ...: a function body's arguments, PREPARE's declared list. */
+  declareParameters(types: readonly string[]): void {
+    this.parameterTypes = types;
+  }
 
   result(columns?: CatalogColumn[]): WalkResult {
     return {
@@ -585,7 +592,7 @@ export class StatementWalker {
   }
 
   /** A TypeName node as format_type spells it. */
-  private typeOf(typeName: AstNode): string {
+  typeOf(typeName: AstNode): string {
     const t = typeName?.TypeName ?? typeName;
     return this.catalog.resolveTypeName(nameList(t?.names), !!t?.arrayBounds?.length);
   }
@@ -701,8 +708,9 @@ export class StatementWalker {
       case 'ColumnRef':
         return this.columnRef(n, scope);
       case 'ParamRef':
-        // A parameter of no declared type is resolved as PostgreSQL resolves an untyped literal.
-        return UNKNOWN_LITERAL;
+        // Typed where declared (a function's arguments, PREPARE's list); otherwise unknown: PostgreSQL
+        // fixes an undeclared one's type at its first use, which later uses then share.
+        return this.parameterTypes[(n.number ?? 0) - 1] || undefined;
       case 'FuncCall':
         return this.funcCall(n, scope);
       case 'A_Expr':
