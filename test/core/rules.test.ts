@@ -170,6 +170,20 @@ const CASES: Case[] = [
   },
   { name: 'UNION from PostgreSQL 17', sql: `${TABLE}SELECT id FROM t UNION SELECT id FROM t`, verdict: 'safe' },
   {
+    name: 'INTERSECT, not the word in a string',
+    sql: `${TABLE}SELECT 'intersect' AS x FROM t «INTERSECT» SELECT 'y' FROM t`,
+    verdict: 'restricted',
+    code: 'set-operation',
+  },
+  { name: 'subquery in FROM with FETCH FIRST', sql: `${TABLE}SELECT * FROM (SELECT id FROM t «FETCH» FIRST ROW ONLY) s`, verdict: 'restricted', code: 'limited-subquery' },
+  { name: 'FOR UPDATE, not the words in a string', sql: `${TABLE}SELECT 'for update' AS x FROM t «FOR UPDATE»`, verdict: 'unsafe', code: 'row-locking' },
+  {
+    name: 'JSON_TABLE PASSING a call',
+    sql: `${UNSAFE_FN}SELECT * FROM JSON_TABLE('[1]'::jsonb, '$[*] ? (@ > $x)' PASSING «uf»(1) AS x COLUMNS (a int PATH '$')) jt`,
+    verdict: 'unsafe',
+    code: 'unsafe-function',
+  },
+  {
     name: 'subquery in FROM with LIMIT',
     sql: `${TABLE}SELECT * FROM (SELECT id FROM t ORDER BY id «LIMIT» 10) s`,
     verdict: 'restricted',
@@ -261,6 +275,14 @@ describe('engine: every rule', () => {
     // A body's own plan shape restricts nothing: the whole body runs in the process calling the function.
     assert.deepStrictEqual(last('CREATE FUNCTION s1(x int) RETURNS bigint LANGUAGE sql PARALLEL SAFE AS $$ SELECT count(*) FROM (SELECT id FROM t INTERSECT SELECT id FROM t) s $$;'), []);
     assert.deepStrictEqual(last('CREATE FUNCTION s2(x int) RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM (SELECT id FROM t LIMIT 5) s $$;'), ['function-could-be-safe']);
+  });
+
+  it('places each of a chain of set operations on its own keyword, and reports a row list\'s operator once', () => {
+    const reasonsOf = (sql: string) => analyzeDocument(sql, catalogs.get(18)!, 'file:///rules.sql').statements.pop()!.reasons.map((r) => `${r.code} ${sql.slice(r.range.start, r.range.end)}@${r.range.start}`);
+    assert.deepStrictEqual(reasonsOf('SELECT 1 EXCEPT SELECT 2 INTERSECT SELECT 3 EXCEPT SELECT 4'), ['set-operation EXCEPT@9', 'set-operation INTERSECT@25', 'set-operation EXCEPT@44']);
+    const eq = 'CREATE FUNCTION teq(a text, b int) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RETURN true; END $$;\nCREATE OPERATOR = (LEFTARG = text, RIGHTARG = int, FUNCTION = teq);\n';
+    const sql = `${eq}${TABLE}SELECT * FROM t WHERE (note, id) IN ((id, 1), (id, 2))`;
+    assert.deepStrictEqual(reasonsOf(sql).map((r) => r.split(' ')[0]), ['unsafe-operator']);
   });
 
   it('says nothing of parallel_workers = 0 where no parallel plan is possible anyway, nor after RESET', () => {

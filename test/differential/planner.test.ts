@@ -44,6 +44,9 @@ CREATE OPERATOR <=> (LEFTARG = int, RIGHTARG = int, FUNCTION = op_safe_fn);
 CREATE TYPE money_unsafe AS (v numeric);
 CREATE FUNCTION to_money_unsafe(numeric) RETURNS money_unsafe LANGUAGE plpgsql AS $$ BEGIN RETURN ROW($1); END $$;
 CREATE CAST (numeric AS money_unsafe) WITH FUNCTION to_money_unsafe(numeric);
+-- An unsafe + on an unrelated type: an operand of unknown type would make every + look unsafe.
+CREATE FUNCTION money_plus_unsafe(a money_unsafe, b int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN b; END $$;
+CREATE OPERATOR + (LEFTARG = money_unsafe, RIGHTARG = int, FUNCTION = money_plus_unsafe);
 CREATE TYPE money_safe AS (v numeric);
 CREATE FUNCTION to_money_safe(numeric) RETURNS money_safe LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN ROW($1); END $$;
 CREATE CAST (numeric AS money_safe) WITH FUNCTION to_money_safe(numeric);
@@ -65,6 +68,13 @@ CREATE VIEW v_locking_inside AS SELECT b.id FROM big b WHERE b.id IN (SELECT big
 
 CREATE DOMAIN positive_int AS int CHECK (VALUE > 0);
 CREATE DOMAIN plain_int AS int;
+CREATE DOMAIN positive_again AS positive_int;
+CREATE DOMAIN checked_later AS int;
+ALTER DOMAIN checked_later ADD CONSTRAINT checked_later_positive CHECK (VALUE > 0);
+CREATE TEMP TABLE scratch_rows (a int);
+INSERT INTO scratch_rows SELECT generate_series(1, 100);
+CREATE TEMP VIEW scratch_view AS SELECT a FROM scratch_rows;
+CREATE TEMP VIEW temp_view_of_big AS SELECT id, grp FROM big;
 CREATE FUNCTION takes_positive(x positive_int) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN x; END $$;
 CREATE FUNCTION text_eq_int_unsafe(a text, b int) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RETURN a = b::text; END $$;
 CREATE OPERATOR = (LEFTARG = text, RIGHTARG = int, FUNCTION = text_eq_int_unsafe);
@@ -196,6 +206,12 @@ const CASES: [string, Expected][] = [
   // 3. Restricted constructs
   ['SELECT 5::positive_int', 'restricted'],
   ['SELECT id::plain_int FROM big', 'safe'],
+  ['SELECT count(*) FROM big WHERE id::positive_again > 0', 'restricted'],
+  ['SELECT count(*) FROM big WHERE id::checked_later > 0', 'restricted'],
+  ['SELECT count(*) FROM big WHERE grp = ANY (\'{1,2}\'::positive_int[])', 'safe'],
+  // Temporary views restrict through the temporary tables they read
+  ['SELECT count(*) FROM big JOIN scratch_view ON scratch_view.a = big.id', 'restricted'],
+  ['SELECT count(*) FROM temp_view_of_big WHERE grp = 3', 'safe'],
   ['SELECT takes_positive(id) FROM big', 'restricted'],
   ['SELECT ARRAY[id, grp]::positive_int[] FROM big', 'restricted'],
   ['SELECT id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) FROM big b', 'restricted'],
@@ -216,6 +232,12 @@ const CASES: [string, Expected][] = [
   ['SELECT id, CASE WHEN EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id) THEN 1 END FROM big b', 'restricted'],
   ['SELECT * FROM big b JOIN other x ON x.big_id = b.id AND EXISTS (SELECT 1 FROM other o WHERE o.id = b.id)', 'safe'],
   ['SELECT * FROM big WHERE id IN (SELECT big_id FROM other WHERE label = \'x5\') OR grp = 5', 'safe'],
+  ['SELECT * FROM big b LEFT JOIN other x ON x.big_id = b.id AND EXISTS (SELECT 1 FROM other o WHERE o.id = x.id)', 'safe'],
+  ['SELECT * FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id AND o.id > (SELECT max(id) FROM other))', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT * FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id LIMIT ALL)', 'safe'],
+  ['SELECT * FROM big b WHERE EXISTS (WITH w AS (SELECT 1) SELECT 1 FROM other o WHERE o.big_id = b.id)', 'restricted'],
+  ['SELECT * FROM big b WHERE b.grp IN (SELECT max(o.id) FROM other o WHERE o.big_id = b.id)', 'restricted'],
+  ['SELECT * FROM big b WHERE 5 IN (SELECT o.id FROM other o WHERE o.big_id = b.id)', 'restricted'],
   ['WITH c AS MATERIALIZED (SELECT id FROM big) SELECT count(*) FROM c', 'restricted'],
   ['WITH c AS (SELECT id FROM big) SELECT count(*) FROM c', 'safe'],
   ['WITH c AS (SELECT id FROM big) SELECT count(*) FROM c a JOIN c b USING (id)', 'restricted'],
@@ -230,6 +252,8 @@ const CASES: [string, Expected][] = [
   ['SELECT * FROM (SELECT id FROM big LIMIT 10) s', 'restricted'],
   ['SELECT * FROM (SELECT id FROM big OFFSET 5) s', 'restricted'],
   ['SELECT * FROM (SELECT id FROM big OFFSET 0) s', 'restricted'],
+  ['SELECT * FROM (SELECT id FROM big LIMIT ALL) s', 'safe'],
+  ['SELECT count(*) FROM big, ROWS FROM (generate_series(1, 2), upper(\'x\')) AS t(a, b) WHERE over_text(a) = big.note', 'unsafe'],
   // Column types declared where a function is called, and those of a recursive CTE's first branch
   ['SELECT count(*) FROM big, generate_series(1, 3) AS g(n) WHERE big.id = n + 1', 'safe'],
   ['SELECT count(*) FROM big, jsonb_to_recordset(\'[{"a": 1}]\') AS t(a int) WHERE big.id = t.a + 1', 'safe'],

@@ -122,10 +122,15 @@ function analyzeNode(stmt: AstNode, sql: string, offsets: Utf8Offsets, walker: S
   // the statement's own walker also gives its references (hover) and reasons in one pass.
   const walkQuery = (query: AstNode) => {
     const before = walker.result();
-    const [functionsBefore, rowLocksBefore] = [before.functions.length, before.rowLocks];
+    const [functionsBefore, rowLocksBefore, temporaryBefore] = [before.functions.length, before.rowLocks, before.temporaryReads];
     const columns = walker.statement(query, new Scope());
     const after = walker.result();
-    return { functions: after.functions.slice(functionsBefore), columns, locksRows: after.rowLocks > rowLocksBefore };
+    return {
+      functions: after.functions.slice(functionsBefore),
+      columns,
+      locksRows: after.rowLocks > rowLocksBefore,
+      readsTemporary: after.temporaryReads > temporaryBefore,
+    };
   };
   const walkCondition = (expr: AstNode, relation: CatalogRelation) => {
     const before = walker.result().functions.length;

@@ -119,6 +119,8 @@ export interface CatalogRelation {
   viewFunctions?: number[];
   /** Views: the definition, or a view it reads, locks rows (FOR UPDATE / SHARE): reading it does too. */
   viewLocksRows?: boolean;
+  /** Views: the definition, or a view it reads, reads a temporary table: reading it does too. */
+  viewReadsTemporary?: boolean;
   /** Row-level-security policies: oids of the functions their expressions call. */
   policyFunctions?: number[];
   /** Foreign tables: the foreign data wrapper's name. */

@@ -517,9 +517,10 @@ export class Catalog {
     return cast !== undefined && cast.context === 'i';
   }
 
+  /** The type by its format_type spelling; defined again (ALTER DOMAIN), its latest definition. */
   typeByFormatted(formatted: string): CatalogType | undefined {
-    const own = this.overlay.types.get(formatted)?.[0];
-    return own ?? this.index.typesByFormatted.get(formatted);
+    const own = this.overlay.types.get(formatted);
+    return own?.[own.length - 1] ?? this.index.typesByFormatted.get(formatted);
   }
 
   /** The base type of a domain (the type itself otherwise). */

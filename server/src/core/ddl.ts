@@ -15,7 +15,7 @@ export interface DdlContext {
   /** Hash of the statement text: part of the version key so that editing a definition invalidates what follows. */
   textKey: string;
   /** Walks a query (view definitions, CREATE TABLE AS) and returns the functions it reaches and its columns. */
-  walkQuery(query: AstNode): { functions: CatalogFunction[]; columns?: { name: string; type: string }[]; locksRows: boolean };
+  walkQuery(query: AstNode): { functions: CatalogFunction[]; columns?: { name: string; type: string }[]; locksRows: boolean; readsTemporary: boolean };
   /** Walks a condition over the rows of `relation` (a policy's) and returns the functions it reaches. */
   walkCondition(expr: AstNode, relation: CatalogRelation): CatalogFunction[];
 }
@@ -192,6 +192,7 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       rel.columns = (walked.columns ?? []).map((c, i) => ({ name: aliases[i] ?? c.name, type: c.type }));
       rel.viewFunctions = [...new Set(walked.functions.map((f) => f.oid))];
       if (walked.locksRows) rel.viewLocksRows = true;
+      if (walked.readsTemporary) rel.viewReadsTemporary = true;
       catalog.defineRelation(rel, why);
       return undefined;
     }
@@ -260,8 +261,18 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       const names = nameList(n.domainname);
       const name = names[names.length - 1];
       const schema = names.length > 1 ? names[names.length - 2] : catalog.creationSchema;
-      const hasConstraints = (n.constraints ?? []).some((c: AstNode) => c.Constraint?.contype === 'CONSTR_CHECK' || c.Constraint?.contype === 'CONSTR_NOTNULL');
-      catalog.defineType({ oid: allocateLocalOid(), schema, name, formatted: qualifiedTypeName(schema, name), category: 'U', preferred: false, kind: 'd', baseType: typeNameOf(catalog, n.typeName), hasConstraints, definedAt: location }, why);
+      const baseType = typeNameOf(catalog, n.typeName);
+      // A domain over a domain checks the base domain's constraints too.
+      const own = (n.constraints ?? []).some((c: AstNode) => c.Constraint?.contype === 'CONSTR_CHECK' || c.Constraint?.contype === 'CONSTR_NOTNULL');
+      const hasConstraints = own || catalog.typeByFormatted(baseType)?.hasConstraints === true;
+      catalog.defineType({ oid: allocateLocalOid(), schema, name, formatted: qualifiedTypeName(schema, name), category: 'U', preferred: false, kind: 'd', baseType, hasConstraints, definedAt: location }, why);
+      return undefined;
+    }
+    case 'AlterDomainStmt': {
+      // ADD CONSTRAINT, SET NOT NULL: the domain has a constraint from then on. (A DROP may leave
+      // others: the domain keeps its mark, as its other constraints are not tracked.)
+      const domain = catalog.typeByFormatted(typeNameOf(catalog, { names: n.typeName }));
+      if (domain?.kind === 'd' && (n.subtype === 'C' || n.subtype === 'O') && !domain.hasConstraints) catalog.defineType({ ...domain, hasConstraints: true }, why);
       return undefined;
     }
     case 'CreateEnumStmt':

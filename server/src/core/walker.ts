@@ -8,7 +8,7 @@
 import type { CatalogCast, CatalogColumn, CatalogFunction, CatalogRelation, SourceLocation } from './catalog-snapshot';
 import { Catalog, InferredType, UNKNOWN_LITERAL, hazardOf, signatureOf, worstLabel } from './catalog';
 import { describeCulprit, effectSentence } from './describe';
-import type { AstNode } from './parse';
+import { AstNode, scanSql, Token } from './parse';
 import type { Utf8Offsets } from './text';
 import { kept, NONE } from './lists';
 import type { Hazard, Reason, ReasonCode, Reference, Severity, TextRange } from './types';
@@ -35,6 +35,8 @@ class Scope {
   readonly ctes = new Map<string, CteInfo>();
   /** Set when something inside refers to a column of an enclosing query. */
   correlated = false;
+  /** Set when this query level calls an aggregate or window function (hasAggs / hasWindowFuncs). */
+  grouping = false;
   constructor(readonly parent?: Scope) {}
 
   findCte(name: string): CteInfo | undefined {
@@ -86,6 +88,8 @@ export interface WalkResult {
   writes: boolean;
   /** Row locks met so far: FOR UPDATE / SHARE clauses, and views whose definition locks rows. */
   rowLocks: number;
+  /** Temporary tables read so far, directly or through views: a view defined so reads them too. */
+  temporaryReads: number;
 }
 
 /**
@@ -110,10 +114,14 @@ export class StatementWalker {
   /** Volatile functions seen since the counter was last read (CTE inlining needs it). */
   private volatileSeen = 0;
   private rowLocks = 0;
+  private temporaryReads = 0;
   /** Types of $1, $2, ... where they are declared. */
   private parameterTypes: readonly string[] = [];
-  /** Aggregate and window function calls seen (an EXISTS subquery with one is not pulled up). */
-  private groupingSeen = 0;
+  /** The statement's tokens, scanned on first need (clauses whose nodes carry no location). */
+  private scanned?: Token[];
+  /** Set operation keywords placed so far, by keyword. */
+  private readonly setOperationsPlaced = new Map<string, number>();
+  private rowLocksPlaced = 0;
   /** SubLinks standing alone or AND-ed at the top of a WHERE or an inner join's ON: the ones the planner may pull up into joins. */
   private readonly atTopOfQual = new Set<AstNode>();
 
@@ -139,6 +147,7 @@ export class StatementWalker {
       columns,
       writes: this.writes,
       rowLocks: this.rowLocks,
+      temporaryReads: this.temporaryReads,
     };
   }
 
@@ -251,7 +260,7 @@ export class StatementWalker {
     args.forEach((arg, i) => {
       const param = paramTypes[i];
       if (!arg || !param || arg === param) return;
-      this.domainCoercion(param, range);
+      this.domainCoercion(arg, param, range);
       if (arg === UNKNOWN_LITERAL || this.catalog.baseTypeOf(arg) === param) return;
       const cast = this.catalog.castBetween(arg, param);
       const fn = cast && cast.context === 'i' && cast.functionOid ? this.catalog.functionByOid(cast.functionOid) : undefined;
@@ -264,9 +273,11 @@ export class StatementWalker {
   /**
    * A value of another type coerced to a domain that has constraints, or to an array of one (each
    * element), is checked at run time: PARALLEL RESTRICTED (CoerceToDomain). The planner turns the
-   * coercion to a domain without constraints into a relabelling, which restricts nothing.
+   * coercion to a domain without constraints into a relabelling, which restricts nothing, and an
+   * array literal ('{1,2}'::d[]) is checked as array_in reads it, when the statement is parsed.
    */
-  private domainCoercion(target: string, range: TextRange): void {
+  private domainCoercion(from: InferredType, target: string, range: TextRange): void {
+    if (from === target || (from === UNKNOWN_LITERAL && target.endsWith('[]'))) return;
     const domain = target.endsWith('[]') ? target.slice(0, -2) : target;
     const type = this.catalog.typeByFormatted(domain);
     if (type?.kind !== 'd' || !type.hasConstraints) return;
@@ -453,12 +464,15 @@ export class StatementWalker {
    * flattened into an append, which workers can run.)
    */
   private setOperation(sel: AstNode): void {
+    const keyword = sel.op === 'SETOP_UNION' ? 'UNION' : sel.op === 'SETOP_INTERSECT' ? 'INTERSECT' : 'EXCEPT';
+    // SelectStmt carries no location for its keyword: the next one of its kind among the tokens
+    // (branches are walked first, so the set operations of a chain come in the text's order).
+    const placed = this.setOperationsPlaced.get(keyword) ?? 0;
+    this.setOperationsPlaced.set(keyword, placed + 1);
     const distinctUnion = sel.op === 'SETOP_UNION' && !sel.all && this.catalog.versionNum < 170000;
     if (sel.op !== 'SETOP_INTERSECT' && sel.op !== 'SETOP_EXCEPT' && !distinctUnion) return;
-    const keyword = sel.op === 'SETOP_UNION' ? 'UNION' : sel.op === 'SETOP_INTERSECT' ? 'INTERSECT' : 'EXCEPT';
-    // SelectStmt carries no location for its keyword: find it in the text.
-    const match = new RegExp(`\\b${keyword}\\b`, 'i').exec(this.sql);
-    const range = match ? { start: match.index, end: match.index + keyword.length } : { start: 0, end: Math.min(6, this.sql.length) };
+    const token = this.tokens().filter((t) => t.text.toUpperCase() === keyword)[placed];
+    const range = token ? { start: token.start, end: token.end } : { start: 0, end: Math.min(6, this.sql.length) };
     const before = distinctUnion ? ' before PostgreSQL 17' : '';
     this.reason('set-operation', 'information', `${keyword}${sel.all ? ' ALL' : ''} combines its branches only in the leader process${before} (each branch can still use workers)`, range, 'restricted');
   }
@@ -477,18 +491,26 @@ export class StatementWalker {
 
   private rowLocking(clauses: AstNode[]): void {
     const strength = clauses[0]?.LockingClause?.strength as string | undefined;
-    const words: Record<string, string> = {
+    const names: Record<string, string> = {
       LCS_FORUPDATE: 'FOR UPDATE',
       LCS_FORNOKEYUPDATE: 'FOR NO KEY UPDATE',
       LCS_FORSHARE: 'FOR SHARE',
       LCS_FORKEYSHARE: 'FOR KEY SHARE',
     };
-    const clause = words[strength ?? ''] ?? 'FOR UPDATE';
-    // LockingClause carries no location: find the clause's first keyword in the text.
-    const match = /\bfor\s+(update|no\s+key\s+update|share|key\s+share)\b/i.exec(this.sql);
-    const range = match ? { start: match.index, end: match.index + match[0].length } : { start: 0, end: Math.min(6, this.sql.length) };
+    const clause = names[strength ?? ''] ?? 'FOR UPDATE';
     this.rowLocks++;
-    this.reason('row-locking', 'information', `${clause} locks rows: a statement that locks rows never uses a parallel plan`, range, 'unsafe');
+    this.reason('row-locking', 'information', `${clause} locks rows: a statement that locks rows never uses a parallel plan`, this.nextLockingClause(), 'unsafe');
+  }
+
+  /** LockingClause carries no location: the next FOR UPDATE / NO KEY UPDATE / SHARE / KEY SHARE among the tokens. */
+  private nextLockingClause(): TextRange {
+    const tokens = this.tokens();
+    const word = (i: number) => tokens[i]?.text.toUpperCase() ?? '';
+    const starts = tokens.flatMap((_, i) => (word(i) === 'FOR' && ['UPDATE', 'NO', 'SHARE', 'KEY'].includes(word(i + 1)) ? [i] : []));
+    const at = starts[this.rowLocksPlaced++];
+    if (at === undefined) return { start: 0, end: Math.min(6, this.sql.length) };
+    const length = word(at + 1) === 'NO' ? 4 : word(at + 1) === 'KEY' ? 3 : 2;
+    return { start: tokens[at].start, end: (tokens[at + length - 1] ?? tokens[at]).end };
   }
 
   private windowDef(w: AstNode, scope: Scope): void {
@@ -514,11 +536,13 @@ export class StatementWalker {
       case 'RangeSubselect': {
         const columns = this.statement(n.subquery, new Scope(scope));
         const sub = n.subquery?.SelectStmt;
-        // allpaths.c: a subquery in FROM with LIMIT / OFFSET is never scanned in workers (the planner
-        // agrees even for OFFSET 0, the usual fence that keeps a subquery from being pulled up).
-        const limit = sub?.limitCount ?? sub?.limitOffset;
+        // allpaths.c: a subquery in FROM whose limit_needed() is never scanned in workers. LIMIT ALL
+        // (a NULL constant) is no limit; OFFSET 0 is one there (not yet folded to a constant).
+        const count = sub?.limitCount?.A_Const?.isnull ? undefined : sub?.limitCount;
+        const limit = count ?? sub?.limitOffset;
         if (limit) {
-          this.reason('limited-subquery', 'information', 'subquery with LIMIT or OFFSET: the rows it keeps are chosen in the leader process, and the plan above it runs there too', this.keywordBefore(this.at(limit[nodeKind(limit) ?? '']?.location), /\b(limit|offset|fetch)\b/gi), 'restricted');
+          const location = limit[nodeKind(limit) ?? '']?.location;
+          this.reason('limited-subquery', 'information', 'subquery with LIMIT or OFFSET: the rows it keeps are chosen in the leader process, and the plan above it runs there too', this.limitKeyword(location >= 0 ? this.at(location) : undefined), 'restricted');
         }
         const alias = n.alias?.Alias ?? n.alias;
         const names = nameList(alias?.colnames);
@@ -529,25 +553,31 @@ export class StatementWalker {
         return;
       }
       case 'RangeFunction': {
-        let columns: CatalogColumn[] | undefined;
-        for (const pair of n.functions ?? []) {
+        // ROWS FROM (f(...), g(...)): the columns of each function in turn, then WITH ORDINALITY's;
+        // one function of unknown columns leaves them all unknown.
+        const alias = n.alias?.Alias ?? n.alias;
+        const perFunction = (n.functions ?? []).map((pair: AstNode) => {
           const items = pair.List?.items ?? pair;
           const type = this.expr(items[0], scope);
           const rel = type ? this.catalog.relationNamed(type) : undefined;
           // A record-returning function's columns are declared where it is called: AS t(a int, ...).
           const declared = this.columnDefinitions(n.coldeflist ?? items[1]);
-          columns = declared ?? rel?.columns ?? (type ? [{ name: this.outputName(items[0]) ?? '', type }] : undefined);
-        }
-        const alias = n.alias?.Alias ?? n.alias;
+          // A lone function of a scalar type makes one column, named as the alias (FROM f() AS g: g).
+          const scalarName = n.functions.length === 1 && alias ? alias.aliasname : this.outputName(items[0]) ?? '';
+          return declared ?? rel?.columns ?? (type ? [{ name: scalarName, type }] : undefined);
+        });
+        const columns: CatalogColumn[] | undefined = perFunction.every((c: CatalogColumn[] | undefined) => c) ? perFunction.flat() : undefined;
+        if (columns && n.ordinality) columns.push({ name: 'ordinality', type: 'bigint' });
         const names = nameList(alias?.colnames);
-        if (alias && names.length === 0 && columns?.length === 1) columns = [{ name: alias.aliasname, type: columns[0].type }];
         scope.entries.push({ name: alias?.aliasname ?? '', columns: names.length ? names.map((name, i) => ({ name, type: columns?.[i]?.type ?? '' })) : columns });
         return;
       }
       case 'JoinExpr': {
         this.fromItem(n.larg, scope);
         this.fromItem(n.rarg, scope);
-        if (n.jointype === 'JOIN_INNER') this.markTopOfQual(n.quals);
+        // pull_up_sublinks also looks into a LEFT or RIGHT join's ON (for sublinks over its nullable
+        // side, which is what such a condition usually reads), never into a FULL join's.
+        if (n.jointype !== 'JOIN_FULL') this.markTopOfQual(n.quals);
         this.expr(n.quals, scope);
         return;
       }
@@ -558,12 +588,9 @@ export class StatementWalker {
         return;
       case 'JsonTable': {
         this.expr(n.context_item?.raw_expr, scope);
+        for (const argument of n.passing ?? []) this.expr(argument.JsonArgument?.val?.raw_expr, scope);
         this.reason('table-function', 'information', 'JSON_TABLE is evaluated only in the leader process (table functions are not parallel safe)', this.tokenRange(this.at(n.location)), 'restricted');
-        const columns = (n.columns ?? []).map((c: AstNode) => c.JsonTableColumn).filter((c: AstNode) => c?.name);
-        scope.entries.push({
-          name: n.alias?.aliasname ?? '',
-          columns: columns.map((c: AstNode) => ({ name: c.name, type: c.typeName ? this.typeOf(c.typeName) : 'integer' })),
-        });
+        scope.entries.push({ name: n.alias?.aliasname ?? '', columns: this.jsonTableColumns(n.columns, scope) });
         return;
       }
       case 'RangeTableFunc': {
@@ -578,11 +605,35 @@ export class StatementWalker {
     }
   }
 
-  /** The last match of `keyword` (a global pattern) before `offset`: clauses whose nodes carry no location of their keyword. */
-  private keywordBefore(offset: number, keyword: RegExp): TextRange {
-    let found: TextRange | undefined;
-    for (const match of this.sql.slice(0, offset).matchAll(keyword)) found = { start: match.index, end: match.index + match[0].length };
-    return found ?? this.tokenRange(offset);
+  /** JSON_TABLE's columns, NESTED ones included, with their DEFAULT ... ON EMPTY / ON ERROR walked. */
+  private jsonTableColumns(list: AstNode[] | undefined, scope: Scope): CatalogColumn[] {
+    const columns: CatalogColumn[] = [];
+    for (const column of list ?? []) {
+      const c = column.JsonTableColumn;
+      if (!c) continue;
+      this.expr(c.on_empty?.expr, scope);
+      this.expr(c.on_error?.expr, scope);
+      if (c.coltype === 'JTC_NESTED') columns.push(...this.jsonTableColumns(c.columns, scope));
+      // FOR ORDINALITY columns have no type name: they are integers.
+      else if (c.name) columns.push({ name: c.name, type: c.typeName ? this.typeOf(c.typeName) : 'integer' });
+    }
+    return columns;
+  }
+
+  /** The statement's tokens from the grammar's scanner (keywords in strings and comments are no tokens). */
+  private tokens(): Token[] {
+    return (this.scanned ??= scanSql(this.sql));
+  }
+
+  /**
+   * The LIMIT, OFFSET or FETCH keyword of a limit whose value is at `offset`: the last before it;
+   * FETCH FIRST ROW ONLY has no value and no location (-1): its FETCH.
+   */
+  private limitKeyword(offset: number | undefined): TextRange {
+    const keywords = this.tokens().filter((t) => t.kind === 'keyword' && /^(LIMIT|OFFSET|FETCH)$/i.test(t.text));
+    const before = offset === undefined || offset < 0 ? keywords.filter((t) => /^FETCH$/i.test(t.text)).slice(0, 1) : keywords.filter((t) => t.start < offset);
+    const token = before[before.length - 1];
+    return token ? { start: token.start, end: token.end } : { start: 0, end: Math.min(6, this.sql.length) };
   }
 
   /** Columns declared by a list of ColumnDefs (a function's AS t(a int, ...)); undefined without one. */
@@ -628,8 +679,14 @@ export class StatementWalker {
 
   private relationHazards(rel: CatalogRelation, range: TextRange): void {
     const qualified = `${rel.schema}.${rel.name}`;
+    // A temporary view restricts only through the temporary tables it reads.
     if (rel.persistence === 't' && rel.kind !== 'v') {
+      this.temporaryReads++;
       this.reason('temporary-table', 'information', `${rel.name} is a temporary table: only the leader process can read it`, range, 'restricted');
+    }
+    if (rel.kind === 'v' && rel.viewReadsTemporary) {
+      this.temporaryReads++;
+      this.reason('temporary-table', 'information', `view ${qualified} reads a temporary table: only the leader process can read it`, range, 'restricted');
     }
     if (rel.kind === 'f') {
       this.reason('foreign-table', 'information', `${qualified} is a foreign table${rel.foreignWrapper ? ` (${rel.foreignWrapper})` : ''}: its scan runs only in the leader process`, range, 'restricted');
@@ -884,7 +941,7 @@ export class StatementWalker {
     }
     const isAggregate = match.candidates.every((fn) => fn.kind === 'a');
     const isWindow = !!n.over;
-    if (isAggregate || isWindow) this.groupingSeen++;
+    if (isAggregate || isWindow) scope.grouping = true;
     const refKind = isAggregate && !isWindow ? 'aggregate' : 'function';
     this.refer({ kind: refKind, range, name: written, functions: match.candidates, ...(match.ambiguous ? { ambiguous: true } : {}) });
     if (match.candidates.length === 1) this.implicitCasts(matchTypes, match.candidates[0].argTypes, range);
@@ -980,7 +1037,17 @@ export class StatementWalker {
     const rows: AstNode[][] = rights.map((right) => right?.RowExpr?.args);
     if (!leftItems || rows.length === 0 || rows.some((items) => items?.length !== leftItems.length)) return false;
     const leftTypes = leftItems.map((item) => this.expr(item, scope));
-    for (const items of rows) items.forEach((item, i) => this.operator([symbol], schema, leftTypes[i], this.expr(item, scope), start, scope));
+    // Rows of an IN list with the same types compare with the same operators: each is reported once.
+    const compared = new Set<string>();
+    for (const items of rows) {
+      items.forEach((item, i) => {
+        const rightType = this.expr(item, scope);
+        const pair = `${i}:${rightType}`;
+        if (compared.has(pair)) return;
+        compared.add(pair);
+        this.operator([symbol], schema, leftTypes[i], rightType, start, scope);
+      });
+    }
     return true;
   }
 
@@ -1018,7 +1085,7 @@ export class StatementWalker {
         this.reach([fn], false, range, { kind: 'cast', name: target, subject: (culprit) => `the cast from ${source} to ${target} runs ${culprit}` });
       }
     }
-    if (source !== target) this.domainCoercion(target, range);
+    this.domainCoercion(argType, target, range);
     return target;
   }
 
@@ -1039,25 +1106,30 @@ export class StatementWalker {
 
   /**
    * A correlated sublink the planner pulls up into a (semi or anti) join, where it restricts
-   * nothing: [NOT] EXISTS at the top of a qual whose query simplify_EXISTS_query accepts (no
+   * nothing: [NOT] EXISTS at the top of a qual whose query simplify_EXISTS_query accepts (no WITH,
    * aggregates, window functions, set operations, HAVING, OFFSET, row locks, or LIMIT other than a
-   * positive constant), and, from PostgreSQL 17, IN / = ANY there too. Any other correlated
-   * sublink stays a SubPlan run per outer row.
+   * positive constant or ALL), and, from PostgreSQL 17, IN / = ANY there whose query can be
+   * flattened. Any other correlated sublink stays a SubPlan run per outer row.
    */
-  private pulledUp(n: AstNode, groupingInside: boolean): boolean {
-    if (!this.atTopOfQual.has(n)) return false;
-    if (n.subLinkType === 'ANY_SUBLINK') return this.catalog.versionNum >= 170000;
-    if (n.subLinkType !== 'EXISTS_SUBLINK') return false;
+  private pulledUp(n: AstNode, inner: Scope): boolean {
     const sub = n.subselect?.SelectStmt;
-    const limit = sub?.limitCount?.A_Const;
-    const positiveLimit = !sub?.limitCount || (limit?.ival?.ival ?? 0) > 0;
-    return !!sub && !groupingInside && (!sub.op || sub.op === 'SETOP_NONE') && !sub.havingClause && !sub.limitOffset && !sub.lockingClause?.length && positiveLimit;
+    if (!this.atTopOfQual.has(n) || !sub || sub.withClause || (sub.op && sub.op !== 'SETOP_NONE') || inner.grouping || sub.havingClause || sub.lockingClause?.length) return false;
+    if (n.subLinkType === 'ANY_SUBLINK') {
+      // From 17 a correlated IN becomes a lateral join when its query can be flattened and its
+      // left side reads the outer query.
+      const flat = !sub.groupClause && !sub.distinctClause && !sub.limitCount && !sub.limitOffset;
+      return this.catalog.versionNum >= 170000 && flat && containsColumnRef(n.testexpr);
+    }
+    if (n.subLinkType !== 'EXISTS_SUBLINK') return false;
+    // simplify_EXISTS_query drops a LIMIT that folds to a positive constant or to NULL (LIMIT ALL), keeps the rest.
+    const limit = sub.limitCount?.A_Const;
+    const limitDropped = !sub.limitCount || !limit || limit.isnull || (limit.ival?.ival ?? 0) > 0;
+    return limitDropped && !sub.limitOffset;
   }
 
   private subLink(n: AstNode, scope: Scope): InferredType {
     const inner = new Scope(scope);
     const testType = this.expr(n.testexpr, scope);
-    const groupingBefore = this.groupingSeen;
     const columns = this.statement(n.subselect, inner);
     const kind = n.subLinkType as string;
     if (kind === 'ANY_SUBLINK' || kind === 'ALL_SUBLINK') {
@@ -1066,7 +1138,7 @@ export class StatementWalker {
     }
     // A correlated sublink that is not pulled up into a join becomes a SubPlan that takes the outer
     // row as a Param: PARALLEL RESTRICTED.
-    if (inner.correlated && !this.pulledUp(n, this.groupingSeen > groupingBefore)) {
+    if (inner.correlated && !this.pulledUp(n, inner)) {
       this.reason('correlated-subquery', 'information', 'correlated subquery: it is re-run for each outer row in the leader process (correlated subplans are PARALLEL RESTRICTED)', this.parenthesized(this.at(n.location)), 'restricted');
     } else if (!inner.correlated && (kind === 'EXPR_SUBLINK' || kind === 'ARRAY_SUBLINK' || kind === 'EXISTS_SUBLINK') && this.catalog.versionNum < 170000) {
       // Before PostgreSQL 17, a plan level with an initPlan was never parallel safe (SS_charge_for_initplans).
@@ -1076,6 +1148,15 @@ export class StatementWalker {
     if (kind === 'ARRAY_SUBLINK') return columns?.[0]?.type ? `${columns[0].type}[]` : undefined;
     return 'boolean';
   }
+}
+
+/** Whether an expression reads a column (of any query level). */
+function containsColumnRef(node: AstNode): boolean {
+  if (!node || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some(containsColumnRef);
+  if (node.ColumnRef) return true;
+  for (const key in node) if (containsColumnRef(node[key])) return true;
+  return false;
 }
 
 /** A reference's own place, when its operator or cast was created in the document or a workspace file (go to definition). */

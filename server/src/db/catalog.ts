@@ -237,6 +237,7 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
 
   const viewFunctions = new Map<number, number[]>(viewRows.map((r) => [Number(r.oid), oids(r.functions)]));
   const viewsLockingRows = new Set<number>(viewRows.filter((r) => r.locks_rows).map((r) => Number(r.oid)));
+  const viewsReadingTemporary = new Set<number>(viewRows.filter((r) => r.reads_temporary).map((r) => Number(r.oid)));
   const policyFunctions = new Map<number, number[]>();
   for (const r of policyRows) {
     const reached = new Set<number>(oids(r.functions));
@@ -308,6 +309,7 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
       if (Number.isInteger(workers)) relation.parallelWorkers = workers;
       if (r.kind === 'v' || r.kind === 'm') relation.viewFunctions = viewFunctions.get(oid) ?? [];
       if (viewsLockingRows.has(oid)) relation.viewLocksRows = true;
+      if (viewsReadingTemporary.has(oid)) relation.viewReadsTemporary = true;
       if (r.row_security) relation.policyFunctions = policyFunctions.get(oid) ?? [];
       if (r.foreign_wrapper) relation.foreignWrapper = r.foreign_wrapper;
       return relation;

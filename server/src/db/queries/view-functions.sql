@@ -1,7 +1,8 @@
 -- For each view and materialized view: every function its definition reaches, directly, through
 -- operators (oprcode), and through the plain views it reads, recursively; and whether it locks rows
 -- (a non-empty rowMarks list in any query of the definition, FOR UPDATE / SHARE, there or in a
--- view it reads). A materialized view read by another view is stored data: its functions do not
+-- view it reads), and whether it reads a temporary table (only the leader can, there or in a view
+-- it reads). A materialized view read by another view is stored data: its functions do not
 -- run then, so the recursion stops there.
 -- The references are read from the rule's stored query tree, not from pg_depend: PostgreSQL records
 -- no dependency on pinned (built-in) objects, so pg_depend would miss random(), nextval() and every
@@ -35,14 +36,19 @@ WITH RECURSIVE matches AS (
     UNION
     SELECT closure.view_oid, reads.inner_view FROM closure JOIN reads ON reads.view_oid = closure.reached
 ), reached AS (
-    SELECT closure.view_oid, functions.fn, false AS locks
+    SELECT closure.view_oid, functions.fn, false AS locks, false AS temporary
     FROM closure JOIN functions ON functions.view_oid = closure.reached
     UNION ALL
-    SELECT closure.view_oid, NULL, true
+    SELECT closure.view_oid, NULL, true, false
     FROM closure JOIN refs ON refs.view_oid = closure.reached AND refs.field = 'rowMarks'
+    UNION ALL
+    SELECT closure.view_oid, NULL, false, true
+    FROM closure JOIN refs ON refs.view_oid = closure.reached AND refs.field = 'relid'
+    JOIN pg_class t ON t.oid = refs.ref AND t.relpersistence = 't' AND t.relkind <> 'v'
 )
 SELECT view_oid::int8 AS oid,
        coalesce(array_agg(DISTINCT fn::int8 ORDER BY fn::int8) FILTER (WHERE fn IS NOT NULL), '{}') AS functions,
-       bool_or(locks) AS locks_rows
+       bool_or(locks) AS locks_rows,
+       bool_or(temporary) AS reads_temporary
 FROM reached
 GROUP BY view_oid
