@@ -1096,7 +1096,7 @@ export class StatementWalker {
     return this.castFor(source.slice(0, -2), target.slice(0, -2));
   }
 
-  /** pull_up_sublinks looks at the AND-ed items of a WHERE or inner join's ON: [NOT] EXISTS and IN / = ANY there may become joins. */
+  /** pull_up_sublinks looks at the AND-ed items of a WHERE or a (not FULL) join's ON: [NOT] EXISTS and IN / = ANY there may become joins. */
   private markTopOfQual(qual: AstNode): void {
     const bool = qual?.BoolExpr;
     if (bool?.boolop === 'AND_EXPR') for (const item of bool.args ?? []) this.markTopOfQual(item);
