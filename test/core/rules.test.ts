@@ -84,6 +84,13 @@ const CASES: Case[] = [
     message: 'view public.v2 calls public.uf(x integer), which is PARALLEL UNSAFE: no part of this statement can use parallel workers',
   },
   {
+    name: 'view with a window function and a LIMIT, through a view',
+    sql: `${TABLE}CREATE VIEW w1 AS SELECT id, row_number() OVER () AS rn FROM t ORDER BY id LIMIT 5;\nCREATE VIEW w2 AS SELECT * FROM w1;\nSELECT * FROM «w2»`,
+    verdict: 'restricted',
+    code: 'restricted-view',
+    message: 'view public.w2 has a window function and LIMIT or OFFSET: that part of a plan runs only in the leader process',
+  },
+  {
     name: 'view that locks rows, through a view',
     sql: `${TABLE}CREATE VIEW v1 AS SELECT id FROM t FOR UPDATE;\nCREATE VIEW v2 AS SELECT * FROM v1;\nSELECT * FROM «v2»`,
     verdict: 'unsafe',

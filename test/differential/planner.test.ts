@@ -62,6 +62,13 @@ CREATE VIEW v_restricted AS SELECT id, f_restricted(grp) AS g FROM big;
 CREATE VIEW v_safe AS SELECT id, f_safe(grp) AS g FROM big;
 CREATE VIEW v_of_v_unsafe AS SELECT * FROM v_unsafe WHERE id > 10;
 CREATE VIEW v_op_unsafe AS SELECT id FROM big WHERE grp >>> 5;
+CREATE VIEW v_window AS SELECT id, row_number() OVER (ORDER BY id) AS rn FROM big;
+CREATE VIEW v_of_v_window AS SELECT * FROM v_window WHERE rn > 5;
+CREATE VIEW v_limited AS SELECT id FROM big ORDER BY id LIMIT 100;
+CREATE VIEW v_materialized AS WITH c AS MATERIALIZED (SELECT id FROM big) SELECT id FROM c;
+CREATE VIEW v_intersect AS SELECT id FROM big INTERSECT SELECT big_id FROM other;
+CREATE VIEW v_union AS SELECT id FROM big UNION SELECT big_id FROM other;
+CREATE VIEW v_xmltable AS SELECT * FROM XMLTABLE('/r/x' PASSING (xmlparse(document '<r><x>1</x></r>')) COLUMNS x int PATH '.');
 CREATE VIEW v_locking AS SELECT id FROM big FOR UPDATE;
 CREATE VIEW v_of_v_locking AS SELECT * FROM v_locking WHERE id > 10;
 CREATE VIEW v_locking_inside AS SELECT b.id FROM big b WHERE b.id IN (SELECT big_id FROM other FOR SHARE);
@@ -200,6 +207,16 @@ const CASES: [string, Expected][] = [
   ['SELECT * FROM v_of_v_unsafe', 'unsafe'],
   ['SELECT * FROM v_op_unsafe', 'unsafe'],
   ['SELECT * FROM v_locking', 'unsafe'],
+  // A view's plan shapes that run only in the leader become part of the statement reading it
+  ['SELECT * FROM v_window', 'restricted'],
+  ['SELECT * FROM v_of_v_window', 'restricted'],
+  ['SELECT count(*) FROM v_limited', 'restricted'],
+  ['SELECT count(*) FROM v_materialized', 'restricted'],
+  ['SELECT count(*) FROM v_intersect', 'restricted'],
+  ['SELECT count(*) FROM v_union', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT count(*) FROM big JOIN v_xmltable ON v_xmltable.x = big.id', 'restricted'],
+  // A LIMIT inside a sublink restricts nothing of its own (the sublink is an initPlan)
+  ['SELECT * FROM big WHERE grp = (SELECT grp FROM big ORDER BY grp LIMIT 1)', { changedIn: 17, before: 'restricted', since: 'safe' }],
   ['SELECT count(*) FROM v_of_v_locking', 'unsafe'],
   ['SELECT count(*) FROM v_locking_inside', 'unsafe'],
   ['SELECT count(*) FROM mv', 'safe'],

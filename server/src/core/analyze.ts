@@ -122,7 +122,7 @@ function analyzeNode(stmt: AstNode, sql: string, offsets: Utf8Offsets, walker: S
   // the statement's own walker also gives its references (hover) and reasons in one pass.
   const walkQuery = (query: AstNode) => {
     const before = walker.result();
-    const [functionsBefore, rowLocksBefore, temporaryBefore] = [before.functions.length, before.rowLocks, before.temporaryReads];
+    const [functionsBefore, rowLocksBefore, temporaryBefore, shapesBefore] = [before.functions.length, before.rowLocks, before.temporaryReads, before.shapes.length];
     const columns = walker.statement(query, new Scope());
     const after = walker.result();
     return {
@@ -130,6 +130,7 @@ function analyzeNode(stmt: AstNode, sql: string, offsets: Utf8Offsets, walker: S
       columns,
       locksRows: after.rowLocks > rowLocksBefore,
       readsTemporary: after.temporaryReads > temporaryBefore,
+      shapes: after.shapes.slice(shapesBefore),
     };
   };
   const walkCondition = (expr: AstNode, relation: CatalogRelation) => {

@@ -101,6 +101,13 @@ export interface CatalogColumn {
   type: string;
 }
 
+/**
+ * Plan shapes a view's definition can have that PostgreSQL runs only in the leader process: the
+ * view becomes part of every statement that reads it. ('limit': LIMIT / OFFSET of its own query.)
+ */
+export const VIEW_SHAPES = ['window-function', 'materialized-cte', 'table-function', 'set-operation', 'limit'] as const;
+export type ViewShape = (typeof VIEW_SHAPES)[number];
+
 export interface CatalogRelation {
   oid: number;
   schema: string;
@@ -121,6 +128,8 @@ export interface CatalogRelation {
   viewLocksRows?: boolean;
   /** Views: the definition, or a view it reads, reads a temporary table: reading it does too. */
   viewReadsTemporary?: boolean;
+  /** Views: plan shapes of the definition (or of a view it reads) that run only in the leader. */
+  viewShapes?: ViewShape[];
   /** Row-level-security policies: oids of the functions their expressions call. */
   policyFunctions?: number[];
   /** Foreign tables: the foreign data wrapper's name. */

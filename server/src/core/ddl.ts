@@ -3,7 +3,8 @@
  * what was defined before it: functions, procedures, aggregates, operators, casts, views, tables,
  * domains, policies, ALTER ... PARALLEL / parallel_workers, DROP, and SET search_path.
  */
-import type { CatalogFunction, CatalogRelation, ParallelLabel, SourceLocation, Volatility } from './catalog-snapshot';
+import type { CatalogFunction, CatalogRelation, ParallelLabel, SourceLocation, ViewShape, Volatility } from './catalog-snapshot';
+import { VIEW_SHAPES } from './catalog-snapshot';
 import { Catalog, allocateLocalOid } from './catalog';
 import type { AstNode } from './parse';
 import { nameList, nodeKind } from './walker';
@@ -15,7 +16,7 @@ export interface DdlContext {
   /** Hash of the statement text: part of the version key so that editing a definition invalidates what follows. */
   textKey: string;
   /** Walks a query (view definitions, CREATE TABLE AS) and returns the functions it reaches and its columns. */
-  walkQuery(query: AstNode): { functions: CatalogFunction[]; columns?: { name: string; type: string }[]; locksRows: boolean; readsTemporary: boolean };
+  walkQuery(query: AstNode): { functions: CatalogFunction[]; columns?: { name: string; type: string }[]; locksRows: boolean; readsTemporary: boolean; shapes: ViewShape[] };
   /** Walks a condition over the rows of `relation` (a policy's) and returns the functions it reaches. */
   walkCondition(expr: AstNode, relation: CatalogRelation): CatalogFunction[];
 }
@@ -193,6 +194,10 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       rel.viewFunctions = [...new Set(walked.functions.map((f) => f.oid))];
       if (walked.locksRows) rel.viewLocksRows = true;
       if (walked.readsTemporary) rel.viewReadsTemporary = true;
+      // A view read in a statement is a subquery in its FROM: its own LIMIT / OFFSET limits it there.
+      const select = n.query?.SelectStmt;
+      const shapes = new Set([...walked.shapes, ...(select?.limitCount || select?.limitOffset ? (['limit'] as const) : [])]);
+      if (shapes.size > 0) rel.viewShapes = VIEW_SHAPES.filter((shape) => shapes.has(shape));
       catalog.defineRelation(rel, why);
       return undefined;
     }

@@ -5,7 +5,7 @@
  * It collects references (for hover and go-to-definition) and reasons (for diagnostics), with
  * UTF-16 ranges relative to the statement text.
  */
-import type { CatalogCast, CatalogColumn, CatalogFunction, CatalogRelation, SourceLocation } from './catalog-snapshot';
+import type { CatalogCast, CatalogColumn, CatalogFunction, CatalogRelation, SourceLocation, ViewShape } from './catalog-snapshot';
 import { Catalog, InferredType, UNKNOWN_LITERAL, hazardOf, signatureOf, worstLabel } from './catalog';
 import { describeCulprit, effectSentence } from './describe';
 import { AstNode, scanSql, Token } from './parse';
@@ -90,6 +90,8 @@ export interface WalkResult {
   rowLocks: number;
   /** Temporary tables read so far, directly or through views: a view defined so reads them too. */
   temporaryReads: number;
+  /** Plan shapes met so far that run only in the leader (a view defined by the query has them too). */
+  shapes: ViewShape[];
 }
 
 /**
@@ -115,6 +117,7 @@ export class StatementWalker {
   private volatileSeen = 0;
   private rowLocks = 0;
   private temporaryReads = 0;
+  private readonly shapes: ViewShape[] = [];
   /** Types of $1, $2, ... where they are declared. */
   private parameterTypes: readonly string[] = [];
   /** The statement's tokens, scanned on first need (clauses whose nodes carry no location). */
@@ -148,6 +151,7 @@ export class StatementWalker {
       writes: this.writes,
       rowLocks: this.rowLocks,
       temporaryReads: this.temporaryReads,
+      shapes: this.shapes,
     };
   }
 
@@ -224,6 +228,8 @@ export class StatementWalker {
   // ---- reporting -----------------------------------------------------------------------------
 
   private reason(code: ReasonCode, severity: Severity, message: string, range: TextRange, hazard?: Hazard, related?: Reason['related']): void {
+    const shape = SHAPE_OF[code];
+    if (shape) this.shapes.push(shape);
     this.reasons.push({ code, severity, message, range, ...(hazard ? { hazard } : {}), ...(related ? { related } : {}) });
   }
 
@@ -597,7 +603,13 @@ export class StatementWalker {
         this.expr(n.docexpr, scope);
         this.expr(n.rowexpr, scope);
         this.reason('table-function', 'information', 'XMLTABLE is evaluated only in the leader process (table functions are not parallel safe)', this.tokenRange(this.at(n.location)), 'restricted');
-        scope.entries.push({ name: n.alias?.aliasname ?? n.alias?.Alias?.aliasname ?? '' });
+        const columns = (n.columns ?? []).map((c: AstNode) => c.RangeTableFuncCol).filter((c: AstNode) => c?.colname);
+        for (const c of columns) this.expr(c.colexpr, scope), this.expr(c.coldefexpr, scope);
+        scope.entries.push({
+          name: n.alias?.aliasname ?? n.alias?.Alias?.aliasname ?? '',
+          // FOR ORDINALITY columns have no type name: they are integers.
+          columns: columns.map((c: AstNode) => ({ name: c.colname, type: c.for_ordinality ? 'integer' : this.typeOf(c.typeName) })),
+        });
         return;
       }
       default:
@@ -695,6 +707,11 @@ export class StatementWalker {
     if (rel.kind === 'v' && rel.viewLocksRows) {
       this.rowLocks++;
       this.reason('row-locking', 'information', `view ${qualified} locks rows (FOR UPDATE or FOR SHARE in its definition): a statement that locks rows never uses a parallel plan`, range, 'unsafe');
+    }
+    if (rel.kind === 'v' && rel.viewShapes?.length) {
+      this.shapes.push(...rel.viewShapes);
+      const shapes = rel.viewShapes.map((shape) => SHAPE_WORDS[shape]).join(' and ');
+      this.reason('restricted-view', 'information', `view ${qualified} has ${shapes}: that part of a plan runs only in the leader process`, range, 'restricted');
     }
     if (rel.kind === 'v' && rel.viewFunctions?.length) {
       const fns = rel.viewFunctions.map((oid) => this.catalog.functionByOid(oid)).filter((f): f is CatalogFunction => !!f);
@@ -1149,6 +1166,23 @@ export class StatementWalker {
     return 'boolean';
   }
 }
+
+/** The reasons that are plan shapes a view keeps (its top-level LIMIT is added by walkQuery's caller). */
+const SHAPE_OF: Partial<Record<ReasonCode, ViewShape>> = {
+  'window-function': 'window-function',
+  'materialized-cte': 'materialized-cte',
+  'table-function': 'table-function',
+  'set-operation': 'set-operation',
+  'limited-subquery': 'limit',
+};
+
+const SHAPE_WORDS: Record<ViewShape, string> = {
+  'window-function': 'a window function',
+  'materialized-cte': 'a MATERIALIZED CTE',
+  'table-function': 'a table function (XMLTABLE, JSON_TABLE)',
+  'set-operation': 'INTERSECT or EXCEPT (or UNION, before PostgreSQL 17)',
+  limit: 'LIMIT or OFFSET',
+};
 
 /** Whether an expression reads a column (of any query level). */
 function containsColumnRef(node: AstNode): boolean {
