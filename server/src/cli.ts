@@ -17,7 +17,7 @@ import type { CatalogSnapshot } from './core/catalog-snapshot';
 import { Catalog } from './core/catalog';
 import { analyzeDocument } from './core/document';
 import { initParser } from './core/parse';
-import { FailOn, Report, ReportFile, ReportReason, agreesWithPlanner, failsGate, formatSarif, formatText, reportStatement } from './core/report';
+import { FailOn, Report, ReportFile, agreesWithPlanner, failsGate, formatSarif, formatText, reportStatement } from './core/report';
 import { bytesText } from './core/hover';
 import { LineIndex } from './core/text';
 import { auditSettings, formatAudit } from './core/audit';
@@ -299,8 +299,8 @@ async function check(args: string[], io: CliIo): Promise<number> {
       report.files.push(entry);
     }
     if (format === 'json') io.stdout(JSON.stringify(report, null, 2) + '\n');
-    else if (format === 'sarif') io.stdout(JSON.stringify(sarifReport(report), null, 2) + '\n');
-    else io.stdout(formatText(textReport(report), { statements, failing }));
+    else if (format === 'sarif') io.stdout(JSON.stringify(formatSarif(report, VERSION, artifactUri), null, 2) + '\n');
+    else io.stdout(formatText(report, { statements, failing }));
     // File errors go to stderr, in every format (the JSON and SARIF documents also carry them).
     for (const f of report.files) if (f.error) io.stderr(`pg-parallel-hints: ${f.file}: ${f.error}\n`);
     return fileErrors > 0 ? 2 : failing > 0 ? 1 : 0;
@@ -312,30 +312,6 @@ async function check(args: string[], io: CliIo): Promise<number> {
 function usage(io: CliIo): number {
   io.stdout(USAGE);
   return 0;
-}
-
-/**
- * The report as the text format prints it: each statement's reasons by line and column (the core
- * orders them worst first, for hovers), and without file errors, which stderr already shows.
- */
-function textReport(report: Report): Report {
-  const byPlace = (a: ReportReason, b: ReportReason) => a.line - b.line || a.column - b.column;
-  return { files: report.files.map((f) => ({ file: f.file, statements: f.statements.map((s) => ({ ...s, reasons: [...s.reasons].sort(byPlace) })) })) };
-}
-
-/**
- * SARIF with URI references that are valid (percent-encoded; file:// for an absolute path), and
- * files that could not be read as tool execution notifications, so that a code-scanning upload
- * shows them rather than only the exit code.
- */
-function sarifReport(report: Report): object {
-  const withUris = { files: report.files.map((f) => ({ ...f, file: artifactUri(f.file) })) };
-  const sarif = formatSarif(withUris, VERSION) as { runs: Record<string, unknown>[] };
-  const notifications = withUris.files
-    .filter((f) => f.error !== undefined)
-    .map((f) => ({ level: 'error', message: { text: f.error }, locations: [{ physicalLocation: { artifactLocation: { uri: f.file } } }] }));
-  sarif.runs[0].invocations = [{ executionSuccessful: notifications.length === 0, ...(notifications.length ? { toolExecutionNotifications: notifications } : {}) }];
-  return sarif;
 }
 
 /** A file name as a URI reference: relative ones segment by segment percent-encoded. */

@@ -86,18 +86,21 @@ export function agreesWithPlanner(verdict: Verdict, probe: PlannerProbe): boolea
   }
 }
 
+/**
+ * The text format: one line per finding, a statement's by line and column (the engine orders them
+ * worst first, for hovers), then a summary. Files that could not be read are the caller's to
+ * report (on stderr): they are left out here.
+ */
 export function formatText(report: Report, summary: { statements: number; failing: number }): string {
   const out: string[] = [];
   for (const file of report.files) {
-    if (file.error) {
-      out.push(`${file.file}: error: ${file.error}`);
-      continue;
-    }
+    if (file.error) continue;
     for (const s of file.statements) {
-      for (const r of s.reasons) out.push(`${file.file}:${r.line}:${r.column}: ${r.severity}: ${r.message} [${r.code}]`);
+      const lines = s.reasons.map((r) => ({ line: r.line, column: r.column, text: `${file.file}:${r.line}:${r.column}: ${r.severity}: ${r.message} [${r.code}]` }));
       if (s.planner && !s.planner.agrees) {
-        out.push(`${file.file}:${s.line}:1: warning: the planner disagrees: static verdict ${s.parallel}, planner parallelPossible=${s.planner.parallelPossible} wholePlanSafe=${s.planner.wholePlanSafe} [planner-disagrees]`);
+        lines.push({ line: s.line, column: 1, text: `${file.file}:${s.line}:1: warning: the planner disagrees: static verdict ${s.parallel}, planner parallelPossible=${s.planner.parallelPossible} wholePlanSafe=${s.planner.wholePlanSafe} [planner-disagrees]` });
       }
+      for (const { text } of lines.sort((a, b) => a.line - b.line || a.column - b.column)) out.push(text);
     }
   }
   const counts = new Map<string, number>();
@@ -115,7 +118,11 @@ export function formatText(report: Report, summary: { statements: number; failin
 
 const SARIF_LEVEL: Record<Reason['severity'], 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
-export function formatSarif(report: Report, toolVersion: string): object {
+/**
+ * SARIF 2.1.0. `uriOf` turns a file name into a URI reference (the caller knows paths); a file that
+ * could not be read is a tool execution notification, and the invocation then unsuccessful.
+ */
+export function formatSarif(report: Report, toolVersion: string, uriOf: (file: string) => string = (file) => file.replace(/\\/g, '/')): object {
   const rules = new Map<string, { id: string; shortDescription: { text: string } }>();
   const results: object[] = [];
   for (const file of report.files) {
@@ -129,7 +136,7 @@ export function formatSarif(report: Report, toolVersion: string): object {
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: file.file.replace(/\\/g, '/') },
+                artifactLocation: { uri: uriOf(file.file) },
                 region: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn },
               },
             },
@@ -138,6 +145,9 @@ export function formatSarif(report: Report, toolVersion: string): object {
       }
     }
   }
+  const unreadable = report.files
+    .filter((file) => file.error !== undefined)
+    .map((file) => ({ level: 'error', message: { text: file.error }, locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(file.file) } } }] }));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -146,6 +156,12 @@ export function formatSarif(report: Report, toolVersion: string): object {
         tool: { driver: { name: 'pg-parallel-hints', version: toolVersion, informationUri: 'https://www.postgresql.org/docs/current/parallel-safety.html', rules: [...rules.values()] } },
         columnKind: 'utf16CodeUnits',
         results,
+        invocations: [
+          {
+            executionSuccessful: unreadable.length === 0,
+            ...(unreadable.length > 0 ? { toolExecutionNotifications: unreadable } : {}),
+          },
+        ],
       },
     ],
   };
