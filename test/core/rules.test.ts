@@ -87,8 +87,8 @@ const CASES: Case[] = [
     name: 'view with a window function and a LIMIT, through a view',
     sql: `${TABLE}CREATE VIEW w1 AS SELECT id, row_number() OVER () AS rn FROM t ORDER BY id LIMIT 5;\nCREATE VIEW w2 AS SELECT * FROM w1;\nSELECT * FROM «w2»`,
     verdict: 'restricted',
-    code: 'restricted-view',
-    message: 'view public.w2 has a window function and LIMIT or OFFSET: that part of a plan runs only in the leader process',
+    code: 'view-plan-shape',
+    message: 'view public.w2 has a window function and LIMIT or OFFSET (there or in a view it reads): that part of a plan runs only in the leader process',
   },
   {
     name: 'view that locks rows, through a view',
@@ -279,7 +279,13 @@ describe('engine: every rule', () => {
     assert.deepStrictEqual(last('CREATE FUNCTION f4(a text) RETURNS integer LANGUAGE sql PARALLEL SAFE AS $$ SELECT g($1) $$;'), []);
     assert.deepStrictEqual(last('PREPARE p1(integer) AS SELECT g($1);'), ['unsafe-function']);
     assert.deepStrictEqual(last('PREPARE p2(text) AS SELECT g($1);'), []);
+    // An undeclared $n is an untyped literal until its first use fixes its type.
+    const teq = 'CREATE FUNCTION teq(a text, b int) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RETURN true; END $$;\nCREATE OPERATOR = (LEFTARG = text, RIGHTARG = int, FUNCTION = teq);\n';
+    assert.deepStrictEqual(last(`${teq}SELECT * FROM t WHERE note = $1;`), []);
+    assert.deepStrictEqual(last('SELECT * FROM t WHERE id = $1 AND g($1) = 1;'), ['unsafe-function']);
+    assert.deepStrictEqual(last('SELECT g($1);'), []);
     // A body's own plan shape restricts nothing: the whole body runs in the process calling the function.
+    assert.deepStrictEqual(last('CREATE VIEW w AS SELECT id, row_number() OVER () AS rn FROM t;\nCREATE FUNCTION s0(x int) RETURNS bigint LANGUAGE sql PARALLEL SAFE AS $$ SELECT count(*) FROM w $$;'), []);
     assert.deepStrictEqual(last('CREATE FUNCTION s1(x int) RETURNS bigint LANGUAGE sql PARALLEL SAFE AS $$ SELECT count(*) FROM (SELECT id FROM t INTERSECT SELECT id FROM t) s $$;'), []);
     assert.deepStrictEqual(last('CREATE FUNCTION s2(x int) RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM (SELECT id FROM t LIMIT 5) s $$;'), ['function-could-be-safe']);
   });

@@ -69,6 +69,10 @@ CREATE VIEW v_materialized AS WITH c AS MATERIALIZED (SELECT id FROM big) SELECT
 CREATE VIEW v_intersect AS SELECT id FROM big INTERSECT SELECT big_id FROM other;
 CREATE VIEW v_union AS SELECT id FROM big UNION SELECT big_id FROM other;
 CREATE VIEW v_xmltable AS SELECT * FROM XMLTABLE('/r/x' PASSING (xmlparse(document '<r><x>1</x></r>')) COLUMNS x int PATH '.');
+CREATE VIEW v_cte_twice AS WITH c AS (SELECT id FROM big) SELECT a.id FROM c a JOIN c b USING (id);
+CREATE VIEW v_recursive AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 10) SELECT n FROM r;
+CREATE VIEW v_limit_all AS SELECT id FROM big LIMIT ALL;
+CREATE VIEW v_wide AS ${Array.from({ length: 30 }, () => `SELECT ${Array.from({ length: 40 }, (_, i) => `id AS c${i}`).join(', ')} FROM big`).join(' UNION ALL ')} LIMIT 5;
 CREATE VIEW v_locking AS SELECT id FROM big FOR UPDATE;
 CREATE VIEW v_of_v_locking AS SELECT * FROM v_locking WHERE id > 10;
 CREATE VIEW v_locking_inside AS SELECT b.id FROM big b WHERE b.id IN (SELECT big_id FROM other FOR SHARE);
@@ -76,6 +80,9 @@ CREATE VIEW v_locking_inside AS SELECT b.id FROM big b WHERE b.id IN (SELECT big
 CREATE DOMAIN positive_int AS int CHECK (VALUE > 0);
 CREATE DOMAIN plain_int AS int;
 CREATE DOMAIN positive_again AS positive_int;
+CREATE DOMAIN base_later AS int;
+CREATE DOMAIN over_base_later AS base_later;
+ALTER DOMAIN base_later ADD CONSTRAINT base_later_positive CHECK (VALUE > 0);
 CREATE DOMAIN checked_later AS int;
 ALTER DOMAIN checked_later ADD CONSTRAINT checked_later_positive CHECK (VALUE > 0);
 CREATE TEMP TABLE scratch_rows (a int);
@@ -215,6 +222,10 @@ const CASES: [string, Expected][] = [
   ['SELECT count(*) FROM v_intersect', 'restricted'],
   ['SELECT count(*) FROM v_union', { changedIn: 17, before: 'restricted', since: 'safe' }],
   ['SELECT count(*) FROM big JOIN v_xmltable ON v_xmltable.x = big.id', 'restricted'],
+  ['SELECT count(*) FROM v_cte_twice', 'restricted'],
+  ['SELECT count(*) FROM big JOIN v_recursive ON v_recursive.n = big.id', 'restricted'],
+  ['SELECT count(*) FROM v_limit_all', 'safe'],
+  ['SELECT count(*) FROM v_wide', 'restricted'],
   // A LIMIT inside a sublink restricts nothing of its own (the sublink is an initPlan)
   ['SELECT * FROM big WHERE grp = (SELECT grp FROM big ORDER BY grp LIMIT 1)', { changedIn: 17, before: 'restricted', since: 'safe' }],
   ['SELECT count(*) FROM v_of_v_locking', 'unsafe'],
@@ -225,6 +236,7 @@ const CASES: [string, Expected][] = [
   ['SELECT id::plain_int FROM big', 'safe'],
   ['SELECT count(*) FROM big WHERE id::positive_again > 0', 'restricted'],
   ['SELECT count(*) FROM big WHERE id::checked_later > 0', 'restricted'],
+  ['SELECT count(*) FROM big WHERE id::over_base_later > 0', 'restricted'],
   ['SELECT count(*) FROM big WHERE grp = ANY (\'{1,2}\'::positive_int[])', 'safe'],
   // Temporary views restrict through the temporary tables they read
   ['SELECT count(*) FROM big JOIN scratch_view ON scratch_view.a = big.id', 'restricted'],
@@ -250,6 +262,8 @@ const CASES: [string, Expected][] = [
   ['SELECT * FROM big b JOIN other x ON x.big_id = b.id AND EXISTS (SELECT 1 FROM other o WHERE o.id = b.id)', 'safe'],
   ['SELECT * FROM big WHERE id IN (SELECT big_id FROM other WHERE label = \'x5\') OR grp = 5', 'safe'],
   ['SELECT * FROM big b LEFT JOIN other x ON x.big_id = b.id AND EXISTS (SELECT 1 FROM other o WHERE o.id = x.id)', 'safe'],
+  ['SELECT * FROM big b LEFT JOIN other x ON x.big_id = b.id AND EXISTS (SELECT 1 FROM other o WHERE o.id = b.id)', 'restricted'],
+  ['SELECT * FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id LIMIT b.grp)', 'restricted'],
   ['SELECT * FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id AND o.id > (SELECT max(id) FROM other))', { changedIn: 17, before: 'restricted', since: 'safe' }],
   ['SELECT * FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id LIMIT ALL)', 'safe'],
   ['SELECT * FROM big b WHERE EXISTS (WITH w AS (SELECT 1) SELECT 1 FROM other o WHERE o.big_id = b.id)', 'restricted'],
@@ -270,6 +284,7 @@ const CASES: [string, Expected][] = [
   ['SELECT * FROM (SELECT id FROM big OFFSET 5) s', 'restricted'],
   ['SELECT * FROM (SELECT id FROM big OFFSET 0) s', 'restricted'],
   ['SELECT * FROM (SELECT id FROM big LIMIT ALL) s', 'safe'],
+  ['SELECT * FROM (SELECT id FROM big OFFSET NULL) s', 'safe'],
   ['SELECT count(*) FROM big, ROWS FROM (generate_series(1, 2), upper(\'x\')) AS t(a, b) WHERE over_text(a) = big.note', 'unsafe'],
   // Column types declared where a function is called, and those of a recursive CTE's first branch
   ['SELECT count(*) FROM big, generate_series(1, 3) AS g(n) WHERE big.id = n + 1', 'safe'],

@@ -523,6 +523,14 @@ export class Catalog {
     return own?.[own.length - 1] ?? this.index.typesByFormatted.get(formatted);
   }
 
+  /** Whether a domain, or a domain it is based on, has constraints (a CHECK or NOT NULL). */
+  domainHasConstraints(formatted: string): boolean {
+    for (let type = this.typeByFormatted(formatted), depth = 0; type?.kind === 'd' && depth < 32; type = type.baseType ? this.typeByFormatted(type.baseType) : undefined, depth++) {
+      if (type.hasConstraints) return true;
+    }
+    return false;
+  }
+
   /** The base type of a domain (the type itself otherwise). */
   baseTypeOf(type: string): string {
     const t = this.typeByFormatted(type);

@@ -7,7 +7,7 @@ import type { CatalogFunction, CatalogRelation, ParallelLabel, SourceLocation, V
 import { VIEW_SHAPES } from './catalog-snapshot';
 import { Catalog, allocateLocalOid } from './catalog';
 import type { AstNode } from './parse';
-import { nameList, nodeKind } from './walker';
+import { limitNode, nameList, nodeKind } from './walker';
 
 export interface DdlContext {
   catalog: Catalog;
@@ -196,7 +196,8 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       if (walked.readsTemporary) rel.viewReadsTemporary = true;
       // A view read in a statement is a subquery in its FROM: its own LIMIT / OFFSET limits it there.
       const select = n.query?.SelectStmt;
-      const shapes = new Set([...walked.shapes, ...(select?.limitCount || select?.limitOffset ? (['limit'] as const) : [])]);
+      const limited = limitNode(select?.limitCount) ?? limitNode(select?.limitOffset);
+      const shapes = new Set([...walked.shapes, ...(limited ? (['limit'] as const) : [])]);
       if (shapes.size > 0) rel.viewShapes = VIEW_SHAPES.filter((shape) => shapes.has(shape));
       catalog.defineRelation(rel, why);
       return undefined;
@@ -267,9 +268,8 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       const name = names[names.length - 1];
       const schema = names.length > 1 ? names[names.length - 2] : catalog.creationSchema;
       const baseType = typeNameOf(catalog, n.typeName);
-      // A domain over a domain checks the base domain's constraints too.
-      const own = (n.constraints ?? []).some((c: AstNode) => c.Constraint?.contype === 'CONSTR_CHECK' || c.Constraint?.contype === 'CONSTR_NOTNULL');
-      const hasConstraints = own || catalog.typeByFormatted(baseType)?.hasConstraints === true;
+      // Its own constraints: those of a domain it is based on are looked up through baseType.
+      const hasConstraints = (n.constraints ?? []).some((c: AstNode) => c.Constraint?.contype === 'CONSTR_CHECK' || c.Constraint?.contype === 'CONSTR_NOTNULL');
       catalog.defineType({ oid: allocateLocalOid(), schema, name, formatted: qualifiedTypeName(schema, name), category: 'U', preferred: false, kind: 'd', baseType, hasConstraints, definedAt: location }, why);
       return undefined;
     }

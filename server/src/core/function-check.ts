@@ -52,7 +52,7 @@ function nameRangeOf(sql: string): TextRange {
  * Reasons that describe the shape of a statement's own plan, not a hazard of running it: inside a
  * function body, executed whole in whichever process calls the function, they restrict nothing.
  */
-const PLAN_SHAPE = new Set(['window-function', 'correlated-subquery', 'initplan', 'materialized-cte', 'table-function', 'set-operation', 'limited-subquery']);
+const PLAN_SHAPE = new Set(['window-function', 'correlated-subquery', 'initplan', 'materialized-cte', 'table-function', 'set-operation', 'limited-subquery', 'view-plan-shape']);
 
 /** What a body's walked statements make of the function: hazards other than plan shapes. */
 function bodyFindings(reasons: Reason[], at: (offset: number) => number): BodyFinding[] {

@@ -52,6 +52,7 @@ export type ReasonCode =
   | 'table-function'
   | 'set-operation'
   | 'limited-subquery'
+  | 'view-plan-shape'
   | 'write-statement'
   | 'data-modifying-cte'
   | 'row-locking'

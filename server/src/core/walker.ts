@@ -37,6 +37,8 @@ class Scope {
   correlated = false;
   /** Set when this query level calls an aggregate or window function (hasAggs / hasWindowFuncs). */
   grouping = false;
+  /** The entries of enclosing queries that something inside reads (what a correlation is on). */
+  readonly outerReads = new Set<ScopeEntry>();
   constructor(readonly parent?: Scope) {}
 
   findCte(name: string): CteInfo | undefined {
@@ -120,13 +122,15 @@ export class StatementWalker {
   private readonly shapes: ViewShape[] = [];
   /** Types of $1, $2, ... where they are declared. */
   private parameterTypes: readonly string[] = [];
+  /** Types of undeclared $1, $2, ... fixed by their first use (an operator, a function, a cast). */
+  private readonly parameterUse = new Map<number, string>();
   /** The statement's tokens, scanned on first need (clauses whose nodes carry no location). */
   private scanned?: Token[];
   /** Set operation keywords placed so far, by keyword. */
   private readonly setOperationsPlaced = new Map<string, number>();
   private rowLocksPlaced = 0;
   /** SubLinks standing alone or AND-ed at the top of a WHERE or an inner join's ON: the ones the planner may pull up into joins. */
-  private readonly atTopOfQual = new Set<AstNode>();
+  private readonly atTopOfQual = new Map<AstNode, ReadonlySet<ScopeEntry> | undefined>();
 
   constructor(
     private readonly sql: string,
@@ -135,6 +139,16 @@ export class StatementWalker {
     /** Added to every range: where `sql` starts inside the text the offsets were computed for. */
     private readonly base = 0,
   ) {}
+
+  /** Undeclared $n among `nodes` take the types at the same places in `types` (polymorphic ones excepted). */
+  private fixParameters(nodes: readonly AstNode[], types: readonly string[]): void {
+    nodes.forEach((node, i) => {
+      const number: number | undefined = node?.ParamRef?.number;
+      const type = types[i];
+      if (number === undefined || this.parameterTypes[number - 1] || this.parameterUse.has(number)) return;
+      if (type && type !== 'none' && !type.startsWith('any') && type !== '"any"') this.parameterUse.set(number, type);
+    });
+  }
 
   /** The types of $1, $2, ...: a function body's arguments, PREPARE's declared list. */
   declareParameters(types: readonly string[]): void {
@@ -285,8 +299,7 @@ export class StatementWalker {
   private domainCoercion(from: InferredType, target: string, range: TextRange): void {
     if (from === target || (from === UNKNOWN_LITERAL && target.endsWith('[]'))) return;
     const domain = target.endsWith('[]') ? target.slice(0, -2) : target;
-    const type = this.catalog.typeByFormatted(domain);
-    if (type?.kind !== 'd' || !type.hasConstraints) return;
+    if (!this.catalog.domainHasConstraints(domain)) return;
     const what = domain === target ? `coercion to domain ${domain}` : `coercion of each element to domain ${domain}`;
     this.reason('domain-constraint', 'information', `${what}, which has constraints, is PARALLEL RESTRICTED: it runs only in the leader process`, range, 'restricted');
   }
@@ -544,8 +557,7 @@ export class StatementWalker {
         const sub = n.subquery?.SelectStmt;
         // allpaths.c: a subquery in FROM whose limit_needed() is never scanned in workers. LIMIT ALL
         // (a NULL constant) is no limit; OFFSET 0 is one there (not yet folded to a constant).
-        const count = sub?.limitCount?.A_Const?.isnull ? undefined : sub?.limitCount;
-        const limit = count ?? sub?.limitOffset;
+        const limit = limitNode(sub?.limitCount) ?? limitNode(sub?.limitOffset);
         if (limit) {
           const location = limit[nodeKind(limit) ?? '']?.location;
           this.reason('limited-subquery', 'information', 'subquery with LIMIT or OFFSET: the rows it keeps are chosen in the leader process, and the plan above it runs there too', this.limitKeyword(location >= 0 ? this.at(location) : undefined), 'restricted');
@@ -579,11 +591,15 @@ export class StatementWalker {
         return;
       }
       case 'JoinExpr': {
+        const before = scope.entries.length;
         this.fromItem(n.larg, scope);
+        const between = scope.entries.length;
         this.fromItem(n.rarg, scope);
-        // pull_up_sublinks also looks into a LEFT or RIGHT join's ON (for sublinks over its nullable
-        // side, which is what such a condition usually reads), never into a FULL join's.
-        if (n.jointype !== 'JOIN_FULL') this.markTopOfQual(n.quals);
+        // pull_up_sublinks also looks into a LEFT or RIGHT join's ON, for sublinks that read only
+        // its nullable side, never into a FULL join's.
+        if (n.jointype === 'JOIN_INNER') this.markTopOfQual(n.quals);
+        else if (n.jointype === 'JOIN_LEFT') this.markTopOfQual(n.quals, new Set(scope.entries.slice(between)));
+        else if (n.jointype === 'JOIN_RIGHT') this.markTopOfQual(n.quals, new Set(scope.entries.slice(before, between)));
         this.expr(n.quals, scope);
         return;
       }
@@ -711,7 +727,7 @@ export class StatementWalker {
     if (rel.kind === 'v' && rel.viewShapes?.length) {
       this.shapes.push(...rel.viewShapes);
       const shapes = rel.viewShapes.map((shape) => SHAPE_WORDS[shape]).join(' and ');
-      this.reason('restricted-view', 'information', `view ${qualified} has ${shapes}: that part of a plan runs only in the leader process`, range, 'restricted');
+      this.reason('view-plan-shape', 'information', `view ${qualified} has ${shapes} (there or in a view it reads): that part of a plan runs only in the leader process`, range, 'restricted');
     }
     if (rel.kind === 'v' && rel.viewFunctions?.length) {
       const fns = rel.viewFunctions.map((oid) => this.catalog.functionByOid(oid)).filter((f): f is CatalogFunction => !!f);
@@ -782,9 +798,9 @@ export class StatementWalker {
       case 'ColumnRef':
         return this.columnRef(n, scope);
       case 'ParamRef':
-        // Typed where declared (a function's arguments, PREPARE's list); otherwise unknown: PostgreSQL
-        // fixes an undeclared one's type at its first use, which later uses then share.
-        return this.parameterTypes[(n.number ?? 0) - 1] || undefined;
+        // Typed where declared (a function's arguments, PREPARE's list). An undeclared one is an
+        // untyped literal until its first use fixes its type, which its later uses then have.
+        return this.parameterTypes[(n.number ?? 0) - 1] || this.parameterUse.get(n.number ?? 0) || UNKNOWN_LITERAL;
       case 'FuncCall':
         return this.funcCall(n, scope);
       case 'A_Expr':
@@ -898,7 +914,7 @@ export class StatementWalker {
       if (qualifier !== undefined) {
         const entry = level.entries.find((e) => e.name === qualifier);
         if (entry) {
-          crossed.forEach((s) => (s.correlated = true));
+          crossed.forEach((s) => correlate(s, entry));
           return entry.columns?.find((c) => c.name === column)?.type || undefined;
         }
       } else {
@@ -910,7 +926,7 @@ export class StatementWalker {
           }
           const hit = entry.columns.find((c) => c.name === column);
           if (hit) {
-            crossed.forEach((s) => (s.correlated = true));
+            crossed.forEach((s) => correlate(s, entry));
             return hit.type || undefined;
           }
         }
@@ -961,7 +977,10 @@ export class StatementWalker {
     if (isAggregate || isWindow) scope.grouping = true;
     const refKind = isAggregate && !isWindow ? 'aggregate' : 'function';
     this.refer({ kind: refKind, range, name: written, functions: match.candidates, ...(match.ambiguous ? { ambiguous: true } : {}) });
-    if (match.candidates.length === 1) this.implicitCasts(matchTypes, match.candidates[0].argTypes, range);
+    if (match.candidates.length === 1) {
+      this.implicitCasts(matchTypes, match.candidates[0].argTypes, range);
+      if (!named) this.fixParameters(args, match.candidates[0].argTypes);
+    }
     this.reach(match.candidates, match.ambiguous, range, {
       kind: refKind,
       name: written,
@@ -990,7 +1009,7 @@ export class StatementWalker {
         if (this.rowComparison(symbol, schema, n.lexpr, [n.rexpr], start, scope)) return 'boolean';
         const left = n.lexpr ? this.expr(n.lexpr, scope) : null;
         const right = this.expr(n.rexpr, scope);
-        return this.operator([symbol], schema, left, right, start, scope);
+        return this.operator([symbol], schema, left, right, start, scope, [n.lexpr, n.rexpr]);
       }
       case 'AEXPR_OP_ANY':
       case 'AEXPR_OP_ALL': {
@@ -1004,7 +1023,7 @@ export class StatementWalker {
         if (this.rowComparison('=', schema, n.lexpr, [n.rexpr], start, scope)) return 'boolean';
         const left = this.expr(n.lexpr, scope);
         const right = this.expr(n.rexpr, scope);
-        this.operator(['='], schema, left, right, start, scope);
+        this.operator(['='], schema, left, right, start, scope, [n.lexpr, n.rexpr]);
         return 'boolean';
       }
       case 'AEXPR_NULLIF': {
@@ -1062,13 +1081,14 @@ export class StatementWalker {
         const pair = `${i}:${rightType}`;
         if (compared.has(pair)) return;
         compared.add(pair);
-        this.operator([symbol], schema, leftTypes[i], rightType, start, scope);
+        this.operator([symbol], schema, leftTypes[i], rightType, start, scope, [leftItems[i], item]);
       });
     }
     return true;
   }
 
-  private operator(names: string[], schema: string | undefined, left: InferredType | null, right: InferredType, start: number, scope: Scope): InferredType {
+  /** `operands`: the operand nodes, when an undeclared $n among them takes its type from the operator chosen. */
+  private operator(names: string[], schema: string | undefined, left: InferredType | null, right: InferredType, start: number, scope: Scope, operands?: readonly AstNode[]): InferredType {
     void scope;
     const symbol = names[names.length - 1];
     const ops = this.catalog.matchOperator(symbol, schema, left, right);
@@ -1081,6 +1101,7 @@ export class StatementWalker {
     const ambiguous = ops.length > 1;
     this.refer({ kind: 'operator', range, name: symbol, functions, ...(ambiguous ? { ambiguous: true } : definedAt(ops[0])) });
     if (ops.length === 1) this.implicitCasts([left ?? undefined, right], ops[0].left === 'none' ? [ops[0].right] : [ops[0].left, ops[0].right], range);
+    if (ops.length === 1 && operands) this.fixParameters(operands, [ops[0].left, ops[0].right]);
     this.reach(functions, ambiguous, range, { kind: 'operator', name: `operator ${symbol}`, subject: (culprit) => `operator ${symbol} runs ${culprit}` });
     if (ops.length === 1) return ops[0].result;
     const results = new Set(ops.map((op) => op.result));
@@ -1091,6 +1112,7 @@ export class StatementWalker {
     const argType = this.expr(n.arg, scope);
     const typeName = n.typeName?.TypeName ?? n.typeName;
     const target = this.typeOf(typeName);
+    this.fixParameters([n.arg], [target]);
     const typeStart = this.at(typeName?.location ?? n.location);
     const range = this.nameRange(typeStart);
     const source = argType && argType !== UNKNOWN_LITERAL ? argType : undefined;
@@ -1114,11 +1136,11 @@ export class StatementWalker {
   }
 
   /** pull_up_sublinks looks at the AND-ed items of a WHERE or a (not FULL) join's ON: [NOT] EXISTS and IN / = ANY there may become joins. */
-  private markTopOfQual(qual: AstNode): void {
+  private markTopOfQual(qual: AstNode, readable?: ReadonlySet<ScopeEntry>): void {
     const bool = qual?.BoolExpr;
-    if (bool?.boolop === 'AND_EXPR') for (const item of bool.args ?? []) this.markTopOfQual(item);
-    else if (bool?.boolop === 'NOT_EXPR' && bool.args?.[0]?.SubLink?.subLinkType === 'EXISTS_SUBLINK') this.atTopOfQual.add(bool.args[0].SubLink);
-    else if (qual?.SubLink) this.atTopOfQual.add(qual.SubLink);
+    if (bool?.boolop === 'AND_EXPR') for (const item of bool.args ?? []) this.markTopOfQual(item, readable);
+    else if (bool?.boolop === 'NOT_EXPR' && bool.args?.[0]?.SubLink?.subLinkType === 'EXISTS_SUBLINK') this.atTopOfQual.set(bool.args[0].SubLink, readable);
+    else if (qual?.SubLink) this.atTopOfQual.set(qual.SubLink, readable);
   }
 
   /**
@@ -1130,6 +1152,9 @@ export class StatementWalker {
    */
   private pulledUp(n: AstNode, inner: Scope): boolean {
     const sub = n.subselect?.SelectStmt;
+    // In a LEFT / RIGHT join's ON: only a sublink reading nothing but the nullable side.
+    const readable = this.atTopOfQual.get(n);
+    if (readable && [...inner.outerReads].some((entry) => !readable.has(entry))) return false;
     if (!this.atTopOfQual.has(n) || !sub || sub.withClause || (sub.op && sub.op !== 'SETOP_NONE') || inner.grouping || sub.havingClause || sub.lockingClause?.length) return false;
     if (n.subLinkType === 'ANY_SUBLINK') {
       // From 17 a correlated IN becomes a lateral join when its query can be flattened and its
@@ -1138,9 +1163,10 @@ export class StatementWalker {
       return this.catalog.versionNum >= 170000 && flat && containsColumnRef(n.testexpr);
     }
     if (n.subLinkType !== 'EXISTS_SUBLINK') return false;
-    // simplify_EXISTS_query drops a LIMIT that folds to a positive constant or to NULL (LIMIT ALL), keeps the rest.
-    const limit = sub.limitCount?.A_Const;
-    const limitDropped = !sub.limitCount || !limit || limit.isnull || (limit.ival?.ival ?? 0) > 0;
+    // simplify_EXISTS_query drops a LIMIT that folds to a positive constant or to NULL (LIMIT ALL);
+    // any other keeps the sublink a SubPlan.
+    const limit = sub.limitCount?.A_Const ?? sub.limitCount?.TypeCast?.arg?.A_Const;
+    const limitDropped = !sub.limitCount || (limit !== undefined && (limit.isnull || Number(limit.ival?.ival ?? limit.fval?.fval ?? 0) > 0));
     return limitDropped && !sub.limitOffset;
   }
 
@@ -1178,11 +1204,22 @@ const SHAPE_OF: Partial<Record<ReasonCode, ViewShape>> = {
 
 const SHAPE_WORDS: Record<ViewShape, string> = {
   'window-function': 'a window function',
-  'materialized-cte': 'a MATERIALIZED CTE',
+  'materialized-cte': 'a materialized CTE (MATERIALIZED, recursive or read twice)',
   'table-function': 'a table function (XMLTABLE, JSON_TABLE)',
   'set-operation': 'INTERSECT or EXCEPT (or UNION, before PostgreSQL 17)',
   limit: 'LIMIT or OFFSET',
 };
+
+/** A LIMIT or OFFSET that limits: not absent, not NULL (LIMIT ALL), for limit_needed. */
+export function limitNode(node: AstNode): AstNode | undefined {
+  return node && !node.A_Const?.isnull ? node : undefined;
+}
+
+/** `scope` reads a column of `entry`, which belongs to an enclosing query. */
+function correlate(scope: Scope, entry: ScopeEntry): void {
+  scope.correlated = true;
+  scope.outerReads.add(entry);
+}
 
 /** Whether an expression reads a column (of any query level). */
 function containsColumnRef(node: AstNode): boolean {

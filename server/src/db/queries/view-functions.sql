@@ -5,8 +5,7 @@
 --   reads-temporary  a temporary table (only the leader can read one);
 --   window-function, materialized-cte, table-function (XMLTABLE, JSON_TABLE), set-operation
 --                    (INTERSECT, EXCEPT; UNION without ALL before 17), limit (LIMIT / OFFSET of
---                    the view's own query, the last ones in the tree's text): plan shapes that
---                    PostgreSQL runs only in the leader.
+--                    the view's own query): plan shapes that PostgreSQL runs only in the leader.
 -- Built-in views have no marks (see marks below).
 -- A materialized view read by another view is stored data: its functions do not run then, so the
 -- recursion stops there.
@@ -37,23 +36,29 @@ WITH RECURSIVE rules AS (
     WHERE refs.field = 'opno' AND o.oprcode <> 0
 ), marks AS (
     -- Views of the database's own (oids from FirstNormalObjectId, 16384, on): every search here
-    -- decompresses a tree again, and the built-in views' trees (3 MB on 18) would add about 100 ms
+    -- goes through a tree again, and the built-in views' trees (3 MB on 18) would add about 100 ms
     -- to each catalog read. (Plain substring searches: each extra alternative in the pattern above
     -- cost more than all of these.)
     SELECT view_oid, mark
-    FROM rules CROSS JOIN LATERAL (SELECT reverse(right(tree, 8192)) AS tail) t
+    FROM rules CROSS JOIN LATERAL (SELECT reverse(tree) AS backwards) b
+    -- The view's own query is the outermost node: its limitOffset and limitCount are the last ones
+    -- written (what follows them holds no query). A NULL constant (LIMIT ALL) is no limit.
+    CROSS JOIN LATERAL (
+        SELECT reverse(split_part(backwards, reverse(':limitCount '), 1)) AS count_on,
+               reverse(split_part(backwards, reverse(':limitOffset '), 1)) AS offset_on
+    ) l
     CROSS JOIN LATERAL (VALUES
         ('locks-rows', strpos(tree, ':rowMarks (') > 0),
         ('window-function', strpos(tree, ':hasWindowFuncs true') > 0),
-        ('materialized-cte', strpos(tree, ':ctematerialized 1') > 0),
+        -- A CTE scan: MATERIALIZED, recursive, or read more than once (materialized by default).
+        ('materialized-cte', strpos(tree, ':ctematerialized 1') > 0 OR strpos(tree, ':cterecursive true') > 0
+                             OR tree ~ ':cterefcount (?:[2-9]|[1-9][0-9])'),
         ('table-function', strpos(tree, '{TABLEFUNC') > 0),
         -- op 1 is UNION: ALL is flattened into an append, and from 17 UNION is parallel too.
         ('set-operation', strpos(tree, ':op 2 :all') > 0 OR strpos(tree, ':op 3 :all') > 0
                           OR (strpos(tree, ':op 1 :all false') > 0 AND current_setting('server_version_num')::int < 170000)),
-        -- The view's own query is the outermost node: its limitOffset and limitCount are written
-        -- last, followed only by a few short fields (searched backwards in the tree's last 8 kB).
-        ('limit', relkind = 'v' AND (substr(tail, strpos(tail, reverse(':limitCount ')) - 1, 1) = '{'
-                                     OR substr(tail, strpos(tail, reverse(':limitOffset ')) - 1, 1) = '{'))
+        ('limit', relkind = 'v' AND ((count_on LIKE '{%' AND count_on NOT LIKE '{CONST % :constisnull true %')
+                                     OR (offset_on LIKE '{%' AND offset_on NOT LIKE '{CONST % :constisnull true %')))
     ) AS m(mark, present)
     WHERE present AND view_oid >= 16384
     UNION ALL
