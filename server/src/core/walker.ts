@@ -39,6 +39,14 @@ class Scope {
   grouping = false;
   /** The entries of enclosing queries that something inside reads (what a correlation is on). */
   readonly outerReads = new Set<ScopeEntry>();
+  /** The clause of this query level being walked, for what keeps an EXISTS from becoming a join. */
+  clause?: 'from' | 'target' | 'where';
+  /** An enclosing query is read from this level's FROM (JOIN ON, LATERAL function arguments). */
+  outerReadInFrom = false;
+  /** This level's WHERE calls a volatile function. */
+  volatileInWhere = false;
+  /** This level's select list calls a set-returning function. */
+  setReturningInTarget = false;
   constructor(readonly parent?: Scope) {}
 
   findCte(name: string): CteInfo | undefined {
@@ -452,7 +460,9 @@ export class StatementWalker {
         columns ??= types.map((type: InferredType, i: number) => ({ name: `column${i + 1}`, type: type ?? '' }));
       }
     } else {
+      scope.clause = 'from';
       for (const item of sel.fromClause ?? []) this.fromItem(item, scope);
+      scope.clause = 'target';
       columns = [];
       for (const target of sel.targetList ?? []) {
         const rt = target.ResTarget;
@@ -463,7 +473,9 @@ export class StatementWalker {
         else columns.push({ name: colName ?? '?column?', type: type ?? '' });
       }
       this.markTopOfQual(sel.whereClause);
+      scope.clause = 'where';
       this.expr(sel.whereClause, scope);
+      scope.clause = undefined;
       for (const g of sel.groupClause ?? []) this.expr(g, scope);
       this.expr(sel.havingClause, scope);
       for (const w of sel.windowClause ?? []) this.windowDef(w.WindowDef ?? w, scope);
@@ -975,6 +987,8 @@ export class StatementWalker {
     const isAggregate = match.candidates.every((fn) => fn.kind === 'a');
     const isWindow = !!n.over;
     if (isAggregate || isWindow) scope.grouping = true;
+    if (scope.clause === 'where' && match.candidates.some((fn) => fn.volatility === 'v')) scope.volatileInWhere = true;
+    if (scope.clause === 'target' && match.candidates.some((fn) => fn.returnsSet)) scope.setReturningInTarget = true;
     const refKind = isAggregate && !isWindow ? 'aggregate' : 'function';
     this.refer({ kind: refKind, range, name: written, functions: match.candidates, ...(match.ambiguous ? { ambiguous: true } : {}) });
     if (match.candidates.length === 1) {
@@ -1146,8 +1160,9 @@ export class StatementWalker {
   /**
    * A correlated sublink the planner pulls up into a (semi or anti) join, where it restricts
    * nothing: [NOT] EXISTS at the top of a qual whose query simplify_EXISTS_query accepts (no WITH,
-   * aggregates, window functions, set operations, HAVING, OFFSET, row locks, or LIMIT other than a
-   * positive constant or ALL), and, from PostgreSQL 17, IN / = ANY there whose query can be
+   * aggregates, window functions, set operations, HAVING, OFFSET, row locks, set-returning select
+   * list, or LIMIT other than a positive constant or ALL) and that reads the outer query only in a
+   * WHERE without volatile functions; and, from PostgreSQL 17, IN / = ANY there whose query can be
    * flattened. Any other correlated sublink stays a SubPlan run per outer row.
    */
   private pulledUp(n: AstNode, inner: Scope): boolean {
@@ -1159,10 +1174,13 @@ export class StatementWalker {
     if (n.subLinkType === 'ANY_SUBLINK') {
       // From 17 a correlated IN becomes a lateral join when its query can be flattened and its
       // left side reads the outer query.
-      const flat = !sub.groupClause && !sub.distinctClause && !sub.limitCount && !sub.limitOffset;
+      const flat = !sub.groupClause && !sub.distinctClause && !sub.sortClause && !sub.limitCount && !sub.limitOffset && !inner.setReturningInTarget;
       return this.catalog.versionNum >= 170000 && flat && containsColumnRef(n.testexpr);
     }
     if (n.subLinkType !== 'EXISTS_SUBLINK') return false;
+    // convert_EXISTS_sublink_to_join: the outer query read only in WHERE, no volatile function there;
+    // simplify_EXISTS_query: no set-returning function in the select list.
+    if (inner.outerReadInFrom || inner.volatileInWhere || inner.setReturningInTarget) return false;
     // simplify_EXISTS_query drops a LIMIT that folds to a positive constant or to NULL (LIMIT ALL);
     // any other keeps the sublink a SubPlan.
     const limit = sub.limitCount?.A_Const ?? sub.limitCount?.TypeCast?.arg?.A_Const;
@@ -1219,6 +1237,7 @@ export function limitNode(node: AstNode): AstNode | undefined {
 function correlate(scope: Scope, entry: ScopeEntry): void {
   scope.correlated = true;
   scope.outerReads.add(entry);
+  if (scope.clause === 'from') scope.outerReadInFrom = true;
 }
 
 /** Whether an expression reads a column (of any query level). */
