@@ -525,8 +525,11 @@ export class Catalog {
 
   /** Whether a domain, or a domain it is based on, has constraints (a CHECK or NOT NULL). */
   domainHasConstraints(formatted: string): boolean {
-    for (let type = this.typeByFormatted(formatted), depth = 0; type?.kind === 'd' && depth < 32; type = type.baseType ? this.typeByFormatted(type.baseType) : undefined, depth++) {
+    let type = this.typeByFormatted(formatted);
+    // A bounded walk: a catalog cannot hold a cycle of domains, a half-typed workspace file might.
+    for (let depth = 0; type?.kind === 'd' && depth < 32; depth++) {
       if (type.hasConstraints) return true;
+      type = type.baseType ? this.typeByFormatted(type.baseType) : undefined;
     }
     return false;
   }

@@ -15,7 +15,11 @@ export interface DdlContext {
   location: SourceLocation;
   /** Hash of the statement text: part of the version key so that editing a definition invalidates what follows. */
   textKey: string;
-  /** Walks a query (view definitions, CREATE TABLE AS) and returns the functions it reaches and its columns. */
+  /**
+   * Walks a query (view definitions, CREATE TABLE AS): the functions it reaches, its columns, and
+   * what a view defined by it passes on to statements reading it (row locks, temporary tables,
+   * plan shapes that run only in the leader).
+   */
   walkQuery(query: AstNode): { functions: CatalogFunction[]; columns?: { name: string; type: string }[]; locksRows: boolean; readsTemporary: boolean; shapes: ViewShape[] };
   /** Walks a condition over the rows of `relation` (a policy's) and returns the functions it reaches. */
   walkCondition(expr: AstNode, relation: CatalogRelation): CatalogFunction[];
