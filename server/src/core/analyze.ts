@@ -11,7 +11,7 @@ import { checkFunctionDefinition } from './function-check';
 import { AstNode, parseSql, scanSql } from './parse';
 import { Utf8Offsets } from './text';
 import type { Hazard, Reason, Reference, StatementKind, StatementResult, TextRange, Verdict } from './types';
-import { nodeKind, Scope, StatementWalker } from './walker';
+import { nodeKind, Scope, StatementWalker, typeNameOf } from './walker';
 
 /** Statements the planner may give a parallel plan (the rest never get one, or are never planned). */
 const PARALLEL_CAPABLE = new Set<StatementKind>(['select', 'values', 'create-table-as', 'select-into', 'create-materialized-view', 'refresh-materialized-view']);
@@ -189,7 +189,7 @@ function analyzeNode(stmt: AstNode, sql: string, offsets: Utf8Offsets, walker: S
     }
     default: {
       if (node === 'PrepareStmt') {
-        walker.declareParameters((n.argtypes ?? []).map((t: AstNode) => walker.typeOf(t)));
+        walker.declareParameters((n.argtypes ?? []).map((t: AstNode) => typeNameOf(ctx.catalog, t)));
         const inner = analyzeNode(n.query, sql, offsets, walker, ctx);
         return { kind: inner.kind, extraReasons: inner.extraReasons, countsUnresolved: inner.countsUnresolved };
       }

@@ -7,7 +7,7 @@ import type { CatalogFunction, CatalogRelation, ParallelLabel, SourceLocation, V
 import { VIEW_SHAPES } from './catalog-snapshot';
 import { Catalog, allocateLocalOid } from './catalog';
 import type { AstNode } from './parse';
-import { limitNode, nameList, nodeKind } from './walker';
+import { limitNode, nameList, nodeKind, typeNameOf } from './walker';
 
 export interface DdlContext {
   catalog: Catalog;
@@ -52,14 +52,6 @@ function qualifiedTypeName(schema: string, name: string): string {
 
 const PARALLEL_WORDS: Record<string, ParallelLabel> = { safe: 's', restricted: 'r', unsafe: 'u' };
 const VOLATILITY: Record<string, Volatility> = { immutable: 'i', stable: 's', volatile: 'v' };
-
-export function typeNameOf(catalog: Catalog, node: AstNode): string {
-  const t = node?.TypeName ?? node;
-  if (!t) return '';
-  const names = nameList(t.names);
-  if (t.pct_type) return '';
-  return catalog.resolveTypeName(names, !!t.arrayBounds?.length);
-}
 
 /** The input argument types of CREATE FUNCTION parameters (OUT and TABLE columns excluded). */
 export function inputArguments(catalog: Catalog, parameters: AstNode[] | undefined): { types: string[]; names: string[]; defaults: number; variadic: boolean } {

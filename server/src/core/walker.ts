@@ -33,12 +33,14 @@ interface CteInfo {
 class Scope {
   readonly entries: ScopeEntry[] = [];
   readonly ctes = new Map<string, CteInfo>();
-  /** Set when something inside refers to a column of an enclosing query. */
-  correlated = false;
   /** Set when this query level calls an aggregate or window function (hasAggs / hasWindowFuncs). */
   grouping = false;
   /** The entries of enclosing queries that something inside reads (what a correlation is on). */
   readonly outerReads = new Set<ScopeEntry>();
+  /** Something inside refers to a column of an enclosing query. */
+  get correlated(): boolean {
+    return this.outerReads.size > 0;
+  }
   /** The clause of this query level being walked, for what keeps an EXISTS from becoming a join. */
   clause?: 'from' | 'target' | 'where';
   /** An enclosing query is read from this level's FROM (JOIN ON, LATERAL function arguments). */
@@ -137,7 +139,11 @@ export class StatementWalker {
   /** Set operation keywords placed so far, by keyword. */
   private readonly setOperationsPlaced = new Map<string, number>();
   private rowLocksPlaced = 0;
-  /** SubLinks standing alone or AND-ed at the top of a WHERE or an inner join's ON: the ones the planner may pull up into joins. */
+  /**
+   * SubLinks standing alone or AND-ed at the top of a WHERE or a join's ON: the ones the planner may
+   * pull up into joins; for a LEFT / RIGHT join's ON, with the entries of its nullable side, the only
+   * ones such a sublink may read.
+   */
   private readonly atTopOfQual = new Map<AstNode, ReadonlySet<ScopeEntry> | undefined>();
 
   constructor(
@@ -503,7 +509,7 @@ export class StatementWalker {
     const distinctUnion = sel.op === 'SETOP_UNION' && !sel.all && this.catalog.versionNum < 170000;
     if (sel.op !== 'SETOP_INTERSECT' && sel.op !== 'SETOP_EXCEPT' && !distinctUnion) return;
     const token = this.tokens().filter((t) => t.text.toUpperCase() === keyword)[placed];
-    const range = token ? { start: token.start, end: token.end } : { start: 0, end: Math.min(6, this.sql.length) };
+    const range = token ? { start: token.start, end: token.end } : this.firstWord();
     const before = distinctUnion ? ' before PostgreSQL 17' : '';
     this.reason('set-operation', 'information', `${keyword}${sel.all ? ' ALL' : ''} combines its branches only in the leader process${before} (each branch can still use workers)`, range, 'restricted');
   }
@@ -539,7 +545,7 @@ export class StatementWalker {
     const word = (i: number) => tokens[i]?.text.toUpperCase() ?? '';
     const starts = tokens.flatMap((_, i) => (word(i) === 'FOR' && ['UPDATE', 'NO', 'SHARE', 'KEY'].includes(word(i + 1)) ? [i] : []));
     const at = starts[this.rowLocksPlaced++];
-    if (at === undefined) return { start: 0, end: Math.min(6, this.sql.length) };
+    if (at === undefined) return this.firstWord();
     const length = word(at + 1) === 'NO' ? 4 : word(at + 1) === 'KEY' ? 3 : 2;
     return { start: tokens[at].start, end: (tokens[at + length - 1] ?? tokens[at]).end };
   }
@@ -636,7 +642,7 @@ export class StatementWalker {
         scope.entries.push({
           name: n.alias?.aliasname ?? n.alias?.Alias?.aliasname ?? '',
           // FOR ORDINALITY columns have no type name: they are integers.
-          columns: columns.map((c: AstNode) => ({ name: c.colname, type: c.for_ordinality ? 'integer' : this.typeOf(c.typeName) })),
+          columns: columns.map((c: AstNode) => ({ name: c.colname, type: c.for_ordinality ? 'integer' : typeNameOf(this.catalog, c.typeName) })),
         });
         return;
       }
@@ -655,7 +661,7 @@ export class StatementWalker {
       this.expr(c.on_error?.expr, scope);
       if (c.coltype === 'JTC_NESTED') columns.push(...this.jsonTableColumns(c.columns, scope));
       // FOR ORDINALITY columns have no type name: they are integers.
-      else if (c.name) columns.push({ name: c.name, type: c.typeName ? this.typeOf(c.typeName) : 'integer' });
+      else if (c.name) columns.push({ name: c.name, type: c.typeName ? typeNameOf(this.catalog, c.typeName) : 'integer' });
     }
     return columns;
   }
@@ -673,19 +679,18 @@ export class StatementWalker {
     const keywords = this.tokens().filter((t) => t.kind === 'keyword' && /^(LIMIT|OFFSET|FETCH)$/i.test(t.text));
     const before = offset === undefined || offset < 0 ? keywords.filter((t) => /^FETCH$/i.test(t.text)).slice(0, 1) : keywords.filter((t) => t.start < offset);
     const token = before[before.length - 1];
-    return token ? { start: token.start, end: token.end } : { start: 0, end: Math.min(6, this.sql.length) };
+    return token ? { start: token.start, end: token.end } : this.firstWord();
+  }
+
+  /** Where a clause whose keyword is not among the tokens is reported: the statement's first word. */
+  private firstWord(): TextRange {
+    return { start: 0, end: Math.min(6, this.sql.length) };
   }
 
   /** Columns declared by a list of ColumnDefs (a function's AS t(a int, ...)); undefined without one. */
   private columnDefinitions(list: AstNode): CatalogColumn[] | undefined {
     if (!Array.isArray(list) || list.length === 0) return undefined;
-    return list.map((d: AstNode) => ({ name: d.ColumnDef?.colname ?? '', type: this.typeOf(d.ColumnDef?.typeName) }));
-  }
-
-  /** A TypeName node as format_type spells it. */
-  typeOf(typeName: AstNode): string {
-    const t = typeName?.TypeName ?? typeName;
-    return this.catalog.resolveTypeName(nameList(t?.names), !!t?.arrayBounds?.length);
+    return list.map((d: AstNode) => ({ name: d.ColumnDef?.colname ?? '', type: typeNameOf(this.catalog, d.ColumnDef?.typeName) }));
   }
 
   /** A table, view or CTE named in FROM ('read') or as a write target. */
@@ -1125,7 +1130,7 @@ export class StatementWalker {
   private typeCast(n: AstNode, scope: Scope): InferredType {
     const argType = this.expr(n.arg, scope);
     const typeName = n.typeName?.TypeName ?? n.typeName;
-    const target = this.typeOf(typeName);
+    const target = typeNameOf(this.catalog, typeName);
     this.fixParameters([n.arg], [target]);
     const typeStart = this.at(typeName?.location ?? n.location);
     const range = this.nameRange(typeStart);
@@ -1228,6 +1233,15 @@ const SHAPE_WORDS: Record<ViewShape, string> = {
   limit: 'LIMIT or OFFSET',
 };
 
+/** A TypeName node as format_type spells it ('' for a %TYPE reference, which names no type itself). */
+export function typeNameOf(catalog: Catalog, node: AstNode): string {
+  const t = node?.TypeName ?? node;
+  if (!t) return '';
+  const names = nameList(t.names);
+  if (t.pct_type) return '';
+  return catalog.resolveTypeName(names, !!t.arrayBounds?.length);
+}
+
 /** A LIMIT or OFFSET that limits: not absent, not NULL (LIMIT ALL), for limit_needed. */
 export function limitNode(node: AstNode): AstNode | undefined {
   return node && !node.A_Const?.isnull ? node : undefined;
@@ -1235,7 +1249,6 @@ export function limitNode(node: AstNode): AstNode | undefined {
 
 /** `scope` reads a column of `entry`, which belongs to an enclosing query. */
 function correlate(scope: Scope, entry: ScopeEntry): void {
-  scope.correlated = true;
   scope.outerReads.add(entry);
   if (scope.clause === 'from') scope.outerReadInFrom = true;
 }
