@@ -3,38 +3,13 @@
  * DESIGN.md, SARIF, and clear errors for bad files and databases that refuse us.
  */
 import * as assert from 'assert';
-import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'pg';
-import { main } from '../../server/src/cli';
 import { startPostgres, testCluster } from '../harness/postgres';
+import { cli, root, run, runWithClosedStdout } from './command';
 
-const root = path.join(__dirname, '..', '..', '..');
-const bin = path.join(root, 'bin', 'pg-parallel-hints.js');
-
-async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, cwd });
-  return { code, stdout, stderr };
-}
-
-/** The installed command as a real process. */
-function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** The installed command with its stdout closed before it writes anything, as `| head` leaves it. */
-function runWithClosedStdout(args: string[], cwd: string): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [bin, ...args], { cwd, env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.destroy();
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
-}
 
 describe('cli: check', function () {
   this.timeout(60_000);
@@ -304,10 +279,10 @@ describe('cli: check', function () {
   });
 
   it('the installed command runs as a real process with real exit codes', () => {
-    const run = spawnSync(process.execPath, [bin, 'check', '--format', 'json', 'queries.sql'], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH } });
-    assert.strictEqual(run.status, 1);
-    assert.strictEqual(JSON.parse(run.stdout).files[0].statements.length, 3);
-    const version = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+    const checked = run(['check', '--format', 'json', 'queries.sql'], dir);
+    assert.strictEqual(checked.code, 1);
+    assert.strictEqual(JSON.parse(checked.stdout).files[0].statements.length, 3);
+    const version = run(['--version'], dir);
     assert.strictEqual(version.stdout.trim(), JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version);
   });
 });

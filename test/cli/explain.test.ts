@@ -5,16 +5,14 @@
  * real process cancelling the query on the server (exit 130).
  */
 import * as assert from 'assert';
-import { spawn, spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'pg';
-import { main } from '../../server/src/cli';
 import { PgCluster, testCluster } from '../harness/postgres';
+import { bin, cli, run, runWithClosedStdout } from './command';
 
-const root = path.join(__dirname, '..', '..', '..');
-const bin = path.join(root, 'bin', 'pg-parallel-hints.js');
 
 const SCHEMA = `
 CREATE TABLE just_over (id int, grp int, pad text);
@@ -42,19 +40,6 @@ const QUERIES = [
 
 /** A port nobody listens on: a command that tried to connect would fail with "cannot connect". */
 const NOWHERE = 'postgres://nobody@127.0.0.1:1/none';
-
-async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, cwd });
-  return { code, stdout, stderr };
-}
-
-/** The installed command as a real process. */
-function run(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 describe('cli: explain', function () {
   this.timeout(60_000);
@@ -234,12 +219,7 @@ describe('cli: explain', function () {
   });
 
   it('a reader that closes stdout early (| head) ends it quietly, exit 0', async () => {
-    const child = spawn(process.execPath, [bin, 'explain', '--db', url, 'queries.sql:3'], { cwd: dir, env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.destroy(); // before it writes anything
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    assert.deepStrictEqual([code, stderr], [0, '']);
+    assert.deepStrictEqual(await runWithClosedStdout(['explain', '--db', url, 'queries.sql:3'], dir), { code: 0, stderr: '' });
   });
 
   it('a server error is exit 2 with its message', async () => {
