@@ -23,7 +23,7 @@ const OVERLAY_DELAY_MS = 300;
 
 /**
  * A document at least this long (UTF-16 characters) is analysed from scratch (its first analysis,
- * against a catalog that keeps none of its statements, or after an edit that added as much text)
+ * against a catalog that keeps none of its statements, or after an edit that put as much new text)
  * in steps of about STEP_MS, with the event loop free in between: a 1 MB document takes about a
  * second here, and other documents' requests, cancellations and edits are served meanwhile instead
  * of after it. The steps are one pass, stopped and resumed (DocumentAnalyzer.analyzeInSteps): the
@@ -298,16 +298,18 @@ export class DiagnosticsService {
         // Too large for any analysis: analyze() says so.
         if (text.length < STEPPED_MIN_CHARS || overMaxSize(text, scope.settings.maxFileSize)) return;
         const catalog = scopes.documentCatalog(scope, doc.key);
-        // From scratch: nothing of it analysed yet or kept by the catalog, or an edit (a paste) that
-        // added as much text as a large document has; a smaller edit is analysed where it was made.
-        const pasted = text.length - doc.analyzer.analysedLength >= STEPPED_MIN_CHARS;
+        // From scratch: nothing of it analysed yet or kept by the catalog, or an edit (a paste, also
+        // over a selection) that put as much new text as a large document has; a smaller edit is
+        // analysed where it was made.
+        const pasted = doc.analyzer.newTextLength(text) >= STEPPED_MIN_CHARS;
         if (!pasted && !doc.analyzer.analysesEverythingAgainst(catalog)) return;
         const baseVersion = scopes.baseCatalog(scope).version;
         progress?.done();
         progress = new BackgroundProgress(connection, scopes.canShowProgress, `Analysing ${scopes.fileLabel(doc.uri)}`);
         const started = this.host.now();
         let stepStarted = started;
-        const analyzer = new DocumentAnalyzer(doc.uri, { followCatalogChanges: true });
+        // After a paste, what the document's analyzer already knows serves the steps (text that only moved).
+        const analyzer = pasted ? doc.analyzer.fork() : new DocumentAnalyzer(doc.uri, { followCatalogChanges: true });
         const steps = analyzer.analyzeInSteps(text, catalog, () => this.host.now() - stepStarted >= STEP_MS);
         let step = steps.next();
         while (!step.done) {

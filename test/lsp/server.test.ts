@@ -601,8 +601,28 @@ describe('lsp: server over JSON-RPC', function () {
     assert.deepStrictEqual(progressValues(client)[0], { kind: 'begin', title: 'Analysing pasted.sql', cancellable: false, percentage: 0 });
     assert.deepStrictEqual(analysisTrace(client, uri), [
       `analysed ${uri} v1: 1 of 1 statements in N ms`,
-      `analysed ${uri} v2 in steps: 10001 statements in N ms`,
+      `analysed ${uri} v2 in steps: 10000 statements in N ms`,
       `analysed ${uri} v2: 0 of 10001 statements in N ms`,
+    ]);
+  });
+
+  it('analyses a large document in steps after a paste over all of it that keeps its length, reusing the statements that only came back', async () => {
+    const client = await start();
+    await client.rpc.sendNotification('$/setTrace', { value: 'verbose' });
+    const uri = 'file:///nowhere/replaced.sql';
+    const before = largeDocument();
+    await client.open(uri, before);
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [nextvalAt(0), nextvalAt(9_999)]);
+    // Select all, paste: as long as before, its first and last lines changed, 388 kB between them new to the splitter.
+    const after = before.replace('first_seq', 'other_seq').replace('last_seq', 'past_seq');
+    assert.strictEqual(after.length, before.length);
+    await client.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 10_000, character: 0 } }, text: after }]);
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [nextvalAt(0), nextvalAt(9_999)]);
+    assert.deepStrictEqual(analysisTrace(client, uri), [
+      `analysed ${uri} v1 in steps: 10000 statements in N ms`,
+      `analysed ${uri} v1: 0 of 10000 statements in N ms`,
+      `analysed ${uri} v2 in steps: 2 statements in N ms`,
+      `analysed ${uri} v2: 0 of 10000 statements in N ms`,
     ]);
   });
 

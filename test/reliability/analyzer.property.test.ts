@@ -9,10 +9,11 @@
  *    that the prefix closes get identical results whatever is appended, DDL included (the engine
  *    reads a document top to bottom, as PostgreSQL runs it);
  *  - an analyser reused across edits (its cache) gives what a fresh one gives, and one that
- *    analyses a document step by step (analyzeInSteps) what one analysis gives.
+ *    analyses a document step by step (analyzeInSteps) what one analysis gives, also a fork of an
+ *    analyzer that goes on with other edits meanwhile.
  *
  * A few hundred runs per property by default (a few seconds); PGPH_FUZZ_RUNS=N runs N per property
- * (the long search: PGPH_FUZZ_RUNS=250000, five properties, 1,250,000 inputs).
+ * (the long search: PGPH_FUZZ_RUNS=250000, six properties, 1,500,000 inputs).
  */
 import * as assert from 'assert';
 import fc from 'fast-check';
@@ -257,6 +258,48 @@ describe('reliability: parser wrapper and analyser on random and mutated SQL', f
       }),
       params,
     );
+  });
+
+  it('gives from a fork, step by step, what a fresh analysis gives, while the analyzer it came from goes on with other edits', () => {
+    fc.assert(
+      fc.property(anySql, anySql, anySql, anySql, fc.integer({ min: 1, max: 3 }), (first, around, typed, typedAfter, every) => {
+        // The paste puts the first text back between new ones (its statements moved); the other
+        // analyzer meanwhile sees an edit of the first text.
+        const cut = Math.floor(around.length / 2);
+        const pasted = `${around.slice(0, cut)}\n${first}\n${around.slice(cut)}`;
+        const typedMeanwhile = `${first.slice(0, cut)}${typed}${first.slice(cut)}`;
+        const analyzer = new DocumentAnalyzer(URI, { followCatalogChanges: true });
+        analyzer.analyze(first, pg18);
+        const fork = analyzer.fork();
+        let asked = 0;
+        const steps = fork.analyzeInSteps(pasted, pg18, () => ++asked % every === 0);
+        let step = steps.next();
+        // Between the steps the document's analyzer takes another edit: the slots both hold must stay right for both.
+        if (!step.done) assert.deepStrictEqual(canonical(analyzer.analyze(typedMeanwhile, pg18).statements), canonical(analyzeDocument(typedMeanwhile, pg18, URI).statements));
+        for (; !step.done; step = steps.next());
+        assert.deepStrictEqual(canonical(step.value.statements), canonical(analyzeDocument(pasted, pg18, URI).statements));
+        assert.deepStrictEqual(canonical(analyzer.analyze(typedAfter, pg18).statements), canonical(analyzeDocument(typedAfter, pg18, URI).statements));
+        assert.deepStrictEqual(canonical(fork.analyze(typedAfter, pg18).statements), canonical(analyzeDocument(typedAfter, pg18, URI).statements));
+      }),
+      params,
+    );
+  });
+
+  it('reuses in a fork what the pass it came from found: only the statements that text did not have are analysed', () => {
+    const analyzer = new DocumentAnalyzer(URI, { followCatalogChanges: true });
+    const text = 'SELECT 1;\nSELECT random();\nSELECT 3;\n';
+    analyzer.analyze(text, pg18);
+    const fork = analyzer.fork();
+    const steps = fork.analyzeInSteps(`-- pasted\n${text}SELECT nextval('s');\n`, pg18, () => true);
+    let step = steps.next();
+    for (; !step.done; step = steps.next());
+    assert.strictEqual(fork.lastAnalyzed, 1);
+    // Against another base a fork starts from scratch.
+    const other = analyzer.fork();
+    const pg15 = Catalog.fromSnapshot(loadBuiltinCatalog(15));
+    const again = other.analyzeInSteps(text, pg15, () => false);
+    assert.strictEqual(again.next().done, true);
+    assert.strictEqual(other.lastAnalyzed, 3);
   });
 });
 

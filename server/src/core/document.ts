@@ -240,15 +240,41 @@ export class DocumentAnalyzer {
   ) {}
 
   /**
-   * A first analysis, a step at a time: after each statement the generator asks `stepDone()` and,
-   * if true, stops, yielding where that statement ends; it returns what analyze() would. For a large
-   * document, with other work done between the steps (a language server answers other requests; its
+   * An analysis a step at a time: after each statement the generator asks `stepDone()` and, if true,
+   * stops, yielding where that statement ends; it returns what analyze() would. For a large document,
+   * with other work done between the steps (a language server answers other requests; its
    * stepDone() looks at the clock); nothing else may use the analyzer until the generator is done.
-   * An analyzer that has analysed before just runs analyze().
+   * After a pass against the same base (a fork's), the statements of that pass serve as in analyze();
+   * against another base it starts from scratch.
    */
   *analyzeInSteps(text: string, base: Catalog, stepDone: () => boolean): Generator<number, DocumentAnalysis> {
-    if (this.lastBase !== undefined) return this.analyze(text, base);
-    return yield* this.passInSteps(text, base, false, undefined, stepDone);
+    const sameBase = this.lastBase !== undefined && this.isSameBase(base);
+    if (!sameBase) this.forget();
+    return yield* this.passInSteps(text, base, sameBase, undefined, stepDone);
+  }
+
+  /**
+   * A copy that starts where this analyzer's last pass ended, for a pass in steps beside it (after a
+   * paste into a large document): the steps reuse what that pass found while this analyzer goes on
+   * with the edits. Both hold the last pass's slots; what is later written into one (its result
+   * placed, its reasons converted, its locations moved once) means the same to both.
+   */
+  fork(): DocumentAnalyzer {
+    const copy = new DocumentAnalyzer(this.uri, this.options);
+    copy.slots = this.slots;
+    copy.lastText = this.lastText;
+    copy.lastBase = this.lastBase;
+    copy.lastBaseCatalog = this.lastBaseCatalog;
+    copy.checkpoint = this.checkpoint;
+    return copy;
+  }
+
+  private forget(): void {
+    this.slots = [];
+    this.lastText = '';
+    this.lastBase = undefined;
+    this.lastBaseCatalog = undefined;
+    this.checkpoint = undefined;
   }
 
   /**
@@ -259,9 +285,14 @@ export class DocumentAnalyzer {
     return this.lastBase === undefined || (!this.isSameBase(base) && this.rebaseOnto(base) === undefined);
   }
 
-  /** How long the text of the last pass was (0 before the first): what an edit added since is new. */
-  get analysedLength(): number {
-    return this.lastText.length;
+  /**
+   * How much of `text` the last pass has not seen: what lies between the start and the end it shares
+   * with that pass's text (all of it before the first pass). A paste over a selection counts what it
+   * put there, whether or not the document grew.
+   */
+  newTextLength(text: string): number {
+    const { prefix, suffix } = commonEnds(this.lastText, text);
+    return text.length - prefix - suffix;
   }
 
   analyze(text: string, base: Catalog): DocumentAnalysis {
