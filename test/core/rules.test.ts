@@ -85,10 +85,25 @@ const CASES: Case[] = [
   },
   {
     name: 'view with a window function and a LIMIT, through a view',
-    sql: `${TABLE}CREATE VIEW w1 AS SELECT id, row_number() OVER () AS rn FROM t ORDER BY id LIMIT 5;\nCREATE VIEW w2 AS SELECT * FROM w1;\nSELECT * FROM «w2»`,
+    sql: `${TABLE}CREATE VIEW w1 AS SELECT id, row_number() OVER () AS rn FROM t ORDER BY rn LIMIT 5;\nCREATE VIEW w2 AS SELECT * FROM w1;\nSELECT * FROM «w2»`,
     verdict: 'restricted',
     code: 'view-plan-shape',
     message: 'view public.w2 has a window function and LIMIT or OFFSET (there or in a view it reads): that part of a plan runs only in the leader process',
+  },
+  {
+    name: 'view column with a correlated subquery, read through a view',
+    sql: `${TABLE}CREATE VIEW c1 AS SELECT id, (SELECT max(u.id) FROM t u WHERE u.id = t.id) AS m FROM t;\nCREATE VIEW c2 AS SELECT * FROM c1;\nSELECT «m» FROM c2`,
+    verdict: 'restricted',
+    code: 'view-plan-shape',
+    message: 'column m of view public.c2 has a correlated subquery: reading it, that part of a plan runs only in the leader process',
+  },
+  { name: 'view column with a correlated subquery, not read', sql: `${TABLE}CREATE VIEW c1 AS SELECT id, (SELECT max(u.id) FROM t u WHERE u.id = t.id) AS m FROM t;\nSELECT id FROM c1`, verdict: 'safe' },
+  {
+    name: 'view over a foreign table',
+    sql: `${TABLE}CREATE FOREIGN TABLE remote (a int) SERVER elsewhere;\nCREATE VIEW rv AS SELECT a FROM remote;\nSELECT count(*) FROM «rv»`,
+    verdict: 'restricted',
+    code: 'view-plan-shape',
+    message: 'view public.rv has a foreign table (there or in a view it reads): that part of a plan runs only in the leader process',
   },
   {
     name: 'view that locks rows, through a view',

@@ -76,6 +76,14 @@ CREATE VIEW v_wide AS ${Array.from({ length: 30 }, () => `SELECT ${Array.from({ 
 CREATE VIEW v_locking AS SELECT id FROM big FOR UPDATE;
 CREATE VIEW v_of_v_locking AS SELECT * FROM v_locking WHERE id > 10;
 CREATE VIEW v_locking_inside AS SELECT b.id FROM big b WHERE b.id IN (SELECT big_id FROM other FOR SHARE);
+CREATE VIEW v_window_sorted AS SELECT id, row_number() OVER (ORDER BY id) AS rn FROM big ORDER BY rn;
+CREATE VIEW v_corr_target AS SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) AS m FROM big b;
+CREATE VIEW v_corr_where AS SELECT b.id FROM big b WHERE b.grp > (SELECT count(*) FROM other o WHERE o.big_id = b.id);
+CREATE VIEW v_corr_grouped AS SELECT b.grp, count(*) AS n, (SELECT max(o.id) FROM other o WHERE o.big_id = b.grp) AS m FROM big b GROUP BY b.grp;
+CREATE VIEW v_of_corr AS SELECT * FROM v_corr_target;
+CREATE VIEW v_distinct_corr AS SELECT DISTINCT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) AS m FROM big b;
+CREATE VIEW v_initplan_target AS SELECT id, (SELECT max(id) FROM other) AS m FROM big;
+CREATE VIEW v_initplan_where AS SELECT id FROM big WHERE grp < (SELECT max(id) FROM other);
 
 CREATE DOMAIN positive_int AS int CHECK (VALUE > 0);
 CREATE DOMAIN plain_int AS int;
@@ -85,6 +93,8 @@ CREATE DOMAIN over_base_later AS base_later;
 ALTER DOMAIN base_later ADD CONSTRAINT base_later_positive CHECK (VALUE > 0);
 CREATE DOMAIN checked_later AS int;
 ALTER DOMAIN checked_later ADD CONSTRAINT checked_later_positive CHECK (VALUE > 0);
+CREATE VIEW v_domain_target AS SELECT id, grp::positive_int AS g FROM big;
+CREATE VIEW v_domain_where AS SELECT id FROM big WHERE grp::positive_int > 3;
 CREATE TEMP TABLE scratch_rows (a int);
 INSERT INTO scratch_rows SELECT generate_series(1, 100);
 CREATE TEMP VIEW scratch_view AS SELECT a FROM scratch_rows;
@@ -231,6 +241,29 @@ const CASES: [string, Expected][] = [
   ['SELECT count(*) FROM v_of_v_locking', 'unsafe'],
   ['SELECT count(*) FROM v_locking_inside', 'unsafe'],
   ['SELECT count(*) FROM mv', 'safe'],
+  // What only a view's output column has counts only where the column is read: the planner drops
+  // the others (remove_unused_subquery_outputs), unless ORDER BY, GROUP BY or DISTINCT keep them
+  ['SELECT count(*) FROM v_window', 'safe'],
+  ['SELECT id FROM v_window WHERE id > 5', 'safe'],
+  ['SELECT rn FROM v_window', 'restricted'],
+  ['SELECT count(*) FROM v_window_sorted', 'restricted'],
+  ['SELECT id FROM v_corr_target', 'safe'],
+  ['SELECT m FROM v_corr_target', 'restricted'],
+  ['SELECT * FROM v_corr_target', 'restricted'],
+  ['SELECT count(*) FROM v_corr_target v WHERE v.m > 3', 'restricted'],
+  ['SELECT v_corr_target FROM v_corr_target', 'restricted'],
+  ['SELECT count(*) FROM v_corr_where', 'restricted'],
+  ['SELECT count(*) FROM v_corr_grouped', 'safe'],
+  ['SELECT m FROM v_corr_grouped', 'restricted'],
+  ['SELECT count(*) FROM v_of_corr', 'safe'],
+  ['SELECT m FROM v_of_corr', 'restricted'],
+  ['SELECT count(*) FROM v_distinct_corr', 'restricted'],
+  ['SELECT count(*) FROM v_domain_target', 'safe'],
+  ['SELECT g FROM v_domain_target', 'restricted'],
+  ['SELECT count(*) FROM v_domain_where', 'restricted'],
+  ['SELECT count(*) FROM v_initplan_target', 'safe'],
+  ['SELECT m FROM v_initplan_target', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT count(*) FROM v_initplan_where', { changedIn: 17, before: 'restricted', since: 'safe' }],
   // 3. Restricted constructs
   ['SELECT 5::positive_int', 'restricted'],
   ['SELECT id::plain_int FROM big', 'safe'],

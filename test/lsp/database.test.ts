@@ -157,6 +157,52 @@ describe('lsp: with a real PostgreSQL', function () {
     );
   });
 
+  it("judges a database view by the columns a statement reads (its definition walked from the live catalog), and its hover says what runs only in the leader", async () => {
+    const cluster = await testCluster();
+    const url = await cluster.createDatabase('lsp_views');
+    const admin = new Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query('CREATE TABLE items (id integer, grp integer)');
+      await admin.query('CREATE VIEW ranked AS SELECT id, row_number() OVER (ORDER BY id) AS rn, (SELECT max(i.id) FROM items i WHERE i.grp = items.grp) AS top FROM items');
+      await admin.query('CREATE VIEW ranked_page AS SELECT * FROM ranked ORDER BY id LIMIT 10');
+    } finally {
+      await admin.end();
+    }
+    const client = await serve(url);
+    const live = client.waitFor<StatusParams>('pgParallelHints/status', (s) => s.state === 'live');
+    const refreshed = client.waitFor('workspace/diagnostic/refresh');
+    const uri = 'file:///nowhere/views.sql';
+    await client.open(uri, 'SELECT id FROM ranked;\nSELECT rn, top FROM ranked;\nSELECT count(*) FROM ranked_page;\n');
+    await live;
+    await refreshed;
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
+      '1:7-1:9 information view-plan-shape: column rn of view public.ranked has a window function: reading it, that part of a plan runs only in the leader process',
+      '1:11-1:14 information view-plan-shape: column top of view public.ranked has a correlated subquery: reading it, that part of a plan runs only in the leader process',
+      '2:21-2:32 information view-plan-shape: view public.ranked_page has LIMIT or OFFSET (there or in a view it reads): that part of a plan runs only in the leader process',
+    ]);
+    const card = ((await client.hover(uri, { line: 0, character: 17 }))!.contents as { value: string }).value;
+    assert.strictEqual(
+      card,
+      [
+        '```sql',
+        'public.ranked',
+        '```',
+        'view · from the database',
+        '',
+        'runs only in the leader where column rn is read: a window function  ',
+        'runs only in the leader where column top is read: a correlated subquery',
+        '',
+        'calls 3 functions:',
+        '- `pg_catalog.int4eq(integer, integer)` PARALLEL SAFE',
+        '- `pg_catalog.max(integer)` PARALLEL SAFE',
+        '- `pg_catalog.row_number()` PARALLEL SAFE',
+        '',
+        '[PostgreSQL: parallel safety](https://www.postgresql.org/docs/current/parallel-safety.html)',
+      ].join('\n'),
+    );
+  });
+
   it('keeps diagnostics flowing from the last live catalog while the database is down (status says so), and reads it again when it is back', async () => {
     const cluster = await startPostgres();
     let running = true;

@@ -11,7 +11,7 @@ import { checkFunctionDefinition } from './function-check';
 import { AstNode, parseSql, scanSql } from './parse';
 import { Utf8Offsets } from './text';
 import type { Hazard, Reason, Reference, StatementKind, StatementResult, TextRange, Verdict } from './types';
-import { nodeKind, Scope, StatementWalker, typeNameOf } from './walker';
+import { nodeKind, StatementWalker, typeNameOf } from './walker';
 
 /** Statements the planner may give a parallel plan (the rest never get one, or are never planned). */
 const PARALLEL_CAPABLE = new Set<StatementKind>(['select', 'values', 'create-table-as', 'select-into', 'create-materialized-view', 'refresh-materialized-view']);
@@ -120,19 +120,7 @@ function analyzeNode(stmt: AstNode, sql: string, offsets: Utf8Offsets, walker: S
   const location = (start: number, end: number): SourceLocation => ({ uri: ctx.uri, start: ctx.documentOffset + start, end: ctx.documentOffset + end });
   // Definitions (views, CREATE TABLE AS, policies) record what their query reaches; walking it with
   // the statement's own walker also gives its references (hover) and reasons in one pass.
-  const walkQuery = (query: AstNode) => {
-    const before = walker.result();
-    const [functionsBefore, rowLocksBefore, temporaryBefore, shapesBefore] = [before.functions.length, before.rowLocks, before.temporaryReads, before.shapes.length];
-    const columns = walker.statement(query, new Scope());
-    const after = walker.result();
-    return {
-      functions: after.functions.slice(functionsBefore),
-      columns,
-      locksRows: after.rowLocks > rowLocksBefore,
-      readsTemporary: after.temporaryReads > temporaryBefore,
-      shapes: after.shapes.slice(shapesBefore),
-    };
-  };
+  const walkQuery = (query: AstNode) => walker.definition(query);
   const walkCondition = (expr: AstNode, relation: CatalogRelation) => {
     const before = walker.result().functions.length;
     walker.condition(expr, relation);

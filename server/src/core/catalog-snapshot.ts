@@ -102,11 +102,28 @@ export interface CatalogColumn {
 }
 
 /**
- * Plan shapes a view's definition can have that PostgreSQL runs only in the leader process: the
- * view becomes part of every statement that reads it. ('limit': LIMIT / OFFSET of its own query.)
+ * What a view's definition can have that PostgreSQL runs only in the leader process (plan shapes
+ * and restricted expressions): the view becomes part of every statement that reads it. ('limit':
+ * LIMIT / OFFSET of its own query; 'initplan': an uncorrelated subquery, before PostgreSQL 17.)
  */
-export const VIEW_SHAPES = ['window-function', 'materialized-cte', 'table-function', 'set-operation', 'limit'] as const;
+export const VIEW_SHAPES = [
+  'window-function',
+  'materialized-cte',
+  'table-function',
+  'set-operation',
+  'limit',
+  'correlated-subquery',
+  'initplan',
+  'domain-constraint',
+  'foreign-table',
+] as const;
 export type ViewShape = (typeof VIEW_SHAPES)[number];
+
+/** What one output column of a view has that runs only in the leader: it counts only where the column is read. */
+export interface ViewColumnShapes {
+  column: string;
+  shapes: ViewShape[];
+}
 
 export interface CatalogRelation {
   oid: number;
@@ -128,8 +145,19 @@ export interface CatalogRelation {
   viewLocksRows?: boolean;
   /** Views: the definition, or a view it reads, reads a temporary table: reading it does too. */
   viewReadsTemporary?: boolean;
-  /** Views: plan shapes of the definition (or of a view it reads) that run only in the leader. */
+  /** Views: plan shapes of the definition (or of a view it reads) that run only in the leader, whatever a statement reads of it. */
   viewShapes?: ViewShape[];
+  /**
+   * Views: what only some output columns have (a window function, a correlated subquery, a cast to
+   * a domain ... in the select list): the planner drops a column nobody reads, and what it computes.
+   */
+  viewColumnShapes?: ViewColumnShapes[];
+  /**
+   * Views of a live database's own: the definition as pg_get_viewdef prints it under search_path
+   * pg_catalog. The engine walks it, the first time a statement reads the view, for the four fields
+   * above (what it reaches is viewFunctions, read from the stored query).
+   */
+  viewDefinition?: string;
   /** Row-level-security policies: oids of the functions their expressions call. */
   policyFunctions?: number[];
   /** Foreign tables: the foreign data wrapper's name. */

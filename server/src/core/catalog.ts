@@ -158,6 +158,9 @@ export interface FunctionMatch {
   ambiguous: boolean;
 }
 
+/** Catalog.forViewDefinitions, by snapshot. */
+const definitionCatalogs = new WeakMap<CatalogSnapshot, Catalog>();
+
 /**
  * A catalog: a snapshot plus workspace definitions plus the session state that changes lookups
  * (search_path). Mutations (`define*`, `drop*`, `setSearchPath`) happen only on a catalog made by
@@ -207,6 +210,19 @@ export class Catalog {
 
   static fromSnapshot(snapshot: CatalogSnapshot, id = `${snapshot.source.kind}:${snapshot.source.versionNum}`): Catalog {
     return new Catalog(snapshot, new SnapshotIndex(snapshot), emptyOverlay(), [...snapshot.searchPath], id, false);
+  }
+
+  /**
+   * The snapshot as a live view's definition is printed for it (pg_get_viewdef under search_path
+   * pg_catalog: every other name qualified), to walk the definition with. One per snapshot.
+   */
+  forViewDefinitions(): Catalog {
+    let catalog = definitionCatalogs.get(this.snapshot);
+    if (!catalog) {
+      catalog = new Catalog(this.snapshot, this.index, emptyOverlay(), ['pg_catalog'], `${this.versionValue}:view-definitions`, false);
+      definitionCatalogs.set(this.snapshot, catalog);
+    }
+    return catalog;
   }
 
   /** A mutable copy whose changes never reach this catalog. */

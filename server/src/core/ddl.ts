@@ -3,11 +3,11 @@
  * what was defined before it: functions, procedures, aggregates, operators, casts, views, tables,
  * domains, policies, ALTER ... PARALLEL / parallel_workers, DROP, and SET search_path.
  */
-import type { CatalogFunction, CatalogRelation, ParallelLabel, SourceLocation, ViewShape, Volatility } from './catalog-snapshot';
-import { VIEW_SHAPES } from './catalog-snapshot';
+import type { CatalogFunction, CatalogRelation, ParallelLabel, SourceLocation, Volatility } from './catalog-snapshot';
 import { Catalog, allocateLocalOid } from './catalog';
 import type { AstNode } from './parse';
-import { limitNode, nameList, nodeKind, typeNameOf } from './walker';
+import { nameList, nodeKind, typeNameOf, viewTraits } from './walker';
+import type { WalkedQuery } from './walker';
 
 export interface DdlContext {
   catalog: Catalog;
@@ -20,7 +20,7 @@ export interface DdlContext {
    * what a view defined by it passes on to statements reading it (row locks, temporary tables,
    * plan shapes that run only in the leader).
    */
-  walkQuery(query: AstNode): { functions: CatalogFunction[]; columns?: { name: string; type: string }[]; locksRows: boolean; readsTemporary: boolean; shapes: ViewShape[] };
+  walkQuery(query: AstNode): WalkedQuery;
   /** Walks a condition over the rows of `relation` (a policy's) and returns the functions it reaches. */
   walkCondition(expr: AstNode, relation: CatalogRelation): CatalogFunction[];
 }
@@ -188,13 +188,7 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       const aliases = nameList(n.aliases);
       rel.columns = (walked.columns ?? []).map((c, i) => ({ name: aliases[i] ?? c.name, type: c.type }));
       rel.viewFunctions = [...new Set(walked.functions.map((f) => f.oid))];
-      if (walked.locksRows) rel.viewLocksRows = true;
-      if (walked.readsTemporary) rel.viewReadsTemporary = true;
-      // A view read in a statement is a subquery in its FROM: its own LIMIT / OFFSET limits it there.
-      const select = n.query?.SelectStmt;
-      const limited = limitNode(select?.limitCount) ?? limitNode(select?.limitOffset);
-      const shapes = new Set([...walked.shapes, ...(limited ? (['limit'] as const) : [])]);
-      if (shapes.size > 0) rel.viewShapes = VIEW_SHAPES.filter((shape) => shapes.has(shape));
+      Object.assign(rel, viewTraits(walked, n.query, rel.columns.map((c) => c.name)));
       catalog.defineRelation(rel, why);
       return undefined;
     }

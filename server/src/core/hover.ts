@@ -3,12 +3,14 @@
  * parallel query, and a statement's verdict on its first keyword. Pure: the server supplies the
  * catalog and how to name a workspace location.
  */
-import type { CatalogFunction, CatalogRelation, SourceLocation } from './catalog-snapshot';
+import type { CatalogFunction, CatalogRelation, SourceLocation, ViewShape } from './catalog-snapshot';
 import type { Catalog } from './catalog';
 import { signatureOf } from './catalog';
 import { LABEL_MEANING, LABEL_WORDS, VOLATILITY_WORDS } from './describe';
 import { firstKeywordRange, referenceAt, statementAt } from './positions';
 import type { Reference, StatementResult, TextRange } from './types';
+import { SHAPE_WORDS, traitsOf } from './walker';
+import type { ViewTraits } from './walker';
 
 export const PARALLEL_SAFETY_DOCS = 'https://www.postgresql.org/docs/current/parallel-safety.html';
 const DOCS_LINK = `[PostgreSQL: parallel safety](${PARALLEL_SAFETY_DOCS})`;
@@ -129,6 +131,7 @@ export function relationCard(rel: CatalogRelation, ctx: HoverContext): string {
   if (rel.persistence === 't') facts.push('temporary: only the leader can read it, so scans of it are never parallel');
   if (rel.kind === 'f') facts.push(`foreign data wrapper ${rel.foreignWrapper ?? 'unknown'}: a parallel scan needs the wrapper's support`);
   if (rel.rowSecurity) facts.push('row-level security is on: the functions its policies call count too');
+  if (rel.kind === 'v') facts.push(...viewFacts(traitsOf(rel, ctx.catalog)));
   let card = `${header}${facts.length ? `\n\n${facts.join('  \n')}` : ''}`;
   if (rel.kind === 'v' || rel.kind === 'm') card += `\n\n${viewFunctionsList(rel, ctx.catalog)}`;
   return `${card}\n\n${DOCS_LINK}`;
@@ -140,6 +143,17 @@ function sizeLine(rel: CatalogRelation, catalog: Catalog): string {
   if (rel.pages <= 0) return `size: none recorded (empty, or not yet vacuumed or analysed: the planner then reads the size of the file); ${threshold}`;
   const verdict = rel.pages >= minimum ? 'large enough for a parallel scan' : 'below it: no parallel scan of this table unless parallel_workers is set';
   return `size: ${pagesText(rel.pages)}; ${threshold}: ${verdict}`;
+}
+
+/** What a view passes on to the statements reading it, besides functions. */
+function viewFacts(traits: ViewTraits): string[] {
+  const words = (shapes: readonly ViewShape[]) => shapes.map((shape) => SHAPE_WORDS[shape]).join(', ');
+  const facts: string[] = [];
+  if (traits.viewLocksRows) facts.push('locks rows (FOR UPDATE or FOR SHARE in its definition): a statement reading it never gets a parallel plan');
+  if (traits.viewReadsTemporary) facts.push('reads a temporary table: only the leader can read it');
+  if (traits.viewShapes?.length) facts.push(`runs only in the leader, whatever is read of it: ${words(traits.viewShapes)}`);
+  for (const { column, shapes } of traits.viewColumnShapes ?? []) facts.push(`runs only in the leader where column ${column} is read: ${words(shapes)}`);
+  return facts;
 }
 
 function viewFunctionsList(rel: CatalogRelation, catalog: Catalog): string {

@@ -5,10 +5,11 @@
  * It collects references (for hover and go-to-definition) and reasons (for diagnostics), with
  * UTF-16 ranges relative to the statement text.
  */
-import type { CatalogCast, CatalogColumn, CatalogFunction, CatalogRelation, SourceLocation, ViewShape } from './catalog-snapshot';
+import type { CatalogCast, CatalogColumn, CatalogFunction, CatalogRelation, SourceLocation, ViewColumnShapes, ViewShape } from './catalog-snapshot';
+import { VIEW_SHAPES } from './catalog-snapshot';
 import { Catalog, InferredType, UNKNOWN_LITERAL, hazardOf, signatureOf, worstLabel } from './catalog';
 import { describeCulprit, effectSentence } from './describe';
-import { AstNode, scanSql, Token } from './parse';
+import { AstNode, parseSql, scanSql, Token } from './parse';
 import type { Utf8Offsets } from './text';
 import { kept, NONE } from './lists';
 import type { Hazard, Reason, ReasonCode, Reference, Severity, TextRange } from './types';
@@ -17,6 +18,8 @@ interface ScopeEntry {
   name: string;
   /** undefined when the columns are not known (unknown relation, function without column list). */
   columns?: CatalogColumn[];
+  /** A view some of whose columns run only in the leader: what of it is read is reported as it is read. */
+  view?: { relation: CatalogRelation; columnShapes: ViewColumnShapes[]; read: Set<string> };
 }
 
 interface CteInfo {
@@ -102,8 +105,70 @@ export interface WalkResult {
   rowLocks: number;
   /** Temporary tables read so far, directly or through views: a view defined so reads them too. */
   temporaryReads: number;
-  /** Plan shapes met so far that run only in the leader (a view defined by the query has them too). */
+  /** Plan shapes met so far that run only in the leader (a view defined by the query has them too), but those of its output columns. */
   shapes: ViewShape[];
+}
+
+/** A query walked as a definition (a view's, CREATE TABLE AS's): what it reaches and what a view defined by it passes on. */
+export interface WalkedQuery {
+  functions: CatalogFunction[];
+  columns?: CatalogColumn[];
+  /** What only some output columns have, by position (see StatementWalker.definition). */
+  columnShapes: Map<number, ViewShape[]>;
+  locksRows: boolean;
+  readsTemporary: boolean;
+  shapes: ViewShape[];
+}
+
+/** What a view passes on to the statements that read it, besides the functions it reaches. */
+export type ViewTraits = Pick<CatalogRelation, 'viewLocksRows' | 'viewReadsTemporary' | 'viewShapes' | 'viewColumnShapes'>;
+
+/**
+ * What a view passes on, from the walk of its query: row locks, temporary tables, and what runs
+ * only in the leader, in all of it or in single output columns (`columns`: the view's column
+ * names, in order).
+ */
+export function viewTraits(walked: WalkedQuery, query: AstNode, columns: readonly string[]): ViewTraits {
+  const traits: ViewTraits = {};
+  if (walked.locksRows) traits.viewLocksRows = true;
+  if (walked.readsTemporary) traits.viewReadsTemporary = true;
+  // A view read in a statement is a subquery in its FROM: its own LIMIT / OFFSET limits it there.
+  const select = query?.SelectStmt;
+  const limited = limitNode(select?.limitCount) ?? limitNode(select?.limitOffset);
+  const shapes = new Set([...walked.shapes, ...(limited ? (['limit'] as const) : [])]);
+  if (shapes.size > 0) traits.viewShapes = VIEW_SHAPES.filter((shape) => shapes.has(shape));
+  const columnShapes = [...walked.columnShapes].flatMap(([position, found]) => {
+    const own = VIEW_SHAPES.filter((shape) => found.includes(shape) && !shapes.has(shape));
+    const column = columns[position];
+    return column !== undefined && own.length > 0 ? [{ column, shapes: own }] : [];
+  });
+  if (columnShapes.length > 0) traits.viewColumnShapes = columnShapes;
+  return traits;
+}
+
+/** Traits of live views walked from their definitions, by relation (each snapshot relation walked once). */
+const definedViews = new WeakMap<CatalogRelation, ViewTraits>();
+
+/**
+ * A view's traits: a view defined in the workspace carries them (its DDL was walked); a live view
+ * of the database's own has its definition walked the first time a statement reads it, against
+ * the snapshot (not at the catalog read: a database with thousands of views would pay for each).
+ */
+export function traitsOf(rel: CatalogRelation, catalog: Catalog): ViewTraits {
+  const definition = rel.viewDefinition;
+  if (definition === undefined) return rel;
+  let traits = definedViews.get(rel);
+  if (traits) return traits;
+  // A view that reads itself (PostgreSQL forbids it) gets none, instead of walking forever.
+  definedViews.set(rel, {});
+  const parsed = parseSql(definition);
+  if (parsed.ok && parsed.statements.length === 1) {
+    const query = parsed.statements[0].stmt;
+    const walked = new StatementWalker(definition, parsed.offsets, catalog.forViewDefinitions()).definition(query);
+    traits = viewTraits(walked, query, rel.columns.map((column) => column.name));
+  }
+  definedViews.set(rel, traits ?? {});
+  return traits ?? {};
 }
 
 /**
@@ -127,6 +192,8 @@ export class StatementWalker {
   private writes = false;
   /** Volatile functions seen since the counter was last read (CTE inlining needs it). */
   private volatileSeen = 0;
+  /** Set-returning functions seen (a view's column that calls one is never dropped). */
+  private setReturningSeen = 0;
   private rowLocks = 0;
   private temporaryReads = 0;
   private readonly shapes: ViewShape[] = [];
@@ -145,6 +212,8 @@ export class StatementWalker {
    * ones such a sublink may read.
    */
   private readonly atTopOfQual = new Map<AstNode, ReadonlySet<ScopeEntry> | undefined>();
+  /** While a view's definition is walked (viewQuery): its top query level, and what its output columns have. */
+  private viewTop?: { scope: Scope; columnShapes: Map<number, ViewShape[]> };
 
   constructor(
     private readonly sql: string,
@@ -375,6 +444,34 @@ export class StatementWalker {
     }
   }
 
+  /**
+   * Walks a definition's query (a view's, CREATE TABLE AS's). A plain query's output column that PostgreSQL could drop when nobody
+   * reads it (remove_unused_subquery_outputs; a pulled-up view's unread columns are never computed)
+   * keeps what it has to itself: not a column of ORDER BY, GROUP BY or DISTINCT, nor one that calls
+   * a volatile or set-returning function (such a view is not pulled up and the column stays).
+   */
+  definition(query: AstNode): WalkedQuery {
+    const [functionsBefore, rowLocksBefore, temporaryBefore, shapesBefore] = [this.reached.length, this.rowLocks, this.temporaryReads, this.shapes.length];
+    const scope = new Scope();
+    const columnShapes = new Map<number, ViewShape[]>();
+    const outer = this.viewTop;
+    this.viewTop = { scope, columnShapes };
+    let columns: CatalogColumn[] | undefined;
+    try {
+      columns = this.statement(query, scope);
+    } finally {
+      this.viewTop = outer;
+    }
+    return {
+      functions: this.reached.slice(functionsBefore),
+      columns,
+      columnShapes,
+      locksRows: this.rowLocks > rowLocksBefore,
+      readsTemporary: this.temporaryReads > temporaryBefore,
+      shapes: this.shapes.slice(shapesBefore),
+    };
+  }
+
   /** A condition over the rows of one relation (a policy's USING / WITH CHECK): its columns are in scope. */
   condition(expr: AstNode, relation: CatalogRelation): void {
     const scope = new Scope();
@@ -470,13 +567,32 @@ export class StatementWalker {
       for (const item of sel.fromClause ?? []) this.fromItem(item, scope);
       scope.clause = 'target';
       columns = [];
+      const kept = this.viewTop?.scope === scope ? keptColumns(sel) : undefined;
       for (const target of sel.targetList ?? []) {
         const rt = target.ResTarget;
         if (!rt) continue;
-        const type = this.expr(rt.val, scope);
         const colName = rt.name ?? this.outputName(rt.val);
-        if (colName === '*') columns.push(...scope.entries.flatMap((e) => e.columns ?? []));
-        else columns.push({ name: colName ?? '?column?', type: type ?? '' });
+        if (colName === '*') {
+          // Each column the star brings keeps what a view it comes from has in that column.
+          const entries = this.starEntries(rt.val, scope);
+          for (const entry of entries) {
+            for (const column of entry.columns ?? []) {
+              const before = this.shapes.length;
+              this.columnRead(entry, column.name, rt.val?.ColumnRef?.location);
+              if (kept && !kept.has(column.name) && !kept.has(String(columns.length + 1))) this.keepColumnShapes(columns.length, before);
+              columns.push(column);
+            }
+          }
+          this.expr(rt.val, scope);
+          continue;
+        }
+        const [shapesBefore, volatileBefore, setReturningBefore] = [this.shapes.length, this.volatileSeen, this.setReturningSeen];
+        const type = this.expr(rt.val, scope);
+        const name = colName ?? '?column?';
+        const droppable =
+          kept && !kept.has(name) && !kept.has(String(columns.length + 1)) && this.volatileSeen === volatileBefore && this.setReturningSeen === setReturningBefore;
+        if (droppable) this.keepColumnShapes(columns.length, shapesBefore);
+        columns.push({ name, type: type ?? '' });
       }
       this.markTopOfQual(sel.whereClause);
       scope.clause = 'where';
@@ -524,6 +640,33 @@ export class StatementWalker {
     if (kind === 'FuncCall') return nameList(val.FuncCall.funcname).pop();
     if (kind === 'TypeCast') return this.outputName(val.TypeCast.arg);
     return undefined;
+  }
+
+  /** The shapes met since `from` belong to output column `position` of the view being defined (viewQuery), not to all of it. */
+  private keepColumnShapes(position: number, from: number): void {
+    if (this.shapes.length === from || !this.viewTop) return;
+    const moved = this.shapes.splice(from);
+    this.viewTop.columnShapes.set(position, [...(this.viewTop.columnShapes.get(position) ?? []), ...moved]);
+  }
+
+  /** The FROM entries a star reads: `*` all of this level's, `t.*` the one named t. */
+  private starEntries(node: AstNode, scope: Scope): ScopeEntry[] {
+    const names = nameList(node?.ColumnRef?.fields);
+    if (names.length < 2) return scope.entries;
+    return scope.entries.filter((e) => e.name === names[names.length - 2]);
+  }
+
+  /** A column of a FROM entry is read: a view's column that runs only in the leader is reported (once per entry and column). */
+  private columnRead(entry: ScopeEntry, column: string, location: number | undefined): void {
+    const view = entry.view;
+    if (!view || view.read.has(column)) return;
+    view.read.add(column);
+    const shapes = view.columnShapes.find((c) => c.column === column)?.shapes;
+    if (!shapes?.length) return;
+    this.shapes.push(...shapes);
+    const qualified = `${view.relation.schema}.${view.relation.name}`;
+    const words = shapes.map((shape) => SHAPE_WORDS[shape]).join(' and ');
+    this.reason('view-plan-shape', 'information', `column ${column} of view ${qualified} has ${words}: reading it, that part of a plan runs only in the leader process`, this.nameRange(this.at(location)), 'restricted');
   }
 
   private rowLocking(clauses: AstNode[]): void {
@@ -719,17 +862,20 @@ export class StatementWalker {
     if (use === 'read' && !this.writes && rel.parallelWorkers === 0 && (rel.kind === 'r' || rel.kind === 'm')) {
       this.reason('table-parallel-workers-zero', 'information', `${rel.schema}.${rel.name} has the storage parameter parallel_workers = 0: the planner never scans it with workers`, range);
     }
+    const columnShapes = rel.kind === 'v' ? traitsOf(rel, this.catalog).viewColumnShapes : undefined;
+    if (columnShapes?.length) return { name: aliasName, columns: rel.columns, view: { relation: rel, columnShapes, read: new Set() } };
     return { name: aliasName, columns: rel.columns };
   }
 
   private relationHazards(rel: CatalogRelation, range: TextRange): void {
     const qualified = `${rel.schema}.${rel.name}`;
+    const view = rel.kind === 'v' ? traitsOf(rel, this.catalog) : {};
     // A temporary view restricts only through the temporary tables it reads.
     if (rel.persistence === 't' && rel.kind !== 'v') {
       this.temporaryReads++;
       this.reason('temporary-table', 'information', `${rel.name} is a temporary table: only the leader process can read it`, range, 'restricted');
     }
-    if (rel.kind === 'v' && rel.viewReadsTemporary) {
+    if (view.viewReadsTemporary) {
       this.temporaryReads++;
       this.reason('temporary-table', 'information', `view ${qualified} reads a temporary table: only the leader process can read it`, range, 'restricted');
     }
@@ -737,13 +883,13 @@ export class StatementWalker {
       this.reason('foreign-table', 'information', `${qualified} is a foreign table${rel.foreignWrapper ? ` (${rel.foreignWrapper})` : ''}: its scan runs only in the leader process`, range, 'restricted');
     }
     // The view's query becomes part of the statement: its row locks are the statement's.
-    if (rel.kind === 'v' && rel.viewLocksRows) {
+    if (view.viewLocksRows) {
       this.rowLocks++;
       this.reason('row-locking', 'information', `view ${qualified} locks rows (FOR UPDATE or FOR SHARE in its definition): a statement that locks rows never uses a parallel plan`, range, 'unsafe');
     }
-    if (rel.kind === 'v' && rel.viewShapes?.length) {
-      this.shapes.push(...rel.viewShapes);
-      const shapes = rel.viewShapes.map((shape) => SHAPE_WORDS[shape]).join(' and ');
+    if (view.viewShapes?.length) {
+      this.shapes.push(...view.viewShapes);
+      const shapes = view.viewShapes.map((shape) => SHAPE_WORDS[shape]).join(' and ');
       this.reason('view-plan-shape', 'information', `view ${qualified} has ${shapes} (there or in a view it reads): that part of a plan runs only in the leader process`, range, 'restricted');
     }
     if (rel.kind === 'v' && rel.viewFunctions?.length) {
@@ -921,7 +1067,10 @@ export class StatementWalker {
 
   private columnRef(n: AstNode, scope: Scope): InferredType {
     const fields: AstNode[] = n.fields ?? [];
-    if (fields.some((f) => f.A_Star)) return undefined;
+    if (fields.some((f) => f.A_Star)) {
+      for (const entry of this.starEntries({ ColumnRef: n }, scope)) this.wholeRowRead(entry, n.location);
+      return undefined;
+    }
     const names = fields.map((f) => f.String?.sval as string);
     const column = names[names.length - 1];
     const qualifier = names.length >= 2 ? names[names.length - 2] : undefined;
@@ -932,6 +1081,7 @@ export class StatementWalker {
         const entry = level.entries.find((e) => e.name === qualifier);
         if (entry) {
           crossed.forEach((s) => correlate(s, entry));
+          this.columnRead(entry, column, n.location);
           return entry.columns?.find((c) => c.name === column)?.type || undefined;
         }
       } else {
@@ -944,6 +1094,7 @@ export class StatementWalker {
           const hit = entry.columns.find((c) => c.name === column);
           if (hit) {
             crossed.forEach((s) => correlate(s, entry));
+            this.columnRead(entry, column, n.location);
             return hit.type || undefined;
           }
         }
@@ -953,7 +1104,21 @@ export class StatementWalker {
       crossed.push(level);
       level = level.parent;
     }
+    // No column of that name: a whole row (SELECT v FROM v, row_to_json(v)) reads every column.
+    if (qualifier === undefined) {
+      for (let outer: Scope | undefined = scope; outer; outer = outer.parent) {
+        const entry = outer.entries.find((e) => e.name === column);
+        if (entry) {
+          this.wholeRowRead(entry, n.location);
+          break;
+        }
+      }
+    }
     return undefined;
+  }
+
+  private wholeRowRead(entry: ScopeEntry, location: number | undefined): void {
+    if (entry.view) for (const column of entry.columns ?? []) this.columnRead(entry, column.name, location);
   }
 
   private funcCall(n: AstNode, scope: Scope): InferredType {
@@ -993,7 +1158,10 @@ export class StatementWalker {
     const isWindow = !!n.over;
     if (isAggregate || isWindow) scope.grouping = true;
     if (scope.clause === 'where' && match.candidates.some((fn) => fn.volatility === 'v')) scope.volatileInWhere = true;
-    if (scope.clause === 'target' && match.candidates.some((fn) => fn.returnsSet)) scope.setReturningInTarget = true;
+    if (match.candidates.some((fn) => fn.returnsSet)) {
+      this.setReturningSeen++;
+      if (scope.clause === 'target') scope.setReturningInTarget = true;
+    }
     const refKind = isAggregate && !isWindow ? 'aggregate' : 'function';
     this.refer({ kind: refKind, range, name: written, functions: match.candidates, ...(match.ambiguous ? { ambiguous: true } : {}) });
     if (match.candidates.length === 1) {
@@ -1223,15 +1391,42 @@ const SHAPE_OF: Partial<Record<ReasonCode, ViewShape>> = {
   'table-function': 'table-function',
   'set-operation': 'set-operation',
   'limited-subquery': 'limit',
+  'correlated-subquery': 'correlated-subquery',
+  initplan: 'initplan',
+  'domain-constraint': 'domain-constraint',
+  'foreign-table': 'foreign-table',
 };
 
-const SHAPE_WORDS: Record<ViewShape, string> = {
+export const SHAPE_WORDS: Record<ViewShape, string> = {
   'window-function': 'a window function',
   'materialized-cte': 'a materialized CTE (MATERIALIZED, recursive or read twice)',
   'table-function': 'a table function (XMLTABLE, JSON_TABLE)',
   'set-operation': 'INTERSECT or EXCEPT (or UNION, before PostgreSQL 17)',
   limit: 'LIMIT or OFFSET',
+  'correlated-subquery': 'a correlated subquery',
+  initplan: 'an uncorrelated subquery (an initPlan, before PostgreSQL 17)',
+  'domain-constraint': 'a cast to a domain with constraints',
+  'foreign-table': 'a foreign table',
 };
+
+/**
+ * The output columns of a query level that PostgreSQL keeps whoever reads them (ressortgroupref):
+ * those ORDER BY, GROUP BY or DISTINCT ON name by output name or position. Undefined for a plain
+ * DISTINCT, which keeps them all.
+ */
+function keptColumns(sel: AstNode): Set<string> | undefined {
+  const distinct: AstNode[] = sel.distinctClause ?? [];
+  if (distinct.length > 0 && distinct.every((d) => !nodeKind(d))) return undefined;
+  const kept = new Set<string>();
+  const named: AstNode[] = [...(sel.sortClause ?? []).map((s: AstNode) => s.SortBy?.node), ...(sel.groupClause ?? []), ...distinct];
+  for (const node of named) {
+    const fields = node?.ColumnRef?.fields;
+    if (fields?.length === 1 && fields[0].String) kept.add(fields[0].String.sval);
+    const position = node?.A_Const?.ival?.ival;
+    if (position !== undefined) kept.add(String(position));
+  }
+  return kept;
+}
 
 /** A TypeName node as format_type spells it ('' for a %TYPE reference, which names no type itself). */
 export function typeNameOf(catalog: Catalog, node: AstNode): string {

@@ -15,10 +15,8 @@ import type {
   FunctionKind,
   ParallelLabel,
   ParallelSettings,
-  ViewShape,
   Volatility,
 } from '../core/catalog-snapshot';
-import { VIEW_SHAPES } from '../core/catalog-snapshot';
 import { packageFile } from '../package-root';
 
 const queryTexts = new Map<string, string>();
@@ -171,16 +169,6 @@ function functionFromRow(r: QueryResultRow, interned: Interner): CatalogFunction
   return fn;
 }
 
-/** A view's marks (view-functions.sql) as the relation's fields. */
-function viewTraits(marks: string[]): Pick<CatalogRelation, 'viewLocksRows' | 'viewReadsTemporary' | 'viewShapes'> {
-  const traits: Pick<CatalogRelation, 'viewLocksRows' | 'viewReadsTemporary' | 'viewShapes'> = {};
-  if (marks.includes('locks-rows')) traits.viewLocksRows = true;
-  if (marks.includes('reads-temporary')) traits.viewReadsTemporary = true;
-  const shapes: ViewShape[] = VIEW_SHAPES.filter((shape) => marks.includes(shape));
-  if (shapes.length > 0) traits.viewShapes = shapes;
-  return traits;
-}
-
 const IN_FAILED_TRANSACTION = '25P02';
 
 export interface CatalogReadHooks {
@@ -248,7 +236,7 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
   const policyRows = (await client.query(catalogQuery('policy-functions'))).rows;
 
   const viewFunctions = new Map<number, number[]>(viewRows.map((r) => [Number(r.oid), oids(r.functions)]));
-  const viewMarks = new Map<number, string[]>(viewRows.map((r) => [Number(r.oid), r.marks as string[]]));
+  const viewDefinitions = new Map<number, string>(viewRows.filter((r) => r.definition !== null).map((r) => [Number(r.oid), r.definition]));
   const policyFunctions = new Map<number, number[]>();
   for (const r of policyRows) {
     const reached = new Set<number>(oids(r.functions));
@@ -319,7 +307,8 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
       const workers = r.parallel_workers === null ? NaN : Number(r.parallel_workers);
       if (Number.isInteger(workers)) relation.parallelWorkers = workers;
       if (r.kind === 'v' || r.kind === 'm') relation.viewFunctions = viewFunctions.get(oid) ?? [];
-      if (r.kind === 'v') Object.assign(relation, viewTraits(viewMarks.get(oid) ?? []));
+      const definition = viewDefinitions.get(oid);
+      if (definition !== undefined) relation.viewDefinition = definition;
       if (r.row_security) relation.policyFunctions = policyFunctions.get(oid) ?? [];
       if (r.foreign_wrapper) relation.foreignWrapper = r.foreign_wrapper;
       return relation;
