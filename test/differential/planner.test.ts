@@ -84,6 +84,17 @@ CREATE VIEW v_of_corr AS SELECT * FROM v_corr_target;
 CREATE VIEW v_distinct_corr AS SELECT DISTINCT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) AS m FROM big b;
 CREATE VIEW v_initplan_target AS SELECT id, (SELECT max(id) FROM other) AS m FROM big;
 CREATE VIEW v_initplan_where AS SELECT id FROM big WHERE grp < (SELECT max(id) FROM other);
+CREATE VIEW v_corr_twice AS SELECT id, m AS a, m AS b FROM v_corr_target;
+CREATE VIEW v_corr_read_in_where AS SELECT id, m FROM v_corr_target WHERE m > 0;
+CREATE VIEW v_corr_aliased AS SELECT x.q FROM v_corr_target AS x(p, q);
+CREATE VIEW v_corr_ordered AS SELECT v.id, v.m FROM v_corr_target v ORDER BY v.m;
+CREATE VIEW v_corr_grouped_by_position AS SELECT m, count(*) AS n FROM v_corr_target GROUP BY 1;
+CREATE VIEW v_corr_renamed AS SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) AS m FROM big b;
+ALTER VIEW v_corr_renamed RENAME COLUMN m TO mm;
+CREATE VIEW v_corr_named_like_input AS SELECT b.grp AS g, count(*) AS n, (SELECT max(o.id) FROM other o WHERE o.big_id = b.grp) AS grp FROM big b GROUP BY grp;
+CREATE TABLE ranks (id int, rn bigint);
+INSERT INTO ranks SELECT g, g FROM generate_series(1, 20000) g;
+ANALYZE ranks;
 
 CREATE DOMAIN positive_int AS int CHECK (VALUE > 0);
 CREATE DOMAIN plain_int AS int;
@@ -95,6 +106,8 @@ CREATE DOMAIN checked_later AS int;
 ALTER DOMAIN checked_later ADD CONSTRAINT checked_later_positive CHECK (VALUE > 0);
 CREATE VIEW v_domain_target AS SELECT id, grp::positive_int AS g FROM big;
 CREATE VIEW v_domain_where AS SELECT id FROM big WHERE grp::positive_int > 3;
+CREATE VIEW v_window_partitioned_by_domain AS SELECT id, rank() OVER (PARTITION BY grp::positive_int ORDER BY id) AS r FROM big;
+CREATE VIEW v_window_ordered_by_domain AS SELECT id, rank() OVER (ORDER BY grp::positive_int) AS r FROM big;
 CREATE TEMP TABLE scratch_rows (a int);
 INSERT INTO scratch_rows SELECT generate_series(1, 100);
 CREATE TEMP VIEW scratch_view AS SELECT a FROM scratch_rows;
@@ -264,6 +277,22 @@ const CASES: [string, Expected][] = [
   ['SELECT count(*) FROM v_initplan_target', 'safe'],
   ['SELECT m FROM v_initplan_target', { changedIn: 17, before: 'restricted', since: 'safe' }],
   ['SELECT count(*) FROM v_initplan_where', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  // ... wherever a statement or another view reads it, by whatever name
+  ['SELECT b FROM v_corr_twice', 'restricted'],
+  ['SELECT count(*) FROM v_corr_read_in_where', 'restricted'],
+  ['SELECT q FROM v_corr_aliased', 'restricted'],
+  ['SELECT x FROM v_corr_target AS w(a, x)', 'restricted'],
+  ['SELECT j FROM (v_corr_target JOIN big USING (id)) AS j', 'restricted'],
+  ['SELECT count(*) FROM v_window JOIN ranks USING (rn)', 'restricted'],
+  ['SELECT count(*) FROM v_window NATURAL JOIN ranks', 'restricted'],
+  ['SELECT count(*) FROM v_corr_ordered', 'restricted'],
+  ['SELECT count(*) FROM v_corr_grouped_by_position', 'restricted'],
+  ['SELECT mm FROM v_corr_renamed', 'restricted'],
+  ['SELECT id FROM v_corr_renamed', 'safe'],
+  ['SELECT count(*) FROM v_corr_named_like_input', 'safe'],
+  // A window's PARTITION BY / ORDER BY stays in the view's output whether its function is read or not
+  ['SELECT count(*) FROM v_window_partitioned_by_domain', 'restricted'],
+  ['SELECT count(*) FROM v_window_ordered_by_domain', 'restricted'],
   // 3. Restricted constructs
   ['SELECT 5::positive_int', 'restricted'],
   ['SELECT id::plain_int FROM big', 'safe'],

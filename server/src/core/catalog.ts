@@ -219,7 +219,7 @@ export class Catalog {
   forViewDefinitions(): Catalog {
     let catalog = definitionCatalogs.get(this.snapshot);
     if (!catalog) {
-      catalog = new Catalog(this.snapshot, this.index, emptyOverlay(), ['pg_catalog'], `${this.versionValue}:view-definitions`, false);
+      catalog = new Catalog(this.snapshot, this.index, emptyOverlay(), ['pg_catalog'], `view-definitions:${this.snapshot.source.kind}:${this.snapshot.source.versionNum}`, false);
       definitionCatalogs.set(this.snapshot, catalog);
     }
     return catalog;

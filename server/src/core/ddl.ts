@@ -246,6 +246,17 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       if (touched) catalog.defineRelation({ ...changed, oid: rel.oid }, why);
       return undefined;
     }
+    case 'RenameStmt': {
+      // ALTER TABLE / VIEW ... RENAME COLUMN a TO b: the column, and what a view's column has, go by the new name.
+      if (n.renameType !== 'OBJECT_COLUMN' || !n.subname || !n.newname) return undefined;
+      const rel = relationIn(catalog, n.relation);
+      if (!rel?.columns.some((c) => c.name === n.subname)) return undefined;
+      const rename = (name: string) => (name === n.subname ? (n.newname as string) : name);
+      const changed: CatalogRelation = { ...rel, columns: rel.columns.map((c) => ({ ...c, name: rename(c.name) })) };
+      if (rel.viewColumnShapes) changed.viewColumnShapes = rel.viewColumnShapes.map((c) => ({ ...c, column: rename(c.column) }));
+      catalog.defineRelation(changed, why);
+      return undefined;
+    }
     case 'CreatePolicyStmt': {
       const rel = relationIn(catalog, n.table);
       if (!rel) return undefined;

@@ -19,7 +19,17 @@ interface ScopeEntry {
   /** undefined when the columns are not known (unknown relation, function without column list). */
   columns?: CatalogColumn[];
   /** A view some of whose columns run only in the leader: what of it is read is reported as it is read. */
-  view?: { relation: CatalogRelation; columnShapes: ViewColumnShapes[]; read: Set<string> };
+  view?: ViewRead;
+  /** A join's alias: its columns are those of the entries joined. */
+  joinOf?: ScopeEntry[];
+}
+
+interface ViewRead {
+  relation: CatalogRelation;
+  /** By the name the statement reads the column by (an alias's column list renames them). */
+  columns: Map<string, ViewColumnShapes>;
+  /** Columns already reported. */
+  reported: Set<string>;
 }
 
 interface CteInfo {
@@ -212,8 +222,11 @@ export class StatementWalker {
    * ones such a sublink may read.
    */
   private readonly atTopOfQual = new Map<AstNode, ReadonlySet<ScopeEntry> | undefined>();
-  /** While a view's definition is walked (viewQuery): its top query level, and what its output columns have. */
+  /** While a view's definition is walked (definition()): its top query level, and what its output columns have. */
   private viewTop?: { scope: Scope; columnShapes: Map<number, ViewShape[]> };
+  /** Shapes of the top query level's window clauses met while walking one output column: they belong to all of the view. */
+  private readonly wholeView: ViewShape[] = [];
+  private inWindowDef = false;
 
   constructor(
     private readonly sql: string,
@@ -567,7 +580,7 @@ export class StatementWalker {
       for (const item of sel.fromClause ?? []) this.fromItem(item, scope);
       scope.clause = 'target';
       columns = [];
-      const kept = this.viewTop?.scope === scope ? keptColumns(sel) : undefined;
+      const kept = this.viewTop?.scope === scope ? keptColumns(sel, scope) : undefined;
       for (const target of sel.targetList ?? []) {
         const rt = target.ResTarget;
         if (!rt) continue;
@@ -583,7 +596,6 @@ export class StatementWalker {
               columns.push(column);
             }
           }
-          this.expr(rt.val, scope);
           continue;
         }
         const [shapesBefore, volatileBefore, setReturningBefore] = [this.shapes.length, this.volatileSeen, this.setReturningSeen];
@@ -592,6 +604,7 @@ export class StatementWalker {
         const droppable =
           kept && !kept.has(name) && !kept.has(String(columns.length + 1)) && this.volatileSeen === volatileBefore && this.setReturningSeen === setReturningBefore;
         if (droppable) this.keepColumnShapes(columns.length, shapesBefore);
+        this.shapes.push(...this.wholeView.splice(0));
         columns.push({ name, type: type ?? '' });
       }
       this.markTopOfQual(sel.whereClause);
@@ -656,17 +669,25 @@ export class StatementWalker {
     return scope.entries.filter((e) => e.name === names[names.length - 2]);
   }
 
-  /** A column of a FROM entry is read: a view's column that runs only in the leader is reported (once per entry and column). */
+  /**
+   * A column of a FROM entry is read. A view's column that runs only in the leader is reported once
+   * per entry and column, and its shapes counted at every read (where it is read decides whether a
+   * view defined by this query has them in one column or in all of it).
+   */
   private columnRead(entry: ScopeEntry, column: string, location: number | undefined): void {
-    const view = entry.view;
-    if (!view || view.read.has(column)) return;
-    view.read.add(column);
-    const shapes = view.columnShapes.find((c) => c.column === column)?.shapes;
-    if (!shapes?.length) return;
-    this.shapes.push(...shapes);
-    const qualified = `${view.relation.schema}.${view.relation.name}`;
-    const words = shapes.map((shape) => SHAPE_WORDS[shape]).join(' and ');
-    this.reason('view-plan-shape', 'information', `column ${column} of view ${qualified} has ${words}: reading it, that part of a plan runs only in the leader process`, this.nameRange(this.at(location)), 'restricted');
+    if (entry.joinOf) {
+      for (const joined of entry.joinOf) if (joined.columns?.some((c) => c.name === column)) this.columnRead(joined, column, location);
+      return;
+    }
+    const shaped = entry.view?.columns.get(column);
+    if (!entry.view || !shaped) return;
+    this.shapes.push(...shaped.shapes);
+    if (entry.view.reported.has(column)) return;
+    entry.view.reported.add(column);
+    const qualified = `${entry.view.relation.schema}.${entry.view.relation.name}`;
+    const words = shaped.shapes.map((shape) => SHAPE_WORDS[shape]).join(' and ');
+    const named = shaped.column === column ? `column ${column}` : `column ${shaped.column} (${column} here)`;
+    this.reason('view-plan-shape', 'information', `${named} of view ${qualified} has ${words}: reading it, that part of a plan runs only in the leader process`, this.nameRange(this.at(location)), 'restricted');
   }
 
   private rowLocking(clauses: AstNode[]): void {
@@ -695,6 +716,19 @@ export class StatementWalker {
 
   private windowDef(w: AstNode, scope: Scope): void {
     if (!w) return;
+    // What a window's PARTITION BY / ORDER BY computes stays in a view's output (as a hidden
+    // column, or keeping the one it matches) whether or not its window function is read.
+    if (this.viewTop?.scope === scope && !this.inWindowDef) {
+      const before = this.shapes.length;
+      this.inWindowDef = true;
+      try {
+        this.windowDef(w, scope);
+      } finally {
+        this.inWindowDef = false;
+      }
+      this.wholeView.push(...this.shapes.splice(before));
+      return;
+    }
     for (const p of w.partitionClause ?? []) this.expr(p, scope);
     for (const o of w.orderClause ?? []) this.expr(o.SortBy?.node ?? o, scope);
     this.expr(w.startOffset, scope);
@@ -756,12 +790,20 @@ export class StatementWalker {
         this.fromItem(n.larg, scope);
         const between = scope.entries.length;
         this.fromItem(n.rarg, scope);
+        const [left, right] = [scope.entries.slice(before, between), scope.entries.slice(between)];
+        // USING and NATURAL compare the columns of both sides: they are read.
+        const columnsOf = (entries: ScopeEntry[]) => new Set(entries.flatMap((e) => (e.columns ?? []).map((c) => c.name)));
+        const leftColumns = columnsOf(left);
+        const compared = n.isNatural ? [...columnsOf(right)].filter((name) => leftColumns.has(name)) : nameList(n.usingClause);
+        for (const name of compared) for (const entry of [...left, ...right]) if (entry.columns?.some((c) => c.name === name)) this.columnRead(entry, name, n.rarg?.RangeVar?.location);
         // pull_up_sublinks also looks into a LEFT or RIGHT join's ON, for sublinks that read only
         // its nullable side, never into a FULL join's.
         if (n.jointype === 'JOIN_INNER') this.markTopOfQual(n.quals);
         else if (n.jointype === 'JOIN_LEFT') this.markTopOfQual(n.quals, new Set(scope.entries.slice(between)));
         else if (n.jointype === 'JOIN_RIGHT') this.markTopOfQual(n.quals, new Set(scope.entries.slice(before, between)));
         this.expr(n.quals, scope);
+        const alias = n.alias?.Alias ?? n.alias;
+        if (alias?.aliasname) scope.entries.push({ name: alias.aliasname, columns: [...left, ...right].flatMap((e) => e.columns ?? []), joinOf: [...left, ...right] });
         return;
       }
       case 'RangeTableSample':
@@ -862,9 +904,17 @@ export class StatementWalker {
     if (use === 'read' && !this.writes && rel.parallelWorkers === 0 && (rel.kind === 'r' || rel.kind === 'm')) {
       this.reason('table-parallel-workers-zero', 'information', `${rel.schema}.${rel.name} has the storage parameter parallel_workers = 0: the planner never scans it with workers`, range);
     }
+    // FROM v AS w(a, b): the view's columns under the alias's names, in order.
+    const renamed = nameList(rv.alias?.colnames ?? rv.alias?.Alias?.colnames);
+    const columns = renamed.length ? rel.columns.map((c, i) => ({ name: renamed[i] ?? c.name, type: c.type })) : rel.columns;
     const columnShapes = rel.kind === 'v' ? traitsOf(rel, this.catalog).viewColumnShapes : undefined;
-    if (columnShapes?.length) return { name: aliasName, columns: rel.columns, view: { relation: rel, columnShapes, read: new Set() } };
-    return { name: aliasName, columns: rel.columns };
+    if (!columnShapes?.length) return { name: aliasName, columns };
+    const byName = new Map<string, ViewColumnShapes>();
+    for (const shaped of columnShapes) {
+      const position = rel.columns.findIndex((c) => c.name === shaped.column);
+      if (position >= 0) byName.set(columns[position].name, shaped);
+    }
+    return { name: aliasName, columns, view: { relation: rel, columns: byName, reported: new Set() } };
   }
 
   private relationHazards(rel: CatalogRelation, range: TextRange): void {
@@ -1118,7 +1168,7 @@ export class StatementWalker {
   }
 
   private wholeRowRead(entry: ScopeEntry, location: number | undefined): void {
-    if (entry.view) for (const column of entry.columns ?? []) this.columnRead(entry, column.name, location);
+    if (entry.view || entry.joinOf) for (const column of entry.columns ?? []) this.columnRead(entry, column.name, location);
   }
 
   private funcCall(n: AstNode, scope: Scope): InferredType {
@@ -1411,17 +1461,25 @@ export const SHAPE_WORDS: Record<ViewShape, string> = {
 
 /**
  * The output columns of a query level that PostgreSQL keeps whoever reads them (ressortgroupref):
- * those ORDER BY, GROUP BY or DISTINCT ON name by output name or position. Undefined for a plain
- * DISTINCT, which keeps them all.
+ * those ORDER BY, GROUP BY or DISTINCT ON name by output name or position. (A name GROUP BY finds
+ * among the input columns is one of those, not an output column: findTargetlistEntrySQL92. What
+ * these clauses name of the input is walked after the select list and belongs to all of the view.)
+ * Undefined for a plain DISTINCT, which keeps them all.
  */
-function keptColumns(sel: AstNode): Set<string> | undefined {
+function keptColumns(sel: AstNode, scope: Scope): Set<string> | undefined {
   const distinct: AstNode[] = sel.distinctClause ?? [];
   if (distinct.length > 0 && distinct.every((d) => !nodeKind(d))) return undefined;
   const kept = new Set<string>();
-  const named: AstNode[] = [...(sel.sortClause ?? []).map((s: AstNode) => s.SortBy?.node), ...(sel.groupClause ?? []), ...distinct];
-  for (const node of named) {
+  const isInput = (name: string) => scope.entries.some((e) => e.columns?.some((c) => c.name === name));
+  const named: [AstNode, boolean][] = [
+    ...(sel.sortClause ?? []).map((s: AstNode): [AstNode, boolean] => [s.SortBy?.node, false]),
+    ...(sel.groupClause ?? []).map((g: AstNode): [AstNode, boolean] => [g, true]),
+    ...distinct.map((d): [AstNode, boolean] => [d, false]),
+  ];
+  for (const [node, inputFirst] of named) {
     const fields = node?.ColumnRef?.fields;
-    if (fields?.length === 1 && fields[0].String) kept.add(fields[0].String.sval);
+    const name = fields?.length === 1 ? fields[0].String?.sval : undefined;
+    if (name !== undefined && !(inputFirst && isInput(name))) kept.add(name);
     const position = node?.A_Const?.ival?.ival;
     if (position !== undefined) kept.add(String(position));
   }
