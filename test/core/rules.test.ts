@@ -75,6 +75,7 @@ const CASES: Case[] = [
     message: 'aggregate public.total(integer) has no combine function: it cannot be split across workers (no partial aggregation)',
   },
   { name: 'window function', sql: `${TABLE}SELECT «rank»() OVER (ORDER BY id) FROM t`, verdict: 'restricted', code: 'window-function' },
+  { name: 'JSON_ARRAYAGG as a window function', sql: `${TABLE}SELECT «JSON_ARRAYAGG»(id) OVER (PARTITION BY note) FROM t`, verdict: 'restricted', code: 'window-function' },
   { name: 'restricted function', sql: `${RESTRICTED_FN}SELECT «rf»(1)`, verdict: 'restricted', code: 'restricted-function' },
   {
     name: 'view, through a view',
@@ -102,7 +103,7 @@ const CASES: Case[] = [
     name: 'view over a foreign table',
     sql: `${TABLE}CREATE FOREIGN TABLE remote (a int) SERVER elsewhere;\nCREATE VIEW rv AS SELECT a FROM remote;\nSELECT count(*) FROM «rv»`,
     verdict: 'restricted',
-    code: 'view-plan-shape',
+    code: 'foreign-table',
     message: 'view public.rv has a foreign table (there or in a view it reads): that part of a plan runs only in the leader process',
   },
   {
@@ -303,6 +304,10 @@ describe('engine: every rule', () => {
     assert.deepStrictEqual(last('CREATE VIEW w AS SELECT id, row_number() OVER () AS rn FROM t;\nCREATE FUNCTION s0(x int) RETURNS bigint LANGUAGE sql PARALLEL SAFE AS $$ SELECT count(*) FROM w $$;'), []);
     assert.deepStrictEqual(last('CREATE FUNCTION s1(x int) RETURNS bigint LANGUAGE sql PARALLEL SAFE AS $$ SELECT count(*) FROM (SELECT id FROM t INTERSECT SELECT id FROM t) s $$;'), []);
     assert.deepStrictEqual(last('CREATE FUNCTION s2(x int) RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM (SELECT id FROM t LIMIT 5) s $$;'), ['function-could-be-safe']);
+    // A foreign table restricts a body as much through a view as read directly (it is no plan shape).
+    const remote = 'CREATE FOREIGN TABLE remote (a int) SERVER elsewhere;\nCREATE VIEW rv AS SELECT a FROM remote;\n';
+    assert.deepStrictEqual(last(`${remote}CREATE FUNCTION s3() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM remote $$;`), ['function-default-unsafe']);
+    assert.deepStrictEqual(last(`${remote}CREATE FUNCTION s4() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM rv $$;`), ['function-default-unsafe']);
   });
 
   it('places each of a chain of set operations on its own keyword, and reports a row list\'s operator once', () => {

@@ -210,6 +210,70 @@ describe('catalog snapshot from a live server', function () {
     assert.deepStrictEqual(opView.viewFunctions, [oidOf('app', 'gt_unsafe')]);
   });
 
+  it('reads the definitions of the database’s own views as pg_get_viewdef prints them with every name outside pg_catalog qualified; none of system views', async () => {
+    const printed = async (view: string) => {
+      await client.query('BEGIN');
+      try {
+        await client.query('SET LOCAL search_path = pg_catalog, pg_temp');
+        return (await client.query<{ d: string }>('SELECT pg_get_viewdef($1::regclass) AS d', [view])).rows[0].d;
+      } finally {
+        await client.query('ROLLBACK');
+      }
+    };
+    const definition = relationNamed('app', 'outer_view').viewDefinition;
+    assert.strictEqual(definition, await printed('app.outer_view'));
+    assert.match(definition ?? '', /app\.f_safe\(inner_view\.d\)|app\.f_safe\(d\)/);
+    assert.match(definition ?? '', /FROM app\.inner_view/);
+    assert.strictEqual(relationNamed('pg_catalog', 'pg_stat_activity').viewDefinition, undefined);
+    assert.strictEqual(relationNamed('app', 'mat').viewDefinition, undefined);
+  });
+
+  it('does not wait for a relation a view reads that another session locks or waits to lock ACCESS EXCLUSIVE: that view’s definition is left out, the rest read', async () => {
+    const url = await cluster.createDatabase('locked_views');
+    const [reader, holder, waiter] = [0, 1, 2].map(() => new Client({ connectionString: url }));
+    await Promise.all([reader, holder, waiter].map((c) => c.connect()));
+    try {
+      await reader.query('CREATE TABLE busy (id int); CREATE TABLE calm (id int); CREATE VIEW reads_busy AS SELECT id FROM busy; CREATE VIEW reads_calm AS SELECT id FROM calm');
+      const definedViews = (read: CatalogSnapshot) => read.relations.filter((r) => r.viewDefinition !== undefined).map((r) => r.name).sort();
+      assert.deepStrictEqual(definedViews(await readCatalogSnapshot(reader)), ['reads_busy', 'reads_calm']);
+      // Held: an ALTER TABLE, TRUNCATE, VACUUM FULL ... under way.
+      await holder.query('BEGIN; LOCK TABLE busy IN ACCESS EXCLUSIVE MODE');
+      assert.deepStrictEqual(definedViews(await readCatalogSnapshot(reader)), ['reads_calm']);
+      await holder.query('ROLLBACK');
+      // Waited for: the lock queue would put the read behind it too.
+      await holder.query('BEGIN; SELECT * FROM busy');
+      const locking = waiter.query('BEGIN; LOCK TABLE busy IN ACCESS EXCLUSIVE MODE');
+      const waiting = async (): Promise<void> => {
+        const { rows } = await reader.query("SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'busy'::regclass AND mode = 'AccessExclusiveLock' AND NOT granted");
+        if (rows[0].n === 0) return waiting();
+      };
+      await waiting();
+      assert.deepStrictEqual(definedViews(await readCatalogSnapshot(reader)), ['reads_calm']);
+      await holder.query('ROLLBACK');
+      await locking;
+      await waiter.query('ROLLBACK');
+      assert.deepStrictEqual(definedViews(await readCatalogSnapshot(reader)), ['reads_busy', 'reads_calm']);
+    } finally {
+      await Promise.all([reader, holder, waiter].map((c) => c.end()));
+    }
+  });
+
+  it('goes on without view definitions when pg_get_viewdef fails on a lock taken after its check (a fault caused here: the race cannot be)', async () => {
+    const failing = new Proxy(client, {
+      get(target, property) {
+        if (property !== 'query') return Reflect.get(target, property, target);
+        return (text: unknown, ...rest: unknown[]) =>
+          typeof text === 'string' && text.includes('pg_get_viewdef(own.oid)')
+            ? Promise.reject(Object.assign(new Error('canceling statement due to lock timeout'), { code: '55P03' }))
+            : (target.query as (...args: unknown[]) => unknown).call(target, text, ...rest);
+      },
+    });
+    const read = await readCatalogSnapshot(failing);
+    assert.deepStrictEqual(read.relations.filter((r) => r.viewDefinition !== undefined), []);
+    assert.deepStrictEqual(relationNamed('app', 'inner_view').viewFunctions, read.relations.find((r) => r.name === 'inner_view')?.viewFunctions);
+    assert.strictEqual(client.getTransactionStatus(), 'I');
+  });
+
   it('lists built-in functions, operators and window functions too, and the functions of system views', () => {
     assert.deepStrictEqual(
       relationNamed('app', 'builtin_view').viewFunctions,
@@ -441,6 +505,7 @@ describe('catalog snapshot from a live server', function () {
       assert.strictEqual(inside.functions.find((f) => f.name === 'uncommitted')?.parallel, 'r');
       assert.strictEqual(client.getTransactionStatus(), 'T');
       assert.strictEqual((await client.query('SHOW search_path')).rows[0].search_path, 'app, public');
+      assert.strictEqual((await client.query('SHOW lock_timeout')).rows[0].lock_timeout, '0');
       await client.query('CREATE TABLE app.still_in_transaction (id int)');
     } finally {
       await client.query('ROLLBACK');

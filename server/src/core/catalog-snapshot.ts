@@ -154,8 +154,9 @@ export interface CatalogRelation {
   viewColumnShapes?: ViewColumnShapes[];
   /**
    * Views of a live database's own: the definition as pg_get_viewdef prints it under search_path
-   * pg_catalog. The engine walks it, the first time a statement reads the view, for the four fields
-   * above (what it reaches is viewFunctions, read from the stored query).
+   * pg_catalog, pg_temp (view-definitions.sql; left out when a relation it reads was locked). The
+   * engine walks it, the first time a statement reads the view, for the four fields above (what it
+   * reaches is viewFunctions, read from the stored query).
    */
   viewDefinition?: string;
   /** Row-level-security policies: oids of the functions their expressions call. */

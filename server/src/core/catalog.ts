@@ -214,7 +214,9 @@ export class Catalog {
 
   /**
    * The snapshot as a live view's definition is printed for it (pg_get_viewdef under search_path
-   * pg_catalog: every other name qualified), to walk the definition with. One per snapshot.
+   * pg_catalog, pg_temp: every other name qualified; relations look in pg_temp first here, which
+   * differs only for a temporary table named like a system catalog), to walk the definition with.
+   * One per snapshot.
    */
   forViewDefinitions(): Catalog {
     let catalog = definitionCatalogs.get(this.snapshot);

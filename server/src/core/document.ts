@@ -255,9 +255,11 @@ export class DocumentAnalyzer {
 
   /**
    * A copy that starts where this analyzer's last pass ended, for a pass in steps beside it (after a
-   * paste into a large document): the steps reuse what that pass found while this analyzer goes on
-   * with the edits. Both hold the last pass's slots; what is later written into one (its result
-   * placed, its reasons converted, its locations moved once) means the same to both.
+   * paste into a large document): the steps reuse what that pass found. Both hold the last pass's
+   * slots; what is later written into one (its result placed, its reasons converted, its locations
+   * moved once) means the same to both. This analyzer may take edits meanwhile, but not a new base
+   * that it rebases onto (rekeyed() changes shared entries in place); the language server analyses
+   * nothing of the document while the steps run anyway.
    */
   fork(): DocumentAnalyzer {
     const copy = new DocumentAnalyzer(this.uri, this.options);

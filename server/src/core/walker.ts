@@ -171,11 +171,18 @@ export function traitsOf(rel: CatalogRelation, catalog: Catalog): ViewTraits {
   if (traits) return traits;
   // A view that reads itself (PostgreSQL forbids it) gets none, instead of walking forever.
   definedViews.set(rel, {});
-  const parsed = parseSql(definition);
-  if (parsed.ok && parsed.statements.length === 1) {
-    const query = parsed.statements[0].stmt;
-    const walked = new StatementWalker(definition, parsed.offsets, catalog.forViewDefinitions()).definition(query);
-    traits = viewTraits(walked, query, rel.columns.map((column) => column.name));
+  // A definition this parser does not take (syntax of a newer server) passes nothing on.
+  try {
+    const parsed = parseSql(definition);
+    if (parsed.ok && parsed.statements.length === 1) {
+      const query = parsed.statements[0].stmt;
+      const walked = new StatementWalker(definition, parsed.offsets, catalog.forViewDefinitions()).definition(query);
+      traits = viewTraits(walked, query, rel.columns.map((column) => column.name));
+    }
+  } catch (error) {
+    // A bug: it surfaces as any other in a walk does, and nothing half made is kept.
+    definedViews.delete(rel);
+    throw error;
   }
   definedViews.set(rel, traits ?? {});
   return traits ?? {};
@@ -685,9 +692,21 @@ export class StatementWalker {
     if (entry.view.reported.has(column)) return;
     entry.view.reported.add(column);
     const qualified = `${entry.view.relation.schema}.${entry.view.relation.name}`;
-    const words = shaped.shapes.map((shape) => SHAPE_WORDS[shape]).join(' and ');
     const named = shaped.column === column ? `column ${column}` : `column ${shaped.column} (${column} here)`;
-    this.reason('view-plan-shape', 'information', `${named} of view ${qualified} has ${words}: reading it, that part of a plan runs only in the leader process`, this.nameRange(this.at(location)), 'restricted');
+    this.viewReasons(shaped.shapes, `${named} of view ${qualified}`, ': reading it, that part of a plan runs only in the leader process', this.nameRange(this.at(location)));
+  }
+
+  /**
+   * What a view passes on, reported: plan shapes as view-plan-shape; a cast to a domain and a
+   * foreign table under their own codes, as when met directly (a function body's verdict counts
+   * those, and not plan shapes).
+   */
+  private viewReasons(shapes: readonly ViewShape[], subject: string, effect: string, range: TextRange): void {
+    const ownCode = (shape: ViewShape): ReasonCode => (shape === 'domain-constraint' || shape === 'foreign-table' ? shape : 'view-plan-shape');
+    for (const code of new Set(shapes.map(ownCode))) {
+      const words = shapes.filter((shape) => ownCode(shape) === code).map((shape) => SHAPE_WORDS[shape]).join(' and ');
+      this.reason(code, 'information', `${subject} has ${words}${effect}`, range, 'restricted');
+    }
   }
 
   private rowLocking(clauses: AstNode[]): void {
@@ -939,8 +958,7 @@ export class StatementWalker {
     }
     if (view.viewShapes?.length) {
       this.shapes.push(...view.viewShapes);
-      const shapes = view.viewShapes.map((shape) => SHAPE_WORDS[shape]).join(' and ');
-      this.reason('view-plan-shape', 'information', `view ${qualified} has ${shapes} (there or in a view it reads): that part of a plan runs only in the leader process`, range, 'restricted');
+      this.viewReasons(view.viewShapes, `view ${qualified}`, ' (there or in a view it reads): that part of a plan runs only in the leader process', range);
     }
     if (rel.kind === 'v' && rel.viewFunctions?.length) {
       const fns = rel.viewFunctions.map((oid) => this.catalog.functionByOid(oid)).filter((f): f is CatalogFunction => !!f);
@@ -1078,6 +1096,20 @@ export class StatementWalker {
         return undefined;
       case 'List':
         return this.expr(n.items, scope);
+      case 'JsonArrayAgg':
+      case 'JsonObjectAgg': {
+        // JSON_ARRAYAGG / JSON_OBJECTAGG ... OVER (...) are window functions too.
+        const over = n.constructor?.over;
+        if (!over) {
+          this.generic(n, scope);
+          return undefined;
+        }
+        const written = kind === 'JsonArrayAgg' ? 'JSON_ARRAYAGG' : 'JSON_OBJECTAGG';
+        this.reason('window-function', 'information', `window function ${written}() runs only in the leader process (window functions are PARALLEL RESTRICTED)`, this.tokenRange(this.at(n.constructor.location)), 'restricted');
+        this.generic({ ...n, constructor: { ...n.constructor, over: undefined } }, scope);
+        this.windowDef(over, scope);
+        return undefined;
+      }
       default:
         this.generic(n, scope);
         return undefined;

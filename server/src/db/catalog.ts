@@ -170,6 +170,31 @@ function functionFromRow(r: QueryResultRow, interned: Interner): CatalogFunction
 }
 
 const IN_FAILED_TRANSACTION = '25P02';
+/** How long the read waits for a lock pg_get_viewdef needs (view-definitions.sql) before it leaves the definitions out. */
+const VIEW_DEFINITION_LOCK_TIMEOUT = '200ms';
+
+/**
+ * The database's own views' definitions, by oid: the last query of the read, in a savepoint under a
+ * short lock_timeout (pg_get_viewdef locks the relations a view reads). A lock that came after the
+ * query's check, or a view dropped meanwhile, fails it: the read then goes on without definitions
+ * (those views pass on only the functions they reach), rather than failing or waiting.
+ */
+async function readViewDefinitions(client: ClientBase): Promise<Map<number, string>> {
+  await client.query('SAVEPOINT pg_parallel_hints_views');
+  try {
+    await client.query(`SET LOCAL lock_timeout = '${VIEW_DEFINITION_LOCK_TIMEOUT}'`);
+    const rows = (await client.query(catalogQuery('view-definitions'))).rows;
+    await client.query('RELEASE SAVEPOINT pg_parallel_hints_views');
+    return new Map(rows.map((r) => [Number(r.oid), r.definition as string]));
+  } catch (error) {
+    if (!DEFINITIONS_LEFT_OUT_ON.has((error as { code?: string }).code ?? '')) throw error;
+    await client.query('ROLLBACK TO SAVEPOINT pg_parallel_hints_views; RELEASE SAVEPOINT pg_parallel_hints_views');
+    return new Map();
+  }
+}
+
+/** lock_not_available, query_canceled (statement_timeout), undefined_table, and XX000: "could not open relation with OID" (dropped meanwhile). */
+const DEFINITIONS_LEFT_OUT_ON = new Set(['55P03', '57014', '42P01', 'XX000']);
 
 export interface CatalogReadHooks {
   /** After each page of functions is read (the language server's garbage collection checkpoint, memory.ts). */
@@ -236,7 +261,7 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
   const policyRows = (await client.query(catalogQuery('policy-functions'))).rows;
 
   const viewFunctions = new Map<number, number[]>(viewRows.map((r) => [Number(r.oid), oids(r.functions)]));
-  const viewDefinitions = new Map<number, string>(viewRows.filter((r) => r.definition !== null).map((r) => [Number(r.oid), r.definition]));
+  const viewDefinitions = await readViewDefinitions(client);
   const policyFunctions = new Map<number, number[]>();
   for (const r of policyRows) {
     const reached = new Set<number>(oids(r.functions));

@@ -1,10 +1,6 @@
 -- For each view and materialized view: every function its definition reaches, directly, through
--- operators (oprcode), and through the plain views it reads, recursively. For the database's own
--- views also the definition (pg_get_viewdef): the engine walks it as it walks CREATE VIEW in a file
--- (walker.ts, traitsOf; the first time a statement reads the view), for what the view passes
--- on to statements reading it besides functions (row locks, temporary tables, plan shapes that run
--- only in the leader, in all of it or in single columns). Built-in views have no definition here:
--- printing and walking theirs would add to every catalog read for views a user's SQL rarely reads.
+-- operators (oprcode), and through the plain views it reads, recursively. (What else a view passes
+-- on comes from its definition: view-definitions.sql.)
 -- A materialized view read by another view is stored data: its functions do not run then, so the
 -- recursion stops there.
 -- The references are read from the rule's stored query tree, not from pg_depend: PostgreSQL records
@@ -13,7 +9,7 @@
 -- The pattern captures nothing (the match is split in two instead): capturing groups make
 -- PostgreSQL's regular expressions take their slower path, a third of this query's time.
 WITH RECURSIVE rules AS (
-    SELECT r.ev_class AS view_oid, v.relkind, r.ev_action::text AS tree
+    SELECT r.ev_class AS view_oid, r.ev_action::text AS tree
     FROM pg_rewrite r
     JOIN pg_class v ON v.oid = r.ev_class AND v.relkind IN ('v', 'm')
     WHERE r.rulename = '_RETURN'
@@ -39,19 +35,7 @@ WITH RECURSIVE rules AS (
     SELECT oid, oid FROM pg_class WHERE relkind IN ('v', 'm')
     UNION
     SELECT closure.view_oid, reads.inner_view FROM closure JOIN reads ON reads.view_oid = closure.reached
-), reached AS (
-    SELECT closure.view_oid, array_agg(DISTINCT functions.fn::int8 ORDER BY functions.fn::int8) AS functions
-    FROM closure JOIN functions ON functions.view_oid = closure.reached
-    GROUP BY closure.view_oid
-), own AS (
-    -- Views of the database's own (oids from FirstNormalObjectId, 16384, on; none of another
-    -- session's temporary schema): their definitions, printed under the read's search_path
-    -- (pg_catalog), for the engine to walk when a statement reads one.
-    SELECT c.oid AS view_oid, pg_get_viewdef(c.oid) AS definition
-    FROM pg_class c
-    WHERE c.relkind = 'v' AND c.oid >= 16384 AND NOT pg_is_other_temp_schema(c.relnamespace)
 )
-SELECT coalesce(reached.view_oid, own.view_oid)::int8 AS oid,
-       coalesce(reached.functions, '{}') AS functions,
-       own.definition
-FROM reached FULL JOIN own ON own.view_oid = reached.view_oid
+SELECT closure.view_oid::int8 AS oid, array_agg(DISTINCT functions.fn::int8 ORDER BY functions.fn::int8) AS functions
+FROM closure JOIN functions ON functions.view_oid = closure.reached
+GROUP BY closure.view_oid
