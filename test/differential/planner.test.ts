@@ -92,6 +92,11 @@ CREATE VIEW v_corr_grouped_by_position AS SELECT m, count(*) AS n FROM v_corr_ta
 CREATE VIEW v_corr_renamed AS SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) AS m FROM big b;
 ALTER VIEW v_corr_renamed RENAME COLUMN m TO mm;
 CREATE VIEW v_corr_named_like_input AS SELECT b.grp AS g, count(*) AS n, (SELECT max(o.id) FROM other o WHERE o.big_id = b.grp) AS grp FROM big b GROUP BY grp;
+CREATE VIEW v_corr_windowed AS SELECT id, rank() OVER w AS r FROM v_corr_target WINDOW w AS (PARTITION BY m);
+CREATE VIEW v_corr_joined (a, b, c, d) AS SELECT * FROM v_corr_target c JOIN other o USING (id);
+CREATE VIEW v_corr_output_named AS SELECT id AS m, id AS k FROM v_corr_target ORDER BY m;
+CREATE VIEW v_corr_to_rename AS SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) AS m FROM big b;
+ALTER VIEW v_corr_to_rename RENAME TO v_corr_renamed_view;
 CREATE TABLE ranks (id int, rn bigint);
 INSERT INTO ranks SELECT g, g FROM generate_series(1, 20000) g;
 ANALYZE ranks;
@@ -108,6 +113,8 @@ CREATE VIEW v_domain_target AS SELECT id, grp::positive_int AS g FROM big;
 CREATE VIEW v_domain_where AS SELECT id FROM big WHERE grp::positive_int > 3;
 CREATE VIEW v_window_partitioned_by_domain AS SELECT id, rank() OVER (PARTITION BY grp::positive_int ORDER BY id) AS r FROM big;
 CREATE VIEW v_window_ordered_by_domain AS SELECT id, rank() OVER (ORDER BY grp::positive_int) AS r FROM big;
+CREATE VIEW v_window_named_by_domain AS SELECT id, rank() OVER w AS r FROM big WINDOW w AS (PARTITION BY grp::positive_int);
+CREATE VIEW v_domain_rolled_up AS SELECT grp::positive_int AS g, count(*) AS n FROM big GROUP BY ROLLUP (g);
 CREATE TEMP TABLE scratch_rows (a int);
 INSERT INTO scratch_rows SELECT generate_series(1, 100);
 CREATE TEMP VIEW scratch_view AS SELECT a FROM scratch_rows;
@@ -293,6 +300,20 @@ const CASES: [string, Expected][] = [
   // A window's PARTITION BY / ORDER BY stays in the view's output whether its function is read or not
   ['SELECT count(*) FROM v_window_partitioned_by_domain', 'restricted'],
   ['SELECT count(*) FROM v_window_ordered_by_domain', 'restricted'],
+  ['SELECT count(*) FROM v_window_named_by_domain', 'restricted'],
+  ['SELECT count(*) FROM v_corr_windowed', 'restricted'],
+  // ROLLUP / CUBE / GROUPING SETS keep the columns they name
+  ['SELECT n FROM v_domain_rolled_up', 'restricted'],
+  // A join's alias column list renames its columns: USING ones first, then the left side's, then the right's
+  ['SELECT j.b FROM (v_window JOIN ranks USING (id)) AS j(a, b, c)', 'restricted'],
+  ['SELECT j.c FROM (v_window JOIN ranks USING (id)) AS j(a, b, c)', 'safe'],
+  ['SELECT b FROM v_corr_joined', 'restricted'],
+  ['SELECT c FROM v_corr_joined', 'safe'],
+  // ORDER BY and DISTINCT ON take a bare name for an output column first
+  ['SELECT id + 1 AS m, id FROM v_corr_target ORDER BY m', 'safe'],
+  ['SELECT DISTINCT ON (m) id AS m FROM v_corr_target ORDER BY m', 'safe'],
+  ['SELECT count(*) FROM v_corr_output_named', 'safe'],
+  ['SELECT m FROM v_corr_renamed_view', 'restricted'],
   // 3. Restricted constructs
   ['SELECT 5::positive_int', 'restricted'],
   ['SELECT id::plain_int FROM big', 'safe'],

@@ -247,6 +247,15 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       return undefined;
     }
     case 'RenameStmt': {
+      // ALTER TABLE / VIEW ... RENAME TO: the relation under its new name (a new local oid: the old
+      // name must find nothing).
+      if (['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE'].includes(n.renameType) && n.newname) {
+        const rel = relationIn(catalog, n.relation);
+        if (!rel) return undefined;
+        catalog.dropRelation(rel, why);
+        catalog.defineRelation({ ...rel, oid: allocateLocalOid(), name: n.newname }, why);
+        return undefined;
+      }
       // ALTER TABLE / VIEW ... RENAME COLUMN a TO b: the column, and what a view's column has, go by the new name.
       if (n.renameType !== 'OBJECT_COLUMN' || !n.subname || !n.newname) return undefined;
       const rel = relationIn(catalog, n.relation);

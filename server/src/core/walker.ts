@@ -20,12 +20,21 @@ interface ScopeEntry {
   columns?: CatalogColumn[];
   /** A view some of whose columns run only in the leader: what of it is read is reported as it is read. */
   view?: ViewRead;
-  /** A join's alias: its columns are those of the entries joined. */
-  joinOf?: ScopeEntry[];
+  /** A join's alias: each of its columns is these columns of the entries joined (a USING column, both sides'). */
+  joinColumns?: Map<string, ColumnSource[]>;
+}
+
+type ColumnSource = [entry: ScopeEntry, column: string];
+
+/** A column a FROM item gives, in its order, and the entries' columns it is. */
+interface OutputColumn extends CatalogColumn {
+  sources: ColumnSource[];
 }
 
 interface ViewRead {
   relation: CatalogRelation;
+  /** Where the view is named in FROM: where a read with no place of its own (USING, NATURAL) is reported. */
+  range: TextRange;
   /** By the name the statement reads the column by (an alias's column list renames them). */
   columns: Map<string, ViewColumnShapes>;
   /** Columns already reported. */
@@ -45,6 +54,8 @@ interface CteInfo {
 
 class Scope {
   readonly entries: ScopeEntry[] = [];
+  /** The columns FROM gives, in order (what `*` stands for). */
+  fromColumns: OutputColumn[] = [];
   readonly ctes = new Map<string, CteInfo>();
   /** Set when this query level calls an aggregate or window function (hasAggs / hasWindowFuncs). */
   grouping = false;
@@ -584,7 +595,7 @@ export class StatementWalker {
       }
     } else {
       scope.clause = 'from';
-      for (const item of sel.fromClause ?? []) this.fromItem(item, scope);
+      scope.fromColumns = (sel.fromClause ?? []).flatMap((item: AstNode) => this.fromItem(item, scope));
       scope.clause = 'target';
       columns = [];
       const kept = this.viewTop?.scope === scope ? keptColumns(sel, scope) : undefined;
@@ -593,15 +604,17 @@ export class StatementWalker {
         if (!rt) continue;
         const colName = rt.name ?? this.outputName(rt.val);
         if (colName === '*') {
-          // Each column the star brings keeps what a view it comes from has in that column.
-          const entries = this.starEntries(rt.val, scope);
-          for (const entry of entries) {
-            for (const column of entry.columns ?? []) {
-              const before = this.shapes.length;
-              this.columnRead(entry, column.name, rt.val?.ColumnRef?.location);
-              if (kept && !kept.has(column.name) && !kept.has(String(columns.length + 1))) this.keepColumnShapes(columns.length, before);
-              columns.push(column);
-            }
+          // Each column the star brings (FROM's in order, USING columns once; or t's) keeps what a
+          // view it comes from has in that column.
+          const location = rt.val?.ColumnRef?.location;
+          const fields = rt.val?.ColumnRef?.fields ?? [];
+          const brought: OutputColumn[] =
+            fields.length < 2 ? scope.fromColumns : this.starEntries(rt.val, scope).flatMap((e) => (e.columns ?? []).map((c) => ({ ...c, sources: [[e, c.name] as ColumnSource] })));
+          for (const column of brought) {
+            const before = this.shapes.length;
+            for (const [source, name] of column.sources) this.columnRead(source, name, location);
+            if (kept && !kept.has(column.name) && !kept.has(String(columns.length + 1))) this.keepColumnShapes(columns.length, before);
+            columns.push({ name: column.name, type: column.type });
           }
           continue;
         }
@@ -621,9 +634,11 @@ export class StatementWalker {
       for (const g of sel.groupClause ?? []) this.expr(g, scope);
       this.expr(sel.havingClause, scope);
       for (const w of sel.windowClause ?? []) this.windowDef(w.WindowDef ?? w, scope);
-      for (const d of sel.distinctClause ?? []) if (nodeKind(d)) this.expr(d, scope);
+      this.shapes.push(...this.wholeView.splice(0));
+      // DISTINCT ON and ORDER BY take a bare name for an output column first (findTargetlistEntrySQL92): walked with it.
+      for (const d of sel.distinctClause ?? []) if (nodeKind(d) && !namesOutput(d, columns)) this.expr(d, scope);
     }
-    for (const s of sel.sortClause ?? []) this.expr(s.SortBy?.node ?? s, scope);
+    for (const s of sel.sortClause ?? []) if (!namesOutput(s.SortBy?.node ?? s, columns)) this.expr(s.SortBy?.node ?? s, scope);
     this.expr(sel.limitCount, scope);
     this.expr(sel.limitOffset, scope);
     if (sel.lockingClause?.length) this.rowLocking(sel.lockingClause);
@@ -682,8 +697,8 @@ export class StatementWalker {
    * view defined by this query has them in one column or in all of it).
    */
   private columnRead(entry: ScopeEntry, column: string, location: number | undefined): void {
-    if (entry.joinOf) {
-      for (const joined of entry.joinOf) if (joined.columns?.some((c) => c.name === column)) this.columnRead(joined, column, location);
+    if (entry.joinColumns) {
+      for (const [source, name] of entry.joinColumns.get(column) ?? []) this.columnRead(source, name, location);
       return;
     }
     const shaped = entry.view?.columns.get(column);
@@ -693,7 +708,8 @@ export class StatementWalker {
     entry.view.reported.add(column);
     const qualified = `${entry.view.relation.schema}.${entry.view.relation.name}`;
     const named = shaped.column === column ? `column ${column}` : `column ${shaped.column} (${column} here)`;
-    this.viewReasons(shaped.shapes, `${named} of view ${qualified}`, ': reading it, that part of a plan runs only in the leader process', this.nameRange(this.at(location)));
+    const range = location === undefined ? entry.view.range : this.nameRange(this.at(location));
+    this.viewReasons(shaped.shapes, `${named} of view ${qualified}`, ': reading it, that part of a plan runs only in the leader process', range);
   }
 
   /**
@@ -756,10 +772,62 @@ export class StatementWalker {
 
   // ---- FROM ----------------------------------------------------------------------------------
 
-  private fromItem(item: AstNode, scope: Scope): void {
+  /** Walks a FROM item, adds its entries to `scope`, and returns the columns it gives, in order. */
+  private fromItem(item: AstNode, scope: Scope): OutputColumn[] {
     const kind = nodeKind(item);
-    if (!kind) return;
+    if (!kind) return [];
     const n = item[kind];
+    if (kind === 'JoinExpr') return this.join(n, scope);
+    if (kind === 'RangeTableSample') {
+      const sampled = this.fromItem(n.relation, scope);
+      for (const a of n.args ?? []) this.expr(a, scope);
+      this.expr(n.repeatable, scope);
+      return sampled;
+    }
+    const before = scope.entries.length;
+    this.fromEntry(kind, n, item, scope);
+    return scope.entries.slice(before).flatMap((e) => (e.columns ?? []).map((c) => ({ ...c, sources: [[e, c.name] as ColumnSource] })));
+  }
+
+  /**
+   * A join: USING / NATURAL columns first (each is both sides' column, and read: compared), then the
+   * rest of the left side's, then the right side's (transformFromClauseItem); an alias with a column
+   * list renames them in that order.
+   */
+  private join(n: AstNode, scope: Scope): OutputColumn[] {
+    const before = scope.entries.length;
+    const left = this.fromItem(n.larg, scope);
+    const between = scope.entries.length;
+    const right = this.fromItem(n.rarg, scope);
+    const leftNames = new Set(left.map((c) => c.name));
+    const merged: string[] = n.isNatural ? [...new Set(right.map((c) => c.name).filter((name) => leftNames.has(name)))] : nameList(n.usingClause);
+    const isMerged = new Set(merged);
+    const output: OutputColumn[] = [
+      ...merged.map((name) => {
+        const [l, r] = [left.find((c) => c.name === name), right.find((c) => c.name === name)];
+        return { name, type: l?.type || r?.type || '', sources: [...(l?.sources ?? []), ...(r?.sources ?? [])] };
+      }),
+      ...left.filter((c) => !isMerged.has(c.name)),
+      ...right.filter((c) => !isMerged.has(c.name)),
+    ];
+    for (const column of output.slice(0, merged.length)) for (const [source, name] of column.sources) this.columnRead(source, name, undefined);
+    // pull_up_sublinks also looks into a LEFT or RIGHT join's ON, for sublinks that read only
+    // its nullable side, never into a FULL join's.
+    if (n.jointype === 'JOIN_INNER') this.markTopOfQual(n.quals);
+    else if (n.jointype === 'JOIN_LEFT') this.markTopOfQual(n.quals, new Set(scope.entries.slice(between)));
+    else if (n.jointype === 'JOIN_RIGHT') this.markTopOfQual(n.quals, new Set(scope.entries.slice(before, between)));
+    this.expr(n.quals, scope);
+    const alias = n.alias?.Alias ?? n.alias;
+    const renamed = nameList(alias?.colnames);
+    const columns = renamed.length ? output.map((c, i) => ({ ...c, name: renamed[i] ?? c.name })) : output;
+    if (alias?.aliasname) {
+      scope.entries.push({ name: alias.aliasname, columns: columns.map((c) => ({ name: c.name, type: c.type })), joinColumns: new Map(columns.map((c) => [c.name, c.sources])) });
+    }
+    return columns;
+  }
+
+  /** A FROM item other than a join: its entry (or entries) added to `scope`. */
+  private fromEntry(kind: string, n: AstNode, item: AstNode, scope: Scope): void {
     switch (kind) {
       case 'RangeVar': {
         const entry = this.rangeVar(item, scope, 'read');
@@ -804,32 +872,6 @@ export class StatementWalker {
         scope.entries.push({ name: alias?.aliasname ?? '', columns: names.length ? names.map((name, i) => ({ name, type: columns?.[i]?.type ?? '' })) : columns });
         return;
       }
-      case 'JoinExpr': {
-        const before = scope.entries.length;
-        this.fromItem(n.larg, scope);
-        const between = scope.entries.length;
-        this.fromItem(n.rarg, scope);
-        const [left, right] = [scope.entries.slice(before, between), scope.entries.slice(between)];
-        // USING and NATURAL compare the columns of both sides: they are read.
-        const columnsOf = (entries: ScopeEntry[]) => new Set(entries.flatMap((e) => (e.columns ?? []).map((c) => c.name)));
-        const leftColumns = columnsOf(left);
-        const compared = n.isNatural ? [...columnsOf(right)].filter((name) => leftColumns.has(name)) : nameList(n.usingClause);
-        for (const name of compared) for (const entry of [...left, ...right]) if (entry.columns?.some((c) => c.name === name)) this.columnRead(entry, name, n.rarg?.RangeVar?.location);
-        // pull_up_sublinks also looks into a LEFT or RIGHT join's ON, for sublinks that read only
-        // its nullable side, never into a FULL join's.
-        if (n.jointype === 'JOIN_INNER') this.markTopOfQual(n.quals);
-        else if (n.jointype === 'JOIN_LEFT') this.markTopOfQual(n.quals, new Set(scope.entries.slice(between)));
-        else if (n.jointype === 'JOIN_RIGHT') this.markTopOfQual(n.quals, new Set(scope.entries.slice(before, between)));
-        this.expr(n.quals, scope);
-        const alias = n.alias?.Alias ?? n.alias;
-        if (alias?.aliasname) scope.entries.push({ name: alias.aliasname, columns: [...left, ...right].flatMap((e) => e.columns ?? []), joinOf: [...left, ...right] });
-        return;
-      }
-      case 'RangeTableSample':
-        this.fromItem(n.relation, scope);
-        for (const a of n.args ?? []) this.expr(a, scope);
-        this.expr(n.repeatable, scope);
-        return;
       case 'JsonTable': {
         this.expr(n.context_item?.raw_expr, scope);
         for (const argument of n.passing ?? []) this.expr(argument.JsonArgument?.val?.raw_expr, scope);
@@ -933,7 +975,7 @@ export class StatementWalker {
       const position = rel.columns.findIndex((c) => c.name === shaped.column);
       if (position >= 0) byName.set(columns[position].name, shaped);
     }
-    return { name: aliasName, columns, view: { relation: rel, columns: byName, reported: new Set() } };
+    return { name: aliasName, columns, view: { relation: rel, range, columns: byName, reported: new Set() } };
   }
 
   private relationHazards(rel: CatalogRelation, range: TextRange): void {
@@ -1200,7 +1242,7 @@ export class StatementWalker {
   }
 
   private wholeRowRead(entry: ScopeEntry, location: number | undefined): void {
-    if (entry.view || entry.joinOf) for (const column of entry.columns ?? []) this.columnRead(entry, column.name, location);
+    if (entry.view || entry.joinColumns) for (const column of entry.columns ?? []) this.columnRead(entry, column.name, location);
   }
 
   private funcCall(n: AstNode, scope: Scope): InferredType {
@@ -1491,6 +1533,13 @@ export const SHAPE_WORDS: Record<ViewShape, string> = {
   'foreign-table': 'a foreign table',
 };
 
+/** A bare name among `columns` (a query level's output): ORDER BY and DISTINCT ON take it for that column. */
+function namesOutput(node: AstNode, columns: readonly CatalogColumn[] | undefined): boolean {
+  const fields = node?.ColumnRef?.fields;
+  const name = fields?.length === 1 ? fields[0].String?.sval : undefined;
+  return name !== undefined && (columns ?? []).some((c) => c.name === name);
+}
+
 /**
  * The output columns of a query level that PostgreSQL keeps whoever reads them (ressortgroupref):
  * those ORDER BY, GROUP BY or DISTINCT ON name by output name or position. (A name GROUP BY finds
@@ -1503,9 +1552,11 @@ function keptColumns(sel: AstNode, scope: Scope): Set<string> | undefined {
   if (distinct.length > 0 && distinct.every((d) => !nodeKind(d))) return undefined;
   const kept = new Set<string>();
   const isInput = (name: string) => scope.entries.some((e) => e.columns?.some((c) => c.name === name));
+  // ROLLUP / CUBE / GROUPING SETS name their columns inside (a row for a set of them).
+  const grouped = (nodes: AstNode[]): AstNode[] => nodes.flatMap((g) => (g?.GroupingSet ? grouped(g.GroupingSet.content ?? []) : g?.RowExpr ? grouped(g.RowExpr.args ?? []) : [g]));
   const named: [AstNode, boolean][] = [
     ...(sel.sortClause ?? []).map((s: AstNode): [AstNode, boolean] => [s.SortBy?.node, false]),
-    ...(sel.groupClause ?? []).map((g: AstNode): [AstNode, boolean] => [g, true]),
+    ...grouped(sel.groupClause ?? []).map((g: AstNode): [AstNode, boolean] => [g, true]),
     ...distinct.map((d): [AstNode, boolean] => [d, false]),
   ];
   for (const [node, inputFirst] of named) {
