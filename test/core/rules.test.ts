@@ -75,6 +75,9 @@ const CASES: Case[] = [
     message: 'aggregate public.total(integer) has no combine function: it cannot be split across workers (no partial aggregation)',
   },
   { name: 'window function', sql: `${TABLE}SELECT «rank»() OVER (ORDER BY id) FROM t`, verdict: 'restricted', code: 'window-function' },
+  { name: 'call inside JSON_ARRAYAGG', sql: `${UNSAFE_FN}${TABLE}SELECT JSON_ARRAYAGG(«uf»(id) ORDER BY id) FROM t`, verdict: 'unsafe', code: 'unsafe-function' },
+  { name: 'call in JSON_ARRAYAGG ORDER BY', sql: `${UNSAFE_FN}${TABLE}SELECT JSON_ARRAYAGG(id ORDER BY «uf»(id)) FROM t`, verdict: 'unsafe', code: 'unsafe-function' },
+  { name: 'call inside JSON_OBJECT', sql: `${UNSAFE_FN}${TABLE}SELECT JSON_OBJECT('a' : «uf»(id)) FROM t`, verdict: 'unsafe', code: 'unsafe-function' },
   { name: 'JSON_ARRAYAGG as a window function', sql: `${TABLE}SELECT «JSON_ARRAYAGG»(id) OVER (PARTITION BY note) FROM t`, verdict: 'restricted', code: 'window-function' },
   { name: 'restricted function', sql: `${RESTRICTED_FN}SELECT «rf»(1)`, verdict: 'restricted', code: 'restricted-function' },
   {

@@ -114,6 +114,12 @@ CREATE VIEW v_domain_where AS SELECT id FROM big WHERE grp::positive_int > 3;
 CREATE VIEW v_window_partitioned_by_domain AS SELECT id, rank() OVER (PARTITION BY grp::positive_int ORDER BY id) AS r FROM big;
 CREATE VIEW v_window_ordered_by_domain AS SELECT id, rank() OVER (ORDER BY grp::positive_int) AS r FROM big;
 CREATE VIEW v_window_named_by_domain AS SELECT id, rank() OVER w AS r FROM big WINDOW w AS (PARTITION BY grp::positive_int);
+CREATE VIEW v_window_named_then_ordered AS SELECT id, rank() OVER (w ORDER BY id) AS r FROM big WINDOW w AS (PARTITION BY grp::positive_int);
+CREATE VIEW v_sorted_by_window AS SELECT id FROM big ORDER BY rank() OVER (PARTITION BY grp::positive_int);
+CREATE VIEW v_window_then_subquery AS SELECT id, rank() OVER (PARTITION BY grp::positive_int ORDER BY id) + (SELECT max(id) FROM other) AS r FROM big;
+CREATE VIEW v_window_frame_domain AS SELECT id, sum(id) OVER (ORDER BY id ROWS BETWEEN 1::positive_int PRECEDING AND CURRENT ROW) AS s FROM big;
+CREATE VIEW v_window_frame_initplan AS SELECT id, sum(id) OVER (ORDER BY id ROWS BETWEEN (SELECT max(id) FROM other) PRECEDING AND CURRENT ROW) AS s FROM big;
+CREATE VIEW v_distinct_window AS SELECT DISTINCT id, rank() OVER (PARTITION BY grp::positive_int ORDER BY id) AS r FROM big;
 CREATE VIEW v_domain_rolled_up AS SELECT grp::positive_int AS g, count(*) AS n FROM big GROUP BY ROLLUP (g);
 CREATE TEMP TABLE scratch_rows (a int);
 INSERT INTO scratch_rows SELECT generate_series(1, 100);
@@ -302,6 +308,14 @@ const CASES: [string, Expected][] = [
   ['SELECT count(*) FROM v_window_ordered_by_domain', 'restricted'],
   ['SELECT count(*) FROM v_window_named_by_domain', 'restricted'],
   ['SELECT count(*) FROM v_corr_windowed', 'restricted'],
+  ['SELECT count(*) FROM v_window_named_then_ordered', 'restricted'],
+  ['SELECT count(*) FROM v_sorted_by_window', 'restricted'],
+  ['SELECT count(*) FROM v_window_then_subquery', 'restricted'],
+  ['SELECT count(*) FROM v_distinct_window', 'restricted'],
+  // A frame offset goes with its window function, but for an initPlan (before 17)
+  ['SELECT count(*) FROM v_window_frame_domain', 'safe'],
+  ['SELECT s FROM v_window_frame_domain', 'restricted'],
+  ['SELECT count(*) FROM v_window_frame_initplan', { changedIn: 17, before: 'restricted', since: 'safe' }],
   // ROLLUP / CUBE / GROUPING SETS keep the columns they name
   ['SELECT n FROM v_domain_rolled_up', 'restricted'],
   // A join's alias column list renames its columns: USING ones first, then the left side's, then the right's

@@ -1049,7 +1049,7 @@ describe('lsp: server over JSON-RPC', function () {
         },
         readCatalog: async () => {
           const snapshot = catalogWithUserFunction();
-          return { ...snapshot, source: { kind: 'live', versionNum: 180004, version: '18.4', host: 'db.invalid', database: 'shop' } };
+          return { ...snapshot, source: { kind: 'live', versionNum: 180004, version: '18.4', host: 'db.invalid', database: 'shop' }, warnings: ['what the read left out'] };
         },
       },
     });
@@ -1073,6 +1073,8 @@ describe('lsp: server over JSON-RPC', function () {
       logged.map((n) => (n.params as LogMessageParams).message),
       ['database me@db.invalid:5432/shop: could not connect to db.invalid:5432: connection refused; using the built-in catalog until it is reachable'],
     );
+    const warned = client.notifications.filter((n) => n.method === 'window/logMessage' && (n.params as LogMessageParams).message.includes('left out'));
+    assert.deepStrictEqual(warned.map((n) => (n.params as LogMessageParams).message), ['database me@db.invalid:5432/shop: what the read left out']);
     // The live catalog knows audit_value: after the refresh the diagnostics say so.
     await client.waitFor('workspace/diagnostic/refresh');
     const after = summarize(await client.diagnostics(uri));

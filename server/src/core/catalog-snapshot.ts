@@ -193,6 +193,8 @@ export interface CatalogSnapshot {
     database?: string;
     user?: string;
   };
+  /** What a live read had to leave out, and why (the language server logs it). */
+  warnings?: string[];
   /** The effective search_path (current_schemas(true)): pg_catalog first unless placed elsewhere. */
   searchPath: string[];
   settings: ParallelSettings;

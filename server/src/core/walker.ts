@@ -31,6 +31,17 @@ interface OutputColumn extends CatalogColumn {
   sources: ColumnSource[];
 }
 
+/**
+ * What a FROM item gives, in order: every column of an entry, or columns a join made (USING,
+ * NATURAL, an alias's column list). Most items are entries: their columns are never copied.
+ */
+type FromPart = ScopeEntry | OutputColumn[];
+
+/** The columns of `parts`, one by one. */
+function fromColumnsOf(parts: readonly FromPart[]): OutputColumn[] {
+  return parts.flatMap((part) => (Array.isArray(part) ? part : (part.columns ?? []).map((c) => ({ ...c, sources: [[part, c.name] as ColumnSource] }))));
+}
+
 interface ViewRead {
   relation: CatalogRelation;
   /** Where the view is named in FROM: where a read with no place of its own (USING, NATURAL) is reported. */
@@ -54,8 +65,8 @@ interface CteInfo {
 
 class Scope {
   readonly entries: ScopeEntry[] = [];
-  /** The columns FROM gives, in order (what `*` stands for). */
-  fromColumns: OutputColumn[] = [];
+  /** What FROM gives, in order (what `*` stands for). */
+  fromParts: readonly FromPart[] = NONE;
   readonly ctes = new Map<string, CteInfo>();
   /** Set when this query level calls an aggregate or window function (hasAggs / hasWindowFuncs). */
   grouping = false;
@@ -182,7 +193,8 @@ export function traitsOf(rel: CatalogRelation, catalog: Catalog): ViewTraits {
   if (traits) return traits;
   // A view that reads itself (PostgreSQL forbids it) gets none, instead of walking forever.
   definedViews.set(rel, {});
-  // A definition this parser does not take (syntax of a newer server) passes nothing on.
+  // A definition this parser does not take (syntax of a newer server) passes nothing on; a walk
+  // that throws is a bug.
   try {
     const parsed = parseSql(definition);
     if (parsed.ok && parsed.statements.length === 1) {
@@ -244,7 +256,6 @@ export class StatementWalker {
   private viewTop?: { scope: Scope; columnShapes: Map<number, ViewShape[]> };
   /** Shapes of the top query level's window clauses met while walking one output column: they belong to all of the view. */
   private readonly wholeView: ViewShape[] = [];
-  private inWindowDef = false;
 
   constructor(
     private readonly sql: string,
@@ -595,7 +606,9 @@ export class StatementWalker {
       }
     } else {
       scope.clause = 'from';
-      scope.fromColumns = (sel.fromClause ?? []).flatMap((item: AstNode) => this.fromItem(item, scope));
+      const parts: FromPart[] = [];
+      for (const item of sel.fromClause ?? []) for (const part of this.fromItem(item, scope)) parts.push(part);
+      scope.fromParts = parts;
       scope.clause = 'target';
       columns = [];
       const kept = this.viewTop?.scope === scope ? keptColumns(sel, scope) : undefined;
@@ -608,23 +621,31 @@ export class StatementWalker {
           // view it comes from has in that column.
           const location = rt.val?.ColumnRef?.location;
           const fields = rt.val?.ColumnRef?.fields ?? [];
-          const brought: OutputColumn[] =
-            fields.length < 2 ? scope.fromColumns : this.starEntries(rt.val, scope).flatMap((e) => (e.columns ?? []).map((c) => ({ ...c, sources: [[e, c.name] as ColumnSource] })));
-          for (const column of brought) {
-            const before = this.shapes.length;
-            for (const [source, name] of column.sources) this.columnRead(source, name, location);
-            if (kept && !kept.has(column.name) && !kept.has(String(columns.length + 1))) this.keepColumnShapes(columns.length, before);
-            columns.push({ name: column.name, type: column.type });
+          const parts: readonly FromPart[] = fields.length < 2 ? scope.fromParts : this.starEntries(rt.val, scope);
+          for (const part of parts) {
+            for (const column of Array.isArray(part) ? part : part.columns ?? []) {
+              const before = this.shapes.length;
+              if (Array.isArray(part)) for (const [source, name] of (column as OutputColumn).sources) this.columnRead(source, name, location);
+              else this.columnRead(part, column.name, location);
+              if (kept && !kept.has(column.name) && !kept.has(String(columns.length + 1))) this.keepColumnShapes(columns.length, before);
+              columns.push({ name: column.name, type: column.type });
+            }
           }
           continue;
         }
-        const [shapesBefore, volatileBefore, setReturningBefore] = [this.shapes.length, this.volatileSeen, this.setReturningSeen];
-        const type = this.expr(rt.val, scope);
         const name = colName ?? '?column?';
+        if (this.viewTop?.scope !== scope) {
+          columns.push({ name, type: this.expr(rt.val, scope) ?? '' });
+          continue;
+        }
+        const shapesBefore = this.shapes.length;
+        const volatileBefore = this.volatileSeen;
+        const setReturningBefore = this.setReturningSeen;
+        const type = this.expr(rt.val, scope);
         const droppable =
           kept && !kept.has(name) && !kept.has(String(columns.length + 1)) && this.volatileSeen === volatileBefore && this.setReturningSeen === setReturningBefore;
         if (droppable) this.keepColumnShapes(columns.length, shapesBefore);
-        this.shapes.push(...this.wholeView.splice(0));
+        if (this.wholeView.length > 0) this.shapes.push(...this.wholeView.splice(0));
         columns.push({ name, type: type ?? '' });
       }
       this.markTopOfQual(sel.whereClause);
@@ -634,7 +655,6 @@ export class StatementWalker {
       for (const g of sel.groupClause ?? []) this.expr(g, scope);
       this.expr(sel.havingClause, scope);
       for (const w of sel.windowClause ?? []) this.windowDef(w.WindowDef ?? w, scope);
-      this.shapes.push(...this.wholeView.splice(0));
       // DISTINCT ON and ORDER BY take a bare name for an output column first (findTargetlistEntrySQL92): walked with it.
       for (const d of sel.distinctClause ?? []) if (nodeKind(d) && !namesOutput(d, columns)) this.expr(d, scope);
     }
@@ -751,29 +771,26 @@ export class StatementWalker {
 
   private windowDef(w: AstNode, scope: Scope): void {
     if (!w) return;
-    // What a window's PARTITION BY / ORDER BY computes stays in a view's output (as a hidden
-    // column, or keeping the one it matches) whether or not its window function is read.
-    if (this.viewTop?.scope === scope && !this.inWindowDef) {
-      const before = this.shapes.length;
-      this.inWindowDef = true;
-      try {
-        this.windowDef(w, scope);
-      } finally {
-        this.inWindowDef = false;
-      }
-      this.wholeView.push(...this.shapes.splice(before));
-      return;
-    }
+    // In a view's select list: what the window's PARTITION BY / ORDER BY computes stays in the
+    // view's output (as a hidden column, or keeping the one it matches) whether or not the window
+    // function is read; its frame offsets go with the function, but for an initPlan (before 17),
+    // which stays. (Named WINDOW clauses and ORDER BY are walked outside the select list: all of
+    // the view's anyway.)
+    const inViewColumn = this.viewTop?.scope === scope && scope.clause === 'target';
+    const before = this.shapes.length;
     for (const p of w.partitionClause ?? []) this.expr(p, scope);
     for (const o of w.orderClause ?? []) this.expr(o.SortBy?.node ?? o, scope);
+    if (inViewColumn) this.wholeView.push(...this.shapes.splice(before));
+    const offsetsFrom = this.shapes.length;
     this.expr(w.startOffset, scope);
     this.expr(w.endOffset, scope);
+    if (inViewColumn) this.wholeView.push(...this.shapes.slice(offsetsFrom).filter((shape) => shape === 'initplan'));
   }
 
   // ---- FROM ----------------------------------------------------------------------------------
 
-  /** Walks a FROM item, adds its entries to `scope`, and returns the columns it gives, in order. */
-  private fromItem(item: AstNode, scope: Scope): OutputColumn[] {
+  /** Walks a FROM item, adds its entries to `scope`, and returns what it gives, in order. */
+  private fromItem(item: AstNode, scope: Scope): FromPart[] {
     const kind = nodeKind(item);
     if (!kind) return [];
     const n = item[kind];
@@ -786,7 +803,7 @@ export class StatementWalker {
     }
     const before = scope.entries.length;
     this.fromEntry(kind, n, item, scope);
-    return scope.entries.slice(before).flatMap((e) => (e.columns ?? []).map((c) => ({ ...c, sources: [[e, c.name] as ColumnSource] })));
+    return scope.entries.slice(before);
   }
 
   /**
@@ -794,11 +811,27 @@ export class StatementWalker {
    * rest of the left side's, then the right side's (transformFromClauseItem); an alias with a column
    * list renames them in that order.
    */
-  private join(n: AstNode, scope: Scope): OutputColumn[] {
+  private join(n: AstNode, scope: Scope): FromPart[] {
     const before = scope.entries.length;
-    const left = this.fromItem(n.larg, scope);
+    const leftParts = this.fromItem(n.larg, scope);
     const between = scope.entries.length;
-    const right = this.fromItem(n.rarg, scope);
+    const rightParts = this.fromItem(n.rarg, scope);
+    const alias = n.alias?.Alias ?? n.alias;
+    const renamed = nameList(alias?.colnames);
+    // pull_up_sublinks also looks into a LEFT or RIGHT join's ON, for sublinks that read only
+    // its nullable side, never into a FULL join's.
+    const quals = () => {
+      if (n.jointype === 'JOIN_INNER') this.markTopOfQual(n.quals);
+      else if (n.jointype === 'JOIN_LEFT') this.markTopOfQual(n.quals, new Set(scope.entries.slice(between)));
+      else if (n.jointype === 'JOIN_RIGHT') this.markTopOfQual(n.quals, new Set(scope.entries.slice(before, between)));
+      this.expr(n.quals, scope);
+    };
+    // A plain join gives what its sides give, in turn: nothing to copy.
+    if (!n.isNatural && !n.usingClause && !alias?.aliasname) {
+      quals();
+      return [...leftParts, ...rightParts];
+    }
+    const [left, right] = [fromColumnsOf(leftParts), fromColumnsOf(rightParts)];
     const leftNames = new Set(left.map((c) => c.name));
     const merged: string[] = n.isNatural ? [...new Set(right.map((c) => c.name).filter((name) => leftNames.has(name)))] : nameList(n.usingClause);
     const isMerged = new Set(merged);
@@ -811,19 +844,12 @@ export class StatementWalker {
       ...right.filter((c) => !isMerged.has(c.name)),
     ];
     for (const column of output.slice(0, merged.length)) for (const [source, name] of column.sources) this.columnRead(source, name, undefined);
-    // pull_up_sublinks also looks into a LEFT or RIGHT join's ON, for sublinks that read only
-    // its nullable side, never into a FULL join's.
-    if (n.jointype === 'JOIN_INNER') this.markTopOfQual(n.quals);
-    else if (n.jointype === 'JOIN_LEFT') this.markTopOfQual(n.quals, new Set(scope.entries.slice(between)));
-    else if (n.jointype === 'JOIN_RIGHT') this.markTopOfQual(n.quals, new Set(scope.entries.slice(before, between)));
-    this.expr(n.quals, scope);
-    const alias = n.alias?.Alias ?? n.alias;
-    const renamed = nameList(alias?.colnames);
+    quals();
     const columns = renamed.length ? output.map((c, i) => ({ ...c, name: renamed[i] ?? c.name })) : output;
     if (alias?.aliasname) {
       scope.entries.push({ name: alias.aliasname, columns: columns.map((c) => ({ name: c.name, type: c.type })), joinColumns: new Map(columns.map((c) => [c.name, c.sources])) });
     }
-    return columns;
+    return [columns];
   }
 
   /** A FROM item other than a join: its entry (or entries) added to `scope`. */
@@ -1140,7 +1166,8 @@ export class StatementWalker {
         return this.expr(n.items, scope);
       case 'JsonArrayAgg':
       case 'JsonObjectAgg': {
-        // JSON_ARRAYAGG / JSON_OBJECTAGG ... OVER (...) are window functions too.
+        // Aggregates (hasAggs), and with OVER (...) window functions.
+        scope.grouping = true;
         const over = n.constructor?.over;
         if (!over) {
           this.generic(n, scope);
@@ -1185,6 +1212,10 @@ export class StatementWalker {
         for (const item of value) if (nodeKind(item)) this.expr(item, scope);
       } else if (nodeKind(value)) {
         this.expr(value, scope);
+      } else if (value && typeof value === 'object') {
+        // A part that is no node of its own (JSON constructors' JsonValueExpr, JsonKeyValue,
+        // JsonAggConstructor ...) holds expressions too.
+        this.generic(value, scope);
       }
     }
   }

@@ -18,6 +18,7 @@ import type {
   Volatility,
 } from '../core/catalog-snapshot';
 import { packageFile } from '../package-root';
+import { messageOf } from '../error-message';
 
 const queryTexts = new Map<string, string>();
 
@@ -175,26 +176,35 @@ const VIEW_DEFINITION_LOCK_TIMEOUT = '200ms';
 
 /**
  * The database's own views' definitions, by oid: the last query of the read, in a savepoint under a
- * short lock_timeout (pg_get_viewdef locks the relations a view reads). A lock that came after the
- * query's check, or a view dropped meanwhile, fails it: the read then goes on without definitions
- * (those views pass on only the functions they reach), rather than failing or waiting.
+ * short lock_timeout (pg_get_viewdef locks the relations a view reads), rolled back once the rows
+ * are in, which lets those locks go at once. A lock that came after the query's check, a view
+ * dropped meanwhile, or a lock table too small for so many views fails it: the read then goes on
+ * without definitions (those views pass on only the functions they reach) and says so in
+ * `warnings`, rather than failing or waiting.
  */
-async function readViewDefinitions(client: ClientBase): Promise<Map<number, string>> {
+async function readViewDefinitions(client: ClientBase, warnings: string[]): Promise<Map<number, string>> {
   await client.query('SAVEPOINT pg_parallel_hints_views');
   try {
     await client.query(`SET LOCAL lock_timeout = '${VIEW_DEFINITION_LOCK_TIMEOUT}'`);
     const rows = (await client.query(catalogQuery('view-definitions'))).rows;
-    await client.query('RELEASE SAVEPOINT pg_parallel_hints_views');
-    return new Map(rows.map((r) => [Number(r.oid), r.definition as string]));
+    return new Map(rows.filter((r) => typeof r.definition === 'string').map((r) => [Number(r.oid), r.definition as string]));
   } catch (error) {
-    if (!DEFINITIONS_LEFT_OUT_ON.has((error as { code?: string }).code ?? '')) throw error;
-    await client.query('ROLLBACK TO SAVEPOINT pg_parallel_hints_views; RELEASE SAVEPOINT pg_parallel_hints_views');
+    if (!leavesDefinitionsOut(error)) throw error;
+    warnings.push(`views' definitions left out of this catalog read (${messageOf(error)}): those views pass on only the functions they reach until the next read`);
     return new Map();
+  } finally {
+    await client.query('ROLLBACK TO SAVEPOINT pg_parallel_hints_views; RELEASE SAVEPOINT pg_parallel_hints_views');
   }
 }
 
-/** lock_not_available, query_canceled (statement_timeout), undefined_table, and XX000: "could not open relation with OID" (dropped meanwhile). */
-const DEFINITIONS_LEFT_OUT_ON = new Set(['55P03', '57014', '42P01', 'XX000']);
+/**
+ * lock_not_available, query_canceled (statement_timeout), undefined_table, out of shared memory
+ * (the lock table), and a view dropped meanwhile ("could not open relation with OID", XX000).
+ */
+function leavesDefinitionsOut(error: unknown): boolean {
+  const { code } = error as { code?: string };
+  return ['55P03', '57014', '42P01', '53200'].includes(code ?? '') || (code === 'XX000' && /could not open relation/.test(messageOf(error)));
+}
 
 export interface CatalogReadHooks {
   /** After each page of functions is read (the language server's garbage collection checkpoint, memory.ts). */
@@ -261,7 +271,8 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
   const policyRows = (await client.query(catalogQuery('policy-functions'))).rows;
 
   const viewFunctions = new Map<number, number[]>(viewRows.map((r) => [Number(r.oid), oids(r.functions)]));
-  const viewDefinitions = await readViewDefinitions(client);
+  const warnings: string[] = [];
+  const viewDefinitions = await readViewDefinitions(client, warnings);
   const policyFunctions = new Map<number, number[]>();
   for (const r of policyRows) {
     const reached = new Set<number>(oids(r.functions));
@@ -283,6 +294,7 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
   return {
     formatVersion: 1,
     source,
+    ...(warnings.length > 0 ? { warnings } : {}),
     searchPath: session.search_path,
     settings,
     functions,

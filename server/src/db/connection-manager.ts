@@ -122,6 +122,7 @@ export class DatabaseConnection {
     try {
       const snapshot = await this.readCatalog(this.client);
       if (epoch !== this.epoch) return;
+      this.logWarnings(snapshot);
       this.setState({ name: 'live', snapshot, since: this.now() });
     } catch (error) {
       if (epoch !== this.epoch) return;
@@ -171,6 +172,7 @@ export class DatabaseConnection {
       if (epoch !== this.epoch || this.disposed) return;
       if (this.failures > 0) this.options.log(`connected again to ${this.target}`);
       this.failures = 0;
+      this.logWarnings(snapshot);
       this.setState({ name: 'live', snapshot, since: this.now() });
     };
     this.attempt = run()
@@ -189,6 +191,10 @@ export class DatabaseConnection {
     if (this.disposed || this.current.name === 'disconnected') return;
     this.epoch++;
     this.fail(new Error('the connection was closed by the server'));
+  }
+
+  private logWarnings(snapshot: CatalogSnapshot): void {
+    for (const warning of snapshot.warnings ?? []) this.options.log(`database ${this.target}: ${warning}`);
   }
 
   private fail(error: unknown): void {
