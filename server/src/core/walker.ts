@@ -487,10 +487,11 @@ export class StatementWalker {
   }
 
   /**
-   * Walks a definition's query (a view's, CREATE TABLE AS's). A plain query's output column that PostgreSQL could drop when nobody
-   * reads it (remove_unused_subquery_outputs; a pulled-up view's unread columns are never computed)
-   * keeps what it has to itself: not a column of ORDER BY, GROUP BY or DISTINCT, nor one that calls
-   * a volatile or set-returning function (such a view is not pulled up and the column stays).
+   * Walks a definition's query (a view's, CREATE TABLE AS's). A plain query's output column that
+   * PostgreSQL could drop when nobody reads it (remove_unused_subquery_outputs; a pulled-up view's
+   * unread columns are never computed) keeps what it has to itself: not a column of ORDER BY, GROUP
+   * BY or DISTINCT, nor one that calls a volatile or set-returning function (such a view is not
+   * pulled up and the column stays).
    */
   definition(query: AstNode): WalkedQuery {
     const [functionsBefore, rowLocksBefore, temporaryBefore, shapesBefore] = [this.reached.length, this.rowLocks, this.temporaryReads, this.shapes.length];
@@ -697,7 +698,7 @@ export class StatementWalker {
     return undefined;
   }
 
-  /** The shapes met since `from` belong to output column `position` of the view being defined (viewQuery), not to all of it. */
+  /** The shapes met since `from` belong to output column `position` of the view being defined (definition()), not to all of it. */
   private keepColumnShapes(position: number, from: number): void {
     if (this.shapes.length === from || !this.viewTop) return;
     const moved = this.shapes.splice(from);
