@@ -78,6 +78,18 @@ const CASES: Case[] = [
   { name: 'call inside JSON_ARRAYAGG', sql: `${UNSAFE_FN}${TABLE}SELECT JSON_ARRAYAGG(«uf»(id) ORDER BY id) FROM t`, verdict: 'unsafe', code: 'unsafe-function' },
   { name: 'call in JSON_ARRAYAGG ORDER BY', sql: `${UNSAFE_FN}${TABLE}SELECT JSON_ARRAYAGG(id ORDER BY «uf»(id)) FROM t`, verdict: 'unsafe', code: 'unsafe-function' },
   { name: 'call inside JSON_OBJECT', sql: `${UNSAFE_FN}${TABLE}SELECT JSON_OBJECT('a' : «uf»(id)) FROM t`, verdict: 'unsafe', code: 'unsafe-function' },
+  {
+    name: 'JSON_ARRAY of a correlated subquery',
+    sql: `${TABLE}SELECT count(*) FROM t WHERE «JSON_ARRAY(SELECT u.id FROM t u WHERE u.id = t.id)» IS NOT NULL`,
+    verdict: 'restricted',
+    code: 'correlated-subquery',
+  },
+  {
+    name: 'JSON constructor RETURNING a domain with constraints',
+    sql: `CREATE DOMAIN short_text AS text CHECK (length(VALUE) < 100);\n${TABLE}SELECT JSON_OBJECT('a' : id RETURNING «short_text») FROM t`,
+    verdict: 'restricted',
+    code: 'domain-constraint',
+  },
   { name: 'JSON_ARRAYAGG as a window function', sql: `${TABLE}SELECT «JSON_ARRAYAGG»(id) OVER (PARTITION BY note) FROM t`, verdict: 'restricted', code: 'window-function' },
   { name: 'restricted function', sql: `${RESTRICTED_FN}SELECT «rf»(1)`, verdict: 'restricted', code: 'restricted-function' },
   {

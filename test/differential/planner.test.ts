@@ -97,11 +97,19 @@ CREATE VIEW v_corr_joined (a, b, c, d) AS SELECT * FROM v_corr_target c JOIN oth
 CREATE VIEW v_corr_output_named AS SELECT id AS m, id AS k FROM v_corr_target ORDER BY m;
 CREATE VIEW v_corr_to_rename AS SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) AS m FROM big b;
 ALTER VIEW v_corr_to_rename RENAME TO v_corr_renamed_view;
+CREATE TYPE mood AS ENUM ('sad', 'ok');
+CREATE TYPE mood_again AS ENUM ('sad', 'ok');
+CREATE FUNCTION mood_again_of(m mood) RETURNS mood_again LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN m::text::mood_again; END $$;
+CREATE CAST (mood AS mood_again) WITH FUNCTION mood_again_of(mood) AS IMPLICIT;
+CREATE TABLE moods (id int, m mood, m2 mood_again);
+INSERT INTO moods SELECT g, 'ok', 'ok' FROM generate_series(1, 20000) g;
+ANALYZE moods;
 CREATE TABLE ranks (id int, rn bigint);
 INSERT INTO ranks SELECT g, g FROM generate_series(1, 20000) g;
 ANALYZE ranks;
 
 CREATE DOMAIN positive_int AS int CHECK (VALUE > 0);
+CREATE DOMAIN positive_text AS text CHECK (VALUE <> '');
 CREATE DOMAIN plain_int AS int;
 CREATE DOMAIN positive_again AS positive_int;
 CREATE DOMAIN base_later AS int;
@@ -111,6 +119,7 @@ CREATE DOMAIN checked_later AS int;
 ALTER DOMAIN checked_later ADD CONSTRAINT checked_later_positive CHECK (VALUE > 0);
 CREATE VIEW v_domain_target AS SELECT id, grp::positive_int AS g FROM big;
 CREATE VIEW v_domain_where AS SELECT id FROM big WHERE grp::positive_int > 3;
+CREATE VIEW v_corr_unnamed AS SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id), coalesce(b.grp::positive_int, 1) FROM big b;
 CREATE VIEW v_window_partitioned_by_domain AS SELECT id, rank() OVER (PARTITION BY grp::positive_int ORDER BY id) AS r FROM big;
 CREATE VIEW v_window_ordered_by_domain AS SELECT id, rank() OVER (ORDER BY grp::positive_int) AS r FROM big;
 CREATE VIEW v_window_named_by_domain AS SELECT id, rank() OVER w AS r FROM big WINDOW w AS (PARTITION BY grp::positive_int);
@@ -328,6 +337,20 @@ const CASES: [string, Expected][] = [
   ['SELECT DISTINCT ON (m) id AS m FROM v_corr_target ORDER BY m', 'safe'],
   ['SELECT count(*) FROM v_corr_output_named', 'safe'],
   ['SELECT m FROM v_corr_renamed_view', 'restricted'],
+  // An output column written without AS is named as PostgreSQL names it (FigureColname)
+  ['SELECT max FROM v_corr_unnamed', 'restricted'],
+  ['SELECT coalesce FROM v_corr_unnamed', 'restricted'],
+  ['SELECT id FROM v_corr_unnamed', 'safe'],
+  // JOIN ... USING (...) AS u names the USING columns
+  ['SELECT (SELECT count(*) FROM other o WHERE o.big_id = u.id) FROM big JOIN v_corr_target USING (id) AS u', 'restricted'],
+  // CASE / COALESCE / GREATEST / ARRAY convert each value to their common type: an implicit cast's function runs
+  ['SELECT count(*) FROM moods WHERE coalesce(m, m2) IS NOT NULL', 'unsafe'],
+  ['SELECT count(*) FROM moods WHERE CASE WHEN id > 0 THEN m ELSE m2 END IS NOT NULL', 'unsafe'],
+  ['SELECT count(*) FROM moods WHERE ARRAY[m, m2] IS NOT NULL', 'unsafe'],
+  ['SELECT count(*) FROM moods WHERE coalesce(m2, m2) IS NOT NULL', 'safe'],
+  // XMLTABLE's namespaces and XMLSERIALIZE's type count too
+  ["SELECT count(*) FROM big, XMLTABLE(XMLNAMESPACES(f_unsafe(1)::text AS n), '/r' PASSING xmlparse(document '<r/>') COLUMNS v int PATH '.') t", 'unsafe'],
+  ["SELECT max(xmlserialize(content xmlparse(content '<a/>') AS positive_text)) FROM big", 'restricted'],
   // 3. Restricted constructs
   ['SELECT 5::positive_int', 'restricted'],
   ['SELECT id::plain_int FROM big', 'safe'],

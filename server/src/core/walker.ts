@@ -429,6 +429,13 @@ export class StatementWalker {
     this.reason('domain-constraint', 'information', `${what}, which has constraints, is PARALLEL RESTRICTED: it runs only in the leader process`, range, 'restricted');
   }
 
+  /** A JSON constructor's RETURNING or XMLSERIALIZE's AS type: a domain with constraints checks the result. */
+  private returningType(typeName: AstNode): void {
+    const node = typeName?.TypeName ?? typeName;
+    if (!node?.names) return;
+    this.domainCoercion('text', typeNameOf(this.catalog, node), this.nameRange(this.at(node.location)));
+  }
+
   // ---- statements ----------------------------------------------------------------------------
 
   /** Walks any statement node; returns the output columns for queries. */
@@ -686,16 +693,9 @@ export class StatementWalker {
     this.reason('set-operation', 'information', `${keyword}${sel.all ? ' ALL' : ''} combines its branches only in the leader process${before} (each branch can still use workers)`, range, 'restricted');
   }
 
+  /** The name PostgreSQL gives an output column written without AS (FigureColname); undefined for "?column?". */
   private outputName(val: AstNode): string | undefined {
-    const kind = nodeKind(val);
-    if (kind === 'ColumnRef') {
-      const fields = val.ColumnRef.fields ?? [];
-      const last = fields[fields.length - 1];
-      return last?.A_Star ? '*' : last?.String?.sval;
-    }
-    if (kind === 'FuncCall') return nameList(val.FuncCall.funcname).pop();
-    if (kind === 'TypeCast') return this.outputName(val.TypeCast.arg);
-    return undefined;
+    return figureColumnName(val)?.name;
   }
 
   /** The shapes met since `from` belong to output column `position` of the view being defined (definition()), not to all of it. */
@@ -846,6 +846,12 @@ export class StatementWalker {
     ];
     for (const column of output.slice(0, merged.length)) for (const [source, name] of column.sources) this.columnRead(source, name, undefined);
     quals();
+    // JOIN ... USING (a) AS u: u names the USING columns.
+    const usingAlias = n.join_using_alias?.aliasname ?? n.join_using_alias?.Alias?.aliasname;
+    if (usingAlias) {
+      const usingColumns = output.slice(0, merged.length);
+      scope.entries.push({ name: usingAlias, columns: usingColumns.map((c) => ({ name: c.name, type: c.type })), joinColumns: new Map(usingColumns.map((c) => [c.name, c.sources])) });
+    }
     const columns = renamed.length ? output.map((c, i) => ({ ...c, name: renamed[i] ?? c.name })) : output;
     if (alias?.aliasname) {
       scope.entries.push({ name: alias.aliasname, columns: columns.map((c) => ({ name: c.name, type: c.type })), joinColumns: new Map(columns.map((c) => [c.name, c.sources])) });
@@ -909,6 +915,7 @@ export class StatementWalker {
       case 'RangeTableFunc': {
         this.expr(n.docexpr, scope);
         this.expr(n.rowexpr, scope);
+        for (const namespace of n.namespaces ?? []) this.expr(namespace.ResTarget?.val ?? namespace, scope);
         this.reason('table-function', 'information', 'XMLTABLE is evaluated only in the leader process (table functions are not parallel safe)', this.tokenRange(this.at(n.location)), 'restricted');
         const columns = (n.columns ?? []).map((c: AstNode) => c.RangeTableFuncCol).filter((c: AstNode) => c?.colname);
         for (const c of columns) this.expr(c.colexpr, scope), this.expr(c.coldefexpr, scope);
@@ -1165,8 +1172,23 @@ export class StatementWalker {
         return undefined;
       case 'List':
         return this.expr(n.items, scope);
+      case 'JsonArrayQueryConstructor':
+        // JSON_ARRAY(SELECT ...) is a sublink whose query aggregates with JSON_ARRAYAGG.
+        this.returningType(n.output?.typeName);
+        return this.subLink({ subLinkType: 'EXPR_SUBLINK', subselect: n.query, location: n.location }, scope);
+      case 'JsonObjectConstructor':
+      case 'JsonArrayConstructor':
+      case 'JsonSerializeExpr':
+        this.returningType(n.output?.typeName);
+        this.generic(n, scope);
+        return undefined;
+      case 'XmlSerialize':
+        this.returningType(n.typeName);
+        this.generic(n, scope);
+        return undefined;
       case 'JsonArrayAgg':
       case 'JsonObjectAgg': {
+        this.returningType(n.constructor?.output?.typeName);
         // Aggregates (hasAggs), and with OVER (...) window functions.
         scope.grouping = true;
         const over = n.constructor?.over;
@@ -1192,11 +1214,25 @@ export class StatementWalker {
    * share one type, which the first known one stands for.
    */
   private commonType(nodes: AstNode[], scope: Scope): InferredType {
+    const types = nodes.map((node) => this.knownOrUndefined(this.expr(node, scope)));
+    // select_common_type (parse_coerce.c): the first known type, replaced by a later one of its
+    // category that it converts to implicitly and not back, unless it is its category's preferred
+    // type. (A mix of categories is an error in PostgreSQL: nothing to run.)
     let common: InferredType;
-    for (const node of nodes) {
-      const type = this.knownOrUndefined(this.expr(node, scope));
-      common ??= type;
+    for (const type of types) {
+      if (!type || type === common) continue;
+      if (common === undefined) {
+        common = type;
+        continue;
+      }
+      const [was, next] = [this.catalog.typeByFormatted(this.catalog.baseTypeOf(common)), this.catalog.typeByFormatted(this.catalog.baseTypeOf(type))];
+      if (!was || !next || was.category !== next.category) continue;
+      if (!was.preferred && this.catalog.canCoerceImplicitly(common, type) && !this.catalog.canCoerceImplicitly(type, common)) common = type;
     }
+    // Each value of another type is converted to it: an implicit cast's function runs.
+    types.forEach((type, i) => {
+      if (type && common && type !== common) this.implicitCasts([type], [common], this.nameRange(this.at(nodeLocation(nodes[i]))));
+    });
     return common;
   }
 
@@ -1564,6 +1600,64 @@ export const SHAPE_WORDS: Record<ViewShape, string> = {
   'domain-constraint': 'a cast to a domain with constraints',
   'foreign-table': 'a foreign table',
 };
+
+/**
+ * FigureColnameInternal (parse_target.c): a name and how strong it is. Column references and calls
+ * name their column (2); CASE, ARRAY, ROW, COALESCE ... only weakly (1), so that a cast of them is
+ * named after its type instead.
+ */
+function figureColumnName(val: AstNode): { name: string; strength: 1 | 2 } | undefined {
+  const kind = nodeKind(val);
+  const n = kind ? val[kind] : undefined;
+  const named = (name: string | undefined, strength: 1 | 2 = 2) => (name === undefined ? undefined : { name, strength });
+  switch (kind) {
+    case 'ColumnRef': {
+      const last = (n.fields ?? [])[(n.fields ?? []).length - 1];
+      return named(last?.A_Star ? '*' : last?.String?.sval);
+    }
+    case 'FuncCall':
+      return named(nameList(n.funcname).pop());
+    case 'TypeCast': {
+      const inner = figureColumnName(n.arg);
+      if (inner && inner.strength > 1) return inner;
+      const typeName = n.typeName?.TypeName ?? n.typeName;
+      return named(nameList(typeName?.names).pop(), 1) ?? inner;
+    }
+    case 'CollateClause':
+      return figureColumnName(n.arg);
+    case 'SubLink':
+      if (n.subLinkType === 'EXISTS_SUBLINK') return named('exists');
+      if (n.subLinkType === 'ARRAY_SUBLINK') return named('array');
+      if (n.subLinkType === 'EXPR_SUBLINK') {
+        const target = n.subselect?.SelectStmt?.targetList?.[0]?.ResTarget;
+        return target?.name ? named(target.name) : target ? figureColumnName(target.val) : undefined;
+      }
+      return undefined;
+    case 'A_Expr':
+      return n.kind === 'AEXPR_NULLIF' ? named('nullif') : undefined;
+    case 'CaseExpr':
+      return named('case', 1);
+    case 'A_ArrayExpr':
+      return named('array', 1);
+    case 'RowExpr':
+      return named('row', 1);
+    case 'CoalesceExpr':
+      return named('coalesce');
+    case 'MinMaxExpr':
+      return named(n.op === 'IS_LEAST' ? 'least' : 'greatest');
+    case 'GroupingFunc':
+      return named('grouping');
+    default:
+      return undefined;
+  }
+}
+
+/** Where a node starts (a byte offset), as its kind records it; 0 if it does not. */
+function nodeLocation(node: AstNode): number {
+  const kind = nodeKind(node);
+  const location = kind ? node[kind]?.location : undefined;
+  return typeof location === 'number' && location >= 0 ? location : 0;
+}
 
 /** A bare name among `columns` (a query level's output): ORDER BY and DISTINCT ON take it for that column. */
 function namesOutput(node: AstNode, columns: readonly CatalogColumn[] | undefined): boolean {
