@@ -104,6 +104,15 @@ CREATE CAST (mood AS mood_again) WITH FUNCTION mood_again_of(mood) AS IMPLICIT;
 CREATE TABLE moods (id int, m mood, m2 mood_again);
 INSERT INTO moods SELECT g, 'ok', 'ok' FROM generate_series(1, 20000) g;
 ANALYZE moods;
+CREATE TYPE tone AS ENUM ('low', 'high');
+CREATE TYPE tone_again AS ENUM ('low', 'high');
+CREATE FUNCTION tone_again_of(t tone) RETURNS tone_again LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN t::text::tone_again; END $$;
+CREATE CAST (tone AS tone_again) WITH FUNCTION tone_again_of(tone) AS IMPLICIT;
+CREATE FUNCTION tone_of(t tone_again) RETURNS tone LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$ BEGIN RETURN t::text::tone; END $$;
+CREATE CAST (tone_again AS tone) WITH FUNCTION tone_of(tone_again) AS IMPLICIT;
+CREATE TABLE tones (id int, t tone, t2 tone_again);
+INSERT INTO tones SELECT g, 'low', 'low' FROM generate_series(1, 20000) g;
+ANALYZE tones;
 CREATE TABLE ranks (id int, rn bigint);
 INSERT INTO ranks SELECT g, g FROM generate_series(1, 20000) g;
 ANALYZE ranks;
@@ -119,6 +128,10 @@ CREATE DOMAIN checked_later AS int;
 ALTER DOMAIN checked_later ADD CONSTRAINT checked_later_positive CHECK (VALUE > 0);
 CREATE VIEW v_domain_target AS SELECT id, grp::positive_int AS g FROM big;
 CREATE VIEW v_domain_where AS SELECT id FROM big WHERE grp::positive_int > 3;
+CREATE TABLE typed_amounts (id int, e positive_int);
+INSERT INTO typed_amounts SELECT g, g FROM generate_series(1, 20000) g;
+ANALYZE typed_amounts;
+CREATE VIEW v_case_named AS SELECT id, CASE WHEN id > 0 THEN (SELECT max(o.id) FROM other o WHERE o.big_id = big.id) ELSE grp END FROM big;
 CREATE VIEW v_corr_unnamed AS SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id), coalesce(b.grp::positive_int, 1) FROM big b;
 CREATE VIEW v_window_partitioned_by_domain AS SELECT id, rank() OVER (PARTITION BY grp::positive_int ORDER BY id) AS r FROM big;
 CREATE VIEW v_window_ordered_by_domain AS SELECT id, rank() OVER (ORDER BY grp::positive_int) AS r FROM big;
@@ -348,6 +361,19 @@ const CASES: [string, Expected][] = [
   ['SELECT count(*) FROM moods WHERE CASE WHEN id > 0 THEN m ELSE m2 END IS NOT NULL', 'unsafe'],
   ['SELECT count(*) FROM moods WHERE ARRAY[m, m2] IS NOT NULL', 'unsafe'],
   ['SELECT count(*) FROM moods WHERE coalesce(m2, m2) IS NOT NULL', 'safe'],
+  // ... CASE puts its ELSE first; both ways implicit, the first type stays
+  ['SELECT count(*) FROM tones WHERE CASE WHEN id > 0 THEN t ELSE t2 END IS NOT NULL', 'unsafe'],
+  ['SELECT count(*) FROM tones WHERE CASE WHEN id > 0 THEN t2 ELSE t END IS NOT NULL', 'safe'],
+  // ... over base types: a domain value and a number meet as numbers (no domain check), all of one domain stay it
+  ['SELECT sum(coalesce(e, 0)) FROM typed_amounts', 'safe'],
+  ['SELECT max(greatest(e, 1)) FROM typed_amounts', 'safe'],
+  ['SELECT max(coalesce(e, e)) FROM typed_amounts', 'safe'],
+  ['SELECT takes_positive(coalesce(e, NULL)) FROM typed_amounts', 'restricted'],
+  // A scalar subquery over * is walked (its * is its own)
+  ['SELECT (SELECT * FROM no_workers n WHERE f_unsafe(n.id) > 0 LIMIT 1) FROM big', 'unsafe'],
+  // A CASE column is named after its ELSE when that names it
+  ['SELECT grp FROM v_case_named', 'restricted'],
+  ['SELECT id FROM v_case_named', 'safe'],
   // XMLTABLE's namespaces and XMLSERIALIZE's type count too
   ["SELECT count(*) FROM big, XMLTABLE(XMLNAMESPACES(f_unsafe(1)::text AS n), '/r' PASSING xmlparse(document '<r/>') COLUMNS v int PATH '.') t", 'unsafe'],
   ["SELECT max(xmlserialize(content xmlparse(content '<a/>') AS positive_text)) FROM big", 'restricted'],

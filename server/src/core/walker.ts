@@ -429,11 +429,16 @@ export class StatementWalker {
     this.reason('domain-constraint', 'information', `${what}, which has constraints, is PARALLEL RESTRICTED: it runs only in the leader process`, range, 'restricted');
   }
 
-  /** A JSON constructor's RETURNING or XMLSERIALIZE's AS type: a domain with constraints checks the result. */
-  private returningType(typeName: AstNode): void {
+  /**
+   * A JSON constructor's RETURNING or XMLSERIALIZE's AS type (undefined without one): a domain with
+   * constraints checks the result (made as text, json or jsonb, its base).
+   */
+  private returningType(typeName: AstNode): string | undefined {
     const node = typeName?.TypeName ?? typeName;
-    if (!node?.names) return;
-    this.domainCoercion('text', typeNameOf(this.catalog, node), this.nameRange(this.at(node.location)));
+    if (!node?.names) return undefined;
+    const type = typeNameOf(this.catalog, node);
+    this.domainCoercion('text', type, this.nameRange(this.at(node.location)));
+    return type;
   }
 
   // ---- statements ----------------------------------------------------------------------------
@@ -624,7 +629,7 @@ export class StatementWalker {
         const rt = target.ResTarget;
         if (!rt) continue;
         const colName = rt.name ?? this.outputName(rt.val);
-        if (colName === '*') {
+        if (!rt.name && isStar(rt.val)) {
           // Each column the star brings (FROM's in order, USING columns once; or t's) keeps what a
           // view it comes from has in that column.
           const location = rt.val?.ColumnRef?.location;
@@ -1132,17 +1137,17 @@ export class StatementWalker {
           if (n.arg && when) this.operator(['='], undefined, argType, whenType, this.at(when.location), scope);
           results.push(when?.result);
         }
-        results.push(n.defresult);
-        return this.commonType(results, scope);
+        // transformCaseExpr puts the ELSE result first.
+        return this.commonType([n.defresult, ...results], scope, this.nameRange(this.at(n.location)));
       }
       case 'CoalesceExpr':
       case 'MinMaxExpr':
-        return this.commonType(n.args ?? [], scope);
+        return this.commonType(n.args ?? [], scope, this.nameRange(this.at(n.location)));
       case 'RowExpr':
         this.expr(n.args, scope);
         return 'record';
       case 'A_ArrayExpr': {
-        const element = this.commonType(n.elements ?? [], scope);
+        const element = this.commonType(n.elements ?? [], scope, this.nameRange(this.at(n.location)));
         return element ? `${element}[]` : undefined;
       }
       case 'A_Indirection': {
@@ -1172,35 +1177,39 @@ export class StatementWalker {
         return undefined;
       case 'List':
         return this.expr(n.items, scope);
-      case 'JsonArrayQueryConstructor':
+      case 'JsonArrayQueryConstructor': {
         // JSON_ARRAY(SELECT ...) is a sublink whose query aggregates with JSON_ARRAYAGG.
-        this.returningType(n.output?.typeName);
-        return this.subLink({ subLinkType: 'EXPR_SUBLINK', subselect: n.query, location: n.location }, scope);
+        const type = this.returningType(n.output?.typeName);
+        this.subLink({ subLinkType: 'EXPR_SUBLINK', subselect: n.query, location: n.location }, scope);
+        return type ?? 'json';
+      }
       case 'JsonObjectConstructor':
       case 'JsonArrayConstructor':
-      case 'JsonSerializeExpr':
-        this.returningType(n.output?.typeName);
+      case 'JsonSerializeExpr': {
+        const type = this.returningType(n.output?.typeName);
         this.generic(n, scope);
-        return undefined;
-      case 'XmlSerialize':
-        this.returningType(n.typeName);
+        return type ?? (kind === 'JsonSerializeExpr' ? 'text' : 'json');
+      }
+      case 'XmlSerialize': {
+        const type = this.returningType(n.typeName);
         this.generic(n, scope);
-        return undefined;
+        return type;
+      }
       case 'JsonArrayAgg':
       case 'JsonObjectAgg': {
-        this.returningType(n.constructor?.output?.typeName);
+        const type = this.returningType(n.constructor?.output?.typeName) ?? 'json';
         // Aggregates (hasAggs), and with OVER (...) window functions.
         scope.grouping = true;
         const over = n.constructor?.over;
         if (!over) {
           this.generic(n, scope);
-          return undefined;
+          return type;
         }
         const written = kind === 'JsonArrayAgg' ? 'JSON_ARRAYAGG' : 'JSON_OBJECTAGG';
         this.reason('window-function', 'information', `window function ${written}() runs only in the leader process (window functions are PARALLEL RESTRICTED)`, this.tokenRange(this.at(n.constructor.location)), 'restricted');
         this.generic({ ...n, constructor: { ...n.constructor, over: undefined } }, scope);
         this.windowDef(over, scope);
-        return undefined;
+        return type;
       }
       default:
         this.generic(n, scope);
@@ -1210,30 +1219,46 @@ export class StatementWalker {
 
   /**
    * Walks every one of `nodes` (any of them may reach a function, not only the first) and returns
-   * the first type known: CASE results, COALESCE, GREATEST / LEAST arguments and ARRAY elements
-   * share one type, which the first known one stands for.
+   * their common type (select_common_type, parse_coerce.c): that of all of them when they all have
+   * the same; otherwise, over base types (a domain counts as its base type), the first known one,
+   * replaced by a later one of its category that it converts to implicitly and not back, unless it
+   * is its category's preferred type (a mix of categories is an error in PostgreSQL: nothing runs).
+   * Each value of another type is converted to it: an implicit cast's function runs, reported at
+   * `range` (the CASE, COALESCE, GREATEST or ARRAY).
    */
-  private commonType(nodes: AstNode[], scope: Scope): InferredType {
-    const types = nodes.map((node) => this.knownOrUndefined(this.expr(node, scope)));
-    // select_common_type (parse_coerce.c): the first known type, replaced by a later one of its
-    // category that it converts to implicitly and not back, unless it is its category's preferred
-    // type. (A mix of categories is an error in PostgreSQL: nothing to run.)
-    let common: InferredType;
-    for (const type of types) {
+  private commonType(nodes: AstNode[], scope: Scope, range: TextRange): InferredType {
+    const written = nodes.map((node) => this.expr(node, scope));
+    const types = written.map((type) => this.knownOrUndefined(type));
+    const known = types.filter((type): type is string => type !== undefined);
+    if (known.length === 0) return undefined;
+    // All the same (an untyped literal such as NULL makes them differ; a type not inferred here is
+    // taken to be the same): that type, a domain included.
+    if (types[0] !== undefined && !written.includes(UNKNOWN_LITERAL) && known.every((type) => type === known[0])) return known[0];
+    const bases = types.map((type) => (type === undefined ? undefined : this.baseTypeOf(type)));
+    let common: string | undefined;
+    for (const type of bases) {
       if (!type || type === common) continue;
       if (common === undefined) {
         common = type;
         continue;
       }
-      const [was, next] = [this.catalog.typeByFormatted(this.catalog.baseTypeOf(common)), this.catalog.typeByFormatted(this.catalog.baseTypeOf(type))];
+      const [was, next] = [this.catalog.typeByFormatted(common), this.catalog.typeByFormatted(type)];
       if (!was || !next || was.category !== next.category) continue;
       if (!was.preferred && this.catalog.canCoerceImplicitly(common, type) && !this.catalog.canCoerceImplicitly(type, common)) common = type;
     }
-    // Each value of another type is converted to it: an implicit cast's function runs.
-    types.forEach((type, i) => {
-      if (type && common && type !== common) this.implicitCasts([type], [common], this.nameRange(this.at(nodeLocation(nodes[i]))));
-    });
+    for (const type of bases) if (type && common && type !== common) this.implicitCasts([type], [common], range);
     return common;
+  }
+
+  /** A type's base type, through domains over domains (getBaseType). */
+  private baseTypeOf(type: string): string {
+    let base = type;
+    for (let depth = 0; depth < 32; depth++) {
+      const next = this.catalog.baseTypeOf(base);
+      if (next === base) return base;
+      base = next;
+    }
+    return base;
   }
 
   private knownOrUndefined(type: InferredType): InferredType {
@@ -1602,9 +1627,9 @@ export const SHAPE_WORDS: Record<ViewShape, string> = {
 };
 
 /**
- * FigureColnameInternal (parse_target.c): a name and how strong it is. Column references and calls
- * name their column (2); CASE, ARRAY, ROW, COALESCE ... only weakly (1), so that a cast of them is
- * named after its type instead.
+ * FigureColnameInternal (parse_target.c): a name and how strong it is. Most expressions name their
+ * column firmly (2); a CASE without a named ELSE only weakly (1), so that a cast of it is named after
+ * its type instead.
  */
 function figureColumnName(val: AstNode): { name: string; strength: 1 | 2 } | undefined {
   const kind = nodeKind(val);
@@ -1612,8 +1637,13 @@ function figureColumnName(val: AstNode): { name: string; strength: 1 | 2 } | und
   const named = (name: string | undefined, strength: 1 | 2 = 2) => (name === undefined ? undefined : { name, strength });
   switch (kind) {
     case 'ColumnRef': {
-      const last = (n.fields ?? [])[(n.fields ?? []).length - 1];
-      return named(last?.A_Star ? '*' : last?.String?.sval);
+      // The last name written (t.* names nothing more than t).
+      const strings = (n.fields ?? []).filter((f: AstNode) => f?.String);
+      return named(strings[strings.length - 1]?.String?.sval);
+    }
+    case 'A_Indirection': {
+      const strings = (n.indirection ?? []).filter((f: AstNode) => f?.String);
+      return strings.length ? named(strings[strings.length - 1].String.sval) : figureColumnName(n.arg);
     }
     case 'FuncCall':
       return named(nameList(n.funcname).pop());
@@ -1629,27 +1659,96 @@ function figureColumnName(val: AstNode): { name: string; strength: 1 | 2 } | und
       if (n.subLinkType === 'EXISTS_SUBLINK') return named('exists');
       if (n.subLinkType === 'ARRAY_SUBLINK') return named('array');
       if (n.subLinkType === 'EXPR_SUBLINK') {
+        // The subquery's single output column's name (a star's first column is not known here).
         const target = n.subselect?.SelectStmt?.targetList?.[0]?.ResTarget;
-        return target?.name ? named(target.name) : target ? figureColumnName(target.val) : undefined;
+        if (target?.name) return named(target.name);
+        if (!target || isStar(target.val)) return undefined;
+        const inner = figureColumnName(target.val);
+        return inner && named(inner.name);
       }
       return undefined;
     case 'A_Expr':
       return n.kind === 'AEXPR_NULLIF' ? named('nullif') : undefined;
-    case 'CaseExpr':
-      return named('case', 1);
+    case 'CaseExpr': {
+      const inner = figureColumnName(n.defresult);
+      return inner && inner.strength > 1 ? inner : named('case', 1);
+    }
     case 'A_ArrayExpr':
-      return named('array', 1);
+      return named('array');
     case 'RowExpr':
-      return named('row', 1);
+      return named('row');
     case 'CoalesceExpr':
       return named('coalesce');
     case 'MinMaxExpr':
       return named(n.op === 'IS_LEAST' ? 'least' : 'greatest');
     case 'GroupingFunc':
       return named('grouping');
+    case 'SQLValueFunction':
+      return named(SQL_VALUE_NAMES[n.op]);
+    case 'XmlSerialize':
+      return named('xmlserialize');
+    case 'XmlExpr':
+      return named(XML_NAMES[n.op]);
+    case 'JsonObjectConstructor':
+      return named('json_object');
+    case 'JsonArrayConstructor':
+    case 'JsonArrayQueryConstructor':
+      return named('json_array');
+    case 'JsonObjectAgg':
+      return named('json_objectagg');
+    case 'JsonArrayAgg':
+      return named('json_arrayagg');
+    case 'JsonParseExpr':
+      return named('json');
+    case 'JsonScalarExpr':
+      return named('json_scalar');
+    case 'JsonSerializeExpr':
+      return named('json_serialize');
+    case 'JsonFuncExpr':
+      return named(JSON_FUNCTION_NAMES[n.op]);
     default:
       return undefined;
   }
+}
+
+const SQL_VALUE_NAMES: Record<string, string> = {
+  SVFOP_CURRENT_DATE: 'current_date',
+  SVFOP_CURRENT_TIME: 'current_time',
+  SVFOP_CURRENT_TIME_N: 'current_time',
+  SVFOP_CURRENT_TIMESTAMP: 'current_timestamp',
+  SVFOP_CURRENT_TIMESTAMP_N: 'current_timestamp',
+  SVFOP_LOCALTIME: 'localtime',
+  SVFOP_LOCALTIME_N: 'localtime',
+  SVFOP_LOCALTIMESTAMP: 'localtimestamp',
+  SVFOP_LOCALTIMESTAMP_N: 'localtimestamp',
+  SVFOP_CURRENT_ROLE: 'current_role',
+  SVFOP_CURRENT_USER: 'current_user',
+  SVFOP_USER: 'user',
+  SVFOP_SESSION_USER: 'session_user',
+  SVFOP_CURRENT_CATALOG: 'current_catalog',
+  SVFOP_CURRENT_SCHEMA: 'current_schema',
+};
+
+const XML_NAMES: Record<string, string> = {
+  IS_XMLCONCAT: 'xmlconcat',
+  IS_XMLELEMENT: 'xmlelement',
+  IS_XMLFOREST: 'xmlforest',
+  IS_XMLPARSE: 'xmlparse',
+  IS_XMLPI: 'xmlpi',
+  IS_XMLROOT: 'xmlroot',
+  IS_XMLSERIALIZE: 'xmlserialize',
+};
+
+const JSON_FUNCTION_NAMES: Record<string, string> = {
+  JSON_EXISTS_OP: 'json_exists',
+  JSON_QUERY_OP: 'json_query',
+  JSON_VALUE_OP: 'json_value',
+};
+
+/** A column reference ending in `*` (`*`, `t.*`). */
+function isStar(val: AstNode): boolean {
+  const fields = val?.ColumnRef?.fields;
+  return Array.isArray(fields) && fields.length > 0 && fields[fields.length - 1]?.A_Star !== undefined;
 }
 
 /** Where a node starts (a byte offset), as its kind records it; 0 if it does not. */

@@ -184,17 +184,26 @@ const VIEW_DEFINITION_LOCK_TIMEOUT = '200ms';
  */
 async function readViewDefinitions(client: ClientBase, warnings: string[]): Promise<Map<number, string>> {
   await client.query('SAVEPOINT pg_parallel_hints_views');
+  let definitions = new Map<number, string>();
+  let failure: unknown;
   try {
     await client.query(`SET LOCAL lock_timeout = '${VIEW_DEFINITION_LOCK_TIMEOUT}'`);
     const rows = (await client.query(catalogQuery('view-definitions'))).rows;
-    return new Map(rows.filter((r) => typeof r.definition === 'string').map((r) => [Number(r.oid), r.definition as string]));
+    definitions = new Map(rows.filter((r) => typeof r.definition === 'string').map((r) => [Number(r.oid), r.definition as string]));
   } catch (error) {
-    if (!leavesDefinitionsOut(error)) throw error;
-    warnings.push(`views' definitions left out of this catalog read (${messageOf(error)}): those views pass on only the functions they reach until the next read`);
-    return new Map();
-  } finally {
-    await client.query('ROLLBACK TO SAVEPOINT pg_parallel_hints_views; RELEASE SAVEPOINT pg_parallel_hints_views');
+    failure = error;
   }
+  // Rolled back either way: the locks pg_get_viewdef took go at once. After a failure, its own
+  // error is the one to tell (on a connection that is gone, the rollback would only say so).
+  const ended = client.query('ROLLBACK TO SAVEPOINT pg_parallel_hints_views; RELEASE SAVEPOINT pg_parallel_hints_views');
+  if (failure === undefined) {
+    await ended;
+    return definitions;
+  }
+  await ended.catch(() => undefined);
+  if (!leavesDefinitionsOut(failure)) throw failure;
+  warnings.push(`views' definitions left out of this catalog read (${messageOf(failure)}): those views pass on only the functions they reach until the next read`);
+  return new Map();
 }
 
 /**

@@ -7,10 +7,11 @@
 -- that their functions do not.
 -- pg_get_viewdef takes an ACCESS SHARE lock on each relation the view reads (AcquireRewriteLocks),
 -- like any query's, until the caller rolls back its savepoint (right after the rows are in): a view
--- reading a relation that another session
--- holds or waits for an ACCESS EXCLUSIVE lock on (ALTER TABLE, TRUNCATE, VACUUM FULL, DROP, LOCK
--- TABLE), or that is such a relation itself, is left out instead of waited for. The caller runs
--- this last, in a savepoint under a short lock_timeout, for a lock taken after the check.
+-- reading a relation that another session holds or waits for an ACCESS EXCLUSIVE lock on (ALTER
+-- TABLE, TRUNCATE, VACUUM FULL, DROP, LOCK TABLE), or that is such a relation itself, is left out
+-- instead of waited for (silently: the view passes on its functions only, until the next read).
+-- The caller runs this last, in a savepoint under a short lock_timeout, for a lock taken after the
+-- check.
 WITH own AS (
     SELECT c.oid FROM pg_class c
     WHERE c.relkind = 'v' AND c.oid >= 16384 AND NOT pg_is_other_temp_schema(c.relnamespace)
