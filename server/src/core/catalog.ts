@@ -558,6 +558,17 @@ export class Catalog {
     return t?.kind === 'd' && t.baseType ? t.baseType : type;
   }
 
+  /** The type under all domains over domains (getBaseType); bounded, as domainHasConstraints' walk. */
+  rootBaseTypeOf(type: string): string {
+    let base = type;
+    for (let depth = 0; depth < 32; depth++) {
+      const next = this.baseTypeOf(base);
+      if (next === base) return base;
+      base = next;
+    }
+    return base;
+  }
+
   /** Resolves a type name as written (`int4`, `pg_catalog.varchar`, `mood`) to its format_type spelling. */
   resolveTypeName(names: string[], isArray: boolean): string {
     const name = names[names.length - 1];

@@ -999,7 +999,8 @@ export class StatementWalker {
       return { name: aliasName };
     }
     this.refer({ kind: 'relation', range, name: written, functions: NONE, relation: rel });
-    this.relationHazards(rel, range);
+    const traits: ViewTraits = rel.kind === 'v' ? traitsOf(rel, this.catalog) : {};
+    this.relationHazards(rel, traits, range);
     // Only where a parallel plan is possible at all: a writing statement never gets one anyway.
     if (use === 'read' && !this.writes && rel.parallelWorkers === 0 && (rel.kind === 'r' || rel.kind === 'm')) {
       this.reason('table-parallel-workers-zero', 'information', `${rel.schema}.${rel.name} has the storage parameter parallel_workers = 0: the planner never scans it with workers`, range);
@@ -1007,7 +1008,7 @@ export class StatementWalker {
     // FROM v AS w(a, b): the view's columns under the alias's names, in order.
     const renamed = nameList(rv.alias?.colnames ?? rv.alias?.Alias?.colnames);
     const columns = renamed.length ? rel.columns.map((c, i) => ({ name: renamed[i] ?? c.name, type: c.type })) : rel.columns;
-    const columnShapes = rel.kind === 'v' ? traitsOf(rel, this.catalog).viewColumnShapes : undefined;
+    const columnShapes = traits.viewColumnShapes;
     if (!columnShapes?.length) return { name: aliasName, columns };
     const byName = new Map<string, ViewColumnShapes>();
     for (const shaped of columnShapes) {
@@ -1017,9 +1018,9 @@ export class StatementWalker {
     return { name: aliasName, columns, view: { relation: rel, range, columns: byName, reported: new Set() } };
   }
 
-  private relationHazards(rel: CatalogRelation, range: TextRange): void {
+  /** What reading `rel` brings: temporary and foreign tables, and what a view passes on (`view`: its traits, none for other relations). */
+  private relationHazards(rel: CatalogRelation, view: ViewTraits, range: TextRange): void {
     const qualified = `${rel.schema}.${rel.name}`;
-    const view = rel.kind === 'v' ? traitsOf(rel, this.catalog) : {};
     // A temporary view restricts only through the temporary tables it reads.
     if (rel.persistence === 't' && rel.kind !== 'v') {
       this.temporaryReads++;
@@ -1234,7 +1235,7 @@ export class StatementWalker {
     // All the same (an untyped literal such as NULL makes them differ; a type not inferred here is
     // taken to be the same): that type, a domain included.
     if (types[0] !== undefined && !written.includes(UNKNOWN_LITERAL) && known.every((type) => type === known[0])) return known[0];
-    const bases = types.map((type) => (type === undefined ? undefined : this.baseTypeOf(type)));
+    const bases = types.map((type) => (type === undefined ? undefined : this.catalog.rootBaseTypeOf(type)));
     let common: string | undefined;
     for (const type of bases) {
       if (!type || type === common) continue;
@@ -1248,17 +1249,6 @@ export class StatementWalker {
     }
     for (const type of bases) if (type && common && type !== common) this.implicitCasts([type], [common], range);
     return common;
-  }
-
-  /** A type's base type, through domains over domains (getBaseType). */
-  private baseTypeOf(type: string): string {
-    let base = type;
-    for (let depth = 0; depth < 32; depth++) {
-      const next = this.catalog.baseTypeOf(base);
-      if (next === base) return base;
-      base = next;
-    }
-    return base;
   }
 
   private knownOrUndefined(type: InferredType): InferredType {
@@ -1673,43 +1663,35 @@ function figureColumnName(val: AstNode): { name: string; strength: 1 | 2 } | und
       const inner = figureColumnName(n.defresult);
       return inner && inner.strength > 1 ? inner : named('case', 1);
     }
-    case 'A_ArrayExpr':
-      return named('array');
-    case 'RowExpr':
-      return named('row');
-    case 'CoalesceExpr':
-      return named('coalesce');
     case 'MinMaxExpr':
       return named(n.op === 'IS_LEAST' ? 'least' : 'greatest');
-    case 'GroupingFunc':
-      return named('grouping');
     case 'SQLValueFunction':
       return named(SQL_VALUE_NAMES[n.op]);
-    case 'XmlSerialize':
-      return named('xmlserialize');
     case 'XmlExpr':
       return named(XML_NAMES[n.op]);
-    case 'JsonObjectConstructor':
-      return named('json_object');
-    case 'JsonArrayConstructor':
-    case 'JsonArrayQueryConstructor':
-      return named('json_array');
-    case 'JsonObjectAgg':
-      return named('json_objectagg');
-    case 'JsonArrayAgg':
-      return named('json_arrayagg');
-    case 'JsonParseExpr':
-      return named('json');
-    case 'JsonScalarExpr':
-      return named('json_scalar');
-    case 'JsonSerializeExpr':
-      return named('json_serialize');
     case 'JsonFuncExpr':
       return named(JSON_FUNCTION_NAMES[n.op]);
     default:
-      return undefined;
+      return named(kind === undefined ? undefined : FIXED_COLUMN_NAMES[kind]);
   }
 }
+
+/** Expressions that always name their column the same (like a function of that name). */
+const FIXED_COLUMN_NAMES: Record<string, string> = {
+  A_ArrayExpr: 'array',
+  RowExpr: 'row',
+  CoalesceExpr: 'coalesce',
+  GroupingFunc: 'grouping',
+  XmlSerialize: 'xmlserialize',
+  JsonObjectConstructor: 'json_object',
+  JsonArrayConstructor: 'json_array',
+  JsonArrayQueryConstructor: 'json_array',
+  JsonObjectAgg: 'json_objectagg',
+  JsonArrayAgg: 'json_arrayagg',
+  JsonParseExpr: 'json',
+  JsonScalarExpr: 'json_scalar',
+  JsonSerializeExpr: 'json_serialize',
+};
 
 const SQL_VALUE_NAMES: Record<string, string> = {
   SVFOP_CURRENT_DATE: 'current_date',
