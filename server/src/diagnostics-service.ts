@@ -274,8 +274,9 @@ export class DiagnosticsService {
   }
 
   /**
-   * A large document's analysis from scratch (STEPPED_MIN_CHARS; also after a paste of that size), on
-   * an analyzer of its own that takes the document's place when done; analyze() then has only the
+   * A large document's analysis in steps (STEPPED_MIN_CHARS): from scratch on an analyzer of its own,
+   * or after a paste of that much new text on a fork of the document's (which keeps the statements
+   * that only moved); either takes the document's place when done, and analyze() then has only the
    * edits made meanwhile to apply.
    * Started again at once if the catalog before the workspace's DDL changes during the steps (a
    * database that connects, another pgVersion: the first diagnostics then come from the new one).
@@ -298,9 +299,9 @@ export class DiagnosticsService {
         // Too large for any analysis: analyze() says so.
         if (text.length < STEPPED_MIN_CHARS || overMaxSize(text, scope.settings.maxFileSize)) return;
         const catalog = scopes.documentCatalog(scope, doc.key);
-        // From scratch: nothing of it analysed yet or kept by the catalog, or an edit (a paste, also
-        // over a selection) that put as much new text as a large document has; a smaller edit is
-        // analysed where it was made.
+        // In steps: nothing of it analysed yet or kept by the catalog, or an edit (a paste, also over
+        // a selection) that put as much new text as a large document has; a smaller edit is analysed
+        // where it was made.
         const pasted = doc.analyzer.newTextLength(text) >= STEPPED_MIN_CHARS;
         if (!pasted && !doc.analyzer.analysesEverythingAgainst(catalog)) return;
         const baseVersion = scopes.baseCatalog(scope).version;
