@@ -12,7 +12,7 @@ import { readFileSync, Stats, statSync } from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { parseArgs } from 'util';
-import { glob } from 'tinyglobby';
+import { glob, isDynamicPattern } from 'tinyglobby';
 import type { CatalogSnapshot } from './core/catalog-snapshot';
 import { Catalog } from './core/catalog';
 import { analyzeDocument } from './core/document';
@@ -187,11 +187,27 @@ async function collectFiles(patterns: string[], cwd: string): Promise<string[]> 
       files.push(...matches.map((match) => path.join(pattern, match)).sort());
       continue;
     }
-    const matches = await glob(pattern, { cwd, onlyFiles: true, expandDirectories: false });
+    const matches = await globFromBase(pattern, cwd);
     if (matches.length === 0) throw new CliError(`no files match ${pattern}`);
     files.push(...matches.sort());
   }
   return [...new Set(files)];
+}
+
+/**
+ * A glob's matches, spelled as the pattern spells its directory (`../sql/a.sql`, `/ci/sql/a.sql`).
+ * Globbed from the pattern's leading directories without wildcards: tinyglobby misses matches whose
+ * wildcard stands in a directory above cwd (`../../<any>/x.sql`, `/repo/<any>/x.sql`, `../**` misses
+ * subdirectories). A base with escapes (`dir\[1\]/`) is left to tinyglobby, which reads them.
+ */
+async function globFromBase(pattern: string, cwd: string): Promise<string[]> {
+  const segments = pattern.split('/');
+  let fixed = 0;
+  while (fixed < segments.length - 1 && !isDynamicPattern(segments[fixed])) fixed++;
+  const base = fixed === 0 ? '' : `${segments.slice(0, fixed).join('/')}/`;
+  if (base.includes('\\')) return glob(pattern, { cwd, onlyFiles: true, expandDirectories: false });
+  const matches = await glob(segments.slice(fixed).join('/'), { cwd: path.resolve(cwd, base), onlyFiles: true, expandDirectories: false });
+  return matches.map((match) => base + match);
 }
 
 /** Reads a file as SQL text, or says why it cannot be: missing, binary, too large, not UTF-8. */

@@ -149,6 +149,22 @@ describe('cli: check', function () {
     assert.deepStrictEqual(JSON.parse(stdout).files.map((f: { file: string }) => f.file), ['clean.sql', 'queries.sql']);
   });
 
+  it('expands globs whose wildcards stand above the working directory, as the pattern spells them', async () => {
+    const deeper = path.join(dir, 'sub', 'deeper');
+    fs.mkdirSync(deeper, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'sub', 'inner.sql'), 'SELECT 1;\n');
+    const posixDir = dir.split(path.sep).join('/');
+    const files = async (pattern: string) => JSON.parse((await cli(['check', '--format', 'json', pattern], deeper)).stdout).files.map((f: { file: string }) => f.file);
+    try {
+      assert.deepStrictEqual(await files('../../*/inner.sql'), ['../../sub/inner.sql']);
+      assert.deepStrictEqual(await files(`${posixDir}/*/inner.sql`), [`${posixDir}/sub/inner.sql`]);
+      assert.deepStrictEqual(await files('../../**/inner.sql'), ['../../sub/inner.sql']);
+      assert.deepStrictEqual(await files('../*.sql'), ['../inner.sql']);
+    } finally {
+      fs.rmSync(path.join(dir, 'sub'), { recursive: true });
+    }
+  });
+
   it('binary, non-UTF-8, too large and missing files are errors (exit 2) that lose nothing else', async () => {
     const big = path.join(dir, 'big.sql');
     fs.writeFileSync(big, 'SELECT 1;\n'.repeat(120_000));
