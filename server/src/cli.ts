@@ -165,8 +165,10 @@ interface Source {
 
 // Files as given; a directory's .sql files, as the glob DIR/**/*.sql matches them; a glob's matches.
 // Each argument's files are sorted, and arguments keep their order: definitions carry across files.
-async function collectFiles(patterns: string[], cwd: string): Promise<string[]> {
-  const files: string[] = [];
+// An argument that names nothing is a file error of its own (reported like an unreadable file, in
+// every format), so the other files are still checked and the report still written.
+async function collectFiles(patterns: string[], cwd: string): Promise<FileArgument[]> {
+  const files: FileArgument[] = [];
   for (const pattern of patterns) {
     const absolute = path.resolve(cwd, pattern);
     let stats: Stats | undefined;
@@ -175,24 +177,34 @@ async function collectFiles(patterns: string[], cwd: string): Promise<string[]> 
     } catch {
       stats = undefined;
     }
-    if (stats?.isFile()) {
-      files.push(pattern);
+    if (stats?.isFile() || (!stats && !isDynamicPattern(pattern))) {
+      // A plain name that is missing (or a dangling link): readSqlFile says which.
+      files.push({ file: pattern });
       continue;
     }
     if (stats?.isDirectory()) {
       // Globbed from inside the directory rather than as DIR/**/*.sql: tinyglobby makes an absolute
       // pattern relative to cwd (an empty pattern for cwd itself, an error), and a name may hold glob characters.
       const matches = await glob('**/*.sql', { cwd: absolute, onlyFiles: true, expandDirectories: false });
-      if (matches.length === 0) throw new CliError(`no .sql files in ${pattern}`);
-      files.push(...matches.map((match) => path.join(pattern, match)).sort());
+      if (matches.length === 0) files.push({ file: pattern, error: 'a directory with no .sql files' });
+      files.push(...matches.map((match) => ({ file: path.join(pattern, match) })).sort(byFile));
       continue;
     }
     const matches = await globFromBase(pattern, cwd);
-    if (matches.length === 0) throw new CliError(`no files match ${pattern}`);
-    files.push(...matches.sort());
+    if (matches.length === 0) files.push({ file: pattern, error: 'no files match this pattern' });
+    files.push(...matches.sort().map((file) => ({ file })));
   }
-  return [...new Set(files)];
+  const seen = new Set<string>();
+  return files.filter(({ file }) => !seen.has(file) && seen.add(file));
 }
+
+interface FileArgument {
+  file: string;
+  /** Why the argument gives no file to read. */
+  error?: string;
+}
+
+const byFile = (a: FileArgument, b: FileArgument) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
 
 /**
  * A glob's matches, spelled as the pattern spells its directory (`../sql/a.sql`, `/ci/sql/a.sql`).
@@ -290,8 +302,8 @@ async function check(args: string[], io: CliIo): Promise<number> {
     let statements = 0;
     let failing = 0;
     let fileErrors = 0;
-    for (const file of files) {
-      const source = readSqlFile(file, io.cwd, maxBytes);
+    for (const { file, error } of files) {
+      const source = error === undefined ? readSqlFile(file, io.cwd, maxBytes) : { file, error };
       if (source.error !== undefined || source.text === undefined) {
         fileErrors++;
         report.files.push({ file, statements: [], error: source.error });

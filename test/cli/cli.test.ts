@@ -187,15 +187,53 @@ describe('cli: check', function () {
       ].join('\n'),
     );
     fs.rmSync(big);
-    const missing = await cli(['check', 'nothing-here.sql'], dir);
-    assert.strictEqual(missing.code, 2);
-    assert.strictEqual(missing.stderr, 'pg-parallel-hints: no files match nothing-here.sql\n');
+  });
+
+  it('a name, glob or directory that gives no file is a file error of its own: the other files are still checked and reported, in every format', async () => {
+    fs.mkdirSync(path.join(dir, 'empty-dir'), { recursive: true });
+    fs.symlinkSync(path.join(dir, 'gone.sql'), path.join(dir, 'dangling.sql'));
+    try {
+      const args = ['nothing-here.sql', 'nothing*.sql', 'empty-dir', 'dangling.sql', 'clean.sql'];
+      const json = await cli(['check', '--format', 'json', ...args], dir);
+      assert.strictEqual(json.code, 2);
+      const files = JSON.parse(json.stdout).files;
+      assert.deepStrictEqual(files.slice(0, 4), [
+        { file: 'nothing-here.sql', statements: [], error: 'no such file' },
+        { file: 'nothing*.sql', statements: [], error: 'no files match this pattern' },
+        { file: 'empty-dir', statements: [], error: 'a directory with no .sql files' },
+        { file: 'dangling.sql', statements: [], error: 'no such file' },
+      ]);
+      assert.strictEqual(files[4].file, 'clean.sql');
+      assert.strictEqual(files[4].statements.length, 2);
+      assert.strictEqual(
+        json.stderr,
+        [
+          'pg-parallel-hints: nothing-here.sql: no such file',
+          'pg-parallel-hints: nothing*.sql: no files match this pattern',
+          'pg-parallel-hints: empty-dir: a directory with no .sql files',
+          'pg-parallel-hints: dangling.sql: no such file',
+          '',
+        ].join('\n'),
+      );
+      const sarif = await cli(['check', '--format', 'sarif', ...args], dir);
+      assert.strictEqual(sarif.code, 2);
+      const invocation = JSON.parse(sarif.stdout).runs[0].invocations[0];
+      assert.strictEqual(invocation.executionSuccessful, false);
+      assert.deepStrictEqual(
+        invocation.toolExecutionNotifications.map((n: { message: { text: string } }) => n.message.text),
+        ['no such file', 'no files match this pattern', 'a directory with no .sql files', 'no such file'],
+      );
+      assert.strictEqual((await cli(['check', ...args], dir)).stdout, '2 statements in 1 file: 2 safe; 0 failing; 4 files not read\n');
+    } finally {
+      fs.rmSync(path.join(dir, 'empty-dir'), { recursive: true });
+      fs.rmSync(path.join(dir, 'dangling.sql'));
+    }
   });
 
   it('a limit under 0.1 MB is shown in bytes, never as 0 MB', () => {
     assert.deepStrictEqual(run(['check', '--max-file-size', '0.00001', 'clean.sql'], dir), {
       code: 2,
-      stdout: '0 statements in 1 file; 0 failing\n',
+      stdout: '0 statements in 0 files; 0 failing; 1 file not read\n',
       stderr: 'pg-parallel-hints: clean.sql: file too large (24 bytes; the limit is 10 bytes, see --max-file-size)\n',
     });
   });
@@ -211,7 +249,7 @@ describe('cli: check', function () {
         'order.sql:1:17: information: public.slow(x integer) has no PARALLEL clause, so it defaults to PARALLEL UNSAFE and blocks parallel plans wherever it is called; its body allows PARALLEL SAFE [function-could-be-safe]',
         'order.sql:2:8: information: pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process [restricted-function]',
         'order.sql:2:18: warning: public.slow(x integer) is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE): no part of this statement can use parallel workers [unsafe-function]',
-        '2 statements in 2 files: 1 unsafe, 1 none; 1 failing',
+        '2 statements in 1 file: 1 unsafe, 1 none; 1 failing; 1 file not read',
         '',
       ].join('\n'),
       stderr: 'pg-parallel-hints: binary.sql: binary file (NUL byte at offset 2): not SQL text\n',
@@ -255,7 +293,7 @@ describe('cli: check', function () {
     assert.deepStrictEqual(files([tree], tree), [`${tree}/a.sql`, `${tree}/b.sql`, `${tree}/sub/c.sql`, `${tree}/sub/deeper/d.sql`]);
     assert.deepStrictEqual(files(['sub', 'a.sql'], tree), ['sub/c.sql', 'sub/deeper/d.sql', 'a.sql']);
     fs.mkdirSync(path.join(tree, 'empty'));
-    assert.deepStrictEqual(run(['check', 'empty'], tree), { code: 2, stdout: '', stderr: 'pg-parallel-hints: no .sql files in empty\n' });
+    assert.deepStrictEqual(run(['check', 'empty'], tree), { code: 2, stdout: '0 statements in 0 files; 0 failing; 1 file not read\n', stderr: 'pg-parallel-hints: empty: a directory with no .sql files\n' });
     fs.rmSync(tree, { recursive: true });
   });
 

@@ -32,7 +32,7 @@ describe('report formats', () => {
       'a.sql:2:1: warning: the planner disagrees: static verdict restricted, planner parallelPossible=false wholePlanSafe=false [planner-disagrees]',
       'a.sql:2:20: information: first [first]',
       'a.sql:3:9: information: second [second]',
-      '1 statement in 2 files: 1 restricted; 0 failing; the planner agrees on 0 of 1 planned statements',
+      '1 statement in 1 file: 1 restricted; 0 failing; the planner agrees on 0 of 1 planned statements; 1 file not read',
       '',
     ]);
   });

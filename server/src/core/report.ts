@@ -107,11 +107,12 @@ export function formatText(report: Report, summary: { statements: number; failin
   for (const f of report.files) for (const s of f.statements) counts.set(s.parallel, (counts.get(s.parallel) ?? 0) + 1);
   const order: Verdict[] = ['safe', 'restricted', 'unsafe', 'unknown', 'none'];
   const parts = order.filter((v) => counts.get(v)).map((v) => `${counts.get(v)} ${v}`);
-  const files = report.files.length;
+  const files = report.files.filter((f) => !f.error).length;
+  const unread = report.files.length - files;
   const probed = report.files.flatMap((f) => f.statements.filter((s) => s.planner && !s.planner.error));
   const planner = probed.length ? `; the planner agrees on ${probed.filter((s) => s.planner?.agrees).length} of ${probed.length} planned statements` : '';
   out.push(
-    `${summary.statements} statement${summary.statements === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}${parts.length ? `: ${parts.join(', ')}` : ''}; ${summary.failing} failing${planner}`,
+    `${summary.statements} statement${summary.statements === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}${parts.length ? `: ${parts.join(', ')}` : ''}; ${summary.failing} failing${planner}${unread ? `; ${unread} file${unread === 1 ? '' : 's'} not read` : ''}`,
   );
   return out.join('\n') + '\n';
 }
