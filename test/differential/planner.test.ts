@@ -72,6 +72,8 @@ CREATE VIEW v_xmltable AS SELECT * FROM XMLTABLE('/r/x' PASSING (xmlparse(docume
 CREATE VIEW v_cte_twice AS WITH c AS (SELECT id FROM big) SELECT a.id FROM c a JOIN c b USING (id);
 CREATE VIEW v_recursive AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 10) SELECT n FROM r;
 CREATE VIEW v_limit_all AS SELECT id FROM big LIMIT ALL;
+CREATE VIEW v_union_all_limited AS (SELECT id FROM big ORDER BY id LIMIT 10) UNION ALL SELECT big_id FROM other;
+CREATE VIEW v_cte_limited AS WITH c AS (SELECT id FROM big ORDER BY amount LIMIT 10) SELECT id FROM c;
 CREATE VIEW v_wide AS ${Array.from({ length: 30 }, () => `SELECT ${Array.from({ length: 40 }, (_, i) => `id AS c${i}`).join(', ')} FROM big`).join(' UNION ALL ')} LIMIT 5;
 CREATE VIEW v_locking AS SELECT id FROM big FOR UPDATE;
 CREATE VIEW v_of_v_locking AS SELECT * FROM v_locking WHERE id > 10;
@@ -437,6 +439,31 @@ const CASES: [string, Expected][] = [
   ['SELECT * FROM (SELECT id FROM big OFFSET 0) s', 'restricted'],
   ['SELECT * FROM (SELECT id FROM big LIMIT ALL) s', 'safe'],
   ['SELECT * FROM (SELECT id FROM big OFFSET NULL) s', 'safe'],
+  // ... which the planner also makes of a CTE read once (inline_cte), of a UNION ALL branch (the
+  // tree flattened into an append when its branches' column types match), and of the query of an
+  // uncorrelated IN made a semi join (convert_ANY_sublink_to_join)
+  ['WITH c AS (SELECT id FROM big ORDER BY amount LIMIT 10) SELECT * FROM c', 'restricted'],
+  ['WITH c AS (SELECT id, grp FROM big OFFSET 0) SELECT count(*) FROM c', 'restricted'],
+  ['WITH c AS (SELECT id FROM big LIMIT ALL) SELECT * FROM c', 'safe'],
+  ['WITH c AS (SELECT id FROM big LIMIT 10) SELECT count(*) FROM big', 'safe'],
+  ['WITH c AS (SELECT id FROM big LIMIT 10) SELECT count(*) FROM big WHERE id IN (SELECT id FROM c)', 'restricted'],
+  ['WITH c AS NOT MATERIALIZED (SELECT id FROM big LIMIT 10) SELECT * FROM c a JOIN c b USING (id)', 'restricted'],
+  ['WITH c AS NOT MATERIALIZED (SELECT id, f_safe(grp) AS r FROM big) SELECT id FROM c', 'restricted'],
+  ['SELECT count(*) FROM v_cte_limited', 'restricted'],
+  ['(SELECT id FROM big ORDER BY amount DESC LIMIT 10) UNION ALL SELECT big_id FROM other', 'restricted'],
+  ['SELECT count(*) FROM ((SELECT id FROM big LIMIT 10) UNION ALL SELECT big_id FROM other) u', 'restricted'],
+  ['SELECT id FROM big UNION ALL (SELECT big_id FROM other UNION ALL (SELECT id FROM big OFFSET 5))', 'restricted'],
+  ['(SELECT grp FROM big LIMIT 10) UNION ALL SELECT NULL FROM other', 'restricted'],
+  ['(SELECT id FROM big LIMIT 10) UNION ALL SELECT amount FROM big', 'safe'],
+  ['(SELECT id FROM big LIMIT ALL) UNION ALL SELECT big_id FROM other', 'safe'],
+  ['SELECT count(*) FROM v_union_all_limited', 'restricted'],
+  ['SELECT * FROM big WHERE id IN (SELECT big_id FROM other ORDER BY id LIMIT 10)', 'restricted'],
+  ['SELECT count(*) FROM big WHERE grp = ANY (SELECT grp FROM big OFFSET 5) AND amount > 0', 'restricted'],
+  ['SELECT * FROM big WHERE id IN (SELECT big_id FROM other LIMIT 10) OR grp = 1', 'safe'],
+  ['SELECT * FROM big WHERE 5 IN (SELECT big_id FROM other LIMIT 10)', 'safe'],
+  ['SELECT * FROM big WHERE id NOT IN (SELECT big_id FROM other LIMIT 10)', 'safe'],
+  ['SELECT * FROM big b LEFT JOIN other o ON o.big_id IN (SELECT id FROM big LIMIT 10)', 'restricted'],
+  ['SELECT * FROM big b LEFT JOIN other o ON b.grp IN (SELECT id FROM big LIMIT 10)', 'safe'],
   ['SELECT count(*) FROM big, ROWS FROM (generate_series(1, 2), upper(\'x\')) AS t(a, b) WHERE over_text(a) = big.note', 'unsafe'],
   // Column types declared where a function is called, and those of a recursive CTE's first branch
   ['SELECT count(*) FROM big, generate_series(1, 3) AS g(n) WHERE big.id = n + 1', 'safe'],

@@ -60,6 +60,8 @@ interface CteInfo {
   materialized: 'always' | 'never' | 'default';
   writes: boolean;
   volatile: boolean;
+  /** Where its query's LIMIT / OFFSET is, when limit_needed() holds for it. */
+  limit?: TextRange;
   columns?: CatalogColumn[];
 }
 
@@ -573,6 +575,7 @@ export class StatementWalker {
         : this.statement(cte.ctequery, new Scope(scope));
       info.volatile = this.volatileSeen > before;
       info.columns = named(columns);
+      info.limit = this.limitNeeded(query);
       scope.ctes.set(info.name, info);
       if (info.writes) {
         this.reason('data-modifying-cte', 'information', `CTE ${info.name} modifies data: a statement with a data-modifying CTE never uses a parallel plan`, info.range, 'unsafe');
@@ -580,25 +583,42 @@ export class StatementWalker {
     }
   }
 
-  /** Reports CTEs that will be materialized (their scans are PARALLEL RESTRICTED). Call after the statement. */
+  /**
+   * Reports CTEs that will be materialized (their scans are PARALLEL RESTRICTED), and those inlined
+   * as a subquery that keeps a LIMIT / OFFSET (SS_process_ctes, inline_cte): a subquery whose
+   * limit_needed() is never scanned in workers. NOT MATERIALIZED does not inline a recursive CTE or
+   * one that calls a volatile function. Call after the statement.
+   */
   private finishCtes(scope: Scope): void {
     for (const cte of scope.ctes.values()) {
       if (cte.writes || cte.references === 0) continue;
       const why =
         cte.materialized === 'always'
           ? 'MATERIALIZED'
-          : cte.materialized === 'never'
-            ? undefined
-            : cte.recursive
-              ? 'recursive'
-              : cte.references > 1
-                ? `referenced ${cte.references} times`
-                : cte.volatile
-                  ? 'it calls a VOLATILE function'
-                  : undefined;
-      if (!why) continue;
-      this.reason('materialized-cte', 'information', `CTE ${cte.name} is materialized (${why}): its scan runs only in the leader process`, cte.range, 'restricted');
+          : cte.recursive
+            ? 'recursive'
+            : cte.materialized === 'default' && cte.references > 1
+              ? `referenced ${cte.references} times`
+              : cte.volatile
+                ? 'it calls a VOLATILE function'
+                : undefined;
+      if (why) {
+        this.reason('materialized-cte', 'information', `CTE ${cte.name} is materialized (${why}): its scan runs only in the leader process`, cte.range, 'restricted');
+      } else if (cte.limit) {
+        this.limitedSubquery(`CTE ${cte.name}, inlined as a subquery,`, cte.limit);
+      }
     }
+  }
+
+  /**
+   * Where a query's LIMIT / OFFSET is when it needs a Limit node (limit_needed(): LIMIT ALL, a NULL
+   * constant, is none; OFFSET 0 is one, not yet folded to a constant when the planner asks).
+   */
+  private limitNeeded(query: AstNode): TextRange | undefined {
+    const limit = limitNode(query?.limitCount) ?? limitNode(query?.limitOffset);
+    if (!limit) return undefined;
+    const location = limit[nodeKind(limit) ?? '']?.location;
+    return this.limitKeyword(location >= 0 ? this.at(location) : undefined);
   }
 
   /** `afterFirstBranch`: for a set operation, told the first branch's columns before the others are walked (a recursive CTE's). */
@@ -607,10 +627,13 @@ export class StatementWalker {
     this.withClause(sel.withClause, scope);
     let columns: CatalogColumn[] | undefined;
     if (sel.op && sel.op !== 'SETOP_NONE') {
-      columns = this.select(sel.larg, new Scope(scope));
+      const leaves: SetOperationLeaf[] = [];
+      columns = this.setOperationBranch(sel.larg, scope, leaves);
       afterFirstBranch?.(columns);
-      this.select(sel.rarg, new Scope(scope));
+      this.setOperationBranch(sel.rarg, scope, leaves);
       this.setOperation(sel);
+      // A recursive CTE's UNION [ALL] is never flattened.
+      if (!afterFirstBranch) this.flattenedUnionAll(sel, leaves);
     } else if (sel.valuesLists) {
       for (const row of sel.valuesLists) {
         const items = row.List?.items ?? [];
@@ -677,6 +700,46 @@ export class StatementWalker {
     if (sel.lockingClause?.length) this.rowLocking(sel.lockingClause);
     this.finishCtes(scope);
     return columns;
+  }
+
+  /**
+   * A branch of a set operation, walked in its own scope; a set operation nested in it without its
+   * own WITH, ORDER BY, LIMIT or row locks is part of the same tree (transformSetOperationTree), any
+   * other branch a leaf query, added to `leaves` with its columns.
+   */
+  private setOperationBranch(branch: AstNode, scope: Scope, leaves: SetOperationLeaf[]): CatalogColumn[] | undefined {
+    const inner = new Scope(scope);
+    if (!isSetOperation(branch) || ownsClauses(branch)) {
+      const columns = this.select(branch, inner);
+      leaves.push({ query: branch, columns });
+      return columns;
+    }
+    const columns = this.setOperationBranch(branch.larg, inner, leaves);
+    this.setOperationBranch(branch.rarg, inner, leaves);
+    this.setOperation(branch);
+    return columns;
+  }
+
+  /**
+   * flatten_simple_union_all / pull_up_simple_union_all (prepjointree.c): a tree of UNION ALL only
+   * whose leaves give the same column types becomes an append of subqueries, and a leaf with a
+   * LIMIT / OFFSET stays a subquery whose limit_needed() keeps it, and the append, out of workers.
+   * (With differing types the tree is planned as a set operation, where such a leaf restricts
+   * nothing.) Untyped literals and types the walk cannot tell take the others' type.
+   */
+  private flattenedUnionAll(sel: AstNode, leaves: SetOperationLeaf[]): void {
+    if (!onlyUnionAll(sel)) return;
+    const typesAt: Set<string>[] = [];
+    for (const leaf of leaves) {
+      (leaf.columns ?? []).forEach((column, i) => {
+        if (column.type && column.type !== UNKNOWN_LITERAL) (typesAt[i] ??= new Set()).add(column.type);
+      });
+    }
+    if (typesAt.some((types) => types.size > 1)) return;
+    for (const leaf of leaves) {
+      const limit = this.limitNeeded(leaf.query);
+      if (limit) this.limitedSubquery('UNION ALL branch', limit);
+    }
   }
 
   /**
@@ -875,13 +938,9 @@ export class StatementWalker {
       case 'RangeSubselect': {
         const columns = this.statement(n.subquery, new Scope(scope));
         const sub = n.subquery?.SelectStmt;
-        // allpaths.c: a subquery in FROM whose limit_needed() is never scanned in workers. LIMIT ALL
-        // (a NULL constant) is no limit; OFFSET 0 is one there (not yet folded to a constant).
-        const limit = limitNode(sub?.limitCount) ?? limitNode(sub?.limitOffset);
-        if (limit) {
-          const location = limit[nodeKind(limit) ?? '']?.location;
-          this.reason('limited-subquery', 'information', 'subquery with LIMIT or OFFSET: the rows it keeps are chosen in the leader process, and the plan above it runs there too', this.limitKeyword(location >= 0 ? this.at(location) : undefined), 'restricted');
-        }
+        // allpaths.c: a subquery in FROM whose limit_needed() is never scanned in workers.
+        const limit = this.limitNeeded(sub);
+        if (limit) this.limitedSubquery('subquery', limit);
         const alias = n.alias?.Alias ?? n.alias;
         const names = nameList(alias?.colnames);
         scope.entries.push({
@@ -960,6 +1019,10 @@ export class StatementWalker {
    * The LIMIT, OFFSET or FETCH keyword of a limit whose value is at `offset`: the last before it;
    * FETCH FIRST ROW ONLY has no value and no location (-1): its FETCH.
    */
+  private limitedSubquery(what: string, limit: TextRange): void {
+    this.reason('limited-subquery', 'information', `${what} with LIMIT or OFFSET: the rows it keeps are chosen in the leader process, and the plan above it runs there too`, limit, 'restricted');
+  }
+
   private limitKeyword(offset: number | undefined): TextRange {
     const keywords = this.tokens().filter((t) => t.kind === 'keyword' && /^(LIMIT|OFFSET|FETCH)$/i.test(t.text));
     const before = offset === undefined || offset < 0 ? keywords.filter((t) => /^FETCH$/i.test(t.text)).slice(0, 1) : keywords.filter((t) => t.start < offset);
@@ -1518,7 +1581,9 @@ export class StatementWalker {
         this.reach([fn], false, range, { kind: 'cast', name: target, subject: (culprit) => `the cast from ${source} to ${target} runs ${culprit}` });
       }
     }
-    this.domainCoercion(argType, target, range);
+    // An untyped parameter takes the domain as its type (coerce_type's parameter hook): no run-time
+    // check, where a literal ('5'::d) keeps its CoerceToDomain.
+    if (!(nodeKind(n.arg) === 'ParamRef' && argType === UNKNOWN_LITERAL)) this.domainCoercion(argType, target, range);
     return target;
   }
 
@@ -1570,7 +1635,9 @@ export class StatementWalker {
 
   private subLink(n: AstNode, scope: Scope): InferredType {
     const inner = new Scope(scope);
+    const volatileBefore = this.volatileSeen;
     const testType = this.expr(n.testexpr, scope);
+    const volatileTest = this.volatileSeen > volatileBefore;
     const columns = this.statement(n.subselect, inner);
     const kind = n.subLinkType as string;
     if (kind === 'ANY_SUBLINK' || kind === 'ALL_SUBLINK') {
@@ -1579,6 +1646,14 @@ export class StatementWalker {
     }
     // A correlated sublink that is not pulled up into a join becomes a SubPlan that takes the outer
     // row as a Param: PARALLEL RESTRICTED.
+    // convert_ANY_sublink_to_join: an uncorrelated IN / = ANY at the top of a WHERE or join's ON,
+    // whose left side reads this query (in a LEFT / RIGHT join's ON, only its nullable side) and
+    // calls nothing volatile, becomes a semi join with its query as a subquery in FROM, which a
+    // LIMIT / OFFSET keeps out of workers (as it would in FROM).
+    const readable = this.atTopOfQual.get(n);
+    const joined = this.atTopOfQual.has(n) && containsColumnRef(n.testexpr) && (!readable || readsOnly(n.testexpr, readable));
+    const limit = kind === 'ANY_SUBLINK' && !inner.correlated && joined && !volatileTest ? this.limitNeeded(n.subselect?.SelectStmt) : undefined;
+    if (limit) this.limitedSubquery('IN subquery, made a join,', limit);
     if (inner.correlated && !this.pulledUp(n, inner)) {
       this.reason('correlated-subquery', 'information', 'correlated subquery: it is re-run for each outer row in the leader process (correlated subplans are PARALLEL RESTRICTED)', this.parenthesized(this.at(n.location)), 'restricted');
     } else if (!inner.correlated && (kind === 'EXPR_SUBLINK' || kind === 'ARRAY_SUBLINK' || kind === 'EXISTS_SUBLINK') && this.catalog.versionNum < 170000) {
@@ -1786,6 +1861,26 @@ export function typeNameOf(catalog: Catalog, node: AstNode): string {
 }
 
 /** A LIMIT or OFFSET that limits: not absent, not NULL (LIMIT ALL), for limit_needed. */
+interface SetOperationLeaf {
+  query: AstNode;
+  columns: CatalogColumn[] | undefined;
+}
+
+function isSetOperation(sel: AstNode): boolean {
+  return !!sel?.op && sel.op !== 'SETOP_NONE';
+}
+
+/** What makes a parenthesized set operation a leaf query of the tree around it. */
+function ownsClauses(sel: AstNode): boolean {
+  return !!(sel.withClause || sel.sortClause?.length || sel.limitCount || sel.limitOffset || sel.lockingClause?.length);
+}
+
+/** A set operation tree of UNION ALL only, down to its leaves. */
+function onlyUnionAll(sel: AstNode): boolean {
+  if (!isSetOperation(sel) || sel.op !== 'SETOP_UNION' || !sel.all) return false;
+  return [sel.larg, sel.rarg].every((branch) => !isSetOperation(branch) || ownsClauses(branch) || onlyUnionAll(branch));
+}
+
 export function limitNode(node: AstNode): AstNode | undefined {
   return node && !node.A_Const?.isnull ? node : undefined;
 }
@@ -1794,6 +1889,19 @@ export function limitNode(node: AstNode): AstNode | undefined {
 function correlate(scope: Scope, entry: ScopeEntry): void {
   scope.outerReads.add(entry);
   if (scope.clause === 'from') scope.outerReadInFrom = true;
+}
+
+/** Whether every column an expression reads (outside its subqueries) is one of `entries`', by qualifier or, unqualified, by name. */
+function readsOnly(node: AstNode, entries: ReadonlySet<ScopeEntry>): boolean {
+  if (!node || typeof node !== 'object' || node.SubLink) return true;
+  if (Array.isArray(node)) return node.every((item) => readsOnly(item, entries));
+  if (node.ColumnRef) {
+    const names = nameList(node.ColumnRef.fields);
+    const column = names[names.length - 1];
+    return [...entries].some((entry) => (names.length >= 2 ? entry.name === names[names.length - 2] : !!entry.columns?.some((c) => c.name === column)));
+  }
+  for (const key in node) if (!readsOnly(node[key], entries)) return false;
+  return true;
 }
 
 /** Whether an expression reads a column (of any query level). */
