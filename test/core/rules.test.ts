@@ -149,6 +149,9 @@ const CASES: Case[] = [
   { name: 'call in a later ARRAY element', sql: `${UNSAFE_FN}${TABLE}SELECT ARRAY[id, «uf»(id)] FROM t`, verdict: 'unsafe', code: 'unsafe-function' },
   { name: 'domain coercion', sql: 'CREATE DOMAIN pos AS int CHECK (VALUE > 0);\nSELECT 1::«pos»', verdict: 'restricted', code: 'domain-constraint', message: 'coercion to domain public.pos, which has constraints, is PARALLEL RESTRICTED: it runs only in the leader process' },
   { name: 'coercion to a domain without constraints: a relabelling', sql: 'CREATE DOMAIN plain AS int;\nSELECT 1::plain', verdict: 'safe' },
+  // coerce_type: an untyped parameter takes the domain as its type (checked on 18 with EXPLAIN GENERIC_PLAN: whole plan safe).
+  { name: 'an untyped parameter cast to a domain: no run-time check', sql: 'CREATE DOMAIN pos AS int CHECK (VALUE > 0);\nSELECT $1::pos, CAST($2 AS pos)', verdict: 'safe' },
+  { name: 'a parameter typed by an earlier use, cast to a domain: checked', sql: 'CREATE DOMAIN pos AS int CHECK (VALUE > 0);\nSELECT $1 + 1, $1::«pos»', verdict: 'restricted', code: 'domain-constraint' },
   {
     name: 'argument coerced to a domain parameter',
     sql: `CREATE DOMAIN pos AS int CHECK (VALUE > 0);\nCREATE FUNCTION takes(x pos) RETURNS int LANGUAGE sql PARALLEL SAFE AS 'SELECT 1';\n${TABLE}SELECT «takes»(id) FROM t`,
