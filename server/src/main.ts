@@ -4,6 +4,7 @@
  */
 import { inspect, InspectOptions } from 'util';
 import { Connection, createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { stackOf } from './error-message';
 import { diagnosticsAwareWriter } from './lsp-transport';
 import { GarbageCollections, v8Heap } from './memory';
 import { startServer } from './server';
@@ -17,6 +18,9 @@ export function runLanguageServer(): void {
     ? createConnection(ProposedFeatures.all, process.stdin, diagnosticsAwareWriter(process.stdout) as unknown as NodeJS.WritableStream)
     : createConnection(ProposedFeatures.all);
   routeConsoleTo(connection);
+  // A notification handler that fails (a bug, or a message of the wrong shape) rejects a promise no
+  // one awaits, and Node would end the process: the editor would lose the server. Logged instead.
+  process.on('unhandledRejection', (reason) => connection.console.error(`unexpected error (the server goes on): ${stackOf(reason)}`));
   // The language server's own process: it may make full collections between pieces of work.
   const heap = v8Heap();
   startServer(connection, { collections: heap && new GarbageCollections(heap) });

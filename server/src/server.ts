@@ -177,7 +177,8 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
   connection.onDidChangeConfiguration((params) => scopes.settingsChanged((params as { settings?: unknown }).settings));
 
   connection.onDidChangeWatchedFiles(async (params) => {
-    const touched = await scopes.filesChanged(params.changes.map((change) => ({ uri: change.uri, deleted: change.type === FileChangeType.Deleted })));
+    const changes = (Array.isArray(params?.changes) ? params.changes : []).filter((change) => typeof change?.uri === 'string');
+    const touched = await scopes.filesChanged(changes.map((change) => ({ uri: change.uri, deleted: change.type === FileChangeType.Deleted })));
     for (const scope of touched) diagnostics.refreshScope(scope);
   });
 

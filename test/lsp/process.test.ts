@@ -57,6 +57,21 @@ describe('lsp: pg-parallel-hints lsp --stdio', function () {
     client.dispose();
   });
 
+  it('a notification of the wrong shape is logged, and the server goes on answering', async () => {
+    child = spawn(process.execPath, [bin, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PGHOST: '', PGDATABASE: '', DATABASE_URL: '' } });
+    const client = clientOn(child.stdout!, child.stdin!);
+    await client.initialize();
+    for (const params of [{ changes: null }, {}, { changes: [{ uri: 42, type: 1 }] }]) await client.rpc.sendNotification('workspace/didChangeWatchedFiles', params);
+    const uri = 'file:///nowhere/after.sql';
+    await client.open(uri, 'SELECT random();\n');
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
+      '0:7-0:13 information restricted-function: pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process',
+    ]);
+    assert.strictEqual(child.exitCode, null);
+    await client.shutdown();
+    client.dispose();
+  });
+
   it('pushes diagnostics to a client without pull support', async () => {
     child = spawn(process.execPath, [bin, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, PGHOST: '', PGDATABASE: '', DATABASE_URL: '' } });
     const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
