@@ -204,6 +204,15 @@ BEGIN RETURN x / 0; EXCEPTION WHEN division_by_zero THEN RETURN 0; END $$`);
     assert.deepStrictEqual(only(s.reasons, 'restricted-function').range, { start: 7, end: 13 });
   });
 
+  it('a syntax error after characters of several bytes or UTF-16 units is placed on its token (PostgreSQL counts characters)', () => {
+    for (const before of ['', 'é', '注文の確認（東京・大阪）', '🐘🐘']) {
+      const text = `SELECT 1 -- ${before}\n  FROM FROM`;
+      const [s] = analyze(text);
+      const at = text.lastIndexOf('FROM');
+      assert.deepStrictEqual(only(s.reasons, 'syntax-error').range, { start: at, end: at + 4 }, before);
+    }
+  });
+
   it('EXPLAIN <statement> analyses the statement', () => {
     const [s] = analyze('EXPLAIN SELECT random() FROM pg_class');
     assert.strictEqual(s.verdict, 'restricted');

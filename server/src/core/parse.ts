@@ -55,10 +55,17 @@ export function parseSql(text: string): ParseOutcome {
   } catch (error) {
     const details = (error as libpg.SqlError).sqlDetails;
     const message = failureMessage(error);
-    // libpg-query reports cursorPosition as a 0-based byte offset.
-    const cursor = Math.max(0, details?.cursorPosition ?? 0);
-    return { ok: false, message, offset: offsets.toUtf16(Math.min(cursor, byteLength)) };
+    // PostgreSQL counts an error's position in characters (scanner_errposition), and libpg-query
+    // passes it on 0-based: code points, not bytes or UTF-16 units.
+    return { ok: false, message, offset: codePointOffset(text, Math.max(0, details?.cursorPosition ?? 0)) };
   }
+}
+
+/** The UTF-16 offset after the first `count` code points of `text` (at most its length). */
+function codePointOffset(text: string, count: number): number {
+  let offset = 0;
+  for (let seen = 0; seen < count && offset < text.length; seen++) offset += (text.codePointAt(offset) ?? 0) > 0xffff ? 2 : 1;
+  return offset;
 }
 
 export interface Token {
