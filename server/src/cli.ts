@@ -177,8 +177,9 @@ async function collectFiles(patterns: string[], cwd: string): Promise<FileArgume
     } catch {
       stats = undefined;
     }
-    if (stats?.isFile() || (!stats && !isDynamicPattern(pattern))) {
-      // A plain name that is missing (or a dangling link): readSqlFile says which.
+    if ((stats && !stats.isDirectory()) || (!stats && !isDynamicPattern(pattern))) {
+      // A file, something else that is no directory, or a plain name that is missing (or a dangling
+      // link): readSqlFile reads it or says why not.
       files.push({ file: pattern });
       continue;
     }
@@ -227,6 +228,8 @@ export function readSqlFile(file: string, cwd: string, maxBytes: number): Source
   let bytes: Buffer;
   try {
     const stats = statSync(path.resolve(cwd, file));
+    // A FIFO would block the read forever and a device (/dev/zero) never end; their size says nothing.
+    if (!stats.isFile() && !stats.isDirectory()) return { file, error: 'not a regular file (a FIFO, device or socket): not read' };
     if (stats.size > maxBytes) return { file, error: `file too large (${bytesText(stats.size)}; the limit is ${bytesText(maxBytes)}, see --max-file-size)` };
     bytes = readFileSync(path.resolve(cwd, file));
   } catch (error) {

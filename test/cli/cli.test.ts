@@ -3,6 +3,7 @@
  * DESIGN.md, SARIF, and clear errors for bad files and databases that refuse us.
  */
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -227,6 +228,29 @@ describe('cli: check', function () {
     } finally {
       fs.rmSync(path.join(dir, 'empty-dir'), { recursive: true });
       fs.rmSync(path.join(dir, 'dangling.sql'));
+    }
+  });
+
+  it('a FIFO or a device, named or found in a directory through a link, is a file error, never read', async function () {
+    if (process.platform === 'win32') this.skip(); // no FIFOs or /dev/zero
+    const special = path.join(dir, 'special');
+    fs.mkdirSync(special);
+    try {
+      execFileSync('mkfifo', [path.join(special, 'pipe.sql')]);
+      fs.symlinkSync('/dev/zero', path.join(special, 'zero.sql'));
+      fs.writeFileSync(path.join(special, 'ok.sql'), 'SELECT 1;\n');
+      const { code, stdout } = await cli(['check', '--format', 'json', 'special', path.join('special', 'pipe.sql')], dir);
+      assert.strictEqual(code, 2);
+      assert.deepStrictEqual(
+        JSON.parse(stdout).files.map((f: { file: string; error?: string }) => [f.file, f.error ?? 'read']),
+        [
+          [path.join('special', 'ok.sql'), 'read'],
+          [path.join('special', 'zero.sql'), 'not a regular file (a FIFO, device or socket): not read'],
+          [path.join('special', 'pipe.sql'), 'not a regular file (a FIFO, device or socket): not read'],
+        ],
+      );
+    } finally {
+      fs.rmSync(special, { recursive: true });
     }
   });
 
