@@ -450,6 +450,11 @@ const CASES: [string, Expected][] = [
   ['WITH c AS NOT MATERIALIZED (SELECT id FROM big LIMIT 10) SELECT * FROM c a JOIN c b USING (id)', 'restricted'],
   ['WITH c AS NOT MATERIALIZED (SELECT id, f_safe(grp) AS r FROM big) SELECT id FROM c', 'restricted'],
   ['SELECT count(*) FROM v_cte_limited', 'restricted'],
+  // ... but not a CTE read only by a CTE nobody reads, nor one of WITH RECURSIVE that does not read itself
+  ['WITH a AS (SELECT id FROM big LIMIT 5), b AS (SELECT id FROM a) SELECT count(*) FROM big', 'safe'],
+  ['WITH a AS (SELECT id FROM big LIMIT 5), b AS (SELECT id FROM a) SELECT count(*) FROM b', 'restricted'],
+  ['WITH RECURSIVE c AS NOT MATERIALIZED (SELECT id FROM big) SELECT count(*) FROM c', 'safe'],
+  ['SELECT count(*) FROM (SELECT id FROM big LIMIT NULL::bigint) s', 'safe'],
   ['(SELECT id FROM big ORDER BY amount DESC LIMIT 10) UNION ALL SELECT big_id FROM other', 'restricted'],
   ['SELECT count(*) FROM ((SELECT id FROM big LIMIT 10) UNION ALL SELECT big_id FROM other) u', 'restricted'],
   ['SELECT id FROM big UNION ALL (SELECT big_id FROM other UNION ALL (SELECT id FROM big OFFSET 5))', 'restricted'],
@@ -457,6 +462,8 @@ const CASES: [string, Expected][] = [
   ['(SELECT id FROM big LIMIT 10) UNION ALL SELECT amount FROM big', 'safe'],
   ['(SELECT id FROM big LIMIT ALL) UNION ALL SELECT big_id FROM other', 'safe'],
   ['SELECT count(*) FROM v_union_all_limited', 'restricted'],
+  ['(SELECT e FROM typed_amounts LIMIT 5) UNION ALL SELECT NULL', 'safe'],
+  ['(SELECT e FROM typed_amounts LIMIT 5) UNION ALL SELECT e FROM typed_amounts', 'restricted'],
   ['SELECT * FROM big WHERE id IN (SELECT big_id FROM other ORDER BY id LIMIT 10)', 'restricted'],
   ['SELECT count(*) FROM big WHERE grp = ANY (SELECT grp FROM big OFFSET 5) AND amount > 0', 'restricted'],
   ['SELECT * FROM big WHERE id IN (SELECT big_id FROM other LIMIT 10) OR grp = 1', 'safe'],
@@ -464,6 +471,7 @@ const CASES: [string, Expected][] = [
   ['SELECT * FROM big WHERE id NOT IN (SELECT big_id FROM other LIMIT 10)', 'safe'],
   ['SELECT * FROM big b LEFT JOIN other o ON o.big_id IN (SELECT id FROM big LIMIT 10)', 'restricted'],
   ['SELECT * FROM big b LEFT JOIN other o ON b.grp IN (SELECT id FROM big LIMIT 10)', 'safe'],
+  ['SELECT count(*) FROM big x, LATERAL (SELECT b.id FROM big b WHERE x.grp IN (SELECT grp FROM big LIMIT 5) AND b.id = x.id) s', 'safe'],
   ['SELECT count(*) FROM big, ROWS FROM (generate_series(1, 2), upper(\'x\')) AS t(a, b) WHERE over_text(a) = big.note', 'unsafe'],
   // Column types declared where a function is called, and those of a recursive CTE's first branch
   ['SELECT count(*) FROM big, generate_series(1, 3) AS g(n) WHERE big.id = n + 1', 'safe'],

@@ -56,6 +56,9 @@ interface CteInfo {
   name: string;
   range: TextRange;
   references: number;
+  /** The CTEs whose queries read it (null: the statement's own query, outside every CTE). */
+  readBy: Set<CteInfo | null>;
+  /** In a WITH RECURSIVE list (a recursive CTE if its query reads itself). */
   recursive: boolean;
   materialized: 'always' | 'never' | 'default';
   writes: boolean;
@@ -254,6 +257,8 @@ export class StatementWalker {
    * ones such a sublink may read.
    */
   private readonly atTopOfQual = new Map<AstNode, ReadonlySet<ScopeEntry> | undefined>();
+  /** The CTE whose query is being walked (its reads of other CTEs count only if it is read itself). */
+  private walkingCte: CteInfo | undefined;
   /** While a view's definition is walked (definition()): its top query level, and what its output columns have. */
   private viewTop?: { scope: Scope; columnShapes: Map<number, ViewShape[]> };
   /** Shapes of the top query level's window clauses met while walking one output column: they belong to all of the view. */
@@ -558,6 +563,7 @@ export class StatementWalker {
         name: cte.ctename,
         range: this.nameRange(this.at(cte.location)),
         references: 0,
+        readBy: new Set(),
         recursive: !!w.recursive,
         materialized: cte.ctematerialized === 'CTEMaterializeAlways' ? 'always' : cte.ctematerialized === 'CTEMaterializeNever' ? 'never' : 'default',
         writes: queryKind !== undefined && WRITE_STATEMENTS.has(queryKind),
@@ -570,9 +576,12 @@ export class StatementWalker {
       const named = (columns: CatalogColumn[] | undefined) => (aliases.length > 0 ? aliases.map((name, i) => ({ name, type: columns?.[i]?.type ?? '' })) : columns);
       // A recursive CTE's columns take their types from its first branch, which its other branches read.
       const query = cte.ctequery?.SelectStmt;
+      const outerCte = this.walkingCte;
+      this.walkingCte = info;
       const columns = info.recursive && query
         ? this.select(query, new Scope(scope), (first) => (info.columns = named(first)))
         : this.statement(cte.ctequery, new Scope(scope));
+      this.walkingCte = outerCte;
       info.volatile = this.volatileSeen > before;
       info.columns = named(columns);
       info.limit = this.limitNeeded(query);
@@ -590,12 +599,26 @@ export class StatementWalker {
    * one that calls a volatile function. Call after the statement.
    */
   private finishCtes(scope: Scope): void {
+    // A CTE read only by CTEs nobody reads is planned for nothing: SS_process_ctes skips a SELECT
+    // CTE read nowhere, and what was inlined into it goes with it.
+    const read = new Set<CteInfo>();
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const cte of scope.ctes.values()) {
+        // Read by this level's query (or a CTE of an enclosing level, whose query holds this one),
+        // by a CTE read itself, or by a data-modifying CTE (which runs whether read or not).
+        const readHere = (by: CteInfo | null) => by === null || scope.ctes.get(by.name) !== by || read.has(by) || (by.writes && by !== cte);
+        if (read.has(cte) || ![...cte.readBy].some(readHere)) continue;
+        read.add(cte);
+        grew = true;
+      }
+    }
     for (const cte of scope.ctes.values()) {
-      if (cte.writes || cte.references === 0) continue;
+      if (cte.writes || !read.has(cte)) continue;
       const why =
         cte.materialized === 'always'
           ? 'MATERIALIZED'
-          : cte.recursive
+          : cte.recursive && cte.readBy.has(cte)
             ? 'recursive'
             : cte.materialized === 'default' && cte.references > 1
               ? `referenced ${cte.references} times`
@@ -730,12 +753,17 @@ export class StatementWalker {
   private flattenedUnionAll(sel: AstNode, leaves: SetOperationLeaf[]): void {
     if (!onlyUnionAll(sel)) return;
     const typesAt: Set<string>[] = [];
+    const untypedAt: boolean[] = [];
     for (const leaf of leaves) {
       (leaf.columns ?? []).forEach((column, i) => {
-        if (column.type && column.type !== UNKNOWN_LITERAL) (typesAt[i] ??= new Set()).add(column.type);
+        if (column.type === UNKNOWN_LITERAL) untypedAt[i] = true;
+        else if (column.type) (typesAt[i] ??= new Set()).add(column.type);
       });
     }
-    if (typesAt.some((types) => types.size > 1)) return;
+    // select_common_type keeps a domain only when every branch has it: an untyped one makes the
+    // column the base type, which the domain branches then do not have.
+    const differ = (types: Set<string>, i: number) => types.size > 1 || (untypedAt[i] && [...types].some((type) => this.catalog.baseTypeOf(type) !== type));
+    if (typesAt.some(differ)) return;
     for (const leaf of leaves) {
       const limit = this.limitNeeded(leaf.query);
       if (limit) this.limitedSubquery('UNION ALL branch', limit);
@@ -1051,6 +1079,7 @@ export class StatementWalker {
       const cte = scope.findCte(rv.relname);
       if (cte) {
         cte.references++;
+        cte.readBy.add(this.walkingCte ?? null);
         return { name: aliasName, columns: cte.columns };
       }
     }
@@ -1651,7 +1680,7 @@ export class StatementWalker {
     // calls nothing volatile, becomes a semi join with its query as a subquery in FROM, which a
     // LIMIT / OFFSET keeps out of workers (as it would in FROM).
     const readable = this.atTopOfQual.get(n);
-    const joined = this.atTopOfQual.has(n) && containsColumnRef(n.testexpr) && (!readable || readsOnly(n.testexpr, readable));
+    const joined = this.atTopOfQual.has(n) && readsAny(n.testexpr, scope.entries) && (!readable || readsOnly(n.testexpr, readable));
     const limit = kind === 'ANY_SUBLINK' && !inner.correlated && joined && !volatileTest ? this.limitNeeded(n.subselect?.SelectStmt) : undefined;
     if (limit) this.limitedSubquery('IN subquery, made a join,', limit);
     if (inner.correlated && !this.pulledUp(n, inner)) {
@@ -1882,7 +1911,10 @@ function onlyUnionAll(sel: AstNode): boolean {
 }
 
 export function limitNode(node: AstNode): AstNode | undefined {
-  return node && !node.A_Const?.isnull ? node : undefined;
+  // NULL, or NULL cast straight to bigint (LIMIT's own type: a null constant, no coercion left to fold), is no limit.
+  const cast = node?.TypeCast;
+  const nullBigint = cast?.arg?.A_Const?.isnull && ['int8', 'bigint'].includes(nameList((cast.typeName?.TypeName ?? cast.typeName)?.names).pop() ?? '');
+  return node && !node.A_Const?.isnull && !nullBigint ? node : undefined;
 }
 
 /** `scope` reads a column of `entry`, which belongs to an enclosing query. */
@@ -1902,6 +1934,19 @@ function readsOnly(node: AstNode, entries: ReadonlySet<ScopeEntry>): boolean {
   }
   for (const key in node) if (!readsOnly(node[key], entries)) return false;
   return true;
+}
+
+/** Whether an expression reads (outside its subqueries) a column of one of `entries`, by qualifier or, unqualified, by name. */
+function readsAny(node: AstNode, entries: readonly ScopeEntry[]): boolean {
+  if (!node || typeof node !== 'object' || node.SubLink) return false;
+  if (Array.isArray(node)) return node.some((item) => readsAny(item, entries));
+  if (node.ColumnRef) {
+    const names = nameList(node.ColumnRef.fields);
+    const column = names[names.length - 1];
+    return entries.some((entry) => (names.length >= 2 ? entry.name === names[names.length - 2] : !!entry.columns?.some((c) => c.name === column)));
+  }
+  for (const key in node) if (readsAny(node[key], entries)) return true;
+  return false;
 }
 
 /** Whether an expression reads a column (of any query level). */
