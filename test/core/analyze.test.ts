@@ -213,6 +213,20 @@ BEGIN RETURN x / 0; EXCEPTION WHEN division_by_zero THEN RETURN 0; END $$`);
     }
   });
 
+  it('a statement nested deeper than the walk can follow is said to be, and the statements around it are analysed', () => {
+    const deep = `SELECT ${'(SELECT '.repeat(2000)}random()${')'.repeat(2000)}`;
+    const text = `SELECT txid_current();\n${deep};\nSELECT random();`;
+    const [before, s, after] = analyze(text);
+    assert.strictEqual(before.verdict, 'unsafe');
+    assert.strictEqual(after.verdict, 'restricted');
+    assert.strictEqual(s.verdict, 'unknown');
+    const tooDeep = only(s.reasons, 'too-deeply-nested');
+    assert.strictEqual(tooDeep.message, 'the statement is nested too deeply for the analysis to follow: only the calls found by the scanner were checked');
+    assert.deepStrictEqual(tooDeep.range, { start: text.indexOf(deep), end: text.indexOf(deep) + 'SELECT'.length });
+    const call = text.indexOf('random()', text.indexOf(deep));
+    assert.deepStrictEqual(only(s.reasons, 'restricted-function').range, { start: call, end: call + 'random'.length });
+  });
+
   it('EXPLAIN <statement> analyses the statement', () => {
     const [s] = analyze('EXPLAIN SELECT random() FROM pg_class');
     assert.strictEqual(s.verdict, 'restricted');

@@ -87,14 +87,19 @@ export function analyzeStatement(sql: string, ctx: StatementContext): StatementR
   let unresolved = false;
   let kind: StatementKind = 'utility';
 
-  for (const { stmt } of parsed.statements) {
-    const walker = new StatementWalker(sql, offsets, ctx.catalog);
-    const outcome = analyzeNode(stmt, sql, offsets, walker, ctx);
-    const walked = walker.result();
-    reasons = joined(reasons, walked.reasons, outcome.extraReasons);
-    references = joined(references, walked.references);
-    unresolved ||= walked.unresolved && outcome.countsUnresolved;
-    kind = outcome.kind;
+  try {
+    for (const { stmt } of parsed.statements) {
+      const walker = new StatementWalker(sql, offsets, ctx.catalog);
+      const outcome = analyzeNode(stmt, sql, offsets, walker, ctx);
+      const walked = walker.result();
+      reasons = joined(reasons, walked.reasons, outcome.extraReasons);
+      references = joined(references, walked.references);
+      unresolved ||= walked.unresolved && outcome.countsUnresolved;
+      kind = outcome.kind;
+    }
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return analyzedTooDeep(sql, ctx);
   }
   for (const r of reasons) if (r.hazard) hazard = worseHazard(hazard, r.hazard);
   return { range: { start: 0, end: sql.length }, kind, verdict: verdictFor(kind, hazard, unresolved), reasons: sortReasons(reasons), references, parsed: true };
@@ -230,6 +235,24 @@ function analyzeUnparsed(sql: string, message: string, errorOffset: number, ctx:
   };
   const verdict: Verdict = hazard === 'unsafe' ? 'unsafe' : 'unknown';
   return { range: { start: 0, end: sql.length }, kind: 'invalid', verdict, reasons: sortReasons([...walked.reasons, syntax]), references: joined(walked.references), parsed: false };
+}
+
+/**
+ * A statement the grammar accepts but nested deeper (a thousand levels and more of subqueries,
+ * CASE, calls, joins or PL/pgSQL blocks) than the walk's stack can follow: said so on its first
+ * word, with the calls the scanner finds, instead of failing the whole document's analysis.
+ */
+function analyzedTooDeep(sql: string, ctx: StatementContext): StatementResult {
+  const scanned = analyzeUnparsed(sql, '', 0, ctx, 0);
+  const first = /[^\s(]+/.exec(sql);
+  const range = first ? { start: first.index, end: first.index + first[0].length } : { start: 0, end: 0 };
+  const tooDeep: Reason = {
+    code: 'too-deeply-nested',
+    severity: 'information',
+    message: 'the statement is nested too deeply for the analysis to follow: only the calls found by the scanner were checked',
+    range,
+  };
+  return { ...scanned, parsed: true, reasons: sortReasons([...scanned.reasons.filter((r) => r.code !== 'syntax-error'), tooDeep]) };
 }
 
 /** Unquoted identifiers fold to lower case; quoted ones keep their case. */

@@ -62,6 +62,7 @@ export type ReasonCode =
   | 'unknown-relation'
   | 'ambiguous-overload'
   | 'syntax-error'
+  | 'too-deeply-nested'
   | 'function-default-unsafe'
   | 'function-could-be-safe'
   | 'function-mislabelled'
