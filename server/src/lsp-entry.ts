@@ -1,9 +1,12 @@
 /** The bundled language server (dist/server.js): started by the VS Code client or any editor with --stdio (or --node-ipc). */
+import { divertParserOutput } from './parser-output';
 import { tuneForQuickStart } from './quick-start';
 
 // Before the server's modules load: loading them allocates enough for V8 to grow its young
 // generation, which the settings keep at its starting size (the CLI's bin does the same).
 tuneForQuickStart();
+// Before the parser is required: what it prints must never reach stdout, the protocol's stream.
+divertParserOutput();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { runLanguageServer } = require('./main') as typeof import('./main');
 runLanguageServer();

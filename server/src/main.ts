@@ -5,6 +5,7 @@
 import { inspect, InspectOptions } from 'util';
 import { Connection, createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { stackOf } from './error-message';
+import { sendParserOutputTo } from './parser-output';
 import { diagnosticsAwareWriter } from './lsp-transport';
 import { GarbageCollections, v8Heap } from './memory';
 import { startServer } from './server';
@@ -34,6 +35,7 @@ export function runLanguageServer(): void {
 export function routeConsoleTo(connection: Pick<Connection, 'console'>): void {
   const text = (args: unknown[]) => args.map((arg) => (typeof arg === 'string' ? arg : inspect(arg))).join(' ');
   const log = (...args: unknown[]) => connection.console.log(text(args));
+  sendParserOutputTo((line) => connection.console.log(line));
   console.log = log;
   console.info = log;
   console.debug = log;

@@ -5,12 +5,12 @@
  * Times are printed, not asserted.
  */
 import * as assert from 'assert';
-import { spawnSync } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
-import { rangeText, startInMemory, summarize, TestClient } from '../lsp/client';
+import { clientOn, rangeText, startInMemory, summarize, TestClient } from '../lsp/client';
 import { measured, ms, timed } from './measure';
 
 const RANDOM = 'information restricted-function: pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process';
@@ -153,5 +153,52 @@ describe('reliability: invalid UTF-8 through the CLI', function () {
       ],
     });
     assert.strictEqual(run.status, 2);
+  });
+});
+
+describe('reliability: a statement that exhausts the parser\'s memory, in real processes', function () {
+  // The WebAssembly parser runs out of its 1 GB for a 4.9 MB select list of 2,450,000 columns and prints
+  // PostgreSQL's "Terminating process due to FATAL error", which must not land on stdout.
+  this.timeout(120_000);
+  const bin = path.join(__dirname, '..', '..', '..', 'bin', 'pg-parallel-hints.js');
+  const hungry = `SELECT ${Array(2_450_000).fill('a').join(',')} FROM pg_class;\nSELECT random();\n`;
+  const tooLarge = 'the statement does not parse (the statement is too large for the parser: it ran out of memory): only the calls found by the scanner were checked';
+  let dir: string;
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgph-hungry-'));
+    fs.writeFileSync(path.join(dir, 'hungry.sql'), hungry);
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('CLI: the JSON on stdout stays JSON, the parser\'s line goes to stderr, the next statement is checked', () => {
+    const started = performance.now();
+    const run = spawnSync(process.execPath, [bin, 'check', '--no-db', '--format', 'json', 'hungry.sql'], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH }, maxBuffer: 64e6 });
+    measured('CLI on a statement that exhausts the parser', ms(performance.now() - started));
+    const statements = JSON.parse(run.stdout).files[0].statements;
+    assert.deepStrictEqual(statements[0].reasons.map((r: { message: string }) => r.message), [tooLarge]);
+    assert.strictEqual(statements[1].parallel, 'restricted');
+    assert.match(run.stderr, /Terminating process due to FATAL error/);
+  });
+
+  let child: ChildProcess | undefined;
+  // Also when a test times out (a broken stream is never answered), so that the run can end.
+  afterEach(() => child?.kill());
+
+  it('lsp --stdio: the JSON-RPC stream stays intact for a strict client, and the next document is answered', async () => {
+    child = spawn(process.execPath, [bin, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'], env: { PATH: process.env.PATH } });
+    const client = clientOn(child.stdout!, child.stdin!);
+    await client.initialize();
+    const uri = 'file:///hungry/hungry.sql';
+    await client.open(uri, hungry);
+    const diagnostics = await client.diagnostics(uri);
+    assert.deepStrictEqual(
+      diagnostics.map((d) => d.message),
+      [tooLarge, 'pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process'],
+    );
+    await client.open('file:///hungry/after.sql', 'SELECT random();\n');
+    assert.deepStrictEqual(summarize(await client.diagnostics('file:///hungry/after.sql')), [`0:7-0:13 ${RANDOM}`]);
+    await client.shutdown();
+    client.dispose();
   });
 });
