@@ -388,7 +388,10 @@ function squiggleGeometry(lineText, word, kind) {
 }
 
 async function expectSquiggleUnder(lineText, word, kind) {
-  await page.locator(`.monaco-editor .squiggly-${kind}`).first().waitFor({ state: 'attached', timeout: ANALYSIS_TIMEOUT_MS });
+  // A squiggle in the editor that shows the line: another editor's (an EXPLAIN ANALYZE warning beside
+  // it, say) must not end the wait before this one's diagnostics arrive.
+  const editor = page.locator('.monaco-editor', { has: page.locator('.view-line', { hasText: lineText }) });
+  await editor.locator(`.squiggly-${kind}`).first().waitFor({ state: 'attached', timeout: ANALYSIS_TIMEOUT_MS });
   const geometry = await squiggleGeometry(lineText, word, kind);
   if (geometry.error) throw new Error(geometry.error);
   const close = (a, b) => Math.abs(a - b) <= 2;
