@@ -181,6 +181,16 @@ describe('splitStatements', () => {
       assert.deepStrictEqual(kinds('select 1; \\q'), ['sql: select 1', 'psql-meta: \\q']);
       assert.deepStrictEqual(kinds('\\'), ['psql-meta: \\']);
     });
+
+    it('skips the rows after COPY ... FROM STDIN up to the line \\. (as pg_dump writes them), CRLF too', () => {
+      const text = "COPY public.t (a, b) FROM stdin;\n1\tO'Brien\n2\tx;y\n\\.\nSELECT random();\ncopy t to stdout;\nCOPY t FROM STDIN WITH (FORMAT csv);\r\na,'b\r\n\\.\r\nSELECT 2;";
+      assert.deepStrictEqual(sql(text), ['COPY public.t (a, b) FROM stdin', 'SELECT random()', 'copy t to stdout', 'COPY t FROM STDIN WITH (FORMAT csv)', 'SELECT 2']);
+    });
+
+    it('takes everything after COPY ... FROM STDIN for rows when no line \\. ends them, and a \\. inside a row for data', () => {
+      assert.deepStrictEqual(sql("copy t from stdin;\n1\t'\nselect 1;\n"), ['copy t from stdin']);
+      assert.deepStrictEqual(sql('copy t from stdin;\na\\.b\n \\.\nselect 1;\n\\.\nselect 2;'), ['copy t from stdin', 'select 2']);
+    });
   });
 
   describe('SQL-standard routine bodies', () => {

@@ -55,7 +55,7 @@ const FRAGMENTS = [
   // white space and line ends
   ' ', ' ', '\n', '\r\n', '\r', '\t',
   // psql
-  '\\d t\n', '\\set x 1\n', ':x', '\\;',
+  '\\d t\n', '\\set x 1\n', ':x', '\\;', 'COPY t FROM stdin;\n', '\n\\.\n', '1\tO\'B\n',
   // characters of every width, and broken ones
   'é', '中', '😀', '\u0000', '\ufeff', '\ud800', '\udc00',
 ];

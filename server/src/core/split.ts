@@ -178,8 +178,12 @@ export function splitStatementsFrom(text: string, from: number, resume?: (start:
       continue;
     }
     if (c === Ch.Semicolon) {
+      const copy = blockDepth === 0 && start >= 0 && copiesFromStdin(text, start, end);
       if (blockDepth === 0) finish();
       i++;
+      // psql reads the rows of COPY ... FROM STDIN from the lines that follow, up to a line "\.":
+      // data, not statements (an apostrophe in a row would otherwise swallow the rest of the file).
+      if (copy) i = skipCopyData(text, i);
       continue;
     }
     if (c === Ch.Minus && text.charCodeAt(i + 1) === Ch.Minus) {
@@ -245,6 +249,25 @@ export function splitStatementsFrom(text: string, from: number, resume?: (start:
   }
   if (resumedAt === undefined) finish();
   return { slices, resumedAt };
+}
+
+/** Whether the statement text[start, end) is COPY ... FROM STDIN, whose rows follow it in the script. */
+function copiesFromStdin(text: string, start: number, end: number): boolean {
+  if (end - start < 15 || text.slice(start, start + 4).toLowerCase() !== 'copy' || isIdentPart(text.charCodeAt(start + 4))) return false;
+  return /\bfrom\s+stdin\b/i.test(text.slice(start, end));
+}
+
+/** From just after a COPY ... FROM STDIN statement's semicolon: past its line, then past the line "\." that ends the rows (or to the end). */
+function skipCopyData(text: string, i: number): number {
+  let line = text.indexOf('\n', i);
+  while (line >= 0) {
+    const next = text.indexOf('\n', line + 1);
+    const to = next < 0 ? text.length : next;
+    const row = text.slice(line + 1, text.charCodeAt(to - 1) === Ch.Return ? to - 1 : to);
+    if (row === '\\.') return to;
+    line = next;
+  }
+  return text.length;
 }
 
 /** From the opening slash of a comment to just after its end; comments nest. */
