@@ -30,6 +30,8 @@ const OVERLAY_DELAY_MS = 300;
  * same result at about the same cost.
  */
 const STEPPED_MIN_CHARS = 256 * 1024;
+/** An edit of such a document that splits this many statements again (closing a comment near its top) also goes in steps. */
+const STEPPED_MIN_STATEMENTS = 2_000;
 const STEP_MS = 20;
 /** Passes in steps started in a row (each after the catalog changed during the last). */
 const MAX_STEPPED_PASSES = 5;
@@ -299,10 +301,11 @@ export class DiagnosticsService {
         // Too large for any analysis: analyze() says so.
         if (text.length < STEPPED_MIN_CHARS || overMaxSize(text, scope.settings.maxFileSize)) return;
         const catalog = scopes.documentCatalog(scope, doc.key);
-        // In steps: nothing of it analysed yet or kept by the catalog, or an edit (a paste, also over
-        // a selection) that put as much new text as a large document has; a smaller edit is analysed
-        // where it was made.
-        const pasted = doc.analyzer.newTextLength(text) >= STEPPED_MIN_CHARS;
+        // In steps: nothing of it analysed yet or kept by the catalog, or an edit that put as much new
+        // text as a large document has (a paste, also over a selection) or made thousands of
+        // statements new to the splitter (`*/` typed near the top of a commented-out document); a
+        // smaller edit is analysed where it was made.
+        const pasted = doc.analyzer.newTextLength(text) >= STEPPED_MIN_CHARS || doc.analyzer.resplitCount(text) >= STEPPED_MIN_STATEMENTS;
         if (!pasted && !doc.analyzer.analysesEverythingAgainst(catalog)) return;
         const baseVersion = scopes.baseCatalog(scope).version;
         progress?.done();

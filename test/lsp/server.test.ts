@@ -626,6 +626,27 @@ describe('lsp: server over JSON-RPC', function () {
     ]);
   });
 
+  it('analyses a large document in steps when closing a comment near its top brings all its statements back', async () => {
+    const client = await start();
+    await client.rpc.sendNotification('$/setTrace', { value: 'verbose' });
+    const uri = 'file:///nowhere/commented.sql';
+    await client.open(uri, largeDocument());
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [nextvalAt(0), nextvalAt(9_999)]);
+    const at = (line: number) => ({ start: { line, character: 0 }, end: { line, character: 0 } });
+    // '/*' typed at the top: everything is a comment (nothing to analyse); then '*/' after the first line.
+    await client.change(uri, [{ range: at(0), text: '/*' }]);
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), []);
+    await client.change(uri, [{ range: at(1), text: '*/' }]);
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [nextvalAt(9_999)]);
+    assert.deepStrictEqual(analysisTrace(client, uri), [
+      `analysed ${uri} v1 in steps: 10000 statements in N ms`,
+      `analysed ${uri} v1: 0 of 10000 statements in N ms`,
+      `analysed ${uri} v2: 0 of 0 statements in N ms`,
+      `analysed ${uri} v3 in steps: 9999 statements in N ms`,
+      `analysed ${uri} v3: 0 of 9999 statements in N ms`,
+    ]);
+  });
+
   it('analyses a large document in steps again when a new catalog keeps none of it (another PostgreSQL version)', async () => {
     let pgVersion = 18;
     const client = await start({ configuration: () => ({ pgVersion }) });

@@ -297,6 +297,17 @@ export class DocumentAnalyzer {
     return text.length - prefix - suffix;
   }
 
+  /**
+   * How many statements of `text` a pass would split again after the last pass's: the few around an
+   * edit, or every one after it when the edit ends a comment, quote or dollar quote that had held
+   * the rest of the document (0 before any pass).
+   */
+  resplitCount(text: string): number {
+    if (this.lastBase === undefined || this.lastText === text) return 0;
+    const { prefix, suffix } = commonEnds(this.lastText, text);
+    return splitEdited(this.slots, text, prefix, this.lastText.length - suffix, text.length - this.lastText.length).middle.length;
+  }
+
   analyze(text: string, base: Catalog): DocumentAnalysis {
     const sameBase = this.isSameBase(base);
     const rebase = sameBase ? undefined : this.rebaseOnto(base);
