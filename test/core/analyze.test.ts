@@ -227,6 +227,17 @@ BEGIN RETURN x / 0; EXCEPTION WHEN division_by_zero THEN RETURN 0; END $$`);
     assert.deepStrictEqual(only(s.reasons, 'restricted-function').range, { start: call, end: call + 'random'.length });
   });
 
+  it('a psql script\'s variables (:name, :\'name\', :"name") are read as names: the statement is analysed, not a syntax error', () => {
+    const { text, ranges } = marked(`\\set lim 10\nSELECT «random»() FROM pg_class WHERE relname = :'rel' AND :"col" > 0 AND relpages::int > 0 LIMIT :lim;\nSELECT :x FROM;`);
+    const [, s, broken] = analyze(text);
+    assert.strictEqual(s.parsed, true);
+    assert.strictEqual(s.verdict, 'restricted');
+    assert.deepStrictEqual(s.reasons.map((r) => [r.code, r.range]), [['restricted-function', ranges[0]]]);
+    // Still broken with the variables read as names: the syntax error of the text as written.
+    assert.strictEqual(broken.parsed, false);
+    assert.match(only(broken.reasons, 'syntax-error').message, /syntax error at or near ":"/);
+  });
+
   it('EXPLAIN <statement> analyses the statement', () => {
     const [s] = analyze('EXPLAIN SELECT random() FROM pg_class');
     assert.strictEqual(s.verdict, 'restricted');

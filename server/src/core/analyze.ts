@@ -78,8 +78,15 @@ export function analyzeStatement(sql: string, ctx: StatementContext): StatementR
   // statement, so say so, and still report the calls the scanner finds (NULs read as spaces).
   const nul = sql.indexOf('\u0000');
   if (nul >= 0) return analyzeUnparsed(sql.replace(/\u0000/g, ' '), 'it contains a NUL byte, which PostgreSQL rejects', nul, ctx, 1);
-  const parsed = parseSql(sql);
-  if (!parsed.ok) return analyzeUnparsed(sql, parsed.message, parsed.offset, ctx);
+  let parsed = parseSql(sql);
+  if (!parsed.ok) {
+    // A psql script's variables (:name, :'name', :"name") are no SQL: read as plain names, same length.
+    const plain = withoutPsqlVariables(sql);
+    const again = plain === sql ? parsed : parseSql(plain);
+    if (!again.ok) return analyzeUnparsed(sql, parsed.message, parsed.offset, ctx);
+    parsed = again;
+    sql = plain;
+  }
   const { offsets } = parsed;
   let reasons: Reason[] = NONE;
   let references: Reference[] = NONE;
@@ -253,6 +260,25 @@ function analyzedTooDeep(sql: string, ctx: StatementContext): StatementResult {
     range,
   };
   return { ...scanned, parsed: true, reasons: sortReasons([...scanned.reasons.filter((r) => r.code !== 'syntax-error'), tooDeep]) };
+}
+
+/**
+ * The text with each psql variable's colon made a space (`:lim` reads as the name `lim`, `:'name'` as
+ * a string, `:"name"` as a quoted name), so that a statement of a psql script parses; lengths and
+ * offsets are unchanged. Only colons the scanner finds right before a name or string (not `::`, and
+ * never inside quotes or comments).
+ */
+function withoutPsqlVariables(sql: string): string {
+  if (!sql.includes(':')) return sql;
+  const tokens = scanSql(sql);
+  let out = sql;
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const colon = tokens[i];
+    const next = tokens[i + 1];
+    if (colon.text !== ':' || next.start !== colon.end || !['identifier', 'keyword', 'string'].includes(next.kind)) continue;
+    out = `${out.slice(0, colon.start)} ${out.slice(colon.end)}`;
+  }
+  return out;
 }
 
 /** Unquoted identifiers fold to lower case; quoted ones keep their case. */
