@@ -633,6 +633,11 @@ export class StatementWalker {
     }
   }
 
+  /** A subquery (`what`, as the planner makes it) whose LIMIT / OFFSET at `limit` keeps it out of workers. */
+  private limitedSubquery(what: string, limit: TextRange): void {
+    this.reason('limited-subquery', 'information', `${what} with LIMIT or OFFSET: the rows it keeps are chosen in the leader process, and the plan above it runs there too`, limit, 'restricted');
+  }
+
   /**
    * Where a query's LIMIT / OFFSET is when it needs a Limit node (limit_needed(): LIMIT ALL, a NULL
    * constant, is none; OFFSET 0 is one, not yet folded to a constant when the planner asks).
@@ -1047,10 +1052,6 @@ export class StatementWalker {
    * The LIMIT, OFFSET or FETCH keyword of a limit whose value is at `offset`: the last before it;
    * FETCH FIRST ROW ONLY has no value and no location (-1): its FETCH.
    */
-  private limitedSubquery(what: string, limit: TextRange): void {
-    this.reason('limited-subquery', 'information', `${what} with LIMIT or OFFSET: the rows it keeps are chosen in the leader process, and the plan above it runs there too`, limit, 'restricted');
-  }
-
   private limitKeyword(offset: number | undefined): TextRange {
     const keywords = this.tokens().filter((t) => t.kind === 'keyword' && /^(LIMIT|OFFSET|FETCH)$/i.test(t.text));
     const before = offset === undefined || offset < 0 ? keywords.filter((t) => /^FETCH$/i.test(t.text)).slice(0, 1) : keywords.filter((t) => t.start < offset);
@@ -1923,30 +1924,32 @@ function correlate(scope: Scope, entry: ScopeEntry): void {
   if (scope.clause === 'from') scope.outerReadInFrom = true;
 }
 
-/** Whether every column an expression reads (outside its subqueries) is one of `entries`', by qualifier or, unqualified, by name. */
-function readsOnly(node: AstNode, entries: ReadonlySet<ScopeEntry>): boolean {
-  if (!node || typeof node !== 'object' || node.SubLink) return true;
-  if (Array.isArray(node)) return node.every((item) => readsOnly(item, entries));
-  if (node.ColumnRef) {
-    const names = nameList(node.ColumnRef.fields);
-    const column = names[names.length - 1];
-    return [...entries].some((entry) => (names.length >= 2 ? entry.name === names[names.length - 2] : !!entry.columns?.some((c) => c.name === column)));
+/** The names of each column reference in an expression, outside its subqueries. */
+function columnRefsOf(node: AstNode, found: string[][] = []): string[][] {
+  if (!node || typeof node !== 'object' || node.SubLink) return found;
+  if (Array.isArray(node)) {
+    for (const item of node) columnRefsOf(item, found);
+  } else if (node.ColumnRef) {
+    found.push(nameList(node.ColumnRef.fields));
+  } else {
+    for (const key in node) columnRefsOf(node[key], found);
   }
-  for (const key in node) if (!readsOnly(node[key], entries)) return false;
-  return true;
+  return found;
 }
 
-/** Whether an expression reads (outside its subqueries) a column of one of `entries`, by qualifier or, unqualified, by name. */
+/** Whether a column reference names a column of `entry`: by its qualifier or, unqualified, by the column's name. */
+function refersTo(names: string[], entry: ScopeEntry): boolean {
+  return names.length >= 2 ? entry.name === names[names.length - 2] : !!entry.columns?.some((c) => c.name === names[0]);
+}
+
+/** Whether every column an expression reads (outside its subqueries) is one of `entries`'. */
+function readsOnly(node: AstNode, entries: ReadonlySet<ScopeEntry>): boolean {
+  return columnRefsOf(node).every((names) => [...entries].some((entry) => refersTo(names, entry)));
+}
+
+/** Whether an expression reads (outside its subqueries) a column of one of `entries`. */
 function readsAny(node: AstNode, entries: readonly ScopeEntry[]): boolean {
-  if (!node || typeof node !== 'object' || node.SubLink) return false;
-  if (Array.isArray(node)) return node.some((item) => readsAny(item, entries));
-  if (node.ColumnRef) {
-    const names = nameList(node.ColumnRef.fields);
-    const column = names[names.length - 1];
-    return entries.some((entry) => (names.length >= 2 ? entry.name === names[names.length - 2] : !!entry.columns?.some((c) => c.name === column)));
-  }
-  for (const key in node) if (readsAny(node[key], entries)) return true;
-  return false;
+  return columnRefsOf(node).some((names) => entries.some((entry) => refersTo(names, entry)));
 }
 
 /** Whether an expression reads a column (of any query level). */
