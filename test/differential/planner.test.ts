@@ -472,6 +472,7 @@ const CASES: [string, Expected][] = [
   ['SELECT * FROM big b LEFT JOIN other o ON o.big_id IN (SELECT id FROM big LIMIT 10)', 'restricted'],
   ['SELECT * FROM big b LEFT JOIN other o ON b.grp IN (SELECT id FROM big LIMIT 10)', 'safe'],
   ['SELECT count(*) FROM big x, LATERAL (SELECT b.id FROM big b WHERE x.grp IN (SELECT grp FROM big LIMIT 5) AND b.id = x.id) s', 'safe'],
+  ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id AND b.grp IN (SELECT grp FROM big LIMIT 5))', 'restricted'],
   ['SELECT count(*) FROM big, ROWS FROM (generate_series(1, 2), upper(\'x\')) AS t(a, b) WHERE over_text(a) = big.note', 'unsafe'],
   // Column types declared where a function is called, and those of a recursive CTE's first branch
   ['SELECT count(*) FROM big, generate_series(1, 3) AS g(n) WHERE big.id = n + 1', 'safe'],

@@ -89,6 +89,11 @@ class Scope {
   volatileInWhere = false;
   /** This level's select list calls a set-returning function. */
   setReturningInTarget = false;
+  /**
+   * LIMITs of IN subqueries at the top of this level's WHERE whose left side reads only an enclosing
+   * query: made joins, and restricting, if this level is an EXISTS pulled up into that query.
+   */
+  readonly limitsIfPulledUp: TextRange[] = [];
   constructor(readonly parent?: Scope) {}
 
   findCte(name: string): CteInfo | undefined {
@@ -1681,10 +1686,15 @@ export class StatementWalker {
     // calls nothing volatile, becomes a semi join with its query as a subquery in FROM, which a
     // LIMIT / OFFSET keeps out of workers (as it would in FROM).
     const readable = this.atTopOfQual.get(n);
-    const joined = this.atTopOfQual.has(n) && readsAny(n.testexpr, scope.entries) && (!readable || readsOnly(n.testexpr, readable));
-    const limit = kind === 'ANY_SUBLINK' && !inner.correlated && joined && !volatileTest ? this.limitNeeded(n.subselect?.SelectStmt) : undefined;
-    if (limit) this.limitedSubquery('IN subquery, made a join,', limit);
-    if (inner.correlated && !this.pulledUp(n, inner)) {
+    const candidate = kind === 'ANY_SUBLINK' && !inner.correlated && this.atTopOfQual.has(n) && !volatileTest && (!readable || readsOnly(n.testexpr, readable));
+    const limit = candidate ? this.limitNeeded(n.subselect?.SelectStmt) : undefined;
+    if (limit && readsAny(n.testexpr, scope.entries)) this.limitedSubquery('IN subquery, made a join,', limit);
+    // Reading only an enclosing query: a join there if this level is an EXISTS pulled up into it
+    // (its WHERE becomes that join's condition, whose sublinks are then pulled up in turn).
+    else if (limit && containsColumnRef(n.testexpr)) scope.limitsIfPulledUp.push(limit);
+    const pulledUp = inner.correlated && this.pulledUp(n, inner);
+    if (pulledUp && kind === 'EXISTS_SUBLINK') for (const range of inner.limitsIfPulledUp) this.limitedSubquery('IN subquery, made a join,', range);
+    if (inner.correlated && !pulledUp) {
       this.reason('correlated-subquery', 'information', 'correlated subquery: it is re-run for each outer row in the leader process (correlated subplans are PARALLEL RESTRICTED)', this.parenthesized(this.at(n.location)), 'restricted');
     } else if (!inner.correlated && (kind === 'EXPR_SUBLINK' || kind === 'ARRAY_SUBLINK' || kind === 'EXISTS_SUBLINK') && this.catalog.versionNum < 170000) {
       // Before PostgreSQL 17, a plan level with an initPlan was never parallel safe (SS_charge_for_initplans).
