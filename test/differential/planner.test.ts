@@ -72,6 +72,14 @@ CREATE VIEW v_xmltable AS SELECT * FROM XMLTABLE('/r/x' PASSING (xmlparse(docume
 CREATE VIEW v_cte_twice AS WITH c AS (SELECT id FROM big) SELECT a.id FROM c a JOIN c b USING (id);
 CREATE VIEW v_recursive AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 10) SELECT n FROM r;
 CREATE VIEW v_limit_all AS SELECT id FROM big LIMIT ALL;
+CREATE FUNCTION by_width(x int) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN x; END $$;
+CREATE FUNCTION by_width(x text) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
+CREATE FUNCTION by_size(x bigint) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
+CREATE FUNCTION by_size(x numeric) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN 1; END $$;
+CREATE TABLE serials (id serial, small smallserial);
+CREATE TABLE big_like (LIKE big INCLUDING ALL);
+CREATE TABLE altered (id int, grp int);
+ALTER TABLE altered ALTER COLUMN id TYPE text, DROP COLUMN grp;
 CREATE VIEW v_union_all_limited AS (SELECT id FROM big ORDER BY id LIMIT 10) UNION ALL SELECT big_id FROM other;
 CREATE VIEW v_cte_limited AS WITH c AS (SELECT id FROM big ORDER BY amount LIMIT 10) SELECT id FROM c;
 CREATE VIEW v_wide AS ${Array.from({ length: 30 }, () => `SELECT ${Array.from({ length: 40 }, (_, i) => `id AS c${i}`).join(', ')} FROM big`).join(' UNION ALL ')} LIMIT 5;
@@ -472,6 +480,16 @@ const CASES: [string, Expected][] = [
   ['SELECT * FROM big b LEFT JOIN other o ON o.big_id IN (SELECT id FROM big LIMIT 10)', 'restricted'],
   ['SELECT * FROM big b LEFT JOIN other o ON b.grp IN (SELECT id FROM big LIMIT 10)', 'safe'],
   ['SELECT count(*) FROM big x, LATERAL (SELECT b.id FROM big b WHERE x.grp IN (SELECT grp FROM big LIMIT 5) AND b.id = x.id) s', 'safe'],
+  // Columns as the DDL makes them: serial types are integers, LIKE copies, ALTER COLUMN TYPE / DROP COLUMN change them
+  ['SELECT by_width(id) FROM serials', 'safe'],
+  ['SELECT by_width(small) FROM serials', 'safe'],
+  ['SELECT b.id, (SELECT max(l.amount) FROM big_like l WHERE grp = 1) FROM big b', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT by_width(id) FROM altered', 'unsafe'],
+  ['SELECT b.id, (SELECT max(a.id) FROM altered a WHERE grp = 1) FROM big b', 'restricted'],
+  // An integer literal beyond int4 is an int8 while it fits, numeric beyond
+  ['SELECT by_size(3000000000)', 'unsafe'],
+  ['SELECT by_size(-3000000000), by_size(99999999999999999999)', 'unsafe'],
+  ['SELECT by_size(99999999999999999999)', 'safe'],
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id AND b.grp IN (SELECT grp FROM big LIMIT 5))', 'restricted'],
   ['SELECT count(*) FROM big, ROWS FROM (generate_series(1, 2), upper(\'x\')) AS t(a, b) WHERE over_text(a) = big.note', 'unsafe'],
   // Column types declared where a function is called, and those of a recursive CTE's first branch

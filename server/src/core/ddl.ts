@@ -147,6 +147,16 @@ function newRelation(catalog: Catalog, rv: AstNode, kind: string, location: Sour
   };
 }
 
+/** serial, bigserial and smallserial are integer, bigint and smallint columns with a sequence's default. */
+const SERIAL_TYPES: Record<string, string> = { serial: 'integer', serial4: 'integer', bigserial: 'bigint', serial8: 'bigint', smallserial: 'smallint', serial2: 'smallint' };
+
+/** A column definition's type: as typeNameOf reads it, but the serial pseudo-types as the integers they make. */
+function columnTypeOf(catalog: Catalog, typeName: AstNode): string {
+  const names = nameList((typeName?.TypeName ?? typeName)?.names);
+  const serial = names.length === 1 && !(typeName?.TypeName ?? typeName)?.arrayBounds?.length ? SERIAL_TYPES[names[0]] : undefined;
+  return serial ?? typeNameOf(catalog, typeName);
+}
+
 /**
  * Applies one DDL statement to the catalog. Returns the function definition for CREATE FUNCTION
  * (the caller checks its body) and nothing otherwise.
@@ -198,7 +208,10 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       const rel = newRelation(catalog, base.relation, kind === 'CreateForeignTableStmt' ? 'f' : base.partspec ? 'p' : 'r', location);
       for (const elt of base.tableElts ?? []) {
         const col = elt.ColumnDef;
-        if (col) rel.columns.push({ name: col.colname, type: typeNameOf(catalog, col.typeName) });
+        if (col) rel.columns.push({ name: col.colname, type: columnTypeOf(catalog, col.typeName) });
+        // LIKE t: t's columns, in its place among the others.
+        const like = elt.TableLikeClause;
+        if (like) rel.columns.push(...(relationIn(catalog, like.relation)?.columns ?? []).map((c) => ({ name: c.name, type: c.type })));
       }
       for (const parent of base.inhRelations ?? []) rel.columns.push(...(relationIn(catalog, parent)?.columns ?? []));
       const workers = stringArg(defElems(base.options).get('parallel_workers'));
@@ -239,7 +252,14 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
           changed.rowSecurity = false;
           touched = true;
         } else if (cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef) {
-          changed.columns.push({ name: cmd.def.ColumnDef.colname, type: typeNameOf(catalog, cmd.def.ColumnDef.typeName) });
+          changed.columns.push({ name: cmd.def.ColumnDef.colname, type: columnTypeOf(catalog, cmd.def.ColumnDef.typeName) });
+          touched = true;
+        } else if (cmd.subtype === 'AT_AlterColumnType' && cmd.def?.ColumnDef) {
+          const type = typeNameOf(catalog, cmd.def.ColumnDef.typeName);
+          changed.columns = changed.columns.map((c) => (c.name === cmd.name ? { ...c, type } : c));
+          touched = true;
+        } else if (cmd.subtype === 'AT_DropColumn') {
+          changed.columns = changed.columns.filter((c) => c.name !== cmd.name);
           touched = true;
         }
       }

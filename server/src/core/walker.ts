@@ -1202,7 +1202,8 @@ export class StatementWalker {
       case 'A_Const':
         if (n.isnull) return UNKNOWN_LITERAL;
         if (n.ival !== undefined) return 'integer';
-        if (n.fval !== undefined) return 'numeric';
+        // An integer beyond int4 is an int8 constant while it fits in 64 bits (make_const), numeric beyond.
+        if (n.fval !== undefined) return fitsInt8(n.fval.fval) ? 'bigint' : 'numeric';
         if (n.boolval !== undefined) return 'boolean';
         if (n.bsval !== undefined) return 'bit';
         return UNKNOWN_LITERAL;
@@ -1900,7 +1901,6 @@ export function typeNameOf(catalog: Catalog, node: AstNode): string {
   return catalog.resolveTypeName(names, !!t.arrayBounds?.length);
 }
 
-/** A LIMIT or OFFSET that limits: not absent, not NULL (LIMIT ALL), for limit_needed. */
 interface SetOperationLeaf {
   query: AstNode;
   columns: CatalogColumn[] | undefined;
@@ -1921,6 +1921,7 @@ function onlyUnionAll(sel: AstNode): boolean {
   return [sel.larg, sel.rarg].every((branch) => !isSetOperation(branch) || ownsClauses(branch) || onlyUnionAll(branch));
 }
 
+/** A LIMIT or OFFSET that limits: not absent, not NULL (LIMIT ALL), for limit_needed. */
 export function limitNode(node: AstNode): AstNode | undefined {
   // NULL, or NULL cast straight to bigint (LIMIT's own type: a null constant, no coercion left to fold), is no limit.
   const cast = node?.TypeCast;
@@ -1932,6 +1933,13 @@ export function limitNode(node: AstNode): AstNode | undefined {
 function correlate(scope: Scope, entry: ScopeEntry): void {
   scope.outerReads.add(entry);
   if (scope.clause === 'from') scope.outerReadInFrom = true;
+}
+
+/** Whether a numeric literal's text is an integer within int8's range. */
+function fitsInt8(text: string | undefined): boolean {
+  if (!text || !/^-?\d+$/.test(text)) return false;
+  const value = BigInt(text);
+  return value >= -(2n ** 63n) && value < 2n ** 63n;
 }
 
 /** The names of each column reference in an expression, outside its subqueries. */
