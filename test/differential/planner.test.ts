@@ -480,6 +480,18 @@ const CASES: [string, Expected][] = [
   ['SELECT * FROM big b LEFT JOIN other o ON o.big_id IN (SELECT id FROM big LIMIT 10)', 'restricted'],
   ['SELECT * FROM big b LEFT JOIN other o ON b.grp IN (SELECT id FROM big LIMIT 10)', 'safe'],
   ['SELECT count(*) FROM big x, LATERAL (SELECT b.id FROM big b WHERE x.grp IN (SELECT grp FROM big LIMIT 5) AND b.id = x.id) s', 'safe'],
+  // A LATERAL subquery reading the rows beside it that the planner cannot flatten is run per row (is_simple_subquery)
+  ['SELECT * FROM big b, LATERAL (SELECT count(*) FROM other o WHERE o.big_id = b.id) s', 'restricted'],
+  ["SELECT b.id, x.j FROM big b LEFT JOIN LATERAL (SELECT COALESCE(jsonb_agg(jsonb_build_object('id', o.id)), '[]') AS j FROM other o WHERE o.big_id = b.id) x ON true", 'restricted'],
+  ['SELECT * FROM big b, LATERAL (SELECT DISTINCT o.label FROM other o WHERE o.big_id = b.id) s', 'restricted'],
+  ['SELECT * FROM big b, LATERAL (SELECT o.id FROM other o WHERE o.big_id = b.id ORDER BY o.id) s', 'restricted'],
+  ['SELECT * FROM big b, LATERAL (SELECT f_safe(o.id) FROM other o WHERE o.big_id = b.id) s', 'restricted'],
+  ['SELECT * FROM big b, LATERAL (SELECT o.id FROM other o WHERE o.big_id = b.id UNION ALL SELECT 1) s', 'restricted'],
+  ['SELECT * FROM big b, LATERAL (SELECT o.id FROM other o WHERE o.big_id = b.id) s', 'safe'],
+  ['SELECT * FROM big b LEFT JOIN LATERAL (SELECT o.id FROM other o WHERE o.big_id = b.id) x ON true', 'safe'],
+  ['SELECT * FROM big b, LATERAL (SELECT count(*) FROM other o) s', 'safe'],
+  ['SELECT * FROM big b, LATERAL (SELECT b.grp + 1 AS g) s', 'safe'],
+  ['SELECT * FROM big b, LATERAL generate_series(1, b.grp) g', 'safe'],
   // Columns as the DDL makes them: serial types are integers, LIKE copies, ALTER COLUMN TYPE / DROP COLUMN change them
   ['SELECT by_width(id) FROM serials', 'safe'],
   ['SELECT by_width(small) FROM serials', 'safe'],

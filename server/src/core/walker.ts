@@ -89,6 +89,8 @@ class Scope {
   volatileInWhere = false;
   /** This level's select list calls a set-returning function. */
   setReturningInTarget = false;
+  /** This level's select list calls a volatile function. */
+  volatileInTarget = false;
   /**
    * LIMITs of IN subqueries at the top of this level's WHERE whose left side reads only an enclosing
    * query: made joins, and restricting, if this level is an EXISTS pulled up into that query.
@@ -262,6 +264,8 @@ export class StatementWalker {
    * ones such a sublink may read.
    */
   private readonly atTopOfQual = new Map<AstNode, ReadonlySet<ScopeEntry> | undefined>();
+  /** LATERAL subqueries met so far, in the text's order (their keywords carry no location). */
+  private lateralsPlaced = 0;
   /** The CTE whose query is being walked (its reads of other CTEs count only if it is read itself). */
   private walkingCte: CteInfo | undefined;
   /** While a view's definition is walked (definition()): its top query level, and what its output columns have. */
@@ -974,11 +978,21 @@ export class StatementWalker {
         return;
       }
       case 'RangeSubselect': {
-        const columns = this.statement(n.subquery, new Scope(scope));
+        // LATERAL keywords are numbered in the text's order: this one before those inside it.
+        const lateral = n.lateral ? this.lateralsPlaced++ : -1;
+        const inner = new Scope(scope);
+        const columns = this.statement(n.subquery, inner);
         const sub = n.subquery?.SelectStmt;
         // allpaths.c: a subquery in FROM whose limit_needed() is never scanned in workers.
         const limit = this.limitNeeded(sub);
         if (limit) this.limitedSubquery('subquery', limit);
+        // is_simple_subquery: a LATERAL subquery that reads the rows beside it and cannot be pulled up
+        // into the query stays a subquery run for each of them, their values its parameters.
+        else if (lateral >= 0 && inner.correlated && !pulledUpFromFrom(sub, inner)) {
+          const token = this.tokens().filter((t) => t.text.toUpperCase() === 'LATERAL')[lateral];
+          const what = 'LATERAL subquery the planner cannot flatten (an aggregate, DISTINCT, GROUP BY, ORDER BY, a set operation, a window, a volatile or set-returning select list)';
+          this.reason('correlated-subquery', 'information', `${what}: it is run again for each outer row in the leader process`, token ? { start: token.start, end: token.end } : this.firstWord(), 'restricted');
+        }
         const alias = n.alias?.Alias ?? n.alias;
         const names = nameList(alias?.colnames);
         scope.entries.push({
@@ -1463,7 +1477,10 @@ export class StatementWalker {
     const isAggregate = match.candidates.every((fn) => fn.kind === 'a');
     const isWindow = !!n.over;
     if (isAggregate || isWindow) scope.grouping = true;
-    if (scope.clause === 'where' && match.candidates.some((fn) => fn.volatility === 'v')) scope.volatileInWhere = true;
+    if (match.candidates.some((fn) => fn.volatility === 'v')) {
+      if (scope.clause === 'where') scope.volatileInWhere = true;
+      else if (scope.clause === 'target') scope.volatileInTarget = true;
+    }
     if (match.candidates.some((fn) => fn.returnsSet)) {
       this.setReturningSeen++;
       if (scope.clause === 'target') scope.setReturningInTarget = true;
@@ -1933,6 +1950,12 @@ export function limitNode(node: AstNode): AstNode | undefined {
 function correlate(scope: Scope, entry: ScopeEntry): void {
   scope.outerReads.add(entry);
   if (scope.clause === 'from') scope.outerReadInFrom = true;
+}
+
+/** is_simple_subquery (prepjointree.c): whether a subquery in FROM is pulled up into the query around it. */
+function pulledUpFromFrom(sub: AstNode, inner: Scope): boolean {
+  if (!sub || isSetOperation(sub) || ownsClauses(sub) || inner.grouping || inner.setReturningInTarget || inner.volatileInTarget) return false;
+  return !(sub.groupClause?.length || sub.havingClause || sub.distinctClause?.length || sub.windowClause?.length);
 }
 
 /** Whether a numeric literal's text is an integer within int8's range. */
