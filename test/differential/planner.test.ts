@@ -76,6 +76,10 @@ CREATE FUNCTION by_width(x int) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$
 CREATE FUNCTION by_width(x text) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
 CREATE FUNCTION by_size(x bigint) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
 CREATE FUNCTION by_size(x numeric) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN 1; END $$;
+CREATE FUNCTION by_float(x bigint) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
+CREATE FUNCTION by_float(x float8) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN 1; END $$;
+CREATE FUNCTION by_string(x text) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN 1; END $$;
+CREATE FUNCTION by_string(x varchar) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
 CREATE TABLE serials (id serial, small smallserial);
 CREATE TABLE big_like (LIKE big INCLUDING ALL);
 CREATE TABLE altered (id int, grp int);
@@ -498,6 +502,10 @@ const CASES: [string, Expected][] = [
   ['SELECT b.id, (SELECT max(l.amount) FROM big_like l WHERE grp = 1) FROM big b', { changedIn: 17, before: 'restricted', since: 'safe' }],
   ['SELECT by_width(id) FROM altered', 'unsafe'],
   ['SELECT b.id, (SELECT max(a.id) FROM altered a WHERE grp = 1) FROM big b', 'restricted'],
+  // An untyped literal goes to its category's preferred type among the overloads (func_select_candidate)
+  ["SELECT by_float('5')", 'safe'],
+  ["SELECT by_string('x')", 'safe'],
+  ["SELECT by_width('x')", 'unsafe'],
   // An integer literal beyond int4 is an int8 while it fits, numeric beyond
   ['SELECT by_size(3000000000)', 'unsafe'],
   ['SELECT by_size(-3000000000), by_size(99999999999999999999)', 'unsafe'],

@@ -421,7 +421,9 @@ describe('lsp: server over JSON-RPC', function () {
   it('hovers over a call whose argument types are unknown with every overload that could be meant, and over an aggregate', async () => {
     const client = await start();
     const uri = 'file:///nowhere/overloads.sql';
-    await client.open(uri, 'SELECT abs($1);\nSELECT sum(x) FROM generate_series(1, 3) x;\n');
+    // x of a table the catalog does not know: any abs could be meant. An untyped $1 is PostgreSQL's
+    // choice among them, the preferred type of their category: double precision.
+    await client.open(uri, 'SELECT abs(x) FROM elsewhere;\nSELECT sum(x) FROM generate_series(1, 3) x;\nSELECT abs($1);\n');
     const overload = (args: string) =>
       [
         '```sql',
@@ -455,6 +457,7 @@ describe('lsp: server over JSON-RPC', function () {
         DOCS,
       ].join('\n'),
     );
+    assert.strictEqual(markdown(await client.hover(uri, { line: 2, character: 8 })), [overload('double precision'), '', DOCS].join('\n'));
   });
 
   it('diagnoses and hovers over a temporary table and over a table with parallel_workers = 0', async () => {

@@ -429,12 +429,25 @@ export class Catalog {
       const bestPreferred = Math.max(...best.map((s) => s.preferred));
       best = best.filter((s) => s.preferred === bestPreferred);
     }
-    if (best.length > 1) {
-      // Unknown literals resolve toward the string category (func_select_candidate's last rule).
-      const stringy = best.filter((s) =>
-        argTypes.every((t, i) => t !== UNKNOWN_LITERAL || this.typeByFormatted(paramType(s.fn, i))?.category === 'S'),
-      );
-      if (stringy.length >= 1 && stringy.length < best.length && argTypes.includes(UNKNOWN_LITERAL)) best = stringy;
+    if (best.length > 1 && argTypes.includes(UNKNOWN_LITERAL)) {
+      // func_select_candidate, at each untyped argument: the string category if a candidate takes
+      // it there, else the one category they all take (none if they differ); then, if a candidate
+      // takes that category's preferred type there, only those ('5' to f(bigint) or f(float8) is a
+      // float8, 'x' to f(text) or f(varchar) a text).
+      let remaining = best;
+      for (let i = 0; i < n && remaining.length > 1; i++) {
+        if (argTypes[i] !== UNKNOWN_LITERAL) continue;
+        const typeAt = (s: Scored) => this.typeByFormatted(paramType(s.fn, i));
+        const categories = new Set(remaining.map((s) => typeAt(s)?.category));
+        const category = categories.has('S') ? 'S' : categories.size === 1 ? [...categories][0] : undefined;
+        if (category === undefined) {
+          remaining = [];
+          break;
+        }
+        remaining = remaining.filter((s) => typeAt(s)?.category === category);
+        if (remaining.some((s) => typeAt(s)?.preferred)) remaining = remaining.filter((s) => typeAt(s)?.preferred);
+      }
+      if (remaining.length >= 1) best = remaining;
     }
     if (best.length > 1) {
       // Same signature in several schemas: the first one on search_path wins.
