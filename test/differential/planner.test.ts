@@ -506,6 +506,10 @@ const CASES: [string, Expected][] = [
   ["SELECT by_float('5')", 'safe'],
   ["SELECT by_string('x')", 'safe'],
   ["SELECT by_width('x')", 'unsafe'],
+  // ... at either side of an operator: varchar || 'x' is textcat(text, text), a text
+  ["SELECT by_string(note::varchar || 'x') FROM big", 'safe'],
+  ["SELECT by_string('x' || note::varchar) FROM big", 'safe'],
+  ["SELECT by_string(note::varchar || note::varchar) FROM big", 'safe'],
   // An integer literal beyond int4 is an int8 while it fits, numeric beyond
   ['SELECT by_size(3000000000)', 'unsafe'],
   ['SELECT by_size(-3000000000), by_size(99999999999999999999)', 'unsafe'],

@@ -429,26 +429,7 @@ export class Catalog {
       const bestPreferred = Math.max(...best.map((s) => s.preferred));
       best = best.filter((s) => s.preferred === bestPreferred);
     }
-    if (best.length > 1 && argTypes.includes(UNKNOWN_LITERAL)) {
-      // func_select_candidate, at each untyped argument: the string category if a candidate takes
-      // it there, else the one category they all take (none if they differ); then, if a candidate
-      // takes that category's preferred type there, only those ('5' to f(bigint) or f(float8) is a
-      // float8, 'x' to f(text) or f(varchar) a text).
-      let remaining = best;
-      for (let i = 0; i < n && remaining.length > 1; i++) {
-        if (argTypes[i] !== UNKNOWN_LITERAL) continue;
-        const typeAt = (s: Scored) => this.typeByFormatted(paramType(s.fn, i));
-        const categories = new Set(remaining.map((s) => typeAt(s)?.category));
-        const category = categories.has('S') ? 'S' : categories.size === 1 ? [...categories][0] : undefined;
-        if (category === undefined) {
-          remaining = [];
-          break;
-        }
-        remaining = remaining.filter((s) => typeAt(s)?.category === category);
-        if (remaining.some((s) => typeAt(s)?.preferred)) remaining = remaining.filter((s) => typeAt(s)?.preferred);
-      }
-      if (remaining.length >= 1) best = remaining;
-    }
+    if (best.length > 1) best = this.narrowUntyped(best, (s, i) => paramType(s.fn, i), argTypes);
     if (best.length > 1) {
       // Same signature in several schemas: the first one on search_path wins.
       const path = this.schemasFor('function');
@@ -460,6 +441,26 @@ export class Catalog {
     }
     const ambiguous = best.length > 1 || (!allKnown && scored.length > 1 && best.length !== 1);
     return { candidates: best.map((s) => s.fn), ambiguous };
+  }
+
+  /**
+   * func_select_candidate, at each untyped argument (a quoted literal, an undeclared $1): the string
+   * category if a candidate takes it there, else the one category they all take (no narrowing if
+   * they differ); then, if a candidate takes that category's preferred type there, only those ('5'
+   * to f(bigint) or f(float8) is a float8, 'x' to f(text) or f(varchar) a text).
+   */
+  private narrowUntyped<T>(candidates: T[], paramAt: (candidate: T, i: number) => string, argTypes: readonly (InferredType | null)[]): T[] {
+    let remaining = candidates;
+    for (let i = 0; i < argTypes.length && remaining.length > 1; i++) {
+      if (argTypes[i] !== UNKNOWN_LITERAL) continue;
+      const typeAt = (candidate: T) => this.typeByFormatted(paramAt(candidate, i));
+      const categories = new Set(remaining.map((candidate) => typeAt(candidate)?.category));
+      const category = categories.has('S') ? 'S' : categories.size === 1 ? [...categories][0] : undefined;
+      if (category === undefined) return candidates;
+      remaining = remaining.filter((candidate) => typeAt(candidate)?.category === category);
+      if (remaining.some((candidate) => typeAt(candidate)?.preferred)) remaining = remaining.filter((candidate) => typeAt(candidate)?.preferred);
+    }
+    return remaining.length >= 1 ? remaining : candidates;
   }
 
   // ---- operators -----------------------------------------------------------------------------
@@ -511,15 +512,28 @@ export class Catalog {
         (!known(left) || op.left === left || this.canCoerceImplicitly(left!, op.left)) &&
         (!known(right) || op.right === right || this.canCoerceImplicitly(right!, op.right)),
     );
-    if (coercible.length > 1 && (known(left) || left === null) && known(right)) {
-      // As func_select_candidate: those with the most operands of exactly the given types (integer +
-      // numeric is numeric + numeric, not float8 + float8), then the preferred types of their category.
-      const exactCount = (op: CatalogOperator) => (op.left === left ? 1 : 0) + (op.right === right ? 1 : 0);
-      const most = Math.max(...coercible.map(exactCount));
-      coercible = coercible.filter((op) => exactCount(op) === most);
+    if (coercible.length > 1 && (known(left) || known(right))) {
+      // As func_select_candidate, over the typed operands: the operators taking most of them as they
+      // are (integer + numeric is numeric + numeric, not float8 + float8), then those taking most of
+      // them as they are or as their category's preferred type (varchar || varchar is text || text);
+      // at an untyped operand (varchar || 'x'), as for functions.
+      const args = [left, right];
+      const paramAt = (op: CatalogOperator, i: number) => (i === 0 ? op.left : op.right);
+      const count = (op: CatalogOperator, fits: (arg: string, param: string) => boolean) =>
+        args.reduce((n, arg, i) => (known(arg) && fits(arg!, paramAt(op, i)) ? n + 1 : n), 0);
+      const mostOf = (fits: (arg: string, param: string) => boolean) => {
+        const most = Math.max(...coercible.map((op) => count(op, fits)));
+        coercible = coercible.filter((op) => count(op, fits) === most);
+      };
+      const asIs = (arg: string, param: string) => param === arg || param === this.baseTypeOf(arg);
+      mostOf(asIs);
       if (coercible.length === 1) return coercible;
-      const preferred = coercible.filter((op) => this.typeByFormatted(op.right)?.preferred || this.typeByFormatted(op.left)?.preferred);
-      if (preferred.length === 1) return preferred;
+      mostOf((arg, param) => {
+        const type = this.typeByFormatted(param);
+        return asIs(arg, param) || (!!type?.preferred && type.category === this.typeByFormatted(this.baseTypeOf(arg))?.category);
+      });
+      coercible = this.narrowUntyped(coercible, paramAt, args);
+      if (coercible.length === 1) return coercible;
     }
     return coercible.length > 0 ? coercible : ops;
   }
