@@ -510,6 +510,10 @@ const CASES: [string, Expected][] = [
   ["SELECT by_string(note::varchar || 'x') FROM big", 'safe'],
   ["SELECT by_string('x' || note::varchar) FROM big", 'safe'],
   ["SELECT by_string(note::varchar || note::varchar) FROM big", 'safe'],
+  // VALUES rows of mixed types: each column takes their common type (transformValuesClause)
+  ['SELECT by_size(v.x) FROM (VALUES (1), (3000000000)) v(x)', 'unsafe'],
+  ['SELECT by_size(v.x) FROM (VALUES (1), (2.5)) v(x)', 'safe'],
+  ["SELECT by_width(v.x) FROM (VALUES (1), (2)) v(x)", 'safe'],
   // An integer literal beyond int4 is an int8 while it fits, numeric beyond
   ['SELECT by_size(3000000000)', 'unsafe'],
   ['SELECT by_size(-3000000000), by_size(99999999999999999999)', 'unsafe'],

@@ -672,10 +672,19 @@ export class StatementWalker {
       // A recursive CTE's UNION [ALL] is never flattened.
       if (!afterFirstBranch) this.flattenedUnionAll(sel, leaves);
     } else if (sel.valuesLists) {
-      for (const row of sel.valuesLists) {
-        const items = row.List?.items ?? [];
-        const types = items.map((e: AstNode) => this.expr(e, scope));
-        columns ??= types.map((type: InferredType, i: number) => ({ name: `column${i + 1}`, type: type ?? '' }));
+      const rows: AstNode[][] = sel.valuesLists.map((row: AstNode) => row.List?.items ?? []);
+      if (rows.length === 1) {
+        columns = rows[0].map((e, i) => ({ name: `column${i + 1}`, type: this.expr(e, scope) ?? '' }));
+      } else {
+        // transformValuesClause: each column takes the common type of its values (select_common_type),
+        // converting the others by implicit casts, whose functions run.
+        columns = [];
+        for (let i = 0; i < rows[0].length; i++) {
+          const values = rows.map((row) => row[i]).filter((value) => value !== undefined);
+          const location = values[0]?.[nodeKind(values[0]) ?? '']?.location;
+          const type = this.commonType(values, scope, location >= 0 ? this.nameRange(this.at(location)) : this.firstWord());
+          columns.push({ name: `column${i + 1}`, type: type ?? (values.every(untypedLiteral) ? UNKNOWN_LITERAL : '') });
+        }
       }
     } else {
       scope.clause = 'from';
@@ -1950,6 +1959,12 @@ export function limitNode(node: AstNode): AstNode | undefined {
 function correlate(scope: Scope, entry: ScopeEntry): void {
   scope.outerReads.add(entry);
   if (scope.clause === 'from') scope.outerReadInFrom = true;
+}
+
+/** A quoted string or NULL: a literal without a type until its use gives it one. */
+function untypedLiteral(node: AstNode): boolean {
+  const literal = node?.A_Const;
+  return !!literal && (literal.isnull || literal.sval !== undefined);
 }
 
 /** is_simple_subquery (prepjointree.c): whether a subquery in FROM is pulled up into the query around it. */
