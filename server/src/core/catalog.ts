@@ -512,12 +512,14 @@ export class Catalog {
         (!known(left) || op.left === left || this.canCoerceImplicitly(left!, op.left)) &&
         (!known(right) || op.right === right || this.canCoerceImplicitly(right!, op.right)),
     );
-    if (coercible.length > 1 && (known(left) || known(right))) {
+    const args = [left, right];
+    // Only where every operand's type is known to PostgreSQL as it is here (a type, an untyped literal,
+    // no operand): an operand whose type the walk could not infer may take any operator.
+    if (coercible.length > 1 && (known(left) || known(right)) && args.every((arg) => arg !== undefined && arg !== '')) {
       // As func_select_candidate, over the typed operands: the operators taking most of them as they
       // are (integer + numeric is numeric + numeric, not float8 + float8), then those taking most of
       // them as they are or as their category's preferred type (varchar || varchar is text || text);
       // at an untyped operand (varchar || 'x'), as for functions.
-      const args = [left, right];
       const paramAt = (op: CatalogOperator, i: number) => (i === 0 ? op.left : op.right);
       const count = (op: CatalogOperator, fits: (arg: string, param: string) => boolean) =>
         args.reduce((n, arg, i) => (known(arg) && fits(arg!, paramAt(op, i)) ? n + 1 : n), 0);
