@@ -150,6 +150,13 @@ const CASES: Case[] = [
   { name: 'domain coercion', sql: 'CREATE DOMAIN pos AS int CHECK (VALUE > 0);\nSELECT 1::«pos»', verdict: 'restricted', code: 'domain-constraint', message: 'coercion to domain public.pos, which has constraints, is PARALLEL RESTRICTED: it runs only in the leader process' },
   { name: 'coercion to a domain without constraints: a relabelling', sql: 'CREATE DOMAIN plain AS int;\nSELECT 1::plain', verdict: 'safe' },
   // coerce_type: an untyped parameter takes the domain as its type (checked on 18 with EXPLAIN GENERIC_PLAN: whole plan safe).
+  {
+    name: 'a LATERAL subquery with an aggregate over the rows beside it: on its own LATERAL keyword',
+    sql: `${TABLE}SELECT * FROM t a, lateral (SELECT 1) x, «LATERAL» (SELECT count(*) FROM t b WHERE b.id = a.id) y`,
+    verdict: 'restricted',
+    code: 'correlated-subquery',
+    message: 'LATERAL subquery the planner cannot flatten (an aggregate, DISTINCT, GROUP BY, ORDER BY, a set operation, a window, a volatile or set-returning select list): it is run again for each outer row in the leader process',
+  },
   { name: 'an untyped parameter cast to a domain: no run-time check', sql: 'CREATE DOMAIN pos AS int CHECK (VALUE > 0);\nSELECT $1::pos, CAST($2 AS pos)', verdict: 'safe' },
   { name: 'a parameter typed by an earlier use, cast to a domain: checked', sql: 'CREATE DOMAIN pos AS int CHECK (VALUE > 0);\nSELECT $1 + 1, $1::«pos»', verdict: 'restricted', code: 'domain-constraint' },
   {

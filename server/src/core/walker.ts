@@ -998,9 +998,11 @@ export class StatementWalker {
         // is_simple_subquery: a LATERAL subquery that reads the rows beside it and cannot be pulled up
         // into the query stays a subquery run for each of them, their values its parameters.
         else if (lateral >= 0 && inner.correlated && !pulledUpFromFrom(sub, inner)) {
-          const token = this.tokens().filter((t) => t.text.toUpperCase() === 'LATERAL')[lateral];
+          // The keyword's place by a search of the text, not the scanner (a long view definition's
+          // scan cost more than its whole analysis); a comment saying "lateral" could shift it.
+          const keyword = [...this.sql.matchAll(/\blateral\b/gi)][lateral];
           const what = 'LATERAL subquery the planner cannot flatten (an aggregate, DISTINCT, GROUP BY, ORDER BY, a set operation, a window, a volatile or set-returning select list)';
-          this.reason('correlated-subquery', 'information', `${what}: it is run again for each outer row in the leader process`, token ? { start: token.start, end: token.end } : this.firstWord(), 'restricted');
+          this.reason('correlated-subquery', 'information', `${what}: it is run again for each outer row in the leader process`, keyword?.index !== undefined ? { start: keyword.index, end: keyword.index + 7 } : this.firstWord(), 'restricted');
         }
         const alias = n.alias?.Alias ?? n.alias;
         const names = nameList(alias?.colnames);
