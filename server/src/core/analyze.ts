@@ -8,7 +8,7 @@ import { Catalog, simpleHash, worseHazard } from './catalog';
 import { applyDdl } from './ddl';
 import { joined, NONE } from './lists';
 import { checkFunctionDefinition } from './function-check';
-import { AstNode, parseSql, scanSql } from './parse';
+import { AstNode, parseSql, scanSql, type Token } from './parse';
 import { Utf8Offsets } from './text';
 import type { Hazard, Reason, Reference, StatementKind, StatementResult, TextRange, Verdict } from './types';
 import { nodeKind, StatementWalker, typeNameOf } from './walker';
@@ -201,12 +201,48 @@ function analyzeNode(stmt: AstNode, sql: string, offsets: Utf8Offsets, walker: S
 
 /** A statement that does not parse: keep the calls the scanner finds so diagnostics do not flicker. */
 function analyzeUnparsed(sql: string, message: string, errorOffset: number, ctx: StatementContext, errorLength?: number): StatementResult {
+  // The scanner refuses a text with an unterminated quote or comment (the user is typing one): the
+  // text before the error still holds calls worth keeping.
+  const scanBefore = errorLength === undefined && errorOffset > 0 ? errorOffset : undefined;
+  return analyzeByScanner(sql, ctx, scanBefore, (tokens) => {
+    const at = errorLength === undefined ? tokens.find((t) => t.end > errorOffset) : undefined;
+    const range =
+      errorLength !== undefined
+        ? { start: errorOffset, end: errorOffset + errorLength }
+        : at && at.start <= errorOffset
+          ? { start: at.start, end: at.end }
+          : { start: Math.min(errorOffset, sql.length), end: sql.length };
+    return { code: 'syntax-error', severity: 'hint', message: `the statement does not parse (${message}): only the calls found by the scanner were checked`, range };
+  });
+}
+
+/**
+ * A statement the grammar accepts but nested deeper (a thousand levels and more of subqueries,
+ * CASE, calls, joins or PL/pgSQL blocks) than the walk's stack can follow: said so on its first
+ * word, with the calls the scanner finds, instead of failing the whole document's analysis.
+ */
+function analyzedTooDeep(sql: string, ctx: StatementContext): StatementResult {
+  const first = /[^\s(]+/.exec(sql);
+  const range = first ? { start: first.index, end: first.index + first[0].length } : { start: 0, end: 0 };
+  const tooDeep = (): Reason => ({
+    code: 'too-deeply-nested',
+    severity: 'information',
+    message: 'the statement is nested too deeply for the analysis to follow: only the calls found by the scanner were checked',
+    range,
+  });
+  return { ...analyzeByScanner(sql, ctx, undefined, tooDeep), parsed: true };
+}
+
+/**
+ * What can be said of a statement without its parse tree: the calls the scanner finds (a name
+ * before a parenthesis), checked as calls, and `problem`, the reason there is no more. The scanner
+ * refuses a text with an unterminated quote or comment; then the text before `scanBefore` is scanned.
+ */
+function analyzeByScanner(sql: string, ctx: StatementContext, scanBefore: number | undefined, problem: (tokens: Token[]) => Reason): StatementResult {
   const offsets = new Utf8Offsets(sql);
   const walker = new StatementWalker(sql, offsets, ctx.catalog);
   let scanned = scanSql(sql);
-  // The scanner refuses a text with an unterminated quote or comment (the user is typing one): the
-  // text before the error still holds calls worth keeping.
-  if (scanned.length === 0 && errorLength === undefined && errorOffset > 0) scanned = scanSql(sql.slice(0, errorOffset));
+  if (scanned.length === 0 && scanBefore !== undefined) scanned = scanSql(sql.slice(0, scanBefore));
   const tokens = scanned.filter((t) => t.kind !== 'comment');
   const notCalls = new Set(['table', 'into', 'on', 'index', 'references', 'view', 'function', 'procedure', 'type', 'aggregate', 'trigger', 'key', 'using', 'as', 'exists']);
   for (let i = 0; i < tokens.length - 1; i++) {
@@ -227,39 +263,8 @@ function analyzeUnparsed(sql: string, message: string, errorOffset: number, ctx:
   const walked = walker.result();
   let hazard: Hazard = 'safe';
   for (const r of walked.reasons) if (r.hazard) hazard = worseHazard(hazard, r.hazard);
-  const at = errorLength === undefined ? tokens.find((t) => t.end > errorOffset) : undefined;
-  const errorRange =
-    errorLength !== undefined
-      ? { start: errorOffset, end: errorOffset + errorLength }
-      : at && at.start <= errorOffset
-        ? { start: at.start, end: at.end }
-        : { start: Math.min(errorOffset, sql.length), end: sql.length };
-  const syntax: Reason = {
-    code: 'syntax-error',
-    severity: 'hint',
-    message: `the statement does not parse (${message}): only the calls found by the scanner were checked`,
-    range: errorRange,
-  };
   const verdict: Verdict = hazard === 'unsafe' ? 'unsafe' : 'unknown';
-  return { range: { start: 0, end: sql.length }, kind: 'invalid', verdict, reasons: sortReasons([...walked.reasons, syntax]), references: joined(walked.references), parsed: false };
-}
-
-/**
- * A statement the grammar accepts but nested deeper (a thousand levels and more of subqueries,
- * CASE, calls, joins or PL/pgSQL blocks) than the walk's stack can follow: said so on its first
- * word, with the calls the scanner finds, instead of failing the whole document's analysis.
- */
-function analyzedTooDeep(sql: string, ctx: StatementContext): StatementResult {
-  const scanned = analyzeUnparsed(sql, '', 0, ctx, 0);
-  const first = /[^\s(]+/.exec(sql);
-  const range = first ? { start: first.index, end: first.index + first[0].length } : { start: 0, end: 0 };
-  const tooDeep: Reason = {
-    code: 'too-deeply-nested',
-    severity: 'information',
-    message: 'the statement is nested too deeply for the analysis to follow: only the calls found by the scanner were checked',
-    range,
-  };
-  return { ...scanned, parsed: true, reasons: sortReasons([...scanned.reasons.filter((r) => r.code !== 'syntax-error'), tooDeep]) };
+  return { range: { start: 0, end: sql.length }, kind: 'invalid', verdict, reasons: sortReasons([...walked.reasons, problem(tokens)]), references: joined(walked.references), parsed: false };
 }
 
 /**
