@@ -305,7 +305,8 @@ export class DiagnosticsService {
         // text as a large document has (a paste, also over a selection) or made thousands of
         // statements new to the splitter (`*/` typed near the top of a commented-out document); a
         // smaller edit is analysed where it was made.
-        const pasted = doc.analyzer.newTextLength(text) >= STEPPED_MIN_CHARS || doc.analyzer.resplitCount(text) >= STEPPED_MIN_STATEMENTS;
+        const reach = doc.analyzer.editReach(text);
+        const pasted = reach.newChars >= STEPPED_MIN_CHARS || reach.resplit() >= STEPPED_MIN_STATEMENTS;
         if (!pasted && !doc.analyzer.analysesEverythingAgainst(catalog)) return;
         const baseVersion = scopes.baseCatalog(scope).version;
         progress?.done();

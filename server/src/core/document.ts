@@ -288,24 +288,19 @@ export class DocumentAnalyzer {
   }
 
   /**
-   * How much of `text` the last pass has not seen: what lies between the start and the end it shares
-   * with that pass's text (all of it before the first pass). A paste over a selection counts what it
-   * put there, whether or not the document grew.
+   * How far `text` reaches beyond the last pass's, from the start and end the two share (one look at
+   * both texts): `newChars`, the text between them (all of it before the first pass; a paste over a
+   * selection counts what it put there, whether or not the document grew), and `resplit()`, the
+   * statements a pass would split again (asked only if wanted: a split of what was pasted): the few
+   * around an edit, or every one after it when the edit ends a comment, quote or dollar quote that
+   * had held the rest of the document.
    */
-  newTextLength(text: string): number {
+  editReach(text: string): { newChars: number; resplit: () => number } {
+    if (this.lastText === text) return { newChars: 0, resplit: () => 0 };
     const { prefix, suffix } = commonEnds(this.lastText, text);
-    return text.length - prefix - suffix;
-  }
-
-  /**
-   * How many statements of `text` a pass would split again after the last pass's: the few around an
-   * edit, or every one after it when the edit ends a comment, quote or dollar quote that had held
-   * the rest of the document (0 before any pass).
-   */
-  resplitCount(text: string): number {
-    if (this.lastBase === undefined || this.lastText === text) return 0;
-    const { prefix, suffix } = commonEnds(this.lastText, text);
-    return splitEdited(this.slots, text, prefix, this.lastText.length - suffix, text.length - this.lastText.length).middle.length;
+    const resplit = () =>
+      this.lastBase === undefined ? 0 : splitEdited(this.slots, text, prefix, this.lastText.length - suffix, text.length - this.lastText.length).middle.length;
+    return { newChars: text.length - prefix - suffix, resplit };
   }
 
   analyze(text: string, base: Catalog): DocumentAnalysis {
