@@ -188,7 +188,7 @@ async function collectFiles(patterns: string[], cwd: string): Promise<FileArgume
       // pattern relative to cwd (an empty pattern for cwd itself, an error), and a name may hold glob characters.
       const matches = await glob('**/*.sql', { cwd: absolute, onlyFiles: true, expandDirectories: false });
       if (matches.length === 0) files.push({ file: pattern, error: 'a directory with no .sql files' });
-      files.push(...matches.map((match) => ({ file: path.join(pattern, match) })).sort(byFile));
+      files.push(...matches.map((match) => path.join(pattern, match)).sort().map((file) => ({ file })));
       continue;
     }
     const matches = await globFromBase(pattern, cwd);
@@ -204,8 +204,6 @@ interface FileArgument {
   /** Why the argument gives no file to read. */
   error?: string;
 }
-
-const byFile = (a: FileArgument, b: FileArgument) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
 
 /**
  * A glob's matches, spelled as the pattern spells its directory (`../sql/a.sql`, `/ci/sql/a.sql`).

@@ -35,7 +35,7 @@ export function runLanguageServer(): void {
 export function routeConsoleTo(connection: Pick<Connection, 'console'>): void {
   const text = (args: unknown[]) => args.map((arg) => (typeof arg === 'string' ? arg : inspect(arg))).join(' ');
   const log = (...args: unknown[]) => connection.console.log(text(args));
-  sendParserOutputTo((line) => connection.console.log(line));
+  sendParserOutputTo(log);
   console.log = log;
   console.info = log;
   console.debug = log;
