@@ -335,6 +335,35 @@ describe('engine: every rule', () => {
     assert.deepStrictEqual(last(`${remote}CREATE FUNCTION s4() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM rv $$;`), ['function-default-unsafe']);
   });
 
+  it('inlines a PARALLEL RESTRICTED SQL function as the planner does: through policies and views, never recursively', () => {
+    const verdictOf = (sql: string) => analyzeDocument(sql, catalogs.get(18)!, 'file:///rules.sql').statements.pop()!.verdict;
+    const tenant = "CREATE FUNCTION tenant() RETURNS int LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT current_setting('app.tenant')::int $$;\n";
+    const tenantPlpgsql = "CREATE FUNCTION tenant() RETURNS int LANGUAGE plpgsql STABLE PARALLEL RESTRICTED AS $$ BEGIN RETURN current_setting('app.tenant')::int; END $$;\n";
+    const policy = 'ALTER TABLE t ENABLE ROW LEVEL SECURITY;\nCREATE POLICY by_tenant ON t USING (id = tenant());\n';
+    assert.strictEqual(verdictOf(`${tenant}${TABLE}${policy}SELECT count(*) FROM t`), 'safe');
+    assert.strictEqual(verdictOf(`${tenantPlpgsql}${TABLE}${policy}SELECT count(*) FROM t`), 'restricted');
+    const view = 'CREATE VIEW mine AS SELECT id FROM t WHERE id = tenant();\n';
+    assert.strictEqual(verdictOf(`${tenant}${TABLE}${view}SELECT * FROM mine`), 'safe');
+    assert.strictEqual(verdictOf(`${tenantPlpgsql}${TABLE}${view}SELECT * FROM mine`), 'restricted');
+    // A view or a policy knows its functions, not their arguments: a body reading one twice stays restricted there.
+    const twice = 'CREATE FUNCTION twice(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT x * x $$;\n';
+    assert.strictEqual(verdictOf(`${twice}${TABLE}SELECT twice(id) FROM t`), 'safe');
+    assert.strictEqual(verdictOf(`${twice}${TABLE}CREATE VIEW sq AS SELECT twice(id) AS s FROM t;\nSELECT * FROM sq`), 'restricted');
+    // Labelled later, made SECURITY DEFINER later, or given a SET clause later.
+    const plain = 'CREATE FUNCTION plus(x int) RETURNS int LANGUAGE sql AS $$ SELECT x + 1 $$;\nALTER FUNCTION plus(int) PARALLEL RESTRICTED;\n';
+    assert.strictEqual(verdictOf(`${plain}SELECT plus(1)`), 'safe');
+    assert.strictEqual(verdictOf(`${plain}ALTER FUNCTION plus(int) SECURITY DEFINER;\nSELECT plus(1)`), 'restricted');
+    assert.strictEqual(verdictOf(`${plain}ALTER FUNCTION plus(int) SET search_path = public;\nSELECT plus(1)`), 'restricted');
+    // Calling itself, or each other: the inner call is no longer inlined (active_fns), so it restricts.
+    const self = 'CREATE FUNCTION again(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT x $$;\nCREATE OR REPLACE FUNCTION again(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT again(x) $$;\n';
+    assert.strictEqual(verdictOf(`${self}SELECT again(1)`), 'restricted');
+    const mutual = 'CREATE FUNCTION ping(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT x $$;\nCREATE FUNCTION pong(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT ping(x) $$;\nCREATE OR REPLACE FUNCTION ping(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT pong(x) $$;\n';
+    assert.strictEqual(verdictOf(`${mutual}SELECT ping(1), pong(2)`), 'restricted');
+    // A body that does not parse, or calls what the catalog does not have: not inlined, as labelled.
+    assert.strictEqual(verdictOf("CREATE FUNCTION broken() RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT FROM WHERE $$;\nSELECT broken()"), 'restricted');
+    assert.strictEqual(verdictOf('CREATE FUNCTION calls_nothing() RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT nowhere(1) $$;\nSELECT calls_nothing()'), 'restricted');
+  });
+
   it('places each of a chain of set operations on its own keyword, and reports a row list\'s operator once', () => {
     const reasonsOf = (sql: string) => analyzeDocument(sql, catalogs.get(18)!, 'file:///rules.sql').statements.pop()!.reasons.map((r) => `${r.code} ${sql.slice(r.range.start, r.range.end)}@${r.range.start}`);
     assert.deepStrictEqual(reasonsOf('SELECT 1 EXCEPT SELECT 2 INTERSECT SELECT 3 EXCEPT SELECT 4'), ['set-operation EXCEPT@9', 'set-operation INTERSECT@25', 'set-operation EXCEPT@44']);

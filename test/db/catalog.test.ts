@@ -20,6 +20,14 @@ CREATE FUNCTION app.over(x text) RETURNS text LANGUAGE sql PARALLEL UNSAFE AS 'S
 CREATE FUNCTION app.named(a int, b text DEFAULT 'x', OUT total int, VARIADIC rest int[] DEFAULT '{}')
   LANGUAGE sql AS 'SELECT a';
 COMMENT ON FUNCTION app.f_safe(int) IS 'returns its argument';
+CREATE FUNCTION app.inl_return(x int) RETURNS int LANGUAGE sql STRICT PARALLEL RESTRICTED RETURN x + 1;
+CREATE FUNCTION app.inl_atomic(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED BEGIN ATOMIC SELECT x * 2; END;
+CREATE FUNCTION app.inl_secdef(x int) RETURNS int LANGUAGE sql SECURITY DEFINER PARALLEL RESTRICTED AS 'SELECT x';
+CREATE FUNCTION app.inl_config(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED SET search_path = app AS 'SELECT x';
+CREATE FUNCTION app.inl_set(x int) RETURNS SETOF int LANGUAGE sql PARALLEL RESTRICTED AS 'SELECT x';
+CREATE FUNCTION app.inl_plpgsql(x int) RETURNS int LANGUAGE plpgsql PARALLEL RESTRICTED AS $$ BEGIN RETURN x; END $$;
+CREATE FUNCTION app.inl_revoked(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS 'SELECT x';
+REVOKE EXECUTE ON FUNCTION app.inl_revoked(int) FROM PUBLIC;
 CREATE AGGREGATE app.no_combine(int) (SFUNC = int4pl, STYPE = int);
 
 CREATE TABLE app.t (id int, grp int, label text);
@@ -139,6 +147,33 @@ describe('catalog snapshot from a live server', function () {
     assert.strictEqual(functionNamed('app', 'f_restricted').parallel, 'r');
     assert.strictEqual(functionNamed('app', 'f_default').parallel, 'u');
     assert.strictEqual(functionNamed('app', 'f_safe').parallel, 's');
+  });
+
+  it('reads strictness, and the body of each PARALLEL RESTRICTED SQL function the planner could inline (a SQL-standard one as the SELECT it runs)', async () => {
+    assert.strictEqual(functionNamed('app', 'inl_return').strict, true);
+    assert.strictEqual(functionNamed('app', 'inl_atomic').strict, false);
+    assert.strictEqual(functionNamed('pg_catalog', 'int4pl').strict, true);
+    assert.strictEqual(functionNamed('pg_catalog', 'concat').strict, false);
+    assert.strictEqual(functionNamed('app', 'f_restricted').inlineBody, 'SELECT x');
+    assert.strictEqual(functionNamed('app', 'inl_return').inlineBody, 'SELECT (x + 1)');
+    assert.strictEqual(functionNamed('app', 'inl_atomic').inlineBody, 'SELECT (x * 2)');
+    // Never inlined: SECURITY DEFINER, a SET clause, a set, another language; a label other than RESTRICTED changes nothing inlined.
+    for (const name of ['inl_secdef', 'inl_config', 'inl_set', 'inl_plpgsql', 'f_safe', 'f_default']) assert.strictEqual(functionNamed('app', name).inlineBody, undefined, name);
+    // The server's superuser may execute anything: the one this read runs as.
+    assert.strictEqual(functionNamed('app', 'inl_revoked').inlineBody, 'SELECT x');
+    await client.query('CREATE ROLE catalog_reader_no_execute');
+    try {
+      await client.query('GRANT USAGE ON SCHEMA app TO catalog_reader_no_execute');
+      await client.query('SET ROLE catalog_reader_no_execute');
+      const asReader = await readCatalogSnapshot(client);
+      const revoked = asReader.functions.find((f) => f.schema === 'app' && f.name === 'inl_revoked');
+      assert.strictEqual(revoked?.inlineBody, undefined, 'without EXECUTE the planner does not inline it');
+      assert.strictEqual(asReader.functions.find((f) => f.schema === 'app' && f.name === 'f_restricted')?.inlineBody, 'SELECT x');
+    } finally {
+      await client.query('RESET ROLE');
+      await client.query('DROP OWNED BY catalog_reader_no_execute');
+      await client.query('DROP ROLE catalog_reader_no_execute');
+    }
   });
 
   it('reads built-in labels as the server has them', async () => {

@@ -168,6 +168,25 @@ CREATE FUNCTION os_final(s int, frac float8, v int) RETURNS int LANGUAGE sql PAR
 CREATE AGGREGATE os_unsafe(float8 ORDER BY int) (SFUNC = acc_step, STYPE = int, INITCOND = '0', FINALFUNC = os_final, FINALFUNC_EXTRA);
 CREATE MATERIALIZED VIEW mv AS SELECT grp, count(*) AS n FROM big GROUP BY grp;
 CREATE SEQUENCE big_seq_for_test;
+CREATE FUNCTION inl_tenant() RETURNS int LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT current_setting('app.tenant', true)::int $$;
+CREATE FUNCTION inl_strict_plus(x int) RETURNS int LANGUAGE sql STRICT PARALLEL RESTRICTED RETURN x + 1;
+CREATE FUNCTION inl_strict_coalesce(x int) RETURNS int LANGUAGE sql STRICT PARALLEL RESTRICTED AS $$ SELECT coalesce(x, 0) $$;
+CREATE FUNCTION inl_twice(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT x * x $$;
+CREATE FUNCTION inl_random() RETURNS float8 LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT random() $$;
+CREATE FUNCTION inl_immutable_to_date(x text) RETURNS date LANGUAGE sql IMMUTABLE PARALLEL RESTRICTED AS $$ SELECT to_date(x, 'YYYY') $$;
+CREATE FUNCTION inl_secdef(x int) RETURNS int LANGUAGE sql SECURITY DEFINER PARALLEL RESTRICTED AS $$ SELECT x + 1 $$;
+CREATE FUNCTION inl_from(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT x + 1 FROM (SELECT 1) s $$;
+CREATE FUNCTION inl_atomic(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED BEGIN ATOMIC SELECT inl_tenant() + x; END;
+CREATE FUNCTION inl_positive(x int) RETURNS positive_int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT x $$;
+CREATE FUNCTION inl_poly(x anyelement) RETURNS anyelement LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT x $$;
+CREATE FUNCTION inl_later(x int) RETURNS int LANGUAGE sql AS $$ SELECT x + 2 $$;
+ALTER FUNCTION inl_later(int) PARALLEL RESTRICTED;
+CREATE FUNCTION inl_strict_later(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT coalesce(x, 1) $$;
+ALTER FUNCTION inl_strict_later(int) STRICT;
+CREATE FUNCTION inl_secdef_later(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT x + 1 $$;
+ALTER FUNCTION inl_secdef_later(int) SECURITY DEFINER;
+CREATE FUNCTION inl_nested_restricted() RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT inl_random()::int $$;
+CREATE VIEW v_inl_tenant AS SELECT id, grp FROM big WHERE grp = inl_tenant();
 `;
 
 /** Expected verdict, or one per range of majors where PostgreSQL changed its rules. */
@@ -524,6 +543,33 @@ const CASES: [string, Expected][] = [
   ['SELECT count(*) FROM big, generate_series(1, 3) AS g(n) WHERE big.id = n + 1', 'safe'],
   ['SELECT count(*) FROM big, jsonb_to_recordset(\'[{"a": 1}]\') AS t(a int) WHERE big.id = t.a + 1', 'safe'],
   ['WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT count(*) FROM big WHERE grp > (SELECT max(n) FROM r)', 'restricted'],
+  // A PARALLEL RESTRICTED SQL function the planner inlines (inline_function) restricts nothing when its body is safe
+  ['SELECT id FROM big WHERE grp = inl_tenant()', 'safe'],
+  ['SELECT inl_tenant(), id FROM big', 'safe'],
+  ['SELECT f_sql_restricted(id) FROM big', 'safe'],
+  ['SELECT f_sql_restricted(f_sql_restricted(id)) FROM big', 'safe'],
+  ['SELECT inl_strict_plus(id) FROM big', 'safe'],
+  ['SELECT inl_twice(id + 1) FROM big', 'safe'],
+  ['SELECT count(*) FROM big WHERE inl_twice(x => grp) > 4', 'safe'],
+  ['SELECT inl_atomic(id) FROM big', 'safe'],
+  ['SELECT inl_poly(id) FROM big', 'safe'],
+  ['SELECT inl_later(id) FROM big', 'safe'],
+  ['SELECT * FROM v_inl_tenant', 'safe'],
+  ['SELECT grp, count(*) FROM big GROUP BY grp HAVING count(*) > inl_tenant()', 'safe'],
+  // ... and is not inlined: a strict one with a non-strict body, an argument read twice that costs
+  // too much or is a subquery, a body more volatile than the function, SECURITY DEFINER, a FROM
+  ['SELECT inl_strict_coalesce(id) FROM big', 'restricted'],
+  ['SELECT inl_strict_later(id) FROM big', 'restricted'],
+  ['SELECT inl_twice(id + grp + grp + grp + grp + grp + grp + grp + grp + grp + grp + grp) FROM big', 'restricted'],
+  ['SELECT inl_twice((SELECT 1)) FROM big', 'restricted'],
+  ['SELECT inl_immutable_to_date(note) FROM big', 'restricted'],
+  ['SELECT inl_secdef(id) FROM big', 'restricted'],
+  ['SELECT inl_secdef_later(id) FROM big', 'restricted'],
+  ['SELECT inl_from(id) FROM big', 'restricted'],
+  // ... or is inlined, and its body restricts: a restricted function, a domain's check of the result
+  ['SELECT inl_random() FROM big', 'restricted'],
+  ['SELECT inl_nested_restricted() FROM big', 'restricted'],
+  ['SELECT inl_positive(id) FROM big', 'restricted'],
   // 4. Possible but maybe not chosen: still safe statically
   ['SELECT count(*) FROM no_workers', 'safe'],
   ['SELECT * FROM big b JOIN other o ON o.big_id = b.id WHERE b.grp < 5', 'safe'],

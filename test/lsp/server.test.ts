@@ -67,7 +67,7 @@ describe('lsp: server over JSON-RPC', function () {
         'CREATE VIEW order_report AS SELECT id, slow_total(id) AS t, random() AS r FROM orders;',
         'SELECT slow_total(1);',
         'CREATE FUNCTION money_add(a numeric, b numeric) RETURNS numeric',
-        '  LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT a + b $$;',
+        '  LANGUAGE plpgsql PARALLEL RESTRICTED AS $$ BEGIN RETURN a + b; END $$;',
         'CREATE OPERATOR |+| (LEFTARG = numeric, RIGHTARG = numeric, FUNCTION = money_add);',
         '',
       ].join('\n'),
@@ -231,6 +231,38 @@ describe('lsp: server over JSON-RPC', function () {
     );
   });
 
+  it('says a RESTRICTED SQL function the planner inlines restricts nothing, on hover too, and reports one it does not inline', async () => {
+    const client = await start();
+    const uri = 'file:///nowhere/inline.sql';
+    const text = [
+      "CREATE FUNCTION current_tenant() RETURNS int LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT current_setting('app.tenant')::int $$;",
+      'CREATE FUNCTION or_zero(x int) RETURNS int LANGUAGE sql STRICT PARALLEL RESTRICTED AS $$ SELECT coalesce(x, 0) $$;',
+      'SELECT 1 FROM pg_class WHERE relpages = current_tenant();',
+      'SELECT or_zero(relpages) FROM pg_class;',
+    ].join('\n');
+    await client.open(uri, text);
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
+      '3:7-3:14 information restricted-function: public.or_zero(x integer) is PARALLEL RESTRICTED: it runs only in the leader process',
+    ]);
+    const hover = await client.hover(uri, { line: 2, character: 45 });
+    assert.strictEqual(rangeText(hover!.range!), '2:40-2:54');
+    assert.strictEqual(
+      markdown(hover),
+      [
+        '```sql',
+        'public.current_tenant() → integer',
+        '```',
+        '**PARALLEL RESTRICTED**: runs only in the leader: the plan can be parallel below it, but a scan filtered by it cannot be.  ',
+        'STABLE · LANGUAGE sql · function · defined at `inline.sql:1`',
+        '',
+        'Inlined here: the planner replaces this call with the SQL body of the function, which is parallel safe, so its PARALLEL RESTRICTED label restricts nothing.',
+        '',
+        DOCS,
+      ].join('\n'),
+    );
+    assert.ok(!markdown(await client.hover(uri, { line: 3, character: 9 })).includes('Inlined here'));
+  });
+
   it('hovers over an operator with the function behind it, and over a statement\'s first keyword with its verdict', async () => {
     const client = await start();
     const uri = 'file:///nowhere/op.sql';
@@ -348,7 +380,7 @@ describe('lsp: server over JSON-RPC', function () {
     ]);
     assert.deepStrictEqual(await client.definition(uri, { line: 1, character: 14 }), [
       { uri: functionsUri, range: { start: { line: 9, character: 0 }, end: { line: 9, character: 81 } } },
-      { uri: functionsUri, range: { start: { line: 7, character: 0 }, end: { line: 8, character: 56 } } },
+      { uri: functionsUri, range: { start: { line: 7, character: 0 }, end: { line: 8, character: 71 } } },
     ]);
     assert.strictEqual(
       markdown(await client.hover(uri, { line: 1, character: 14 })),
@@ -359,7 +391,7 @@ describe('lsp: server over JSON-RPC', function () {
         'public.money_add(a numeric, b numeric) → numeric',
         '```',
         '**PARALLEL RESTRICTED**: runs only in the leader: the plan can be parallel below it, but a scan filtered by it cannot be.  ',
-        'VOLATILE · LANGUAGE sql · function · defined at `functions.sql:8`',
+        'VOLATILE · LANGUAGE plpgsql · function · defined at `functions.sql:8`',
         '',
         DOCS,
       ].join('\n'),
@@ -788,7 +820,7 @@ describe('lsp: server over JSON-RPC', function () {
       '0:7-0:19 information unknown-function: function fresh_helper(integer) is not in the catalog: its parallel label is unknown',
     ]);
     const file = path.join(workspace, 'other', 'fresh.sql');
-    fs.writeFileSync(file, 'CREATE FUNCTION fresh_helper(x integer) RETURNS integer LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT x $$;\n');
+    fs.writeFileSync(file, 'CREATE FUNCTION fresh_helper(x integer) RETURNS integer LANGUAGE plpgsql PARALLEL RESTRICTED AS $$ BEGIN RETURN x; END $$;\n');
     try {
       const refreshed = client.waitForNext('workspace/diagnostic/refresh');
       await client.rpc.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(file).href, type: 1 }] });
@@ -842,7 +874,7 @@ describe('lsp: server over JSON-RPC', function () {
   it('counts a file opened with unsaved DDL as the editor has it, and its disk text again once it is closed', async () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'pgph-unsaved-'));
     try {
-      const saved = 'CREATE FUNCTION lbl(x integer) RETURNS integer LANGUAGE sql PARALLEL SAFE AS $$ SELECT x $$;\n';
+      const saved = 'CREATE FUNCTION lbl(x integer) RETURNS integer LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN x; END $$;\n';
       fs.writeFileSync(path.join(folder, 'defs.sql'), saved);
       const uri = pathToFileURL(folder).href;
       const client = await start({ workspaceFolders: [{ uri, name: 'unsaved' }] });
@@ -873,8 +905,8 @@ describe('lsp: server over JSON-RPC', function () {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'pgph-order-'));
     try {
       const own = [
-        'CREATE OR REPLACE FUNCTION lbl(x integer) RETURNS integer LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT x $$;',
-        'CREATE FUNCTION only_in_b(x integer) RETURNS integer LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT x $$;',
+        'CREATE OR REPLACE FUNCTION lbl(x integer) RETURNS integer LANGUAGE plpgsql PARALLEL RESTRICTED AS $$ BEGIN RETURN x; END $$;',
+        'CREATE FUNCTION only_in_b(x integer) RETURNS integer LANGUAGE plpgsql PARALLEL RESTRICTED AS $$ BEGIN RETURN x; END $$;',
       ];
       fs.writeFileSync(path.join(folder, 'a.sql'), 'CREATE FUNCTION lbl(x integer) RETURNS integer LANGUAGE sql PARALLEL SAFE AS $$ SELECT x $$;\n');
       fs.writeFileSync(path.join(folder, 'b.sql'), own.join('\n') + '\n');

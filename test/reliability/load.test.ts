@@ -130,7 +130,7 @@ describe('reliability: load through the language server', function () {
           // One definition per file, applied in file order to the folder catalog (RELIABILITY.md).
           i === 4_999 ? 'CREATE TABLE items_4999 (id integer, qty integer);' : '',
           `CREATE FUNCTION helper_${i}(v integer) RETURNS integer LANGUAGE sql PARALLEL SAFE AS $$ SELECT v + ${i} $$;`,
-          ...(i === 4_999 ? ['', 'CREATE FUNCTION deep_lookup(v integer) RETURNS integer', '  LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT v $$;'] : []),
+          ...(i === 4_999 ? ['', 'CREATE FUNCTION deep_lookup(v integer) RETURNS integer', '  LANGUAGE plpgsql PARALLEL RESTRICTED AS $$ BEGIN RETURN v; END $$;'] : []),
           `SELECT helper_${i}(1);`,
           '',
         ];

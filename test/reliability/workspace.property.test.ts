@@ -208,7 +208,7 @@ describe('workspace index: catalogs rebuilt by replaying unaffected files (prope
     assert.strictEqual(analyzer.lastAnalyzed, 1, 'only the statement calling f2');
 
     // A function the document called before it existed: the statement that calls it.
-    folder.setOpenText(uriKey(FILES[2]), FILES[2], 'CREATE FUNCTION f3(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT x $$;\n');
+    folder.setOpenText(uriKey(FILES[2]), FILES[2], 'CREATE FUNCTION f3(x int) RETURNS int LANGUAGE plpgsql PARALLEL RESTRICTED AS $$ BEGIN RETURN x; END $$;\n');
     assert.deepStrictEqual(verdicts(), ['safe', 'unsafe', 'safe', 'restricted']);
     assert.strictEqual(analyzer.lastAnalyzed, 1, 'only the statement calling f3');
 
@@ -221,6 +221,24 @@ describe('workspace index: catalogs rebuilt by replaying unaffected files (prope
     folder.setOpenText(uriKey(FILES[3]), FILES[3], 'CREATE SCHEMA s;\nSET search_path = s, public;\n');
     assert.deepStrictEqual(verdicts(), ['safe', 'unsafe', 'safe', 'restricted']);
     assert.strictEqual(analyzer.lastAnalyzed, 4);
+  });
+
+  it('analyses a call of an inlined SQL function again when what its body calls is redefined in another file', () => {
+    const texts = [
+      'CREATE FUNCTION inner_fn(x int) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN x; END $$;\n',
+      'CREATE FUNCTION wrapper(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT inner_fn(x) $$;\n',
+      undefined,
+      undefined,
+    ];
+    const folder = freshIndex(texts);
+    const analyzer = new DocumentAnalyzer(PROBE_URI, { followCatalogChanges: true });
+    const document = 'SELECT wrapper(1);\nSELECT count(*) FROM pg_class;\n';
+    const verdicts = () => analyzer.analyze(document, folder.catalogFor(base)).statements.map((s) => s.verdict);
+    assert.deepStrictEqual(verdicts(), ['safe', 'safe']);
+    // The wrapper is unchanged; the function its body calls becomes RESTRICTED: inlined, the body restricts.
+    folder.setOpenText(uriKey(FILES[2]), FILES[2], 'ALTER FUNCTION inner_fn(int) PARALLEL RESTRICTED;\n');
+    assert.deepStrictEqual(verdicts(), ['restricted', 'safe']);
+    assert.strictEqual(analyzer.lastAnalyzed, 1, 'only the statement calling the wrapper');
   });
 
   it('does not replay a DROP of another file\'s function once that file was analysed again, though the catalog version is the same', () => {

@@ -139,7 +139,7 @@ function analyzeNode(stmt: AstNode, sql: string, offsets: Utf8Offsets, walker: S
     return walker.result().functions.slice(before);
   };
 
-  const ddlContext = () => ({ catalog: ctx.catalog, location: location(0, sql.length), textKey: ctx.textKey?.() ?? simpleHash(sql), walkQuery, walkCondition });
+  const ddlContext = () => ({ catalog: ctx.catalog, location: location(0, sql.length), textKey: ctx.textKey?.() ?? simpleHash(sql), sql, walkQuery, walkCondition });
 
   switch (kind) {
     case 'select':

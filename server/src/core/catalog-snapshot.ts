@@ -41,7 +41,16 @@ export interface CatalogFunction {
   parallel: ParallelLabel;
   returnType: string;
   returnsSet: boolean;
-  /** Security definer, strictness and the like are left out: they do not change parallel eligibility. */
+  /** RETURNS NULL ON NULL INPUT (proisstrict); absent in snapshots written before it was read. */
+  strict?: boolean;
+  /**
+   * A SQL function the planner may inline (not SECURITY DEFINER, no SET clause, not returning a set
+   * or a record): its body as SQL text, a RETURN body as `SELECT expr`. Only PARALLEL RESTRICTED
+   * ones are inlined to any effect, so a database's catalog gives only theirs; a workspace function
+   * keeps its body whatever its label, for an ALTER FUNCTION ... PARALLEL RESTRICTED after it.
+   * Whether a call is inlined is decided on the body and the call (inline.ts).
+   */
+  inlineBody?: string;
   description?: string;
   /** Aggregates only: pg_aggregate.aggcombinefn is set (partial aggregation possible). */
   combinable?: boolean;

@@ -5,7 +5,8 @@
  */
 import type { CatalogFunction, CatalogRelation, ParallelLabel, SourceLocation, Volatility } from './catalog-snapshot';
 import { Catalog, allocateLocalOid } from './catalog';
-import type { AstNode } from './parse';
+import { inlineBodyText } from './inline';
+import { AstNode, scanSql } from './parse';
 import { nameList, nodeKind, typeNameOf, viewTraits } from './walker';
 import type { WalkedQuery } from './walker';
 
@@ -15,6 +16,8 @@ export interface DdlContext {
   location: SourceLocation;
   /** Hash of the statement text: part of the version key so that editing a definition invalidates what follows. */
   textKey: string;
+  /** The statement's text (a SQL-standard function body is read from it). */
+  sql: string;
   /**
    * Walks a query (view definitions, CREATE TABLE AS): the functions it reaches, its columns, and
    * what a view defined by it passes on to statements reading it (row locks, temporary tables,
@@ -82,7 +85,7 @@ export interface FunctionDefinition {
 }
 
 /** Reads a CREATE FUNCTION / PROCEDURE statement into a catalog function (not yet added). */
-export function readCreateFunction(catalog: Catalog, n: AstNode, location: SourceLocation): FunctionDefinition {
+export function readCreateFunction(catalog: Catalog, n: AstNode, location: SourceLocation, sql: string): FunctionDefinition {
   const names = nameList(n.funcname);
   const name = names[names.length - 1];
   const schema = names.length > 1 ? names[names.length - 2] : catalog.creationSchema;
@@ -93,6 +96,9 @@ export function readCreateFunction(catalog: Catalog, n: AstNode, location: Sourc
   const tableColumns = (n.parameters ?? []).some((p: AstNode) => p.FunctionParameter?.mode === 'FUNC_PARAM_TABLE');
   const asItems: AstNode[] = options.get('as')?.List?.items ?? [];
   const body = asItems.length === 1 ? asItems[0]?.String?.sval : undefined;
+  const language = (stringArg(options.get('language')) ?? 'sql').toLowerCase();
+  const returnType = n.is_procedure ? 'void' : tableColumns ? 'record' : typeNameOf(catalog, n.returnType) || 'void';
+  const returnsSet = tableColumns || !!n.returnType?.TypeName?.setof || !!n.returnType?.setof;
   const fn: CatalogFunction = {
     oid: allocateLocalOid(),
     schema,
@@ -102,15 +108,29 @@ export function readCreateFunction(catalog: Catalog, n: AstNode, location: Sourc
     defaults: args.defaults,
     variadic: args.variadic,
     kind: n.is_procedure ? 'p' : 'f',
-    language: (stringArg(options.get('language')) ?? 'sql').toLowerCase(),
+    language,
     volatility: VOLATILITY[stringArg(options.get('volatility'))?.toLowerCase() ?? ''] ?? 'v',
     parallel: parallelClause ?? 'u',
-    returnType: n.is_procedure ? 'void' : tableColumns ? 'record' : typeNameOf(catalog, n.returnType) || 'void',
-    returnsSet: tableColumns || !!n.returnType?.TypeName?.setof || !!n.returnType?.setof,
+    returnType,
+    returnsSet,
+    strict: options.get('strict')?.Boolean?.boolval === true,
     definedAt: location,
     labelledExplicitly: parallelClause !== undefined,
   };
+  // Kept whatever the label (an ALTER FUNCTION may make it RESTRICTED): a body the planner could inline.
+  if (language === 'sql' && !n.is_procedure && !returnsSet && returnType !== 'record' && options.get('security')?.Boolean?.boolval !== true && !options.has('set')) {
+    const text = body ?? (n.sql_body ? sqlBodyOf(sql) : undefined);
+    if (text !== undefined) fn.inlineBody = inlineBodyText(text);
+  }
   return { fn, parallelClause, body, sqlBody: n.sql_body };
+}
+
+/** A SQL-standard body (RETURN ... or BEGIN ATOMIC ... END) as written in its CREATE FUNCTION statement. */
+function sqlBodyOf(sql: string): string | undefined {
+  const tokens = scanSql(sql);
+  const word = (i: number) => (tokens[i]?.kind === 'keyword' ? tokens[i].text.toUpperCase() : '');
+  const start = tokens.findIndex((_, i) => word(i) === 'RETURN' || (word(i) === 'BEGIN' && word(i + 1) === 'ATOMIC'));
+  return start < 0 ? undefined : sql.slice(tokens[start].start).replace(/;\s*$/, '');
 }
 
 /** Finds a function named in ALTER/DROP FUNCTION (ObjectWithArgs). */
@@ -168,7 +188,7 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
   const why = `${location.uri}@${location.start}:${ctx.textKey}`;
   switch (kind) {
     case 'CreateFunctionStmt': {
-      const def = readCreateFunction(catalog, n, location);
+      const def = readCreateFunction(catalog, n, location, ctx.sql);
       catalog.defineFunction(def.fn, why);
       return def;
     }
@@ -176,8 +196,13 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       const actions = defElems(n.actions);
       const parallel = PARALLEL_WORDS[stringArg(actions.get('parallel'))?.toLowerCase() ?? ''];
       const volatility = VOLATILITY[stringArg(actions.get('volatility'))?.toLowerCase() ?? ''];
+      const strict = actions.get('strict')?.Boolean?.boolval;
+      // SECURITY DEFINER or a SET clause keeps the planner from inlining the function.
+      const notInlined = actions.get('security')?.Boolean?.boolval === true || actions.has('set');
       for (const fn of findFunction(catalog, n.func)) {
-        catalog.defineFunction({ ...fn, ...(parallel ? { parallel, labelledExplicitly: true } : {}), ...(volatility ? { volatility } : {}), oid: fn.oid }, why);
+        const altered: CatalogFunction = { ...fn, ...(parallel ? { parallel, labelledExplicitly: true } : {}), ...(volatility ? { volatility } : {}), ...(strict !== undefined ? { strict } : {}), oid: fn.oid };
+        if (notInlined) delete altered.inlineBody;
+        catalog.defineFunction(altered, why);
       }
       return undefined;
     }

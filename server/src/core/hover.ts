@@ -54,7 +54,7 @@ export function hoverForReference(ref: Reference, ctx: HoverContext): string | u
       return ref.functions.length ? functionsCard(ref.functions, false, ctx, `the cast to \`${ref.name}\`${definedHere(ref, ctx)} runs`) : undefined;
     case 'function':
     case 'aggregate':
-      return ref.functions.length ? functionsCard(ref.functions, ref.ambiguous === true, ctx) : undefined;
+      return ref.functions.length ? functionsCard(ref.functions, ref.ambiguous === true, ctx, undefined, ref.inlined ? INLINED_NOTE : undefined) : undefined;
     case 'statement':
       return undefined;
   }
@@ -65,7 +65,9 @@ function definedHere(ref: Reference, ctx: HoverContext): string {
   return ref.definedAt ? ` (${whereDefined(ref.definedAt, ctx)})` : '';
 }
 
-function functionsCard(functions: readonly CatalogFunction[], ambiguous: boolean, ctx: HoverContext, lead?: string): string {
+const INLINED_NOTE = 'Inlined here: the planner replaces this call with the SQL body of the function, which is parallel safe, so its PARALLEL RESTRICTED label restricts nothing.';
+
+function functionsCard(functions: readonly CatalogFunction[], ambiguous: boolean, ctx: HoverContext, lead?: string, note?: string): string {
   const parts: string[] = [];
   const count = functions.length;
   if (ambiguous && count > 1) parts.push(`${lead ? `${lead} one of these; ` : ''}argument types unknown: ${count} possible overloads`);
@@ -73,6 +75,7 @@ function functionsCard(functions: readonly CatalogFunction[], ambiguous: boolean
   const shown = functions.slice(0, MAX_OVERLOADS).map((fn) => functionBlock(fn, ctx));
   parts.push(shown.join('\n\n---\n\n'));
   if (count > MAX_OVERLOADS) parts.push(`… and ${count - MAX_OVERLOADS} more overloads`);
+  if (note) parts.push(note);
   parts.push(DOCS_LINK);
   return parts.join('\n\n');
 }

@@ -7,8 +7,9 @@
  */
 import type { CatalogCast, CatalogColumn, CatalogFunction, CatalogRelation, SourceLocation, ViewColumnShapes, ViewShape } from './catalog-snapshot';
 import { VIEW_SHAPES } from './catalog-snapshot';
-import { Catalog, InferredType, UNKNOWN_LITERAL, hazardOf, signatureOf, worstLabel } from './catalog';
+import { Catalog, InferredType, UNKNOWN_LITERAL, hazardOf, signatureOf, worseHazard, worstLabel } from './catalog';
 import { describeCulprit, effectSentence } from './describe';
+import { Inlining, inliningOf, repeatedArgumentCost, WalkedBody } from './inline';
 import { AstNode, parseSql, scanSql, Token } from './parse';
 import type { Utf8Offsets } from './text';
 import { kept, NONE } from './lists';
@@ -272,6 +273,8 @@ export class StatementWalker {
   private viewTop?: { scope: Scope; columnShapes: Map<number, ViewShape[]> };
   /** Shapes of the top query level's window clauses met while walking one output column: they belong to all of the view. */
   private readonly wholeView: ViewShape[] = [];
+  /** What inlining SQL functions gave, shared with the walks of the bodies (made on first need). */
+  private inlining?: { known: Map<CatalogFunction, Inlining | null>; active: Set<CatalogFunction> };
 
   constructor(
     private readonly sql: string,
@@ -1177,9 +1180,11 @@ export class StatementWalker {
 
   private reachThrough(fns: CatalogFunction[], range: TextRange, subject: (culprit: string) => string, via: 'view' | 'policy'): void {
     for (const fn of fns) this.reached.push(fn);
-    const hazard = worstLabel(fns);
+    // A RESTRICTED SQL function inlined wherever it is called restricts nothing (its body's functions are in the list too).
+    const counted = fns.filter((fn) => !this.inlinedAnywhere(fn));
+    const hazard = worstLabel(counted);
     if (hazard === 'safe') return;
-    const culprits = fns.filter((fn) => hazardOf(fn.parallel) === hazard);
+    const culprits = counted.filter((fn) => hazardOf(fn.parallel) === hazard);
     const names = culprits.map((fn) => signatureOf(fn));
     const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '');
     this.reason(`${hazard}-${via}` as ReasonCode, hazard === 'unsafe' ? 'warning' : 'information', `${subject(`${shown}, ${labelPlural(hazard, culprits.length)}`)}: ${effectSentence(hazard)}`, range, hazard, this.relatedFor(culprits));
@@ -1457,7 +1462,14 @@ export class StatementWalker {
     const name = names[names.length - 1];
     const schema = names.length > 1 ? names[names.length - 2] : undefined;
     const args: AstNode[] = n.args ?? [];
-    const argTypes = args.map((a) => this.expr(a, scope));
+    const candidates = this.catalog.functionsNamed(name, schema);
+    // A call that may be inlined needs what each argument runs: how many functions were reached before each.
+    const reachedBefore = candidates.some((fn) => fn.inlineBody !== undefined) ? [this.reached.length] : undefined;
+    const argTypes = args.map((a) => {
+      const type = this.expr(a, scope);
+      reachedBefore?.push(this.reached.length);
+      return type;
+    });
     const named = args.some((a) => nodeKind(a) === 'NamedArgExpr');
     const orderTypes = (n.agg_order ?? []).map((o: AstNode) => this.expr(o.SortBy?.node ?? o, scope));
     // An ordered-set aggregate's arguments in pg_proc: the direct ones, then the WITHIN GROUP ones.
@@ -1469,7 +1481,6 @@ export class StatementWalker {
     const range = this.nameRange(this.at(n.location));
     // SQL-syntax calls (EXTRACT, SUBSTRING ... FROM, TRIM, ...) start with a keyword, not the name.
     if (n.funcformat === 'COERCE_SQL_SYNTAX') range.end = this.tokenRange(range.start).end;
-    const candidates = this.catalog.functionsNamed(name, schema);
     const match = this.catalog.matchFunction(candidates, matchTypes, named);
     if (match.candidates.length === 0) {
       this.unresolved = true;
@@ -1497,16 +1508,24 @@ export class StatementWalker {
       if (scope.clause === 'target') scope.setReturningInTarget = true;
     }
     const refKind = isAggregate && !isWindow ? 'aggregate' : 'function';
-    this.refer({ kind: refKind, range, name: written, functions: match.candidates, ...(match.ambiguous ? { ambiguous: true } : {}) });
+    const inlined = reachedBefore && match.candidates.length === 1 && !isAggregate && !isWindow ? this.inlinedSafely(match.candidates[0], args, reachedBefore) : undefined;
+    this.refer({ kind: refKind, range, name: written, functions: match.candidates, ...(match.ambiguous ? { ambiguous: true } : {}), ...(inlined ? { inlined: true } : {}) });
     if (match.candidates.length === 1) {
       this.implicitCasts(matchTypes, match.candidates[0].argTypes, range);
       if (!named) this.fixParameters(args, match.candidates[0].argTypes);
     }
-    this.reach(match.candidates, match.ambiguous, range, {
-      kind: refKind,
-      name: written,
-      subject: (culprit) => (refKind === 'aggregate' ? `aggregate ${culprit}` : culprit),
-    });
+    if (inlined) {
+      // Replaced by its body where the call is: the label restricts nothing. The statement-wide
+      // checks that run before inlining (a CTE's volatility) still see the function itself.
+      this.reached.push(match.candidates[0], ...inlined.functions);
+      if (match.candidates[0].volatility === 'v') this.volatileSeen++;
+    } else {
+      this.reach(match.candidates, match.ambiguous, range, {
+        kind: refKind,
+        name: written,
+        subject: (culprit) => (refKind === 'aggregate' ? `aggregate ${culprit}` : culprit),
+      });
+    }
     if (isWindow) {
       this.reason('window-function', 'information', `window function ${written}() runs only in the leader process (window functions are PARALLEL RESTRICTED)`, range, 'restricted');
     } else if (isAggregate && match.candidates.length === 1 && match.candidates[0].combinable === false) {
@@ -1518,6 +1537,70 @@ export class StatementWalker {
     }
     const returns = new Set(match.candidates.map((fn) => fn.returnType));
     return returns.size === 1 ? [...returns][0] : undefined;
+  }
+
+  /** `fn`'s body as the planner inlines it (inline.ts), found once per statement; undefined if it is not, or while it is being inlined (a recursive call). */
+  private inliningOf(fn: CatalogFunction): Inlining | undefined {
+    const state = (this.inlining ??= { known: new Map(), active: new Set() });
+    if (state.active.has(fn)) return undefined;
+    let known = state.known.get(fn);
+    if (known === undefined) {
+      state.active.add(fn);
+      try {
+        known =
+          inliningOf(fn, (sql, offsets, expr) => {
+            const body = new StatementWalker(sql, offsets, this.catalog);
+            body.inlining = state;
+            return body.walkInlineBody(expr, fn);
+          }) ?? null;
+      } finally {
+        state.active.delete(fn);
+      }
+      state.known.set(fn, known);
+    }
+    return known ?? undefined;
+  }
+
+  /**
+   * The inlining of this call of a PARALLEL RESTRICTED SQL function when the planner inlines it and
+   * its body is safe. An argument the body reads more than once must be cheap, not volatile and no
+   * subquery (`reachedBefore`: this.reached's length before each argument was walked, and after the last).
+   */
+  private inlinedSafely(fn: CatalogFunction, args: AstNode[], reachedBefore: number[]): Inlining | undefined {
+    if (fn.parallel !== 'r' || fn.inlineBody === undefined) return undefined;
+    const inlining = this.inliningOf(fn);
+    if (inlining?.hazard !== 'safe') return undefined;
+    for (let i = 0; i < inlining.uses.length; i++) {
+      if (inlining.uses[i] <= 1) continue;
+      // Positional arguments come first; then by name. One left to its default: its expression is not at hand.
+      const at = args[i] && nodeKind(args[i]) !== 'NamedArgExpr' ? i : args.findIndex((a) => a?.NamedArgExpr && a.NamedArgExpr.name === fn.argNames[i]);
+      if (at < 0) return undefined;
+      if (repeatedArgumentCost(args[at], this.reached.slice(reachedBefore[at], reachedBefore[at + 1])) > 10) return undefined;
+    }
+    return inlining;
+  }
+
+  /** A function's inlining when it holds for every call, whatever the arguments (a view's or a policy's functions, known only as a list). */
+  private inlinedAnywhere(fn: CatalogFunction): boolean {
+    if (fn.parallel !== 'r' || fn.inlineBody === undefined) return false;
+    const inlining = this.inliningOf(fn);
+    return inlining?.hazard === 'safe' && inlining.uses.every((count) => count <= 1);
+  }
+
+  /**
+   * Walks the one expression of a SQL function's body (inline.ts), its arguments in scope by number
+   * and by name (also qualified with the function's name), the result converted to the return type.
+   */
+  walkInlineBody(expr: AstNode, fn: CatalogFunction): WalkedBody {
+    this.declareParameters(fn.argTypes);
+    const scope = new Scope();
+    scope.entries.push({ name: fn.name, columns: fn.argNames.map((name, i) => ({ name, type: fn.argTypes[i] })).filter((c) => c.name !== '') });
+    scope.clause = 'target';
+    const type = this.expr(expr, scope);
+    if (type && type !== fn.returnType) this.implicitCasts([type], [fn.returnType], { start: 0, end: 0 });
+    let hazard: Hazard = 'safe';
+    for (const r of this.reasons) if (r.hazard) hazard = worseHazard(hazard, r.hazard);
+    return { hazard, functions: this.reached, unresolved: this.unresolved };
   }
 
   private aExpr(n: AstNode, scope: Scope): InferredType {

@@ -17,6 +17,7 @@ import type {
   ParallelSettings,
   Volatility,
 } from '../core/catalog-snapshot';
+import { inlineBodyText } from '../core/inline';
 import { packageFile } from '../package-root';
 import { messageOf } from '../error-message';
 
@@ -164,7 +165,9 @@ function functionFromRow(r: QueryResultRow, interned: Interner): CatalogFunction
     parallel: r.parallel as ParallelLabel,
     returnType: interned.string(r.return_type),
     returnsSet: r.returns_set,
+    strict: r.strict,
   };
+  if (r.inline_body !== null) fn.inlineBody = inlineBodyText(r.inline_body);
   if (r.description) fn.description = r.description;
   if (r.combinable !== null) fn.combinable = r.combinable;
   return fn;

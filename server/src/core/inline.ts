@@ -1,0 +1,135 @@
+/**
+ * SQL-function inlining, as the planner does it (inline_function, clauses.c): a call of a simple SQL
+ * function is replaced by its body before parallel safety is checked where the call is, so a
+ * PARALLEL RESTRICTED wrapper whose body is safe (the multi-tenant `current_tenant()` over
+ * current_setting) restricts nothing. The statement-wide hazard is taken before inlining, so an
+ * UNSAFE wrapper stays unsafe whatever its body: only RESTRICTED functions carry a body in the
+ * catalog (inlineBody), and only whether such a call becomes safe is decided here.
+ *
+ * Where the planner's rules need what the catalog does not hold (procost), the check is stricter
+ * than the planner's: a call kept out of inlining here stays restricted, as the wrapper is labelled.
+ */
+import type { CatalogFunction } from './catalog-snapshot';
+import { hazardAtLeast } from './catalog';
+import { AstNode, parseSql } from './parse';
+import type { Utf8Offsets } from './text';
+import type { Hazard } from './types';
+
+/** What a function's body makes of its calls, when it can be inlined at all. */
+export interface Inlining {
+  /** The body's worst hazard (capped at restricted: the statement-wide check saw only the wrapper). */
+  hazard: Hazard;
+  /** The functions the body runs. */
+  functions: CatalogFunction[];
+  /** How many times the body reads each argument. */
+  uses: number[];
+}
+
+/** What walking a body's one expression gave (StatementWalker.walkInlineBody). */
+export interface WalkedBody {
+  hazard: Hazard;
+  functions: CatalogFunction[];
+  unresolved: boolean;
+}
+
+/**
+ * The statements a SQL function's body runs, as text: a quoted body as written; a SQL-standard one
+ * (BEGIN ATOMIC ... END, or RETURN expr, as written or as pg_get_function_sqlbody prints it) without
+ * its frame, a RETURN as the SELECT the planner makes of it.
+ */
+export function inlineBodyText(body: string): string {
+  let text = body.trim();
+  const atomic = /^BEGIN\s+ATOMIC\b([\s\S]*)\bEND$/i.exec(text);
+  if (atomic) text = atomic[1].trim().replace(/;$/, '').trim();
+  const returned = /^RETURN\b([\s\S]*)$/i.exec(text);
+  return returned ? `SELECT ${returned[1].trim()}` : text;
+}
+
+/** A SelectStmt's keys when it is a bare select list (no FROM, WHERE, GROUP BY, set operation ...). */
+const BARE_SELECT_KEYS = new Set(['targetList', 'limitOption', 'op']);
+
+/** Node kinds that keep a strict function's body strict (contain_nonstrict_functions finds none in them). */
+const STRICT_NODES = new Set(['A_Const', 'ParamRef', 'ColumnRef', 'FuncCall', 'TypeCast', 'TypeName', 'String', 'Integer', 'Float', 'Boolean', 'List', 'A_Expr', 'CollateClause', 'A_Indirection', 'A_Indices', 'NamedArgExpr']);
+const STRICT_OPERATOR_KINDS = new Set(['AEXPR_OP', 'AEXPR_OP_ANY', 'AEXPR_OP_ALL', 'AEXPR_LIKE', 'AEXPR_ILIKE', 'AEXPR_SIMILAR']);
+
+/** Visits every node of a raw parse tree, with its kind. */
+function visitNodes(node: AstNode, visit: (kind: string, n: AstNode) => void): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (const item of node) visitNodes(item, visit);
+    return;
+  }
+  for (const key in node) {
+    const value = node[key];
+    if (/^[A-Z]/.test(key) && value && typeof value === 'object' && !Array.isArray(value)) visit(key, value);
+    visitNodes(value, visit);
+  }
+}
+
+/**
+ * Whether `fn`'s body can be inlined, and what it runs: parsed and walked once per statement (the
+ * walker keeps the answer). `walk` walks the body's expression in the walker's catalog.
+ */
+export function inliningOf(fn: CatalogFunction, walk: (sql: string, offsets: Utf8Offsets, expr: AstNode) => WalkedBody): Inlining | undefined {
+  if (fn.inlineBody === undefined || fn.kind !== 'f' || fn.returnsSet || fn.returnType === 'record' || fn.variadic) return undefined;
+  const parsed = parseSql(fn.inlineBody);
+  // One statement, a bare SELECT of one expression (no FROM, no aggregate, no subquery ...).
+  if (!parsed.ok || parsed.statements.length !== 1) return undefined;
+  const select = parsed.statements[0].stmt?.SelectStmt;
+  if (!select || Object.keys(select).some((key) => !BARE_SELECT_KEYS.has(key)) || select.op !== 'SETOP_NONE') return undefined;
+  if (select.limitOption && select.limitOption !== 'LIMIT_OPTION_DEFAULT') return undefined;
+  const target = select.targetList?.length === 1 ? select.targetList[0]?.ResTarget?.val : undefined;
+  if (!target || target.ColumnRef?.fields?.some((f: AstNode) => f.A_Star)) return undefined;
+
+  const uses = fn.argTypes.map(() => 0);
+  let nonStrictNode = false;
+  let subquery = false;
+  let mutableNode = false;
+  const argumentIndex = (names: string[]): number => {
+    const name = names.length === 1 ? names[0] : names.length === 2 && names[0] === fn.name ? names[1] : undefined;
+    return name === undefined ? -1 : fn.argNames.indexOf(name);
+  };
+  visitNodes({ node: target }, (kind, n) => {
+    if (kind === 'SubLink' || kind === 'SelectStmt') subquery = true;
+    if (!STRICT_NODES.has(kind) || (kind === 'A_Expr' && !STRICT_OPERATOR_KINDS.has(n.kind))) nonStrictNode = true;
+    // Possibly not immutable whatever the functions: CURRENT_DATE and the like, a cast by I/O functions.
+    if (kind === 'SQLValueFunction' || (kind === 'TypeCast' && !n.arg?.A_Const)) mutableNode = true;
+    if (kind === 'FuncCall' && (n.over || n.agg_star || n.agg_distinct || n.agg_filter || n.agg_order || n.agg_within_group)) subquery = true;
+    if (kind === 'ParamRef' && n.number >= 1 && n.number <= uses.length) uses[n.number - 1]++;
+    if (kind === 'ColumnRef') {
+      const i = argumentIndex((n.fields ?? []).map((f: AstNode) => f.String?.sval));
+      if (i >= 0) uses[i]++;
+    }
+  });
+  if (subquery) return undefined;
+
+  const walked = walk(fn.inlineBody, parsed.offsets, target);
+  if (walked.unresolved) return undefined;
+  // An aggregate, a window function or a set-returning function makes the body no simple expression.
+  if (walked.functions.some((f) => f.kind !== 'f' || f.returnsSet)) return undefined;
+  // Not more volatile than the function claims to be (check_sql_fn_retval's callers keep the
+  // "immutable" hacks working), and, for a strict function, strict all through and reading every argument.
+  if (fn.volatility === 'i' && (mutableNode || walked.functions.some((f) => f.volatility !== 'i'))) return undefined;
+  if (fn.volatility === 's' && walked.functions.some((f) => f.volatility === 'v')) return undefined;
+  if (fn.strict && (nonStrictNode || uses.includes(0) || walked.functions.some((f) => f.strict !== true))) return undefined;
+  return { hazard: hazardAtLeast(walked.hazard, 'restricted') ? 'restricted' : 'safe', functions: walked.functions, uses };
+}
+
+/**
+ * A cost like cost_qual_eval's, in cpu_operator_cost units, of an argument the body reads more than
+ * once: the planner does not inline then if the argument costs more than 10, calls a volatile
+ * function or holds a subquery. Functions in C or internal cost 1 (their usual procost), others 100
+ * (CREATE FUNCTION's default); a cast of anything but a literal 2 (an input and an output function).
+ */
+export function repeatedArgumentCost(arg: AstNode, functions: readonly CatalogFunction[]): number {
+  let cost = 0;
+  visitNodes({ arg }, (kind, n) => {
+    if (kind === 'SubLink') cost = Infinity;
+    if (kind === 'TypeCast' && !n.arg?.A_Const) cost += 2;
+  });
+  for (const fn of functions) {
+    if (fn.volatility === 'v') return Infinity;
+    cost += fn.language === 'internal' || fn.language === 'c' ? 1 : 100;
+  }
+  return cost;
+}
