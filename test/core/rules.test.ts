@@ -364,6 +364,30 @@ describe('engine: every rule', () => {
     assert.strictEqual(verdictOf('CREATE FUNCTION calls_nothing() RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT nowhere(1) $$;\nSELECT calls_nothing()'), 'restricted');
   });
 
+  it('inlines a set-returning SQL function alone in FROM as a subquery: its LIMIT on the call, what it calls only if RESTRICTED', () => {
+    const table = 'CREATE TABLE t (id int, amount numeric, note text);\n';
+    const reasonsOf = (sql: string) => {
+      const text = `${table}${sql}`;
+      return analyzeDocument(text, catalogs.get(18)!, 'file:///rules.sql').statements.pop()!.reasons.map((r) => `${r.code} ${text.slice(r.range.start, r.range.end)}: ${r.message}`);
+    };
+    const top = 'CREATE FUNCTION top_rows(n int) RETURNS SETOF t LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT * FROM t ORDER BY id LIMIT n $$;\n';
+    assert.deepStrictEqual(reasonsOf(`${top}SELECT * FROM top_rows(5)`), [
+      'limited-subquery top_rows: public.top_rows(n integer), inlined here as a subquery with LIMIT or OFFSET: the rows it keeps are chosen in the leader process, and the plan above it runs there too',
+    ]);
+    // Not inlined: WITH ORDINALITY, a volatile argument (random() restricts on its own), VOLATILE, STRICT.
+    assert.deepStrictEqual(reasonsOf(`${top}SELECT * FROM top_rows(5) WITH ORDINALITY`), []);
+    assert.deepStrictEqual(reasonsOf(`${top}SELECT * FROM top_rows((random() * 5)::int)`).map((r) => r.split(':')[0]), ['restricted-function random']);
+    assert.deepStrictEqual(reasonsOf(top.replace('STABLE', 'VOLATILE') + 'SELECT * FROM top_rows(5)'), []);
+    assert.deepStrictEqual(reasonsOf(top.replace('STABLE', 'STABLE STRICT') + 'SELECT * FROM top_rows(5)'), []);
+    const sample = (label: string) => `CREATE FUNCTION sample() RETURNS SETOF t LANGUAGE sql STABLE PARALLEL ${label} AS $$ SELECT * FROM t WHERE random() < 0.1 $$;\n`;
+    assert.deepStrictEqual(reasonsOf(`${sample('SAFE')}SELECT * FROM sample()`), []);
+    assert.deepStrictEqual(reasonsOf(`${sample('RESTRICTED')}SELECT * FROM sample()`), [
+      'restricted-function sample: public.sample(), inlined here as a subquery, has in its body: pg_catalog.random() is PARALLEL RESTRICTED: it runs only in the leader process',
+    ]);
+    // An UNSAFE one blocks the statement whatever its body.
+    assert.deepStrictEqual(reasonsOf(`${sample('UNSAFE')}SELECT * FROM sample()`).map((r) => r.split(':')[0]), ['unsafe-function sample']);
+  });
+
   it('places each of a chain of set operations on its own keyword, and reports a row list\'s operator once', () => {
     const reasonsOf = (sql: string) => analyzeDocument(sql, catalogs.get(18)!, 'file:///rules.sql').statements.pop()!.reasons.map((r) => `${r.code} ${sql.slice(r.range.start, r.range.end)}@${r.range.start}`);
     assert.deepStrictEqual(reasonsOf('SELECT 1 EXCEPT SELECT 2 INTERSECT SELECT 3 EXCEPT SELECT 4'), ['set-operation EXCEPT@9', 'set-operation INTERSECT@25', 'set-operation EXCEPT@44']);

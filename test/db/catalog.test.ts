@@ -28,6 +28,10 @@ CREATE FUNCTION app.inl_set(x int) RETURNS SETOF int LANGUAGE sql PARALLEL RESTR
 CREATE FUNCTION app.inl_plpgsql(x int) RETURNS int LANGUAGE plpgsql PARALLEL RESTRICTED AS $$ BEGIN RETURN x; END $$;
 CREATE FUNCTION app.inl_revoked(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS 'SELECT x';
 REVOKE EXECUTE ON FUNCTION app.inl_revoked(int) FROM PUBLIC;
+CREATE FUNCTION app.srf_inlined(n int) RETURNS SETOF int LANGUAGE sql STABLE PARALLEL SAFE AS 'SELECT generate_series(1, n)';
+CREATE FUNCTION app.srf_volatile(n int) RETURNS SETOF int LANGUAGE sql PARALLEL SAFE AS 'SELECT generate_series(1, n)';
+CREATE FUNCTION app.srf_strict(n int) RETURNS SETOF int LANGUAGE sql STABLE STRICT PARALLEL SAFE AS 'SELECT generate_series(1, n)';
+CREATE FUNCTION app.srf_unsafe(n int) RETURNS SETOF int LANGUAGE sql STABLE AS 'SELECT generate_series(1, n)';
 CREATE AGGREGATE app.no_combine(int) (SFUNC = int4pl, STYPE = int);
 
 CREATE TABLE app.t (id int, grp int, label text);
@@ -149,7 +153,7 @@ describe('catalog snapshot from a live server', function () {
     assert.strictEqual(functionNamed('app', 'f_safe').parallel, 's');
   });
 
-  it('reads strictness, and the body of each PARALLEL RESTRICTED SQL function the planner could inline (a SQL-standard one as the SELECT it runs)', async () => {
+  it('reads strictness, and the body of each SQL function the planner could inline to some effect (a SQL-standard one as the SELECT it runs)', async () => {
     assert.strictEqual(functionNamed('app', 'inl_return').strict, true);
     assert.strictEqual(functionNamed('app', 'inl_atomic').strict, false);
     assert.strictEqual(functionNamed('pg_catalog', 'int4pl').strict, true);
@@ -157,8 +161,10 @@ describe('catalog snapshot from a live server', function () {
     assert.strictEqual(functionNamed('app', 'f_restricted').inlineBody, 'SELECT x');
     assert.strictEqual(functionNamed('app', 'inl_return').inlineBody, 'SELECT (x + 1)');
     assert.strictEqual(functionNamed('app', 'inl_atomic').inlineBody, 'SELECT (x * 2)');
-    // Never inlined: SECURITY DEFINER, a SET clause, a set, another language; a label other than RESTRICTED changes nothing inlined.
-    for (const name of ['inl_secdef', 'inl_config', 'inl_set', 'inl_plpgsql', 'f_safe', 'f_default']) assert.strictEqual(functionNamed('app', name).inlineBody, undefined, name);
+    // Never inlined: SECURITY DEFINER, a SET clause, a set (VOLATILE, or UNSAFE: its body changes nothing), another language; a label other than RESTRICTED changes nothing inlined.
+    for (const name of ['inl_secdef', 'inl_config', 'inl_set', 'inl_plpgsql', 'f_safe', 'f_default', 'srf_volatile', 'srf_strict', 'srf_unsafe']) assert.strictEqual(functionNamed('app', name).inlineBody, undefined, name);
+    // A set-returning one the planner inlines in FROM, whatever its label but UNSAFE.
+    assert.strictEqual(functionNamed('app', 'srf_inlined').inlineBody, 'SELECT generate_series(1, n)');
     // The server's superuser may execute anything: the one this read runs as.
     assert.strictEqual(functionNamed('app', 'inl_revoked').inlineBody, 'SELECT x');
     await client.query('CREATE ROLE catalog_reader_no_execute');

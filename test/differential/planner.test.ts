@@ -187,6 +187,17 @@ CREATE FUNCTION inl_secdef_later(x int) RETURNS int LANGUAGE sql PARALLEL RESTRI
 ALTER FUNCTION inl_secdef_later(int) SECURITY DEFINER;
 CREATE FUNCTION inl_nested_restricted() RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT inl_random()::int $$;
 CREATE VIEW v_inl_tenant AS SELECT id, grp FROM big WHERE grp = inl_tenant();
+CREATE FUNCTION srf_top(n int) RETURNS SETOF big LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT * FROM big ORDER BY id LIMIT n $$;
+CREATE FUNCTION srf_top_volatile(n int) RETURNS SETOF big LANGUAGE sql VOLATILE PARALLEL SAFE AS $$ SELECT * FROM big ORDER BY id LIMIT n $$;
+CREATE FUNCTION srf_top_strict(n int) RETURNS SETOF big LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$ SELECT * FROM big ORDER BY id LIMIT n $$;
+CREATE FUNCTION srf_top_atomic(n int) RETURNS SETOF int LANGUAGE sql STABLE PARALLEL SAFE BEGIN ATOMIC SELECT id FROM big ORDER BY id LIMIT n; END;
+CREATE FUNCTION srf_grp_r(g int) RETURNS SETOF big LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT * FROM big WHERE grp = g $$;
+CREATE FUNCTION srf_random_s() RETURNS SETOF big LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT * FROM big WHERE random() < 0.5 $$;
+CREATE FUNCTION srf_random_r() RETURNS SETOF big LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT * FROM big WHERE random() < 0.5 $$;
+CREATE FUNCTION srf_intersect() RETURNS SETOF int LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT id FROM big INTERSECT SELECT big_id FROM other $$;
+CREATE FUNCTION srf_window_s() RETURNS TABLE (id int, rn bigint) LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT id, row_number() OVER () FROM big $$;
+CREATE FUNCTION srf_window_r() RETURNS TABLE (id int, rn bigint) LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT id, row_number() OVER () FROM big $$;
+CREATE FUNCTION srf_scratch() RETURNS SETOF int LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT a FROM scratch_rows $$;
 `;
 
 /** Expected verdict, or one per range of majors where PostgreSQL changed its rules. */
@@ -570,6 +581,25 @@ const CASES: [string, Expected][] = [
   ['SELECT inl_random() FROM big', 'restricted'],
   ['SELECT inl_nested_restricted() FROM big', 'restricted'],
   ['SELECT inl_positive(id) FROM big', 'restricted'],
+  // A set-returning SQL function alone in FROM is inlined as a subquery (inline_set_returning_function):
+  // its LIMIT and plan shapes count there; what it calls only for a RESTRICTED one (a SAFE one's
+  // statement is SAFE before inlining, and the planner then checks no expression)
+  ['SELECT * FROM srf_top(10)', 'restricted'],
+  ['SELECT * FROM srf_top_atomic(10)', 'restricted'],
+  ['SELECT * FROM big WHERE id IN (SELECT id FROM srf_top(10))', 'restricted'],
+  ['SELECT count(*) FROM srf_grp_r(3)', 'safe'],
+  ['SELECT * FROM big b, LATERAL srf_grp_r(b.grp) g', 'safe'],
+  ['SELECT * FROM srf_random_s()', 'safe'],
+  ['SELECT * FROM srf_random_r()', 'restricted'],
+  ['SELECT * FROM srf_intersect()', 'restricted'],
+  ['SELECT * FROM srf_window_s()', 'safe'],
+  ['SELECT * FROM srf_window_r()', 'restricted'],
+  ['SELECT * FROM srf_scratch()', 'restricted'],
+  // ... not when VOLATILE, STRICT, WITH ORDINALITY, or with a subquery in its arguments
+  ['SELECT * FROM srf_top_volatile(10)', 'safe'],
+  ['SELECT * FROM srf_top_strict(10)', 'safe'],
+  ['SELECT * FROM srf_top(10) WITH ORDINALITY', 'safe'],
+  ['SELECT * FROM srf_top((SELECT 5))', { changedIn: 17, before: 'restricted', since: 'safe' }],
   // 4. Possible but maybe not chosen: still safe statically
   ['SELECT count(*) FROM no_workers', 'safe'],
   ['SELECT * FROM big b JOIN other o ON o.big_id = b.id WHERE b.grp < 5', 'safe'],

@@ -44,11 +44,11 @@ export interface CatalogFunction {
   /** RETURNS NULL ON NULL INPUT (proisstrict); absent in snapshots written before it was read. */
   strict?: boolean;
   /**
-   * A SQL function the planner may inline (not SECURITY DEFINER, no SET clause, not returning a set
-   * or a record): its body as SQL text, a RETURN body as `SELECT expr`. Only PARALLEL RESTRICTED
-   * ones are inlined to any effect, so a database's catalog gives only theirs; a workspace function
-   * keeps its body whatever its label, for an ALTER FUNCTION ... PARALLEL RESTRICTED after it.
-   * Whether a call is inlined is decided on the body and the call (inline.ts).
+   * A SQL function the planner may inline (not SECURITY DEFINER, no SET clause): its body as SQL
+   * text, a RETURN body as `SELECT expr`. A database's catalog gives only those whose inlining can
+   * change a verdict (a PARALLEL RESTRICTED scalar one; a set-returning one not UNSAFE, VOLATILE or
+   * STRICT, inlined in FROM); a workspace function keeps its body whatever its label, for an ALTER
+   * FUNCTION after it. Whether a call is inlined is decided on the body and the call (inline.ts).
    */
   inlineBody?: string;
   description?: string;

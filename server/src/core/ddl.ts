@@ -118,7 +118,7 @@ export function readCreateFunction(catalog: Catalog, n: AstNode, location: Sourc
     labelledExplicitly: parallelClause !== undefined,
   };
   // Kept whatever the label (an ALTER FUNCTION may make it RESTRICTED): a body the planner could inline.
-  if (language === 'sql' && !n.is_procedure && !returnsSet && returnType !== 'record' && options.get('security')?.Boolean?.boolval !== true && !options.has('set')) {
+  if (language === 'sql' && !n.is_procedure && options.get('security')?.Boolean?.boolval !== true && !options.has('set')) {
     const text = body ?? (n.sql_body ? sqlBodyOf(sql) : undefined);
     if (text !== undefined) fn.inlineBody = inlineBodyText(text);
   }

@@ -54,7 +54,7 @@ export function hoverForReference(ref: Reference, ctx: HoverContext): string | u
       return ref.functions.length ? functionsCard(ref.functions, false, ctx, `the cast to \`${ref.name}\`${definedHere(ref, ctx)} runs`) : undefined;
     case 'function':
     case 'aggregate':
-      return ref.functions.length ? functionsCard(ref.functions, ref.ambiguous === true, ctx, undefined, ref.inlined ? INLINED_NOTE : undefined) : undefined;
+      return ref.functions.length ? functionsCard(ref.functions, ref.ambiguous === true, ctx, undefined, ref.inlined ? inlinedNote(ref.functions[0]) : undefined) : undefined;
     case 'statement':
       return undefined;
   }
@@ -65,7 +65,12 @@ function definedHere(ref: Reference, ctx: HoverContext): string {
   return ref.definedAt ? ` (${whereDefined(ref.definedAt, ctx)})` : '';
 }
 
-const INLINED_NOTE = 'Inlined here: the planner replaces this call with the SQL body of the function, which is parallel safe, so its PARALLEL RESTRICTED label restricts nothing.';
+/** A call the planner replaces by the function's body (Reference.inlined). */
+function inlinedNote(fn: CatalogFunction): string {
+  return fn.returnsSet
+    ? `Inlined here: the planner makes this call a subquery of the function's SQL body, so what that query does (a LIMIT, ${fn.parallel === 'r' ? 'the functions it calls, ' : ''}a scan only the leader runs) counts here instead of the function's ${LABEL_WORDS[fn.parallel]} label.`
+    : 'Inlined here: the planner replaces this call with the SQL body of the function, which is parallel safe, so its PARALLEL RESTRICTED label restricts nothing.';
+}
 
 function functionsCard(functions: readonly CatalogFunction[], ambiguous: boolean, ctx: HoverContext, lead?: string, note?: string): string {
   const parts: string[] = [];

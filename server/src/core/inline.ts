@@ -13,7 +13,7 @@ import type { CatalogFunction } from './catalog-snapshot';
 import { hazardAtLeast } from './catalog';
 import { AstNode, parseSql } from './parse';
 import type { Utf8Offsets } from './text';
-import type { Hazard } from './types';
+import type { Hazard, Reason } from './types';
 
 /** What a function's body makes of its calls, when it can be inlined at all. */
 export interface Inlining {
@@ -113,6 +113,29 @@ export function inliningOf(fn: CatalogFunction, walk: (sql: string, offsets: Utf
   if (fn.volatility === 's' && walked.functions.some((f) => f.volatility === 'v')) return undefined;
   if (fn.strict && (nonStrictNode || uses.includes(0) || walked.functions.some((f) => f.strict !== true))) return undefined;
   return { hazard: hazardAtLeast(walked.hazard, 'restricted') ? 'restricted' : 'safe', functions: walked.functions, uses };
+}
+
+/** What walking a set-returning function's body query gave (StatementWalker.walkInlinedQuery). */
+export interface InlinedQuery {
+  /** Its reasons with a hazard: what the query, a subquery in FROM once inlined, restricts. */
+  reasons: Reason[];
+  /** Its own LIMIT / OFFSET needs a Limit node: such a subquery is never scanned in workers. */
+  limited: boolean;
+  unresolved: boolean;
+}
+
+/**
+ * The body of a set-returning SQL function called alone in FROM, when the planner inlines it as a
+ * subquery (inline_set_returning_function, clauses.c): not STRICT, not VOLATILE, not SECURITY
+ * DEFINER, no SET clause, not SETOF void, one SELECT. The call's own conditions (no volatile function
+ * or subquery in its arguments, no WITH ORDINALITY, no ROWS FROM) are the walker's.
+ */
+export function inlinedQueryOf(fn: CatalogFunction, walk: (sql: string, offsets: Utf8Offsets, query: AstNode) => InlinedQuery): InlinedQuery | undefined {
+  if (fn.inlineBody === undefined || fn.kind !== 'f' || !fn.returnsSet || fn.volatility === 'v' || fn.strict !== false || fn.returnType === 'void') return undefined;
+  const parsed = parseSql(fn.inlineBody);
+  if (!parsed.ok || parsed.statements.length !== 1 || !parsed.statements[0].stmt?.SelectStmt) return undefined;
+  const walked = walk(fn.inlineBody, parsed.offsets, parsed.statements[0].stmt);
+  return walked.unresolved ? undefined : walked;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { CatalogCast, CatalogColumn, CatalogFunction, CatalogRelation, Sour
 import { VIEW_SHAPES } from './catalog-snapshot';
 import { Catalog, InferredType, UNKNOWN_LITERAL, hazardOf, signatureOf, worseHazard, worstLabel } from './catalog';
 import { describeCulprit, effectSentence } from './describe';
-import { Inlining, inliningOf, repeatedArgumentCost, WalkedBody } from './inline';
+import { InlinedQuery, Inlining, inlinedQueryOf, inliningOf, repeatedArgumentCost, WalkedBody } from './inline';
 import { AstNode, parseSql, scanSql, Token } from './parse';
 import type { Utf8Offsets } from './text';
 import { kept, NONE } from './lists';
@@ -274,7 +274,9 @@ export class StatementWalker {
   /** Shapes of the top query level's window clauses met while walking one output column: they belong to all of the view. */
   private readonly wholeView: ViewShape[] = [];
   /** What inlining SQL functions gave, shared with the walks of the bodies (made on first need). */
-  private inlining?: { known: Map<CatalogFunction, Inlining | null>; active: Set<CatalogFunction> };
+  private inlining?: { known: Map<CatalogFunction, Inlining | null>; queries: Map<CatalogFunction, InlinedQuery | null>; active: Set<CatalogFunction> };
+  /** The call standing alone in FROM being walked (a set-returning SQL function there may be inlined as a subquery). */
+  private loneFromCall?: AstNode;
 
   constructor(
     private readonly sql: string,
@@ -1019,6 +1021,8 @@ export class StatementWalker {
         // ROWS FROM (f(...), g(...)): the columns of each function in turn, then WITH ORDINALITY's;
         // one function of unknown columns leaves them all unknown.
         const alias = n.alias?.Alias ?? n.alias;
+        // inline_set_returning_function: one function, no WITH ORDINALITY.
+        if (n.functions?.length === 1 && !n.ordinality) this.loneFromCall = (n.functions[0].List?.items ?? n.functions[0])[0]?.FuncCall;
         const perFunction = (n.functions ?? []).map((pair: AstNode) => {
           const items = pair.List?.items ?? pair;
           const type = this.expr(items[0], scope);
@@ -1462,6 +1466,8 @@ export class StatementWalker {
     const name = names[names.length - 1];
     const schema = names.length > 1 ? names[names.length - 2] : undefined;
     const args: AstNode[] = n.args ?? [];
+    const loneInFrom = this.loneFromCall === n;
+    if (loneInFrom) this.loneFromCall = undefined;
     const candidates = this.catalog.functionsNamed(name, schema);
     // A call that may be inlined needs what each argument runs: how many functions were reached before each.
     const reachedBefore = candidates.some((fn) => fn.inlineBody !== undefined) ? [this.reached.length] : undefined;
@@ -1508,8 +1514,10 @@ export class StatementWalker {
       if (scope.clause === 'target') scope.setReturningInTarget = true;
     }
     const refKind = isAggregate && !isWindow ? 'aggregate' : 'function';
-    const inlined = reachedBefore && match.candidates.length === 1 && !isAggregate && !isWindow ? this.inlinedSafely(match.candidates[0], args, reachedBefore) : undefined;
-    this.refer({ kind: refKind, range, name: written, functions: match.candidates, ...(match.ambiguous ? { ambiguous: true } : {}), ...(inlined ? { inlined: true } : {}) });
+    const single = reachedBefore && match.candidates.length === 1 && !isAggregate && !isWindow ? match.candidates[0] : undefined;
+    const inlinedQuery = single && loneInFrom ? this.inlinedInFrom(single, args, reachedBefore!) : undefined;
+    const inlined = single && !inlinedQuery ? this.inlinedSafely(single, args, reachedBefore!) : undefined;
+    this.refer({ kind: refKind, range, name: written, functions: match.candidates, ...(match.ambiguous ? { ambiguous: true } : {}), ...(inlined || inlinedQuery ? { inlined: true } : {}) });
     if (match.candidates.length === 1) {
       this.implicitCasts(matchTypes, match.candidates[0].argTypes, range);
       if (!named) this.fixParameters(args, match.candidates[0].argTypes);
@@ -1519,6 +1527,9 @@ export class StatementWalker {
       // checks that run before inlining (a CTE's volatility) still see the function itself.
       this.reached.push(match.candidates[0], ...inlined.functions);
       if (match.candidates[0].volatility === 'v') this.volatileSeen++;
+    } else if (inlinedQuery) {
+      this.reached.push(match.candidates[0]);
+      this.inlinedQueryReasons(match.candidates[0], inlinedQuery, range);
     } else {
       this.reach(match.candidates, match.ambiguous, range, {
         kind: refKind,
@@ -1541,7 +1552,7 @@ export class StatementWalker {
 
   /** `fn`'s body as the planner inlines it (inline.ts), found once per statement; undefined if it is not, or while it is being inlined (a recursive call). */
   private inliningOf(fn: CatalogFunction): Inlining | undefined {
-    const state = (this.inlining ??= { known: new Map(), active: new Set() });
+    const state = (this.inlining ??= { known: new Map(), queries: new Map(), active: new Set() });
     if (state.active.has(fn)) return undefined;
     let known = state.known.get(fn);
     if (known === undefined) {
@@ -1585,6 +1596,66 @@ export class StatementWalker {
     if (fn.parallel !== 'r' || fn.inlineBody === undefined) return false;
     const inlining = this.inliningOf(fn);
     return inlining?.hazard === 'safe' && inlining.uses.every((count) => count <= 1);
+  }
+
+  /**
+   * The body of a set-returning SQL function alone in FROM, when the planner makes it a subquery
+   * there (inline_set_returning_function): not with a volatile function or a subquery in its
+   * arguments. An UNSAFE one is left as it is: the statement gets no parallel plan anyway.
+   */
+  private inlinedInFrom(fn: CatalogFunction, args: AstNode[], reachedBefore: number[]): InlinedQuery | undefined {
+    if (fn.parallel === 'u' || fn.inlineBody === undefined || !fn.returnsSet) return undefined;
+    if (this.reached.slice(reachedBefore[0]).some((f) => f.volatility === 'v') || args.some(containsSubLink)) return undefined;
+    const state = (this.inlining ??= { known: new Map(), queries: new Map(), active: new Set() });
+    if (state.active.has(fn)) return undefined;
+    let known = state.queries.get(fn);
+    if (known === undefined) {
+      state.active.add(fn);
+      try {
+        known =
+          inlinedQueryOf(fn, (sql, offsets, query) => {
+            const body = new StatementWalker(sql, offsets, this.catalog);
+            body.inlining = state;
+            return body.walkInlinedQuery(query, fn);
+          }) ?? null;
+      } finally {
+        state.active.delete(fn);
+      }
+      state.queries.set(fn, known);
+    }
+    return known ?? undefined;
+  }
+
+  /**
+   * What a set-returning function inlined as a subquery in FROM restricts, placed on the call: its
+   * LIMIT / OFFSET and its plan shapes; what its body calls only for a RESTRICTED function. For a SAFE
+   * one the planner checks nothing it calls (the statement's hazard, taken before inlining, is SAFE,
+   * and is_parallel_safe then takes every expression for safe), and a statement that is restricted
+   * elsewhere is restricted anyway. An UNSAFE function in the body restricts, as the statement-wide
+   * check never saw it.
+   */
+  private inlinedQueryReasons(fn: CatalogFunction, query: InlinedQuery, range: TextRange): void {
+    const subject = `${signatureOf(fn)}, inlined here as a subquery,`;
+    if (query.limited) this.limitedSubquery(subject.slice(0, -1), range);
+    for (const r of query.reasons) {
+      if (fn.parallel !== 'r' && !PLAN_SHAPES.has(r.code)) continue;
+      const hazard = r.hazard === 'unsafe' ? 'restricted' : r.hazard!;
+      const code = (r.code.startsWith('unsafe-') ? `restricted-${r.code.slice('unsafe-'.length)}` : r.code) as ReasonCode;
+      const colon = r.message.lastIndexOf(': ');
+      this.reason(code, 'information', `${subject} has in its body: ${colon > 0 ? r.message.slice(0, colon) : r.message}: ${effectSentence(hazard)}`, range, hazard);
+    }
+  }
+
+  /**
+   * Walks the query of a set-returning SQL function's body (inline.ts), its arguments by number and,
+   * from an enclosing level, by name (a column of the same name wins, as in PostgreSQL).
+   */
+  walkInlinedQuery(query: AstNode, fn: CatalogFunction): InlinedQuery {
+    this.declareParameters(fn.argTypes);
+    const outer = new Scope();
+    outer.entries.push({ name: fn.name, columns: fn.argNames.map((name, i) => ({ name, type: fn.argTypes[i] })).filter((c) => c.name !== '') });
+    this.statement(query, new Scope(outer));
+    return { reasons: this.reasons.filter((r) => r.hazard && r.hazard !== 'safe'), limited: this.limitNeeded(query.SelectStmt) !== undefined, unresolved: this.unresolved };
   }
 
   /**
@@ -1819,6 +1890,25 @@ export class StatementWalker {
 }
 
 /** The reasons that are plan shapes a view keeps (its top-level LIMIT is added by walkQuery's caller). */
+/**
+ * Reasons the planner finds whatever the statement's hazard (scans it never runs in workers, plans
+ * it makes with parameters): an inlined SAFE function's body keeps them. Not those it finds with
+ * is_parallel_safe, which takes everything for safe in a statement whose hazard is SAFE (a window
+ * function, a domain's check, a view's window: checked against the planner).
+ */
+const PLAN_SHAPES = new Set<ReasonCode>(['correlated-subquery', 'initplan', 'materialized-cte', 'table-function', 'set-operation', 'limited-subquery', 'temporary-table', 'foreign-table']);
+
+/** A subquery anywhere in an expression (contain_subplans before SubLinks become plans). */
+function containsSubLink(node: AstNode): boolean {
+  if (!node || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some(containsSubLink);
+  for (const key in node) {
+    if (key === 'SubLink') return true;
+    if (containsSubLink(node[key])) return true;
+  }
+  return false;
+}
+
 const SHAPE_OF: Partial<Record<ReasonCode, ViewShape>> = {
   'window-function': 'window-function',
   'materialized-cte': 'materialized-cte',
