@@ -187,6 +187,10 @@ CREATE FUNCTION inl_secdef_later(x int) RETURNS int LANGUAGE sql PARALLEL RESTRI
 ALTER FUNCTION inl_secdef_later(int) SECURITY DEFINER;
 CREATE FUNCTION inl_nested_restricted() RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT inl_random()::int $$;
 CREATE VIEW v_inl_tenant AS SELECT id, grp FROM big WHERE grp = inl_tenant();
+CREATE FUNCTION inl_money_add(a numeric, b numeric) RETURNS numeric LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT a + b $$;
+CREATE OPERATOR |+| (LEFTARG = numeric, RIGHTARG = numeric, FUNCTION = inl_money_add);
+CREATE FUNCTION inl_square_add(a numeric, b numeric) RETURNS numeric LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT a * a + b $$;
+CREATE OPERATOR |*| (LEFTARG = numeric, RIGHTARG = numeric, FUNCTION = inl_square_add);
 CREATE FUNCTION srf_top(n int) RETURNS SETOF big LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT * FROM big ORDER BY id LIMIT n $$;
 CREATE FUNCTION srf_top_volatile(n int) RETURNS SETOF big LANGUAGE sql VOLATILE PARALLEL SAFE AS $$ SELECT * FROM big ORDER BY id LIMIT n $$;
 CREATE FUNCTION srf_top_strict(n int) RETURNS SETOF big LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$ SELECT * FROM big ORDER BY id LIMIT n $$;
@@ -581,6 +585,10 @@ const CASES: [string, Expected][] = [
   ['SELECT inl_random() FROM big', 'restricted'],
   ['SELECT inl_nested_restricted() FROM big', 'restricted'],
   ['SELECT inl_positive(id) FROM big', 'restricted'],
+  // ... an operator's function too
+  ['SELECT id FROM big WHERE amount |+| 1 > 5', 'safe'],
+  ['SELECT (amount + 1) |*| 1 FROM big', 'safe'],
+  ['SELECT (amount + grp + grp + grp + grp + grp + grp) |*| 1 FROM big', 'restricted'],
   // A set-returning SQL function alone in FROM is inlined as a subquery (inline_set_returning_function):
   // its LIMIT and plan shapes count there; what it calls only for a RESTRICTED one (a SAFE one's
   // statement is SAFE before inlining, and the planner then checks no expression)

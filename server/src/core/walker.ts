@@ -1577,8 +1577,8 @@ export class StatementWalker {
    * its body is safe. An argument the body reads more than once must be cheap, not volatile and no
    * subquery (`reachedBefore`: this.reached's length before each argument was walked, and after the last).
    */
-  private inlinedSafely(fn: CatalogFunction, args: AstNode[], reachedBefore: number[]): Inlining | undefined {
-    if (fn.parallel !== 'r' || fn.inlineBody === undefined) return undefined;
+  private inlinedSafely(fn: CatalogFunction, args: readonly AstNode[], reachedBefore: number[] | undefined): Inlining | undefined {
+    if (fn.parallel !== 'r' || fn.inlineBody === undefined || args.length > fn.argTypes.length) return undefined;
     const inlining = this.inliningOf(fn);
     if (inlining?.hazard !== 'safe') return undefined;
     for (let i = 0; i < inlining.uses.length; i++) {
@@ -1586,7 +1586,9 @@ export class StatementWalker {
       // Positional arguments come first; then by name. One left to its default: its expression is not at hand.
       const at = args[i] && nodeKind(args[i]) !== 'NamedArgExpr' ? i : args.findIndex((a) => a?.NamedArgExpr && a.NamedArgExpr.name === fn.argNames[i]);
       if (at < 0) return undefined;
-      if (repeatedArgumentCost(args[at], this.reached.slice(reachedBefore[at], reachedBefore[at + 1])) > 10) return undefined;
+      // Without what each argument runs (an operator's operands), only a column, a constant or a parameter.
+      const cost = reachedBefore ? repeatedArgumentCost(args[at], this.reached.slice(reachedBefore[at], reachedBefore[at + 1])) : COSTLESS.has(nodeKind(args[at]) ?? '') ? 0 : Infinity;
+      if (cost > 10) return undefined;
     }
     return inlining;
   }
@@ -1682,9 +1684,11 @@ export class StatementWalker {
     switch (n.kind) {
       case 'AEXPR_OP': {
         if (this.rowComparison(symbol, schema, n.lexpr, [n.rexpr], start, scope)) return 'boolean';
+        const reachedBefore = this.reached.length;
         const left = n.lexpr ? this.expr(n.lexpr, scope) : null;
+        const reachedBetween = this.reached.length;
         const right = this.expr(n.rexpr, scope);
-        return this.operator([symbol], schema, left, right, start, scope, [n.lexpr, n.rexpr]);
+        return this.operator([symbol], schema, left, right, start, scope, [n.lexpr, n.rexpr], reachedBefore, reachedBetween);
       }
       case 'AEXPR_OP_ANY':
       case 'AEXPR_OP_ALL': {
@@ -1763,7 +1767,18 @@ export class StatementWalker {
   }
 
   /** `operands`: the operand nodes, when an undeclared $n among them takes its type from the operator chosen. */
-  private operator(names: string[], schema: string | undefined, left: InferredType | null, right: InferredType, start: number, scope: Scope, operands?: readonly AstNode[]): InferredType {
+  /** `reachedBefore`, `reachedBetween`: this.reached's length before the operands were walked and between them (for inlining). */
+  private operator(
+    names: string[],
+    schema: string | undefined,
+    left: InferredType | null,
+    right: InferredType,
+    start: number,
+    scope: Scope,
+    operands?: readonly AstNode[],
+    reachedBefore?: number,
+    reachedBetween?: number,
+  ): InferredType {
     void scope;
     const symbol = names[names.length - 1];
     const ops = this.catalog.matchOperator(symbol, schema, left, right);
@@ -1774,10 +1789,18 @@ export class StatementWalker {
     }
     const functions = ops.map((op) => this.catalog.functionByOid(op.functionOid)).filter((f): f is CatalogFunction => !!f);
     const ambiguous = ops.length > 1;
-    this.refer({ kind: 'operator', range, name: symbol, functions, ...(ambiguous ? { ambiguous: true } : definedAt(ops[0])) });
+    // An operator's function is inlined as a call's is (an OpExpr is simplified like a FuncExpr).
+    let inlined: Inlining | undefined;
+    if (ops.length === 1 && functions.length === 1 && functions[0].inlineBody !== undefined && operands) {
+      const prefix = operands[0] === undefined || operands[0] === null;
+      const operandsReached = reachedBefore === undefined ? undefined : prefix ? [reachedBetween!, this.reached.length] : [reachedBefore, reachedBetween!, this.reached.length];
+      inlined = this.inlinedSafely(functions[0], prefix ? operands.slice(1) : operands, operandsReached);
+    }
+    this.refer({ kind: 'operator', range, name: symbol, functions, ...(ambiguous ? { ambiguous: true } : definedAt(ops[0])), ...(inlined ? { inlined: true } : {}) });
     if (ops.length === 1) this.implicitCasts([left ?? undefined, right], ops[0].left === 'none' ? [ops[0].right] : [ops[0].left, ops[0].right], range);
     if (ops.length === 1 && operands) this.fixParameters(operands, [ops[0].left, ops[0].right]);
-    this.reach(functions, ambiguous, range, { kind: 'operator', name: `operator ${symbol}`, subject: (culprit) => `operator ${symbol} runs ${culprit}` });
+    if (inlined) this.reached.push(functions[0], ...inlined.functions);
+    else this.reach(functions, ambiguous, range, { kind: 'operator', name: `operator ${symbol}`, subject: (culprit) => `operator ${symbol} runs ${culprit}` });
     if (ops.length === 1) return ops[0].result;
     const results = new Set(ops.map((op) => op.result));
     return results.size === 1 ? [...results][0] : undefined;
@@ -1897,6 +1920,9 @@ export class StatementWalker {
  * function, a domain's check, a view's window: checked against the planner).
  */
 const PLAN_SHAPES = new Set<ReasonCode>(['correlated-subquery', 'initplan', 'materialized-cte', 'table-function', 'set-operation', 'limited-subquery', 'temporary-table', 'foreign-table']);
+
+/** Expressions the planner's cost model counts as free (cost_qual_eval). */
+const COSTLESS = new Set(['ColumnRef', 'A_Const', 'ParamRef']);
 
 /** A subquery anywhere in an expression (contain_subplans before SubLinks become plans). */
 function containsSubLink(node: AstNode): boolean {
