@@ -359,6 +359,33 @@ describe('engine: every rule', () => {
     assert.strictEqual(verdictOf(`${self}SELECT again(1)`), 'restricted');
     const mutual = 'CREATE FUNCTION ping(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT x $$;\nCREATE FUNCTION pong(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT ping(x) $$;\nCREATE OR REPLACE FUNCTION ping(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT pong(x) $$;\n';
     assert.strictEqual(verdictOf(`${mutual}SELECT ping(1), pong(2)`), 'restricted');
+    // An argument read twice through its fields, or by BETWEEN, must be cheap: a PL/pgSQL call costs 100.
+    const pair = 'CREATE TYPE pair AS (a int, b int);\nCREATE FUNCTION mk(x int) RETURNS pair LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$ BEGIN RETURN ROW(x, x); END $$;\n';
+    const fields = 'CREATE FUNCTION prod(p pair) RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT p.a * p.b $$;\n';
+    assert.strictEqual(verdictOf(`${pair}${fields}${TABLE}SELECT prod(mk(id)) FROM t`), 'restricted');
+    const between = 'CREATE FUNCTION small(x int) RETURNS boolean LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT x BETWEEN 1 AND 5 $$;\n';
+    assert.strictEqual(verdictOf(`${between}${TABLE}SELECT small(id) FROM t`), 'safe');
+    assert.strictEqual(verdictOf(`${between}${pair}${TABLE}SELECT small((mk(id)).a) FROM t`), 'restricted');
+    // ... or costs what COST says.
+    const costly = 'CREATE FUNCTION cheap(x int) RETURNS int LANGUAGE plpgsql STABLE PARALLEL SAFE COST 1 AS $$ BEGIN RETURN x; END $$;\n';
+    assert.strictEqual(verdictOf(`${twice}${costly}${TABLE}SELECT twice(cheap(id)) FROM t`), 'safe');
+    assert.strictEqual(verdictOf(`${twice}${costly}ALTER FUNCTION cheap(int) COST 50;\n${TABLE}SELECT twice(cheap(id)) FROM t`), 'restricted');
+    // A polymorphic body is resolved with each call's types.
+    const plusAny = 'CREATE FUNCTION plus_any(a anyelement, b anyelement) RETURNS anyelement LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT a + b $$;\n';
+    const slowPlus = 'CREATE FUNCTION pair_plus(a pair, b pair) RETURNS pair LANGUAGE plpgsql IMMUTABLE PARALLEL RESTRICTED AS $$ BEGIN RETURN a; END $$;\nCREATE OPERATOR + (LEFTARG = pair, RIGHTARG = pair, FUNCTION = pair_plus);\n';
+    assert.strictEqual(verdictOf(`${pair}${plusAny}${slowPlus}${TABLE}SELECT plus_any(id, id) FROM t`), 'safe');
+    assert.strictEqual(verdictOf(`${pair}${plusAny}${slowPlus}${TABLE}SELECT plus_any(mk(id), mk(id)) FROM t`), 'restricted');
+    // A SAFE function is inlined too: what its body restricts counts only where the statement is not SAFE before inlining.
+    const stableR = 'CREATE FUNCTION stable_r(x int) RETURNS int LANGUAGE plpgsql STABLE PARALLEL RESTRICTED AS $$ BEGIN RETURN x; END $$;\nCREATE FUNCTION wrap_s(x int) RETURNS int LANGUAGE sql STABLE PARALLEL SAFE RETURN stable_r(x);\n';
+    assert.strictEqual(verdictOf(`${stableR}${TABLE}SELECT wrap_s(id) FROM t`), 'safe');
+    const both = analyzeDocument(`${tenant}${stableR}${TABLE}SELECT wrap_s(id), tenant() FROM t`, catalogs.get(18)!, 'file:///rules.sql').statements.pop()!;
+    assert.deepStrictEqual(both.reasons.map((r) => r.message), [
+      'public.wrap_s(x integer) is PARALLEL SAFE, but the planner inlines its SQL body here, which calls public.stable_r(x integer), not PARALLEL SAFE, and checks it in a statement that is not PARALLEL SAFE: it runs only in the leader process',
+    ]);
+    // An IMMUTABLE RESTRICTED function of constants is a constant when planned, whatever its language.
+    const immutable = 'CREATE FUNCTION fixed(x int) RETURNS int LANGUAGE plpgsql IMMUTABLE PARALLEL RESTRICTED AS $$ BEGIN RETURN x; END $$;\n';
+    assert.strictEqual(verdictOf(`${immutable}${TABLE}SELECT * FROM t WHERE id > fixed(5)`), 'safe');
+    assert.strictEqual(verdictOf(`${immutable}${TABLE}SELECT * FROM t WHERE id > fixed(id)`), 'restricted');
     // A body that does not parse, or calls what the catalog does not have: not inlined, as labelled.
     assert.strictEqual(verdictOf("CREATE FUNCTION broken() RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT FROM WHERE $$;\nSELECT broken()"), 'restricted');
     assert.strictEqual(verdictOf('CREATE FUNCTION calls_nothing() RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT nowhere(1) $$;\nSELECT calls_nothing()'), 'restricted');

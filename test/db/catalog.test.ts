@@ -28,6 +28,7 @@ CREATE FUNCTION app.inl_set(x int) RETURNS SETOF int LANGUAGE sql PARALLEL RESTR
 CREATE FUNCTION app.inl_plpgsql(x int) RETURNS int LANGUAGE plpgsql PARALLEL RESTRICTED AS $$ BEGIN RETURN x; END $$;
 CREATE FUNCTION app.inl_revoked(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS 'SELECT x';
 REVOKE EXECUTE ON FUNCTION app.inl_revoked(int) FROM PUBLIC;
+CREATE FUNCTION app.inl_costly(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED COST 5 AS 'SELECT x';
 CREATE FUNCTION app.srf_inlined(n int) RETURNS SETOF int LANGUAGE sql STABLE PARALLEL SAFE AS 'SELECT generate_series(1, n)';
 CREATE FUNCTION app.srf_volatile(n int) RETURNS SETOF int LANGUAGE sql PARALLEL SAFE AS 'SELECT generate_series(1, n)';
 CREATE FUNCTION app.srf_strict(n int) RETURNS SETOF int LANGUAGE sql STABLE STRICT PARALLEL SAFE AS 'SELECT generate_series(1, n)';
@@ -161,8 +162,14 @@ describe('catalog snapshot from a live server', function () {
     assert.strictEqual(functionNamed('app', 'f_restricted').inlineBody, 'SELECT x');
     assert.strictEqual(functionNamed('app', 'inl_return').inlineBody, 'SELECT (x + 1)');
     assert.strictEqual(functionNamed('app', 'inl_atomic').inlineBody, 'SELECT (x * 2)');
-    // Never inlined: SECURITY DEFINER, a SET clause, a set (VOLATILE, or UNSAFE: its body changes nothing), another language; a label other than RESTRICTED changes nothing inlined.
-    for (const name of ['inl_secdef', 'inl_config', 'inl_set', 'inl_plpgsql', 'f_safe', 'f_default', 'srf_volatile', 'srf_strict', 'srf_unsafe']) assert.strictEqual(functionNamed('app', name).inlineBody, undefined, name);
+    // A SAFE one too: its body counts in a statement that is not SAFE before inlining.
+    assert.strictEqual(functionNamed('app', 'f_safe').inlineBody, 'SELECT x');
+    // Never inlined to any effect: SECURITY DEFINER, a SET clause, a set that is VOLATILE or STRICT, another language, UNSAFE.
+    for (const name of ['inl_secdef', 'inl_config', 'inl_plpgsql', 'f_default', 'srf_volatile', 'srf_strict', 'srf_unsafe']) assert.strictEqual(functionNamed('app', name).inlineBody, undefined, name);
+    // procost where it is not the language's default.
+    assert.strictEqual(functionNamed('pg_catalog', 'int4pl').cost, undefined);
+    assert.strictEqual(functionNamed('pg_catalog', 'to_tsvector', ['regconfig', 'text']).cost, 100);
+    assert.strictEqual(functionNamed('app', 'inl_costly').cost, 5);
     // A set-returning one the planner inlines in FROM, whatever its label but UNSAFE.
     assert.strictEqual(functionNamed('app', 'srf_inlined').inlineBody, 'SELECT generate_series(1, n)');
     // The server's superuser may execute anything: the one this read runs as.

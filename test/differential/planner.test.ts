@@ -187,6 +187,19 @@ CREATE FUNCTION inl_secdef_later(x int) RETURNS int LANGUAGE sql PARALLEL RESTRI
 ALTER FUNCTION inl_secdef_later(int) SECURITY DEFINER;
 CREATE FUNCTION inl_nested_restricted() RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT inl_random()::int $$;
 CREATE VIEW v_inl_tenant AS SELECT id, grp FROM big WHERE grp = inl_tenant();
+CREATE FUNCTION inl_stable_restricted(x int) RETURNS int LANGUAGE plpgsql STABLE PARALLEL RESTRICTED AS $$ BEGIN RETURN x; END $$;
+CREATE FUNCTION inl_safe_wrap(x int) RETURNS int LANGUAGE sql STABLE PARALLEL SAFE RETURN inl_stable_restricted(x);
+CREATE FUNCTION inl_safe_wrap_volatile(x int) RETURNS int LANGUAGE sql STABLE PARALLEL SAFE RETURN f_restricted(x);
+CREATE FUNCTION inl_between(x int) RETURNS boolean LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT x BETWEEN 1 AND 50 $$;
+CREATE FUNCTION inl_void(x int) RETURNS void LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT x + 1 $$;
+CREATE FUNCTION inl_default_r(x int, y int DEFAULT f_restricted(1)) RETURNS int LANGUAGE sql STABLE PARALLEL RESTRICTED RETURN x + y;
+CREATE FUNCTION inl_imm_tenant() RETURNS int LANGUAGE sql IMMUTABLE PARALLEL RESTRICTED AS $$ SELECT current_setting('app.tenant', true)::int $$;
+CREATE FUNCTION inl_imm_plpgsql(x int) RETURNS int LANGUAGE plpgsql IMMUTABLE PARALLEL RESTRICTED AS $$ BEGIN RETURN x; END $$;
+CREATE FUNCTION inl_not_strict(b boolean) RETURNS boolean LANGUAGE sql IMMUTABLE STRICT PARALLEL RESTRICTED RETURN NOT b;
+CREATE FUNCTION inl_norm(e varchar) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL RESTRICTED RETURN lower(e);
+CREATE TYPE inl_wrapped AS (v int);
+CREATE FUNCTION inl_wrap(x int) RETURNS inl_wrapped LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT ROW(x)::inl_wrapped $$;
+CREATE CAST (int AS inl_wrapped) WITH FUNCTION inl_wrap(int);
 CREATE FUNCTION inl_money_add(a numeric, b numeric) RETURNS numeric LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT a + b $$;
 CREATE OPERATOR |+| (LEFTARG = numeric, RIGHTARG = numeric, FUNCTION = inl_money_add);
 CREATE FUNCTION inl_square_add(a numeric, b numeric) RETURNS numeric LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT a * a + b $$;
@@ -585,10 +598,27 @@ const CASES: [string, Expected][] = [
   ['SELECT inl_random() FROM big', 'restricted'],
   ['SELECT inl_nested_restricted() FROM big', 'restricted'],
   ['SELECT inl_positive(id) FROM big', 'restricted'],
+  ['SELECT inl_void(id) FROM big', 'restricted'],
+  ['SELECT inl_default_r(id) FROM big', 'restricted'],
+  ['SELECT inl_twice(length(to_tsvector(\'simple\', note))) FROM big', 'restricted'],
+  ['SELECT count(*) FROM big WHERE inl_between(f_safe(grp))', 'restricted'],
+  ['SELECT count(*) FROM big WHERE inl_between(grp)', 'safe'],
+  ['SELECT count(*) FROM big WHERE inl_not_strict(grp > 5)', 'safe'],
+  ['SELECT inl_norm(note::varchar) FROM big', 'safe'],
+  // A SAFE SQL function is inlined too: its body counts where the statement is not SAFE before inlining
+  ['SELECT inl_safe_wrap(id) FROM big', 'safe'],
+  ['SELECT inl_safe_wrap(id), inl_tenant() FROM big', 'restricted'],
+  ['SELECT inl_safe_wrap_volatile(id), inl_tenant() FROM big', 'safe'],
+  // An IMMUTABLE function of constants is evaluated when the statement is planned (evaluate_function)
+  ['SELECT inl_imm_tenant(), id FROM big', 'safe'],
+  ['SELECT id FROM big WHERE grp > inl_imm_plpgsql(5)', 'safe'],
+  ['SELECT id FROM big WHERE grp > inl_imm_plpgsql(id)', 'restricted'],
   // ... an operator's function too
   ['SELECT id FROM big WHERE amount |+| 1 > 5', 'safe'],
   ['SELECT (amount + 1) |*| 1 FROM big', 'safe'],
   ['SELECT (amount + grp + grp + grp + grp + grp + grp) |*| 1 FROM big', 'restricted'],
+  // ... and a cast's
+  ['SELECT (id::inl_wrapped).v FROM big', 'safe'],
   // A set-returning SQL function alone in FROM is inlined as a subquery (inline_set_returning_function):
   // its LIMIT and plan shapes count there; what it calls only for a RESTRICTED one (a SAFE one's
   // statement is SAFE before inlining, and the planner then checks no expression)

@@ -43,6 +43,8 @@ export interface CatalogFunction {
   returnsSet: boolean;
   /** RETURNS NULL ON NULL INPUT (proisstrict); absent in snapshots written before it was read. */
   strict?: boolean;
+  /** procost, where it is not CREATE FUNCTION's default for the language (1 for C and internal, 100 for the others). */
+  cost?: number;
   /**
    * A SQL function the planner may inline (not SECURITY DEFINER, no SET clause): its body as SQL
    * text, a RETURN body as `SELECT expr`. A database's catalog gives only those whose inlining can

@@ -38,6 +38,11 @@ const POLYMORPHIC = new Set([
   'any',
 ]);
 
+/** A polymorphic pseudo-type (anyelement, anyarray, "any" ...): a call decides what it stands for. */
+export function isPolymorphic(type: string): boolean {
+  return POLYMORPHIC.has(type);
+}
+
 export function hazardOf(label: ParallelLabel): Hazard {
   return label === 's' ? 'safe' : label === 'r' ? 'restricted' : 'unsafe';
 }

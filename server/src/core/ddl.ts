@@ -114,6 +114,7 @@ export function readCreateFunction(catalog: Catalog, n: AstNode, location: Sourc
     returnType,
     returnsSet,
     strict: options.get('strict')?.Boolean?.boolval === true,
+    ...costOf(options.get('cost'), language),
     definedAt: location,
     labelledExplicitly: parallelClause !== undefined,
   };
@@ -123,6 +124,13 @@ export function readCreateFunction(catalog: Catalog, n: AstNode, location: Sourc
     if (text !== undefined) fn.inlineBody = inlineBodyText(text);
   }
   return { fn, parallelClause, body, sqlBody: n.sql_body };
+}
+
+/** COST n, where it is not the language's default (CatalogFunction.cost). */
+function costOf(arg: AstNode, language: string): { cost?: number } {
+  const written = arg?.Integer?.ival ?? (arg?.Float?.fval !== undefined ? Number(arg.Float.fval) : undefined);
+  if (written === undefined) return {};
+  return written === (language === 'internal' || language === 'c' ? 1 : 100) ? {} : { cost: written };
 }
 
 /** A SQL-standard body (RETURN ... or BEGIN ATOMIC ... END) as written in its CREATE FUNCTION statement. */
@@ -197,10 +205,15 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       const parallel = PARALLEL_WORDS[stringArg(actions.get('parallel'))?.toLowerCase() ?? ''];
       const volatility = VOLATILITY[stringArg(actions.get('volatility'))?.toLowerCase() ?? ''];
       const strict = actions.get('strict')?.Boolean?.boolval;
+      const cost = actions.get('cost');
       // SECURITY DEFINER or a SET clause keeps the planner from inlining the function.
       const notInlined = actions.get('security')?.Boolean?.boolval === true || actions.has('set');
       for (const fn of findFunction(catalog, n.func)) {
         const altered: CatalogFunction = { ...fn, ...(parallel ? { parallel, labelledExplicitly: true } : {}), ...(volatility ? { volatility } : {}), ...(strict !== undefined ? { strict } : {}), oid: fn.oid };
+        if (cost) {
+          delete altered.cost;
+          Object.assign(altered, costOf(cost, fn.language));
+        }
         if (notInlined) delete altered.inlineBody;
         catalog.defineFunction(altered, why);
       }

@@ -54,7 +54,7 @@ export function hoverForReference(ref: Reference, ctx: HoverContext): string | u
       return ref.functions.length ? functionsCard(ref.functions, false, ctx, `the cast to \`${ref.name}\`${definedHere(ref, ctx)} runs`) : undefined;
     case 'function':
     case 'aggregate':
-      return ref.functions.length ? functionsCard(ref.functions, ref.ambiguous === true, ctx, undefined, ref.inlined ? inlinedNote(ref.functions[0]) : undefined) : undefined;
+      return ref.functions.length ? functionsCard(ref.functions, ref.ambiguous === true, ctx, undefined, callNote(ref)) : undefined;
     case 'statement':
       return undefined;
   }
@@ -65,8 +65,11 @@ function definedHere(ref: Reference, ctx: HoverContext): string {
   return ref.definedAt ? ` (${whereDefined(ref.definedAt, ctx)})` : '';
 }
 
-/** A call the planner replaces by the function's body (Reference.inlined). */
-function inlinedNote(fn: CatalogFunction): string {
+/** What the planner makes of this call before it checks parallel safety, when that changes what the label does. */
+function callNote(ref: Reference): string | undefined {
+  if (ref.evaluatedWhenPlanned) return 'Evaluated when the statement is planned (an IMMUTABLE function of constants): a constant here, so its PARALLEL RESTRICTED label restricts nothing.';
+  if (!ref.inlined) return undefined;
+  const fn = ref.functions[0];
   return fn.returnsSet
     ? `Inlined here: the planner makes this call a subquery of the function's SQL body, so what that query does (a LIMIT, ${fn.parallel === 'r' ? 'the functions it calls, ' : ''}a scan only the leader runs) counts here instead of the function's ${LABEL_WORDS[fn.parallel]} label.`
     : 'Inlined here: the planner replaces this call with the SQL body of the function, which is parallel safe, so its PARALLEL RESTRICTED label restricts nothing.';

@@ -30,6 +30,8 @@ export interface WalkedBody {
   hazard: Hazard;
   functions: CatalogFunction[];
   unresolved: boolean;
+  /** Casts by I/O functions (or of a value of unknown type). */
+  ioCasts: number;
 }
 
 /**
@@ -49,7 +51,7 @@ export function inlineBodyText(body: string): string {
 const BARE_SELECT_KEYS = new Set(['targetList', 'limitOption', 'op']);
 
 /** Node kinds that keep a strict function's body strict (contain_nonstrict_functions finds none in them). */
-const STRICT_NODES = new Set(['A_Const', 'ParamRef', 'ColumnRef', 'FuncCall', 'TypeCast', 'TypeName', 'String', 'Integer', 'Float', 'Boolean', 'List', 'A_Expr', 'CollateClause', 'A_Indirection', 'A_Indices', 'NamedArgExpr']);
+const STRICT_NODES = new Set(['A_Const', 'ParamRef', 'ColumnRef', 'FuncCall', 'TypeCast', 'TypeName', 'String', 'Integer', 'Float', 'Boolean', 'List', 'A_Expr', 'CollateClause', 'A_Indirection', 'A_Indices', 'NamedArgExpr', 'SQLValueFunction']);
 const STRICT_OPERATOR_KINDS = new Set(['AEXPR_OP', 'AEXPR_OP_ANY', 'AEXPR_OP_ALL', 'AEXPR_LIKE', 'AEXPR_ILIKE', 'AEXPR_SIMILAR']);
 
 /** Visits every node of a raw parse tree, with its kind. */
@@ -71,7 +73,8 @@ function visitNodes(node: AstNode, visit: (kind: string, n: AstNode) => void): v
  * walker keeps the answer). `walk` walks the body's expression in the walker's catalog.
  */
 export function inliningOf(fn: CatalogFunction, walk: (sql: string, offsets: Utf8Offsets, expr: AstNode) => WalkedBody): Inlining | undefined {
-  if (fn.inlineBody === undefined || fn.kind !== 'f' || fn.returnsSet || fn.returnType === 'record' || fn.variadic) return undefined;
+  // A void function's body gives a value of another type: the planner does not inline it.
+  if (fn.inlineBody === undefined || fn.kind !== 'f' || fn.returnsSet || fn.returnType === 'record' || fn.returnType === 'void' || fn.variadic) return undefined;
   const parsed = parseSql(fn.inlineBody);
   // One statement, a bare SELECT of one expression (no FROM, no aggregate, no subquery ...).
   if (!parsed.ok || parsed.statements.length !== 1) return undefined;
@@ -85,21 +88,29 @@ export function inliningOf(fn: CatalogFunction, walk: (sql: string, offsets: Utf
   let nonStrictNode = false;
   let subquery = false;
   let mutableNode = false;
+  // An argument by name: `x`, `f.x`, and a field of a composite one, `x.a` or `f.x.a`.
   const argumentIndex = (names: string[]): number => {
-    const name = names.length === 1 ? names[0] : names.length === 2 && names[0] === fn.name ? names[1] : undefined;
-    return name === undefined ? -1 : fn.argNames.indexOf(name);
+    const qualified = names.length >= 2 && names[0] === fn.name ? fn.argNames.indexOf(names[1]) : -1;
+    return qualified >= 0 ? qualified : fn.argNames.indexOf(names[0]);
   };
+  const countUses = (node: AstNode, times: number) =>
+    visitNodes({ node }, (kind, n) => {
+      if (kind === 'ParamRef' && n.number >= 1 && n.number <= uses.length) uses[n.number - 1] += times;
+      if (kind === 'ColumnRef') {
+        const i = argumentIndex((n.fields ?? []).map((f: AstNode) => f.String?.sval ?? ''));
+        if (i >= 0) uses[i] += times;
+      }
+    });
+  countUses(target, 1);
   visitNodes({ node: target }, (kind, n) => {
     if (kind === 'SubLink' || kind === 'SelectStmt') subquery = true;
-    if (!STRICT_NODES.has(kind) || (kind === 'A_Expr' && !STRICT_OPERATOR_KINDS.has(n.kind))) nonStrictNode = true;
-    // Possibly not immutable whatever the functions: CURRENT_DATE and the like, a cast by I/O functions.
-    if (kind === 'SQLValueFunction' || (kind === 'TypeCast' && !n.arg?.A_Const)) mutableNode = true;
+    const strictBool = kind === 'BoolExpr' && n.boolop === 'NOT_EXPR';
+    if ((!STRICT_NODES.has(kind) && !strictBool) || (kind === 'A_Expr' && !STRICT_OPERATOR_KINDS.has(n.kind))) nonStrictNode = true;
+    // Not immutable whatever the functions: CURRENT_DATE and the like.
+    if (kind === 'SQLValueFunction') mutableNode = true;
     if (kind === 'FuncCall' && (n.over || n.agg_star || n.agg_distinct || n.agg_filter || n.agg_order || n.agg_within_group)) subquery = true;
-    if (kind === 'ParamRef' && n.number >= 1 && n.number <= uses.length) uses[n.number - 1]++;
-    if (kind === 'ColumnRef') {
-      const i = argumentIndex((n.fields ?? []).map((f: AstNode) => f.String?.sval));
-      if (i >= 0) uses[i]++;
-    }
+    // BETWEEN reads its operand twice (x >= a AND x <= b), SYMMETRIC four times (transformAExprBetween).
+    if (kind === 'A_Expr' && /BETWEEN/.test(n.kind)) countUses(n.lexpr, /SYM/.test(n.kind) ? 3 : 1);
   });
   if (subquery) return undefined;
 
@@ -109,7 +120,8 @@ export function inliningOf(fn: CatalogFunction, walk: (sql: string, offsets: Utf
   if (walked.functions.some((f) => f.kind !== 'f' || f.returnsSet)) return undefined;
   // Not more volatile than the function claims to be (check_sql_fn_retval's callers keep the
   // "immutable" hacks working), and, for a strict function, strict all through and reading every argument.
-  if (fn.volatility === 'i' && (mutableNode || walked.functions.some((f) => f.volatility !== 'i'))) return undefined;
+  // A cast by I/O functions may be STABLE (dates and times): not known to be immutable.
+  if (fn.volatility === 'i' && (mutableNode || walked.ioCasts > 0 || walked.functions.some((f) => f.volatility !== 'i'))) return undefined;
   if (fn.volatility === 's' && walked.functions.some((f) => f.volatility === 'v')) return undefined;
   if (fn.strict && (nonStrictNode || uses.includes(0) || walked.functions.some((f) => f.strict !== true))) return undefined;
   return { hazard: hazardAtLeast(walked.hazard, 'restricted') ? 'restricted' : 'safe', functions: walked.functions, uses };
@@ -138,21 +150,37 @@ export function inlinedQueryOf(fn: CatalogFunction, walk: (sql: string, offsets:
   return walked.unresolved ? undefined : walked;
 }
 
+/** procost: the catalog's, or CREATE FUNCTION's default for the language. */
+function procost(fn: CatalogFunction): number {
+  return fn.cost ?? (fn.language === 'internal' || fn.language === 'c' ? 1 : 100);
+}
+
+/** Elements of an array an operator is applied to: an IN list's, an ARRAY[...]'s, a '{...}' literal's (estimate_array_length). */
+function arrayLength(node: AstNode): number {
+  if (Array.isArray(node)) return node.length;
+  const elements = node?.A_ArrayExpr?.elements;
+  if (elements) return elements.length;
+  const literal: string | undefined = node?.TypeCast?.arg?.A_Const?.sval?.sval ?? node?.A_Const?.sval?.sval;
+  return literal?.startsWith('{') ? literal.split(',').length : 10;
+}
+
 /**
  * A cost like cost_qual_eval's, in cpu_operator_cost units, of an argument the body reads more than
  * once: the planner does not inline then if the argument costs more than 10, calls a volatile
- * function or holds a subquery. Functions in C or internal cost 1 (their usual procost), others 100
- * (CREATE FUNCTION's default); a cast of anything but a literal 2 (an input and an output function).
+ * function or holds a subquery. Each function costs its procost, applied to half an array's elements
+ * for IN and = ANY; a cast of anything but a literal 2 (an input and an output function).
  */
 export function repeatedArgumentCost(arg: AstNode, functions: readonly CatalogFunction[]): number {
   let cost = 0;
   visitNodes({ arg }, (kind, n) => {
     if (kind === 'SubLink') cost = Infinity;
     if (kind === 'TypeCast' && !n.arg?.A_Const) cost += 2;
+    // The operator's own call is among `functions`: the other applications.
+    if (kind === 'A_Expr' && (n.kind === 'AEXPR_IN' || n.kind === 'AEXPR_OP_ANY' || n.kind === 'AEXPR_OP_ALL')) cost += Math.max(0, arrayLength(n.rexpr) * 0.5 - 1);
   });
   for (const fn of functions) {
     if (fn.volatility === 'v') return Infinity;
-    cost += fn.language === 'internal' || fn.language === 'c' ? 1 : 100;
+    cost += procost(fn);
   }
   return cost;
 }

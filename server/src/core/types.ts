@@ -112,8 +112,10 @@ export interface Reference {
   functions: CatalogFunction[];
   /** True when `functions` holds every overload that could be meant rather than the one resolved. */
   ambiguous?: boolean;
-  /** A PARALLEL RESTRICTED SQL function the planner replaces by its body here, which is safe. */
+  /** A PARALLEL RESTRICTED SQL function the planner replaces by its body here, which is safe (or a set-returning one made a subquery). */
   inlined?: boolean;
+  /** A PARALLEL RESTRICTED function the planner evaluates while planning (IMMUTABLE, constant arguments): a constant here. */
+  evaluatedWhenPlanned?: boolean;
   relation?: CatalogRelation;
   /** Where the operator or cast itself was created (CREATE OPERATOR, CREATE CAST in the document or a workspace file); functions and relations carry their own. */
   definedAt?: SourceLocation;

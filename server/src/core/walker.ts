@@ -7,7 +7,7 @@
  */
 import type { CatalogCast, CatalogColumn, CatalogFunction, CatalogRelation, SourceLocation, ViewColumnShapes, ViewShape } from './catalog-snapshot';
 import { VIEW_SHAPES } from './catalog-snapshot';
-import { Catalog, InferredType, UNKNOWN_LITERAL, hazardOf, signatureOf, worseHazard, worstLabel } from './catalog';
+import { Catalog, InferredType, UNKNOWN_LITERAL, hazardOf, isPolymorphic, signatureOf, worseHazard, worstLabel } from './catalog';
 import { describeCulprit, effectSentence } from './describe';
 import { InlinedQuery, Inlining, inlinedQueryOf, inliningOf, repeatedArgumentCost, WalkedBody } from './inline';
 import { AstNode, parseSql, scanSql, Token } from './parse';
@@ -274,9 +274,19 @@ export class StatementWalker {
   /** Shapes of the top query level's window clauses met while walking one output column: they belong to all of the view. */
   private readonly wholeView: ViewShape[] = [];
   /** What inlining SQL functions gave, shared with the walks of the bodies (made on first need). */
-  private inlining?: { known: Map<CatalogFunction, Inlining | null>; queries: Map<CatalogFunction, InlinedQuery | null>; active: Set<CatalogFunction> };
+  private inlining?: { known: Map<CatalogFunction | string, Inlining | null>; queries: Map<CatalogFunction, InlinedQuery | null>; active: Set<CatalogFunction> };
   /** The call standing alone in FROM being walked (a set-returning SQL function there may be inlined as a subquery). */
   private loneFromCall?: AstNode;
+  /**
+   * A RESTRICTED function was inlined or evaluated away: the statement's hazard before inlining,
+   * which decides whether the planner checks expressions at all (is_parallel_safe takes everything
+   * for safe in a statement SAFE before inlining), is RESTRICTED all the same.
+   */
+  private restrictedBeforeInlining = false;
+  /** Casts by I/O functions (or of a value of unknown type) met: an IMMUTABLE function's body with one is not known to be immutable. */
+  private ioCasts = 0;
+  /** What the inlined bodies of SAFE functions restrict: only in a statement not SAFE before inlining. */
+  private ifNotSafeBeforeInlining?: Reason[];
 
   constructor(
     private readonly sql: string,
@@ -302,9 +312,11 @@ export class StatementWalker {
   }
 
   result(columns?: CatalogColumn[]): WalkResult {
+    const conditional = this.ifNotSafeBeforeInlining;
+    const notSafe = conditional && (this.restrictedBeforeInlining || this.reasons.some((r) => r.hazard && r.hazard !== 'safe'));
     return {
       references: this.references,
-      reasons: this.reasons,
+      reasons: notSafe ? [...this.reasons, ...conditional] : this.reasons,
       functions: this.reached,
       unresolved: this.unresolved,
       columns,
@@ -1514,23 +1526,32 @@ export class StatementWalker {
       if (scope.clause === 'target') scope.setReturningInTarget = true;
     }
     const refKind = isAggregate && !isWindow ? 'aggregate' : 'function';
-    const single = reachedBefore && match.candidates.length === 1 && !isAggregate && !isWindow ? match.candidates[0] : undefined;
+    const only = match.candidates.length === 1 && !isAggregate && !isWindow ? match.candidates[0] : undefined;
+    const folded = only !== undefined && evaluatedWhenPlanned(only, args);
+    const single = reachedBefore && !folded ? only : undefined;
     const inlinedQuery = single && loneInFrom ? this.inlinedInFrom(single, args, reachedBefore!) : undefined;
-    const inlined = single && !inlinedQuery ? this.inlinedSafely(single, args, reachedBefore!) : undefined;
-    this.refer({ kind: refKind, range, name: written, functions: match.candidates, ...(match.ambiguous ? { ambiguous: true } : {}), ...(inlined || inlinedQuery ? { inlined: true } : {}) });
+    const inlined = single && !inlinedQuery ? this.inlinedCall(single, args, argTypes, reachedBefore!) : undefined;
+    const vanishes = folded || inlinedQuery !== undefined || (inlined !== undefined && only!.parallel === 'r' && inlined.hazard === 'safe');
+    this.refer({
+      kind: refKind,
+      range,
+      name: written,
+      functions: match.candidates,
+      ...(match.ambiguous ? { ambiguous: true } : {}),
+      ...(folded ? { evaluatedWhenPlanned: true } : vanishes ? { inlined: true } : {}),
+    });
     if (match.candidates.length === 1) {
       this.implicitCasts(matchTypes, match.candidates[0].argTypes, range);
       if (!named) this.fixParameters(args, match.candidates[0].argTypes);
     }
-    if (inlined) {
-      // Replaced by its body where the call is: the label restricts nothing. The statement-wide
-      // checks that run before inlining (a CTE's volatility) still see the function itself.
-      this.reached.push(match.candidates[0], ...inlined.functions);
-      if (match.candidates[0].volatility === 'v') this.volatileSeen++;
+    if (folded) {
+      // A constant by the time parallel safety is checked; the statement-wide hazard saw the call.
+      this.reached.push(only!);
+      if (only!.parallel === 'r') this.restrictedBeforeInlining = true;
     } else if (inlinedQuery) {
-      this.reached.push(match.candidates[0]);
-      this.inlinedQueryReasons(match.candidates[0], inlinedQuery, range);
-    } else {
+      this.reached.push(only!);
+      this.inlinedQueryReasons(only!, inlinedQuery, range);
+    } else if (!inlined || !this.reachInlined(only!, inlined, range, written, 'function')) {
       this.reach(match.candidates, match.ambiguous, range, {
         kind: refKind,
         name: written,
@@ -1550,11 +1571,24 @@ export class StatementWalker {
     return returns.size === 1 ? [...returns][0] : undefined;
   }
 
-  /** `fn`'s body as the planner inlines it (inline.ts), found once per statement; undefined if it is not, or while it is being inlined (a recursive call). */
-  private inliningOf(fn: CatalogFunction): Inlining | undefined {
+  /**
+   * `fn`'s body as the planner inlines it (inline.ts), found once per statement (for a polymorphic
+   * function, once per argument types: its body is resolved with the call's); undefined if it is not
+   * inlined, or while it is being inlined (a recursive call).
+   */
+  private inliningOf(fn: CatalogFunction, callTypes: readonly InferredType[]): Inlining | undefined {
     const state = (this.inlining ??= { known: new Map(), queries: new Map(), active: new Set() });
     if (state.active.has(fn)) return undefined;
-    let known = state.known.get(fn);
+    let types: readonly string[] = fn.argTypes;
+    let key: CatalogFunction | string = fn;
+    if (fn.argTypes.some(isPolymorphic)) {
+      // anyelement and the like take the call's type; an array or a range of it is not worked out here.
+      const actual = fn.argTypes.map((type, i) => (isPolymorphic(type) ? (type === 'anyelement' || type === 'anycompatible' || type === 'anynonarray' ? callTypes[i] : undefined) : type));
+      if (actual.some((type) => type === undefined || type === UNKNOWN_LITERAL)) return undefined;
+      types = actual as string[];
+      key = `${fn.oid}(${types.join(',')})`;
+    }
+    let known = state.known.get(key);
     if (known === undefined) {
       state.active.add(fn);
       try {
@@ -1562,25 +1596,26 @@ export class StatementWalker {
           inliningOf(fn, (sql, offsets, expr) => {
             const body = new StatementWalker(sql, offsets, this.catalog);
             body.inlining = state;
-            return body.walkInlineBody(expr, fn);
+            return body.walkInlineBody(expr, fn, types);
           }) ?? null;
       } finally {
         state.active.delete(fn);
       }
-      state.known.set(fn, known);
+      state.known.set(key, known);
     }
     return known ?? undefined;
   }
 
   /**
-   * The inlining of this call of a PARALLEL RESTRICTED SQL function when the planner inlines it and
-   * its body is safe. An argument the body reads more than once must be cheap, not volatile and no
-   * subquery (`reachedBefore`: this.reached's length before each argument was walked, and after the last).
+   * The inlining of this call when the planner inlines it (not for an UNSAFE function: the statement
+   * gets no parallel plan anyway). An argument the body reads more than once must be cheap, not
+   * volatile and no subquery (`reachedBefore`: this.reached's length before each argument was
+   * walked, and after the last); one left to its default is not at hand.
    */
-  private inlinedSafely(fn: CatalogFunction, args: readonly AstNode[], reachedBefore: number[] | undefined): Inlining | undefined {
-    if (fn.parallel !== 'r' || fn.inlineBody === undefined || args.length > fn.argTypes.length) return undefined;
-    const inlining = this.inliningOf(fn);
-    if (inlining?.hazard !== 'safe') return undefined;
+  private inlinedCall(fn: CatalogFunction, args: readonly AstNode[], argTypes: readonly InferredType[], reachedBefore: number[] | undefined): Inlining | undefined {
+    if (fn.parallel === 'u' || fn.inlineBody === undefined || args.length !== fn.argTypes.length) return undefined;
+    const inlining = this.inliningOf(fn, argTypes);
+    if (!inlining) return undefined;
     for (let i = 0; i < inlining.uses.length; i++) {
       if (inlining.uses[i] <= 1) continue;
       // Positional arguments come first; then by name. One left to its default: its expression is not at hand.
@@ -1593,10 +1628,38 @@ export class StatementWalker {
     return inlining;
   }
 
+  /**
+   * Reports a call the planner replaces by the function's body: a RESTRICTED function whose body is
+   * safe restricts nothing (the statement is RESTRICTED before inlining all the same); a SAFE one
+   * whose body is not restricts only where the statement is not SAFE before inlining. False where
+   * the call is to be reported as labelled.
+   */
+  private reachInlined(fn: CatalogFunction, inlining: Inlining, range: TextRange, written: string, kind: 'function' | 'operator' | 'cast'): boolean {
+    if (fn.parallel === 'r' && inlining.hazard !== 'safe') return false;
+    // The statement-wide checks that run before inlining (a CTE's volatility) still see the function itself.
+    this.reached.push(fn, ...inlining.functions);
+    if (fn.volatility === 'v') this.volatileSeen++;
+    if (fn.parallel === 'r') {
+      this.restrictedBeforeInlining = true;
+    } else if (inlining.hazard !== 'safe') {
+      const culprits = inlining.functions.filter((f) => f.parallel !== 's').map((f) => signatureOf(f));
+      const body = culprits.length ? `calls ${[...new Set(culprits)].slice(0, 3).join(', ')}, not PARALLEL SAFE` : 'is not parallel safe';
+      const what = kind === 'operator' ? `operator ${written} runs ${signatureOf(fn)}, which` : kind === 'cast' ? `the cast to ${written} runs ${signatureOf(fn)}, which` : signatureOf(fn);
+      (this.ifNotSafeBeforeInlining ??= []).push({
+        code: `restricted-${kind}`,
+        severity: 'information',
+        message: `${what} is PARALLEL SAFE, but the planner inlines its SQL body here, which ${body}, and checks it in a statement that is not PARALLEL SAFE: ${effectSentence('restricted')}`,
+        range,
+        hazard: 'restricted',
+      });
+    }
+    return true;
+  }
+
   /** A function's inlining when it holds for every call, whatever the arguments (a view's or a policy's functions, known only as a list). */
   private inlinedAnywhere(fn: CatalogFunction): boolean {
     if (fn.parallel !== 'r' || fn.inlineBody === undefined) return false;
-    const inlining = this.inliningOf(fn);
+    const inlining = this.inliningOf(fn, fn.argTypes);
     return inlining?.hazard === 'safe' && inlining.uses.every((count) => count <= 1);
   }
 
@@ -1638,13 +1701,15 @@ export class StatementWalker {
    */
   private inlinedQueryReasons(fn: CatalogFunction, query: InlinedQuery, range: TextRange): void {
     const subject = `${signatureOf(fn)}, inlined here as a subquery,`;
+    if (fn.parallel === 'r') this.restrictedBeforeInlining = true;
     if (query.limited) this.limitedSubquery(subject.slice(0, -1), range);
     for (const r of query.reasons) {
-      if (fn.parallel !== 'r' && !PLAN_SHAPES.has(r.code)) continue;
       const hazard = r.hazard === 'unsafe' ? 'restricted' : r.hazard!;
       const code = (r.code.startsWith('unsafe-') ? `restricted-${r.code.slice('unsafe-'.length)}` : r.code) as ReasonCode;
       const colon = r.message.lastIndexOf(': ');
-      this.reason(code, 'information', `${subject} has in its body: ${colon > 0 ? r.message.slice(0, colon) : r.message}: ${effectSentence(hazard)}`, range, hazard);
+      const reason: Reason = { code, severity: 'information', message: `${subject} has in its body: ${colon > 0 ? r.message.slice(0, colon) : r.message}: ${effectSentence(hazard)}`, range, hazard };
+      if (fn.parallel === 'r' || PLAN_SHAPES.has(r.code)) this.reason(reason.code, reason.severity, reason.message, range, hazard);
+      else (this.ifNotSafeBeforeInlining ??= []).push(reason);
     }
   }
 
@@ -1657,23 +1722,26 @@ export class StatementWalker {
     const outer = new Scope();
     outer.entries.push({ name: fn.name, columns: fn.argNames.map((name, i) => ({ name, type: fn.argTypes[i] })).filter((c) => c.name !== '') });
     this.statement(query, new Scope(outer));
-    return { reasons: this.reasons.filter((r) => r.hazard && r.hazard !== 'safe'), limited: this.limitNeeded(query.SelectStmt) !== undefined, unresolved: this.unresolved };
+    // What SAFE functions inlined in the body restrict counts: the body is checked as a whole.
+    const reasons = [...this.reasons, ...(this.ifNotSafeBeforeInlining ?? [])];
+    return { reasons: reasons.filter((r) => r.hazard && r.hazard !== 'safe'), limited: this.limitNeeded(query.SelectStmt) !== undefined, unresolved: this.unresolved };
   }
 
   /**
    * Walks the one expression of a SQL function's body (inline.ts), its arguments in scope by number
    * and by name (also qualified with the function's name), the result converted to the return type.
    */
-  walkInlineBody(expr: AstNode, fn: CatalogFunction): WalkedBody {
-    this.declareParameters(fn.argTypes);
+  walkInlineBody(expr: AstNode, fn: CatalogFunction, argTypes: readonly string[]): WalkedBody {
+    this.declareParameters(argTypes);
     const scope = new Scope();
-    scope.entries.push({ name: fn.name, columns: fn.argNames.map((name, i) => ({ name, type: fn.argTypes[i] })).filter((c) => c.name !== '') });
+    scope.entries.push({ name: fn.name, columns: fn.argNames.map((name, i) => ({ name, type: argTypes[i] })).filter((c) => c.name !== '') });
     scope.clause = 'target';
     const type = this.expr(expr, scope);
     if (type && type !== fn.returnType) this.implicitCasts([type], [fn.returnType], { start: 0, end: 0 });
+    // What SAFE functions inlined in the body restrict counts: the body is checked as a whole.
     let hazard: Hazard = 'safe';
-    for (const r of this.reasons) if (r.hazard) hazard = worseHazard(hazard, r.hazard);
-    return { hazard, functions: this.reached, unresolved: this.unresolved };
+    for (const r of [...this.reasons, ...(this.ifNotSafeBeforeInlining ?? [])]) if (r.hazard) hazard = worseHazard(hazard, r.hazard);
+    return { hazard, functions: this.reached, unresolved: this.unresolved, ioCasts: this.ioCasts };
   }
 
   private aExpr(n: AstNode, scope: Scope): InferredType {
@@ -1794,19 +1862,22 @@ export class StatementWalker {
     if (ops.length === 1 && functions.length === 1 && functions[0].inlineBody !== undefined && operands) {
       const prefix = operands[0] === undefined || operands[0] === null;
       const operandsReached = reachedBefore === undefined ? undefined : prefix ? [reachedBetween!, this.reached.length] : [reachedBefore, reachedBetween!, this.reached.length];
-      inlined = this.inlinedSafely(functions[0], prefix ? operands.slice(1) : operands, operandsReached);
+      inlined = this.inlinedCall(functions[0], prefix ? operands.slice(1) : operands, prefix ? [right] : [left ?? undefined, right], operandsReached);
     }
-    this.refer({ kind: 'operator', range, name: symbol, functions, ...(ambiguous ? { ambiguous: true } : definedAt(ops[0])), ...(inlined ? { inlined: true } : {}) });
+    const vanishes = inlined !== undefined && functions[0].parallel === 'r' && inlined.hazard === 'safe';
+    this.refer({ kind: 'operator', range, name: symbol, functions, ...(ambiguous ? { ambiguous: true } : definedAt(ops[0])), ...(vanishes ? { inlined: true } : {}) });
     if (ops.length === 1) this.implicitCasts([left ?? undefined, right], ops[0].left === 'none' ? [ops[0].right] : [ops[0].left, ops[0].right], range);
     if (ops.length === 1 && operands) this.fixParameters(operands, [ops[0].left, ops[0].right]);
-    if (inlined) this.reached.push(functions[0], ...inlined.functions);
-    else this.reach(functions, ambiguous, range, { kind: 'operator', name: `operator ${symbol}`, subject: (culprit) => `operator ${symbol} runs ${culprit}` });
+    if (!inlined || !this.reachInlined(functions[0], inlined, range, symbol, 'operator')) {
+      this.reach(functions, ambiguous, range, { kind: 'operator', name: `operator ${symbol}`, subject: (culprit) => `operator ${symbol} runs ${culprit}` });
+    }
     if (ops.length === 1) return ops[0].result;
     const results = new Set(ops.map((op) => op.result));
     return results.size === 1 ? [...results][0] : undefined;
   }
 
   private typeCast(n: AstNode, scope: Scope): InferredType {
+    const reachedBefore = this.reached.length;
     const argType = this.expr(n.arg, scope);
     const typeName = n.typeName?.TypeName ?? n.typeName;
     const target = typeNameOf(this.catalog, typeName);
@@ -1817,10 +1888,19 @@ export class StatementWalker {
     if (source && source !== target) {
       const cast = this.castFor(source, target);
       const fn = cast?.functionOid ? this.catalog.functionByOid(cast.functionOid) : undefined;
+      // By the types' I/O functions, whose volatility the catalog does not give.
+      if (!fn && cast?.method !== 'b' && this.catalog.baseTypeOf(source) !== this.catalog.baseTypeOf(target)) this.ioCasts++;
       if (fn) {
-        this.refer({ kind: 'cast', range, name: target, functions: [fn], ...definedAt(cast) });
-        this.reach([fn], false, range, { kind: 'cast', name: target, subject: (culprit) => `the cast from ${source} to ${target} runs ${culprit}` });
+        // A cast's function is inlined as a call's is (a FuncExpr); one taking only the value.
+        const inlined = fn.inlineBody !== undefined && fn.argTypes.length === 1 ? this.inlinedCall(fn, [n.arg], [source], [reachedBefore, this.reached.length]) : undefined;
+        const vanishes = inlined !== undefined && fn.parallel === 'r' && inlined.hazard === 'safe';
+        this.refer({ kind: 'cast', range, name: target, functions: [fn], ...definedAt(cast), ...(vanishes ? { inlined: true } : {}) });
+        if (!inlined || !this.reachInlined(fn, inlined, range, target, 'cast')) {
+          this.reach([fn], false, range, { kind: 'cast', name: target, subject: (culprit) => `the cast from ${source} to ${target} runs ${culprit}` });
+        }
       }
+    } else if (!source && argType !== UNKNOWN_LITERAL) {
+      this.ioCasts++;
     }
     // An untyped parameter takes the domain as its type (coerce_type's parameter hook): no run-time
     // check, where a literal ('5'::d) keeps its CoerceToDomain.
@@ -1920,6 +2000,23 @@ export class StatementWalker {
  * function, a domain's check, a view's window: checked against the planner).
  */
 const PLAN_SHAPES = new Set<ReasonCode>(['correlated-subquery', 'initplan', 'materialized-cte', 'table-function', 'set-operation', 'limited-subquery', 'temporary-table', 'foreign-table']);
+
+/** A constant as the planner simplifies it: a literal, cast or not. */
+function isConstant(node: AstNode): boolean {
+  const n = node?.NamedArgExpr?.arg ?? node;
+  return n?.A_Const !== undefined || (n?.TypeCast !== undefined && isConstant(n.TypeCast.arg));
+}
+
+/**
+ * A call of a RESTRICTED function the planner evaluates while planning (evaluate_function): an
+ * IMMUTABLE one with constant arguments, a STRICT one with a NULL constant among them. It is a
+ * constant by the time parallel safety is checked where it is.
+ */
+function evaluatedWhenPlanned(fn: CatalogFunction, args: readonly AstNode[]): boolean {
+  if (fn.parallel !== 'r' || fn.kind !== 'f' || fn.returnsSet || fn.returnType === 'record') return false;
+  if (fn.strict && args.some((a) => (a?.NamedArgExpr?.arg ?? a)?.A_Const?.isnull)) return true;
+  return fn.volatility === 'i' && args.length === fn.argTypes.length && args.every(isConstant);
+}
 
 /** Expressions the planner's cost model counts as free (cost_qual_eval). */
 const COSTLESS = new Set(['ColumnRef', 'A_Const', 'ParamRef']);

@@ -167,6 +167,7 @@ function functionFromRow(r: QueryResultRow, interned: Interner): CatalogFunction
     returnsSet: r.returns_set,
     strict: r.strict,
   };
+  if (r.cost !== null) fn.cost = r.cost;
   if (r.inline_body !== null) fn.inlineBody = inlineBodyText(r.inline_body);
   if (r.description) fn.description = r.description;
   if (r.combinable !== null) fn.combinable = r.combinable;
