@@ -97,7 +97,10 @@ export function readCreateFunction(catalog: Catalog, n: AstNode, location: Sourc
   const asItems: AstNode[] = options.get('as')?.List?.items ?? [];
   const body = asItems.length === 1 ? asItems[0]?.String?.sval : undefined;
   const language = (stringArg(options.get('language')) ?? 'sql').toLowerCase();
-  const returnType = n.is_procedure ? 'void' : tableColumns ? 'record' : typeNameOf(catalog, n.returnType) || 'void';
+  // Without RETURNS, OUT parameters say: one its type, several a record.
+  const outTypes = (n.parameters ?? []).filter((p: AstNode) => p.FunctionParameter?.mode === 'FUNC_PARAM_OUT' || p.FunctionParameter?.mode === 'FUNC_PARAM_INOUT').map((p: AstNode) => typeNameOf(catalog, p.FunctionParameter.argType));
+  const fromOut = outTypes.length === 1 ? outTypes[0] : outTypes.length > 1 ? 'record' : undefined;
+  const returnType = n.is_procedure ? 'void' : tableColumns ? 'record' : typeNameOf(catalog, n.returnType) || fromOut || 'void';
   const returnsSet = tableColumns || !!n.returnType?.TypeName?.setof || !!n.returnType?.setof;
   const fn: CatalogFunction = {
     oid: allocateLocalOid(),

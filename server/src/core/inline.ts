@@ -133,6 +133,8 @@ export interface InlinedQuery {
   reasons: Reason[];
   /** Its own LIMIT / OFFSET needs a Limit node: such a subquery is never scanned in workers. */
   limited: boolean;
+  /** The planner can pull the subquery up into the query calling it (is_simple_subquery). */
+  pulledUp: boolean;
   unresolved: boolean;
 }
 
@@ -158,6 +160,7 @@ function procost(fn: CatalogFunction): number {
 /** Elements of an array an operator is applied to: an IN list's, an ARRAY[...]'s, a '{...}' literal's (estimate_array_length). */
 function arrayLength(node: AstNode): number {
   if (Array.isArray(node)) return node.length;
+  if (Array.isArray(node?.List?.items)) return node.List.items.length;
   const elements = node?.A_ArrayExpr?.elements;
   if (elements) return elements.length;
   const literal: string | undefined = node?.TypeCast?.arg?.A_Const?.sval?.sval ?? node?.A_Const?.sval?.sval;
@@ -168,13 +171,16 @@ function arrayLength(node: AstNode): number {
  * A cost like cost_qual_eval's, in cpu_operator_cost units, of an argument the body reads more than
  * once: the planner does not inline then if the argument costs more than 10, calls a volatile
  * function or holds a subquery. Each function costs its procost, applied to half an array's elements
- * for IN and = ANY; a cast of anything but a literal 2 (an input and an output function).
+ * for IN and = ANY; a cast of anything but a literal 2 (an input and an output function); GREATEST,
+ * LEAST, CURRENT_DATE and the like 1.
  */
 export function repeatedArgumentCost(arg: AstNode, functions: readonly CatalogFunction[]): number {
   let cost = 0;
   visitNodes({ arg }, (kind, n) => {
     if (kind === 'SubLink') cost = Infinity;
     if (kind === 'TypeCast' && !n.arg?.A_Const) cost += 2;
+    // GREATEST / LEAST, CURRENT_DATE and the like, XML functions: 1 each.
+    if (kind === 'MinMaxExpr' || kind === 'SQLValueFunction' || kind === 'XmlExpr') cost += 1;
     // The operator's own call is among `functions`: the other applications.
     if (kind === 'A_Expr' && (n.kind === 'AEXPR_IN' || n.kind === 'AEXPR_OP_ANY' || n.kind === 'AEXPR_OP_ALL')) cost += Math.max(0, arrayLength(n.rexpr) * 0.5 - 1);
   });

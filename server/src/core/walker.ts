@@ -278,14 +278,15 @@ export class StatementWalker {
   /** The call standing alone in FROM being walked (a set-returning SQL function there may be inlined as a subquery). */
   private loneFromCall?: AstNode;
   /**
-   * A RESTRICTED function was inlined or evaluated away: the statement's hazard before inlining,
-   * which decides whether the planner checks expressions at all (is_parallel_safe takes everything
-   * for safe in a statement SAFE before inlining), is RESTRICTED all the same.
+   * The planner checks each expression for parallel safety though no reason says the statement is
+   * restricted: a RESTRICTED function was inlined or evaluated away (the statement's hazard, taken
+   * before inlining, is RESTRICTED all the same), or a subquery became an initPlan whose value is a
+   * parameter. Otherwise is_parallel_safe takes every expression of a SAFE statement for safe.
    */
-  private restrictedBeforeInlining = false;
+  private expressionsChecked = false;
   /** Casts by I/O functions (or of a value of unknown type) met: an IMMUTABLE function's body with one is not known to be immutable. */
   private ioCasts = 0;
-  /** What the inlined bodies of SAFE functions restrict: only in a statement not SAFE before inlining. */
+  /** What the inlined bodies of SAFE functions restrict: only where the planner checks expressions (expressionsChecked, or a reason). */
   private ifNotSafeBeforeInlining?: Reason[];
 
   constructor(
@@ -313,7 +314,7 @@ export class StatementWalker {
 
   result(columns?: CatalogColumn[]): WalkResult {
     const conditional = this.ifNotSafeBeforeInlining;
-    const notSafe = conditional && (this.restrictedBeforeInlining || this.reasons.some((r) => r.hazard && r.hazard !== 'safe'));
+    const notSafe = conditional && (this.expressionsChecked || this.reasons.some((r) => r.hazard && r.hazard !== 'safe'));
     return {
       references: this.references,
       reasons: notSafe ? [...this.reasons, ...conditional] : this.reasons,
@@ -1196,8 +1197,16 @@ export class StatementWalker {
 
   private reachThrough(fns: CatalogFunction[], range: TextRange, subject: (culprit: string) => string, via: 'view' | 'policy'): void {
     for (const fn of fns) this.reached.push(fn);
-    // A RESTRICTED SQL function inlined wherever it is called restricts nothing (its body's functions are in the list too).
-    const counted = fns.filter((fn) => !this.inlinedAnywhere(fn));
+    // SQL functions inlined wherever they are called: a RESTRICTED one whose body is safe restricts
+    // nothing; a SAFE one whose body is not restricts where the planner checks expressions.
+    const counted: CatalogFunction[] = [];
+    for (const fn of fns) {
+      const inlining = fn.parallel !== 'u' && fn.inlineBody !== undefined && !fn.returnsSet ? this.inliningOf(fn, fn.argTypes) : undefined;
+      const anywhere = inlining !== undefined && inlining.uses.every((count) => count <= 1);
+      if (anywhere && fn.parallel === 'r' && inlining.hazard === 'safe') this.expressionsChecked = true;
+      else counted.push(fn);
+      if (anywhere && fn.parallel === 's' && inlining.hazard !== 'safe') this.safeBodyRestricts(`restricted-${via}`, subject(signatureOf(fn)), fn, inlining, range);
+    }
     const hazard = worstLabel(counted);
     if (hazard === 'safe') return;
     const culprits = counted.filter((fn) => hazardOf(fn.parallel) === hazard);
@@ -1547,10 +1556,15 @@ export class StatementWalker {
     if (folded) {
       // A constant by the time parallel safety is checked; the statement-wide hazard saw the call.
       this.reached.push(only!);
-      if (only!.parallel === 'r') this.restrictedBeforeInlining = true;
+      if (only!.parallel === 'r') this.expressionsChecked = true;
     } else if (inlinedQuery) {
       this.reached.push(only!);
       this.inlinedQueryReasons(only!, inlinedQuery, range);
+      // Its arguments read the rows beside it (LATERAL) or an outer query's: a subquery reading them
+      // that cannot be pulled up is run again for each of them (is_simple_subquery).
+      if (!inlinedQuery.pulledUp && args.some((a) => columnRefsOf(a).length > 0)) {
+        this.reason('correlated-subquery', 'information', `${signatureOf(only!)}, inlined here as a subquery the planner cannot flatten, reads the rows beside it: it is run again for each of them in the leader process`, range, 'restricted');
+      }
     } else if (!inlined || !this.reachInlined(only!, inlined, range, written, 'function')) {
       this.reach(match.candidates, match.ambiguous, range, {
         kind: refKind,
@@ -1636,31 +1650,29 @@ export class StatementWalker {
    */
   private reachInlined(fn: CatalogFunction, inlining: Inlining, range: TextRange, written: string, kind: 'function' | 'operator' | 'cast'): boolean {
     if (fn.parallel === 'r' && inlining.hazard !== 'safe') return false;
-    // The statement-wide checks that run before inlining (a CTE's volatility) still see the function itself.
-    this.reached.push(fn, ...inlining.functions);
+    // The function itself, as the statement-wide checks before inlining see it (a CTE's volatility,
+    // a view's list of functions); its body is what it is in the lists' reading (reachThrough).
+    this.reached.push(fn);
     if (fn.volatility === 'v') this.volatileSeen++;
-    if (fn.parallel === 'r') {
-      this.restrictedBeforeInlining = true;
-    } else if (inlining.hazard !== 'safe') {
-      const culprits = inlining.functions.filter((f) => f.parallel !== 's').map((f) => signatureOf(f));
-      const body = culprits.length ? `calls ${[...new Set(culprits)].slice(0, 3).join(', ')}, not PARALLEL SAFE` : 'is not parallel safe';
+    if (fn.parallel === 'r') this.expressionsChecked = true;
+    else if (inlining.hazard !== 'safe') {
       const what = kind === 'operator' ? `operator ${written} runs ${signatureOf(fn)}, which` : kind === 'cast' ? `the cast to ${written} runs ${signatureOf(fn)}, which` : signatureOf(fn);
-      (this.ifNotSafeBeforeInlining ??= []).push({
-        code: `restricted-${kind}`,
-        severity: 'information',
-        message: `${what} is PARALLEL SAFE, but the planner inlines its SQL body here, which ${body}, and checks it in a statement that is not PARALLEL SAFE: ${effectSentence('restricted')}`,
-        range,
-        hazard: 'restricted',
-      });
+      this.safeBodyRestricts(`restricted-${kind}`, what, fn, inlining, range);
     }
     return true;
   }
 
-  /** A function's inlining when it holds for every call, whatever the arguments (a view's or a policy's functions, known only as a list). */
-  private inlinedAnywhere(fn: CatalogFunction): boolean {
-    if (fn.parallel !== 'r' || fn.inlineBody === undefined) return false;
-    const inlining = this.inliningOf(fn, fn.argTypes);
-    return inlining?.hazard === 'safe' && inlining.uses.every((count) => count <= 1);
+  /** A SAFE function inlined whose body is not safe: it restricts where the planner checks expressions (ifNotSafeBeforeInlining). */
+  private safeBodyRestricts(code: ReasonCode, what: string, fn: CatalogFunction, inlining: Inlining, range: TextRange): void {
+    const culprits = [...new Set(inlining.functions.filter((f) => f.parallel !== 's').map((f) => signatureOf(f)))];
+    const body = culprits.length ? `calls ${culprits.slice(0, 3).join(', ')}, not PARALLEL SAFE` : 'is not parallel safe';
+    (this.ifNotSafeBeforeInlining ??= []).push({
+      code,
+      severity: 'information',
+      message: `${what} is PARALLEL SAFE, but the planner inlines its SQL body here, which ${body}, and checks it in a statement that is not PARALLEL SAFE: ${effectSentence('restricted')}`,
+      range,
+      hazard: 'restricted',
+    });
   }
 
   /**
@@ -1701,7 +1713,7 @@ export class StatementWalker {
    */
   private inlinedQueryReasons(fn: CatalogFunction, query: InlinedQuery, range: TextRange): void {
     const subject = `${signatureOf(fn)}, inlined here as a subquery,`;
-    if (fn.parallel === 'r') this.restrictedBeforeInlining = true;
+    if (fn.parallel === 'r') this.expressionsChecked = true;
     if (query.limited) this.limitedSubquery(subject.slice(0, -1), range);
     for (const r of query.reasons) {
       const hazard = r.hazard === 'unsafe' ? 'restricted' : r.hazard!;
@@ -1721,10 +1733,16 @@ export class StatementWalker {
     this.declareParameters(fn.argTypes);
     const outer = new Scope();
     outer.entries.push({ name: fn.name, columns: fn.argNames.map((name, i) => ({ name, type: fn.argTypes[i] })).filter((c) => c.name !== '') });
-    this.statement(query, new Scope(outer));
+    const inner = new Scope(outer);
+    this.statement(query, inner);
     // What SAFE functions inlined in the body restrict counts: the body is checked as a whole.
     const reasons = [...this.reasons, ...(this.ifNotSafeBeforeInlining ?? [])];
-    return { reasons: reasons.filter((r) => r.hazard && r.hazard !== 'safe'), limited: this.limitNeeded(query.SelectStmt) !== undefined, unresolved: this.unresolved };
+    return {
+      reasons: reasons.filter((r) => r.hazard && r.hazard !== 'safe'),
+      limited: this.limitNeeded(query.SelectStmt) !== undefined,
+      pulledUp: pulledUpFromFrom(query.SelectStmt, inner),
+      unresolved: this.unresolved,
+    };
   }
 
   /**
@@ -1985,6 +2003,8 @@ export class StatementWalker {
     } else if (!inner.correlated && (kind === 'EXPR_SUBLINK' || kind === 'ARRAY_SUBLINK' || kind === 'EXISTS_SUBLINK') && this.catalog.versionNum < 170000) {
       // Before PostgreSQL 17, a plan level with an initPlan was never parallel safe (SS_charge_for_initplans).
       this.reason('initplan', 'information', 'uncorrelated subquery: it runs once as an initPlan, and before PostgreSQL 17 the plan above an initPlan is PARALLEL RESTRICTED', this.parenthesized(this.at(n.location)), 'restricted');
+    } else if (!inner.correlated && (kind === 'EXPR_SUBLINK' || kind === 'ARRAY_SUBLINK' || kind === 'EXISTS_SUBLINK')) {
+      this.expressionsChecked = true;
     }
     if (kind === 'EXPR_SUBLINK') return columns?.[0]?.type || undefined;
     if (kind === 'ARRAY_SUBLINK') return columns?.[0]?.type ? `${columns[0].type}[]` : undefined;
