@@ -1,13 +1,16 @@
 /**
- * SQL-function inlining, as the planner does it (inline_function, clauses.c): a call of a simple SQL
- * function is replaced by its body before parallel safety is checked where the call is, so a
- * PARALLEL RESTRICTED wrapper whose body is safe (the multi-tenant `current_tenant()` over
- * current_setting) restricts nothing. The statement-wide hazard is taken before inlining, so an
- * UNSAFE wrapper stays unsafe whatever its body: only RESTRICTED functions carry a body in the
- * catalog (inlineBody), and only whether such a call becomes safe is decided here.
+ * SQL functions as the planner rewrites them before it checks parallel safety where they are called
+ * (clauses.c): inline_function replaces a call of a simple SQL function by its body, and
+ * inline_set_returning_function makes a set-returning one alone in FROM a subquery there. A
+ * RESTRICTED wrapper whose body is safe then restricts nothing (the multi-tenant `current_tenant()`
+ * over current_setting); a SAFE one's body counts where the planner checks expressions at all. The
+ * statement-wide hazard is taken before inlining, so an UNSAFE function stays unsafe whatever its
+ * body: a database's catalog gives bodies (inlineBody) only for the others. This module judges a
+ * body; the walker judges each call (inlinedCall, inlinedInFrom) and reports it.
  *
- * Where the planner's rules need what the catalog does not hold (procost), the check is stricter
- * than the planner's: a call kept out of inlining here stays restricted, as the wrapper is labelled.
+ * Where the planner's rules need what the catalog does not hold (a default's expression, a type's
+ * I/O functions), the check is stricter than the planner's: a call kept out of inlining here is
+ * reported as the function is labelled.
  */
 import type { CatalogFunction } from './catalog-snapshot';
 import { hazardAtLeast } from './catalog';

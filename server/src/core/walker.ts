@@ -1592,7 +1592,6 @@ export class StatementWalker {
    */
   private inliningOf(fn: CatalogFunction, callTypes: readonly InferredType[]): Inlining | undefined {
     const state = (this.inlining ??= { known: new Map(), queries: new Map(), active: new Set() });
-    if (state.active.has(fn)) return undefined;
     let types: readonly string[] = fn.argTypes;
     let key: CatalogFunction | string = fn;
     if (fn.argTypes.some(isPolymorphic)) {
@@ -1602,22 +1601,35 @@ export class StatementWalker {
       types = actual as string[];
       key = `${fn.oid}(${types.join(',')})`;
     }
-    let known = state.known.get(key);
-    if (known === undefined) {
-      state.active.add(fn);
+    return this.once(state.known, key, fn, () => inliningOf(fn, (sql, offsets, expr) => this.bodyWalker(sql, offsets).walkInlineBody(expr, fn, types)));
+  }
+
+  /**
+   * What `work` gives for `fn`, worked out once per statement and kept in `known` (the walks of the
+   * bodies share it); undefined while `fn` itself is being inlined: the planner does not inline a
+   * function inside its own body (active_fns).
+   */
+  private once<K, T>(known: Map<K, T | null>, key: K, fn: CatalogFunction, work: () => T | undefined): T | undefined {
+    const active = this.inlining!.active;
+    if (active.has(fn)) return undefined;
+    let found = known.get(key);
+    if (found === undefined) {
+      active.add(fn);
       try {
-        known =
-          inliningOf(fn, (sql, offsets, expr) => {
-            const body = new StatementWalker(sql, offsets, this.catalog);
-            body.inlining = state;
-            return body.walkInlineBody(expr, fn, types);
-          }) ?? null;
+        found = work() ?? null;
       } finally {
-        state.active.delete(fn);
+        active.delete(fn);
       }
-      state.known.set(key, known);
+      known.set(key, found);
     }
-    return known ?? undefined;
+    return found ?? undefined;
+  }
+
+  /** A walker for a SQL function's body, sharing this statement's inlining decisions. */
+  private bodyWalker(sql: string, offsets: Utf8Offsets): StatementWalker {
+    const body = new StatementWalker(sql, offsets, this.catalog);
+    body.inlining = this.inlining;
+    return body;
   }
 
   /**
@@ -1684,23 +1696,7 @@ export class StatementWalker {
     if (fn.parallel === 'u' || fn.inlineBody === undefined || !fn.returnsSet) return undefined;
     if (this.reached.slice(reachedBefore[0]).some((f) => f.volatility === 'v') || args.some(containsSubLink)) return undefined;
     const state = (this.inlining ??= { known: new Map(), queries: new Map(), active: new Set() });
-    if (state.active.has(fn)) return undefined;
-    let known = state.queries.get(fn);
-    if (known === undefined) {
-      state.active.add(fn);
-      try {
-        known =
-          inlinedQueryOf(fn, (sql, offsets, query) => {
-            const body = new StatementWalker(sql, offsets, this.catalog);
-            body.inlining = state;
-            return body.walkInlinedQuery(query, fn);
-          }) ?? null;
-      } finally {
-        state.active.delete(fn);
-      }
-      state.queries.set(fn, known);
-    }
-    return known ?? undefined;
+    return this.once(state.queries, fn, fn, () => inlinedQueryOf(fn, (sql, offsets, query) => this.bodyWalker(sql, offsets).walkInlinedQuery(query, fn)));
   }
 
   /**
@@ -1732,7 +1728,7 @@ export class StatementWalker {
   walkInlinedQuery(query: AstNode, fn: CatalogFunction): InlinedQuery {
     this.declareParameters(fn.argTypes);
     const outer = new Scope();
-    outer.entries.push({ name: fn.name, columns: fn.argNames.map((name, i) => ({ name, type: fn.argTypes[i] })).filter((c) => c.name !== '') });
+    outer.entries.push(argumentsEntry(fn, fn.argTypes));
     const inner = new Scope(outer);
     this.statement(query, inner);
     // What SAFE functions inlined in the body restrict counts: the body is checked as a whole.
@@ -1752,7 +1748,7 @@ export class StatementWalker {
   walkInlineBody(expr: AstNode, fn: CatalogFunction, argTypes: readonly string[]): WalkedBody {
     this.declareParameters(argTypes);
     const scope = new Scope();
-    scope.entries.push({ name: fn.name, columns: fn.argNames.map((name, i) => ({ name, type: argTypes[i] })).filter((c) => c.name !== '') });
+    scope.entries.push(argumentsEntry(fn, argTypes));
     scope.clause = 'target';
     const type = this.expr(expr, scope);
     if (type && type !== fn.returnType) this.implicitCasts([type], [fn.returnType], { start: 0, end: 0 });
@@ -1852,8 +1848,11 @@ export class StatementWalker {
     return true;
   }
 
-  /** `operands`: the operand nodes, when an undeclared $n among them takes its type from the operator chosen. */
-  /** `reachedBefore`, `reachedBetween`: this.reached's length before the operands were walked and between them (for inlining). */
+  /**
+   * `operands`: the operand nodes, when an undeclared $n among them takes its type from the operator
+   * chosen; `reachedBefore`, `reachedBetween`: this.reached's length before they were walked and
+   * between them (what each runs, should the operator's function be inlined).
+   */
   private operator(
     names: string[],
     schema: string | undefined,
@@ -2020,6 +2019,11 @@ export class StatementWalker {
  * function, a domain's check, a view's window: checked against the planner).
  */
 const PLAN_SHAPES = new Set<ReasonCode>(['correlated-subquery', 'initplan', 'materialized-cte', 'table-function', 'set-operation', 'limited-subquery', 'temporary-table', 'foreign-table']);
+
+/** A SQL function's named arguments, as the columns of an entry named after the function (`f.x` reads them too). */
+function argumentsEntry(fn: CatalogFunction, types: readonly string[]): ScopeEntry {
+  return { name: fn.name, columns: fn.argNames.map((name, i) => ({ name, type: types[i] })).filter((c) => c.name !== '') };
+}
 
 /** A constant as the planner simplifies it: a literal, cast or not. */
 function isConstant(node: AstNode): boolean {
