@@ -261,6 +261,23 @@ describe('lsp: server over JSON-RPC', function () {
       ].join('\n'),
     );
     assert.ok(!markdown(await client.hover(uri, { line: 3, character: 9 })).includes('Inlined here'));
+
+    // Evaluated when planned (IMMUTABLE, constant arguments), and a set-returning one made a subquery.
+    const more = `${uri.slice(0, -4)}-more.sql`;
+    await client.open(
+      more,
+      [
+        'CREATE FUNCTION fixed(x int) RETURNS int LANGUAGE plpgsql IMMUTABLE PARALLEL RESTRICTED AS $$ BEGIN RETURN x; END $$;',
+        'CREATE FUNCTION first_rows(n int) RETURNS SETOF pg_class LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT * FROM pg_class LIMIT n $$;',
+        'SELECT relname FROM pg_class WHERE relpages > fixed(5);',
+        'SELECT relname FROM first_rows(3);',
+      ].join('\n'),
+    );
+    assert.deepStrictEqual(summarize(await client.diagnostics(more)), [
+      '3:20-3:30 information limited-subquery: public.first_rows(n integer), inlined here as a subquery with LIMIT or OFFSET: the rows it keeps are chosen in the leader process, and the plan above it runs there too',
+    ]);
+    assert.ok(markdown(await client.hover(more, { line: 2, character: 48 })).includes('Evaluated when the statement is planned (an IMMUTABLE function of constants): a constant here, so its PARALLEL RESTRICTED label restricts nothing.'));
+    assert.ok(markdown(await client.hover(more, { line: 3, character: 24 })).includes("Inlined here: the planner makes this call a subquery of the function's SQL body, so what that query does (a LIMIT, a scan only the leader runs) counts here instead of the function's PARALLEL SAFE label."));
   });
 
   it('hovers over an operator with the function behind it, and over a statement\'s first keyword with its verdict', async () => {
