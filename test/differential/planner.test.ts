@@ -202,11 +202,16 @@ CREATE FUNCTION inl_wrap(x int) RETURNS inl_wrapped LANGUAGE sql PARALLEL RESTRI
 CREATE CAST (int AS inl_wrapped) WITH FUNCTION inl_wrap(int);
 CREATE VIEW v_inl_safe_wrap AS SELECT id, inl_safe_wrap(grp) AS c FROM big;
 CREATE FUNCTION inl_out(x int, OUT y int) LANGUAGE sql IMMUTABLE PARALLEL RESTRICTED AS $$ SELECT x + 1 $$;
+CREATE FUNCTION inl_imm_ts(x timestamptz) RETURNS int LANGUAGE plpgsql IMMUTABLE PARALLEL RESTRICTED AS $$ BEGIN RETURN 1; END $$;
+CREATE TYPE inl_one AS (v int);
+CREATE FUNCTION inl_onecol(x int) RETURNS inl_one LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT x + 1 $$;
+CREATE FUNCTION inl_onecol_row(x int) RETURNS inl_one LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT ROW(x + 1)::inl_one $$;
 CREATE FUNCTION inl_money_add(a numeric, b numeric) RETURNS numeric LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT a + b $$;
 CREATE OPERATOR |+| (LEFTARG = numeric, RIGHTARG = numeric, FUNCTION = inl_money_add);
 CREATE FUNCTION inl_square_add(a numeric, b numeric) RETURNS numeric LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT a * a + b $$;
 CREATE OPERATOR |*| (LEFTARG = numeric, RIGHTARG = numeric, FUNCTION = inl_square_add);
 CREATE FUNCTION srf_series_r(x int) RETURNS SETOF int LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT generate_series(1, x) $$;
+CREATE FUNCTION srf_not_in() RETURNS SETOF big LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT * FROM big WHERE id NOT IN (SELECT big_id FROM other) AND inl_stable_restricted(grp) = 3 $$;
 CREATE FUNCTION srf_top(n int) RETURNS SETOF big LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT * FROM big ORDER BY id LIMIT n $$;
 CREATE FUNCTION srf_top_volatile(n int) RETURNS SETOF big LANGUAGE sql VOLATILE PARALLEL SAFE AS $$ SELECT * FROM big ORDER BY id LIMIT n $$;
 CREATE FUNCTION srf_top_strict(n int) RETURNS SETOF big LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$ SELECT * FROM big ORDER BY id LIMIT n $$;
@@ -617,6 +622,11 @@ const CASES: [string, Expected][] = [
   ['SELECT * FROM v_inl_safe_wrap', 'safe'],
   ['SELECT * FROM v_inl_safe_wrap WHERE c > inl_tenant()', 'restricted'],
   ['SELECT inl_out(id) FROM big', 'safe'],
+  ['SELECT count(*) FROM big WHERE inl_safe_wrap(grp) > 5 AND grp IN (SELECT big_id FROM other)', 'restricted'],
+  ['SELECT count(*) FROM big WHERE grp = inl_imm_ts(date \'2024-01-02\')', 'restricted'],
+  ['SELECT count(*) FROM big WHERE grp = inl_imm_ts(timestamptz \'2024-01-02\')', 'safe'],
+  ['SELECT (inl_onecol(id)).v FROM big', 'restricted'],
+  ['SELECT (inl_onecol_row(id)).v FROM big', 'safe'],
   ['SELECT inl_twice(CASE WHEN grp IN (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25) THEN 1 ELSE 0 END) FROM big', 'restricted'],
   // An IMMUTABLE function of constants is evaluated when the statement is planned (evaluate_function)
   ['SELECT inl_imm_tenant(), id FROM big', 'safe'],
@@ -642,6 +652,7 @@ const CASES: [string, Expected][] = [
   ['SELECT * FROM srf_window_s()', 'safe'],
   ['SELECT * FROM srf_window_r()', 'restricted'],
   ['SELECT * FROM srf_scratch()', 'restricted'],
+  ['SELECT count(*) FROM srf_not_in()', 'restricted'],
   ['SELECT count(*) FROM big b CROSS JOIN LATERAL srf_series_r(b.grp % 3) s', 'restricted'],
   // ... not when VOLATILE, STRICT, WITH ORDINALITY, or with a subquery in its arguments
   ['SELECT * FROM srf_top_volatile(10)', 'safe'],

@@ -156,6 +156,11 @@ export interface CatalogRelation {
   viewLocksRows?: boolean;
   /** Views: the definition, or a view it reads, reads a temporary table: reading it does too. */
   viewReadsTemporary?: boolean;
+  /**
+   * Views: the definition (or a view it reads) makes the planner check each expression of a statement
+   * reading it (a subquery, a RESTRICTED function inlined): an inlined SAFE function's body counts there.
+   */
+  viewChecksExpressions?: boolean;
   /** Views: plan shapes of the definition (or of a view it reads) that run only in the leader, whatever a statement reads of it. */
   viewShapes?: ViewShape[];
   /**

@@ -138,6 +138,8 @@ export interface InlinedQuery {
   limited: boolean;
   /** The planner can pull the subquery up into the query calling it (is_simple_subquery). */
   pulledUp: boolean;
+  /** Its subqueries (or a RESTRICTED function inlined in it) make the planner check every expression. */
+  checksExpressions: boolean;
   unresolved: boolean;
 }
 

@@ -163,10 +163,12 @@ export interface WalkedQuery {
   locksRows: boolean;
   readsTemporary: boolean;
   shapes: ViewShape[];
+  /** The planner checks each expression of a statement with this query (StatementWalker.expressionsChecked). */
+  checksExpressions: boolean;
 }
 
 /** What a view passes on to the statements that read it, besides the functions it reaches. */
-export type ViewTraits = Pick<CatalogRelation, 'viewLocksRows' | 'viewReadsTemporary' | 'viewShapes' | 'viewColumnShapes'>;
+export type ViewTraits = Pick<CatalogRelation, 'viewLocksRows' | 'viewReadsTemporary' | 'viewShapes' | 'viewColumnShapes' | 'viewChecksExpressions'>;
 
 /**
  * What a view passes on, from the walk of its query: row locks, temporary tables, and what runs
@@ -177,6 +179,7 @@ export function viewTraits(walked: WalkedQuery, query: AstNode, columns: readonl
   const traits: ViewTraits = {};
   if (walked.locksRows) traits.viewLocksRows = true;
   if (walked.readsTemporary) traits.viewReadsTemporary = true;
+  if (walked.checksExpressions) traits.viewChecksExpressions = true;
   // A view read in a statement is a subquery in its FROM: its own LIMIT / OFFSET limits it there.
   const select = query?.SelectStmt;
   const limited = limitNode(select?.limitCount) ?? limitNode(select?.limitOffset);
@@ -544,12 +547,17 @@ export class StatementWalker {
     const scope = new Scope();
     const columnShapes = new Map<number, ViewShape[]>();
     const outer = this.viewTop;
+    const checkedBefore = this.expressionsChecked;
     this.viewTop = { scope, columnShapes };
+    this.expressionsChecked = false;
     let columns: CatalogColumn[] | undefined;
+    let checksExpressions = false;
     try {
       columns = this.statement(query, scope);
     } finally {
       this.viewTop = outer;
+      checksExpressions = this.expressionsChecked;
+      this.expressionsChecked ||= checkedBefore;
     }
     return {
       functions: this.reached.slice(functionsBefore),
@@ -558,6 +566,7 @@ export class StatementWalker {
       locksRows: this.rowLocks > rowLocksBefore,
       readsTemporary: this.temporaryReads > temporaryBefore,
       shapes: this.shapes.slice(shapesBefore),
+      checksExpressions,
     };
   }
 
@@ -1176,6 +1185,7 @@ export class StatementWalker {
     if (rel.kind === 'f') {
       this.reason('foreign-table', 'information', `${qualified} is a foreign table${rel.foreignWrapper ? ` (${rel.foreignWrapper})` : ''}: its scan runs only in the leader process`, range, 'restricted');
     }
+    if (view.viewChecksExpressions) this.expressionsChecked = true;
     // The view's query becomes part of the statement: its row locks are the statement's.
     if (view.viewLocksRows) {
       this.rowLocks++;
@@ -1536,7 +1546,7 @@ export class StatementWalker {
     }
     const refKind = isAggregate && !isWindow ? 'aggregate' : 'function';
     const only = match.candidates.length === 1 && !isAggregate && !isWindow ? match.candidates[0] : undefined;
-    const folded = only !== undefined && evaluatedWhenPlanned(only, args);
+    const folded = only !== undefined && this.evaluatedWhenPlanned(only, args, argTypes);
     const single = reachedBefore && !folded ? only : undefined;
     const inlinedQuery = single && loneInFrom ? this.inlinedInFrom(single, args, reachedBefore!) : undefined;
     const inlined = single && !inlinedQuery ? this.inlinedCall(single, args, argTypes, reachedBefore!) : undefined;
@@ -1655,6 +1665,34 @@ export class StatementWalker {
   }
 
   /**
+   * A call of a RESTRICTED function the planner evaluates while planning (evaluate_function): an
+   * IMMUTABLE one whose arguments are constants once simplified, a STRICT one with a NULL constant
+   * among them. It is a constant by the time parallel safety is checked where it is. A constant
+   * here: a literal, or a literal written with its type (`date '...'`, `'...'::date`); converted to
+   * the parameter's type by an IMMUTABLE cast or none (eval_const_expressions folds only those).
+   */
+  private evaluatedWhenPlanned(fn: CatalogFunction, args: readonly AstNode[], argTypes: readonly InferredType[]): boolean {
+    if (fn.parallel !== 'r' || fn.kind !== 'f' || fn.returnsSet || fn.returnType === 'record') return false;
+    const values = args.map((a) => a?.NamedArgExpr?.arg ?? a);
+    if (fn.strict && values.some((v) => (v?.A_Const ?? v?.TypeCast?.arg?.A_Const)?.isnull)) return true;
+    if (fn.volatility !== 'i' || args.length !== fn.argTypes.length || args.some((a) => a?.NamedArgExpr)) return false;
+    const folds = (from: InferredType, to: string): boolean => {
+      if (!from || from === UNKNOWN_LITERAL || from === to || isPolymorphic(to) || this.catalog.baseTypeOf(from) === this.catalog.baseTypeOf(to)) return true;
+      const cast = this.catalog.castBetween(from, to);
+      const castFn = cast?.functionOid ? this.catalog.functionByOid(cast.functionOid) : undefined;
+      return cast?.method === 'b' || castFn?.volatility === 'i';
+    };
+    return values.every((v, i) => {
+      // A typed literal cast (5::numeric) is a call of the cast, folded only if IMMUTABLE; a string
+      // literal's type is read by its input function when the statement is parsed.
+      const literal = v?.A_Const ?? v?.TypeCast?.arg?.A_Const;
+      if (!literal) return false;
+      if (v.TypeCast && literal.sval === undefined && !folds(this.literalType(literal), argTypes[i] ?? '')) return false;
+      return folds(argTypes[i], fn.argTypes[i]);
+    });
+  }
+
+  /**
    * Reports a call the planner replaces by the function's body: a RESTRICTED function whose body is
    * safe restricts nothing (the statement is RESTRICTED before inlining all the same); a SAFE one
    * whose body is not restricts only where the statement is not SAFE before inlining. False where
@@ -1672,6 +1710,11 @@ export class StatementWalker {
       this.safeBodyRestricts(`restricted-${kind}`, what, fn, inlining, range);
     }
     return true;
+  }
+
+  /** The type of a literal (A_Const's fields), as expr() gives it. */
+  private literalType(literal: AstNode): InferredType {
+    return this.expr({ A_Const: literal }, new Scope());
   }
 
   /** A SAFE function inlined whose body is not safe: it restricts where the planner checks expressions (ifNotSafeBeforeInlining). */
@@ -1709,14 +1752,15 @@ export class StatementWalker {
    */
   private inlinedQueryReasons(fn: CatalogFunction, query: InlinedQuery, range: TextRange): void {
     const subject = `${signatureOf(fn)}, inlined here as a subquery,`;
-    if (fn.parallel === 'r') this.expressionsChecked = true;
+    // Its subqueries, once it is part of the statement, make the planner check every expression.
+    if (fn.parallel === 'r' || query.checksExpressions) this.expressionsChecked = true;
     if (query.limited) this.limitedSubquery(subject.slice(0, -1), range);
     for (const r of query.reasons) {
       const hazard = r.hazard === 'unsafe' ? 'restricted' : r.hazard!;
       const code = (r.code.startsWith('unsafe-') ? `restricted-${r.code.slice('unsafe-'.length)}` : r.code) as ReasonCode;
       const colon = r.message.lastIndexOf(': ');
       const reason: Reason = { code, severity: 'information', message: `${subject} has in its body: ${colon > 0 ? r.message.slice(0, colon) : r.message}: ${effectSentence(hazard)}`, range, hazard };
-      if (fn.parallel === 'r' || PLAN_SHAPES.has(r.code)) this.reason(reason.code, reason.severity, reason.message, range, hazard);
+      if (fn.parallel === 'r' || query.checksExpressions || PLAN_SHAPES.has(r.code)) this.reason(reason.code, reason.severity, reason.message, range, hazard);
       else (this.ifNotSafeBeforeInlining ??= []).push(reason);
     }
   }
@@ -1737,6 +1781,7 @@ export class StatementWalker {
       reasons: reasons.filter((r) => r.hazard && r.hazard !== 'safe'),
       limited: this.limitNeeded(query.SelectStmt) !== undefined,
       pulledUp: pulledUpFromFrom(query.SelectStmt, inner),
+      checksExpressions: this.expressionsChecked,
       unresolved: this.unresolved,
     };
   }
@@ -1752,10 +1797,12 @@ export class StatementWalker {
     scope.clause = 'target';
     const type = this.expr(expr, scope);
     if (type && type !== fn.returnType) this.implicitCasts([type], [fn.returnType], { start: 0, end: 0 });
+    // A composite result made of a scalar body is a whole-tuple result (check_sql_fn_retval): not inlined.
+    const wholeTuple = this.catalog.typeByFormatted(fn.returnType)?.category === 'C' && type !== fn.returnType;
     // What SAFE functions inlined in the body restrict counts: the body is checked as a whole.
     let hazard: Hazard = 'safe';
     for (const r of [...this.reasons, ...(this.ifNotSafeBeforeInlining ?? [])]) if (r.hazard) hazard = worseHazard(hazard, r.hazard);
-    return { hazard, functions: this.reached, unresolved: this.unresolved, ioCasts: this.ioCasts };
+    return { hazard, functions: this.reached, unresolved: this.unresolved || wholeTuple, ioCasts: this.ioCasts };
   }
 
   private aExpr(n: AstNode, scope: Scope): InferredType {
@@ -1972,6 +2019,9 @@ export class StatementWalker {
   }
 
   private subLink(n: AstNode, scope: Scope): InferredType {
+    // Any subquery makes the statement's hazard before inlining RESTRICTED (max_parallel_hazard
+    // meets the SubLink before pull_up_sublinks): the planner then checks every expression.
+    this.expressionsChecked = true;
     const inner = new Scope(scope);
     const volatileBefore = this.volatileSeen;
     const testType = this.expr(n.testexpr, scope);
@@ -2002,8 +2052,6 @@ export class StatementWalker {
     } else if (!inner.correlated && (kind === 'EXPR_SUBLINK' || kind === 'ARRAY_SUBLINK' || kind === 'EXISTS_SUBLINK') && this.catalog.versionNum < 170000) {
       // Before PostgreSQL 17, a plan level with an initPlan was never parallel safe (SS_charge_for_initplans).
       this.reason('initplan', 'information', 'uncorrelated subquery: it runs once as an initPlan, and before PostgreSQL 17 the plan above an initPlan is PARALLEL RESTRICTED', this.parenthesized(this.at(n.location)), 'restricted');
-    } else if (!inner.correlated && (kind === 'EXPR_SUBLINK' || kind === 'ARRAY_SUBLINK' || kind === 'EXISTS_SUBLINK')) {
-      this.expressionsChecked = true;
     }
     if (kind === 'EXPR_SUBLINK') return columns?.[0]?.type || undefined;
     if (kind === 'ARRAY_SUBLINK') return columns?.[0]?.type ? `${columns[0].type}[]` : undefined;
@@ -2023,23 +2071,6 @@ const PLAN_SHAPES = new Set<ReasonCode>(['correlated-subquery', 'initplan', 'mat
 /** A SQL function's named arguments, as the columns of an entry named after the function (`f.x` reads them too). */
 function argumentsEntry(fn: CatalogFunction, types: readonly string[]): ScopeEntry {
   return { name: fn.name, columns: fn.argNames.map((name, i) => ({ name, type: types[i] })).filter((c) => c.name !== '') };
-}
-
-/** A constant as the planner simplifies it: a literal, cast or not. */
-function isConstant(node: AstNode): boolean {
-  const n = node?.NamedArgExpr?.arg ?? node;
-  return n?.A_Const !== undefined || (n?.TypeCast !== undefined && isConstant(n.TypeCast.arg));
-}
-
-/**
- * A call of a RESTRICTED function the planner evaluates while planning (evaluate_function): an
- * IMMUTABLE one with constant arguments, a STRICT one with a NULL constant among them. It is a
- * constant by the time parallel safety is checked where it is.
- */
-function evaluatedWhenPlanned(fn: CatalogFunction, args: readonly AstNode[]): boolean {
-  if (fn.parallel !== 'r' || fn.kind !== 'f' || fn.returnsSet || fn.returnType === 'record') return false;
-  if (fn.strict && args.some((a) => (a?.NamedArgExpr?.arg ?? a)?.A_Const?.isnull)) return true;
-  return fn.volatility === 'i' && args.length === fn.argTypes.length && args.every(isConstant);
 }
 
 /** Expressions the planner's cost model counts as free (cost_qual_eval). */
