@@ -49,9 +49,9 @@ export function hoverForReference(ref: Reference, ctx: HoverContext): string | u
     case 'relation':
       return ref.relation ? relationCard(ref.relation, ctx) : undefined;
     case 'operator':
-      return ref.functions.length ? functionsCard(ref.functions, ref.ambiguous === true, ctx, `operator \`${ref.name}\`${definedHere(ref, ctx)} runs`) : undefined;
+      return ref.functions.length ? functionsCard(ref.functions, ref.ambiguous === true, ctx, `operator \`${ref.name}\`${definedHere(ref, ctx)} runs`, callNote(ref)) : undefined;
     case 'cast':
-      return ref.functions.length ? functionsCard(ref.functions, false, ctx, `the cast to \`${ref.name}\`${definedHere(ref, ctx)} runs`) : undefined;
+      return ref.functions.length ? functionsCard(ref.functions, false, ctx, `the cast to \`${ref.name}\`${definedHere(ref, ctx)} runs`, callNote(ref)) : undefined;
     case 'function':
     case 'aggregate':
       return ref.functions.length ? functionsCard(ref.functions, ref.ambiguous === true, ctx, undefined, callNote(ref)) : undefined;
@@ -72,7 +72,7 @@ function callNote(ref: Reference): string | undefined {
   const fn = ref.functions[0];
   return fn.returnsSet
     ? `Inlined here: the planner makes this call a subquery of the function's SQL body, so what that query does (a LIMIT, ${fn.parallel === 'r' ? 'the functions it calls, ' : ''}a scan only the leader runs) counts here instead of the function's ${LABEL_WORDS[fn.parallel]} label.`
-    : 'Inlined here: the planner replaces this call with the SQL body of the function, which is parallel safe, so its PARALLEL RESTRICTED label restricts nothing.';
+    : `Inlined here: the planner replaces this ${ref.kind === 'function' ? 'call' : ref.kind} with the SQL body of the function, which is parallel safe, so its PARALLEL RESTRICTED label restricts nothing.`;
 }
 
 function functionsCard(functions: readonly CatalogFunction[], ambiguous: boolean, ctx: HoverContext, lead?: string, note?: string): string {

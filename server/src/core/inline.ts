@@ -50,6 +50,23 @@ export function inlineBodyText(body: string): string {
   return returned ? `SELECT ${returned[1].trim()}` : text;
 }
 
+/**
+ * Bodies parsed, by text: a document calls the same few functions in statement after statement
+ * (parse results are never changed by the walker). Emptied when it grows past a bound.
+ */
+const parsedBodies = new Map<string, ReturnType<typeof parseSql>>();
+const MAX_PARSED_BODIES = 2048;
+
+function parsedBody(text: string): ReturnType<typeof parseSql> {
+  let parsed = parsedBodies.get(text);
+  if (!parsed) {
+    if (parsedBodies.size >= MAX_PARSED_BODIES) parsedBodies.clear();
+    parsed = parseSql(text);
+    parsedBodies.set(text, parsed);
+  }
+  return parsed;
+}
+
 /** A SelectStmt's keys when it is a bare select list (no FROM, WHERE, GROUP BY, set operation ...). */
 const BARE_SELECT_KEYS = new Set(['targetList', 'limitOption', 'op']);
 
@@ -78,7 +95,7 @@ function visitNodes(node: AstNode, visit: (kind: string, n: AstNode) => void): v
 export function inliningOf(fn: CatalogFunction, walk: (sql: string, offsets: Utf8Offsets, expr: AstNode) => WalkedBody): Inlining | undefined {
   // A void function's body gives a value of another type: the planner does not inline it.
   if (fn.inlineBody === undefined || fn.kind !== 'f' || fn.returnsSet || fn.returnType === 'record' || fn.returnType === 'void' || fn.variadic) return undefined;
-  const parsed = parseSql(fn.inlineBody);
+  const parsed = parsedBody(fn.inlineBody);
   // One statement, a bare SELECT of one expression (no FROM, no aggregate, no subquery ...).
   if (!parsed.ok || parsed.statements.length !== 1) return undefined;
   const select = parsed.statements[0].stmt?.SelectStmt;
@@ -151,7 +168,7 @@ export interface InlinedQuery {
  */
 export function inlinedQueryOf(fn: CatalogFunction, walk: (sql: string, offsets: Utf8Offsets, query: AstNode) => InlinedQuery): InlinedQuery | undefined {
   if (fn.inlineBody === undefined || fn.kind !== 'f' || !fn.returnsSet || fn.volatility === 'v' || fn.strict !== false || fn.returnType === 'void') return undefined;
-  const parsed = parseSql(fn.inlineBody);
+  const parsed = parsedBody(fn.inlineBody);
   if (!parsed.ok || parsed.statements.length !== 1 || !parsed.statements[0].stmt?.SelectStmt) return undefined;
   const walked = walk(fn.inlineBody, parsed.offsets, parsed.statements[0].stmt);
   return walked.unresolved ? undefined : walked;

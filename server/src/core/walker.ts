@@ -291,6 +291,11 @@ export class StatementWalker {
   private ioCasts = 0;
   /** What the inlined bodies of SAFE functions restrict: only where the planner checks expressions (expressionsChecked, or a reason). */
   private ifNotSafeBeforeInlining?: Reason[];
+  /**
+   * Calls of SAFE SQL functions the planner may inline, judged only if their bodies can count (at
+   * the end, where the planner checks expressions): most statements never need their bodies walked.
+   */
+  private safeCalls?: (() => void)[];
 
   constructor(
     private readonly sql: string,
@@ -316,11 +321,15 @@ export class StatementWalker {
   }
 
   result(columns?: CatalogColumn[]): WalkResult {
-    const conditional = this.ifNotSafeBeforeInlining;
-    const notSafe = conditional && (this.expressionsChecked || this.reasons.some((r) => r.hazard && r.hazard !== 'safe'));
+    // In an UNSAFE statement nothing is checked: it gets no parallel plan at all.
+    const checked =
+      (this.safeCalls || this.ifNotSafeBeforeInlining) &&
+      (this.expressionsChecked || this.reasons.some((r) => r.hazard === 'restricted')) &&
+      !this.reasons.some((r) => r.hazard === 'unsafe');
+    const conditional = checked ? this.conditionalReasons() : NONE;
     return {
       references: this.references,
-      reasons: notSafe ? [...this.reasons, ...conditional] : this.reasons,
+      reasons: conditional.length ? [...this.reasons, ...conditional] : this.reasons,
       functions: this.reached,
       unresolved: this.unresolved,
       columns,
@@ -1211,11 +1220,16 @@ export class StatementWalker {
     // nothing; a SAFE one whose body is not restricts where the planner checks expressions.
     const counted: CatalogFunction[] = [];
     for (const fn of fns) {
-      const inlining = fn.parallel !== 'u' && fn.inlineBody !== undefined && !fn.returnsSet ? this.inliningOf(fn, fn.argTypes) : undefined;
-      const anywhere = inlining !== undefined && inlining.uses.every((count) => count <= 1);
-      if (anywhere && fn.parallel === 'r' && inlining.hazard === 'safe') this.expressionsChecked = true;
+      const inlinable = fn.inlineBody !== undefined && !fn.returnsSet;
+      if (inlinable && fn.parallel === 's') {
+        (this.safeCalls ??= []).push(() => {
+          const inlining = this.inliningOf(fn, fn.argTypes);
+          if (inlining && inlining.hazard !== 'safe' && inlining.uses.every((count) => count <= 1)) this.safeBodyRestricts(`restricted-${via}`, subject(signatureOf(fn)), fn, inlining, range);
+        });
+      }
+      const inlining = inlinable && fn.parallel === 'r' ? this.inliningOf(fn, fn.argTypes) : undefined;
+      if (inlining?.hazard === 'safe' && inlining.uses.every((count) => count <= 1)) this.expressionsChecked = true;
       else counted.push(fn);
-      if (anywhere && fn.parallel === 's' && inlining.hazard !== 'safe') this.safeBodyRestricts(`restricted-${via}`, subject(signatureOf(fn)), fn, inlining, range);
     }
     const hazard = worstLabel(counted);
     if (hazard === 'safe') return;
@@ -1501,7 +1515,7 @@ export class StatementWalker {
     if (loneInFrom) this.loneFromCall = undefined;
     const candidates = this.catalog.functionsNamed(name, schema);
     // A call that may be inlined needs what each argument runs: how many functions were reached before each.
-    const reachedBefore = candidates.some((fn) => fn.inlineBody !== undefined) ? [this.reached.length] : undefined;
+    const reachedBefore = candidates.some((fn) => fn.inlineBody !== undefined && fn.parallel !== 'u') ? [this.reached.length] : undefined;
     const argTypes = args.map((a) => {
       const type = this.expr(a, scope);
       reachedBefore?.push(this.reached.length);
@@ -1549,7 +1563,8 @@ export class StatementWalker {
     const folded = only !== undefined && this.evaluatedWhenPlanned(only, args, argTypes);
     const single = reachedBefore && !folded ? only : undefined;
     const inlinedQuery = single && loneInFrom ? this.inlinedInFrom(single, args, reachedBefore!) : undefined;
-    const inlined = single && !inlinedQuery ? this.inlinedCall(single, args, argTypes, reachedBefore!) : undefined;
+    const inlined = single?.parallel === 'r' && !inlinedQuery ? this.inlinedCall(single, args, argTypes, reachedBefore!) : undefined;
+    if (single?.parallel === 's' && !inlinedQuery) this.deferSafeCall(single, args, argTypes, reachedBefore, range, signatureOf(single), 'restricted-function');
     const vanishes = folded || inlinedQuery !== undefined || (inlined !== undefined && only!.parallel === 'r' && inlined.hazard === 'safe');
     this.refer({
       kind: refKind,
@@ -1575,7 +1590,7 @@ export class StatementWalker {
       if (!inlinedQuery.pulledUp && args.some((a) => columnRefsOf(a).length > 0)) {
         this.reason('correlated-subquery', 'information', `${signatureOf(only!)}, inlined here as a subquery the planner cannot flatten, reads the rows beside it: it is run again for each of them in the leader process`, range, 'restricted');
       }
-    } else if (!inlined || !this.reachInlined(only!, inlined, range, written, 'function')) {
+    } else if (!inlined || !this.reachInlined(only!, inlined)) {
       this.reach(match.candidates, match.ambiguous, range, {
         kind: refKind,
         name: written,
@@ -1693,28 +1708,44 @@ export class StatementWalker {
   }
 
   /**
-   * Reports a call the planner replaces by the function's body: a RESTRICTED function whose body is
-   * safe restricts nothing (the statement is RESTRICTED before inlining all the same); a SAFE one
-   * whose body is not restricts only where the statement is not SAFE before inlining. False where
-   * the call is to be reported as labelled.
+   * Reports a call of a RESTRICTED function the planner replaces by its body: when the body is safe,
+   * it restricts nothing (the statement is RESTRICTED before inlining all the same). False where the
+   * call is to be reported as labelled. (A SAFE one's body is judged later: deferSafeCall.)
    */
-  private reachInlined(fn: CatalogFunction, inlining: Inlining, range: TextRange, written: string, kind: 'function' | 'operator' | 'cast'): boolean {
-    if (fn.parallel === 'r' && inlining.hazard !== 'safe') return false;
+  private reachInlined(fn: CatalogFunction, inlining: Inlining): boolean {
+    if (inlining.hazard !== 'safe') return false;
     // The function itself, as the statement-wide checks before inlining see it (a CTE's volatility,
     // a view's list of functions); its body is what it is in the lists' reading (reachThrough).
     this.reached.push(fn);
     if (fn.volatility === 'v') this.volatileSeen++;
-    if (fn.parallel === 'r') this.expressionsChecked = true;
-    else if (inlining.hazard !== 'safe') {
-      const what = kind === 'operator' ? `operator ${written} runs ${signatureOf(fn)}, which` : kind === 'cast' ? `the cast to ${written} runs ${signatureOf(fn)}, which` : signatureOf(fn);
-      this.safeBodyRestricts(`restricted-${kind}`, what, fn, inlining, range);
-    }
+    this.expressionsChecked = true;
     return true;
+  }
+
+  /** How a SAFE function's restricting body is named where it is called. */
+  private static inlinedWhat(fn: CatalogFunction, written: string, kind: 'function' | 'operator' | 'cast'): string {
+    return kind === 'operator' ? `operator ${written} runs ${signatureOf(fn)}, which` : kind === 'cast' ? `the cast to ${written} runs ${signatureOf(fn)}, which` : signatureOf(fn);
   }
 
   /** The type of a literal (A_Const's fields), as expr() gives it. */
   private literalType(literal: AstNode): InferredType {
     return this.expr({ A_Const: literal }, new Scope());
+  }
+
+  /** What the bodies of SAFE functions inlined restrict where the planner checks expressions: the deferred calls judged now. */
+  private conditionalReasons(): Reason[] {
+    const calls = this.safeCalls;
+    this.safeCalls = undefined;
+    for (const judge of calls ?? []) judge();
+    return this.ifNotSafeBeforeInlining ?? NONE;
+  }
+
+  /** A call of a SAFE SQL function: judged later, if at all (safeCalls). */
+  private deferSafeCall(fn: CatalogFunction, args: readonly AstNode[], argTypes: readonly InferredType[], reachedBefore: number[] | undefined, range: TextRange, what: string, code: ReasonCode): void {
+    (this.safeCalls ??= []).push(() => {
+      const inlining = this.inlinedCall(fn, args, argTypes, reachedBefore);
+      if (inlining && inlining.hazard !== 'safe') this.safeBodyRestricts(code, what, fn, inlining, range);
+    });
   }
 
   /** A SAFE function inlined whose body is not safe: it restricts where the planner checks expressions (ifNotSafeBeforeInlining). */
@@ -1776,7 +1807,7 @@ export class StatementWalker {
     const inner = new Scope(outer);
     this.statement(query, inner);
     // What SAFE functions inlined in the body restrict counts: the body is checked as a whole.
-    const reasons = [...this.reasons, ...(this.ifNotSafeBeforeInlining ?? [])];
+    const reasons = [...this.reasons, ...this.conditionalReasons()];
     return {
       reasons: reasons.filter((r) => r.hazard && r.hazard !== 'safe'),
       limited: this.limitNeeded(query.SelectStmt) !== undefined,
@@ -1801,7 +1832,7 @@ export class StatementWalker {
     const wholeTuple = this.catalog.typeByFormatted(fn.returnType)?.category === 'C' && type !== fn.returnType;
     // What SAFE functions inlined in the body restrict counts: the body is checked as a whole.
     let hazard: Hazard = 'safe';
-    for (const r of [...this.reasons, ...(this.ifNotSafeBeforeInlining ?? [])]) if (r.hazard) hazard = worseHazard(hazard, r.hazard);
+    for (const r of [...this.reasons, ...this.conditionalReasons()]) if (r.hazard) hazard = worseHazard(hazard, r.hazard);
     return { hazard, functions: this.reached, unresolved: this.unresolved || wholeTuple, ioCasts: this.ioCasts };
   }
 
@@ -1923,16 +1954,20 @@ export class StatementWalker {
     const ambiguous = ops.length > 1;
     // An operator's function is inlined as a call's is (an OpExpr is simplified like a FuncExpr).
     let inlined: Inlining | undefined;
-    if (ops.length === 1 && functions.length === 1 && functions[0].inlineBody !== undefined && operands) {
+    const fn = ops.length === 1 && functions.length === 1 && functions[0].inlineBody !== undefined ? functions[0] : undefined;
+    if (fn && fn.parallel !== 'u' && operands) {
       const prefix = operands[0] === undefined || operands[0] === null;
       const operandsReached = reachedBefore === undefined ? undefined : prefix ? [reachedBetween!, this.reached.length] : [reachedBefore, reachedBetween!, this.reached.length];
-      inlined = this.inlinedCall(functions[0], prefix ? operands.slice(1) : operands, prefix ? [right] : [left ?? undefined, right], operandsReached);
+      const args = prefix ? operands.slice(1) : operands;
+      const types = prefix ? [right] : [left ?? undefined, right];
+      if (fn.parallel === 'r') inlined = this.inlinedCall(fn, args, types, operandsReached);
+      else this.deferSafeCall(fn, args, types, operandsReached, range, StatementWalker.inlinedWhat(fn, symbol, 'operator'), 'restricted-operator');
     }
     const vanishes = inlined !== undefined && functions[0].parallel === 'r' && inlined.hazard === 'safe';
     this.refer({ kind: 'operator', range, name: symbol, functions, ...(ambiguous ? { ambiguous: true } : definedAt(ops[0])), ...(vanishes ? { inlined: true } : {}) });
     if (ops.length === 1) this.implicitCasts([left ?? undefined, right], ops[0].left === 'none' ? [ops[0].right] : [ops[0].left, ops[0].right], range);
     if (ops.length === 1 && operands) this.fixParameters(operands, [ops[0].left, ops[0].right]);
-    if (!inlined || !this.reachInlined(functions[0], inlined, range, symbol, 'operator')) {
+    if (!inlined || !this.reachInlined(functions[0], inlined)) {
       this.reach(functions, ambiguous, range, { kind: 'operator', name: `operator ${symbol}`, subject: (culprit) => `operator ${symbol} runs ${culprit}` });
     }
     if (ops.length === 1) return ops[0].result;
@@ -1956,10 +1991,12 @@ export class StatementWalker {
       if (!fn && cast?.method !== 'b' && this.catalog.baseTypeOf(source) !== this.catalog.baseTypeOf(target)) this.ioCasts++;
       if (fn) {
         // A cast's function is inlined as a call's is (a FuncExpr); one taking only the value.
-        const inlined = fn.inlineBody !== undefined && fn.argTypes.length === 1 ? this.inlinedCall(fn, [n.arg], [source], [reachedBefore, this.reached.length]) : undefined;
+        const inlinable = fn.inlineBody !== undefined && fn.argTypes.length === 1;
+        const inlined = inlinable && fn.parallel === 'r' ? this.inlinedCall(fn, [n.arg], [source], [reachedBefore, this.reached.length]) : undefined;
+        if (inlinable && fn.parallel === 's') this.deferSafeCall(fn, [n.arg], [source], [reachedBefore, this.reached.length], range, StatementWalker.inlinedWhat(fn, target, 'cast'), 'restricted-cast');
         const vanishes = inlined !== undefined && fn.parallel === 'r' && inlined.hazard === 'safe';
         this.refer({ kind: 'cast', range, name: target, functions: [fn], ...definedAt(cast), ...(vanishes ? { inlined: true } : {}) });
-        if (!inlined || !this.reachInlined(fn, inlined, range, target, 'cast')) {
+        if (!inlined || !this.reachInlined(fn, inlined)) {
           this.reach([fn], false, range, { kind: 'cast', name: target, subject: (culprit) => `the cast from ${source} to ${target} runs ${culprit}` });
         }
       }
