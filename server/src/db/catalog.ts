@@ -150,6 +150,8 @@ class Interner {
 export const FUNCTION_PAGE = 2_000;
 
 function functionFromRow(r: QueryResultRow, interned: Interner): CatalogFunction {
+  // kind, volatility, parallel, strict, returns a set, variadic (functions.sql).
+  const flags: string = r.flags;
   const argTypes = interned.jsonList(r.arg_types);
   const fn: CatalogFunction = {
     oid: Number(r.oid),
@@ -158,14 +160,14 @@ function functionFromRow(r: QueryResultRow, interned: Interner): CatalogFunction
     argTypes,
     argNames: interned.list(inputArgNames(parseJson(r.arg_names), parseJson(r.arg_modes), argTypes.length)),
     defaults: r.defaults,
-    variadic: r.variadic,
-    kind: r.kind as FunctionKind,
+    variadic: flags[5] === 't',
+    kind: flags[0] as FunctionKind,
     language: interned.string(r.language),
-    volatility: r.volatility as Volatility,
-    parallel: r.parallel as ParallelLabel,
+    volatility: flags[1] as Volatility,
+    parallel: flags[2] as ParallelLabel,
     returnType: interned.string(r.return_type),
-    returnsSet: r.returns_set,
-    strict: r.strict,
+    returnsSet: flags[4] === 't',
+    strict: flags[3] === 't',
   };
   if (r.cost !== null) fn.cost = r.cost;
   if (r.inline_body !== null) fn.inlineBody = inlineBodyText(r.inline_body);
