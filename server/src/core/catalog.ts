@@ -777,7 +777,7 @@ export function widenBy(differences: Differences, changes: readonly CatalogChang
 }
 
 /** Where Catalog.dependencyLog records: CatalogNames for a whole file, StatementLookups for one statement. */
-interface DependencyLog {
+export interface DependencyLog {
   readonly functions: { add(name: string): unknown };
   readonly functionOids: { add(oid: number): unknown };
   readonly relations: { add(name: string): unknown };

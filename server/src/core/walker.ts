@@ -7,7 +7,7 @@
  */
 import type { CatalogCast, CatalogColumn, CatalogFunction, CatalogRelation, SourceLocation, ViewColumnShapes, ViewShape } from './catalog-snapshot';
 import { VIEW_SHAPES } from './catalog-snapshot';
-import { Catalog, InferredType, UNKNOWN_LITERAL, hazardOf, isPolymorphic, signatureOf, worseHazard, worstLabel } from './catalog';
+import { Catalog, DependencyLog, InferredType, UNKNOWN_LITERAL, hazardOf, isPolymorphic, signatureOf, worseHazard, worstLabel } from './catalog';
 import { describeCulprit, effectSentence } from './describe';
 import { InlinedQuery, Inlining, inlinedQueryOf, inliningOf, repeatedArgumentCost, WalkedBody } from './inline';
 import { AstNode, parseSql, scanSql, Token } from './parse';
@@ -277,7 +277,7 @@ export class StatementWalker {
   /** Shapes of the top query level's window clauses met while walking one output column: they belong to all of the view. */
   private readonly wholeView: ViewShape[] = [];
   /** What inlining SQL functions gave, shared with the walks of the bodies (made on first need). */
-  private inlining?: { known: Map<CatalogFunction | string, Inlining | null>; queries: Map<CatalogFunction, InlinedQuery | null>; active: Set<CatalogFunction> };
+  private inlining?: { known: Map<CatalogFunction | string, Inlining | null>; queries: Map<CatalogFunction, InlinedQuery | null>; active: Set<CatalogFunction>; recursions: number };
   /** The call standing alone in FROM being walked (a set-returning SQL function there may be inlined as a subquery). */
   private loneFromCall?: AstNode;
   /**
@@ -1616,7 +1616,7 @@ export class StatementWalker {
    * inlined, or while it is being inlined (a recursive call).
    */
   private inliningOf(fn: CatalogFunction, callTypes: readonly InferredType[]): Inlining | undefined {
-    const state = (this.inlining ??= { known: new Map(), queries: new Map(), active: new Set() });
+    const state = (this.inlining ??= { known: new Map(), queries: new Map(), active: new Set(), recursions: 0 });
     let types: readonly string[] = fn.argTypes;
     let key: CatalogFunction | string = fn;
     if (fn.argTypes.some(isPolymorphic)) {
@@ -1626,27 +1626,48 @@ export class StatementWalker {
       types = actual as string[];
       key = `${fn.oid}(${types.join(',')})`;
     }
-    return this.once(state.known, key, fn, () => inliningOf(fn, (sql, offsets, expr) => this.bodyWalker(sql, offsets).walkInlineBody(expr, fn, types)));
+    const shared = `call:${typeof key === 'string' ? key : fn.oid}`;
+    return this.once(state.known, key, fn, shared, () => inliningOf(fn, (sql, offsets, expr) => this.bodyWalker(sql, offsets).walkInlineBody(expr, fn, types)));
   }
 
   /**
    * What `work` gives for `fn`, worked out once per statement and kept in `known` (the walks of the
-   * bodies share it); undefined while `fn` itself is being inlined: the planner does not inline a
-   * function inside its own body (active_fns).
+   * bodies share it), and once per catalog state (keptInlinings, under `shared`), its lookups
+   * replayed into each statement's dependency log; undefined while `fn` itself is being inlined:
+   * the planner does not inline a function inside its own body (active_fns). What was worked out
+   * while another function was (mutual recursion) is kept for this statement only.
    */
-  private once<K, T>(known: Map<K, T | null>, key: K, fn: CatalogFunction, work: () => T | undefined): T | undefined {
-    const active = this.inlining!.active;
-    if (active.has(fn)) return undefined;
+  private once<K, T>(known: Map<K, T | null>, key: K, fn: CatalogFunction, shared: string, work: () => T | undefined): T | undefined {
+    const state = this.inlining!;
+    if (state.active.has(fn)) {
+      state.recursions++;
+      return undefined;
+    }
     let found = known.get(key);
-    if (found === undefined) {
-      active.add(fn);
+    if (found !== undefined) return found ?? undefined;
+    const kept = keptInliningsOf(this.catalog);
+    const keptKey = `${this.catalog.version}|${shared}`;
+    const before = kept.get(keptKey);
+    if (before) {
+      replayLookups(before.lookups, this.catalog.dependencyLog);
+      found = before.value as T | null;
+    } else {
+      const recursionsBefore = state.recursions;
+      const log = new RecordingLog(this.catalog.dependencyLog);
+      this.catalog.dependencyLog = log;
+      state.active.add(fn);
       try {
         found = work() ?? null;
       } finally {
-        active.delete(fn);
+        state.active.delete(fn);
+        this.catalog.dependencyLog = log.next;
       }
-      known.set(key, found);
+      if (state.recursions === recursionsBefore) {
+        if (kept.size >= MAX_KEPT_INLININGS) kept.clear();
+        kept.set(keptKey, { value: found, lookups: log.lookups });
+      }
     }
+    known.set(key, found);
     return found ?? undefined;
   }
 
@@ -1769,8 +1790,8 @@ export class StatementWalker {
   private inlinedInFrom(fn: CatalogFunction, args: AstNode[], reachedBefore: number[]): InlinedQuery | undefined {
     if (fn.parallel === 'u' || fn.inlineBody === undefined || !fn.returnsSet) return undefined;
     if (this.reached.slice(reachedBefore[0]).some((f) => f.volatility === 'v') || args.some(containsSubLink)) return undefined;
-    const state = (this.inlining ??= { known: new Map(), queries: new Map(), active: new Set() });
-    return this.once(state.queries, fn, fn, () => inlinedQueryOf(fn, (sql, offsets, query) => this.bodyWalker(sql, offsets).walkInlinedQuery(query, fn)));
+    const state = (this.inlining ??= { known: new Map(), queries: new Map(), active: new Set(), recursions: 0 });
+    return this.once(state.queries, fn, fn, `query:${fn.oid}`, () => inlinedQueryOf(fn, (sql, offsets, query) => this.bodyWalker(sql, offsets).walkInlinedQuery(query, fn)));
   }
 
   /**
@@ -2104,6 +2125,40 @@ export class StatementWalker {
  * function, a domain's check, a view's window: checked against the planner).
  */
 const PLAN_SHAPES = new Set<ReasonCode>(['correlated-subquery', 'initplan', 'materialized-cte', 'table-function', 'set-operation', 'limited-subquery', 'temporary-table', 'foreign-table']);
+
+/** A lookup a catalog recorded (Catalog.dependencyLog): a function's name, a function's oid, a relation's name. */
+type Lookup = ['function', string] | ['oid', number] | ['relation', string];
+
+/** Passes lookups on to the log in place before it, and keeps them to be replayed (StatementWalker.once). */
+class RecordingLog implements DependencyLog {
+  readonly lookups: Lookup[] = [];
+  readonly functions = { add: (name: string) => (this.lookups.push(['function', name]), this.next?.functions.add(name)) };
+  readonly functionOids = { add: (oid: number) => (this.lookups.push(['oid', oid]), this.next?.functionOids.add(oid)) };
+  readonly relations = { add: (name: string) => (this.lookups.push(['relation', name]), this.next?.relations.add(name)) };
+  constructor(readonly next: DependencyLog | undefined) {}
+}
+
+function replayLookups(lookups: readonly Lookup[], log: DependencyLog | undefined): void {
+  if (!log) return;
+  for (const [kind, value] of lookups) {
+    if (kind === 'function') log.functions.add(value);
+    else if (kind === 'oid') log.functionOids.add(value);
+    else log.relations.add(value);
+  }
+}
+
+/**
+ * Inlining decisions kept across statements, per catalog (its version in each key: a catalog that
+ * changes makes new ones): a document calls the same functions in statement after statement.
+ */
+const keptInlinings = new WeakMap<Catalog, Map<string, { value: unknown; lookups: Lookup[] }>>();
+const MAX_KEPT_INLININGS = 4096;
+
+function keptInliningsOf(catalog: Catalog): Map<string, { value: unknown; lookups: Lookup[] }> {
+  let kept = keptInlinings.get(catalog);
+  if (!kept) keptInlinings.set(catalog, (kept = new Map()));
+  return kept;
+}
 
 /** A SQL function's named arguments, as the columns of an entry named after the function (`f.x` reads them too). */
 function argumentsEntry(fn: CatalogFunction, types: readonly string[]): ScopeEntry {
