@@ -138,9 +138,9 @@ export function inliningOf(fn: CatalogFunction, walk: (sql: string, offsets: Utf
   if (walked.unresolved) return undefined;
   // An aggregate, a window function or a set-returning function makes the body no simple expression.
   if (walked.functions.some((f) => f.kind !== 'f' || f.returnsSet)) return undefined;
-  // Not more volatile than the function claims to be (check_sql_fn_retval's callers keep the
-  // "immutable" hacks working), and, for a strict function, strict all through and reading every argument.
-  // A cast by I/O functions may be STABLE (dates and times): not known to be immutable.
+  // Not more volatile than the function is labelled (inline_function: a function labelled IMMUTABLE
+  // on purpose keeps behaving so), a cast by I/O functions counting as possibly STABLE (dates and
+  // times); for a strict function, strict all through and reading every argument.
   if (fn.volatility === 'i' && (mutableNode || walked.ioCasts > 0 || walked.functions.some((f) => f.volatility !== 'i'))) return undefined;
   if (fn.volatility === 's' && walked.functions.some((f) => f.volatility === 'v')) return undefined;
   if (fn.strict && (nonStrictNode || uses.includes(0) || walked.functions.some((f) => f.strict !== true))) return undefined;
