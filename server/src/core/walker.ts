@@ -1223,11 +1223,11 @@ export class StatementWalker {
       const inlinable = fn.inlineBody !== undefined && !fn.returnsSet;
       if (inlinable && fn.parallel === 's') {
         (this.safeCalls ??= []).push(() => {
-          const inlining = this.inliningOf(fn, fn.argTypes);
+          const inlining = this.inliningAt(fn, fn.argTypes);
           if (inlining && inlining.hazard !== 'safe' && inlining.uses.every((count) => count <= 1)) this.safeBodyRestricts(`restricted-${via}`, subject(signatureOf(fn)), fn, inlining, range);
         });
       }
-      const inlining = inlinable && fn.parallel === 'r' ? this.inliningOf(fn, fn.argTypes) : undefined;
+      const inlining = inlinable && fn.parallel === 'r' ? this.inliningAt(fn, fn.argTypes) : undefined;
       if (inlining?.hazard === 'safe' && inlining.uses.every((count) => count <= 1)) this.expressionsChecked = true;
       else counted.push(fn);
     }
@@ -1587,7 +1587,7 @@ export class StatementWalker {
       this.inlinedQueryReasons(only!, inlinedQuery, range);
       // Its arguments read the rows beside it (LATERAL) or an outer query's: a subquery reading them
       // that cannot be pulled up is run again for each of them (is_simple_subquery).
-      if (!inlinedQuery.pulledUp && args.some((a) => columnRefsOf(a).length > 0)) {
+      if (!inlinedQuery.pulledUp && args.some((a) => containsNode(a, 'ColumnRef'))) {
         this.reason('correlated-subquery', 'information', `${signatureOf(only!)}, inlined here as a subquery the planner cannot flatten, reads the rows beside it: it is run again for each of them in the leader process`, range, 'restricted');
       }
     } else if (!inlined || !this.reachInlined(only!, inlined)) {
@@ -1615,7 +1615,7 @@ export class StatementWalker {
    * function, once per argument types: its body is resolved with the call's); undefined if it is not
    * inlined, or while it is being inlined (a recursive call).
    */
-  private inliningOf(fn: CatalogFunction, callTypes: readonly InferredType[]): Inlining | undefined {
+  private inliningAt(fn: CatalogFunction, callTypes: readonly InferredType[]): Inlining | undefined {
     const state = (this.inlining ??= { known: new Map(), queries: new Map(), active: new Set(), recursions: 0 });
     let types: readonly string[] = fn.argTypes;
     let key: CatalogFunction | string = fn;
@@ -1686,7 +1686,7 @@ export class StatementWalker {
    */
   private inlinedCall(fn: CatalogFunction, args: readonly AstNode[], argTypes: readonly InferredType[], reachedBefore: number[] | undefined): Inlining | undefined {
     if (fn.parallel === 'u' || fn.inlineBody === undefined || args.length !== fn.argTypes.length) return undefined;
-    const inlining = this.inliningOf(fn, argTypes);
+    const inlining = this.inliningAt(fn, argTypes);
     if (!inlining) return undefined;
     for (let i = 0; i < inlining.uses.length; i++) {
       if (inlining.uses[i] <= 1) continue;
@@ -1789,7 +1789,7 @@ export class StatementWalker {
    */
   private inlinedInFrom(fn: CatalogFunction, args: AstNode[], reachedBefore: number[]): InlinedQuery | undefined {
     if (fn.parallel === 'u' || fn.inlineBody === undefined || !fn.returnsSet) return undefined;
-    if (this.reached.slice(reachedBefore[0]).some((f) => f.volatility === 'v') || args.some(containsSubLink)) return undefined;
+    if (this.reached.slice(reachedBefore[0]).some((f) => f.volatility === 'v') || args.some((a) => containsNode(a, 'SubLink'))) return undefined;
     const state = (this.inlining ??= { known: new Map(), queries: new Map(), active: new Set(), recursions: 0 });
     return this.once(state.queries, fn, fn, `query:${fn.oid}`, () => inlinedQueryOf(fn, (sql, offsets, query) => this.bodyWalker(sql, offsets).walkInlinedQuery(query, fn)));
   }
@@ -2063,7 +2063,7 @@ export class StatementWalker {
       // From 17 a correlated IN becomes a lateral join when its query can be flattened and its
       // left side reads the outer query.
       const flat = !sub.groupClause && !sub.distinctClause && !sub.sortClause && !sub.limitCount && !sub.limitOffset && !inner.setReturningInTarget;
-      return this.catalog.versionNum >= 170000 && flat && containsColumnRef(n.testexpr);
+      return this.catalog.versionNum >= 170000 && flat && containsNode(n.testexpr, 'ColumnRef');
     }
     if (n.subLinkType !== 'EXISTS_SUBLINK') return false;
     // convert_EXISTS_sublink_to_join: the outer query read only in WHERE, no volatile function there;
@@ -2102,7 +2102,7 @@ export class StatementWalker {
     if (limit && readsAny(n.testexpr, scope.entries)) this.limitedSubquery('IN subquery, made a join,', limit);
     // Reading only an enclosing query: a join there if this level is an EXISTS pulled up into it
     // (its WHERE becomes that join's condition, whose sublinks are then pulled up in turn).
-    else if (limit && containsColumnRef(n.testexpr)) scope.limitsIfPulledUp.push(limit);
+    else if (limit && containsNode(n.testexpr, 'ColumnRef')) scope.limitsIfPulledUp.push(limit);
     const pulledUp = inner.correlated && this.pulledUp(n, inner);
     if (pulledUp && kind === 'EXISTS_SUBLINK') for (const range of inner.limitsIfPulledUp) this.limitedSubquery('IN subquery, made a join,', range);
     if (inner.correlated && !pulledUp) {
@@ -2167,17 +2167,6 @@ function argumentsEntry(fn: CatalogFunction, types: readonly string[]): ScopeEnt
 
 /** Expressions the planner's cost model counts as free (cost_qual_eval). */
 const COSTLESS = new Set(['ColumnRef', 'A_Const', 'ParamRef']);
-
-/** A subquery anywhere in an expression (contain_subplans before SubLinks become plans). */
-function containsSubLink(node: AstNode): boolean {
-  if (!node || typeof node !== 'object') return false;
-  if (Array.isArray(node)) return node.some(containsSubLink);
-  for (const key in node) {
-    if (key === 'SubLink') return true;
-    if (containsSubLink(node[key])) return true;
-  }
-  return false;
-}
 
 const SHAPE_OF: Partial<Record<ReasonCode, ViewShape>> = {
   'window-function': 'window-function',
@@ -2453,12 +2442,12 @@ function readsAny(node: AstNode, entries: readonly ScopeEntry[]): boolean {
   return columnRefsOf(node).some((names) => entries.some((entry) => refersTo(names, entry)));
 }
 
-/** Whether an expression reads a column (of any query level). */
-function containsColumnRef(node: AstNode): boolean {
+/** Whether a node of this kind is anywhere in an expression, subqueries included (a SubLink: contain_subplans before they become plans). */
+function containsNode(node: AstNode, kind: 'ColumnRef' | 'SubLink'): boolean {
   if (!node || typeof node !== 'object') return false;
-  if (Array.isArray(node)) return node.some(containsColumnRef);
-  if (node.ColumnRef) return true;
-  for (const key in node) if (containsColumnRef(node[key])) return true;
+  if (Array.isArray(node)) return node.some((item) => containsNode(item, kind));
+  if (node[kind]) return true;
+  for (const key in node) if (containsNode(node[key], kind)) return true;
   return false;
 }
 
