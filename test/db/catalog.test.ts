@@ -36,6 +36,12 @@ CREATE FUNCTION app.srf_unsafe(n int) RETURNS SETOF int LANGUAGE sql STABLE AS '
 CREATE AGGREGATE app.no_combine(int) (SFUNC = int4pl, STYPE = int);
 
 CREATE TABLE app.t (id int, grp int, label text);
+CREATE TABLE app.indexed (id int PRIMARY KEY, at date, code text, h int, part int, expr int);
+CREATE INDEX indexed_at_code ON app.indexed (at DESC, code) INCLUDE (h);
+CREATE INDEX indexed_code_c ON app.indexed (code COLLATE "C");
+CREATE INDEX indexed_h ON app.indexed USING hash (h);
+CREATE UNIQUE INDEX indexed_part ON app.indexed (part) WHERE part > 0;
+CREATE INDEX indexed_expr ON app.indexed ((expr + 1), id);
 CREATE VIEW app.inner_view AS SELECT id, app.f_default(id) AS d FROM app.t;
 CREATE VIEW app.outer_view AS SELECT id, app.f_safe(d) AS s FROM app.inner_view;
 CREATE MATERIALIZED VIEW app.mat AS SELECT app.f_default(id) AS d FROM app.t;
@@ -242,6 +248,27 @@ describe('catalog snapshot from a live server', function () {
     assert.strictEqual(noCombine.parallel, 'u');
     assert.strictEqual(functionNamed('pg_catalog', 'row_number').kind, 'w');
     assert.strictEqual(functionNamed('app', 'f_safe').combinable, undefined);
+  });
+
+  it('reads the sort operator of MIN / MAX-like aggregates and, for tables, the indexes that keep a column in that order', async () => {
+    const operatorOid = async (signature: string) => Number((await client.query(`SELECT $1::regoperator::oid AS oid`, [signature])).rows[0].oid);
+    const [lessInt, greaterInt, lessDate, greaterDate] = await Promise.all(['<(int4,int4)', '>(int4,int4)', '<(date,date)', '>(date,date)'].map(operatorOid));
+    assert.strictEqual(functionNamed('pg_catalog', 'max', ['integer']).sortOperator, greaterInt);
+    assert.strictEqual(functionNamed('pg_catalog', 'min', ['date']).sortOperator, lessDate);
+    assert.strictEqual(functionNamed('pg_catalog', 'count', ['"any"']).sortOperator, undefined);
+    const indexes = new Map((relationNamed('app', 'indexed').indexes ?? []).map((index) => [index.name, index]));
+    assert.deepStrictEqual([...indexes.keys()], ['indexed_at_code', 'indexed_code_c', 'indexed_expr', 'indexed_h', 'indexed_part', 'indexed_pkey']);
+    // An operator family orders every type it has: the integer family's int2 and int8 operators too.
+    assert.ok([lessInt, greaterInt].every((op) => indexes.get('indexed_pkey')!.orderedBy!.includes(op)));
+    assert.deepStrictEqual({ ...indexes.get('indexed_pkey'), orderedBy: undefined }, { name: 'indexed_pkey', columns: ['id'], unique: true, orderedBy: undefined });
+    assert.deepStrictEqual(indexes.get('indexed_at_code'), { name: 'indexed_at_code', columns: ['at', 'code'], orderedBy: indexes.get('indexed_at_code')!.orderedBy });
+    assert.ok([lessDate, greaterDate].every((op) => indexes.get('indexed_at_code')!.orderedBy!.includes(op)));
+    // Another collation than the column's, a hash index, an expression: nothing in order.
+    assert.deepStrictEqual(indexes.get('indexed_code_c'), { name: 'indexed_code_c', columns: ['code'] });
+    assert.deepStrictEqual(indexes.get('indexed_h'), { name: 'indexed_h', columns: ['h'] });
+    assert.deepStrictEqual({ ...indexes.get('indexed_expr'), orderedBy: undefined }, { name: 'indexed_expr', columns: ['', 'id'], orderedBy: undefined });
+    assert.deepStrictEqual({ ...indexes.get('indexed_part'), orderedBy: undefined }, { name: 'indexed_part', columns: ['part'], unique: true, partial: true, orderedBy: undefined });
+    assert.strictEqual(relationNamed('app', 't').indexes, undefined);
   });
 
   it('follows views through views of views, and through operators, to the functions they reach', () => {

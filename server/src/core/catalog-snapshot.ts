@@ -56,6 +56,11 @@ export interface CatalogFunction {
   description?: string;
   /** Aggregates only: pg_aggregate.aggcombinefn is set (partial aggregation possible). */
   combinable?: boolean;
+  /**
+   * Aggregates only: the oid of pg_aggregate.aggsortop, where set (min, max, bool_and ...): the
+   * planner may answer the aggregate from an index ordered by that operator (planagg.c).
+   */
+  sortOperator?: number;
   /** Set for functions defined in a workspace file. */
   definedAt?: SourceLocation;
   /** Workspace functions only: false when CREATE FUNCTION had no PARALLEL clause (so it defaulted to UNSAFE). */
@@ -136,6 +141,22 @@ export interface ViewColumnShapes {
   shapes: ViewShape[];
 }
 
+/** An index of a table, as far as the planner's MIN / MAX optimization (planagg.c) asks. */
+export interface CatalogIndex {
+  name: string;
+  /** Key columns in order (INCLUDE columns left out); '' for an expression. */
+  columns: string[];
+  unique?: boolean;
+  /** A partial index (WHERE ...): used only where a statement's conditions imply its predicate. */
+  partial?: boolean;
+  /**
+   * An index that returns rows in order (amcanorder: btree) whose first key has the column's own
+   * collation: the oids of the operators it orders that column by (its operator family's < and >
+   * between two values of one type, btree strategies 1 and 5).
+   */
+  orderedBy?: number[];
+}
+
 export interface CatalogRelation {
   oid: number;
   schema: string;
@@ -179,6 +200,8 @@ export interface CatalogRelation {
   policyFunctions?: number[];
   /** Foreign tables: the foreign data wrapper's name. */
   foreignWrapper?: string;
+  /** Tables and materialized views outside pg_catalog: their valid indexes. */
+  indexes?: CatalogIndex[];
   definedAt?: SourceLocation;
 }
 

@@ -8,6 +8,7 @@ import type { ClientBase, QueryResultRow } from 'pg';
 import type {
   CatalogCast,
   CatalogFunction,
+  CatalogIndex,
   CatalogOperator,
   CatalogRelation,
   CatalogSnapshot,
@@ -173,7 +174,20 @@ function functionFromRow(r: QueryResultRow, interned: Interner): CatalogFunction
   if (r.inline_body !== null) fn.inlineBody = inlineBodyText(r.inline_body);
   if (r.description) fn.description = r.description;
   if (r.combinable !== null) fn.combinable = r.combinable;
+  if (r.sort_operator !== null) fn.sortOperator = Number(r.sort_operator);
   return fn;
+}
+
+/** relations.sql's indexes column, with only what is set. */
+function indexesFromJson(text: string): CatalogIndex[] {
+  const rows = parseJson<{ name: string; columns: string[]; unique: boolean; partial: boolean; orderedBy: number[] | null }[]>(text) ?? [];
+  return rows.map((row) => {
+    const index: CatalogIndex = { name: row.name, columns: row.columns };
+    if (row.unique) index.unique = true;
+    if (row.partial) index.partial = true;
+    if (row.orderedBy) index.orderedBy = row.orderedBy;
+    return index;
+  });
 }
 
 const IN_FAILED_TRANSACTION = '25P02';
@@ -363,6 +377,7 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
       if (definition !== undefined) relation.viewDefinition = definition;
       if (r.row_security) relation.policyFunctions = policyFunctions.get(oid) ?? [];
       if (r.foreign_wrapper) relation.foreignWrapper = r.foreign_wrapper;
+      if (r.indexes !== null) relation.indexes = indexesFromJson(r.indexes);
       return relation;
     }),
   };

@@ -29,6 +29,7 @@ SELECT p.oid::int8 AS oid,
        format_type(p.prorettype, NULL) AS return_type,
        d.description,
        CASE WHEN ag.aggfnoid IS NOT NULL THEN ag.aggcombinefn::oid <> 0 END AS combinable,
+       CASE WHEN ag.aggsortop <> 0 THEN ag.aggsortop::int8 END AS sort_operator,
        CASE WHEN p.procost <> CASE WHEN l.lanname IN ('internal', 'c') THEN 1 ELSE 100 END THEN p.procost::float8 END AS cost,
        CASE WHEN l.lanname = 'sql' AND p.prokind = 'f' AND NOT p.prosecdef AND p.proconfig IS NULL
                  AND p.proparallel <> 'u' AND p.prorettype <> 'void'::regtype
