@@ -246,6 +246,19 @@ const CASES: Case[] = [
   { name: 'correlated subquery', sql: `${TABLE}SELECT id, «(SELECT max(b.id) FROM t b WHERE b.id = a.id)» FROM t a`, verdict: 'restricted', code: 'correlated-subquery' },
   { name: 'uncorrelated subquery on 17+', sql: `${TABLE}SELECT id, (SELECT max(id) FROM t) FROM t`, verdict: 'safe' },
   { name: 'uncorrelated subquery before 17', sql: `${TABLE}SELECT id, «(SELECT max(id) FROM t)» FROM t`, verdict: 'restricted', code: 'initplan', major: 16 },
+  {
+    name: 'MIN / MAX read from an index before 17',
+    sql: 'CREATE TABLE o (id int PRIMARY KEY, placed timestamptz);\nSELECT «max»(o.id) FROM o WHERE placed > now()',
+    verdict: 'restricted',
+    code: 'initplan',
+    message: "pg_catalog.max(integer) of id is read from index o_pkey by an initPlan (the MIN / MAX optimization: the first row in the index's order, no scan), and before PostgreSQL 17 the plan above an initPlan is PARALLEL RESTRICTED",
+    major: 16,
+  },
+  { name: 'MIN / MAX from an index made by ALTER TABLE', sql: 'CREATE TABLE o (id int, placed date);\nALTER TABLE o ADD UNIQUE (placed);\nSELECT «min»(placed) FROM o', verdict: 'restricted', code: 'initplan', major: 15 },
+  { name: 'MIN / MAX from an index, an aggregate with SORTOP', sql: 'CREATE TABLE o (id int);\nCREATE INDEX ON o USING btree (id DESC);\nCREATE AGGREGATE top(int) (SFUNC = int4larger, STYPE = int, SORTOP = >, PARALLEL = SAFE);\nSELECT «top»(id) FROM o', verdict: 'restricted', code: 'initplan', major: 14 },
+  { name: 'MIN / MAX from an index: not from 17', sql: 'CREATE TABLE o (id int PRIMARY KEY);\nSELECT max(id) FROM o', verdict: 'safe' },
+  { name: 'MIN / MAX: not from a hash, partial or pattern index', sql: 'CREATE TABLE o (a int, b int, c text);\nCREATE INDEX ON o USING hash (a);\nCREATE INDEX ON o (b) WHERE b > 0;\nCREATE INDEX ON o (c text_pattern_ops);\nSELECT max(a), max(b), max(c) FROM o', verdict: 'safe', major: 16 },
+  { name: 'MIN / MAX: not where a unique index answers the WHERE', sql: 'CREATE TABLE o (id int PRIMARY KEY, v int);\nCREATE INDEX ON o (v);\nSELECT max(v) FROM o WHERE id = 3', verdict: 'safe', major: 16 },
   { name: 'FOR SHARE', sql: `${TABLE}SELECT * FROM t «FOR SHARE»`, verdict: 'unsafe', code: 'row-locking', message: 'FOR SHARE locks rows: a statement that locks rows never uses a parallel plan' },
   { name: 'data-modifying CTE', sql: `${TABLE}WITH «d» AS (DELETE FROM t RETURNING id) SELECT * FROM d`, verdict: 'unsafe', code: 'data-modifying-cte' },
   { name: 'UPDATE', sql: `${TABLE}«UPDATE» t SET id = 1`, verdict: 'unsafe', code: 'write-statement' },
@@ -286,7 +299,7 @@ describe('engine: every rule', () => {
   const catalogs = new Map<number, Catalog>();
   before(async () => {
     await initParser();
-    for (const major of [16, 18]) catalogs.set(major, Catalog.fromSnapshot(loadBuiltinCatalog(major)));
+    for (const major of [14, 15, 16, 18]) catalogs.set(major, Catalog.fromSnapshot(loadBuiltinCatalog(major)));
   });
 
   for (const c of CASES) {

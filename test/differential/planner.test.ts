@@ -223,6 +223,18 @@ CREATE FUNCTION srf_intersect() RETURNS SETOF int LANGUAGE sql STABLE PARALLEL S
 CREATE FUNCTION srf_window_s() RETURNS TABLE (id int, rn bigint) LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT id, row_number() OVER () FROM big $$;
 CREATE FUNCTION srf_window_r() RETURNS TABLE (id int, rn bigint) LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT id, row_number() OVER () FROM big $$;
 CREATE FUNCTION srf_scratch() RETURNS SETOF int LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT a FROM scratch_rows $$;
+
+-- MIN / MAX answered from an index (planagg.c)
+CREATE TABLE mm (id int PRIMARY KEY, k int, v int, flag boolean, label text, h int, loose int);
+INSERT INTO mm SELECT g, g % 50, g % 1000, g % 2 = 0, 'x' || g, g, g FROM generate_series(1, 20000) g;
+CREATE INDEX mm_v_idx ON mm (v);
+CREATE INDEX mm_flag_idx ON mm (flag);
+CREATE INDEX mm_label_idx ON mm (label);
+CREATE INDEX mm_h_hash ON mm USING hash (h);
+CREATE INDEX mm_k_partial ON mm (k) WHERE k > 10;
+ANALYZE mm;
+CREATE VIEW v_mm_top AS SELECT max(v) AS top FROM mm;
+CREATE AGGREGATE my_max(int) (SFUNC = int4larger, STYPE = int, SORTOP = >, PARALLEL = SAFE, COMBINEFUNC = int4larger);
 `;
 
 /** Expected verdict, or one per range of majors where PostgreSQL changed its rules. */
@@ -659,6 +671,28 @@ const CASES: [string, Expected][] = [
   ['SELECT * FROM srf_top_strict(10)', 'safe'],
   ['SELECT * FROM srf_top(10) WITH ORDINALITY', 'safe'],
   ['SELECT * FROM srf_top((SELECT 5))', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  // MIN / MAX-like aggregates (aggsortop) over columns an index keeps in order are initPlans reading
+  // that index (preprocess_minmax_aggregates); before 17 the plan above an initPlan is restricted
+  ['SELECT max(v) FROM mm', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT min(v), max(id) FROM mm', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT bool_or(flag) FROM mm', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT max(label) FROM mm m', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT my_max(v) FROM mm', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT max(v) FROM mm WHERE loose < 100', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT max(mm.v) + 1 FROM mm GROUP BY () HAVING max(v) > 0', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT * FROM v_mm_top', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT count(*) FROM (SELECT max(v) FROM mm) s', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  // ... not another aggregate beside them, grouping, an expression, FILTER, a partial index, a join,
+  // a WITH, or a WHERE a unique or hash index answers by equality
+  ['SELECT max(v), count(*) FROM mm', 'safe'],
+  ['SELECT max(v) FROM mm GROUP BY k', 'safe'],
+  ['SELECT max(v + 0) FROM mm', 'safe'],
+  ['SELECT max(v) FILTER (WHERE k > 1) FROM mm', 'safe'],
+  ['SELECT max(k) FROM mm', 'safe'],
+  ['SELECT max(v) FROM mm WHERE id = 7', 'safe'],
+  ['SELECT max(v) FROM mm WHERE h = 7', 'safe'],
+  ['SELECT max(m.v) FROM mm m JOIN other o ON o.id = m.id', 'safe'],
+  ['WITH w AS (SELECT 1) SELECT max(v) FROM mm', 'safe'],
   // 4. Possible but maybe not chosen: still safe statically
   ['SELECT count(*) FROM no_workers', 'safe'],
   ['SELECT * FROM big b JOIN other o ON o.big_id = b.id WHERE b.grp < 5', 'safe'],

@@ -3,7 +3,7 @@
  * what was defined before it: functions, procedures, aggregates, operators, casts, views, tables,
  * domains, policies, ALTER ... PARALLEL / parallel_workers, DROP, and SET search_path.
  */
-import type { CatalogFunction, CatalogRelation, ParallelLabel, SourceLocation, Volatility } from './catalog-snapshot';
+import type { CatalogFunction, CatalogIndex, CatalogRelation, ParallelLabel, SourceLocation, Volatility } from './catalog-snapshot';
 import { Catalog, allocateLocalOid } from './catalog';
 import { inlineBodyText } from './inline';
 import { AstNode, scanSql } from './parse';
@@ -267,6 +267,14 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
         if (like) rel.columns.push(...(relationIn(catalog, like.relation)?.columns ?? []).map((c) => ({ name: c.name, type: c.type })));
       }
       for (const parent of base.inhRelations ?? []) rel.columns.push(...(relationIn(catalog, parent)?.columns ?? []));
+      // PRIMARY KEY and UNIQUE, on a column or the table, make btree indexes.
+      for (const elt of base.tableElts ?? []) {
+        const column = elt.ColumnDef;
+        for (const c of column ? column.constraints ?? [] : [elt]) {
+          const index = constraintIndex(catalog, rel, c.Constraint, column ? [column.colname] : undefined);
+          if (index) rel.indexes = [...(rel.indexes ?? []), index];
+        }
+      }
       const workers = stringArg(defElems(base.options).get('parallel_workers'));
       if (workers !== undefined) rel.parallelWorkers = Number(workers);
       if (kind === 'CreateForeignTableStmt') rel.foreignWrapper = n.servername;
@@ -311,6 +319,12 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
           const type = typeNameOf(catalog, cmd.def.ColumnDef.typeName);
           changed.columns = changed.columns.map((c) => (c.name === cmd.name ? { ...c, type } : c));
           touched = true;
+        } else if (cmd.subtype === 'AT_AddConstraint' || cmd.subtype === 'AT_AddIndex') {
+          const index = cmd.def?.IndexStmt ? indexOf(catalog, changed, cmd.def.IndexStmt) : constraintIndex(catalog, changed, cmd.def?.Constraint);
+          if (index) {
+            changed.indexes = [...(changed.indexes ?? []), index];
+            touched = true;
+          }
         } else if (cmd.subtype === 'AT_DropColumn') {
           changed.columns = changed.columns.filter((c) => c.name !== cmd.name);
           touched = true;
@@ -337,6 +351,12 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       const changed: CatalogRelation = { ...rel, columns: rel.columns.map((c) => ({ ...c, name: rename(c.name) })) };
       if (rel.viewColumnShapes) changed.viewColumnShapes = rel.viewColumnShapes.map((c) => ({ ...c, column: rename(c.column) }));
       catalog.defineRelation(changed, why);
+      return undefined;
+    }
+    case 'IndexStmt': {
+      const rel = relationIn(catalog, n.relation);
+      const index = rel ? indexOf(catalog, rel, n) : undefined;
+      if (rel && index) catalog.defineRelation({ ...rel, indexes: [...(rel.indexes ?? []), index] }, why);
       return undefined;
     }
     case 'CreatePolicyStmt': {
@@ -398,6 +418,47 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
   }
 }
 
+/**
+ * The index CREATE INDEX makes (as relations.sql reads one), with the name PostgreSQL gives it
+ * when none is written (ChooseIndexName, without its truncation to 63 bytes).
+ */
+function indexOf(catalog: Catalog, rel: CatalogRelation, n: AstNode): CatalogIndex | undefined {
+  const elements: AstNode[] = (n.indexParams ?? []).map((p: AstNode) => p.IndexElem ?? p);
+  if (elements.length === 0) return undefined;
+  const columns = elements.map((e) => (typeof e.name === 'string' ? e.name : ''));
+  const name = n.idxname ?? (n.primary ? `${rel.name}_pkey` : `${rel.name}_${columns.map((c) => c || 'expr').join('_')}_${n.isconstraint ? 'key' : 'idx'}`);
+  const index: CatalogIndex = { name, columns };
+  if (n.unique || n.primary) index.unique = true;
+  if (n.whereClause) index.partial = true;
+  // btree (the default) with the column's own operator class and collation orders it by the
+  // type's < and > (the default operator class's strategies 1 and 5).
+  const first = elements[0];
+  const method = (n.accessMethod ?? 'btree').toLowerCase();
+  const type = rel.columns.find((c) => c.name === columns[0])?.type;
+  if (method === 'btree' && type && !first.opclass?.length && !first.collation?.length) {
+    const orderedBy = ['<', '>'].map((op) => catalog.matchOperator(op, 'pg_catalog', type, type)).filter((ops) => ops.length === 1).map((ops) => ops[0].oid);
+    if (orderedBy.length === 2) index.orderedBy = orderedBy;
+  }
+  return index;
+}
+
+/** The index a PRIMARY KEY or UNIQUE constraint makes (`columns`: the column it is written on). */
+function constraintIndex(catalog: Catalog, rel: CatalogRelation, c: AstNode, columns?: string[]): CatalogIndex | undefined {
+  const primary = c?.contype === 'CONSTR_PRIMARY';
+  if (!primary && c?.contype !== 'CONSTR_UNIQUE') return undefined;
+  const keys = c.keys?.length ? nameList(c.keys) : columns ?? [];
+  if (keys.length === 0) return undefined;
+  return indexOf(catalog, rel, { idxname: c.indexname ?? c.conname, indexParams: keys.map((name) => ({ IndexElem: { name } })), unique: true, primary, isconstraint: true });
+}
+
+/** CREATE AGGREGATE's SORTOP: the operator between two values of its one argument's type. */
+function sortOperatorOf(catalog: Catalog, sortop: AstNode, argTypes: string[]): { sortOperator?: number } {
+  if (!sortop || argTypes.length !== 1) return {};
+  const names = sortop.List ? nameList(sortop.List.items) : sortop.TypeName ? nameList(sortop.TypeName.names) : [stringArg(sortop) ?? ''];
+  const ops = catalog.matchOperator(names[names.length - 1], names.length > 1 ? names[names.length - 2] : undefined, argTypes[0], argTypes[0]);
+  return ops.length === 1 ? { sortOperator: ops[0].oid } : {};
+}
+
 /** CREATE AGGREGATE and CREATE OPERATOR. */
 function defineObject(n: AstNode, ctx: DdlContext, why: string): void {
   const { catalog, location } = ctx;
@@ -427,6 +488,7 @@ function defineObject(n: AstNode, ctx: DdlContext, why: string): void {
         returnType: typeNameOf(catalog, def.get('finalfunc_type') ?? def.get('stype')) || 'record',
         returnsSet: false,
         combinable: def.has('combinefunc'),
+        ...sortOperatorOf(catalog, def.get('sortop'), oldStyle ? [typeNameOf(catalog, oldStyle)] : args.types),
         definedAt: location,
         labelledExplicitly: parallelWord !== undefined,
       },

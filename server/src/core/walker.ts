@@ -5,7 +5,7 @@
  * It collects references (for hover and go-to-definition) and reasons (for diagnostics), with
  * UTF-16 ranges relative to the statement text.
  */
-import type { CatalogCast, CatalogColumn, CatalogFunction, CatalogRelation, SourceLocation, ViewColumnShapes, ViewShape } from './catalog-snapshot';
+import type { CatalogCast, CatalogColumn, CatalogFunction, CatalogIndex, CatalogRelation, SourceLocation, ViewColumnShapes, ViewShape } from './catalog-snapshot';
 import { VIEW_SHAPES } from './catalog-snapshot';
 import { Catalog, DependencyLog, InferredType, UNKNOWN_LITERAL, hazardOf, isPolymorphic, signatureOf, worseHazard, worstLabel } from './catalog';
 import { describeCulprit, effectSentence } from './describe';
@@ -69,6 +69,12 @@ interface CteInfo {
   columns?: CatalogColumn[];
 }
 
+interface AggregateCall {
+  call: AstNode;
+  fn?: CatalogFunction;
+  range: TextRange;
+}
+
 class Scope {
   readonly entries: ScopeEntry[] = [];
   /** What FROM gives, in order (what `*` stands for). */
@@ -76,6 +82,10 @@ class Scope {
   readonly ctes = new Map<string, CteInfo>();
   /** Set when this query level calls an aggregate or window function (hasAggs / hasWindowFuncs). */
   grouping = false;
+  /** This level's aggregate calls, each with its function where one was found (the MIN / MAX optimization). */
+  aggregates?: AggregateCall[];
+  /** This level calls a window function. */
+  windowed = false;
   /** The entries of enclosing queries that something inside reads (what a correlation is on). */
   readonly outerReads = new Set<ScopeEntry>();
   /** Something inside refers to a column of an enclosing query. */
@@ -780,8 +790,72 @@ export class StatementWalker {
     this.expr(sel.limitCount, scope);
     this.expr(sel.limitOffset, scope);
     if (sel.lockingClause?.length) this.rowLocking(sel.lockingClause);
+    if (scope.aggregates && this.catalog.versionNum < 170000) this.minMaxFromIndex(sel, scope);
     this.finishCtes(scope);
     return columns;
+  }
+
+  /**
+   * preprocess_minmax_aggregates (planagg.c): a query whose aggregates are all MIN / MAX-like
+   * (pg_aggregate.aggsortop: min, max, bool_and ...) over columns of its one table, each kept in
+   * that order by an index, is planned as one initPlan per aggregate that reads the first row of
+   * its index (SELECT col ... WHERE col IS NOT NULL ORDER BY col LIMIT 1); before PostgreSQL 17 the
+   * plan above an initPlan is PARALLEL RESTRICTED. The planner takes that plan unless another is
+   * cheaper, which depends on statistics: reported unless the WHERE has a subquery or gives every
+   * key of a unique or hash index by equality (the planner then prefers that lookup; other
+   * conditions on another indexed column can make it prefer that index too, a cost the engine
+   * cannot weigh: reported, as the likelier plan without statistics).
+   */
+  private minMaxFromIndex(sel: AstNode, scope: Scope): void {
+    const from: AstNode[] = sel.fromClause ?? [];
+    const group: AstNode[] = sel.groupClause ?? [];
+    if (scope.windowed || sel.withClause || sel.lockingClause?.length || from.length !== 1) return;
+    // GROUP BY () groups nothing; any other grouping reads every row anyway.
+    if (group.length > 1 || (group.length === 1 && group[0].GroupingSet?.kind !== 'GROUPING_SET_EMPTY')) return;
+    // One table (TABLESAMPLE is another node, with no index scan), not a CTE of an enclosing query.
+    const rv = from[0].RangeVar;
+    if (!rv || (!rv.schemaname && scope.findCte(rv.relname))) return;
+    const relation = this.catalog.relationNamed(rv.relname, rv.schemaname);
+    if (!relation?.indexes || !['r', 'p', 'm'].includes(relation.kind)) return;
+    const qualifier = rv.alias?.aliasname ?? rv.relname;
+    const columnOf = (node: AstNode): string | undefined => {
+      const fields = node?.ColumnRef?.fields;
+      const names = nameList(fields);
+      if (!fields || names.includes('*') || names.length > 2 || (names.length === 2 && names[0] !== qualifier)) return undefined;
+      const name = names[names.length - 1];
+      return relation.columns.some((c) => c.name === name) ? name : undefined;
+    };
+    if (sel.whereClause && containsNode(sel.whereClause, 'SubLink')) return;
+    const pinned = new Set<string>();
+    for (const condition of conjuncts(sel.whereClause)) {
+      const e = condition?.A_Expr;
+      if (!e || (e.kind !== 'AEXPR_IN' && !(e.kind === 'AEXPR_OP' && nameList(e.name).join('.') === '='))) continue;
+      for (const [side, other] of [[e.lexpr, e.rexpr], [e.rexpr, e.lexpr]]) {
+        const column = columnOf(side);
+        if (column && !containsNode(other, 'ColumnRef')) pinned.add(column);
+        if (e.kind === 'AEXPR_IN') break;
+      }
+    }
+    // An index the conditions give every key of by equality, unique or unordered (hash), answers them more cheaply.
+    if (relation.indexes.some((index) => (index.unique || !index.orderedBy) && !index.partial && index.columns.every((c) => c && pinned.has(c)))) return;
+    const answered: { aggregate: AggregateCall; index: CatalogIndex; column: string }[] = [];
+    for (const aggregate of scope.aggregates ?? []) {
+      const { call, fn } = aggregate;
+      const sortOperator = fn?.sortOperator;
+      const column = call.args?.length === 1 && !call.agg_filter && !call.agg_order?.length && !call.agg_within_group ? columnOf(call.args[0]) : undefined;
+      const index = column && sortOperator ? relation.indexes.find((i) => !i.partial && i.columns[0] === column && i.orderedBy?.includes(sortOperator)) : undefined;
+      if (!index || !column) return;
+      answered.push({ aggregate, index, column });
+    }
+    for (const { aggregate, index, column } of answered) {
+      this.reason(
+        'initplan',
+        'information',
+        `${signatureOf(aggregate.fn!)} of ${column} is read from index ${index.name} by an initPlan (the MIN / MAX optimization: the first row in the index's order, no scan), and before PostgreSQL 17 the plan above an initPlan is PARALLEL RESTRICTED`,
+        aggregate.range,
+        'restricted',
+      );
+    }
   }
 
   /**
@@ -1380,6 +1454,8 @@ export class StatementWalker {
         // Aggregates (hasAggs), and with OVER (...) window functions.
         scope.grouping = true;
         const over = n.constructor?.over;
+        if (over) scope.windowed = true;
+        else (scope.aggregates ??= []).push({ call: n, range: this.tokenRange(this.at(n.constructor?.location ?? 0)) });
         if (!over) {
           this.generic(n, scope);
           return type;
@@ -1550,6 +1626,8 @@ export class StatementWalker {
     const isAggregate = match.candidates.every((fn) => fn.kind === 'a');
     const isWindow = !!n.over;
     if (isAggregate || isWindow) scope.grouping = true;
+    if (isWindow) scope.windowed = true;
+    else if (isAggregate) (scope.aggregates ??= []).push({ call: n, fn: match.candidates.length === 1 ? match.candidates[0] : undefined, range });
     if (match.candidates.some((fn) => fn.volatility === 'v')) {
       if (scope.clause === 'where') scope.volatileInWhere = true;
       else if (scope.clause === 'target') scope.volatileInTarget = true;
@@ -2440,6 +2518,13 @@ function readsOnly(node: AstNode, entries: ReadonlySet<ScopeEntry>): boolean {
 /** Whether an expression reads (outside its subqueries) a column of one of `entries`. */
 function readsAny(node: AstNode, entries: readonly ScopeEntry[]): boolean {
   return columnRefsOf(node).some((names) => entries.some((entry) => refersTo(names, entry)));
+}
+
+/** The AND-ed conditions of a WHERE, nested ANDs flattened. */
+function conjuncts(qual: AstNode): AstNode[] {
+  const bool = qual?.BoolExpr;
+  if (bool?.boolop === 'AND_EXPR') return (bool.args ?? []).flatMap(conjuncts);
+  return qual ? [qual] : [];
 }
 
 /** Whether a node of this kind is anywhere in an expression, subqueries included (a SubLink: contain_subplans before they become plans). */
