@@ -690,6 +690,7 @@ const CASES: [string, Expected][] = [
   ['SELECT max(v) FILTER (WHERE k > 1) FROM mm', 'safe'],
   ['SELECT max(k) FROM mm', 'safe'],
   ['SELECT max(v) FROM mm WHERE id = 7', 'safe'],
+  ['SELECT max(v) FROM mm WHERE id = ANY (\'{5,6}\')', 'safe'],
   ['SELECT max(v) FROM mm WHERE h = 7', 'safe'],
   ['SELECT max(m.v) FROM mm m JOIN other o ON o.id = m.id', 'safe'],
   ['WITH w AS (SELECT 1) SELECT max(v) FROM mm', 'safe'],

@@ -828,12 +828,14 @@ export class StatementWalker {
     if (sel.whereClause && containsNode(sel.whereClause, 'SubLink')) return;
     const pinned = new Set<string>();
     for (const condition of conjuncts(sel.whereClause)) {
+      // col = value, col IN (...), col = ANY (array): as drivers send a list.
       const e = condition?.A_Expr;
-      if (!e || (e.kind !== 'AEXPR_IN' && !(e.kind === 'AEXPR_OP' && nameList(e.name).join('.') === '='))) continue;
+      const list = e?.kind === 'AEXPR_IN' || e?.kind === 'AEXPR_OP_ANY';
+      if (!e || !(list || e.kind === 'AEXPR_OP') || (e.kind !== 'AEXPR_IN' && nameList(e.name).join('.') !== '=')) continue;
       for (const [side, other] of [[e.lexpr, e.rexpr], [e.rexpr, e.lexpr]]) {
         const column = columnOf(side);
         if (column && !containsNode(other, 'ColumnRef')) pinned.add(column);
-        if (e.kind === 'AEXPR_IN') break;
+        if (list) break;
       }
     }
     // An index the conditions give every key of by equality, unique or unordered (hash), answers them more cheaply.
@@ -2117,10 +2119,11 @@ export class StatementWalker {
 
   /** pull_up_sublinks looks at the AND-ed items of a WHERE or a (not FULL) join's ON: [NOT] EXISTS and IN / = ANY there may become joins. */
   private markTopOfQual(qual: AstNode, readable?: ReadonlySet<ScopeEntry>): void {
-    const bool = qual?.BoolExpr;
-    if (bool?.boolop === 'AND_EXPR') for (const item of bool.args ?? []) this.markTopOfQual(item, readable);
-    else if (bool?.boolop === 'NOT_EXPR' && bool.args?.[0]?.SubLink?.subLinkType === 'EXISTS_SUBLINK') this.atTopOfQual.set(bool.args[0].SubLink, readable);
-    else if (qual?.SubLink) this.atTopOfQual.set(qual.SubLink, readable);
+    for (const item of conjuncts(qual)) {
+      const bool = item.BoolExpr;
+      if (bool?.boolop === 'NOT_EXPR' && bool.args?.[0]?.SubLink?.subLinkType === 'EXISTS_SUBLINK') this.atTopOfQual.set(bool.args[0].SubLink, readable);
+      else if (item.SubLink) this.atTopOfQual.set(item.SubLink, readable);
+    }
   }
 
   /**
