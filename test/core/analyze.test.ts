@@ -126,6 +126,20 @@ CREATE TABLE t (n int, s text);
     assert.deepStrictEqual(statements.slice(3).map((s) => s.verdict), ['safe', 'unsafe', 'safe', 'safe']);
   });
 
+  it('a polymorphic parameter takes only its kind of type: anyarray an array (a domain over one too), anyenum an enum, anyrange a range', () => {
+    const ddl = `CREATE TYPE mood AS ENUM ('sad', 'ok');
+CREATE DOMAIN tags AS text[];
+CREATE FUNCTION kind(x anyarray) RETURNS text LANGUAGE sql PARALLEL SAFE AS $$ SELECT 'array' $$;
+CREATE FUNCTION kind(x anyenum) RETURNS text LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT 'enum' $$;
+CREATE FUNCTION kind(x anyrange) RETURNS text LANGUAGE plpgsql AS $$ BEGIN RETURN 'range'; END $$;
+CREATE TABLE t (m mood, a int[], g tags, r int4range);
+`;
+    const statements = analyze(`${ddl}SELECT kind(a), kind(g) FROM t; SELECT kind(m) FROM t; SELECT kind(r) FROM t;`);
+    const called = (s: StatementResult) => s.references.filter((r) => r.name === 'kind').map((r) => r.functions.map((fn) => fn.argTypes[0]).join(' | '));
+    assert.deepStrictEqual(statements.slice(6).map(called), [['anyarray', 'anyarray'], ['anyenum'], ['anyrange']]);
+    assert.deepStrictEqual(statements.slice(6).map((s) => s.verdict), ['safe', 'restricted', 'unsafe']);
+  });
+
   it('unknown argument types: every possible overload is named and the worst one counts', () => {
     const ddl = `CREATE FUNCTION pick(x text) RETURNS text LANGUAGE sql PARALLEL SAFE AS $$ SELECT x $$;
 CREATE FUNCTION pick(x int) RETURNS text LANGUAGE sql PARALLEL UNSAFE AS $$ SELECT x::text $$;

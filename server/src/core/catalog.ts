@@ -560,13 +560,42 @@ export class Catalog {
   }
 
   canCoerceImplicitly(from: string, to: string): boolean {
-    if (from === to || POLYMORPHIC.has(to) || from === UNKNOWN_LITERAL) return true;
+    if (from === to || from === UNKNOWN_LITERAL) return true;
+    if (POLYMORPHIC.has(to)) return this.fitsPolymorphic(from, to);
     const base = this.baseTypeOf(from);
     if (base !== from && this.canCoerceImplicitly(base, to)) return true;
-    if (to === 'anyarray' || to === 'anycompatiblearray') return from.endsWith('[]');
     if (to === 'record') return this.typeByFormatted(from)?.kind === 'c' || from === 'record';
     const cast = this.castBetween(from, to);
     return cast !== undefined && cast.context === 'i';
+  }
+
+  /**
+   * Whether a value of `type` can stand for the polymorphic `pseudo` (check_generic_type_consistency:
+   * anyarray an array, anynonarray not one, anyenum an enum, anyrange a range ...; a domain as its
+   * base type). A type the catalog does not know fits, but for the array kinds, told by its name.
+   */
+  private fitsPolymorphic(type: string, pseudo: string): boolean {
+    const base = this.rootBaseTypeOf(type);
+    const known = this.typeByFormatted(base);
+    const isArray = base.endsWith('[]') || known?.category === 'A';
+    switch (pseudo) {
+      case 'anyarray':
+      case 'anycompatiblearray':
+        return isArray;
+      case 'anynonarray':
+      case 'anycompatiblenonarray':
+        return !isArray;
+      case 'anyenum':
+        return known ? known.kind === 'e' : !isArray;
+      case 'anyrange':
+      case 'anycompatiblerange':
+        return known ? known.kind === 'r' : !isArray;
+      case 'anymultirange':
+      case 'anycompatiblemultirange':
+        return known ? known.kind === 'm' : !isArray;
+      default:
+        return true;
+    }
   }
 
   /** The type by its format_type spelling; defined again (ALTER DOMAIN), its latest definition. */
