@@ -258,15 +258,19 @@ describe('catalog snapshot from a live server', function () {
     assert.strictEqual(functionNamed('pg_catalog', 'count', ['"any"']).sortOperator, undefined);
     const indexes = new Map((relationNamed('app', 'indexed').indexes ?? []).map((index) => [index.name, index]));
     assert.deepStrictEqual([...indexes.keys()], ['indexed_at_code', 'indexed_code_c', 'indexed_expr', 'indexed_h', 'indexed_part', 'indexed_pkey']);
+    const [lessText, greaterText] = await Promise.all(['<(text,text)', '>(text,text)'].map(operatorOid));
+    const orders = (name: string, key: number, ...operators: number[]) => operators.every((op) => indexes.get(name)!.orderedBy![key].includes(op));
     // An operator family orders every type it has: the integer family's int2 and int8 operators too.
-    assert.ok([lessInt, greaterInt].every((op) => indexes.get('indexed_pkey')!.orderedBy!.includes(op)));
+    assert.ok(orders('indexed_pkey', 0, lessInt, greaterInt));
     assert.deepStrictEqual({ ...indexes.get('indexed_pkey'), orderedBy: undefined }, { name: 'indexed_pkey', columns: ['id'], unique: true, orderedBy: undefined });
-    assert.deepStrictEqual(indexes.get('indexed_at_code'), { name: 'indexed_at_code', columns: ['at', 'code'], orderedBy: indexes.get('indexed_at_code')!.orderedBy });
-    assert.ok([lessDate, greaterDate].every((op) => indexes.get('indexed_at_code')!.orderedBy!.includes(op)));
-    // Another collation than the column's, a hash index, an expression: nothing in order.
-    assert.deepStrictEqual(indexes.get('indexed_code_c'), { name: 'indexed_code_c', columns: ['code'] });
-    assert.deepStrictEqual(indexes.get('indexed_h'), { name: 'indexed_h', columns: ['h'] });
-    assert.deepStrictEqual({ ...indexes.get('indexed_expr'), orderedBy: undefined }, { name: 'indexed_expr', columns: ['', 'id'], orderedBy: undefined });
+    // Every key (INCLUDE columns left out), DESC too.
+    assert.deepStrictEqual(indexes.get('indexed_at_code')!.columns, ['at', 'code']);
+    assert.ok(orders('indexed_at_code', 0, lessDate, greaterDate) && orders('indexed_at_code', 1, lessText, greaterText));
+    // Another collation than the column's, an expression: not in that column's order; a hash index: no order at all.
+    assert.deepStrictEqual(indexes.get('indexed_code_c'), { name: 'indexed_code_c', columns: ['code'], orderedBy: [[]] });
+    assert.deepStrictEqual(indexes.get('indexed_expr')!.columns, ['', 'id']);
+    assert.ok(indexes.get('indexed_expr')!.orderedBy![0].length === 0 && orders('indexed_expr', 1, lessInt));
+    assert.deepStrictEqual(indexes.get('indexed_h'), { name: 'indexed_h', method: 'hash', columns: ['h'] });
     assert.deepStrictEqual({ ...indexes.get('indexed_part'), orderedBy: undefined }, { name: 'indexed_part', columns: ['part'], unique: true, partial: true, orderedBy: undefined });
     assert.strictEqual(relationNamed('app', 't').indexes, undefined);
   });

@@ -225,15 +225,24 @@ CREATE FUNCTION srf_window_r() RETURNS TABLE (id int, rn bigint) LANGUAGE sql ST
 CREATE FUNCTION srf_scratch() RETURNS SETOF int LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT a FROM scratch_rows $$;
 
 -- MIN / MAX answered from an index (planagg.c)
-CREATE TABLE mm (id int PRIMARY KEY, k int, v int, flag boolean, label text, h int, loose int);
-INSERT INTO mm SELECT g, g % 50, g % 1000, g % 2 = 0, 'x' || g, g, g FROM generate_series(1, 20000) g;
+CREATE TYPE mm_mood AS ENUM ('sad', 'ok', 'happy');
+CREATE TABLE mm (id int PRIMARY KEY, k int, v int, flag boolean, label text, h int, loose int, tenant int, placed int, feel mm_mood, tags int[]);
+INSERT INTO mm SELECT g, g % 50, g % 1000, g % 2 = 0, 'x' || g, g, g, g % 7, g, 'ok', ARRAY[g] FROM generate_series(1, 20000) g;
 CREATE INDEX mm_v_idx ON mm (v);
+CREATE INDEX mm_tenant_placed ON mm (tenant, placed);
+CREATE INDEX mm_feel ON mm (feel);
+CREATE INDEX mm_tags ON mm (tags);
 CREATE INDEX mm_flag_idx ON mm (flag);
 CREATE INDEX mm_label_idx ON mm (label);
 CREATE INDEX mm_h_hash ON mm USING hash (h);
 CREATE INDEX mm_k_partial ON mm (k) WHERE k > 10;
 ANALYZE mm;
 CREATE VIEW v_mm_top AS SELECT max(v) AS top FROM mm;
+CREATE TABLE mm_copy (LIKE mm INCLUDING INDEXES);
+CREATE TABLE mm_plain (LIKE mm);
+CREATE TABLE mm_parted (id int, v int) PARTITION BY RANGE (id);
+CREATE INDEX ON mm_parted (v);
+CREATE TABLE mm_part1 PARTITION OF mm_parted FOR VALUES FROM (0) TO (1000);
 CREATE AGGREGATE my_max(int) (SFUNC = int4larger, STYPE = int, SORTOP = >, PARALLEL = SAFE, COMBINEFUNC = int4larger);
 `;
 
@@ -682,8 +691,15 @@ const CASES: [string, Expected][] = [
   ['SELECT max(mm.v) + 1 FROM mm GROUP BY () HAVING max(v) > 0', { changedIn: 17, before: 'restricted', since: 'safe' }],
   ['SELECT * FROM v_mm_top', { changedIn: 17, before: 'restricted', since: 'safe' }],
   ['SELECT count(*) FROM (SELECT max(v) FROM mm) s', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT max(placed) FROM mm WHERE tenant = 3', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT max(feel), min(tags) FROM mm', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT max(public.mm.v) FROM public.mm WHERE id = 5 OR k = 6', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT max(v) FROM mm_copy', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT max(v) FROM mm_parted', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT max(v) FROM mm_part1', { changedIn: 17, before: 'restricted', since: 'safe' }],
   // ... not another aggregate beside them, grouping, an expression, FILTER, a partial index, a join,
-  // a WITH, or a WHERE a unique or hash index answers by equality
+  // a WITH, a WHERE a unique or hash index answers by equality (=, IN, = ANY, OR, a row), an index
+  // whose keys before the column the WHERE does not fix to one value, a LIKE without its indexes
   ['SELECT max(v), count(*) FROM mm', 'safe'],
   ['SELECT max(v) FROM mm GROUP BY k', 'safe'],
   ['SELECT max(v + 0) FROM mm', 'safe'],
@@ -691,6 +707,11 @@ const CASES: [string, Expected][] = [
   ['SELECT max(k) FROM mm', 'safe'],
   ['SELECT max(v) FROM mm WHERE id = 7', 'safe'],
   ['SELECT max(v) FROM mm WHERE id = ANY (\'{5,6}\')', 'safe'],
+  ['SELECT max(v) FROM mm WHERE id = 5 OR id = 6', 'safe'],
+  ['SELECT max(v) FROM mm WHERE (id, k) = (5, 6)', 'safe'],
+  ['SELECT max(placed) FROM mm WHERE tenant IN (3, 4)', 'safe'],
+  ['SELECT max(placed) FROM mm', 'safe'],
+  ['SELECT max(v) FROM mm_plain', 'safe'],
   ['SELECT max(v) FROM mm WHERE h = 7', 'safe'],
   ['SELECT max(m.v) FROM mm m JOIN other o ON o.id = m.id', 'safe'],
   ['WITH w AS (SELECT 1) SELECT max(v) FROM mm', 'safe'],

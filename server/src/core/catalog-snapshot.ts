@@ -146,15 +146,17 @@ export interface CatalogIndex {
   name: string;
   /** Key columns in order (INCLUDE columns left out); '' for an expression. */
   columns: string[];
+  /** The access method (pg_am.amname), where it is not btree. */
+  method?: string;
   unique?: boolean;
   /** A partial index (WHERE ...): used only where a statement's conditions imply its predicate. */
   partial?: boolean;
   /**
-   * An index that returns rows in order (amcanorder: btree) whose first key has the column's own
-   * collation: the oids of the operators it orders that column by (its operator family's < and >
-   * between two values of one type, btree strategies 1 and 5).
+   * An index that returns rows in order (amcanorder: btree): for each key column, the oids of the
+   * operators its operator family orders that column by (strategies 1 and 5, one type on both
+   * sides), none where the key's collation is not its column's.
    */
-  orderedBy?: number[];
+  orderedBy?: number[][];
 }
 
 export interface CatalogRelation {

@@ -190,6 +190,9 @@ function newRelation(catalog: Catalog, rv: AstNode, kind: string, location: Sour
   };
 }
 
+/** TableLikeOption's CREATE_TABLE_LIKE_INDEXES bit (parsenodes.h; INCLUDING ALL sets every bit). */
+const CREATE_TABLE_LIKE_INDEXES = 1 << 6;
+
 /** serial, bigserial and smallserial are integer, bigint and smallint columns with a sequence's default. */
 const SERIAL_TYPES: Record<string, string> = { serial: 'integer', serial4: 'integer', bigserial: 'bigint', serial8: 'bigint', smallserial: 'smallint', serial2: 'smallint' };
 
@@ -262,11 +265,18 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       for (const elt of base.tableElts ?? []) {
         const col = elt.ColumnDef;
         if (col) rel.columns.push({ name: col.colname, type: columnTypeOf(catalog, col.typeName) });
-        // LIKE t: t's columns, in its place among the others.
+        // LIKE t: t's columns, in its place among the others; INCLUDING INDEXES (or ALL), its indexes.
         const like = elt.TableLikeClause;
-        if (like) rel.columns.push(...(relationIn(catalog, like.relation)?.columns ?? []).map((c) => ({ name: c.name, type: c.type })));
+        const source = like ? relationIn(catalog, like.relation) : undefined;
+        if (like) rel.columns.push(...(source?.columns ?? []).map((c) => ({ name: c.name, type: c.type })));
+        if (like && (like.options ?? 0) & CREATE_TABLE_LIKE_INDEXES) rel.indexes = [...(rel.indexes ?? []), ...copiedIndexes(rel, source)];
       }
-      for (const parent of base.inhRelations ?? []) rel.columns.push(...(relationIn(catalog, parent)?.columns ?? []));
+      for (const parent of base.inhRelations ?? []) {
+        const from = relationIn(catalog, parent);
+        rel.columns.push(...(from?.columns ?? []));
+        // A partition gets its partitioned table's indexes.
+        if (base.partbound && from?.kind === 'p') rel.indexes = [...(rel.indexes ?? []), ...copiedIndexes(rel, from)];
+      }
       // PRIMARY KEY and UNIQUE, on a column or the table, make btree indexes.
       for (const elt of base.tableElts ?? []) {
         const column = elt.ColumnDef;
@@ -418,28 +428,44 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
   }
 }
 
-/**
- * The index CREATE INDEX makes (as relations.sql reads one), with the name PostgreSQL gives it
- * when none is written (ChooseIndexName, without its truncation to 63 bytes).
- */
+/** The index CREATE INDEX makes (as relations.sql reads one). */
 function indexOf(catalog: Catalog, rel: CatalogRelation, n: AstNode): CatalogIndex | undefined {
   const elements: AstNode[] = (n.indexParams ?? []).map((p: AstNode) => p.IndexElem ?? p);
   if (elements.length === 0) return undefined;
   const columns = elements.map((e) => (typeof e.name === 'string' ? e.name : ''));
-  const name = n.idxname ?? (n.primary ? `${rel.name}_pkey` : `${rel.name}_${columns.map((c) => c || 'expr').join('_')}_${n.isconstraint ? 'key' : 'idx'}`);
-  const index: CatalogIndex = { name, columns };
+  const index: CatalogIndex = { name: n.idxname ?? indexName(rel, columns, n.primary ? 'pkey' : n.isconstraint ? 'key' : 'idx'), columns };
   if (n.unique || n.primary) index.unique = true;
   if (n.whereClause) index.partial = true;
-  // btree (the default) with the column's own operator class and collation orders it by the
-  // type's < and > (the default operator class's strategies 1 and 5).
-  const first = elements[0];
+  // A btree (the default) orders each key that has its column's own operator class and collation
+  // by the type's < and > (the default operator class's strategies 1 and 5).
   const method = (n.accessMethod ?? 'btree').toLowerCase();
-  const type = rel.columns.find((c) => c.name === columns[0])?.type;
-  if (method === 'btree' && type && !first.opclass?.length && !first.collation?.length) {
-    const orderedBy = ['<', '>'].map((op) => catalog.matchOperator(op, 'pg_catalog', type, type)).filter((ops) => ops.length === 1).map((ops) => ops[0].oid);
-    if (orderedBy.length === 2) index.orderedBy = orderedBy;
+  if (method !== 'btree') {
+    index.method = method;
+    return index;
   }
+  index.orderedBy = elements.map((element, i) => {
+    const type = rel.columns.find((c) => c.name === columns[i])?.type;
+    if (!type || element.opclass?.length || element.collation?.length) return [];
+    const operators = ['<', '>'].map((op) => orderingOperator(catalog, op, type));
+    return operators.every((op) => op !== undefined) ? (operators as number[]) : [];
+  });
   return index;
+}
+
+/** The operator `op` between two values of `type` (an enum's, an array's: the polymorphic one). */
+function orderingOperator(catalog: Catalog, op: string, type: string): number | undefined {
+  const candidates = catalog.matchOperator(op, 'pg_catalog', type, type);
+  return candidates.length === 1 ? candidates[0].oid : undefined;
+}
+
+/** The name PostgreSQL gives an index written without one (ChooseIndexName, without its truncation to 63 bytes). */
+function indexName(rel: CatalogRelation, columns: string[], kind: 'pkey' | 'key' | 'idx'): string {
+  return kind === 'pkey' ? `${rel.name}_pkey` : `${rel.name}_${columns.map((c) => c || 'expr').join('_')}_${kind}`;
+}
+
+/** `source`'s indexes made again on `rel` (LIKE ... INCLUDING INDEXES, a partition of a partitioned table), under names of its own. */
+function copiedIndexes(rel: CatalogRelation, source: CatalogRelation | undefined): CatalogIndex[] {
+  return (source?.indexes ?? []).map((index) => ({ ...index, name: indexName(rel, index.columns, index.name.endsWith('_pkey') ? 'pkey' : index.unique ? 'key' : 'idx') }));
 }
 
 /** The index a PRIMARY KEY or UNIQUE constraint makes (`columns`: the column it is written on). */

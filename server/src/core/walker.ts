@@ -798,13 +798,14 @@ export class StatementWalker {
   /**
    * preprocess_minmax_aggregates (planagg.c): a query whose aggregates are all MIN / MAX-like
    * (pg_aggregate.aggsortop: min, max, bool_and ...) over columns of its one table, each kept in
-   * that order by an index, is planned as one initPlan per aggregate that reads the first row of
-   * its index (SELECT col ... WHERE col IS NOT NULL ORDER BY col LIMIT 1); before PostgreSQL 17 the
-   * plan above an initPlan is PARALLEL RESTRICTED. The planner takes that plan unless another is
-   * cheaper, which depends on statistics: reported unless the WHERE has a subquery or gives every
-   * key of a unique or hash index by equality (the planner then prefers that lookup; other
-   * conditions on another indexed column can make it prefer that index too, a cost the engine
-   * cannot weigh: reported, as the likelier plan without statistics).
+   * that order by an index (its first key, or one after keys the WHERE fixes to one value), is
+   * planned as one initPlan per aggregate that reads the first row of its index (SELECT col ...
+   * WHERE col IS NOT NULL ORDER BY col LIMIT 1); before PostgreSQL 17 the plan above an initPlan is
+   * PARALLEL RESTRICTED. The planner takes that plan unless another is cheaper, which depends on
+   * statistics: reported unless the WHERE has a subquery or gives every key of a unique or hash
+   * index (the planner then prefers that lookup; other conditions on another indexed column, or a
+   * table of a page, can make it prefer another plan too, a cost the engine cannot weigh: reported,
+   * as the likelier plan without statistics).
    */
   private minMaxFromIndex(sel: AstNode, scope: Scope): void {
     const from: AstNode[] = sel.fromClause ?? [];
@@ -818,34 +819,55 @@ export class StatementWalker {
     const relation = this.catalog.relationNamed(rv.relname, rv.schemaname);
     if (!relation?.indexes || !['r', 'p', 'm'].includes(relation.kind)) return;
     const qualifier = rv.alias?.aliasname ?? rv.relname;
+    // col, t.col, schema.t.col (the last only without an alias).
+    const qualifiers = rv.alias ? [[qualifier]] : [[qualifier], [rv.schemaname ?? relation.schema, rv.relname]];
     const columnOf = (node: AstNode): string | undefined => {
       const fields = node?.ColumnRef?.fields;
       const names = nameList(fields);
-      if (!fields || names.includes('*') || names.length > 2 || (names.length === 2 && names[0] !== qualifier)) return undefined;
+      const written = names.slice(0, -1);
+      if (!fields || names.includes('*') || (written.length > 0 && !qualifiers.some((q) => q.join('.') === written.join('.')))) return undefined;
       const name = names[names.length - 1];
       return relation.columns.some((c) => c.name === name) ? name : undefined;
     };
     if (sel.whereClause && containsNode(sel.whereClause, 'SubLink')) return;
-    const pinned = new Set<string>();
+    // Columns the WHERE gives one value (col = value, (a, b) = (1, 2)), and those it gives a list of
+    // values (col IN (...), col = ANY (array) as drivers send lists, col = 1 OR col = 2).
+    const equal = new Set<string>();
+    const listed = new Set<string>();
+    const valueOf = (side: AstNode, other: AstNode) => (containsNode(other, 'ColumnRef') ? undefined : columnOf(side));
+    const equalities = (e: AstNode): string[] => {
+      if (e?.kind !== 'AEXPR_OP' || nameList(e.name).join('.') !== '=') return [];
+      const [left, right] = [e.lexpr?.RowExpr?.args, e.rexpr?.RowExpr?.args];
+      const pairs: [AstNode, AstNode][] = left && right && left.length === right.length ? left.map((l: AstNode, i: number) => [l, right[i]]) : [[e.lexpr, e.rexpr]];
+      return pairs.flatMap(([l, r]) => {
+        const column = valueOf(l, r) ?? valueOf(r, l);
+        return column ? [column] : [];
+      });
+    };
     for (const condition of conjuncts(sel.whereClause)) {
-      // col = value, col IN (...), col = ANY (array): as drivers send a list.
       const e = condition?.A_Expr;
-      const list = e?.kind === 'AEXPR_IN' || e?.kind === 'AEXPR_OP_ANY';
-      if (!e || !(list || e.kind === 'AEXPR_OP') || (e.kind !== 'AEXPR_IN' && nameList(e.name).join('.') !== '=')) continue;
-      for (const [side, other] of [[e.lexpr, e.rexpr], [e.rexpr, e.lexpr]]) {
-        const column = columnOf(side);
-        if (column && !containsNode(other, 'ColumnRef')) pinned.add(column);
-        if (list) break;
+      if (e?.kind === 'AEXPR_IN' || (e?.kind === 'AEXPR_OP_ANY' && nameList(e.name).join('.') === '=')) {
+        const column = valueOf(e.lexpr, e.rexpr);
+        if (column) listed.add(column);
+      } else if (e) {
+        for (const column of equalities(e)) equal.add(column);
+      } else if (condition?.BoolExpr?.boolop === 'OR_EXPR') {
+        const columns = condition.BoolExpr.args.map((arm: AstNode) => equalities(arm.A_Expr));
+        if (columns.every((c: string[]) => c.length === 1 && c[0] === columns[0][0])) listed.add(columns[0][0]);
       }
     }
-    // An index the conditions give every key of by equality, unique or unordered (hash), answers them more cheaply.
-    if (relation.indexes.some((index) => (index.unique || !index.orderedBy) && !index.partial && index.columns.every((c) => c && pinned.has(c)))) return;
+    // A unique or hash index the WHERE gives every key of answers it with a lookup, which the planner prefers.
+    const given = (column: string) => equal.has(column) || listed.has(column);
+    if (relation.indexes.some((index) => (index.unique || index.method === 'hash') && !index.partial && index.columns.every((c) => c && given(c)))) return;
+    // An index returns rows in the order of a key whose keys before it all have one value.
+    const orders = (index: CatalogIndex, column: string, sortOperator: number) =>
+      !index.partial && index.columns.some((c, k) => c === column && index.orderedBy?.[k]?.includes(sortOperator) && index.columns.slice(0, k).every((before) => before && equal.has(before)));
     const answered: { aggregate: AggregateCall; index: CatalogIndex; column: string }[] = [];
     for (const aggregate of scope.aggregates ?? []) {
       const { call, fn } = aggregate;
       const sortOperator = fn?.sortOperator;
       const column = call.args?.length === 1 && !call.agg_filter && !call.agg_order?.length && !call.agg_within_group ? columnOf(call.args[0]) : undefined;
-      const index = column && sortOperator ? relation.indexes.find((i) => !i.partial && i.columns[0] === column && i.orderedBy?.includes(sortOperator)) : undefined;
+      const index = column && sortOperator ? relation.indexes.find((i) => orders(i, column, sortOperator)) : undefined;
       if (!index || !column) return;
       answered.push({ aggregate, index, column });
     }

@@ -180,9 +180,10 @@ function functionFromRow(r: QueryResultRow, interned: Interner): CatalogFunction
 
 /** relations.sql's indexes column, with only what is set. */
 function indexesFromJson(text: string): CatalogIndex[] {
-  const rows = parseJson<{ name: string; columns: string[]; unique: boolean; partial: boolean; orderedBy: number[] | null }[]>(text) ?? [];
-  return rows.map((row) => {
+  type Row = { name: string; method: string; columns: string[]; unique: boolean; partial: boolean; orderedBy: number[][] | null };
+  return (parseJson<Row[]>(text) ?? []).map((row) => {
     const index: CatalogIndex = { name: row.name, columns: row.columns };
+    if (row.method !== 'btree') index.method = row.method;
     if (row.unique) index.unique = true;
     if (row.partial) index.partial = true;
     if (row.orderedBy) index.orderedBy = row.orderedBy;

@@ -2,9 +2,10 @@
 -- pg_toast and information_schema, temporary ones of this session only: size, parallel_workers,
 -- row security, columns, the foreign data wrapper, and the valid indexes of tables and
 -- materialized views outside pg_catalog as JSON text (what the MIN / MAX optimization, planagg.c,
--- asks of them): name, key columns ('' for an expression), unique, partial, and for an index that
--- returns rows in order (amcanorder) whose first key has its column's collation, the operators
--- its operator family orders that column by (btree strategies 1 and 5, one type on both sides).
+-- asks of them): name, access method, key columns ('' for an expression), unique, partial, and
+-- for an index that returns rows in order (amcanorder), per key, the operators its operator family
+-- orders that column by (btree strategies 1 and 5, one type on both sides; none where the key's
+-- collation is not the column's).
 SELECT c.oid::int8 AS oid,
        n.nspname AS schema,
        c.relname AS name,
@@ -28,21 +29,27 @@ CROSS JOIN LATERAL (
 LEFT JOIN LATERAL (
     SELECT json_agg(json_build_object(
                'name', ic.relname,
-               'columns', (SELECT json_agg(coalesce(a.attname::text, '') ORDER BY k.ord)
-                           FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
-                           LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum > 0
-                           WHERE k.ord <= i.indnkeyatts),
+               'method', am.amname,
+               'columns', keys.names,
                'unique', i.indisunique,
                'partial', i.indpred IS NOT NULL,
-               'orderedBy', CASE WHEN pg_indexam_has_property(ic.relam, 'can_order') AND i.indkey[0] <> 0
-                                  AND i.indcollation[0] = (SELECT a.attcollation FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[0])
-                                 THEN (SELECT json_agg(o.amopopr::int8 ORDER BY o.amopopr)
-                                       FROM pg_opclass oc
-                                       JOIN pg_amop o ON o.amopfamily = oc.opcfamily AND o.amoplefttype = o.amoprighttype AND o.amopstrategy IN (1, 5)
-                                       WHERE oc.oid = i.indclass[0]) END
+               'orderedBy', CASE WHEN pg_indexam_has_property(am.oid, 'can_order') THEN keys.ordered_by END
            ) ORDER BY ic.relname)::text AS indexes
     FROM pg_index i
     JOIN pg_class ic ON ic.oid = i.indexrelid
+    JOIN pg_am am ON am.oid = ic.relam
+    CROSS JOIN LATERAL (
+        SELECT json_agg(coalesce(a.attname::text, '') ORDER BY k.ord) AS names,
+               json_agg(CASE WHEN k.attnum <> 0 AND i.indcollation[k.ord - 1] = a.attcollation
+                             THEN (SELECT coalesce(json_agg(o.amopopr::int8 ORDER BY o.amopopr), '[]')
+                                   FROM pg_opclass oc
+                                   JOIN pg_amop o ON o.amopfamily = oc.opcfamily AND o.amoplefttype = o.amoprighttype AND o.amopstrategy IN (1, 5)
+                                   WHERE oc.oid = i.indclass[k.ord - 1])
+                             ELSE '[]' END ORDER BY k.ord) AS ordered_by
+        FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+        LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum > 0
+        WHERE k.ord <= i.indnkeyatts
+    ) AS keys
     WHERE i.indrelid = c.oid AND i.indisvalid AND c.relkind IN ('r', 'p', 'm') AND n.nspname <> 'pg_catalog'
 ) AS idx ON true
 LEFT JOIN pg_foreign_table ft ON ft.ftrelid = c.oid
