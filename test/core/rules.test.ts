@@ -257,6 +257,12 @@ const CASES: Case[] = [
   { name: 'MIN / MAX from an index made by ALTER TABLE', sql: 'CREATE TABLE o (id int, placed date);\nALTER TABLE o ADD UNIQUE (placed);\nSELECT «min»(placed) FROM o', verdict: 'restricted', code: 'initplan', major: 15 },
   { name: 'MIN / MAX from an index, an aggregate with SORTOP', sql: 'CREATE TABLE o (id int);\nCREATE INDEX ON o USING btree (id DESC);\nCREATE AGGREGATE top(int) (SFUNC = int4larger, STYPE = int, SORTOP = >, PARALLEL = SAFE);\nSELECT «top»(id) FROM o', verdict: 'restricted', code: 'initplan', major: 14 },
   { name: 'MIN / MAX from an index: not from 17', sql: 'CREATE TABLE o (id int PRIMARY KEY);\nSELECT max(id) FROM o', verdict: 'safe' },
+  {
+    name: 'MIN / MAX from an index: a SAFE SQL function beside it has its body checked',
+    sql: 'CREATE FUNCTION rs(x int) RETURNS int LANGUAGE plpgsql STABLE PARALLEL RESTRICTED AS $$ BEGIN RETURN x; END $$;\nCREATE FUNCTION sw(x int) RETURNS int LANGUAGE sql STABLE PARALLEL SAFE RETURN rs(x);\nCREATE TABLE o (id int PRIMARY KEY, k int);\nSELECT «sw»(1), max(id) FROM o WHERE sw(k) > 0',
+    verdict: 'restricted',
+    code: 'restricted-function',
+  },
   { name: 'MIN / MAX: not from a hash, partial or pattern index', sql: 'CREATE TABLE o (a int, b int, c text);\nCREATE INDEX ON o USING hash (a);\nCREATE INDEX ON o (b) WHERE b > 0;\nCREATE INDEX ON o (c text_pattern_ops);\nSELECT max(a), max(b), max(c) FROM o', verdict: 'safe', major: 16 },
   { name: 'MIN / MAX: not where a unique index answers the WHERE', sql: 'CREATE TABLE o (id int PRIMARY KEY, v int);\nCREATE INDEX ON o (v);\nSELECT max(v) FROM o WHERE id = 3', verdict: 'safe', major: 16 },
   { name: 'FOR SHARE', sql: `${TABLE}SELECT * FROM t «FOR SHARE»`, verdict: 'unsafe', code: 'row-locking', message: 'FOR SHARE locks rows: a statement that locks rows never uses a parallel plan' },

@@ -697,6 +697,14 @@ const CASES: [string, Expected][] = [
   ['SELECT max(v) FROM mm_copy', { changedIn: 17, before: 'restricted', since: 'safe' }],
   ['SELECT max(v) FROM mm_parted', { changedIn: 17, before: 'restricted', since: 'safe' }],
   ['SELECT max(v) FROM mm_part1', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  // The initPlans' parameters, made whichever plan is taken, make the planner check what it looks at
+  // afterwards: a SAFE SQL function's body beside MIN / MAX counts in the select list, HAVING and
+  // ORDER BY, and in the WHERE where a lookup makes it take the plain plan
+  ['SELECT inl_safe_wrap(1), max(v) FROM mm', 'restricted'],
+  ['SELECT max(v) FROM mm HAVING max(v) > inl_safe_wrap(1)', 'restricted'],
+  ['SELECT max(v) FROM mm WHERE inl_safe_wrap(k) > 0', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT max(v) FROM mm WHERE id = 3 AND inl_safe_wrap(k) > 0', 'restricted'],
+  ['SELECT inl_safe_wrap(1), max(v), count(*) FROM mm', 'safe'],
   // ... not another aggregate beside them, grouping, an expression, FILTER, a partial index, a join,
   // a WITH, a WHERE a unique or hash index answers by equality (=, IN, = ANY, OR, a row), an index
   // whose keys before the column the WHERE does not fix to one value, a LIKE without its indexes

@@ -69,6 +69,13 @@ interface CteInfo {
   columns?: CatalogColumn[];
 }
 
+/** A call of a SAFE SQL function the planner may inline, judged only where expressions are checked (where it was made: minMaxChecked). */
+interface SafeCall {
+  judge: () => void;
+  scope?: Scope;
+  inWhere?: boolean;
+}
+
 interface AggregateCall {
   call: AstNode;
   fn?: CatalogFunction;
@@ -305,7 +312,14 @@ export class StatementWalker {
    * Calls of SAFE SQL functions the planner may inline, judged only if their bodies can count (at
    * the end, where the planner checks expressions): most statements never need their bodies walked.
    */
-  private safeCalls?: (() => void)[];
+  private safeCalls?: SafeCall[];
+  /**
+   * Query levels whose MIN / MAX the planner can answer from an index, with whether it takes the
+   * plain plan there (a lookup answers the WHERE). The initPlans' parameters, made either way, make
+   * it check the expressions it looks at afterwards (select list, HAVING, ORDER BY; the WHERE only
+   * in the plain plan): an inlined SAFE function's body counts there.
+   */
+  private minMaxChecked?: Map<Scope, boolean>;
 
   constructor(
     private readonly sql: string,
@@ -332,11 +346,9 @@ export class StatementWalker {
 
   result(columns?: CatalogColumn[]): WalkResult {
     // In an UNSAFE statement nothing is checked: it gets no parallel plan at all.
-    const checked =
-      (this.safeCalls || this.ifNotSafeBeforeInlining) &&
-      (this.expressionsChecked || this.reasons.some((r) => r.hazard === 'restricted')) &&
-      !this.reasons.some((r) => r.hazard === 'unsafe');
-    const conditional = checked ? this.conditionalReasons() : NONE;
+    const everywhere = this.expressionsChecked || this.reasons.some((r) => r.hazard === 'restricted');
+    const checked = (this.safeCalls || this.ifNotSafeBeforeInlining) && (everywhere || this.minMaxChecked) && !this.reasons.some((r) => r.hazard === 'unsafe');
+    const conditional = checked ? this.conditionalReasons(everywhere) : NONE;
     return {
       references: this.references,
       reasons: conditional.length ? [...this.reasons, ...conditional] : this.reasons,
@@ -790,7 +802,7 @@ export class StatementWalker {
     this.expr(sel.limitCount, scope);
     this.expr(sel.limitOffset, scope);
     if (sel.lockingClause?.length) this.rowLocking(sel.lockingClause);
-    if (scope.aggregates && this.catalog.versionNum < 170000) this.minMaxFromIndex(sel, scope);
+    if (scope.aggregates) this.minMaxFromIndex(sel, scope);
     this.finishCtes(scope);
     return columns;
   }
@@ -805,7 +817,9 @@ export class StatementWalker {
    * statistics: reported unless the WHERE has a subquery or gives every key of a unique or hash
    * index (the planner then prefers that lookup; other conditions on another indexed column, or a
    * table of a page, can make it prefer another plan too, a cost the engine cannot weigh: reported,
-   * as the likelier plan without statistics).
+   * as the likelier plan without statistics). From 17 the initPlans are parallel safe; in every
+   * version their parameters, made whichever plan is taken, make the planner check the expressions
+   * it looks at afterwards (minMaxChecked).
    */
   private minMaxFromIndex(sel: AstNode, scope: Scope): void {
     const from: AstNode[] = sel.fromClause ?? [];
@@ -829,36 +843,7 @@ export class StatementWalker {
       const name = names[names.length - 1];
       return relation.columns.some((c) => c.name === name) ? name : undefined;
     };
-    if (sel.whereClause && containsNode(sel.whereClause, 'SubLink')) return;
-    // Columns the WHERE gives one value (col = value, (a, b) = (1, 2)), and those it gives a list of
-    // values (col IN (...), col = ANY (array) as drivers send lists, col = 1 OR col = 2).
-    const equal = new Set<string>();
-    const listed = new Set<string>();
-    const valueOf = (side: AstNode, other: AstNode) => (containsNode(other, 'ColumnRef') ? undefined : columnOf(side));
-    const equalities = (e: AstNode): string[] => {
-      if (e?.kind !== 'AEXPR_OP' || nameList(e.name).join('.') !== '=') return [];
-      const [left, right] = [e.lexpr?.RowExpr?.args, e.rexpr?.RowExpr?.args];
-      const pairs: [AstNode, AstNode][] = left && right && left.length === right.length ? left.map((l: AstNode, i: number) => [l, right[i]]) : [[e.lexpr, e.rexpr]];
-      return pairs.flatMap(([l, r]) => {
-        const column = valueOf(l, r) ?? valueOf(r, l);
-        return column ? [column] : [];
-      });
-    };
-    for (const condition of conjuncts(sel.whereClause)) {
-      const e = condition?.A_Expr;
-      if (e?.kind === 'AEXPR_IN' || (e?.kind === 'AEXPR_OP_ANY' && nameList(e.name).join('.') === '=')) {
-        const column = valueOf(e.lexpr, e.rexpr);
-        if (column) listed.add(column);
-      } else if (e) {
-        for (const column of equalities(e)) equal.add(column);
-      } else if (condition?.BoolExpr?.boolop === 'OR_EXPR') {
-        const columns = condition.BoolExpr.args.map((arm: AstNode) => equalities(arm.A_Expr));
-        if (columns.every((c: string[]) => c.length === 1 && c[0] === columns[0][0])) listed.add(columns[0][0]);
-      }
-    }
-    // A unique or hash index the WHERE gives every key of answers it with a lookup, which the planner prefers.
-    const given = (column: string) => equal.has(column) || listed.has(column);
-    if (relation.indexes.some((index) => (index.unique || index.method === 'hash') && !index.partial && index.columns.every((c) => c && given(c)))) return;
+    const { equal, listed } = valuesGiven(sel.whereClause, columnOf);
     // An index returns rows in the order of a key whose keys before it all have one value.
     const orders = (index: CatalogIndex, column: string, sortOperator: number) =>
       !index.partial && index.columns.some((c, k) => c === column && index.orderedBy?.[k]?.includes(sortOperator) && index.columns.slice(0, k).every((before) => before && equal.has(before)));
@@ -871,6 +856,12 @@ export class StatementWalker {
       if (!index || !column) return;
       answered.push({ aggregate, index, column });
     }
+    // A unique or hash index the WHERE gives every key of answers it with a lookup, which the planner
+    // prefers; it may take the plain plan where the WHERE has a subquery too.
+    const given = (column: string) => equal.has(column) || listed.has(column);
+    const lookup = relation.indexes.some((index) => (index.unique || index.method === 'hash') && !index.partial && index.columns.every((c) => c && given(c)));
+    (this.minMaxChecked ??= new Map()).set(scope, lookup);
+    if (this.catalog.versionNum >= 170000 || lookup || (sel.whereClause && containsNode(sel.whereClause, 'SubLink'))) return;
     for (const { aggregate, index, column } of answered) {
       this.reason(
         'initplan',
@@ -1320,10 +1311,11 @@ export class StatementWalker {
     for (const fn of fns) {
       const inlinable = fn.inlineBody !== undefined && !fn.returnsSet;
       if (inlinable && fn.parallel === 's') {
-        (this.safeCalls ??= []).push(() => {
+        const judge = () => {
           const inlining = this.inliningAt(fn, fn.argTypes);
           if (inlining && inlining.hazard !== 'safe' && inlining.uses.every((count) => count <= 1)) this.safeBodyRestricts(`restricted-${via}`, subject(signatureOf(fn)), fn, inlining, range);
-        });
+        };
+        (this.safeCalls ??= []).push({ judge });
       }
       const inlining = inlinable && fn.parallel === 'r' ? this.inliningAt(fn, fn.argTypes) : undefined;
       if (inlining?.hazard === 'safe' && inlining.uses.every((count) => count <= 1)) this.expressionsChecked = true;
@@ -1666,7 +1658,7 @@ export class StatementWalker {
     const single = reachedBefore && !folded ? only : undefined;
     const inlinedQuery = single && loneInFrom ? this.inlinedInFrom(single, args, reachedBefore!) : undefined;
     const inlined = single?.parallel === 'r' && !inlinedQuery ? this.inlinedCall(single, args, argTypes, reachedBefore!) : undefined;
-    if (single?.parallel === 's' && !inlinedQuery) this.deferSafeCall(single, args, argTypes, reachedBefore, range, signatureOf(single), 'restricted-function');
+    if (single?.parallel === 's' && !inlinedQuery) this.deferSafeCall(single, args, argTypes, reachedBefore, range, signatureOf(single), 'restricted-function', scope);
     const vanishes = folded || inlinedQuery !== undefined || (inlined !== undefined && only!.parallel === 'r' && inlined.hazard === 'safe');
     this.refer({
       kind: refKind,
@@ -1855,20 +1847,28 @@ export class StatementWalker {
     return this.expr({ A_Const: literal }, new Scope());
   }
 
-  /** What the bodies of SAFE functions inlined restrict where the planner checks expressions: the deferred calls judged now. */
-  private conditionalReasons(): Reason[] {
+  /**
+   * What the bodies of SAFE functions inlined restrict where the planner checks expressions: the
+   * deferred calls judged now, all of them (`everywhere`) or those where MIN / MAX made it check.
+   */
+  private conditionalReasons(everywhere: boolean): Reason[] {
     const calls = this.safeCalls;
     this.safeCalls = undefined;
-    for (const judge of calls ?? []) judge();
-    return this.ifNotSafeBeforeInlining ?? NONE;
+    const before = everywhere ? 0 : this.ifNotSafeBeforeInlining?.length ?? 0;
+    for (const { judge, scope, inWhere } of calls ?? []) {
+      const plainPlan = scope && this.minMaxChecked?.get(scope);
+      if (everywhere || (plainPlan !== undefined && (!inWhere || plainPlan))) judge();
+    }
+    return this.ifNotSafeBeforeInlining?.slice(before) ?? NONE;
   }
 
-  /** A call of a SAFE SQL function: judged later, if at all (safeCalls). */
-  private deferSafeCall(fn: CatalogFunction, args: readonly AstNode[], argTypes: readonly InferredType[], reachedBefore: number[] | undefined, range: TextRange, what: string, code: ReasonCode): void {
-    (this.safeCalls ??= []).push(() => {
+  /** A call of a SAFE SQL function in `scope`: judged later, if at all (safeCalls). */
+  private deferSafeCall(fn: CatalogFunction, args: readonly AstNode[], argTypes: readonly InferredType[], reachedBefore: number[] | undefined, range: TextRange, what: string, code: ReasonCode, scope: Scope): void {
+    const judge = () => {
       const inlining = this.inlinedCall(fn, args, argTypes, reachedBefore);
       if (inlining && inlining.hazard !== 'safe') this.safeBodyRestricts(code, what, fn, inlining, range);
-    });
+    };
+    (this.safeCalls ??= []).push({ judge, scope, inWhere: scope.clause === 'where' });
   }
 
   /** A SAFE function inlined whose body is not safe: it restricts where the planner checks expressions (ifNotSafeBeforeInlining). */
@@ -1930,7 +1930,7 @@ export class StatementWalker {
     const inner = new Scope(outer);
     this.statement(query, inner);
     // What SAFE functions inlined in the body restrict counts: the body is checked as a whole.
-    const reasons = [...this.reasons, ...this.conditionalReasons()];
+    const reasons = [...this.reasons, ...this.conditionalReasons(true)];
     return {
       reasons: reasons.filter((r) => r.hazard && r.hazard !== 'safe'),
       limited: this.limitNeeded(query.SelectStmt) !== undefined,
@@ -1955,7 +1955,7 @@ export class StatementWalker {
     const wholeTuple = this.catalog.typeByFormatted(fn.returnType)?.category === 'C' && type !== fn.returnType;
     // What SAFE functions inlined in the body restrict counts: the body is checked as a whole.
     let hazard: Hazard = 'safe';
-    for (const r of [...this.reasons, ...this.conditionalReasons()]) if (r.hazard) hazard = worseHazard(hazard, r.hazard);
+    for (const r of [...this.reasons, ...this.conditionalReasons(true)]) if (r.hazard) hazard = worseHazard(hazard, r.hazard);
     return { hazard, functions: this.reached, unresolved: this.unresolved || wholeTuple, ioCasts: this.ioCasts };
   }
 
@@ -2065,7 +2065,6 @@ export class StatementWalker {
     reachedBefore?: number,
     reachedBetween?: number,
   ): InferredType {
-    void scope;
     const symbol = names[names.length - 1];
     const ops = this.catalog.matchOperator(symbol, schema, left, right);
     const range = this.tokenRange(start);
@@ -2084,7 +2083,7 @@ export class StatementWalker {
       const args = prefix ? operands.slice(1) : operands;
       const types = prefix ? [right] : [left ?? undefined, right];
       if (fn.parallel === 'r') inlined = this.inlinedCall(fn, args, types, operandsReached);
-      else this.deferSafeCall(fn, args, types, operandsReached, range, StatementWalker.inlinedWhat(fn, symbol, 'operator'), 'restricted-operator');
+      else this.deferSafeCall(fn, args, types, operandsReached, range, StatementWalker.inlinedWhat(fn, symbol, 'operator'), 'restricted-operator', scope);
     }
     const vanishes = inlined !== undefined && functions[0].parallel === 'r' && inlined.hazard === 'safe';
     this.refer({ kind: 'operator', range, name: symbol, functions, ...(ambiguous ? { ambiguous: true } : definedAt(ops[0])), ...(vanishes ? { inlined: true } : {}) });
@@ -2116,7 +2115,7 @@ export class StatementWalker {
         // A cast's function is inlined as a call's is (a FuncExpr); one taking only the value.
         const inlinable = fn.inlineBody !== undefined && fn.argTypes.length === 1;
         const inlined = inlinable && fn.parallel === 'r' ? this.inlinedCall(fn, [n.arg], [source], [reachedBefore, this.reached.length]) : undefined;
-        if (inlinable && fn.parallel === 's') this.deferSafeCall(fn, [n.arg], [source], [reachedBefore, this.reached.length], range, StatementWalker.inlinedWhat(fn, target, 'cast'), 'restricted-cast');
+        if (inlinable && fn.parallel === 's') this.deferSafeCall(fn, [n.arg], [source], [reachedBefore, this.reached.length], range, StatementWalker.inlinedWhat(fn, target, 'cast'), 'restricted-cast', scope);
         const vanishes = inlined !== undefined && fn.parallel === 'r' && inlined.hazard === 'safe';
         this.refer({ kind: 'cast', range, name: target, functions: [fn], ...definedAt(cast), ...(vanishes ? { inlined: true } : {}) });
         if (!inlined || !this.reachInlined(fn, inlined)) {
@@ -2543,6 +2542,39 @@ function readsOnly(node: AstNode, entries: ReadonlySet<ScopeEntry>): boolean {
 /** Whether an expression reads (outside its subqueries) a column of one of `entries`. */
 function readsAny(node: AstNode, entries: readonly ScopeEntry[]): boolean {
   return columnRefsOf(node).some((names) => entries.some((entry) => refersTo(names, entry)));
+}
+
+/**
+ * The columns a WHERE gives one value (col = value, (a, b) = (1, 2)), and those it gives a list of
+ * values (col IN (...), col = ANY (array) as drivers send lists, col = 1 OR col = 2), among those
+ * `columnOf` names.
+ */
+function valuesGiven(where: AstNode, columnOf: (node: AstNode) => string | undefined): { equal: Set<string>; listed: Set<string> } {
+  const equal = new Set<string>();
+  const listed = new Set<string>();
+  const valueOf = (side: AstNode, other: AstNode) => (containsNode(other, 'ColumnRef') ? undefined : columnOf(side));
+  const equalities = (e: AstNode): string[] => {
+    if (e?.kind !== 'AEXPR_OP' || nameList(e.name).join('.') !== '=') return [];
+    const [left, right] = [e.lexpr?.RowExpr?.args, e.rexpr?.RowExpr?.args];
+    const pairs: [AstNode, AstNode][] = left && right && left.length === right.length ? left.map((l: AstNode, i: number) => [l, right[i]]) : [[e.lexpr, e.rexpr]];
+    return pairs.flatMap(([l, r]) => {
+      const column = valueOf(l, r) ?? valueOf(r, l);
+      return column ? [column] : [];
+    });
+  };
+  for (const condition of conjuncts(where)) {
+    const e = condition?.A_Expr;
+    if (e?.kind === 'AEXPR_IN' || (e?.kind === 'AEXPR_OP_ANY' && nameList(e.name).join('.') === '=')) {
+      const column = valueOf(e.lexpr, e.rexpr);
+      if (column) listed.add(column);
+    } else if (e) {
+      for (const column of equalities(e)) equal.add(column);
+    } else if (condition?.BoolExpr?.boolop === 'OR_EXPR') {
+      const columns = condition.BoolExpr.args.map((arm: AstNode) => equalities(arm.A_Expr));
+      if (columns.every((c: string[]) => c.length === 1 && c[0] === columns[0][0])) listed.add(columns[0][0]);
+    }
+  }
+  return { equal, listed };
 }
 
 /** The AND-ed conditions of a WHERE, nested ANDs flattened. */
