@@ -251,7 +251,7 @@ const CASES: Case[] = [
     sql: 'CREATE TABLE o (id int PRIMARY KEY, placed timestamptz);\nSELECT «max»(o.id) FROM o WHERE placed > now()',
     verdict: 'restricted',
     code: 'initplan',
-    message: "pg_catalog.max(integer) of id is read from index o_pkey by an initPlan (the MIN / MAX optimization: the first row in the index's order, no scan), and before PostgreSQL 17 the plan above an initPlan is PARALLEL RESTRICTED",
+    message: "pg_catalog.max(integer) of id is read from index o_pkey by an initPlan (the MIN / MAX optimization: the first row in the index's order, no scan, nothing for workers to share); before PostgreSQL 17 the plan above an initPlan is PARALLEL RESTRICTED",
     major: 16,
   },
   { name: 'MIN / MAX from an index made by ALTER TABLE', sql: 'CREATE TABLE o (id int, placed date);\nALTER TABLE o ADD UNIQUE (placed);\nSELECT «min»(placed) FROM o', verdict: 'restricted', code: 'initplan', major: 15 },

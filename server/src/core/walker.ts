@@ -866,7 +866,7 @@ export class StatementWalker {
       this.reason(
         'initplan',
         'information',
-        `${signatureOf(aggregate.fn!)} of ${column} is read from index ${index.name} by an initPlan (the MIN / MAX optimization: the first row in the index's order, no scan), and before PostgreSQL 17 the plan above an initPlan is PARALLEL RESTRICTED`,
+        `${signatureOf(aggregate.fn!)} of ${column} is read from index ${index.name} by an initPlan (the MIN / MAX optimization: the first row in the index's order, no scan, nothing for workers to share); before PostgreSQL 17 the plan above an initPlan is PARALLEL RESTRICTED`,
         aggregate.range,
         'restricted',
       );
