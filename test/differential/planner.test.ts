@@ -238,6 +238,8 @@ CREATE INDEX mm_h_hash ON mm USING hash (h);
 CREATE INDEX mm_k_partial ON mm (k) WHERE k > 10;
 ANALYZE mm;
 CREATE VIEW v_mm_top AS SELECT max(v) AS top FROM mm;
+CREATE VIEW v_mm_plain AS SELECT id, v AS value, k FROM mm WHERE k > 0;
+CREATE VIEW v_mm_over_view AS SELECT * FROM v_mm_plain;
 CREATE TABLE mm_copy (LIKE mm INCLUDING INDEXES);
 CREATE TABLE mm_plain (LIKE mm);
 CREATE TABLE mm_parted (id int, v int) PARTITION BY RANGE (id);
@@ -697,6 +699,13 @@ const CASES: [string, Expected][] = [
   ['SELECT max(v) FROM mm_copy', { changedIn: 17, before: 'restricted', since: 'safe' }],
   ['SELECT max(v) FROM mm_parted', { changedIn: 17, before: 'restricted', since: 'safe' }],
   ['SELECT max(v) FROM mm_part1', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  // ... through a view or a subquery in FROM the planner pulls up, over one table
+  ['SELECT max(value) FROM v_mm_plain', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT max(value) FROM v_mm_over_view', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT max(s.v) FROM (SELECT v FROM mm) s', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT max(value) FROM v_mm_plain WHERE id = 3', 'safe'],
+  ['SELECT max(z) FROM (SELECT v + 1 AS z FROM mm) s', 'safe'],
+  ['SELECT inl_safe_wrap(1), max(value) FROM v_mm_plain', 'restricted'],
   // The initPlans' parameters, made whichever plan is taken, make the planner check what it looks at
   // afterwards: a SAFE SQL function's body beside MIN / MAX counts in the select list, HAVING and
   // ORDER BY, and in the WHERE where a lookup makes it take the plain plan

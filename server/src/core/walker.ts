@@ -182,10 +182,14 @@ export interface WalkedQuery {
   shapes: ViewShape[];
   /** The planner checks each expression of a statement with this query (StatementWalker.expressionsChecked). */
   checksExpressions: boolean;
+  /** A query the planner pulls up into one reading it, over one table (CatalogRelation.viewOverTable). */
+  overTable?: OverTable;
 }
 
+type OverTable = NonNullable<CatalogRelation['viewOverTable']>;
+
 /** What a view passes on to the statements that read it, besides the functions it reaches. */
-export type ViewTraits = Pick<CatalogRelation, 'viewLocksRows' | 'viewReadsTemporary' | 'viewShapes' | 'viewColumnShapes' | 'viewChecksExpressions'>;
+export type ViewTraits = Pick<CatalogRelation, 'viewLocksRows' | 'viewReadsTemporary' | 'viewShapes' | 'viewColumnShapes' | 'viewChecksExpressions' | 'viewOverTable'>;
 
 /**
  * What a view passes on, from the walk of its query: row locks, temporary tables, and what runs
@@ -197,6 +201,7 @@ export function viewTraits(walked: WalkedQuery, query: AstNode, columns: readonl
   if (walked.locksRows) traits.viewLocksRows = true;
   if (walked.readsTemporary) traits.viewReadsTemporary = true;
   if (walked.checksExpressions) traits.viewChecksExpressions = true;
+  if (walked.overTable) traits.viewOverTable = walked.overTable;
   // A view read in a statement is a subquery in its FROM: its own LIMIT / OFFSET limits it there.
   const select = query?.SelectStmt;
   const limited = limitNode(select?.limitCount) ?? limitNode(select?.limitOffset);
@@ -291,6 +296,8 @@ export class StatementWalker {
   private walkingCte: CteInfo | undefined;
   /** While a view's definition is walked (definition()): its top query level, and what its output columns have. */
   private viewTop?: { scope: Scope; columnShapes: Map<number, ViewShape[]> };
+  /** Subqueries in FROM the planner pulls up, over one table (overTable), by their RangeSubselect. */
+  private subqueriesOverTable?: Map<AstNode, OverTable>;
   /** Shapes of the top query level's window clauses met while walking one output column: they belong to all of the view. */
   private readonly wholeView: ViewShape[] = [];
   /** What inlining SQL functions gave, shared with the walks of the bodies (made on first need). */
@@ -598,7 +605,34 @@ export class StatementWalker {
       readsTemporary: this.temporaryReads > temporaryBefore,
       shapes: this.shapes.slice(shapesBefore),
       checksExpressions,
+      overTable: query?.SelectStmt ? this.overTable(query.SelectStmt, scope) : undefined,
     };
+  }
+
+  /**
+   * A query the planner pulls up into the one reading it (is_simple_subquery) that reads one table:
+   * the table and the table's column each of its output columns is (null for an expression).
+   */
+  private overTable(sel: AstNode, scope: Scope): OverTable | undefined {
+    const rv = sel.fromClause?.length === 1 ? sel.fromClause[0].RangeVar : undefined;
+    if (!rv || sel.withClause || !pulledUpFromFrom(sel, scope)) return undefined;
+    const relation = this.catalog.relationNamed(rv.relname, rv.schemaname);
+    // A view over one table read here is that table, its columns those the view's are.
+    const through = relation?.kind === 'v' ? traitsOf(relation, this.catalog).viewOverTable : undefined;
+    if (!relation || !(through || ['r', 'p', 'm'].includes(relation.kind))) return undefined;
+    const own = relation.columns.map((c) => c.name);
+    const tableColumn = (name: string | undefined): string | null => (name && own.includes(name) ? (through ? through.columns[own.indexOf(name)] : name) : null);
+    const qualifier = rv.alias?.aliasname ?? rv.relname;
+    const columns: (string | null)[] = [];
+    for (const target of sel.targetList ?? []) {
+      const names = nameList(target.ResTarget?.val?.ColumnRef?.fields);
+      const name = names[names.length - 1];
+      if (names.length > 2 || (names.length === 2 && names[0] !== qualifier)) columns.push(null);
+      else if (name === '*') columns.push(...own.map(tableColumn));
+      else columns.push(tableColumn(name));
+    }
+    const subqueryInWhere = through?.subqueryInWhere || containsNode(sel.whereClause, 'SubLink');
+    return { schema: through?.schema ?? relation.schema, name: through?.name ?? relation.name, columns, ...(subqueryInWhere ? { subqueryInWhere: true as const } : {}) };
   }
 
   /** A condition over the rows of one relation (a policy's USING / WITH CHECK): its columns are in scope. */
@@ -827,21 +861,16 @@ export class StatementWalker {
     if (scope.windowed || sel.withClause || sel.lockingClause?.length || from.length !== 1) return;
     // GROUP BY () groups nothing; any other grouping reads every row anyway.
     if (group.length > 1 || (group.length === 1 && group[0].GroupingSet?.kind !== 'GROUPING_SET_EMPTY')) return;
-    // One table (TABLESAMPLE is another node, with no index scan), not a CTE of an enclosing query.
-    const rv = from[0].RangeVar;
-    if (!rv || (!rv.schemaname && scope.findCte(rv.relname))) return;
-    const relation = this.catalog.relationNamed(rv.relname, rv.schemaname);
-    if (!relation?.indexes || !['r', 'p', 'm'].includes(relation.kind)) return;
-    const qualifier = rv.alias?.aliasname ?? rv.relname;
-    // col, t.col, schema.t.col (the last only without an alias).
-    const qualifiers = rv.alias ? [[qualifier]] : [[qualifier], [rv.schemaname ?? relation.schema, rv.relname]];
+    const source = this.minMaxSource(from[0], scope);
+    const relation = source?.relation;
+    if (!source || !relation?.indexes) return;
+    // col, t.col, schema.t.col: the table's column it is.
     const columnOf = (node: AstNode): string | undefined => {
       const fields = node?.ColumnRef?.fields;
       const names = nameList(fields);
-      const written = names.slice(0, -1);
-      if (!fields || names.includes('*') || (written.length > 0 && !qualifiers.some((q) => q.join('.') === written.join('.')))) return undefined;
-      const name = names[names.length - 1];
-      return relation.columns.some((c) => c.name === name) ? name : undefined;
+      const written = names.slice(0, -1).join('.');
+      if (!fields || names.includes('*') || (written && !source.qualifiers.includes(written))) return undefined;
+      return source.column(names[names.length - 1]);
     };
     const { equal, listed } = valuesGiven(sel.whereClause, columnOf);
     // An index returns rows in the order of a key whose keys before it all have one value.
@@ -861,7 +890,7 @@ export class StatementWalker {
     const given = (column: string) => equal.has(column) || listed.has(column);
     const lookup = relation.indexes.some((index) => (index.unique || index.method === 'hash') && !index.partial && index.columns.every((c) => c && given(c)));
     (this.minMaxChecked ??= new Map()).set(scope, lookup);
-    if (this.catalog.versionNum >= 170000 || lookup || (sel.whereClause && containsNode(sel.whereClause, 'SubLink'))) return;
+    if (this.catalog.versionNum >= 170000 || lookup || source.subqueryInWhere || containsNode(sel.whereClause, 'SubLink')) return;
     for (const { aggregate, index, column } of answered) {
       this.reason(
         'initplan',
@@ -871,6 +900,33 @@ export class StatementWalker {
         'restricted',
       );
     }
+  }
+
+  /**
+   * The one table MIN / MAX reads (TABLESAMPLE is another node, with no index scan), named (not a
+   * CTE) or through a view or subquery in FROM the planner pulls up: the table, how the query names
+   * it, and the table's column a column the query reads is.
+   */
+  private minMaxSource(item: AstNode, scope: Scope): { relation?: CatalogRelation; qualifiers: string[]; column: (name: string) => string | undefined; subqueryInWhere?: boolean } | undefined {
+    const rv = item.RangeVar;
+    const sub = item.RangeSubselect;
+    if (rv && !rv.schemaname && scope.findCte(rv.relname)) return undefined;
+    const named = rv ? this.catalog.relationNamed(rv.relname, rv.schemaname) : undefined;
+    if (named && ['r', 'p', 'm'].includes(named.kind)) {
+      // t.col, schema.t.col (the last only without an alias).
+      const qualifiers = rv.alias ? [rv.alias.aliasname] : [rv.relname, `${rv.schemaname ?? named.schema}.${rv.relname}`];
+      return { relation: named, qualifiers, column: (name) => (named.columns.some((c) => c.name === name) ? name : undefined) };
+    }
+    const over = named?.kind === 'v' ? traitsOf(named, this.catalog).viewOverTable : sub ? this.subqueriesOverTable?.get(sub) : undefined;
+    if (!over) return undefined;
+    const outer = named ? named.columns.map((c) => c.name) : (scope.entries[0]?.columns ?? []).map((c) => c.name);
+    const alias = rv ? rv.alias?.aliasname ?? rv.relname : (sub.alias?.Alias ?? sub.alias)?.aliasname;
+    return {
+      relation: this.catalog.relationNamed(over.name, over.schema),
+      qualifiers: [alias],
+      column: (name) => over.columns[outer.indexOf(name)] ?? undefined,
+      subqueryInWhere: over.subqueryInWhere,
+    };
   }
 
   /**
@@ -1135,6 +1191,11 @@ export class StatementWalker {
           name: alias?.aliasname ?? '',
           columns: names.length ? names.map((name, i) => ({ name, type: columns?.[i]?.type ?? '' })) : columns,
         });
+        // What MIN / MAX over it sees through (a LATERAL one reads the rows beside it: never alone).
+        if (sub && !n.lateral && scope.entries.length === 1) {
+          const over = this.overTable(sub, inner);
+          if (over) (this.subqueriesOverTable ??= new Map()).set(n, over);
+        }
         return;
       }
       case 'RangeFunction': {
