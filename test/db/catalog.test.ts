@@ -43,6 +43,7 @@ CREATE INDEX indexed_h ON app.indexed USING hash (h);
 CREATE UNIQUE INDEX indexed_part ON app.indexed (part) WHERE part > 0;
 CREATE INDEX indexed_expr ON app.indexed ((expr + 1), id);
 CREATE VIEW app.inner_view AS SELECT id, app.f_default(id) AS d FROM app.t;
+CREATE VIEW app.barrier WITH (security_barrier) AS SELECT id FROM app.t;
 CREATE VIEW app.outer_view AS SELECT id, app.f_safe(d) AS s FROM app.inner_view;
 CREATE MATERIALIZED VIEW app.mat AS SELECT app.f_default(id) AS d FROM app.t;
 CREATE VIEW app.over_mat AS SELECT d FROM app.mat;
@@ -250,7 +251,7 @@ describe('catalog snapshot from a live server', function () {
     assert.strictEqual(functionNamed('app', 'f_safe').combinable, undefined);
   });
 
-  it('reads the sort operator of MIN / MAX-like aggregates and, for tables, the indexes that keep a column in that order', async () => {
+  it('reads the sort operator of MIN / MAX-like aggregates, for tables the indexes that keep a column in that order, and security_barrier views', async () => {
     const operatorOid = async (signature: string) => Number((await client.query(`SELECT $1::regoperator::oid AS oid`, [signature])).rows[0].oid);
     const [lessInt, greaterInt, lessDate, greaterDate] = await Promise.all(['<(int4,int4)', '>(int4,int4)', '<(date,date)', '>(date,date)'].map(operatorOid));
     assert.strictEqual(functionNamed('pg_catalog', 'max', ['integer']).sortOperator, greaterInt);
@@ -273,6 +274,9 @@ describe('catalog snapshot from a live server', function () {
     assert.deepStrictEqual(indexes.get('indexed_h'), { name: 'indexed_h', method: 'hash', columns: ['h'] });
     assert.deepStrictEqual({ ...indexes.get('indexed_part'), orderedBy: undefined }, { name: 'indexed_part', columns: ['part'], unique: true, partial: true, orderedBy: undefined });
     assert.strictEqual(relationNamed('app', 't').indexes, undefined);
+    // A security_barrier view is never pulled up into a statement reading it.
+    assert.strictEqual(relationNamed('app', 'barrier').securityBarrier, true);
+    assert.strictEqual(relationNamed('app', 'inner_view').securityBarrier, undefined);
   });
 
   it('follows views through views of views, and through operators, to the functions they reach', () => {

@@ -240,6 +240,11 @@ ANALYZE mm;
 CREATE VIEW v_mm_top AS SELECT max(v) AS top FROM mm;
 CREATE VIEW v_mm_plain AS SELECT id, v AS value, k FROM mm WHERE k > 0;
 CREATE VIEW v_mm_over_view AS SELECT * FROM v_mm_plain;
+CREATE VIEW v_mm_barrier WITH (security_barrier) AS SELECT id, v FROM mm;
+CREATE VIEW v_mm_one AS SELECT * FROM mm WHERE id = 7;
+CREATE VIEW v_mm_tenant AS SELECT id, placed FROM mm WHERE tenant = 3;
+CREATE VIEW v_mm_wrapped AS SELECT max(v) AS top, inl_safe_wrap(1) AS w FROM mm;
+CREATE VIEW v_mm_filtered AS SELECT id, v FROM mm WHERE inl_safe_wrap(k) > 0;
 CREATE TABLE mm_copy (LIKE mm INCLUDING INDEXES);
 CREATE TABLE mm_plain (LIKE mm);
 CREATE TABLE mm_parted (id int, v int) PARTITION BY RANGE (id);
@@ -706,6 +711,17 @@ const CASES: [string, Expected][] = [
   ['SELECT max(value) FROM v_mm_plain WHERE id = 3', 'safe'],
   ['SELECT max(z) FROM (SELECT v + 1 AS z FROM mm) s', 'safe'],
   ['SELECT inl_safe_wrap(1), max(value) FROM v_mm_plain', 'restricted'],
+  ['SELECT max(placed) FROM v_mm_tenant', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT max(v) FROM (SELECT v FROM (SELECT v, k FROM mm) a) b', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT max(v) FROM v_mm_barrier', 'safe'],
+  ['SELECT max(v) FROM v_mm_one', 'safe'],
+  // ... and the parameters are the whole plan's: what is planned after such a MIN / MAX is checked too
+  ['SELECT * FROM v_mm_wrapped', 'restricted'],
+  ['SELECT max(v) FROM v_mm_filtered', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT max(v) FROM v_mm_filtered WHERE id = 5', 'restricted'],
+  ['SELECT inl_safe_wrap(m) FROM (SELECT max(v) AS m FROM mm) s', 'restricted'],
+  ['SELECT max(v) FROM mm UNION ALL SELECT inl_safe_wrap(1)', 'restricted'],
+  ['SELECT inl_safe_wrap(1) UNION ALL SELECT max(v) FROM mm', { changedIn: 17, before: 'restricted', since: 'safe' }],
   // The initPlans' parameters, made whichever plan is taken, make the planner check what it looks at
   // afterwards: a SAFE SQL function's body beside MIN / MAX counts in the select list, HAVING and
   // ORDER BY, and in the WHERE where a lookup makes it take the plain plan

@@ -184,13 +184,16 @@ export interface CatalogRelation {
    * reading it (a subquery, a RESTRICTED function inlined): an inlined SAFE function's body counts there.
    */
   viewChecksExpressions?: boolean;
+  /** Views: WITH (security_barrier): the planner never pulls one up into a statement reading it. */
+  securityBarrier?: boolean;
   /**
    * Views the planner pulls up into a statement reading them, over one table (no aggregate,
    * grouping, DISTINCT, LIMIT, set operation, window, volatile or set-returning select list): the
-   * table, and the table's column each output column is (null for an expression), in order; and
-   * whether its WHERE has a subquery. What the MIN / MAX optimization sees through.
+   * table, and the table's column each output column is (null for an expression), in order;
+   * whether its WHERE has a subquery, and the table's columns its WHERE gives one value (`equal`)
+   * or a list of values (`listed`). What the MIN / MAX optimization sees through.
    */
-  viewOverTable?: { schema: string; name: string; columns: (string | null)[]; subqueryInWhere?: true };
+  viewOverTable?: { schema: string; name: string; columns: (string | null)[]; subqueryInWhere?: true; equal?: string[]; listed?: string[] };
   /** Views: plan shapes of the definition (or of a view it reads) that run only in the leader, whatever a statement reads of it. */
   viewShapes?: ViewShape[];
   /**

@@ -190,6 +190,14 @@ function newRelation(catalog: Catalog, rv: AstNode, kind: string, location: Sour
   };
 }
 
+/** WITH (security_barrier [= true | false]) among a view's options. */
+function securityBarrier(options: Map<string, AstNode>): boolean {
+  if (!options.has('security_barrier')) return false;
+  const value = options.get('security_barrier');
+  const word = value?.Boolean !== undefined ? String(value.Boolean.boolval ?? false) : stringArg(value)?.toLowerCase();
+  return word === undefined || ['true', 'on', '1', 'yes'].includes(word);
+}
+
 /** TableLikeOption's CREATE_TABLE_LIKE_INDEXES bit (parsenodes.h; INCLUDING ALL sets every bit). */
 const CREATE_TABLE_LIKE_INDEXES = 1 << 6;
 
@@ -254,6 +262,7 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       const aliases = nameList(n.aliases);
       rel.columns = (walked.columns ?? []).map((c, i) => ({ name: aliases[i] ?? c.name, type: c.type }));
       rel.viewFunctions = [...new Set(walked.functions.map((f) => f.oid))];
+      if (securityBarrier(defElems(n.options))) rel.securityBarrier = true;
       Object.assign(rel, viewTraits(walked, n.query, rel.columns.map((c) => c.name)));
       catalog.defineRelation(rel, why);
       return undefined;
@@ -311,6 +320,10 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
         if (!cmd) continue;
         if (cmd.subtype === 'AT_SetRelOptions' || cmd.subtype === 'AT_ResetRelOptions') {
           const opts = defElems(cmd.def?.List?.items);
+          if (opts.has('security_barrier')) {
+            changed.securityBarrier = cmd.subtype === 'AT_SetRelOptions' && securityBarrier(opts);
+            touched = true;
+          }
           if (opts.has('parallel_workers')) {
             const value = stringArg(opts.get('parallel_workers'));
             changed.parallelWorkers = cmd.subtype === 'AT_ResetRelOptions' || value === undefined ? undefined : Number(value);
@@ -328,6 +341,11 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
         } else if (cmd.subtype === 'AT_AlterColumnType' && cmd.def?.ColumnDef) {
           const type = typeNameOf(catalog, cmd.def.ColumnDef.typeName);
           changed.columns = changed.columns.map((c) => (c.name === cmd.name ? { ...c, type } : c));
+          // Its indexes are rebuilt with the new type's default operator class (one that had another stays unordered).
+          changed.indexes = changed.indexes?.map((index) => ({
+            ...index,
+            ...(index.orderedBy && { orderedBy: index.orderedBy.map((ops, k) => (index.columns[k] === cmd.name && ops.length ? orderingOperators(catalog, type) : ops)) }),
+          }));
           touched = true;
         } else if (cmd.subtype === 'AT_AddConstraint' || cmd.subtype === 'AT_AddIndex') {
           const index = cmd.def?.IndexStmt ? indexOf(catalog, changed, cmd.def.IndexStmt) : constraintIndex(catalog, changed, cmd.def?.Constraint);
@@ -335,6 +353,10 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
             changed.indexes = [...(changed.indexes ?? []), index];
             touched = true;
           }
+        } else if (cmd.subtype === 'AT_DropConstraint' && changed.indexes?.some((index) => index.name === cmd.name)) {
+          // A PRIMARY KEY or UNIQUE constraint's index has its name.
+          changed.indexes = changed.indexes.filter((index) => index.name !== cmd.name);
+          touched = true;
         } else if (cmd.subtype === 'AT_DropColumn') {
           changed.columns = changed.columns.filter((c) => c.name !== cmd.name);
           touched = true;
@@ -359,6 +381,7 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       if (!rel?.columns.some((c) => c.name === n.subname)) return undefined;
       const rename = (name: string) => (name === n.subname ? (n.newname as string) : name);
       const changed: CatalogRelation = { ...rel, columns: rel.columns.map((c) => ({ ...c, name: rename(c.name) })) };
+      if (rel.indexes) changed.indexes = rel.indexes.map((index) => ({ ...index, columns: index.columns.map((c) => (c ? rename(c) : c)) }));
       if (rel.viewColumnShapes) changed.viewColumnShapes = rel.viewColumnShapes.map((c) => ({ ...c, column: rename(c.column) }));
       catalog.defineRelation(changed, why);
       return undefined;
@@ -445,17 +468,15 @@ function indexOf(catalog: Catalog, rel: CatalogRelation, n: AstNode): CatalogInd
   }
   index.orderedBy = elements.map((element, i) => {
     const type = rel.columns.find((c) => c.name === columns[i])?.type;
-    if (!type || element.opclass?.length || element.collation?.length) return [];
-    const operators = ['<', '>'].map((op) => orderingOperator(catalog, op, type));
-    return operators.every((op) => op !== undefined) ? (operators as number[]) : [];
+    return !type || element.opclass?.length || element.collation?.length ? [] : orderingOperators(catalog, type);
   });
   return index;
 }
 
-/** The operator `op` between two values of `type` (an enum's, an array's: the polymorphic one). */
-function orderingOperator(catalog: Catalog, op: string, type: string): number | undefined {
-  const candidates = catalog.matchOperator(op, 'pg_catalog', type, type);
-  return candidates.length === 1 ? candidates[0].oid : undefined;
+/** The < and > between two values of `type` (an enum's, an array's: the polymorphic ones); none if either is not one operator. */
+function orderingOperators(catalog: Catalog, type: string): number[] {
+  const operators = ['<', '>'].map((op) => catalog.matchOperator(op, 'pg_catalog', type, type));
+  return operators.every((candidates) => candidates.length === 1) ? operators.map((candidates) => candidates[0].oid) : [];
 }
 
 /** The name PostgreSQL gives an index written without one (ChooseIndexName, without its truncation to 63 bytes). */

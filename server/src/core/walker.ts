@@ -188,6 +188,18 @@ export interface WalkedQuery {
 
 type OverTable = NonNullable<CatalogRelation['viewOverTable']>;
 
+/** The table MIN / MAX reads, as minMaxSource finds it. */
+interface MinMaxSource {
+  relation: CatalogRelation;
+  /** The table's column that a column of the FROM item (by name) is. */
+  column: (name: string) => string | undefined;
+  /** The table's column a column reference of the query names. */
+  columnOf: (node: AstNode) => string | undefined;
+  subqueryInWhere?: boolean;
+  equal?: string[];
+  listed?: string[];
+}
+
 /** What a view passes on to the statements that read it, besides the functions it reaches. */
 export type ViewTraits = Pick<CatalogRelation, 'viewLocksRows' | 'viewReadsTemporary' | 'viewShapes' | 'viewColumnShapes' | 'viewChecksExpressions' | 'viewOverTable'>;
 
@@ -322,11 +334,17 @@ export class StatementWalker {
   private safeCalls?: SafeCall[];
   /**
    * Query levels whose MIN / MAX the planner can answer from an index, with whether it takes the
-   * plain plan there (a lookup answers the WHERE). The initPlans' parameters, made either way, make
-   * it check the expressions it looks at afterwards (select list, HAVING, ORDER BY; the WHERE only
-   * in the plain plan): an inlined SAFE function's body counts there.
+   * plain plan there (a lookup answers the WHERE). The initPlans' parameters, made either way, are
+   * the plan's: the planner then checks every expression it looks at afterwards (that level's select
+   * list, HAVING and ORDER BY, the levels above, later branches), but that level's WHERE only in the
+   * plain plan: an inlined SAFE function's body counts there. What the walk met before it (an
+   * earlier UNION ALL branch) the planner planned before it too (minMaxFrom).
    */
   private minMaxChecked?: Map<Scope, boolean>;
+  /** How many SAFE calls were deferred when the first MIN / MAX level was found: those after it are planned after it. */
+  private minMaxFrom = 0;
+  /** Subqueries in FROM the planner pulls up (overTable): the query level each becomes part of. */
+  private pulledInto?: Map<Scope, Scope>;
 
   constructor(
     private readonly sql: string,
@@ -594,7 +612,8 @@ export class StatementWalker {
       columns = this.statement(query, scope);
     } finally {
       this.viewTop = outer;
-      checksExpressions = this.expressionsChecked;
+      // A MIN / MAX in it makes the planner check what comes after, in a statement reading it too.
+      checksExpressions = this.expressionsChecked || this.minMaxChecked !== undefined;
       this.expressionsChecked ||= checkedBefore;
     }
     return {
@@ -614,25 +633,27 @@ export class StatementWalker {
    * the table and the table's column each of its output columns is (null for an expression).
    */
   private overTable(sel: AstNode, scope: Scope): OverTable | undefined {
-    const rv = sel.fromClause?.length === 1 ? sel.fromClause[0].RangeVar : undefined;
-    if (!rv || sel.withClause || !pulledUpFromFrom(sel, scope)) return undefined;
-    const relation = this.catalog.relationNamed(rv.relname, rv.schemaname);
-    // A view over one table read here is that table, its columns those the view's are.
-    const through = relation?.kind === 'v' ? traitsOf(relation, this.catalog).viewOverTable : undefined;
-    if (!relation || !(through || ['r', 'p', 'm'].includes(relation.kind))) return undefined;
-    const own = relation.columns.map((c) => c.name);
-    const tableColumn = (name: string | undefined): string | null => (name && own.includes(name) ? (through ? through.columns[own.indexOf(name)] : name) : null);
-    const qualifier = rv.alias?.aliasname ?? rv.relname;
+    if (sel.fromClause?.length !== 1 || sel.withClause || !pulledUpFromFrom(sel, scope)) return undefined;
+    const source = this.minMaxSource(sel.fromClause[0], scope);
+    if (!source) return undefined;
     const columns: (string | null)[] = [];
+    const outer = (scope.entries[0]?.columns ?? []).map((c) => c.name);
     for (const target of sel.targetList ?? []) {
       const names = nameList(target.ResTarget?.val?.ColumnRef?.fields);
-      const name = names[names.length - 1];
-      if (names.length > 2 || (names.length === 2 && names[0] !== qualifier)) columns.push(null);
-      else if (name === '*') columns.push(...own.map(tableColumn));
-      else columns.push(tableColumn(name));
+      if (names.length === 1 && names[0] === '*') columns.push(...outer.map((name) => source.column(name) ?? null));
+      else columns.push(source.columnOf(target.ResTarget?.val) ?? null);
     }
-    const subqueryInWhere = through?.subqueryInWhere || containsNode(sel.whereClause, 'SubLink');
-    return { schema: through?.schema ?? relation.schema, name: through?.name ?? relation.name, columns, ...(subqueryInWhere ? { subqueryInWhere: true as const } : {}) };
+    const { equal, listed } = valuesGiven(sel.whereClause, source.columnOf);
+    for (const column of source.equal ?? []) equal.add(column);
+    for (const column of source.listed ?? []) listed.add(column);
+    return {
+      schema: source.relation.schema,
+      name: source.relation.name,
+      columns,
+      ...(source.subqueryInWhere || containsNode(sel.whereClause, 'SubLink') ? { subqueryInWhere: true as const } : {}),
+      ...(equal.size ? { equal: [...equal] } : {}),
+      ...(listed.size ? { listed: [...listed] } : {}),
+    };
   }
 
   /** A condition over the rows of one relation (a policy's USING / WITH CHECK): its columns are in scope. */
@@ -864,15 +885,11 @@ export class StatementWalker {
     const source = this.minMaxSource(from[0], scope);
     const relation = source?.relation;
     if (!source || !relation?.indexes) return;
-    // col, t.col, schema.t.col: the table's column it is.
-    const columnOf = (node: AstNode): string | undefined => {
-      const fields = node?.ColumnRef?.fields;
-      const names = nameList(fields);
-      const written = names.slice(0, -1).join('.');
-      if (!fields || names.includes('*') || (written && !source.qualifiers.includes(written))) return undefined;
-      return source.column(names[names.length - 1]);
-    };
+    const columnOf = source.columnOf;
+    // Its WHERE's values, and those of a view or subquery pulled up with it.
     const { equal, listed } = valuesGiven(sel.whereClause, columnOf);
+    for (const column of source.equal ?? []) equal.add(column);
+    for (const column of source.listed ?? []) listed.add(column);
     // An index returns rows in the order of a key whose keys before it all have one value.
     const orders = (index: CatalogIndex, column: string, sortOperator: number) =>
       !index.partial && index.columns.some((c, k) => c === column && index.orderedBy?.[k]?.includes(sortOperator) && index.columns.slice(0, k).every((before) => before && equal.has(before)));
@@ -889,6 +906,7 @@ export class StatementWalker {
     // prefers; it may take the plain plan where the WHERE has a subquery too.
     const given = (column: string) => equal.has(column) || listed.has(column);
     const lookup = relation.indexes.some((index) => (index.unique || index.method === 'hash') && !index.partial && index.columns.every((c) => c && given(c)));
+    if (!this.minMaxChecked) this.minMaxFrom = this.safeCalls?.length ?? 0;
     (this.minMaxChecked ??= new Map()).set(scope, lookup);
     if (this.catalog.versionNum >= 170000 || lookup || source.subqueryInWhere || containsNode(sel.whereClause, 'SubLink')) return;
     for (const { aggregate, index, column } of answered) {
@@ -904,29 +922,35 @@ export class StatementWalker {
 
   /**
    * The one table MIN / MAX reads (TABLESAMPLE is another node, with no index scan), named (not a
-   * CTE) or through a view or subquery in FROM the planner pulls up: the table, how the query names
-   * it, and the table's column a column the query reads is.
+   * CTE) or through a view or subquery in FROM the planner pulls up (not a security_barrier view):
+   * the table; the table's column a column of the FROM item is (by name, as `scope` has it, an
+   * alias's column list included) and a column reference names; and what the view or subquery's
+   * own WHERE brings.
    */
-  private minMaxSource(item: AstNode, scope: Scope): { relation?: CatalogRelation; qualifiers: string[]; column: (name: string) => string | undefined; subqueryInWhere?: boolean } | undefined {
+  private minMaxSource(item: AstNode, scope: Scope): MinMaxSource | undefined {
     const rv = item.RangeVar;
     const sub = item.RangeSubselect;
-    if (rv && !rv.schemaname && scope.findCte(rv.relname)) return undefined;
+    if ((rv && !rv.schemaname && scope.findCte(rv.relname)) || (!rv && !sub) || sub?.lateral) return undefined;
     const named = rv ? this.catalog.relationNamed(rv.relname, rv.schemaname) : undefined;
-    if (named && ['r', 'p', 'm'].includes(named.kind)) {
-      // t.col, schema.t.col (the last only without an alias).
-      const qualifiers = rv.alias ? [rv.alias.aliasname] : [rv.relname, `${rv.schemaname ?? named.schema}.${rv.relname}`];
-      return { relation: named, qualifiers, column: (name) => (named.columns.some((c) => c.name === name) ? name : undefined) };
-    }
-    const over = named?.kind === 'v' ? traitsOf(named, this.catalog).viewOverTable : sub ? this.subqueriesOverTable?.get(sub) : undefined;
-    if (!over) return undefined;
-    const outer = named ? named.columns.map((c) => c.name) : (scope.entries[0]?.columns ?? []).map((c) => c.name);
-    const alias = rv ? rv.alias?.aliasname ?? rv.relname : (sub.alias?.Alias ?? sub.alias)?.aliasname;
-    return {
-      relation: this.catalog.relationNamed(over.name, over.schema),
-      qualifiers: [alias],
-      column: (name) => over.columns[outer.indexOf(name)] ?? undefined,
-      subqueryInWhere: over.subqueryInWhere,
+    const table = named && ['r', 'p', 'm'].includes(named.kind) ? named : undefined;
+    const over = table ? undefined : named?.kind === 'v' ? (named.securityBarrier ? undefined : traitsOf(named, this.catalog).viewOverTable) : sub ? this.subqueriesOverTable?.get(sub) : undefined;
+    const relation = table ?? (over ? this.catalog.relationNamed(over.name, over.schema) : undefined);
+    if (!relation) return undefined;
+    // Position by position, as the FROM item gives its columns (FROM t AS w(a, b) renames them).
+    const outer = (scope.entries[0]?.columns ?? []).map((c) => c.name);
+    const underlying = over ? over.columns : relation.columns.map((c) => c.name);
+    const column = (name: string) => underlying[outer.indexOf(name)] ?? undefined;
+    // col, t.col, schema.t.col (the last only without an alias).
+    const alias: string | undefined = rv ? (rv.alias?.aliasname ?? rv.relname) : (sub.alias?.Alias ?? sub.alias)?.aliasname;
+    const qualifiers = rv && !rv.alias ? [alias, `${rv.schemaname ?? named!.schema}.${rv.relname}`] : [alias];
+    const columnOf = (node: AstNode): string | undefined => {
+      const fields = node?.ColumnRef?.fields;
+      const names = nameList(fields);
+      const written = names.slice(0, -1).join('.');
+      if (!fields || names.includes('*') || (written && !qualifiers.includes(written))) return undefined;
+      return column(names[names.length - 1]);
     };
+    return { relation, column, columnOf, subqueryInWhere: over?.subqueryInWhere, equal: over?.equal, listed: over?.listed };
   }
 
   /**
@@ -1194,7 +1218,10 @@ export class StatementWalker {
         // What MIN / MAX over it sees through (a LATERAL one reads the rows beside it: never alone).
         if (sub && !n.lateral && scope.entries.length === 1) {
           const over = this.overTable(sub, inner);
-          if (over) (this.subqueriesOverTable ??= new Map()).set(n, over);
+          if (over) {
+            (this.subqueriesOverTable ??= new Map()).set(n, over);
+            (this.pulledInto ??= new Map()).set(inner, scope);
+          }
         }
         return;
       }
@@ -1311,7 +1338,7 @@ export class StatementWalker {
     }
     this.refer({ kind: 'relation', range, name: written, functions: NONE, relation: rel });
     const traits: ViewTraits = rel.kind === 'v' ? traitsOf(rel, this.catalog) : {};
-    this.relationHazards(rel, traits, range);
+    this.relationHazards(rel, traits, range, scope);
     // Only where a parallel plan is possible at all: a writing statement never gets one anyway.
     if (use === 'read' && !this.writes && rel.parallelWorkers === 0 && (rel.kind === 'r' || rel.kind === 'm')) {
       this.reason('table-parallel-workers-zero', 'information', `${rel.schema}.${rel.name} has the storage parameter parallel_workers = 0: the planner never scans it with workers`, range);
@@ -1329,8 +1356,8 @@ export class StatementWalker {
     return { name: aliasName, columns, view: { relation: rel, range, columns: byName, reported: new Set() } };
   }
 
-  /** What reading `rel` brings: temporary and foreign tables, and what a view passes on (`view`: its traits, none for other relations). */
-  private relationHazards(rel: CatalogRelation, view: ViewTraits, range: TextRange): void {
+  /** What reading `rel` in `scope` brings: temporary and foreign tables, and what a view passes on (`view`: its traits, none for other relations). */
+  private relationHazards(rel: CatalogRelation, view: ViewTraits, range: TextRange, scope: Scope): void {
     const qualified = `${rel.schema}.${rel.name}`;
     // A temporary view restricts only through the temporary tables it reads.
     if (rel.persistence === 't' && rel.kind !== 'v') {
@@ -1356,15 +1383,19 @@ export class StatementWalker {
     }
     if (rel.kind === 'v' && rel.viewFunctions?.length) {
       const fns = rel.viewFunctions.map((oid) => this.catalog.functionByOid(oid)).filter((f): f is CatalogFunction => !!f);
-      this.reachThrough(fns, range, (culprit) => `view ${qualified} calls ${culprit}`, 'view');
+      this.reachThrough(fns, range, (culprit) => `view ${qualified} calls ${culprit}`, 'view', scope);
     }
     if (rel.rowSecurity && rel.policyFunctions?.length) {
       const fns = rel.policyFunctions.map((oid) => this.catalog.functionByOid(oid)).filter((f): f is CatalogFunction => !!f);
-      this.reachThrough(fns, range, (culprit) => `a row-level security policy on ${qualified} calls ${culprit} (for roles the policy applies to)`, 'policy');
+      this.reachThrough(fns, range, (culprit) => `a row-level security policy on ${qualified} calls ${culprit} (for roles the policy applies to)`, 'policy', scope);
     }
   }
 
-  private reachThrough(fns: CatalogFunction[], range: TextRange, subject: (culprit: string) => string, via: 'view' | 'policy'): void {
+  /**
+   * Functions a view or a policy read in `scope` runs (known by their list only): for MIN / MAX
+   * they count as the WHERE's (a view pulled up brings its conditions there; a policy's are conditions).
+   */
+  private reachThrough(fns: CatalogFunction[], range: TextRange, subject: (culprit: string) => string, via: 'view' | 'policy', scope?: Scope): void {
     for (const fn of fns) this.reached.push(fn);
     // SQL functions inlined wherever they are called: a RESTRICTED one whose body is safe restricts
     // nothing; a SAFE one whose body is not restricts where the planner checks expressions.
@@ -1376,7 +1407,7 @@ export class StatementWalker {
           const inlining = this.inliningAt(fn, fn.argTypes);
           if (inlining && inlining.hazard !== 'safe' && inlining.uses.every((count) => count <= 1)) this.safeBodyRestricts(`restricted-${via}`, subject(signatureOf(fn)), fn, inlining, range);
         };
-        (this.safeCalls ??= []).push({ judge });
+        (this.safeCalls ??= []).push({ judge, scope, inWhere: true });
       }
       const inlining = inlinable && fn.parallel === 'r' ? this.inliningAt(fn, fn.argTypes) : undefined;
       if (inlining?.hazard === 'safe' && inlining.uses.every((count) => count <= 1)) this.expressionsChecked = true;
@@ -1916,10 +1947,15 @@ export class StatementWalker {
     const calls = this.safeCalls;
     this.safeCalls = undefined;
     const before = everywhere ? 0 : this.ifNotSafeBeforeInlining?.length ?? 0;
-    for (const { judge, scope, inWhere } of calls ?? []) {
-      const plainPlan = scope && this.minMaxChecked?.get(scope);
-      if (everywhere || (plainPlan !== undefined && (!inWhere || plainPlan))) judge();
-    }
+    (calls ?? []).forEach(({ judge, scope, inWhere }, position) => {
+      // A subquery pulled up into the MIN / MAX query: its calls are that query's, as its WHERE's.
+      let level = scope;
+      let pulledUp = false;
+      while (level && !this.minMaxChecked?.has(level) && this.pulledInto?.has(level)) [level, pulledUp] = [this.pulledInto.get(level), true];
+      const plainPlan = level ? this.minMaxChecked?.get(level) : undefined;
+      const checked = plainPlan === undefined ? position >= this.minMaxFrom : plainPlan || !(inWhere || pulledUp);
+      if (everywhere || (this.minMaxChecked && checked)) judge();
+    });
     return this.ifNotSafeBeforeInlining?.slice(before) ?? NONE;
   }
 
@@ -1996,7 +2032,7 @@ export class StatementWalker {
       reasons: reasons.filter((r) => r.hazard && r.hazard !== 'safe'),
       limited: this.limitNeeded(query.SelectStmt) !== undefined,
       pulledUp: pulledUpFromFrom(query.SelectStmt, inner),
-      checksExpressions: this.expressionsChecked,
+      checksExpressions: this.expressionsChecked || this.minMaxChecked !== undefined,
       unresolved: this.unresolved,
     };
   }

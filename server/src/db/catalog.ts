@@ -373,6 +373,7 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
       };
       const workers = r.parallel_workers === null ? NaN : Number(r.parallel_workers);
       if (Number.isInteger(workers)) relation.parallelWorkers = workers;
+      if (r.security_barrier) relation.securityBarrier = true;
       if (r.kind === 'v' || r.kind === 'm') relation.viewFunctions = viewFunctions.get(oid) ?? [];
       const definition = viewDefinitions.get(oid);
       if (definition !== undefined) relation.viewDefinition = definition;

@@ -1,6 +1,6 @@
 -- Tables, partitioned tables, views, materialized views and foreign tables of every schema but
 -- pg_toast and information_schema, temporary ones of this session only: size, parallel_workers,
--- row security, columns, the foreign data wrapper, and the valid indexes of tables and
+-- security_barrier (views), row security, columns, the foreign data wrapper, and the valid indexes of tables and
 -- materialized views outside pg_catalog as JSON text (what the MIN / MAX optimization, planagg.c,
 -- asks of them): name, access method, key columns ('' for an expression), unique, partial, and
 -- for an index that returns rows in order (amcanorder), per key, the operators its operator family
@@ -13,6 +13,7 @@ SELECT c.oid::int8 AS oid,
        c.relpersistence AS persistence,
        c.relpages AS pages,
        (SELECT o.option_value FROM pg_options_to_table(c.reloptions) o WHERE o.option_name = 'parallel_workers') AS parallel_workers,
+       c.relkind = 'v' AND EXISTS (SELECT FROM pg_options_to_table(c.reloptions) o WHERE o.option_name = 'security_barrier' AND o.option_value::bool) AS security_barrier,
        c.relrowsecurity AS row_security,
        cols.names AS column_names,
        cols.types AS column_types,
