@@ -722,6 +722,10 @@ const CASES: [string, Expected][] = [
   ['SELECT inl_safe_wrap(m) FROM (SELECT max(v) AS m FROM mm) s', 'restricted'],
   ['SELECT max(v) FROM mm UNION ALL SELECT inl_safe_wrap(1)', 'restricted'],
   ['SELECT inl_safe_wrap(1) UNION ALL SELECT max(v) FROM mm', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  // ... but not the conditions on the tables beside it (checked before the subquery is planned)
+  ['WITH m AS (SELECT max(v) AS top FROM mm) SELECT count(*) FROM big b, m WHERE b.grp < m.top AND inl_safe_wrap(b.grp) > 0', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT count(*) FROM big b JOIN (SELECT max(v) AS top FROM mm) s ON b.grp < s.top AND inl_safe_wrap(b.grp) > 0', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT count(*) FROM big b, (SELECT max(v) AS top FROM mm) s WHERE inl_safe_wrap(s.top) > b.grp', 'restricted'],
   // The initPlans' parameters, made whichever plan is taken, make the planner check what it looks at
   // afterwards: a SAFE SQL function's body beside MIN / MAX counts in the select list, HAVING and
   // ORDER BY, and in the WHERE where a lookup makes it take the plain plan

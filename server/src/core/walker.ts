@@ -23,6 +23,8 @@ interface ScopeEntry {
   view?: ViewRead;
   /** A join's alias: each of its columns is these columns of the entries joined (a USING column, both sides'). */
   joinColumns?: Map<string, ColumnSource[]>;
+  /** A subquery, CTE or view: the planner plans it apart, after the conditions on the tables beside it. */
+  derived?: boolean;
 }
 
 type ColumnSource = [entry: ScopeEntry, column: string];
@@ -73,7 +75,10 @@ interface CteInfo {
 interface SafeCall {
   judge: () => void;
   scope?: Scope;
+  /** In a WHERE or JOIN ON (a view's or a policy's conditions too). */
   inWhere?: boolean;
+  /** ... reading a subquery, CTE or view beside it (a condition the planner checks once that is planned). */
+  readsDerived?: boolean;
 }
 
 interface AggregateCall {
@@ -1214,6 +1219,7 @@ export class StatementWalker {
         scope.entries.push({
           name: alias?.aliasname ?? '',
           columns: names.length ? names.map((name, i) => ({ name, type: columns?.[i]?.type ?? '' })) : columns,
+          derived: true,
         });
         // What MIN / MAX over it sees through (a LATERAL one reads the rows beside it: never alone).
         if (sub && !n.lateral && scope.entries.length === 1) {
@@ -1326,7 +1332,7 @@ export class StatementWalker {
       if (cte) {
         cte.references++;
         cte.readBy.add(this.walkingCte ?? null);
-        return { name: aliasName, columns: cte.columns };
+        return { name: aliasName, columns: cte.columns, derived: true };
       }
     }
     const rel = this.catalog.relationNamed(rv.relname, rv.schemaname);
@@ -1347,13 +1353,14 @@ export class StatementWalker {
     const renamed = nameList(rv.alias?.colnames ?? rv.alias?.Alias?.colnames);
     const columns = renamed.length ? rel.columns.map((c, i) => ({ name: renamed[i] ?? c.name, type: c.type })) : rel.columns;
     const columnShapes = traits.viewColumnShapes;
-    if (!columnShapes?.length) return { name: aliasName, columns };
+    const derived = rel.kind === 'v' ? { derived: true } : {};
+    if (!columnShapes?.length) return { name: aliasName, columns, ...derived };
     const byName = new Map<string, ViewColumnShapes>();
     for (const shaped of columnShapes) {
       const position = rel.columns.findIndex((c) => c.name === shaped.column);
       if (position >= 0) byName.set(columns[position].name, shaped);
     }
-    return { name: aliasName, columns, view: { relation: rel, range, columns: byName, reported: new Set() } };
+    return { name: aliasName, columns, ...derived, view: { relation: rel, range, columns: byName, reported: new Set() } };
   }
 
   /** What reading `rel` in `scope` brings: temporary and foreign tables, and what a view passes on (`view`: its traits, none for other relations). */
@@ -1947,13 +1954,15 @@ export class StatementWalker {
     const calls = this.safeCalls;
     this.safeCalls = undefined;
     const before = everywhere ? 0 : this.ifNotSafeBeforeInlining?.length ?? 0;
-    (calls ?? []).forEach(({ judge, scope, inWhere }, position) => {
+    (calls ?? []).forEach(({ judge, scope, inWhere, readsDerived }, position) => {
       // A subquery pulled up into the MIN / MAX query: its calls are that query's, as its WHERE's.
       let level = scope;
       let pulledUp = false;
       while (level && !this.minMaxChecked?.has(level) && this.pulledInto?.has(level)) [level, pulledUp] = [this.pulledInto.get(level), true];
       const plainPlan = level ? this.minMaxChecked?.get(level) : undefined;
-      const checked = plainPlan === undefined ? position >= this.minMaxFrom : plainPlan || !(inWhere || pulledUp);
+      // Elsewhere, what is planned after it: not a condition on the tables beside a subquery
+      // (set_base_rel_consider_parallel checks those before the subquery is planned).
+      const checked = plainPlan === undefined ? position >= this.minMaxFrom && (!inWhere || !!readsDerived) : plainPlan || !(inWhere || pulledUp);
       if (everywhere || (this.minMaxChecked && checked)) judge();
     });
     return this.ifNotSafeBeforeInlining?.slice(before) ?? NONE;
@@ -1965,7 +1974,8 @@ export class StatementWalker {
       const inlining = this.inlinedCall(fn, args, argTypes, reachedBefore);
       if (inlining && inlining.hazard !== 'safe') this.safeBodyRestricts(code, what, fn, inlining, range);
     };
-    (this.safeCalls ??= []).push({ judge, scope, inWhere: scope.clause === 'where' });
+    const inWhere = scope.clause === 'where' || scope.clause === 'from';
+    (this.safeCalls ??= []).push({ judge, scope, inWhere, readsDerived: inWhere && readsAny(args, scope.entries.filter((entry) => entry.derived)) });
   }
 
   /** A SAFE function inlined whose body is not safe: it restricts where the planner checks expressions (ifNotSafeBeforeInlining). */
