@@ -177,9 +177,9 @@ function chainAfter(chainBefore: string, textKey: string): string {
   return simpleHash(`${chainBefore}\u0000${textKey}`);
 }
 
-function isLocation(value: object): value is SourceLocation {
-  const v = value as Partial<SourceLocation>;
-  return typeof v.uri === 'string' && typeof v.start === 'number' && typeof v.end === 'number';
+/** Where a catalog object a change defines (a function, relation, operator, cast, type) was defined, if in a file. */
+function definedAtOf(arg: unknown): SourceLocation | undefined {
+  return arg && typeof arg === 'object' && !Array.isArray(arg) ? (arg as { definedAt?: SourceLocation }).definedAt : undefined;
 }
 
 function metaResult(slice: StatementSlice): StatementResult {
@@ -629,14 +629,13 @@ export class DocumentAnalyzer {
     };
     entry.reasonsPointHere = entry.result.reasons.some((reason) => reason.related?.some((r) => r.location?.uri === this.uri));
     forEachLocation(entry.result, visit);
-    const walk = (value: unknown): void => {
-      if (Array.isArray(value)) value.forEach(walk);
-      else if (value && typeof value === 'object') {
-        if (isLocation(value)) visit(value);
-        else for (const v of Object.values(value)) walk(v);
+    // A change's places: the defined object's definedAt (see relocated).
+    for (const recorded of entry.changes) {
+      for (const arg of recorded.args) {
+        const definedAt = definedAtOf(arg);
+        if (definedAt) visit(definedAt);
       }
-    };
-    for (const recorded of entry.changes) walk(recorded.args);
+    }
     // Each change's "why" (the catalog's version key) names the statement's start: it moves with it.
     if (entry.changes.length > 0) visit({ uri: this.uri, start: entry.start, end: entry.start });
     entry.localFrom = reach < 0 ? -1 : from;
@@ -674,16 +673,14 @@ export class DocumentAnalyzer {
     // The catalog's version key names where a definition is (ddl.ts: "uri@start:hash of the text").
     const oldWhere = `${this.uri}@${entry.start}:`;
     const newWhere = `${this.uri}@${start}:`;
-    const deep = (value: unknown): unknown => {
-      if (Array.isArray(value)) return value.map(deep);
-      if (typeof value === 'string') return value.startsWith(oldWhere) ? newWhere + value.slice(oldWhere.length) : value;
-      if (!value || typeof value !== 'object') return value;
-      if (isLocation(value)) return moved(value);
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = deep(v);
-      return out;
+    // A change's arguments hold places only as its "why" and as the defined object's definedAt (the
+    // catalog's objects have no other SourceLocation: catalog-snapshot.ts): the rest is shared.
+    const movedArg = (arg: unknown): unknown => {
+      if (typeof arg === 'string') return arg.startsWith(oldWhere) ? newWhere + arg.slice(oldWhere.length) : arg;
+      const definedAt = definedAtOf(arg);
+      return definedAt?.uri === this.uri ? { ...(arg as object), definedAt: moved(definedAt) } : arg;
     };
-    const changes = entry.changes.map((recorded) => ({ method: recorded.method, args: deep(recorded.args) }) as CatalogChange);
+    const changes = entry.changes.map((recorded) => ({ method: recorded.method, args: recorded.args.map(movedArg) }) as CatalogChange);
     if (lost) return undefined;
     // The same entry when nothing moved: the catalog checkpoint recognises its entries by identity.
     if (!anyMoved) return entry;
