@@ -1,7 +1,7 @@
 /**
  * The workspace's own DDL, applied to the catalog in file order so that each statement sees exactly
  * what was defined before it: functions, procedures, aggregates, operators, casts, views, tables,
- * domains, policies, ALTER ... PARALLEL / parallel_workers, DROP, and SET search_path.
+ * indexes, domains, policies, ALTER ... PARALLEL / parallel_workers, DROP, and SET search_path.
  */
 import type { CatalogFunction, CatalogIndex, CatalogRelation, ParallelLabel, SourceLocation, Volatility } from './catalog-snapshot';
 import { Catalog, allocateLocalOid } from './catalog';
@@ -342,10 +342,12 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
           const type = typeNameOf(catalog, cmd.def.ColumnDef.typeName);
           changed.columns = changed.columns.map((c) => (c.name === cmd.name ? { ...c, type } : c));
           // Its indexes are rebuilt with the new type's default operator class (one that had another stays unordered).
-          changed.indexes = changed.indexes?.map((index) => ({
-            ...index,
-            ...(index.orderedBy && { orderedBy: index.orderedBy.map((ops, k) => (index.columns[k] === cmd.name && ops.length ? orderingOperators(catalog, type) : ops)) }),
-          }));
+          if (changed.indexes) {
+            changed.indexes = changed.indexes.map((index) => ({
+              ...index,
+              ...(index.orderedBy && { orderedBy: index.orderedBy.map((ops, k) => (index.columns[k] === cmd.name && ops.length ? orderingOperators(catalog, type) : ops)) }),
+            }));
+          }
           touched = true;
         } else if (cmd.subtype === 'AT_AddConstraint' || cmd.subtype === 'AT_AddIndex') {
           const index = cmd.def?.IndexStmt ? indexOf(catalog, changed, cmd.def.IndexStmt) : constraintIndex(catalog, changed, cmd.def?.Constraint);
