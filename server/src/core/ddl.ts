@@ -500,10 +500,15 @@ function constraintIndex(catalog: Catalog, rel: CatalogRelation, c: AstNode, col
   return indexOf(catalog, rel, { idxname: c.indexname ?? c.conname, indexParams: keys.map((name) => ({ IndexElem: { name } })), unique: true, primary, isconstraint: true });
 }
 
+/** The possibly qualified name a CREATE AGGREGATE / OPERATOR option gives (FUNCTION = s.f, SORTOP = >). */
+function definitionNames(arg: AstNode): string[] {
+  return arg?.TypeName ? nameList(arg.TypeName.names) : arg?.List ? nameList(arg.List.items) : [stringArg(arg) ?? ''];
+}
+
 /** CREATE AGGREGATE's SORTOP: the operator between two values of its one argument's type. */
 function sortOperatorOf(catalog: Catalog, sortop: AstNode, argTypes: string[]): { sortOperator?: number } {
   if (!sortop || argTypes.length !== 1) return {};
-  const names = sortop.List ? nameList(sortop.List.items) : sortop.TypeName ? nameList(sortop.TypeName.names) : [stringArg(sortop) ?? ''];
+  const names = definitionNames(sortop);
   const ops = catalog.matchOperator(names[names.length - 1], names.length > 1 ? names[names.length - 2] : undefined, argTypes[0], argTypes[0]);
   return ops.length === 1 ? { sortOperator: ops[0].oid } : {};
 }
@@ -547,7 +552,7 @@ function defineObject(n: AstNode, ctx: DdlContext, why: string): void {
     const left = def.has('leftarg') ? typeNameOf(catalog, def.get('leftarg')) : 'none';
     const right = def.has('rightarg') ? typeNameOf(catalog, def.get('rightarg')) : 'none';
     const procedure = def.get('function') ?? def.get('procedure');
-    const procNames = procedure?.TypeName ? nameList(procedure.TypeName.names) : procedure?.List ? nameList(procedure.List.items) : [stringArg(procedure) ?? ''];
+    const procNames = definitionNames(procedure);
     const procName = procNames[procNames.length - 1];
     const argTypes = left === 'none' ? [right] : [left, right];
     const fn =

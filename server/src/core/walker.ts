@@ -92,12 +92,14 @@ class Scope {
   /** What FROM gives, in order (what `*` stands for). */
   fromParts: readonly FromPart[] = NONE;
   readonly ctes = new Map<string, CteInfo>();
-  /** Set when this query level calls an aggregate or window function (hasAggs / hasWindowFuncs). */
-  grouping = false;
   /** This level's aggregate calls, each with its function where one was found (the MIN / MAX optimization). */
   aggregates?: AggregateCall[];
   /** This level calls a window function. */
   windowed = false;
+  /** This query level calls an aggregate or window function (hasAggs / hasWindowFuncs). */
+  get grouping(): boolean {
+    return this.aggregates !== undefined || this.windowed;
+  }
   /** The entries of enclosing queries that something inside reads (what a correlation is on). */
   readonly outerReads = new Set<ScopeEntry>();
   /** Something inside refers to a column of an enclosing query. */
@@ -1567,14 +1569,13 @@ export class StatementWalker {
       case 'JsonObjectAgg': {
         const type = this.returningType(n.constructor?.output?.typeName) ?? 'json';
         // Aggregates (hasAggs), and with OVER (...) window functions.
-        scope.grouping = true;
         const over = n.constructor?.over;
-        if (over) scope.windowed = true;
-        else (scope.aggregates ??= []).push({ call: n, range: this.tokenRange(this.at(n.constructor?.location ?? 0)) });
         if (!over) {
+          (scope.aggregates ??= []).push({ call: n, range: this.tokenRange(this.at(n.constructor?.location ?? 0)) });
           this.generic(n, scope);
           return type;
         }
+        scope.windowed = true;
         const written = kind === 'JsonArrayAgg' ? 'JSON_ARRAYAGG' : 'JSON_OBJECTAGG';
         this.reason('window-function', 'information', `window function ${written}() runs only in the leader process (window functions are PARALLEL RESTRICTED)`, this.tokenRange(this.at(n.constructor.location)), 'restricted');
         this.generic({ ...n, constructor: { ...n.constructor, over: undefined } }, scope);
@@ -1740,7 +1741,6 @@ export class StatementWalker {
     }
     const isAggregate = match.candidates.every((fn) => fn.kind === 'a');
     const isWindow = !!n.over;
-    if (isAggregate || isWindow) scope.grouping = true;
     if (isWindow) scope.windowed = true;
     else if (isAggregate) (scope.aggregates ??= []).push({ call: n, fn: match.candidates.length === 1 ? match.candidates[0] : undefined, range });
     if (match.candidates.some((fn) => fn.volatility === 'v')) {
