@@ -357,6 +357,18 @@ describe('engine: every rule', () => {
     assert.deepStrictEqual(last(`${remote}CREATE FUNCTION s4() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM rv $$;`), ['function-default-unsafe']);
   });
 
+  it("counts only what a SELECT gets of a file's policies: FOR SELECT and FOR ALL, their USING", () => {
+    const verdictOf = (sql: string) => analyzeDocument(sql, catalogs.get(18)!, 'file:///rules.sql').statements.pop()!.verdict;
+    const rls = `${UNSAFE_FN}${TABLE}ALTER TABLE t ENABLE ROW LEVEL SECURITY;\n`;
+    assert.strictEqual(verdictOf(`${rls}CREATE POLICY p ON t FOR INSERT WITH CHECK (uf(id) > 0);\nSELECT count(*) FROM t`), 'safe');
+    assert.strictEqual(verdictOf(`${rls}CREATE POLICY p ON t FOR UPDATE USING (uf(id) > 0);\nSELECT count(*) FROM t`), 'safe');
+    assert.strictEqual(verdictOf(`${rls}CREATE POLICY p ON t FOR DELETE USING (uf(id) > 0);\nSELECT count(*) FROM t`), 'safe');
+    assert.strictEqual(verdictOf(`${rls}CREATE POLICY p ON t USING (id > 0) WITH CHECK (uf(id) > 0);\nSELECT count(*) FROM t`), 'safe');
+    assert.strictEqual(verdictOf(`${rls}CREATE POLICY p ON t FOR SELECT USING (uf(id) > 0);\nSELECT count(*) FROM t`), 'unsafe');
+    // Roles are not known without a database: a policy for any role counts.
+    assert.strictEqual(verdictOf(`${rls}CREATE POLICY p ON t FOR ALL TO some_role USING (uf(id) > 0);\nSELECT count(*) FROM t`), 'unsafe');
+  });
+
   it('inlines a PARALLEL RESTRICTED SQL function as the planner does: through policies and views, never recursively', () => {
     const verdictOf = (sql: string) => analyzeDocument(sql, catalogs.get(18)!, 'file:///rules.sql').statements.pop()!.verdict;
     const tenant = "CREATE FUNCTION tenant() RETURNS int LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT current_setting('app.tenant')::int $$;\n";

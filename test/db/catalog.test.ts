@@ -80,7 +80,14 @@ CREATE POLICY own ON app.secured USING (app.may_see(owner));
 CREATE POLICY named ON app.secured FOR SELECT USING (owner OPERATOR(app.===) 'admin');
 CREATE TABLE app.unpoliced (id int);
 ALTER TABLE app.unpoliced ENABLE ROW LEVEL SECURITY;
-CREATE POLICY via_view ON app.secured FOR UPDATE USING (id IN (SELECT id FROM app.inner_view));
+DO $$ BEGIN CREATE ROLE catalog_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+DO $$ BEGIN CREATE ROLE catalog_other; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+CREATE FUNCTION app.insert_check(owner text) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RETURN true; END $$;
+CREATE FUNCTION app.others_check(owner text) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RETURN true; END $$;
+CREATE POLICY via_view ON app.secured FOR SELECT TO catalog_reader USING (id IN (SELECT id FROM app.inner_view));
+CREATE POLICY adds ON app.secured FOR INSERT WITH CHECK (app.insert_check(owner));
+CREATE POLICY changes ON app.secured FOR UPDATE USING (app.insert_check(owner));
+CREATE POLICY others ON app.secured FOR SELECT TO catalog_other USING (app.others_check(owner));
 `;
 
 describe('catalog snapshot from a live server', function () {
@@ -497,14 +504,22 @@ describe('catalog snapshot from a live server', function () {
     assert.strictEqual(after.relations.find((r) => r.schema === 'app' && r.name === 't')?.pages, pages);
   });
 
-  it('lists the functions row-level-security policies reach, through operators and views', () => {
+  it("lists the functions the policies a SELECT by this role gets reach, through operators and views; the owner bypasses them", async () => {
+    // A superuser has every role's privileges: each role's SELECT policies; no INSERT / UPDATE policy, no WITH CHECK.
     const secured = relationNamed('app', 'secured');
     assert.strictEqual(secured.rowSecurity, true);
-    assert.deepStrictEqual(
-      secured.policyFunctions,
-      // int4eq: the = of `id IN (SELECT ...)`; f_default: the view that subquery reads.
-      [oidOf('app', 'may_see'), oidOf('app', 'text_eq_unsafe'), oidOf('pg_catalog', 'int4eq'), oidOf('app', 'f_default')].sort((a, b) => a - b),
-    );
+    assert.strictEqual(secured.rowSecurityBypassed, true);
+    // int4eq: the = of `id IN (SELECT ...)`; f_default: the view that subquery reads.
+    const reader = [oidOf('app', 'may_see'), oidOf('app', 'text_eq_unsafe'), oidOf('pg_catalog', 'int4eq'), oidOf('app', 'f_default')];
+    assert.deepStrictEqual(secured.policyFunctions, [...reader, oidOf('app', 'others_check')].sort((a, b) => a - b));
+    await client.query('SET ROLE catalog_reader');
+    try {
+      const asReader = (await readCatalogSnapshot(client)).relations.find((r) => r.schema === 'app' && r.name === 'secured');
+      assert.strictEqual(asReader?.rowSecurityBypassed, undefined);
+      assert.deepStrictEqual(asReader?.policyFunctions, reader.sort((a, b) => a - b));
+    } finally {
+      await client.query('RESET ROLE');
+    }
     assert.strictEqual(relationNamed('app', 'unpoliced').rowSecurity, true);
     assert.deepStrictEqual(relationNamed('app', 'unpoliced').policyFunctions, []);
     assert.strictEqual(relationNamed('app', 't').rowSecurity, false);

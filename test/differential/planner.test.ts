@@ -783,3 +783,75 @@ describe('differential: the engine agrees with the planner', function () {
     });
   }
 });
+
+/**
+ * Row-level security, as the planner sees it for the role that reads: a superuser or the table's
+ * owner bypasses it, a SELECT gets the USING of FOR SELECT / FOR ALL policies for its roles only
+ * (rowsecurity.c). The statements run as a role that is neither. Without a database the engine
+ * knows no roles: a policy for another role and the owner's bypass still count there (`offline`).
+ */
+const RLS_SCHEMA = `
+DO $$ BEGIN CREATE ROLE rls_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+DO $$ BEGIN CREATE ROLE rls_other; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+CREATE FUNCTION rls_unsafe(owner text) RETURNS boolean LANGUAGE plpgsql STABLE AS $$ BEGIN RETURN owner <> ''; END $$;
+CREATE FUNCTION rls_restricted(owner text) RETURNS boolean LANGUAGE plpgsql STABLE PARALLEL RESTRICTED AS $$ BEGIN RETURN owner <> ''; END $$;
+CREATE TABLE rls_docs (id int, owner text);
+CREATE TABLE rls_roles (id int, owner text);
+CREATE TABLE rls_notes (id int, owner text);
+CREATE TABLE rls_owned (id int, owner text);
+INSERT INTO rls_docs SELECT g, 'u' || g % 10 FROM generate_series(1, 30000) g;
+INSERT INTO rls_roles SELECT * FROM rls_docs;
+INSERT INTO rls_notes SELECT * FROM rls_docs;
+INSERT INTO rls_owned SELECT * FROM rls_docs;
+ANALYZE rls_docs, rls_roles, rls_notes, rls_owned;
+GRANT SELECT ON rls_docs, rls_roles, rls_notes TO rls_reader;
+ALTER TABLE rls_owned OWNER TO rls_reader;
+ALTER TABLE rls_docs ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rls_roles ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rls_notes ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rls_owned ENABLE ROW LEVEL SECURITY;
+CREATE POLICY see_all ON rls_docs FOR SELECT USING (true);
+CREATE POLICY add_own ON rls_docs FOR INSERT WITH CHECK (rls_unsafe(owner));
+CREATE POLICY change_own ON rls_docs FOR UPDATE USING (rls_unsafe(owner)) WITH CHECK (rls_unsafe(owner));
+CREATE POLICY see_all ON rls_roles FOR SELECT USING (true);
+CREATE POLICY others_only ON rls_roles FOR SELECT TO rls_other USING (rls_unsafe(owner));
+CREATE POLICY mine ON rls_notes USING (rls_restricted(owner));
+CREATE POLICY mine ON rls_owned USING (rls_unsafe(owner));
+SET ROLE rls_reader;
+`;
+
+const RLS_CASES: [sql: string, expected: Verdict, offline?: Verdict][] = [
+  // Other commands' policies and WITH CHECK: never a SELECT's.
+  ['SELECT count(*) FROM rls_docs', 'safe'],
+  ['SELECT owner, count(*) FROM rls_docs GROUP BY owner', 'safe'],
+  // A policy for another role.
+  ['SELECT count(*) FROM rls_roles', 'safe', 'unsafe'],
+  // FOR ALL, for PUBLIC: the reader's.
+  ['SELECT count(*) FROM rls_notes', 'restricted'],
+  ['SELECT d.id FROM rls_docs d JOIN rls_notes n ON n.id = d.id', 'restricted'],
+  // The owner, without FORCE ROW LEVEL SECURITY, bypasses it.
+  ['SELECT count(*) FROM rls_owned', 'safe', 'unsafe'],
+];
+
+describe('differential: row-level security, for the role that reads', function () {
+  this.timeout(120_000);
+  const referee = refereeDatabase('differential_rls', RLS_SCHEMA);
+
+  it('reads as a role that is neither a superuser nor the owner', async () => {
+    const { rows } = await referee.client.query<{ user: string; superuser: boolean }>("SELECT current_user AS user, current_setting('is_superuser')::bool AS superuser");
+    assert.deepStrictEqual(rows[0], { user: 'rls_reader', superuser: false });
+  });
+
+  for (const [sql, expected, offline = expected] of RLS_CASES) {
+    it(`${expected}${offline === expected ? '' : ` (without a database: ${offline})`}: ${sql}`, async () => {
+      const [result] = analyzeDocument(sql, referee.catalog).statements;
+      const probe = await probeParallelism(referee.client, sql);
+      assert.strictEqual(probe.error, undefined, `the probe failed: ${probe.error}`);
+      const details = `engine: ${result.verdict} (${result.reasons.map((r) => r.code).join(', ') || 'no reasons'}); planner: parallelPossible=${probe.parallelPossible} wholePlanSafe=${probe.wholePlanSafe}`;
+      assert.ok(agreesWithPlanner(result.verdict, probe), `disagreement: ${details}`);
+      assert.strictEqual(result.verdict, expected, details);
+      const [withoutDatabase] = analyzeDocument(sql, referee.offline).statements;
+      assert.strictEqual(withoutDatabase.verdict, offline, `without a database: ${withoutDatabase.verdict} (${withoutDatabase.reasons.map((r) => r.code).join(', ')})`);
+    });
+  }
+});

@@ -157,6 +157,32 @@ describe('lsp: with a real PostgreSQL', function () {
     );
   });
 
+  it("leaves out row-level security the connected role bypasses (a superuser here), and its hover says so", async () => {
+    const cluster = await testCluster();
+    const url = await cluster.createDatabase('lsp_rls');
+    const admin = new Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query('CREATE FUNCTION may_see(owner text) RETURNS boolean LANGUAGE plpgsql STABLE AS $$ BEGIN RETURN true; END $$');
+      await admin.query('CREATE TABLE secured (id integer, owner text)');
+      await admin.query('ALTER TABLE secured ENABLE ROW LEVEL SECURITY');
+      await admin.query('CREATE POLICY mine ON secured USING (may_see(owner))');
+    } finally {
+      await admin.end();
+    }
+    const client = await serve(url);
+    const live = client.waitFor<StatusParams>('pgParallelHints/status', (s) => s.state === 'live');
+    const uri = 'file:///nowhere/rls.sql';
+    await client.open(uri, 'SELECT count(*) FROM secured;\n');
+    await live;
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), []);
+    const card = ((await client.hover(uri, { line: 0, character: 23 }))!.contents as { value: string }).value;
+    assert.ok(
+      card.includes("row-level security is on, but not for this connection's role (the table's owner, a superuser or BYPASSRLS): its policies add nothing here"),
+      card,
+    );
+  });
+
   it("judges a database view by the columns a statement reads (its definition walked from the live catalog), and its hover says what runs only in the leader", async () => {
     const cluster = await testCluster();
     const url = await cluster.createDatabase('lsp_views');

@@ -208,8 +208,17 @@ export interface CatalogRelation {
    * reaches is viewFunctions, read from the stored query).
    */
   viewDefinition?: string;
-  /** Row-level-security policies: oids of the functions their expressions call. */
+  /**
+   * Row-level-security policies: oids of the functions their expressions call (live: of the
+   * policies a SELECT by the connected role gets, policy-functions.sql; a file's DDL: of its FOR
+   * SELECT and FOR ALL policies, for whatever roles).
+   */
   policyFunctions?: number[];
+  /**
+   * Live: row-level security is on, but not for the connected role (the table's owner without
+   * FORCE ROW LEVEL SECURITY, a superuser, BYPASSRLS): its policies add nothing to its statements.
+   */
+  rowSecurityBypassed?: true;
   /** Foreign tables: the foreign data wrapper's name. */
   foreignWrapper?: string;
   /** Tables and materialized views outside pg_catalog: their valid indexes. */

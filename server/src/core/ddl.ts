@@ -397,7 +397,10 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
     case 'CreatePolicyStmt': {
       const rel = relationIn(catalog, n.table);
       if (!rel) return undefined;
-      const functions = [...ctx.walkCondition(n.qual, rel), ...ctx.walkCondition(n.with_check, rel)];
+      // A SELECT gets the USING of FOR SELECT and FOR ALL policies only (get_policies_for_relation);
+      // WITH CHECK and the other commands' policies apply to rows written, never in a parallel plan.
+      if (n.cmd_name !== 'all' && n.cmd_name !== 'select') return undefined;
+      const functions = ctx.walkCondition(n.qual, rel);
       catalog.defineRelation({ ...rel, policyFunctions: [...new Set([...(rel.policyFunctions ?? []), ...functions.map((f) => f.oid)])] }, why);
       return undefined;
     }

@@ -1394,7 +1394,7 @@ export class StatementWalker {
       const fns = rel.viewFunctions.map((oid) => this.catalog.functionByOid(oid)).filter((f): f is CatalogFunction => !!f);
       this.reachThrough(fns, range, (culprit) => `view ${qualified} calls ${culprit}`, 'view', scope);
     }
-    if (rel.rowSecurity && rel.policyFunctions?.length) {
+    if (rel.rowSecurity && !rel.rowSecurityBypassed && rel.policyFunctions?.length) {
       const fns = rel.policyFunctions.map((oid) => this.catalog.functionByOid(oid)).filter((f): f is CatalogFunction => !!f);
       this.reachThrough(fns, range, (culprit) => `a row-level security policy on ${qualified} calls ${culprit} (for roles the policy applies to)`, 'policy', scope);
     }

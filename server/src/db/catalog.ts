@@ -378,6 +378,7 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
       const definition = viewDefinitions.get(oid);
       if (definition !== undefined) relation.viewDefinition = definition;
       if (r.row_security) relation.policyFunctions = policyFunctions.get(oid) ?? [];
+      if (r.row_security_bypassed) relation.rowSecurityBypassed = true;
       if (r.foreign_wrapper) relation.foreignWrapper = r.foreign_wrapper;
       if (r.indexes !== null) relation.indexes = indexesFromJson(r.indexes);
       return relation;

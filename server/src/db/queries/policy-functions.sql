@@ -1,11 +1,17 @@
--- For each table with row-level-security policies: the functions the policies' expressions call,
--- directly or through operators, and the views they read (whose functions the caller adds).
--- Read from the stored expression trees, as for views: pg_depend omits built-in functions.
+-- For each table with row-level-security policies: the functions the policies a SELECT by this
+-- session's role gets call, directly or through operators, and the views they read (whose
+-- functions the caller adds). Read from the stored expression trees, as for views: pg_depend omits
+-- built-in functions.
+-- Which policies (get_policies_for_relation, rowsecurity.c): those FOR SELECT or FOR ALL, and only
+-- their USING expression (WITH CHECK applies to rows written; a statement that writes never gets a
+-- parallel plan anyway); of those, the ones for PUBLIC or for a role whose privileges this role has
+-- (check_role_for_policy: has_privs_of_role, pg_has_role's USAGE).
 WITH refs AS (
     SELECT p.polrelid, m[1] AS field, m[2]::oid AS ref
     FROM pg_policy p
-    CROSS JOIN LATERAL regexp_matches(coalesce(p.polqual::text, '') || ' ' || coalesce(p.polwithcheck::text, ''),
-                                      ':(funcid|opfuncid|opno|aggfnoid|winfnoid|relid) (\d+)', 'g') AS m
+    CROSS JOIN LATERAL regexp_matches(p.polqual::text, ':(funcid|opfuncid|opno|aggfnoid|winfnoid|relid) (\d+)', 'g') AS m
+    WHERE p.polcmd IN ('r', '*') AND p.polqual IS NOT NULL
+      AND EXISTS (SELECT FROM unnest(p.polroles) AS r(role) WHERE r.role = 0 OR pg_has_role(current_user, r.role, 'USAGE'))
 ), reached AS (
     SELECT refs.polrelid, p.oid AS fn, NULL::oid AS view_oid
     FROM refs JOIN pg_proc p ON p.oid = refs.ref

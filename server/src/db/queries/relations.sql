@@ -1,6 +1,6 @@
 -- Tables, partitioned tables, views, materialized views and foreign tables of every schema but
 -- pg_toast and information_schema, temporary ones of this session only: size, parallel_workers,
--- security_barrier (views), row security, columns, the foreign data wrapper, and the valid indexes of tables and
+-- security_barrier (views), row security (and whether this role bypasses it), columns, the foreign data wrapper, and the valid indexes of tables and
 -- materialized views outside pg_catalog as JSON text (what the MIN / MAX optimization, planagg.c,
 -- asks of them): name, access method, key columns ('' for an expression), unique, partial, and
 -- for an index that returns rows in order (amcanorder), per key, the operators its operator family
@@ -15,6 +15,9 @@ SELECT c.oid::int8 AS oid,
        (SELECT o.option_value FROM pg_options_to_table(c.reloptions) o WHERE o.option_name = 'parallel_workers') AS parallel_workers,
        c.relkind = 'v' AND EXISTS (SELECT FROM pg_options_to_table(c.reloptions) o WHERE o.option_name = 'security_barrier' AND o.option_value::bool) AS security_barrier,
        c.relrowsecurity AS row_security,
+       -- Row security that does not apply to this session's role (the owner without FORCE, a
+       -- superuser, BYPASSRLS: check_enable_rls, which row_security_active asks).
+       c.relrowsecurity AND NOT row_security_active(c.oid) AS row_security_bypassed,
        cols.names AS column_names,
        cols.types AS column_types,
        w.fdwname AS foreign_wrapper,
