@@ -132,6 +132,7 @@ export const VIEW_SHAPES = [
   'initplan',
   'domain-constraint',
   'foreign-table',
+  'sample-method',
 ] as const;
 export type ViewShape = (typeof VIEW_SHAPES)[number];
 

@@ -45,6 +45,7 @@ export type ReasonCode =
   | 'domain-constraint'
   | 'temporary-table'
   | 'foreign-table'
+  | 'sample-method'
   | 'materialized-cte'
   | 'correlated-subquery'
   | 'initplan'

@@ -1129,6 +1129,7 @@ export class StatementWalker {
     if (kind === 'JoinExpr') return this.join(n, scope);
     if (kind === 'RangeTableSample') {
       const sampled = this.fromItem(n.relation, scope);
+      this.sampleMethod(n);
       for (const a of n.args ?? []) this.expr(a, scope);
       this.expr(n.repeatable, scope);
       return sampled;
@@ -1136,6 +1137,24 @@ export class StatementWalker {
     const before = scope.entries.length;
     this.fromEntry(kind, n, item, scope);
     return scope.entries.slice(before);
+  }
+
+  /**
+   * TABLESAMPLE's method is its handler, a function of that name taking internal (ParseTableSample).
+   * set_rel_consider_parallel keeps the scan out of workers unless the handler is PARALLEL SAFE, as
+   * SYSTEM's and BERNOULLI's are (tsm_system_rows' and tsm_system_time's are not labelled): only the
+   * leader samples the table, whatever the statement's hazard (the handler is no call in it).
+   */
+  private sampleMethod(n: AstNode): void {
+    const names = nameList(n.method);
+    const name = names[names.length - 1];
+    if (name === undefined) return;
+    const handler = this.catalog
+      .functionsNamed(name, names.length > 1 ? names[names.length - 2] : undefined)
+      .find((fn) => fn.argTypes.length === 1 && fn.argTypes[0] === 'internal' && fn.returnType === 'tsm_handler');
+    if (!handler || handler.parallel === 's') return;
+    const range = this.nameRange(this.at(n.location));
+    this.reason('sample-method', 'information', `TABLESAMPLE ${name} samples through ${signatureOf(handler)}, ${labelPlural(hazardOf(handler.parallel), 1)}: only the leader process can scan the sampled table`, range, 'restricted', this.relatedFor([handler]));
   }
 
   /**
@@ -2333,7 +2352,7 @@ export class StatementWalker {
  * is_parallel_safe, which takes everything for safe in a statement whose hazard is SAFE (a window
  * function, a domain's check, a view's window: checked against the planner).
  */
-const PLAN_SHAPES = new Set<ReasonCode>(['correlated-subquery', 'initplan', 'materialized-cte', 'table-function', 'set-operation', 'limited-subquery', 'temporary-table', 'foreign-table']);
+const PLAN_SHAPES = new Set<ReasonCode>(['correlated-subquery', 'initplan', 'materialized-cte', 'table-function', 'set-operation', 'limited-subquery', 'temporary-table', 'foreign-table', 'sample-method']);
 
 /** A lookup a catalog recorded (Catalog.dependencyLog): a function's name, a function's oid, a relation's name. */
 type Lookup = ['function', string] | ['oid', number] | ['relation', string];
@@ -2387,6 +2406,7 @@ const SHAPE_OF: Partial<Record<ReasonCode, ViewShape>> = {
   initplan: 'initplan',
   'domain-constraint': 'domain-constraint',
   'foreign-table': 'foreign-table',
+  'sample-method': 'sample-method',
 };
 
 export const SHAPE_WORDS: Record<ViewShape, string> = {
@@ -2399,6 +2419,7 @@ export const SHAPE_WORDS: Record<ViewShape, string> = {
   initplan: 'an uncorrelated subquery (an initPlan, before PostgreSQL 17)',
   'domain-constraint': 'a cast to a domain with constraints',
   'foreign-table': 'a foreign table',
+  'sample-method': 'a TABLESAMPLE method whose handler is not PARALLEL SAFE',
 };
 
 /**
