@@ -159,6 +159,18 @@ const CASES: Case[] = [
     code: 'view-plan-shape',
     message: 'view public.sampled has a TABLESAMPLE method whose handler is not PARALLEL SAFE (there or in a view it reads): that part of a plan runs only in the leader process',
   },
+  {
+    name: "view column calling a RESTRICTED function, read",
+    sql: `CREATE FUNCTION sr(x int) RETURNS int LANGUAGE plpgsql STABLE PARALLEL RESTRICTED AS $$ BEGIN RETURN x; END $$;\n${TABLE}CREATE VIEW v AS SELECT id, sr(id) AS r FROM t;\nSELECT id, «r» FROM v`,
+    verdict: 'restricted',
+    code: 'restricted-view',
+    message: 'column r of view public.v calls public.sr(x integer), which is PARALLEL RESTRICTED: it runs only in the leader process',
+  },
+  {
+    name: 'view column calling a RESTRICTED function, not read: not computed',
+    sql: `CREATE FUNCTION sr(x int) RETURNS int LANGUAGE plpgsql STABLE PARALLEL RESTRICTED AS $$ BEGIN RETURN x; END $$;\n${TABLE}CREATE VIEW v AS SELECT id, sr(id) AS r FROM t;\nSELECT id FROM v`,
+    verdict: 'safe',
+  },
   { name: 'call in a later COALESCE argument', sql: `${UNSAFE_FN}${TABLE}SELECT coalesce(id, «uf»(id)) FROM t`, verdict: 'unsafe', code: 'unsafe-function' },
   { name: 'call in the ELSE of a CASE', sql: `${UNSAFE_FN}${TABLE}SELECT CASE WHEN id > 0 THEN 0 ELSE «uf»(id) END FROM t`, verdict: 'unsafe', code: 'unsafe-function' },
   { name: 'call in a later ARRAY element', sql: `${UNSAFE_FN}${TABLE}SELECT ARRAY[id, «uf»(id)] FROM t`, verdict: 'unsafe', code: 'unsafe-function' },

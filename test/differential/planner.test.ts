@@ -252,6 +252,15 @@ CREATE INDEX ON mm_parted (v);
 CREATE TABLE mm_part1 PARTITION OF mm_parted FOR VALUES FROM (0) TO (1000);
 CREATE AGGREGATE my_max(int) (SFUNC = int4larger, STYPE = int, SORTOP = >, PARALLEL = SAFE, COMBINEFUNC = int4larger);
 
+-- A RESTRICTED function in one output column of a view: the planner drops the column where nobody reads it.
+CREATE VIEW v_col_r AS SELECT id, grp, inl_stable_restricted(grp) AS r FROM big;
+CREATE VIEW v_col_r_of_v AS SELECT id, r FROM v_col_r WHERE grp > 5;
+CREATE VIEW v_col_r_star AS SELECT * FROM v_col_r;
+CREATE VIEW v_col_r_grouped AS SELECT grp, inl_stable_restricted(grp) AS r, count(*) AS n FROM big GROUP BY grp;
+CREATE VIEW v_col_r_ordered AS SELECT id, inl_stable_restricted(grp) AS r FROM big ORDER BY 2;
+CREATE VIEW v_col_r_where AS SELECT id, inl_stable_restricted(grp) AS r FROM big WHERE inl_stable_restricted(id) > 0;
+CREATE VIEW v_col_r_twice AS SELECT id, inl_stable_restricted(grp) AS r, inl_stable_restricted(id) AS s FROM big;
+
 -- A TABLESAMPLE method whose handler is not labelled (contrib): its functions are unknown without a database.
 CREATE EXTENSION tsm_system_rows;
 CREATE VIEW v_sampled AS SELECT id, grp FROM big TABLESAMPLE system_rows (500);
@@ -373,6 +382,26 @@ const CASES: [string, Expected, Verdict?][] = [
   ['SELECT * FROM v_unsafe', 'unsafe'],
   ['SELECT * FROM v_restricted', 'restricted'],
   ['SELECT * FROM v_safe', 'safe'],
+  // ... what only one output column calls (not volatile), only where the column is read
+  ['SELECT id FROM v_col_r', 'safe'],
+  ['SELECT count(*) FROM v_col_r', 'safe'],
+  ['SELECT r FROM v_col_r', 'restricted'],
+  ['SELECT id FROM v_col_r WHERE r > 0', 'restricted'],
+  ['SELECT * FROM v_col_r', 'restricted'],
+  ['SELECT v FROM v_col_r v', 'restricted'],
+  ['SELECT a.id FROM v_col_r a JOIN big b ON b.id = a.id', 'safe'],
+  ['SELECT id FROM v_col_r_of_v', 'safe'],
+  ['SELECT r FROM v_col_r_of_v', 'restricted'],
+  ['SELECT id FROM v_col_r_star', 'safe'],
+  ['SELECT r FROM v_col_r_star', 'restricted'],
+  ['SELECT count(*) FROM v_col_r_grouped', 'safe'],
+  ['SELECT grp, n FROM v_col_r_grouped', 'safe'],
+  ['SELECT r FROM v_col_r_grouped', 'restricted'],
+  ['SELECT id FROM v_col_r_ordered', 'restricted'],
+  ['SELECT id FROM v_col_r_where', 'restricted'],
+  ['SELECT id, s FROM v_col_r_twice', 'restricted'],
+  ['SELECT id FROM v_col_r_twice', 'safe'],
+  ['SELECT id FROM v_restricted', 'restricted'],
   ['SELECT * FROM v_of_v_unsafe', 'unsafe'],
   ['SELECT * FROM v_op_unsafe', 'unsafe'],
   ['SELECT * FROM v_locking', 'unsafe'],

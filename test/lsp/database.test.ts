@@ -183,6 +183,30 @@ describe('lsp: with a real PostgreSQL', function () {
     );
   });
 
+  it("counts a RESTRICTED function in one column of a database view only where that column is read, and its hover says so", async () => {
+    const cluster = await testCluster();
+    const url = await cluster.createDatabase('lsp_view_columns');
+    const admin = new Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query('CREATE FUNCTION tag(x integer) RETURNS text LANGUAGE plpgsql STABLE PARALLEL RESTRICTED AS $$ BEGIN RETURN x::text; END $$');
+      await admin.query('CREATE TABLE items (id integer)');
+      await admin.query('CREATE VIEW tagged AS SELECT id, tag(id) AS label FROM items');
+    } finally {
+      await admin.end();
+    }
+    const client = await serve(url);
+    const live = client.waitFor<StatusParams>('pgParallelHints/status', (s) => s.state === 'live');
+    const uri = 'file:///nowhere/view-columns.sql';
+    await client.open(uri, 'SELECT id FROM tagged;\nSELECT label FROM tagged;\n');
+    await live;
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
+      '1:7-1:12 information restricted-view: column label of view public.tagged calls public.tag(x integer), which is PARALLEL RESTRICTED: it runs only in the leader process',
+    ]);
+    const card = ((await client.hover(uri, { line: 0, character: 17 }))!.contents as { value: string }).value;
+    assert.ok(card.includes('runs only in the leader where column label is read: `public.tag(x integer)`, PARALLEL RESTRICTED (a column nobody reads is not computed)'), card);
+  });
+
   it("judges a database view by the columns a statement reads (its definition walked from the live catalog), and its hover says what runs only in the leader", async () => {
     const cluster = await testCluster();
     const url = await cluster.createDatabase('lsp_views');

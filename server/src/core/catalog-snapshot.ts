@@ -140,6 +140,11 @@ export type ViewShape = (typeof VIEW_SHAPES)[number];
 export interface ViewColumnShapes {
   column: string;
   shapes: ViewShape[];
+  /**
+   * The PARALLEL RESTRICTED functions (oids) only this column, of all the view, reaches: the planner
+   * drops a column nobody reads (pulled up, or remove_unused_subquery_outputs) with its calls.
+   */
+  functions?: number[];
 }
 
 /** An index of a table, as far as the planner's MIN / MAX optimization (planagg.c) asks. */

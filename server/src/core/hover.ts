@@ -143,7 +143,7 @@ export function relationCard(rel: CatalogRelation, ctx: HoverContext): string {
   if (rel.kind === 'f') facts.push(`foreign data wrapper ${rel.foreignWrapper ?? 'unknown'}: a parallel scan needs the wrapper's support`);
   if (rel.rowSecurityBypassed) facts.push("row-level security is on, but not for this connection's role (the table's owner, a superuser or BYPASSRLS): its policies add nothing here");
   else if (rel.rowSecurity) facts.push('row-level security is on: the functions its policies call count too');
-  if (rel.kind === 'v') facts.push(...viewFacts(traitsOf(rel, ctx.catalog)));
+  if (rel.kind === 'v') facts.push(...viewFacts(traitsOf(rel, ctx.catalog), ctx.catalog));
   let card = `${header}${facts.length ? `\n\n${facts.join('  \n')}` : ''}`;
   if (rel.kind === 'v' || rel.kind === 'm') card += `\n\n${viewFunctionsList(rel, ctx.catalog)}`;
   return `${card}\n\n${DOCS_LINK}`;
@@ -158,13 +158,17 @@ function sizeLine(rel: CatalogRelation, catalog: Catalog): string {
 }
 
 /** What a view passes on to the statements reading it, besides functions. */
-function viewFacts(traits: ViewTraits): string[] {
+function viewFacts(traits: ViewTraits, catalog: Catalog): string[] {
   const words = (shapes: readonly ViewShape[]) => shapes.map((shape) => SHAPE_WORDS[shape]).join(', ');
   const facts: string[] = [];
   if (traits.viewLocksRows) facts.push('locks rows (FOR UPDATE or FOR SHARE in its definition): a statement reading it never gets a parallel plan');
   if (traits.viewReadsTemporary) facts.push('reads a temporary table: only the leader can read it');
   if (traits.viewShapes?.length) facts.push(`runs only in the leader, whatever is read of it: ${words(traits.viewShapes)}`);
-  for (const { column, shapes } of traits.viewColumnShapes ?? []) facts.push(`runs only in the leader where column ${column} is read: ${words(shapes)}`);
+  for (const { column, shapes, functions } of traits.viewColumnShapes ?? []) {
+    if (shapes.length > 0) facts.push(`runs only in the leader where column ${column} is read: ${words(shapes)}`);
+    const called = (functions ?? []).map((oid) => catalog.functionByOid(oid)).filter((fn): fn is CatalogFunction => fn !== undefined);
+    if (called.length > 0) facts.push(`runs only in the leader where column ${column} is read: ${called.map((fn) => `\`${signatureOf(fn)}\``).join(', ')}, PARALLEL RESTRICTED (a column nobody reads is not computed)`);
+  }
   return facts;
 }
 

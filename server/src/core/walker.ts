@@ -184,6 +184,8 @@ export interface WalkedQuery {
   columns?: CatalogColumn[];
   /** What only some output columns have, by position (see StatementWalker.definition). */
   columnShapes: Map<number, ViewShape[]>;
+  /** The functions each output column that PostgreSQL could drop reaches, by position (see StatementWalker.definition). */
+  columnFunctions: Map<number, CatalogFunction[]>;
   locksRows: boolean;
   readsTemporary: boolean;
   shapes: ViewShape[];
@@ -226,10 +228,25 @@ export function viewTraits(walked: WalkedQuery, query: AstNode, columns: readonl
   const limited = limitNode(select?.limitCount) ?? limitNode(select?.limitOffset);
   const shapes = new Set([...walked.shapes, ...(limited ? (['limit'] as const) : [])]);
   if (shapes.size > 0) traits.viewShapes = VIEW_SHAPES.filter((shape) => shapes.has(shape));
-  const columnShapes = [...walked.columnShapes].flatMap(([position, found]) => {
+  // A RESTRICTED function that only droppable output columns reach counts where one is read: a
+  // column nobody reads is never computed. (An UNSAFE one counts wherever it is: standard_planner
+  // checks the whole query before anything is dropped.)
+  const occurrences = (fns: Iterable<CatalogFunction>) => {
+    const counts = new Map<number, number>();
+    for (const fn of fns) counts.set(fn.oid, (counts.get(fn.oid) ?? 0) + 1);
+    return counts;
+  };
+  const everywhere = occurrences(walked.functions);
+  const inColumns = occurrences([...walked.columnFunctions.values()].flat());
+  const columnOnly = (fn: CatalogFunction) => fn.parallel === 'r' && everywhere.get(fn.oid) === inColumns.get(fn.oid);
+  const positions = [...new Set([...walked.columnShapes.keys(), ...walked.columnFunctions.keys()])].sort((a, b) => a - b);
+  const columnShapes = positions.flatMap((position): ViewColumnShapes[] => {
+    const found = walked.columnShapes.get(position) ?? [];
     const own = VIEW_SHAPES.filter((shape) => found.includes(shape) && !shapes.has(shape));
+    const functions = [...new Set((walked.columnFunctions.get(position) ?? []).filter(columnOnly).map((fn) => fn.oid))].sort((a, b) => a - b);
     const column = columns[position];
-    return column !== undefined && own.length > 0 ? [{ column, shapes: own }] : [];
+    if (column === undefined || (own.length === 0 && functions.length === 0)) return [];
+    return [{ column, shapes: own, ...(functions.length > 0 ? { functions } : {}) }];
   });
   if (columnShapes.length > 0) traits.viewColumnShapes = columnShapes;
   return traits;
@@ -314,7 +331,7 @@ export class StatementWalker {
   /** The CTE whose query is being walked (its reads of other CTEs count only if it is read itself). */
   private walkingCte: CteInfo | undefined;
   /** While a view's definition is walked (definition()): its top query level, and what its output columns have. */
-  private viewTop?: { scope: Scope; columnShapes: Map<number, ViewShape[]> };
+  private viewTop?: { scope: Scope; columnShapes: Map<number, ViewShape[]>; columnFunctions: Map<number, CatalogFunction[]> };
   /** Subqueries in FROM the planner pulls up, over one table (overTable), by their RangeSubselect. */
   private subqueriesOverTable?: Map<AstNode, OverTable>;
   /** Shapes of the top query level's window clauses met while walking one output column: they belong to all of the view. */
@@ -609,9 +626,10 @@ export class StatementWalker {
     const [functionsBefore, rowLocksBefore, temporaryBefore, shapesBefore] = [this.reached.length, this.rowLocks, this.temporaryReads, this.shapes.length];
     const scope = new Scope();
     const columnShapes = new Map<number, ViewShape[]>();
+    const columnFunctions = new Map<number, CatalogFunction[]>();
     const outer = this.viewTop;
     const checkedBefore = this.expressionsChecked;
-    this.viewTop = { scope, columnShapes };
+    this.viewTop = { scope, columnShapes, columnFunctions };
     this.expressionsChecked = false;
     let columns: CatalogColumn[] | undefined;
     let checksExpressions = false;
@@ -627,6 +645,7 @@ export class StatementWalker {
       functions: this.reached.slice(functionsBefore),
       columns,
       columnShapes,
+      columnFunctions,
       locksRows: this.rowLocks > rowLocksBefore,
       readsTemporary: this.temporaryReads > temporaryBefore,
       shapes: this.shapes.slice(shapesBefore),
@@ -826,10 +845,10 @@ export class StatementWalker {
           const parts: readonly FromPart[] = fields.length < 2 ? scope.fromParts : this.starEntries(rt.val, scope);
           for (const part of parts) {
             for (const column of Array.isArray(part) ? part : part.columns ?? []) {
-              const before = this.shapes.length;
+              const [before, reachedBefore] = [this.shapes.length, this.reached.length];
               if (Array.isArray(part)) for (const [source, name] of (column as OutputColumn).sources) this.columnRead(source, name, location);
               else this.columnRead(part, column.name, location);
-              if (kept && !kept.has(column.name) && !kept.has(String(columns.length + 1))) this.keepColumnShapes(columns.length, before);
+              if (kept && !kept.has(column.name) && !kept.has(String(columns.length + 1))) this.keepColumnShapes(columns.length, before, reachedBefore);
               columns.push({ name: column.name, type: column.type });
             }
           }
@@ -841,12 +860,13 @@ export class StatementWalker {
           continue;
         }
         const shapesBefore = this.shapes.length;
+        const reachedBefore = this.reached.length;
         const volatileBefore = this.volatileSeen;
         const setReturningBefore = this.setReturningSeen;
         const type = this.expr(rt.val, scope);
         const droppable =
           kept && !kept.has(name) && !kept.has(String(columns.length + 1)) && this.volatileSeen === volatileBefore && this.setReturningSeen === setReturningBefore;
-        if (droppable) this.keepColumnShapes(columns.length, shapesBefore);
+        if (droppable) this.keepColumnShapes(columns.length, shapesBefore, reachedBefore);
         if (this.wholeView.length > 0) this.shapes.push(...this.wholeView.splice(0));
         columns.push({ name, type: type ?? '' });
       }
@@ -1029,9 +1049,19 @@ export class StatementWalker {
     return figureColumnName(val)?.name;
   }
 
-  /** The shapes met since `from` belong to output column `position` of the view being defined (definition()), not to all of it. */
-  private keepColumnShapes(position: number, from: number): void {
-    if (this.shapes.length === from || !this.viewTop) return;
+  /**
+   * The shapes met since `from` belong to output column `position` of the view being defined
+   * (definition()), not to all of it; the functions reached since `reachedFrom` are the column's
+   * too (they stay among all the view reaches: viewTraits keeps, of the RESTRICTED ones, those the
+   * rest of the view does not reach).
+   */
+  private keepColumnShapes(position: number, from: number, reachedFrom: number): void {
+    if (!this.viewTop) return;
+    if (this.reached.length > reachedFrom) {
+      const { columnFunctions } = this.viewTop;
+      columnFunctions.set(position, [...(columnFunctions.get(position) ?? []), ...this.reached.slice(reachedFrom)]);
+    }
+    if (this.shapes.length === from) return;
     const moved = this.shapes.splice(from);
     this.viewTop.columnShapes.set(position, [...(this.viewTop.columnShapes.get(position) ?? []), ...moved]);
   }
@@ -1056,12 +1086,23 @@ export class StatementWalker {
     const shaped = entry.view?.columns.get(column);
     if (!entry.view || !shaped) return;
     this.shapes.push(...shaped.shapes);
-    if (entry.view.reported.has(column)) return;
+    const functions = this.functionsByOid(shaped.functions ?? []);
+    if (entry.view.reported.has(column)) {
+      // Reported once; reached at every read (a view defined by this query has them in that column).
+      this.reached.push(...functions);
+      return;
+    }
     entry.view.reported.add(column);
     const qualified = `${entry.view.relation.schema}.${entry.view.relation.name}`;
     const named = shaped.column === column ? `column ${column}` : `column ${shaped.column} (${column} here)`;
     const range = location === undefined ? entry.view.range : this.nameRange(this.at(location));
     this.viewReasons(shaped.shapes, `${named} of view ${qualified}`, ': reading it, that part of a plan runs only in the leader process', range);
+    if (functions.length > 0) this.reachThrough(functions, range, (culprit) => `${named} of view ${qualified} calls ${culprit}`, 'view');
+  }
+
+  /** The catalog's functions of these oids (one the catalog no longer has is left out). */
+  private functionsByOid(oids: readonly number[]): CatalogFunction[] {
+    return oids.map((oid) => this.catalog.functionByOid(oid)).filter((fn): fn is CatalogFunction => fn !== undefined);
   }
 
   /**
@@ -1410,11 +1451,13 @@ export class StatementWalker {
       this.viewReasons(view.viewShapes, `view ${qualified}`, ' (there or in a view it reads): that part of a plan runs only in the leader process', range);
     }
     if (rel.kind === 'v' && rel.viewFunctions?.length) {
-      const fns = rel.viewFunctions.map((oid) => this.catalog.functionByOid(oid)).filter((f): f is CatalogFunction => !!f);
+      // Not what only some of its columns reach: those count where such a column is read (columnRead).
+      const inColumns = new Set(view.viewColumnShapes?.flatMap((shaped) => shaped.functions ?? []));
+      const fns = this.functionsByOid(rel.viewFunctions.filter((oid) => !inColumns.has(oid)));
       this.reachThrough(fns, range, (culprit) => `view ${qualified} calls ${culprit}`, 'view', scope);
     }
     if (rel.rowSecurity && !rel.rowSecurityBypassed && rel.policyFunctions?.length) {
-      const fns = rel.policyFunctions.map((oid) => this.catalog.functionByOid(oid)).filter((f): f is CatalogFunction => !!f);
+      const fns = this.functionsByOid(rel.policyFunctions);
       this.reachThrough(fns, range, (culprit) => `a row-level security policy on ${qualified} calls ${culprit} (for roles the policy applies to)`, 'policy', scope);
     }
   }
@@ -1456,7 +1499,7 @@ export class StatementWalker {
     const rel = rv?.relname ? this.catalog.relationNamed(rv.relname, rv.schemaname) : undefined;
     const written = rv?.schemaname ? `${rv.schemaname}.${rv.relname}` : (rv?.relname ?? '');
     this.refer({ kind: 'relation', range, name: written, functions: NONE, ...(rel ? { relation: rel } : {}) });
-    const fns = (rel?.viewFunctions ?? []).map((oid) => this.catalog.functionByOid(oid)).filter((f): f is CatalogFunction => !!f);
+    const fns = this.functionsByOid(rel?.viewFunctions ?? []);
     this.reachThrough(fns, range, (culprit) => `materialized view ${written} calls ${culprit}`, 'view');
   }
 
