@@ -71,6 +71,14 @@ CREATE TABLE app.no_workers (id int) WITH (parallel_workers = 0);
 CREATE TABLE app.four_workers (id int) WITH (parallel_workers = 4, fillfactor = 90);
 CREATE UNLOGGED TABLE app.scratch (id int);
 
+CREATE EXTENSION postgres_fdw;
+CREATE SERVER elsewhere FOREIGN DATA WRAPPER postgres_fdw OPTIONS (dbname 'nowhere');
+CREATE TABLE app.events (id int, at date) PARTITION BY RANGE (at);
+CREATE TABLE app.events_2025 PARTITION OF app.events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01') PARTITION BY RANGE (at);
+CREATE TABLE app.events_2025_h1 PARTITION OF app.events_2025 FOR VALUES FROM ('2025-01-01') TO ('2025-07-01');
+CREATE FOREIGN TABLE app.events_2025_h2 PARTITION OF app.events_2025 FOR VALUES FROM ('2025-07-01') TO ('2026-01-01') SERVER elsewhere;
+CREATE TABLE app.notes (id int);
+
 CREATE FUNCTION app.may_see(owner text) RETURNS boolean LANGUAGE plpgsql STABLE AS $$ BEGIN RETURN owner = current_user; END $$;
 CREATE FUNCTION app.text_eq_unsafe(a text, b text) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RETURN a = b; END $$;
 CREATE OPERATOR app.=== (LEFTARG = text, RIGHTARG = text, FUNCTION = app.text_eq_unsafe);
@@ -93,6 +101,7 @@ CREATE POLICY others ON app.secured FOR SELECT TO catalog_other USING (app.other
 describe('catalog snapshot from a live server', function () {
   this.timeout(60_000);
   let cluster: PgCluster;
+  let url: string;
   let client: Client;
   let snapshot: CatalogSnapshot;
 
@@ -115,10 +124,12 @@ describe('catalog snapshot from a live server', function () {
 
   before(async () => {
     cluster = await testCluster();
-    client = new Client({ connectionString: await cluster.createDatabase('catalog') });
+    url = await cluster.createDatabase('catalog');
+    client = new Client({ connectionString: url });
     await client.connect();
     await client.query(SCHEMA);
     await client.query('CREATE TEMP TABLE session_scratch (id int, note text)');
+    await client.query('CREATE TEMP TABLE notes_scratch () INHERITS (app.notes)');
     await client.query('SET search_path = app, public');
     snapshot = await readCatalogSnapshot(client);
   });
@@ -502,6 +513,27 @@ describe('catalog snapshot from a live server', function () {
     assert.ok(pages > 10, `${pages} pages`);
     const after = await readCatalogSnapshot(client);
     assert.strictEqual(after.relations.find((r) => r.schema === 'app' && r.name === 't')?.pages, pages);
+  });
+
+  it('lists the partitions and inheritance children, at any depth, that only the leader can scan: foreign tables, this session’s temporary tables', async () => {
+    const tempSchema = relationNamed('app', 'notes').leaderOnlyChildren?.[0]?.schema ?? '';
+    assert.match(tempSchema, /^pg_temp_\d+$/);
+    assert.deepStrictEqual(relationNamed('app', 'notes').leaderOnlyChildren, [{ schema: tempSchema, name: 'notes_scratch' }]);
+    const remote = { schema: 'app', name: 'events_2025_h2', foreignWrapper: 'postgres_fdw' };
+    assert.deepStrictEqual(relationNamed('app', 'events').leaderOnlyChildren, [remote]);
+    assert.deepStrictEqual(relationNamed('app', 'events_2025').leaderOnlyChildren, [remote]);
+    assert.strictEqual(relationNamed('app', 'events_2025_h1').leaderOnlyChildren, undefined);
+    assert.strictEqual(relationNamed('app', 't').leaderOnlyChildren, undefined);
+    // Another session's temporary child is never read: it is left out.
+    const other = new Client({ connectionString: url });
+    await other.connect();
+    try {
+      await other.query('CREATE TEMP TABLE other_scratch () INHERITS (app.t)');
+      const after = await readCatalogSnapshot(client);
+      assert.strictEqual(after.relations.find((r) => r.schema === 'app' && r.name === 't')?.leaderOnlyChildren, undefined);
+    } finally {
+      await other.end();
+    }
   });
 
   it("lists the functions the policies a SELECT by this role gets reach, through operators and views; the owner bypasses them", async () => {

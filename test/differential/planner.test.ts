@@ -261,6 +261,27 @@ CREATE VIEW v_col_r_ordered AS SELECT id, inl_stable_restricted(grp) AS r FROM b
 CREATE VIEW v_col_r_where AS SELECT id, inl_stable_restricted(grp) AS r FROM big WHERE inl_stable_restricted(id) > 0;
 CREATE VIEW v_col_r_twice AS SELECT id, inl_stable_restricted(grp) AS r, inl_stable_restricted(id) AS s FROM big;
 
+-- Foreign tables (postgres_fdw: planning never connects), as partitions and inheritance children, and
+-- a temporary child: the parent is then scanned only in the leader (set_append_rel_size).
+CREATE EXTENSION postgres_fdw;
+CREATE SERVER elsewhere FOREIGN DATA WRAPPER postgres_fdw OPTIONS (dbname 'nowhere');
+CREATE FOREIGN TABLE remote_items (id int, big_id int) SERVER elsewhere;
+CREATE TABLE events (id int, at date, grp int) PARTITION BY RANGE (at);
+CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE FOREIGN TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') SERVER elsewhere;
+INSERT INTO events_2025 SELECT g, date '2025-01-01' + g % 300, g % 50 FROM generate_series(1, 30000) g;
+CREATE TABLE events_local (id int, at date, grp int) PARTITION BY RANGE (at);
+CREATE TABLE events_local_2025 PARTITION OF events_local FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+INSERT INTO events_local SELECT * FROM events_2025;
+CREATE TABLE logs (id int, msg text);
+INSERT INTO logs SELECT g, md5(g::text) FROM generate_series(1, 30000) g;
+CREATE FOREIGN TABLE logs_remote () INHERITS (logs) SERVER elsewhere;
+CREATE TABLE notes_base (id int, msg text);
+INSERT INTO notes_base SELECT g, md5(g::text) FROM generate_series(1, 30000) g;
+CREATE TEMP TABLE notes_scratch () INHERITS (notes_base);
+-- Not ANALYZE events or logs: that samples the foreign children too, which would connect.
+ANALYZE events_2025, events_local, notes_base;
+
 -- A TABLESAMPLE method whose handler is not labelled (contrib): its functions are unknown without a database.
 CREATE EXTENSION tsm_system_rows;
 CREATE VIEW v_sampled AS SELECT id, grp FROM big TABLESAMPLE system_rows (500);
@@ -788,6 +809,18 @@ const CASES: [string, Expected, Verdict?][] = [
   ['SELECT max(v) FROM mm WHERE h = 7', 'safe'],
   ['SELECT max(m.v) FROM mm m JOIN other o ON o.id = m.id', 'safe'],
   ['WITH w AS (SELECT 1) SELECT max(v) FROM mm', 'safe'],
+  // Foreign tables, alone and as partitions / inheritance children (unless ONLY or pruning leaves them out)
+  ['SELECT count(*) FROM remote_items', 'restricted'],
+  ['SELECT count(*) FROM big b JOIN remote_items r ON r.big_id = b.id', 'restricted'],
+  ['SELECT count(*) FROM events', 'restricted'],
+  ['SELECT grp, count(*) FROM events GROUP BY grp', 'restricted'],
+  ['SELECT count(*) FROM events_2025', 'safe'],
+  ['SELECT count(*) FROM events_local', 'safe'],
+  ['SELECT count(*) FROM logs', 'restricted'],
+  ['SELECT count(*) FROM ONLY logs', 'safe'],
+  ['SELECT count(*) FROM big WHERE id IN (SELECT id FROM logs)', 'restricted'],
+  ['SELECT count(*) FROM notes_base', 'restricted'],
+  ['SELECT count(*) FROM ONLY notes_base', 'safe'],
   // TABLESAMPLE: the scan stays in the leader unless the method's handler is PARALLEL SAFE.
   ['SELECT count(*) FROM big TABLESAMPLE SYSTEM (10)', 'safe'],
   ['SELECT grp, count(*) FROM big TABLESAMPLE BERNOULLI (10) REPEATABLE (7) GROUP BY grp', 'safe'],

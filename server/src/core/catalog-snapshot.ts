@@ -147,6 +147,14 @@ export interface ViewColumnShapes {
   functions?: number[];
 }
 
+/** A partition or inheritance child only the leader can scan (CatalogRelation.leaderOnlyChildren). */
+export interface LeaderOnlyChild {
+  schema: string;
+  name: string;
+  /** A foreign table's wrapper; none for a temporary table. */
+  foreignWrapper?: string;
+}
+
 /** An index of a table, as far as the planner's MIN / MAX optimization (planagg.c) asks. */
 export interface CatalogIndex {
   name: string;
@@ -227,6 +235,13 @@ export interface CatalogRelation {
   rowSecurityBypassed?: true;
   /** Foreign tables: the foreign data wrapper's name. */
   foreignWrapper?: string;
+  /**
+   * Partitioned tables and inheritance parents: their partitions / children, at any depth, that only
+   * the leader process can scan (foreign tables, with their wrapper; this session's temporary
+   * tables otherwise). The planner then scans none of the parent's children in workers
+   * (set_append_rel_size), unless ONLY names the parent.
+   */
+  leaderOnlyChildren?: LeaderOnlyChild[];
   /** Tables and materialized views outside pg_catalog: their valid indexes. */
   indexes?: CatalogIndex[];
   definedAt?: SourceLocation;

@@ -3,7 +3,7 @@
  * what was defined before it: functions, procedures, aggregates, operators, casts, views, tables,
  * indexes, domains, policies, ALTER ... PARALLEL / parallel_workers, DROP, and SET search_path.
  */
-import type { CatalogFunction, CatalogIndex, CatalogRelation, ParallelLabel, SourceLocation, Volatility } from './catalog-snapshot';
+import type { CatalogFunction, CatalogIndex, CatalogRelation, LeaderOnlyChild, ParallelLabel, SourceLocation, Volatility } from './catalog-snapshot';
 import { Catalog, allocateLocalOid } from './catalog';
 import { inlineBodyText } from './inline';
 import { AstNode, scanSql } from './parse';
@@ -190,6 +190,23 @@ function newRelation(catalog: Catalog, rv: AstNode, kind: string, location: Sour
   };
 }
 
+/** A foreign table, or a temporary one: as a partition or child, it keeps its parent's scans in the leader. */
+function leaderOnlyChild(child: CatalogRelation): LeaderOnlyChild | undefined {
+  if (child.kind === 'f') return { schema: child.schema, name: child.name, foreignWrapper: child.foreignWrapper ?? '' };
+  return child.persistence === 't' ? { schema: child.schema, name: child.name } : undefined;
+}
+
+/**
+ * `child` became a partition or inheritance child of `parent` (CREATE ... PARTITION OF / INHERITS,
+ * ALTER TABLE ... INHERIT): a foreign or temporary one is the parent's leader-only child. (Only the
+ * parent named: a file's DDL keeps no tree of partitions to pass it further up.)
+ */
+function addLeaderOnlyChild(catalog: Catalog, parent: CatalogRelation | undefined, child: CatalogRelation, why: string): void {
+  const entry = leaderOnlyChild(child);
+  if (!parent || !entry) return;
+  catalog.defineRelation({ ...parent, leaderOnlyChildren: [...(parent.leaderOnlyChildren ?? []), entry] }, why);
+}
+
 /** WITH (security_barrier [= true | false]) among a view's options. */
 function securityBarrier(options: Map<string, AstNode>): boolean {
   if (!options.has('security_barrier')) return false;
@@ -298,6 +315,7 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       if (workers !== undefined) rel.parallelWorkers = Number(workers);
       if (kind === 'CreateForeignTableStmt') rel.foreignWrapper = n.servername;
       catalog.defineRelation(rel, why);
+      for (const parent of base.inhRelations ?? []) addLeaderOnlyChild(catalog, relationIn(catalog, parent), rel, why);
       return undefined;
     }
     case 'CreateTableAsStmt': {
@@ -362,6 +380,15 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
         } else if (cmd.subtype === 'AT_DropColumn') {
           changed.columns = changed.columns.filter((c) => c.name !== cmd.name);
           touched = true;
+        } else if (cmd.subtype === 'AT_AttachPartition') {
+          const child = relationIn(catalog, cmd.def?.PartitionCmd?.name);
+          const entry = child && leaderOnlyChild(child);
+          if (entry) {
+            changed.leaderOnlyChildren = [...(changed.leaderOnlyChildren ?? []), entry];
+            touched = true;
+          }
+        } else if (cmd.subtype === 'AT_AddInherit') {
+          addLeaderOnlyChild(catalog, relationIn(catalog, cmd.def), changed, why);
         }
       }
       if (touched) catalog.defineRelation({ ...changed, oid: rel.oid }, why);

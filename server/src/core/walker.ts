@@ -5,7 +5,7 @@
  * It collects references (for hover and go-to-definition) and reasons (for diagnostics), with
  * UTF-16 ranges relative to the statement text.
  */
-import type { CatalogCast, CatalogColumn, CatalogFunction, CatalogIndex, CatalogRelation, SourceLocation, ViewColumnShapes, ViewShape } from './catalog-snapshot';
+import type { CatalogCast, CatalogColumn, CatalogFunction, CatalogIndex, CatalogRelation, LeaderOnlyChild, SourceLocation, ViewColumnShapes, ViewShape } from './catalog-snapshot';
 import { VIEW_SHAPES } from './catalog-snapshot';
 import { Catalog, DependencyLog, InferredType, UNKNOWN_LITERAL, hazardOf, isPolymorphic, signatureOf, worseHazard, worstLabel } from './catalog';
 import { describeCulprit, effectSentence } from './describe';
@@ -1407,6 +1407,8 @@ export class StatementWalker {
     this.refer({ kind: 'relation', range, name: written, functions: NONE, relation: rel });
     const traits: ViewTraits = rel.kind === 'v' ? traitsOf(rel, this.catalog) : {};
     this.relationHazards(rel, traits, range, scope);
+    // Without ONLY (libpg-query leaves a false inh out), a read scans the partitions / children too.
+    if (use === 'read' && rv.inh === true && rel.leaderOnlyChildren?.length) this.leaderOnlyChildren(rel, rel.leaderOnlyChildren, range);
     // Only where a parallel plan is possible at all: a writing statement never gets one anyway.
     if (use === 'read' && !this.writes && rel.parallelWorkers === 0 && (rel.kind === 'r' || rel.kind === 'm')) {
       this.reason('table-parallel-workers-zero', 'information', `${rel.schema}.${rel.name} has the storage parameter parallel_workers = 0: the planner never scans it with workers`, range);
@@ -1459,6 +1461,30 @@ export class StatementWalker {
     if (rel.rowSecurity && !rel.rowSecurityBypassed && rel.policyFunctions?.length) {
       const fns = this.functionsByOid(rel.policyFunctions);
       this.reachThrough(fns, range, (culprit) => `a row-level security policy on ${qualified} calls ${culprit} (for roles the policy applies to)`, 'policy', scope);
+    }
+  }
+
+  /**
+   * A parent some of whose partitions / inheritance children only the leader can scan: the planner
+   * scans none of its children in workers then (set_append_rel_size: the parent is parallel safe
+   * only if every child it keeps is). Partition pruning may leave such a child out; the engine does
+   * not prune.
+   */
+  private leaderOnlyChildren(rel: CatalogRelation, children: readonly LeaderOnlyChild[], range: TextRange): void {
+    const qualified = `${rel.schema}.${rel.name}`;
+    const member = rel.kind === 'p' ? 'partition' : 'inheritance child';
+    const listed = (some: readonly LeaderOnlyChild[]) =>
+      some.slice(0, 3).map((child) => `${child.schema}.${child.name}${child.foreignWrapper ? ` (${child.foreignWrapper})` : ''}`).join(', ') + (some.length > 3 ? ` and ${some.length - 3} more` : '');
+    const effect =
+      rel.kind === 'p'
+        ? `only the leader process can scan it, so no partition of ${qualified} is scanned in workers (unless partition pruning leaves it out)`
+        : `only the leader process can scan it, so no child of ${qualified} is scanned in workers (ONLY ${rel.name} reads the parent alone)`;
+    const foreign = children.filter((child) => child.foreignWrapper !== undefined);
+    const temporary = children.filter((child) => child.foreignWrapper === undefined);
+    if (foreign.length > 0) this.reason('foreign-table', 'information', `${member} ${listed(foreign)} of ${qualified} is a foreign table: ${effect}`, range, 'restricted');
+    if (temporary.length > 0) {
+      this.temporaryReads++;
+      this.reason('temporary-table', 'information', `${member} ${listed(temporary)} of ${qualified} is a temporary table: ${effect}`, range, 'restricted');
     }
   }
 

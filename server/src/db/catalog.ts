@@ -9,6 +9,7 @@ import type {
   CatalogCast,
   CatalogFunction,
   CatalogIndex,
+  LeaderOnlyChild,
   CatalogOperator,
   CatalogRelation,
   CatalogSnapshot,
@@ -189,6 +190,12 @@ function indexesFromJson(text: string): CatalogIndex[] {
     if (row.orderedBy) index.orderedBy = row.orderedBy;
     return index;
   });
+}
+
+/** relations.sql's leader_only_children column, with only what is set. */
+function leaderOnlyChildrenFromJson(text: string): LeaderOnlyChild[] {
+  type Row = { schema: string; name: string; foreignWrapper: string | null };
+  return (parseJson<Row[]>(text) ?? []).map(({ schema, name, foreignWrapper }) => ({ schema, name, ...(foreignWrapper !== null ? { foreignWrapper } : {}) }));
 }
 
 const IN_FAILED_TRANSACTION = '25P02';
@@ -381,6 +388,7 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
       if (r.row_security_bypassed) relation.rowSecurityBypassed = true;
       if (r.foreign_wrapper) relation.foreignWrapper = r.foreign_wrapper;
       if (r.indexes !== null) relation.indexes = indexesFromJson(r.indexes);
+      if (r.leader_only_children !== null) relation.leaderOnlyChildren = leaderOnlyChildrenFromJson(r.leader_only_children);
       return relation;
     }),
   };

@@ -1,6 +1,7 @@
 -- Tables, partitioned tables, views, materialized views and foreign tables of every schema but
 -- pg_toast and information_schema, temporary ones of this session only: size, parallel_workers,
--- security_barrier (views), row security (and whether this role bypasses it), columns, the foreign data wrapper, and the valid indexes of tables and
+-- security_barrier (views), row security (and whether this role bypasses it), columns, the foreign
+-- data wrapper, the partitions / children only the leader can scan, and the valid indexes of tables and
 -- materialized views outside pg_catalog as JSON text (what the MIN / MAX optimization, planagg.c,
 -- asks of them): name, access method, key columns ('' for an expression), unique, partial, and
 -- for an index that returns rows in order (amcanorder), per key, the operators its operator family
@@ -21,7 +22,8 @@ SELECT c.oid::int8 AS oid,
        cols.names AS column_names,
        cols.types AS column_types,
        w.fdwname AS foreign_wrapper,
-       idx.indexes
+       idx.indexes,
+       children.leader_only AS leader_only_children
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 CROSS JOIN LATERAL (
@@ -56,6 +58,24 @@ LEFT JOIN LATERAL (
     ) AS keys
     WHERE i.indrelid = c.oid AND i.indisvalid AND c.relkind IN ('r', 'p', 'm') AND n.nspname <> 'pg_catalog'
 ) AS idx ON true
+-- A parent's partitions and inheritance children, at any depth, that only the leader can scan: a
+-- foreign table, this session's temporary table (another session's are never read). One of them
+-- keeps every scan of the parent out of workers (set_append_rel_size).
+LEFT JOIN LATERAL (
+    WITH RECURSIVE tree(relid) AS (
+        SELECT i.inhrelid FROM pg_inherits i WHERE i.inhparent = c.oid AND c.relhassubclass
+        UNION
+        SELECT i.inhrelid FROM pg_inherits i JOIN tree ON i.inhparent = tree.relid
+    )
+    SELECT json_agg(json_build_object('schema', cn.nspname, 'name', cc.relname, 'foreignWrapper', cw.fdwname) ORDER BY cn.nspname, cc.relname)::text AS leader_only
+    FROM tree
+    JOIN pg_class cc ON cc.oid = tree.relid
+    JOIN pg_namespace cn ON cn.oid = cc.relnamespace
+    LEFT JOIN pg_foreign_table cft ON cft.ftrelid = cc.oid
+    LEFT JOIN pg_foreign_server cs ON cs.oid = cft.ftserver
+    LEFT JOIN pg_foreign_data_wrapper cw ON cw.oid = cs.srvfdw
+    WHERE cc.relkind = 'f' OR (cc.relpersistence = 't' AND cc.relnamespace = pg_my_temp_schema())
+) AS children ON true
 LEFT JOIN pg_foreign_table ft ON ft.ftrelid = c.oid
 LEFT JOIN pg_foreign_server s ON s.oid = ft.ftserver
 LEFT JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw
