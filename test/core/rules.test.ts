@@ -192,6 +192,13 @@ const CASES: Case[] = [
     message: 'inheritance child pg_temp.scratch of public.base is a temporary table: only the leader process can scan it, so no child of public.base is scanned in workers (ONLY base reads the parent alone)',
   },
   { name: 'temporary inheritance child, parent read ONLY', sql: 'CREATE TABLE base (id int);\nCREATE TEMP TABLE scratch () INHERITS (base);\nSELECT count(*) FROM ONLY base', verdict: 'safe' },
+  {
+    name: 'row-level security policy with a correlated subquery',
+    sql: `${TABLE}CREATE TABLE members (id int, name text);\nALTER TABLE t ENABLE ROW LEVEL SECURITY;\nCREATE POLICY p ON t USING (EXISTS (SELECT 1 FROM members m WHERE m.id = t.id));\nSELECT count(*) FROM «t»`,
+    verdict: 'restricted',
+    code: 'correlated-subquery',
+    message: 'a row-level security policy on public.t has a correlated subquery, which the planner never pulls up out of a policy: that part of a plan runs only in the leader process',
+  },
   { name: 'call in a later COALESCE argument', sql: `${UNSAFE_FN}${TABLE}SELECT coalesce(id, «uf»(id)) FROM t`, verdict: 'unsafe', code: 'unsafe-function' },
   { name: 'call in the ELSE of a CASE', sql: `${UNSAFE_FN}${TABLE}SELECT CASE WHEN id > 0 THEN 0 ELSE «uf»(id) END FROM t`, verdict: 'unsafe', code: 'unsafe-function' },
   { name: 'call in a later ARRAY element', sql: `${UNSAFE_FN}${TABLE}SELECT ARRAY[id, «uf»(id)] FROM t`, verdict: 'unsafe', code: 'unsafe-function' },

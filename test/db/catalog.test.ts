@@ -96,6 +96,11 @@ CREATE POLICY via_view ON app.secured FOR SELECT TO catalog_reader USING (id IN 
 CREATE POLICY adds ON app.secured FOR INSERT WITH CHECK (app.insert_check(owner));
 CREATE POLICY changes ON app.secured FOR UPDATE USING (app.insert_check(owner));
 CREATE POLICY others ON app.secured FOR SELECT TO catalog_other USING (app.others_check(owner));
+CREATE TABLE app.shared (id int, owner text);
+ALTER TABLE app.shared ENABLE ROW LEVEL SECURITY;
+CREATE POLICY listed ON app.shared USING (EXISTS (SELECT 1 FROM app.t WHERE t.id = shared.id));
+CREATE POLICY plain ON app.shared FOR SELECT USING (owner = current_user);
+CREATE POLICY written ON app.shared FOR INSERT WITH CHECK (id IN (SELECT id FROM app.t));
 `;
 
 describe('catalog snapshot from a live server', function () {
@@ -544,6 +549,15 @@ describe('catalog snapshot from a live server', function () {
     // int4eq: the = of `id IN (SELECT ...)`; f_default: the view that subquery reads.
     const reader = [oidOf('app', 'may_see'), oidOf('app', 'text_eq_unsafe'), oidOf('pg_catalog', 'int4eq'), oidOf('app', 'f_default')];
     assert.deepStrictEqual(secured.policyFunctions, [...reader, oidOf('app', 'others_check')].sort((a, b) => a - b));
+    // Of the policies a SELECT gets, those with a subquery, as pg_get_expr prints them with every name
+    // outside pg_catalog qualified: walked by the engine.
+    await client.query('BEGIN; SET LOCAL search_path = pg_catalog');
+    const { rows } = await client.query<{ expression: string }>("SELECT pg_get_expr(polqual, polrelid) AS expression FROM pg_policy WHERE polname = 'listed'");
+    await client.query('COMMIT');
+    assert.deepStrictEqual(relationNamed('app', 'shared').policySubqueries, [rows[0].expression]);
+    assert.match(rows[0].expression, /^\(EXISTS \( SELECT 1\s+FROM app\.t\s/);
+    assert.deepStrictEqual(secured.policySubqueries, ['(id IN ( SELECT inner_view.id\n   FROM app.inner_view))']);
+    assert.strictEqual(relationNamed('app', 'unpoliced').policySubqueries, undefined);
     await client.query('SET ROLE catalog_reader');
     try {
       const asReader = (await readCatalogSnapshot(client)).relations.find((r) => r.schema === 'app' && r.name === 'secured');

@@ -9,7 +9,7 @@ import { analyzeDocument } from '../../server/src/core/document';
 import { agreesWithPlanner } from '../../server/src/core/report';
 import type { Verdict } from '../../server/src/core/types';
 import { probeParallelism } from '../../server/src/db/probe';
-import { refereeDatabase } from './referee';
+import { Referee, refereeDatabase } from './referee';
 
 const SCHEMA = `
 CREATE TABLE big (id int PRIMARY KEY, grp int, amount numeric, note text, created timestamptz);
@@ -289,12 +289,35 @@ CREATE VIEW v_sampled AS SELECT id, grp FROM big TABLESAMPLE system_rows (500);
 
 /** Expected verdict, or one per range of majors where PostgreSQL changed its rules. */
 type Expected = Verdict | { changedIn: number; before: Verdict; since: Verdict };
+/** A statement, its expected verdict, and the verdict without a database where that differs. */
+type Case = [sql: string, expected: Expected, offline?: Verdict];
+
+/**
+ * One test per case: the engine's verdict from the live catalog agrees with the planner's probes on
+ * the referee's server and is the expected one; without a database, from the schema's DDL, too.
+ */
+function agreementCases(referee: Referee, cases: readonly Case[]): void {
+  for (const [sql, expectation, offline] of cases) {
+    const label = typeof expectation === 'string' ? expectation : `${expectation.before} before ${expectation.changedIn}, ${expectation.since} from ${expectation.changedIn}`;
+    it(`${label}${offline ? ` (without a database: ${offline})` : ''}: ${sql}`, async () => {
+      const expected = typeof expectation === 'string' ? expectation : referee.catalog.versionNum < expectation.changedIn * 10000 ? expectation.before : expectation.since;
+      const [result] = analyzeDocument(sql, referee.catalog).statements;
+      const probe = await probeParallelism(referee.client, sql);
+      assert.strictEqual(probe.error, undefined, `the probe failed: ${probe.error}`);
+      const details = `engine: ${result.verdict} (${result.reasons.map((r) => r.code).join(', ') || 'no reasons'}); planner: parallelPossible=${probe.parallelPossible} wholePlanSafe=${probe.wholePlanSafe}`;
+      assert.ok(agreesWithPlanner(result.verdict, probe), `disagreement: ${details}`);
+      assert.strictEqual(result.verdict, expected, details);
+      const [withoutDatabase] = analyzeDocument(sql, referee.offline).statements;
+      assert.strictEqual(withoutDatabase.verdict, offline ?? expected, `without a database: ${withoutDatabase.verdict} (${withoutDatabase.reasons.map((r) => r.code).join(', ')})`);
+    });
+  }
+}
 
 /**
  * [statement, expected verdict, and without a database where that differs]; each becomes one test.
  * Grouped by PARALLEL.md section.
  */
-const CASES: [string, Expected, Verdict?][] = [
+const CASES: Case[] = [
   // 1. Statement kinds and statement-level blockers
   ['SELECT count(*) FROM big', 'safe'],
   ['SELECT * FROM big WHERE grp = 3', 'safe'],
@@ -844,20 +867,7 @@ describe('differential: the engine agrees with the planner', function () {
     assert.ok(CASES.length >= 80, `only ${CASES.length} cases`);
   });
 
-  for (const [sql, expectation, offline] of CASES) {
-    const label = typeof expectation === 'string' ? expectation : `${expectation.before} before ${expectation.changedIn}, ${expectation.since} from ${expectation.changedIn}`;
-    it(`${label}${offline ? ` (without a database: ${offline})` : ''}: ${sql}`, async () => {
-      const expected = typeof expectation === 'string' ? expectation : referee.catalog.versionNum < expectation.changedIn * 10000 ? expectation.before : expectation.since;
-      const [result] = analyzeDocument(sql, referee.catalog).statements;
-      const probe = await probeParallelism(referee.client, sql);
-      assert.strictEqual(probe.error, undefined, `the probe failed: ${probe.error}`);
-      const details = `engine: ${result.verdict} (${result.reasons.map((r) => r.code).join(', ') || 'no reasons'}); planner: parallelPossible=${probe.parallelPossible} wholePlanSafe=${probe.wholePlanSafe}`;
-      assert.ok(agreesWithPlanner(result.verdict, probe), `disagreement: ${details}`);
-      assert.strictEqual(result.verdict, expected, details);
-      const [withoutDatabase] = analyzeDocument(sql, referee.offline).statements;
-      assert.strictEqual(withoutDatabase.verdict, offline ?? expected, `without a database: ${withoutDatabase.verdict} (${withoutDatabase.reasons.map((r) => r.code).join(', ')})`);
-    });
-  }
+  agreementCases(referee, CASES);
 });
 
 /**
@@ -893,10 +903,27 @@ CREATE POLICY see_all ON rls_roles FOR SELECT USING (true);
 CREATE POLICY others_only ON rls_roles FOR SELECT TO rls_other USING (rls_unsafe(owner));
 CREATE POLICY mine ON rls_notes USING (rls_restricted(owner));
 CREATE POLICY mine ON rls_owned USING (rls_unsafe(owner));
+-- Policies with subqueries: a security qual is never pulled up into a join.
+CREATE TABLE rls_members (owner text, member text);
+INSERT INTO rls_members SELECT 'u' || g, 'rls_reader' FROM generate_series(0, 9) g;
+CREATE TABLE rls_shared (id int, owner text);
+CREATE TABLE rls_capped (id int, owner text);
+CREATE TABLE rls_listed (id int, owner text);
+INSERT INTO rls_shared SELECT * FROM rls_docs;
+INSERT INTO rls_capped SELECT * FROM rls_docs;
+INSERT INTO rls_listed SELECT * FROM rls_docs;
+ANALYZE rls_members, rls_shared, rls_capped, rls_listed;
+GRANT SELECT ON rls_members, rls_shared, rls_capped, rls_listed TO rls_reader;
+ALTER TABLE rls_shared ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rls_capped ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rls_listed ENABLE ROW LEVEL SECURITY;
+CREATE POLICY member ON rls_shared USING (EXISTS (SELECT 1 FROM rls_members m WHERE m.owner = rls_shared.owner AND m.member = current_user));
+CREATE POLICY capped ON rls_capped USING (id < (SELECT count(*) FROM rls_members));
+CREATE POLICY listed ON rls_listed USING (owner IN (SELECT owner FROM rls_members WHERE member = current_user));
 SET ROLE rls_reader;
 `;
 
-const RLS_CASES: [sql: string, expected: Verdict, offline?: Verdict][] = [
+const RLS_CASES: Case[] = [
   // Other commands' policies and WITH CHECK: never a SELECT's.
   ['SELECT count(*) FROM rls_docs', 'safe'],
   ['SELECT owner, count(*) FROM rls_docs GROUP BY owner', 'safe'],
@@ -905,6 +932,10 @@ const RLS_CASES: [sql: string, expected: Verdict, offline?: Verdict][] = [
   // FOR ALL, for PUBLIC: the reader's.
   ['SELECT count(*) FROM rls_notes', 'restricted'],
   ['SELECT d.id FROM rls_docs d JOIN rls_notes n ON n.id = d.id', 'restricted'],
+  // A policy's subquery: correlated, restricted; uncorrelated, an initPlan (restricted before 17).
+  ['SELECT count(*) FROM rls_shared', 'restricted'],
+  ['SELECT count(*) FROM rls_capped', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT count(*) FROM rls_listed', 'safe'],
   // The owner, without FORCE ROW LEVEL SECURITY, bypasses it.
   ['SELECT count(*) FROM rls_owned', 'safe', 'unsafe'],
 ];
@@ -918,16 +949,5 @@ describe('differential: row-level security, for the role that reads', function (
     assert.deepStrictEqual(rows[0], { user: 'rls_reader', superuser: false });
   });
 
-  for (const [sql, expected, offline = expected] of RLS_CASES) {
-    it(`${expected}${offline === expected ? '' : ` (without a database: ${offline})`}: ${sql}`, async () => {
-      const [result] = analyzeDocument(sql, referee.catalog).statements;
-      const probe = await probeParallelism(referee.client, sql);
-      assert.strictEqual(probe.error, undefined, `the probe failed: ${probe.error}`);
-      const details = `engine: ${result.verdict} (${result.reasons.map((r) => r.code).join(', ') || 'no reasons'}); planner: parallelPossible=${probe.parallelPossible} wholePlanSafe=${probe.wholePlanSafe}`;
-      assert.ok(agreesWithPlanner(result.verdict, probe), `disagreement: ${details}`);
-      assert.strictEqual(result.verdict, expected, details);
-      const [withoutDatabase] = analyzeDocument(sql, referee.offline).statements;
-      assert.strictEqual(withoutDatabase.verdict, offline, `without a database: ${withoutDatabase.verdict} (${withoutDatabase.reasons.map((r) => r.code).join(', ')})`);
-    });
-  }
+  agreementCases(referee, RLS_CASES);
 });

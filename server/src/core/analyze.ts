@@ -135,8 +135,8 @@ function analyzeNode(stmt: AstNode, sql: string, offsets: Utf8Offsets, walker: S
   const walkQuery = (query: AstNode) => walker.definition(query);
   const walkCondition = (expr: AstNode, relation: CatalogRelation) => {
     const before = walker.result().functions.length;
-    walker.condition(expr, relation);
-    return walker.result().functions.slice(before);
+    const shapes = walker.condition(expr, relation);
+    return { functions: walker.result().functions.slice(before), shapes };
   };
 
   const ddlContext = () => ({ catalog: ctx.catalog, location: location(0, sql.length), textKey: ctx.textKey?.() ?? simpleHash(sql), sql, walkQuery, walkCondition });

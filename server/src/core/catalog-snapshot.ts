@@ -229,6 +229,13 @@ export interface CatalogRelation {
    */
   policyFunctions?: number[];
   /**
+   * Live: the USING expressions (as pg_get_expr prints them) of those policies that have a subquery,
+   * walked when a statement first reads the table (walker.ts policyShapesOf).
+   */
+  policySubqueries?: string[];
+  /** A file's DDL: what its policies' USING expressions run only in the leader (subqueries). */
+  policyShapes?: ViewShape[];
+  /**
    * Live: row-level security is on, but not for the connected role (the table's owner without
    * FORCE ROW LEVEL SECURITY, a superuser, BYPASSRLS): its policies add nothing to its statements.
    */

@@ -3,7 +3,8 @@
  * what was defined before it: functions, procedures, aggregates, operators, casts, views, tables,
  * indexes, domains, policies, ALTER ... PARALLEL / parallel_workers, DROP, and SET search_path.
  */
-import type { CatalogFunction, CatalogIndex, CatalogRelation, LeaderOnlyChild, ParallelLabel, SourceLocation, Volatility } from './catalog-snapshot';
+import { VIEW_SHAPES } from './catalog-snapshot';
+import type { CatalogFunction, CatalogIndex, CatalogRelation, LeaderOnlyChild, ParallelLabel, SourceLocation, ViewShape, Volatility } from './catalog-snapshot';
 import { Catalog, allocateLocalOid } from './catalog';
 import { inlineBodyText } from './inline';
 import { AstNode, scanSql } from './parse';
@@ -24,8 +25,8 @@ export interface DdlContext {
    * plan shapes that run only in the leader).
    */
   walkQuery(query: AstNode): WalkedQuery;
-  /** Walks a condition over the rows of `relation` (a policy's) and returns the functions it reaches. */
-  walkCondition(expr: AstNode, relation: CatalogRelation): CatalogFunction[];
+  /** Walks a condition over the rows of `relation` (a policy's): the functions it reaches, and what in it runs only in the leader. */
+  walkCondition(expr: AstNode, relation: CatalogRelation): { functions: CatalogFunction[]; shapes: ViewShape[] };
 }
 
 function defElems(options: AstNode[] | undefined): Map<string, AstNode> {
@@ -427,8 +428,11 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       // A SELECT gets the USING of FOR SELECT and FOR ALL policies only (get_policies_for_relation);
       // WITH CHECK and the other commands' policies apply to rows written, never in a parallel plan.
       if (n.cmd_name !== 'all' && n.cmd_name !== 'select') return undefined;
-      const functions = ctx.walkCondition(n.qual, rel);
-      catalog.defineRelation({ ...rel, policyFunctions: [...new Set([...(rel.policyFunctions ?? []), ...functions.map((f) => f.oid)])] }, why);
+      const { functions, shapes } = ctx.walkCondition(n.qual, rel);
+      const changed: CatalogRelation = { ...rel, policyFunctions: [...new Set([...(rel.policyFunctions ?? []), ...functions.map((f) => f.oid)])] };
+      const policyShapes = VIEW_SHAPES.filter((shape) => shapes.includes(shape) || rel.policyShapes?.includes(shape));
+      if (policyShapes.length > 0) changed.policyShapes = policyShapes;
+      catalog.defineRelation(changed, why);
       return undefined;
     }
     case 'CreateDomainStmt': {

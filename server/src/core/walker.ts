@@ -252,6 +252,35 @@ export function viewTraits(walked: WalkedQuery, query: AstNode, columns: readonl
   return traits;
 }
 
+/** What live tables' policies with a subquery run only in the leader, by relation (each walked once). */
+const policiesWalked = new WeakMap<CatalogRelation, ViewShape[]>();
+
+/**
+ * What the policies a SELECT on `rel` gets run only in the leader (subqueries: a security qual is
+ * never pulled up): a file's CREATE POLICY records it (policyShapes); a live table's policies with
+ * a subquery come as text (policySubqueries, as pg_get_expr prints them), walked the first time a
+ * statement reads the table.
+ */
+export function policyShapesOf(rel: CatalogRelation, catalog: Catalog): readonly ViewShape[] {
+  if (!rel.policySubqueries?.length) return rel.policyShapes ?? NONE;
+  let shapes = policiesWalked.get(rel);
+  if (shapes) return shapes;
+  // A policy reading its own table (PostgreSQL stops such a recursion when it runs) walks it once.
+  policiesWalked.set(rel, NONE as ViewShape[]);
+  shapes = [];
+  for (const expression of rel.policySubqueries) {
+    // An expression this parser does not take (a newer server's syntax) passes nothing on.
+    const text = `SELECT WHERE ${expression}`;
+    const parsed = parseSql(text);
+    if (!parsed.ok || parsed.statements.length !== 1) continue;
+    const where = parsed.statements[0].stmt?.SelectStmt?.whereClause;
+    if (where) shapes.push(...new StatementWalker(text, parsed.offsets, catalog.forViewDefinitions()).condition(where, rel));
+  }
+  shapes = VIEW_SHAPES.filter((shape) => shapes!.includes(shape));
+  policiesWalked.set(rel, shapes);
+  return shapes;
+}
+
 /** Traits of live views walked from their definitions, by relation (each snapshot relation walked once). */
 const definedViews = new WeakMap<CatalogRelation, ViewTraits>();
 
@@ -682,11 +711,17 @@ export class StatementWalker {
     };
   }
 
-  /** A condition over the rows of one relation (a policy's USING / WITH CHECK): its columns are in scope. */
-  condition(expr: AstNode, relation: CatalogRelation): void {
+  /**
+   * A condition over the rows of one relation (a policy's USING): its columns are in scope. Returns
+   * what in it runs only in the leader: the planner adds it to the query as a security qual, which
+   * it never pulls up (a correlated subquery stays one; an uncorrelated one is an initPlan).
+   */
+  condition(expr: AstNode, relation: CatalogRelation): ViewShape[] {
     const scope = new Scope();
     scope.entries.push({ name: relation.name, columns: relation.columns });
+    const before = this.shapes.length;
     this.expr(expr, scope);
+    return this.shapes.slice(before);
   }
 
   private returning(list: AstNode[] | undefined, scope: Scope): void {
@@ -1457,6 +1492,10 @@ export class StatementWalker {
       const inColumns = new Set(view.viewColumnShapes?.flatMap((shaped) => shaped.functions ?? []));
       const fns = this.functionsByOid(rel.viewFunctions.filter((oid) => !inColumns.has(oid)));
       this.reachThrough(fns, range, (culprit) => `view ${qualified} calls ${culprit}`, 'view', scope);
+    }
+    const policyShapes = rel.rowSecurity && !rel.rowSecurityBypassed ? policyShapesOf(rel, this.catalog) : NONE;
+    for (const shape of policyShapes) {
+      this.reason(CODE_OF_SHAPE[shape], 'information', `a row-level security policy on ${qualified} has ${SHAPE_WORDS[shape]}, which the planner never pulls up out of a policy: that part of a plan runs only in the leader process`, range, 'restricted');
     }
     if (rel.rowSecurity && !rel.rowSecurityBypassed && rel.policyFunctions?.length) {
       const fns = this.functionsByOid(rel.policyFunctions);
@@ -2477,6 +2516,9 @@ const SHAPE_OF: Partial<Record<ReasonCode, ViewShape>> = {
   'foreign-table': 'foreign-table',
   'sample-method': 'sample-method',
 };
+
+/** The reason each shape is reported under where it is met (SHAPE_OF the other way). */
+const CODE_OF_SHAPE = Object.fromEntries(Object.entries(SHAPE_OF).map(([code, shape]) => [shape, code])) as Record<ViewShape, ReasonCode>;
 
 export const SHAPE_WORDS: Record<ViewShape, string> = {
   'window-function': 'a window function',

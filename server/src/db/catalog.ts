@@ -311,10 +311,12 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
   const warnings: string[] = [];
   const viewDefinitions = await readViewDefinitions(client, warnings);
   const policyFunctions = new Map<number, number[]>();
+  const policySubqueries = new Map<number, string[]>();
   for (const r of policyRows) {
     const reached = new Set<number>(oids(r.functions));
     for (const view of oids(r.views)) for (const fn of viewFunctions.get(view) ?? []) reached.add(fn);
     policyFunctions.set(Number(r.oid), [...reached].sort((a, b) => a - b));
+    if (r.subqueries !== null) policySubqueries.set(Number(r.oid), r.subqueries);
   }
 
   const connectedHost = (client as { host?: unknown }).host;
@@ -385,6 +387,8 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
       const definition = viewDefinitions.get(oid);
       if (definition !== undefined) relation.viewDefinition = definition;
       if (r.row_security) relation.policyFunctions = policyFunctions.get(oid) ?? [];
+      const subqueries = r.row_security ? policySubqueries.get(oid) : undefined;
+      if (subqueries) relation.policySubqueries = subqueries;
       if (r.row_security_bypassed) relation.rowSecurityBypassed = true;
       if (r.foreign_wrapper) relation.foreignWrapper = r.foreign_wrapper;
       if (r.indexes !== null) relation.indexes = indexesFromJson(r.indexes);

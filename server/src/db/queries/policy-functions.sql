@@ -6,12 +6,17 @@
 -- their USING expression (WITH CHECK applies to rows written; a statement that writes never gets a
 -- parallel plan anyway); of those, the ones for PUBLIC or for a role whose privileges this role has
 -- (check_role_for_policy: has_privs_of_role, pg_has_role's USAGE).
-WITH refs AS (
-    SELECT p.polrelid, m[1] AS field, m[2]::oid AS ref
+-- subqueries: the USING expressions with a subquery, as pg_get_expr prints them (the engine walks
+-- them: a security qual is never pulled up, so its subqueries run only in the leader).
+WITH applicable AS (
+    SELECT p.polrelid, p.polqual
     FROM pg_policy p
-    CROSS JOIN LATERAL regexp_matches(p.polqual::text, ':(funcid|opfuncid|opno|aggfnoid|winfnoid|relid) (\d+)', 'g') AS m
     WHERE p.polcmd IN ('r', '*') AND p.polqual IS NOT NULL
       AND EXISTS (SELECT FROM unnest(p.polroles) AS r(role) WHERE r.role = 0 OR pg_has_role(current_user, r.role, 'USAGE'))
+), refs AS (
+    SELECT a.polrelid, m[1] AS field, m[2]::oid AS ref
+    FROM applicable a
+    CROSS JOIN LATERAL regexp_matches(a.polqual::text, ':(funcid|opfuncid|opno|aggfnoid|winfnoid|relid) (\d+)', 'g') AS m
 ), reached AS (
     SELECT refs.polrelid, p.oid AS fn, NULL::oid AS view_oid
     FROM refs JOIN pg_proc p ON p.oid = refs.ref
@@ -24,9 +29,21 @@ WITH refs AS (
     SELECT refs.polrelid, NULL, c.oid
     FROM refs JOIN pg_class c ON c.oid = refs.ref AND c.relkind = 'v'
     WHERE refs.field = 'relid'
+), by_table AS (
+    SELECT polrelid,
+           coalesce(array_agg(DISTINCT fn::int8) FILTER (WHERE fn IS NOT NULL), '{}') AS functions,
+           coalesce(array_agg(DISTINCT view_oid::int8) FILTER (WHERE view_oid IS NOT NULL), '{}') AS views
+    FROM reached
+    GROUP BY polrelid
+), subqueries AS (
+    SELECT polrelid, array_agg(pg_get_expr(polqual, polrelid) ORDER BY pg_get_expr(polqual, polrelid)) AS subqueries
+    FROM applicable
+    WHERE strpos(polqual::text, '{SUBLINK ') > 0
+    GROUP BY polrelid
 )
-SELECT polrelid::int8 AS oid,
-       coalesce(array_agg(DISTINCT fn::int8) FILTER (WHERE fn IS NOT NULL), '{}') AS functions,
-       coalesce(array_agg(DISTINCT view_oid::int8) FILTER (WHERE view_oid IS NOT NULL), '{}') AS views
-FROM reached
-GROUP BY polrelid
+SELECT coalesce(b.polrelid, s.polrelid)::int8 AS oid,
+       coalesce(b.functions, '{}') AS functions,
+       coalesce(b.views, '{}') AS views,
+       s.subqueries
+FROM by_table b
+FULL JOIN subqueries s ON s.polrelid = b.polrelid
