@@ -17,7 +17,7 @@ import type { CatalogSnapshot } from './core/catalog-snapshot';
 import { Catalog } from './core/catalog';
 import { analyzeDocument } from './core/document';
 import { initParser } from './core/parse';
-import { FailOn, Report, ReportFile, agreesWithPlanner, failsGate, formatSarif, formatText, reportStatement } from './core/report';
+import { FailOn, Report, ReportFile, failsGate, formatSarif, formatText, plannerCheck, reportStatement } from './core/report';
 import { bytesText } from './core/hover';
 import { LineIndex } from './core/text';
 import { auditSettings, formatAudit } from './core/audit';
@@ -321,7 +321,7 @@ async function check(args: string[], io: CliIo): Promise<number> {
         const reported = reportStatement(text, lines, result);
         if (values.verify && session && PLANNABLE.has(result.kind)) {
           const probe = await session.probe(text.slice(result.range.start, result.range.end));
-          reported.planner = { ...probe, agrees: agreesWithPlanner(result.verdict, probe) };
+          reported.planner = plannerCheck(result.verdict, probe);
         }
         entry.statements.push(reported);
       }

@@ -397,6 +397,26 @@ describe('cli: check with a database', function () {
     assert.deepStrictEqual([safe.planner.parallelPossible, safe.planner.wholePlanSafe, safe.planner.agrees], [true, true, true]);
   });
 
+  it('with --verify, a statement the planner could not be asked about is shown and counted, never taken for agreement', async () => {
+    fs.writeFileSync(path.join(dir, 'missing.sql'), 'SELECT sum(amount) FROM orders;\nSELECT count(*) FROM no_such_table;\n');
+    const json = await cli(['check', '--db', url, '--verify', '--format', 'json', 'missing.sql'], dir);
+    assert.strictEqual(json.code, 0);
+    const [planned, missing] = JSON.parse(json.stdout).files[0].statements;
+    assert.strictEqual(planned.planner.agrees, true);
+    assert.strictEqual(missing.planner.error, 'relation "no_such_table" does not exist');
+    assert.strictEqual('agrees' in missing.planner, false);
+    const text = await cli(['check', '--db', url, '--verify', 'missing.sql'], dir);
+    assert.strictEqual(
+      text.stdout,
+      [
+        'missing.sql:2:1: warning: the planner could not be asked: relation "no_such_table" does not exist [planner-error]',
+        'missing.sql:2:22: hint: relation no_such_table is not in the catalog [unknown-relation]',
+        '2 statements in 1 file: 2 safe; 0 failing; the planner agrees on 1 of 1 planned statements; the planner could not be asked about 1 statement',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('takes the connection from PG* variables', async () => {
     const u = new URL(url);
     const { code, stdout } = await cli(['check', '--format', 'json', 'report.sql'], dir, { PGHOST: u.hostname, PGPORT: u.port, PGDATABASE: u.pathname.slice(1), PGUSER: 'postgres' });

@@ -157,6 +157,41 @@ describe('reliability: a misbehaving database, through the language server', fun
     assert.strictEqual(await waitForSessions(url, 0), 0, 'no session after shutdown');
   });
 
+  it('a backend that stops answering (SIGSTOP) while Explain waits: the request fails within the statement timeout and a grace, hover keeps answering, and the next Explain reconnects', async () => {
+    const cluster = await testCluster();
+    const url = await cluster.createDatabase('faults_stopped');
+    await prepare(url);
+    const database = new URL(url).pathname.slice(1);
+    const served = await serve({ host: cluster.host, port: cluster.port, user: 'postgres', database });
+    const live = status(served, 'live');
+    await served.client.open(DOC, TEXT);
+    await live;
+    const admin = await adminSession(url);
+    const { rows } = await admin.query("SELECT pid FROM pg_stat_activity WHERE application_name LIKE 'pg-parallel-hints%'");
+    assert.strictEqual(rows.length, 1);
+    const pid: number = rows[0].pid;
+    const explain = () => served.client.rpc.sendRequest('pgParallelHints/explain', { uri: DOC, position: { line: 0, character: 1 }, analyze: false, allowWrites: false });
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const started = performance.now();
+      const failure = await explain().then(
+        () => assert.fail('Explain answered from a stopped backend'),
+        (error: { message: string; data?: { reason?: string } }) => error,
+      );
+      const waited = performance.now() - started;
+      assert.strictEqual(failure.data?.reason, 'no-answer', failure.message);
+      assert.match(failure.message, /the server did not answer within 6 s/);
+      measured('Explain on a stopped backend', `failed after ${ms(waited)} (statement timeout 1 s + grace 5 s)`);
+      assert.deepStrictEqual(await served.probe(), [UNSAFE, RANDOM]);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await admin.end();
+    const again = (await explain()) as { report?: string };
+    assert.match(again.report ?? '', /audit_value/);
+    report('stopped backend', served);
+  });
+
   it('a lock on pg_proc held by another session: the catalog read times out, the status says so, and it recovers when the lock goes', async () => {
     const cluster = await testCluster();
     const url = await cluster.createDatabase('faults_lock');

@@ -12,6 +12,8 @@ import * as assert from 'assert';
 import { Client } from 'pg';
 import { connectionConfig, openConnection } from '../../server/src/db/connection';
 import { ExplainError, runExplain } from '../../server/src/db/explain';
+import { PARAMETERS_NEED_16, probeParallelism } from '../../server/src/db/probe';
+import { whyNotParallel } from '../../server/src/db/why-not';
 import { testCluster } from '../harness/postgres';
 
 const SCHEMA = `
@@ -157,5 +159,126 @@ describe('reliability: EXPLAIN ANALYZE leaves no change and no lock behind', fun
     const { rows } = await product.query("SELECT current_setting('default_transaction_read_only') AS ro, current_setting('transaction_read_only') AS now_ro");
     assert.deepStrictEqual(rows[0], { ro: 'on', now_ro: 'on' });
     assert.deepStrictEqual(await productLocks(), []);
+  });
+});
+
+/**
+ * A server that reads backslashes in '...' as escapes (standard_conforming_strings off, as legacy
+ * databases have it) must read the statement as the parser did: otherwise 'a\' ends the literal
+ * elsewhere, and a statement with $n parameters (sent over the simple protocol) would carry the
+ * rest to the server as statements of their own. Each door that sends the user's statement is
+ * tried with one that would commit and drop a table; the table must survive.
+ */
+describe('reliability: a statement is sent as the parser read it, on a server with standard_conforming_strings off', function () {
+  this.timeout(60_000);
+  let product: Client;
+  let watcher: Client;
+  let versionNum: number;
+  const HIDDEN = "SELECT $1::int AS n, 'a\\', '; COMMIT; BEGIN READ WRITE; DROP TABLE victim; COMMIT; --' AS s";
+
+  before(async () => {
+    const cluster = await testCluster();
+    const url = await cluster.createDatabase('explain_scs');
+    watcher = new Client({ connectionString: url });
+    await watcher.connect();
+    await watcher.query('CREATE TABLE victim (id int)');
+    await watcher.query(`ALTER DATABASE ${(await watcher.query('SELECT current_database() AS d')).rows[0].d} SET standard_conforming_strings = off`);
+    product = await openConnection(connectionConfig({ url, sslmode: 'disable' }, {}), { applicationName: 'pg-parallel-hints explain' });
+    versionNum = Number((await product.query('SHOW server_version_num')).rows[0].server_version_num);
+  });
+
+  after(async () => {
+    await Promise.all([product?.end(), watcher?.end()]);
+  });
+
+  const victimExists = async () => (await watcher.query("SELECT to_regclass('public.victim') IS NOT NULL AS present")).rows[0].present;
+
+  it('the product’s session has it off, as the database says', async () => {
+    assert.strictEqual((await product.query('SHOW standard_conforming_strings')).rows[0].standard_conforming_strings, 'off');
+  });
+
+  it('EXPLAIN: a SELECT of two literals, planned (generic plan from 16), nothing else run', async () => {
+    if (versionNum < 160000) {
+      await assert.rejects(runExplain(product, HIDDEN), (error: ExplainError) => error.reason === 'parameters-need-16');
+    } else {
+      const result = await runExplain(product, HIDDEN);
+      assert.strictEqual(result.generic, true);
+      assert.strictEqual((result.plan as { Plan: { 'Node Type': string } }[])[0].Plan['Node Type'], 'Result');
+    }
+    assert.strictEqual(await victimExists(), true);
+  });
+
+  it('the planner probe (check --verify) and why-not: the same', async () => {
+    const probe = await probeParallelism(product, HIDDEN);
+    assert.strictEqual(probe.error, versionNum < 160000 ? PARAMETERS_NEED_16 : undefined);
+    const report = await whyNotParallel(product, HIDDEN);
+    assert.strictEqual(report.probe.error, versionNum < 160000 ? PARAMETERS_NEED_16 : undefined);
+    assert.strictEqual(await victimExists(), true);
+  });
+
+  it('the session keeps its own setting afterwards (SET LOCAL)', async () => {
+    assert.strictEqual((await product.query('SHOW standard_conforming_strings')).rows[0].standard_conforming_strings, 'off');
+  });
+});
+
+/**
+ * A backend that stops answering (SIGSTOP: neither statement_timeout nor a cancel request reaches
+ * it) must not hold the product: Explain, a cancelled Explain and the planner probe (check --verify)
+ * each give up on the connection and fail, instead of waiting forever.
+ */
+describe('reliability: a backend that stops answering', function () {
+  this.timeout(60_000);
+  let url: string;
+  let watcher: Client;
+
+  before(async () => {
+    const cluster = await testCluster();
+    url = await cluster.createDatabase('explain_stopped');
+    watcher = new Client({ connectionString: url });
+    await watcher.connect();
+  });
+
+  after(async () => {
+    await watcher?.end();
+  });
+
+  /** A product session whose backend is stopped while `work` runs on it, and continued after. */
+  async function stopped<T>(work: (product: Client) => Promise<T>): Promise<{ outcome: T | Error; waited: number }> {
+    const product = await openConnection(connectionConfig({ url, sslmode: 'disable' }, {}), { applicationName: 'pg-parallel-hints explain' });
+    const pid: number = (await product.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+    process.kill(pid, 'SIGSTOP');
+    const started = performance.now();
+    try {
+      const outcome = await work(product).catch((error: Error) => error);
+      return { outcome, waited: performance.now() - started };
+    } finally {
+      process.kill(pid, 'SIGCONT');
+      await product.end().catch(() => undefined);
+    }
+  }
+
+  it('Explain fails after the statement timeout and a grace, saying the server did not answer', async () => {
+    const { outcome, waited } = await stopped((product) => runExplain(product, 'SELECT 1', { timeoutMs: 500 }));
+    assert.ok(outcome instanceof ExplainError, String(outcome));
+    assert.strictEqual(outcome.reason, 'no-answer');
+    assert.match(outcome.message, /^the server did not answer within 5\.5 s/);
+    assert.ok(waited >= 5_000, `gave up after ${waited} ms`);
+  });
+
+  it('a cancelled Explain ends soon after the cancel request, though the backend never takes it', async () => {
+    const abort = new AbortController();
+    const { outcome, waited } = await stopped((product) => {
+      setTimeout(() => abort.abort(), 200);
+      return runExplain(product, 'SELECT 1', { timeoutMs: 60_000, signal: abort.signal });
+    });
+    assert.ok(outcome instanceof ExplainError, String(outcome));
+    assert.strictEqual(outcome.reason, 'cancelled');
+    assert.ok(waited < 20_000, `ended after ${waited} ms, not after the 60 s statement timeout`);
+  });
+
+  it('the planner probe fails the same way', async () => {
+    const { outcome } = await stopped((product) => probeParallelism(product, 'SELECT 1', { timeoutMs: 500 }));
+    assert.ok(!(outcome instanceof Error), String(outcome));
+    assert.match(outcome.error ?? '', /^the server did not answer within 5\.5 s/);
   });
 });

@@ -12,6 +12,7 @@ export type ExplainErrorReason =
   | 'parameters-need-16'
   | 'parameters-with-analyze'
   | 'timeout'
+  | 'no-answer'
   | 'cancelled'
   | 'server-error';
 

@@ -24,8 +24,11 @@ export interface ReportStatement {
   endLine: number;
   parallel: Verdict;
   reasons: ReportReason[];
-  /** With --verify: what the planner said, and whether it agrees with `parallel`. */
-  planner?: PlannerProbe & { agrees: boolean };
+  /**
+   * With --verify: what the planner said, and whether it agrees with `parallel`; no `agrees` when it
+   * could not be asked (`error`: the server failed or did not answer, a statement it cannot plan).
+   */
+  planner?: PlannerProbe & { agrees?: boolean };
 }
 
 export interface ReportFile {
@@ -71,9 +74,11 @@ export function failsGate(statement: StatementResult, failOn: FailOn): boolean {
   );
 }
 
-/** The planner's probes against the static verdict: the differential check behind --verify. */
+/**
+ * The planner's probes against the static verdict: the differential check behind --verify. A probe
+ * that failed (`error`) says nothing either way: plannerCheck leaves it out.
+ */
 export function agreesWithPlanner(verdict: Verdict, probe: PlannerProbe): boolean {
-  if (probe.error) return true;
   switch (verdict) {
     case 'safe':
       return probe.wholePlanSafe;
@@ -84,6 +89,11 @@ export function agreesWithPlanner(verdict: Verdict, probe: PlannerProbe): boolea
     default:
       return true;
   }
+}
+
+/** What --verify reports for a statement: the probe, and whether the planner agrees, when it answered. */
+export function plannerCheck(verdict: Verdict, probe: PlannerProbe): NonNullable<ReportStatement['planner']> {
+  return probe.error !== undefined ? { ...probe } : { ...probe, agrees: agreesWithPlanner(verdict, probe) };
 }
 
 /**
@@ -97,7 +107,9 @@ export function formatText(report: Report, summary: { statements: number; failin
     if (file.error) continue;
     for (const s of file.statements) {
       const lines = s.reasons.map((r) => ({ line: r.line, column: r.column, text: `${file.file}:${r.line}:${r.column}: ${r.severity}: ${r.message} [${r.code}]` }));
-      if (s.planner && !s.planner.agrees) {
+      if (s.planner?.error !== undefined) {
+        lines.push({ line: s.line, column: 1, text: `${file.file}:${s.line}:1: warning: the planner could not be asked: ${s.planner.error} [planner-error]` });
+      } else if (s.planner && !s.planner.agrees) {
         lines.push({ line: s.line, column: 1, text: `${file.file}:${s.line}:1: warning: the planner disagrees: static verdict ${s.parallel}, planner parallelPossible=${s.planner.parallelPossible} wholePlanSafe=${s.planner.wholePlanSafe} [planner-disagrees]` });
       }
       for (const { text } of lines.sort((a, b) => a.line - b.line || a.column - b.column)) out.push(text);
@@ -109,8 +121,12 @@ export function formatText(report: Report, summary: { statements: number; failin
   const parts = order.filter((v) => counts.get(v)).map((v) => `${counts.get(v)} ${v}`);
   const files = report.files.filter((f) => !f.error).length;
   const unread = report.files.length - files;
-  const probed = report.files.flatMap((f) => f.statements.filter((s) => s.planner && !s.planner.error));
-  const planner = probed.length ? `; the planner agrees on ${probed.filter((s) => s.planner?.agrees).length} of ${probed.length} planned statements` : '';
+  const asked = report.files.flatMap((f) => f.statements.filter((s) => s.planner));
+  const probed = asked.filter((s) => s.planner?.error === undefined);
+  const unanswered = asked.length - probed.length;
+  const planner =
+    (probed.length ? `; the planner agrees on ${probed.filter((s) => s.planner?.agrees).length} of ${probed.length} planned statements` : '') +
+    (unanswered ? `; the planner could not be asked about ${unanswered} statement${unanswered === 1 ? '' : 's'}` : '');
   out.push(
     `${summary.statements} statement${summary.statements === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}${parts.length ? `: ${parts.join(', ')}` : ''}; ${summary.failing} failing${planner}${unread ? `; ${unread} file${unread === 1 ? '' : 's'} not read` : ''}`,
   );

@@ -10,7 +10,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { Client, ClientConfig } from 'pg';
+import type { Client, ClientBase, ClientConfig } from 'pg';
 
 export interface ConnectionSettings {
   url?: string;
@@ -369,4 +369,52 @@ export async function openConnection(config: ConnectionConfig, options: ConnectO
     throw new ConnectionError(target, redactSecrets(failureReason(error, config, resolved.connectTimeoutMs), config));
   }
   return client;
+}
+
+/** How long past its statement timeout a query may go unanswered before its connection is given up. */
+export const NO_ANSWER_GRACE_MS = 5_000;
+/** How long a query may go on after a cancel request was sent before its connection is given up. */
+export const CANCEL_GRACE_MS = 3_000;
+
+/** A query the server left unanswered (answeringWithin): its connection was closed. */
+export class NoAnswerError extends Error {
+  constructor(readonly afterMs: number) {
+    super(`the server did not answer within ${afterMs / 1000} s, though the statement timeout should have stopped the query: the connection was closed (a new one is opened for the next request)`);
+    this.name = 'NoAnswerError';
+  }
+}
+
+/**
+ * Closes the client's socket at once. For a backend that no longer answers (stopped, hung, a host
+ * gone behind a live TCP connection), which neither statement_timeout nor a cancel request reaches:
+ * what waits on it fails ("Connection terminated"), and the client ends.
+ */
+export function abandonConnection(client: ClientBase): void {
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+}
+
+/**
+ * The client, for one piece of work, where each query the server leaves unanswered for `ms` (its
+ * statement timeout and a grace) closes the connection and fails with a NoAnswerError instead of
+ * waiting forever. The connection's owner opens a new one (the language server's on 'end').
+ */
+export function answeringWithin<C extends ClientBase>(client: C, ms: number): C {
+  const query = (...args: unknown[]): Promise<unknown> => {
+    let expired = false;
+    const timer = setTimeout(() => {
+      expired = true;
+      abandonConnection(client);
+    }, ms);
+    return (client.query as (...a: unknown[]) => Promise<unknown>).apply(client, args).then(
+      (result) => {
+        clearTimeout(timer);
+        return result;
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        throw expired ? new NoAnswerError(ms) : error;
+      },
+    );
+  };
+  return new Proxy(client, { get: (target, property) => (property === 'query' ? query : Reflect.get(target, property, target)) });
 }

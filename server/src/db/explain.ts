@@ -6,7 +6,9 @@
  *
  * What the rollback does not undo: sequence increments (nextval), and whatever a function called by
  * the statement does outside the transaction (dblink, NOTIFY is dropped, but an external side effect
- * is not). READ ONLY keeps both away unless writes were confirmed.
+ * is not). READ ONLY keeps writes and nextval away unless they were confirmed; it does not stop what
+ * reads may do outside the tables (COPY ... TO PROGRAM in a function, pg_terminate_backend(),
+ * pg_reload_conf()): ANALYZE runs the statement as it would run.
  */
 import * as net from 'net';
 import * as path from 'path';
@@ -14,7 +16,8 @@ import type { ClientBase } from 'pg';
 import type { ParallelSettings } from '../core/catalog-snapshot';
 import type { ExplainErrorReason } from '../core/explainable';
 import { catalogQuery, readSettings } from './catalog';
-import { Explainable, explainDocument, PARAMETERS_NEED_16, requireExplainable, serverVersionNum, setLocal } from './probe';
+import { abandonConnection, answeringWithin, CANCEL_GRACE_MS, NO_ANSWER_GRACE_MS, NoAnswerError } from './connection';
+import { AS_PARSED, Explainable, explainDocument, PARAMETERS_NEED_16, requireExplainable, serverVersionNum, setLocal } from './probe';
 
 export interface ExplainOptions {
   /** Run the statement (EXPLAIN ANALYZE) to get actual rows, times and per-worker figures. */
@@ -93,6 +96,36 @@ export function sendCancelRequest(client: ClientBase): Promise<void> {
   });
 }
 
+/**
+ * While `signal` is listened to: on abort, a cancel request to the server; and if the query still
+ * runs CANCEL_GRACE_MS after it went out, the connection is given up (a backend that no longer
+ * answers takes no cancel either). `sent` is the request on its way, once aborted.
+ */
+export function cancelOnAbort(client: ClientBase, signal: AbortSignal | undefined): { sent(): Promise<void> | undefined; dispose(): void } {
+  let sending: Promise<void> | undefined;
+  let giveUp: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    sending ??= sendCancelRequest(client).then(() => {
+      giveUp = setTimeout(() => abandonConnection(client), CANCEL_GRACE_MS);
+    });
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    sent: () => sending,
+    dispose: () => {
+      signal?.removeEventListener('abort', onAbort);
+      clearTimeout(giveUp);
+    },
+  };
+}
+
+/** Canceled on the server (57014): by the statement timeout, or by another session (pg_cancel_backend). */
+export function cancelledOnServer(error: unknown, timeoutMs: number, what: string): ExplainError {
+  const message = (error as Error).message;
+  if (/statement timeout/i.test(message)) return new ExplainError('timeout', `${what} longer than the statement timeout (${timeoutMs} ms): it was cancelled on the server and rolled back`);
+  return new ExplainError('server-error', `${message}: the server cancelled it (pg_cancel_backend or an administrator), and rolled it back`);
+}
+
 function cancelledError(): ExplainError {
   return new ExplainError('cancelled', 'EXPLAIN was cancelled; the statement was stopped on the server and rolled back');
 }
@@ -122,25 +155,23 @@ export async function runExplain(client: ClientBase, sql: string, options: Expla
   const { signal } = options;
   if (signal?.aborted) throw cancelledError();
 
-  let cancelling: Promise<void> | undefined;
-  const onAbort = () => {
-    cancelling ??= sendCancelRequest(client);
-  };
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const cancel = cancelOnAbort(client, signal);
   const step = async <T>(run: () => Promise<T>): Promise<T> => {
     if (signal?.aborted) throw cancelledError();
     return run();
   };
   const writable = Boolean(options.analyze && options.allowWrites);
+  const timeoutMs = Math.max(1, Math.floor(options.timeoutMs ?? 10_000));
+  const db = answeringWithin(client, timeoutMs + NO_ANSWER_GRACE_MS);
   try {
-    await step(() => client.query(writable ? 'BEGIN READ WRITE' : 'BEGIN READ ONLY'));
-    const versionNum = options.versionNum ?? (await step(() => serverVersionNum(client)));
+    await step(() => db.query(writable ? 'BEGIN READ WRITE' : 'BEGIN READ ONLY'));
+    const versionNum = options.versionNum ?? (await step(() => serverVersionNum(db)));
     if (statement.parameters > 0 && versionNum < 160000) throw new ExplainError('parameters-need-16', PARAMETERS_NEED_16);
-    await step(() => setLocal(client, { statement_timeout: Math.max(1, Math.floor(options.timeoutMs ?? 10_000)) }));
-    const settings = await step(() => readSettings(client));
-    const busyParallelWorkers = (await step(() => client.query<{ busy: number }>(catalogQuery('parallel-workers')))).rows[0].busy;
+    await step(() => setLocal(db, { ...AS_PARSED, statement_timeout: timeoutMs }));
+    const settings = await step(() => readSettings(db));
+    const busyParallelWorkers = (await step(() => db.query<{ busy: number }>(catalogQuery('parallel-workers')))).rows[0].busy;
     const explainOptions = ['VERBOSE', 'SETTINGS', ...(options.analyze ? ['ANALYZE'] : []), ...(options.buffers === undefined ? [] : [`BUFFERS ${options.buffers ? 'ON' : 'OFF'}`])];
-    const plan = await step(() => explainDocument(client, statement, explainOptions));
+    const plan = await step(() => explainDocument(db, statement, explainOptions));
     if (signal?.aborted) throw cancelledError(); // finished before the cancel arrived: the caller no longer wants it
     return {
       statement: statement.statement,
@@ -156,22 +187,21 @@ export async function runExplain(client: ClientBase, sql: string, options: Expla
   } catch (error) {
     if (error instanceof ExplainError) throw error;
     const code = (error as { code?: string }).code;
-    if (cancelling || signal?.aborted) throw cancelledError();
-    if (code === QUERY_CANCELED) {
-      throw new ExplainError('timeout', `the statement ran longer than the statement timeout (${options.timeoutMs ?? 10_000} ms): it was cancelled on the server and rolled back`);
-    }
+    if (cancel.sent() || signal?.aborted) throw cancelledError();
+    if (error instanceof NoAnswerError) throw new ExplainError('no-answer', error.message);
+    if (code === QUERY_CANCELED) throw cancelledOnServer(error, timeoutMs, 'the statement ran');
     if (code === READ_ONLY_SQL_TRANSACTION) {
       // Writes the parse tree cannot see, e.g. inside a function the statement calls.
       throw new ExplainError('needs-confirmation', `running the statement tried to write (${(error as Error).message}): it needs confirmation; it would then run in a transaction that is rolled back`);
     }
     throw new ExplainError('server-error', (error as Error).message);
   } finally {
-    signal?.removeEventListener('abort', onAbort);
     // A cancel still on its way must not land on the ROLLBACK.
-    if (cancelling) await cancelling;
-    await client.query('ROLLBACK').catch(() => client.query('ROLLBACK').catch(() => undefined));
+    await cancel.sent();
+    await db.query('ROLLBACK').catch(() => db.query('ROLLBACK').catch(() => undefined));
     // Session-level advisory locks (pg_advisory_lock() in the statement) survive ROLLBACK; the
     // product's sessions take none of their own, so whatever is held came from the statement.
-    if (options.analyze) await client.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+    if (options.analyze) await db.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+    cancel.dispose();
   }
 }

@@ -10,6 +10,7 @@ import { checkExplainable, ExplainableCheck } from '../core/explainable';
 import { initParser } from '../core/parse';
 import type { PlannerProbe } from '../core/plan-types';
 import { messageOf } from '../error-message';
+import { answeringWithin, NO_ANSWER_GRACE_MS } from './connection';
 
 export interface PlanNode {
   'Node Type': string;
@@ -44,6 +45,15 @@ export async function serverVersionNum(client: ClientBase): Promise<number> {
   return Number(rows[0].server_version_num);
 }
 
+/**
+ * Set first (SET LOCAL) in every transaction that sends the user's statement: the server reads it as
+ * the parser did. PostgreSQL's grammar takes a backslash in '...' as itself; a server with
+ * standard_conforming_strings off takes \' as a quote inside the literal, so 'a\', '...' would end
+ * elsewhere, and over the simple protocol (a statement with $n parameters) what the parser took for
+ * a string would reach the server as further statements (COMMIT; DROP TABLE ...).
+ */
+export const AS_PARSED = { standard_conforming_strings: 'on' } as const;
+
 /** SET LOCAL for several settings in one round trip (set_config(..., true) is SET LOCAL). */
 export async function setLocal(client: ClientBase, settings: Record<string, string | number>): Promise<void> {
   const names = Object.keys(settings);
@@ -57,7 +67,8 @@ export async function setLocal(client: ClientBase, settings: Record<string, stri
  * EXPLAIN (FORMAT JSON, ...options) of a checked statement; returns the document (one element per
  * planned query). Without parameters it goes through the extended protocol, which refuses a second
  * statement on the server side as well. With parameters it cannot: binding values would plan for
- * those values, not generically, so it uses the simple protocol and relies on the parser's check.
+ * those values, not generically, so it uses the simple protocol and relies on the parser's check,
+ * which holds only under AS_PARSED (set by every caller).
  */
 export async function explainDocument(client: ClientBase, statement: Explainable, options: string[]): Promise<Record<string, unknown>[]> {
   const text = `EXPLAIN (${['FORMAT JSON', ...options, ...(statement.parameters > 0 ? ['GENERIC_PLAN'] : [])].join(', ')}) ${statement.statement}`;
@@ -96,36 +107,38 @@ export async function probeParallelism(
     return failed(error);
   }
   const timeout = Math.max(1, Math.floor(options.timeoutMs ?? 10_000));
+  // A backend that stops answering fails the probe instead of holding it (and a CI job) forever.
+  const db = answeringWithin(client, timeout + NO_ANSWER_GRACE_MS);
   try {
-    await client.query('BEGIN READ ONLY');
-    const versionNum = options.versionNum ?? (await serverVersionNum(client));
+    await db.query('BEGIN READ ONLY');
+    const versionNum = options.versionNum ?? (await serverVersionNum(db));
     if (statement.parameters > 0 && versionNum < 160000) return failed(PARAMETERS_NEED_16);
     const force = versionNum >= 160000 ? 'debug_parallel_query' : 'force_parallel_mode';
     // A session that forces parallel mode itself would show a single-copy Gather as "the plan".
-    await setLocal(client, { statement_timeout: timeout, [force]: 'off' });
-    const workersPerGather = Number((await client.query('SHOW max_parallel_workers_per_gather')).rows[0].max_parallel_workers_per_gather);
+    await setLocal(db, { ...AS_PARSED, statement_timeout: timeout, [force]: 'off' });
+    const workersPerGather = Number((await db.query('SHOW max_parallel_workers_per_gather')).rows[0].max_parallel_workers_per_gather);
 
-    const chosen = await topPlan(client, statement);
+    const chosen = await topPlan(db, statement);
     const chosenParallel = containsGather(chosen);
     let serial = chosen;
     if (chosenParallel) {
-      await setLocal(client, { max_parallel_workers_per_gather: 0 });
-      serial = await topPlan(client, statement);
+      await setLocal(db, { max_parallel_workers_per_gather: 0 });
+      serial = await topPlan(db, statement);
     }
     // With no workers per gather the planner never even considers parallel paths.
-    await setLocal(client, { max_parallel_workers_per_gather: workersPerGather > 0 ? workersPerGather : 2 });
+    await setLocal(db, { max_parallel_workers_per_gather: workersPerGather > 0 ? workersPerGather : 2 });
 
-    await setLocal(client, { parallel_setup_cost: PROHIBITIVE_SETUP_COST, [force]: 'on' });
-    const forced = await topPlan(client, statement);
+    await setLocal(db, { parallel_setup_cost: PROHIBITIVE_SETUP_COST, [force]: 'on' });
+    const forced = await topPlan(db, statement);
 
-    await setLocal(client, {
+    await setLocal(db, {
       [force]: 'off',
       parallel_setup_cost: 0,
       parallel_tuple_cost: 0,
       min_parallel_table_scan_size: 0,
       min_parallel_index_scan_size: 0,
     });
-    const cheap = await topPlan(client, statement);
+    const cheap = await topPlan(db, statement);
     const parallelPossible = containsGather(cheap);
 
     return {
@@ -140,6 +153,6 @@ export async function probeParallelism(
   } catch (error) {
     return failed(error);
   } finally {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await db.query('ROLLBACK').catch(() => undefined);
   }
 }

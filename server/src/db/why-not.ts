@@ -20,8 +20,9 @@ import type { PlannerProbe } from '../core/plan-types';
 import type { StatementResult } from '../core/types';
 import { classifyWhyNot, PlanOutcome, PLANNER_FUZZ_FACTOR, RelationFacts, setupCostBreakEven, SwitchSearch, tupleCostBreakEven, WhyNot, WhyNotEvidence } from '../core/why-not';
 import { catalogQuery, readCatalogSnapshot, readSettings } from './catalog';
-import { ExplainError, sendCancelRequest } from './explain';
-import { Explainable, explainDocument, PlanNode, probeParallelism, requireExplainable, serverVersionNum, setLocal } from './probe';
+import { answeringWithin, NO_ANSWER_GRACE_MS, NoAnswerError } from './connection';
+import { cancelledOnServer, cancelOnAbort, ExplainError } from './explain';
+import { AS_PARSED, Explainable, explainDocument, PlanNode, probeParallelism, requireExplainable, serverVersionNum, setLocal } from './probe';
 
 export interface WhyNotOptions {
   /** statement_timeout for each re-plan, in ms (default 10 s). */
@@ -101,29 +102,26 @@ export async function whyNotParallel(client: ClientBase, sql: string, options: W
   const { signal } = options;
   const cancelled = () => new ExplainError('cancelled', 'the why-not-parallel probe was cancelled; the planning query was stopped on the server');
   if (signal?.aborted) throw cancelled();
-  let cancelling: Promise<void> | undefined;
-  const onAbort = () => {
-    cancelling ??= sendCancelRequest(client);
-  };
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const cancel = cancelOnAbort(client, signal);
   const timeoutMs = Math.max(1, Math.floor(options.timeoutMs ?? 10_000));
+  const db = answeringWithin(client, timeoutMs + NO_ANSWER_GRACE_MS);
   try {
-    const probe = options.probe ?? (await probeParallelism(client, sql, { timeoutMs }));
+    const probe = options.probe ?? (await probeParallelism(db, sql, { timeoutMs }));
     if (signal?.aborted) throw cancelled();
-    const staticResult = options.statement ?? (probe.error === undefined ? await analyseStatically(client, sql) : undefined);
+    const staticResult = options.statement ?? (probe.error === undefined ? await analyseStatically(db, sql) : undefined);
     if (signal?.aborted) throw cancelled();
     if (probe.error !== undefined) {
-      const settings = await readSettings(client);
+      const settings = await readSettings(db);
       return { probe, relations: [], evidence: {}, whyNot: classifyWhyNot({ probe, statement: staticResult, settings, relations: [], evidence: {} }) };
     }
 
-    await client.query('BEGIN READ ONLY');
+    await db.query('BEGIN READ ONLY');
     try {
-      const versionNum = await serverVersionNum(client);
+      const versionNum = await serverVersionNum(db);
       const force = versionNum >= 160000 ? 'debug_parallel_query' : 'force_parallel_mode';
-      await setLocal(client, { statement_timeout: timeoutMs, [force]: 'off' });
-      const settings = await readSettings(client);
-      const source = (await client.query<{ source: string }>("SELECT source FROM pg_settings WHERE name = 'max_parallel_workers_per_gather'")).rows[0]?.source;
+      await setLocal(db, { ...AS_PARSED, statement_timeout: timeoutMs, [force]: 'off' });
+      const settings = await readSettings(db);
+      const source = (await db.query<{ source: string }>("SELECT source FROM pg_settings WHERE name = 'max_parallel_workers_per_gather'")).rows[0]?.source;
       const workersPerGather = settings.max_parallel_workers_per_gather;
       // The session's settings, with workers per gather at the default when off, so the other
       // re-plans still judge the statement itself (as the probe does).
@@ -136,8 +134,8 @@ export async function whyNotParallel(client: ClientBase, sql: string, options: W
       };
       const planWith = async (overrides: Partial<typeof base>): Promise<PlanNode> => {
         if (signal?.aborted) throw cancelled();
-        await setLocal(client, { ...base, ...overrides });
-        const [first] = await explainDocument(client, statement, ['VERBOSE']);
+        await setLocal(db, { ...base, ...overrides });
+        const [first] = await explainDocument(db, statement, ['VERBOSE']);
         return first.Plan as PlanNode;
       };
 
@@ -180,23 +178,22 @@ export async function whyNotParallel(client: ClientBase, sql: string, options: W
         }
       }
 
-      const relations = await relationFacts(client, staticResult, scanned);
+      const relations = await relationFacts(db, staticResult, scanned);
       const whyNot = classifyWhyNot({ probe, statement: staticResult, settings, workersPerGatherSource: source, relations, evidence });
       return { probe, whyNot, relations, evidence };
     } finally {
       // A cancel still on its way must not land on the ROLLBACK.
-      if (cancelling) await cancelling;
-      await client.query('ROLLBACK').catch(() => client.query('ROLLBACK').catch(() => undefined));
+      await cancel.sent();
+      await db.query('ROLLBACK').catch(() => db.query('ROLLBACK').catch(() => undefined));
     }
   } catch (error) {
     if (error instanceof ExplainError) throw error;
-    if (cancelling || signal?.aborted) throw cancelled();
-    if ((error as { code?: string }).code === QUERY_CANCELED) {
-      throw new ExplainError('timeout', `planning took longer than the statement timeout (${timeoutMs} ms): it was cancelled on the server`);
-    }
+    if (cancel.sent() || signal?.aborted) throw cancelled();
+    if (error instanceof NoAnswerError) throw new ExplainError('no-answer', error.message);
+    if ((error as { code?: string }).code === QUERY_CANCELED) throw cancelledOnServer(error, timeoutMs, 'planning took');
     throw new ExplainError('server-error', (error as Error).message);
   } finally {
-    signal?.removeEventListener('abort', onAbort);
+    cancel.dispose();
   }
 }
 
