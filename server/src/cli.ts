@@ -470,7 +470,8 @@ async function explain(args: string[], io: CliIo): Promise<number> {
   if (values.help) return usage(io);
   if (values.format !== 'text' && values.format !== 'json') throw new CliError(`--format must be text or json, not "${values.format}"`);
   const timeoutMs = Number(values['timeout-ms']);
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new CliError('--timeout-ms takes a positive whole number of milliseconds');
+  // statement_timeout's own range: PostgreSQL takes at most INT_MAX milliseconds.
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) throw new CliError('--timeout-ms takes a whole number of milliseconds from 1 to 2147483647');
   const analyze = values.analyze as boolean;
   const allowWrites = values['allow-writes'] as boolean;
 

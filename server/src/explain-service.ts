@@ -101,6 +101,7 @@ export class ExplainService {
     if (!analysis) throw failure('no-statement', `Explain: ${params.uri} is not an open SQL document`);
     const statement = this.statementFor(analysis, params);
     if (!statement) throw failure('no-statement', 'Explain: there is no SQL statement at the cursor');
+    if (statement.kind === 'psql-meta') throw failure('not-explainable', 'Explain: this is a psql meta-command, not a statement to explain');
     const sql = analysis.text.slice(statement.range.start, statement.range.end);
     const check = checkExplainable(sql);
     if (!check.ok) throw failure('not-explainable', `Explain: ${check.message}`);
@@ -192,7 +193,8 @@ export class ExplainService {
     if (!enabled) return [];
     const lenses: CodeLens[] = [];
     for (const statement of analysis.outline) {
-      if (!statement.parsed || !(LENS_KINDS.has(statement.kind) || WRITE_KINDS.has(statement.kind))) continue;
+      // Not on a psql script's statement with variables: the server never sees it as written.
+      if (!statement.parsed || statement.psqlVariables || !(LENS_KINDS.has(statement.kind) || WRITE_KINDS.has(statement.kind))) continue;
       const keyword = toRange(analysis.lines, firstKeywordRange(analysis.text, statement));
       const at: Position = keyword.start;
       const writes = WRITE_KINDS.has(statement.kind);

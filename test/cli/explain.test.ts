@@ -191,6 +191,7 @@ describe('cli: explain', function () {
     assert.deepStrictEqual(await run(['-c', 'VACUUM small']), { code: 2, stdout: '', stderr: 'pg-parallel-hints: cannot explain: VACUUM is a utility statement: the planner does not plan it, so it has no plan to explain\n' });
     assert.deepStrictEqual(await run(['-c', 'SELECT 1', 'queries.sql:2']), { code: 2, stdout: '', stderr: 'pg-parallel-hints: give either FILE:LINE or -c SQL, not both\n' });
     assert.deepStrictEqual(await run(['--format', 'xml', '-c', 'SELECT 1']), { code: 2, stdout: '', stderr: 'pg-parallel-hints: --format must be text or json, not "xml"\n' });
+    assert.deepStrictEqual(await run(['--timeout-ms', '99999999999', '-c', 'SELECT 1']), { code: 2, stdout: '', stderr: 'pg-parallel-hints: --timeout-ms takes a whole number of milliseconds from 1 to 2147483647\n' });
     // Only now does it connect, and says so when it cannot.
     const unreachable = await run(['-c', 'SELECT 1']);
     assert.match(unreachable.stderr, /^pg-parallel-hints: cannot connect to nobody@127\.0\.0\.1:1\/none: /);

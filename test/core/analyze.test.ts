@@ -241,6 +241,15 @@ BEGIN RETURN x / 0; EXCEPTION WHEN division_by_zero THEN RETURN 0; END $$`);
     assert.deepStrictEqual(only(s.reasons, 'restricted-function').range, { start: call, end: call + 'random'.length });
   });
 
+  it('a tree too deep for the parser\'s reader (200,000 terms of 1+1+...) is said to be nested too deeply, not a syntax error', () => {
+    const text = `SELECT ${Array(200_000).fill('1').join('+')}, random();`;
+    const [s] = analyze(text);
+    assert.strictEqual(s.verdict, 'unknown');
+    assert.deepStrictEqual(only(s.reasons, 'too-deeply-nested').range, { start: 0, end: 'SELECT'.length });
+    assert.ok(!s.reasons.some((r) => r.code === 'syntax-error'));
+    only(s.reasons, 'restricted-function');
+  });
+
   it('a psql script\'s variables (:name, :\'name\', :"name") are read as names: the statement is analysed, not a syntax error', () => {
     const { text, ranges } = marked(`\\set lim 10\nSELECT «random»() FROM pg_class WHERE relname = :'rel' AND :"col" > 0 AND relpages::int > 0 LIMIT :lim;\nSELECT :x FROM;`);
     const [, s, broken] = analyze(text);

@@ -79,5 +79,9 @@ describe('explainable statements', () => {
     assert.strictEqual(refused('REFRESH MATERIALIZED VIEW m'), 'EXPLAIN shows no plan for REFRESH MATERIALIZED VIEW (only "Utility Statement"): explain the view\'s query instead');
     assert.strictEqual(refused('EXPLAIN SELECT 1'), 'the text is already an EXPLAIN statement: give the statement without EXPLAIN');
     assert.match(refused('SELEC 1'), /^the statement does not parse: syntax error at or near "SELEC"/);
+    assert.strictEqual(
+      refused("SELECT * FROM t WHERE a = :'name' LIMIT :lim"),
+      'the statement uses psql variables (:name), which psql fills in before it sends a statement: EXPLAIN takes the text as written, so put values in their place',
+    );
   });
 });

@@ -119,6 +119,10 @@ describe('connection settings', () => {
     assert.throws(() => connectionConfig({ url: 'postgresql://h:99999/db' }, bareEnv), { message: /not a valid URL|invalid port/ });
     assert.throws(() => connectionConfig({}, { ...bareEnv, PGPORT: 'abc' }), { message: 'invalid port "abc"' });
     assert.throws(() => connectionConfig({ url: 'mysql://h/db' }, bareEnv), { message: 'the database URL must start with postgresql:// or postgres://' });
+    // A bad %-escape names the part, never its text.
+    assert.throws(() => connectionConfig({ url: 'postgres://u:se%zzcret@h/db' }, bareEnv), {
+      message: "the database URL's password has a % that does not start a valid escape (%XX, a UTF-8 byte in hex)",
+    });
   });
 
   it('names a target without its password', () => {

@@ -116,6 +116,13 @@ describe('lsp: explain and settings audit', function () {
     const nowhere = await rejection(explain(client, { uri, position: { line: 5, character: 0 }, analyze: false, allowWrites: false }));
     assert.strictEqual(nowhere.message, 'Explain: there is no SQL statement at the cursor');
     assert.deepStrictEqual(nowhere.data, { reason: 'no-statement' });
+    // A psql script: a meta-command, and a statement whose variables psql fills in (no CodeLens either).
+    const script = 'file:///work/script.sql';
+    await client.open(script, '\\set lim 10\nSELECT * FROM big LIMIT :lim;\n');
+    const meta = await rejection(explain(client, { uri: script, position: { line: 0, character: 1 }, analyze: false, allowWrites: false }));
+    assert.strictEqual(meta.message, 'Explain: this is a psql meta-command, not a statement to explain');
+    const variables = await rejection(explain(client, { uri: script, position: { line: 1, character: 1 }, analyze: false, allowWrites: false }));
+    assert.strictEqual(variables.message, 'Explain: the statement uses psql variables (:name), which psql fills in before it sends a statement: EXPLAIN takes the text as written, so put values in their place');
   });
 
   it('explains the statement at the cursor: report, plan, Gathers and the statement range', async () => {
@@ -337,6 +344,11 @@ describe('lsp: explain and settings audit', function () {
         `4:0-4:6 Explain analyze -> pgParallelHints.explainAnalyze ["${uri}",{"line":4,"character":0}]`,
       ],
     );
+    // A psql script's statement with variables: the server never sees it as written.
+    const script = 'file:///work/lenses-script.sql';
+    await client.open(script, '\\set lim 10\nSELECT * FROM big LIMIT :lim;\nSELECT * FROM big LIMIT 10;\n');
+    const scriptLenses: CodeLens[] = await client.rpc.sendRequest('textDocument/codeLens', { textDocument: { uri: script } });
+    assert.deepStrictEqual(scriptLenses.map((l) => `${rangeText(l.range)} ${l.command!.title}`), ['2:0-2:6 Explain parallelism', '2:0-2:6 Explain analyze']);
   });
 
   it('audits the settings of the folder\'s database', async () => {

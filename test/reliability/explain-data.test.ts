@@ -155,6 +155,12 @@ describe('reliability: EXPLAIN ANALYZE leaves no change and no lock behind', fun
     await othersCanLock();
   });
 
+  it('a statement cancelled by the server itself (pg_cancel_backend), not by the timeout, is not called a timeout', async () => {
+    const error = await refusal(runExplain(product, 'SELECT pg_cancel_backend(pg_backend_pid()), pg_sleep(2)', { analyze: true, timeoutMs: 30_000 }));
+    assert.strictEqual(error.reason, 'server-error');
+    assert.strictEqual(error.message, 'canceling statement due to user request: the server cancelled it (pg_cancel_backend or an administrator), and rolled it back');
+  });
+
   it('after all of it the session is clean and still read-only by default', async () => {
     const { rows } = await product.query("SELECT current_setting('default_transaction_read_only') AS ro, current_setting('transaction_read_only') AS now_ro");
     assert.deepStrictEqual(rows[0], { ro: 'on', now_ro: 'on' });

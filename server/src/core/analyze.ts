@@ -8,7 +8,7 @@ import { Catalog, simpleHash, worseHazard } from './catalog';
 import { applyDdl } from './ddl';
 import { joined, NONE } from './lists';
 import { checkFunctionDefinition } from './function-check';
-import { AstNode, parseSql, scanSql, type Token } from './parse';
+import { AstNode, parseSql, scanSql, type Token, withoutPsqlVariables } from './parse';
 import { Utf8Offsets } from './text';
 import type { Hazard, Reason, Reference, StatementKind, StatementResult, TextRange, Verdict } from './types';
 import { nodeKind, StatementWalker, typeNameOf } from './walker';
@@ -79,6 +79,8 @@ export function analyzeStatement(sql: string, ctx: StatementContext): StatementR
   const nul = sql.indexOf('\u0000');
   if (nul >= 0) return analyzeUnparsed(sql.replace(/\u0000/g, ' '), 'it contains a NUL byte, which PostgreSQL rejects', nul, ctx, 1);
   let parsed = parseSql(sql);
+  let psqlVariables = false;
+  if (!parsed.ok && parsed.tooDeep) return analyzedTooDeep(sql, ctx);
   if (!parsed.ok) {
     // A psql script's variables (:name, :'name', :"name") are no SQL: read as plain names, same length.
     const plain = withoutPsqlVariables(sql);
@@ -86,6 +88,7 @@ export function analyzeStatement(sql: string, ctx: StatementContext): StatementR
     if (!again.ok) return analyzeUnparsed(sql, parsed.message, parsed.offset, ctx);
     parsed = again;
     sql = plain;
+    psqlVariables = true;
   }
   const { offsets } = parsed;
   let reasons: Reason[] = NONE;
@@ -109,7 +112,9 @@ export function analyzeStatement(sql: string, ctx: StatementContext): StatementR
     return analyzedTooDeep(sql, ctx);
   }
   for (const r of reasons) if (r.hazard) hazard = worseHazard(hazard, r.hazard);
-  return { range: { start: 0, end: sql.length }, kind, verdict: verdictFor(kind, hazard, unresolved), reasons: sortReasons(reasons), references, parsed: true };
+  const result: StatementResult = { range: { start: 0, end: sql.length }, kind, verdict: verdictFor(kind, hazard, unresolved), reasons: sortReasons(reasons), references, parsed: true };
+  if (psqlVariables) result.psqlVariables = true;
+  return result;
 }
 
 function verdictFor(kind: StatementKind, hazard: Hazard, unresolved: boolean): Verdict {
@@ -267,24 +272,6 @@ function analyzeByScanner(sql: string, ctx: StatementContext, scanBefore: number
   return { range: { start: 0, end: sql.length }, kind: 'invalid', verdict, reasons: sortReasons([...walked.reasons, problem(tokens)]), references: joined(walked.references), parsed: false };
 }
 
-/**
- * The text with each psql variable's colon made a space (`:lim` reads as the name `lim`, `:'name'` as
- * a string, `:"name"` as a quoted name), so that a statement of a psql script parses; lengths and
- * offsets are unchanged. Only colons the scanner finds right before a name or string (not `::`, and
- * never inside quotes or comments).
- */
-function withoutPsqlVariables(sql: string): string {
-  if (!sql.includes(':')) return sql;
-  const tokens = scanSql(sql);
-  let out = sql;
-  for (let i = 0; i + 1 < tokens.length; i++) {
-    const colon = tokens[i];
-    const next = tokens[i + 1];
-    if (colon.text !== ':' || next.start !== colon.end || !['identifier', 'keyword', 'string'].includes(next.kind)) continue;
-    out = `${out.slice(0, colon.start)} ${out.slice(colon.end)}`;
-  }
-  return out;
-}
 
 /** Unquoted identifiers fold to lower case; quoted ones keep their case. */
 export function identifierValue(text: string): string {

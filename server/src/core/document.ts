@@ -530,7 +530,7 @@ export class DocumentAnalyzer {
       get outline() {
         return (outline ??= slots.map((slot) => {
           const result = slot.entry?.result;
-          return { range: { start: slot.start, end: slot.end }, kind: result ? result.kind : 'psql-meta', parsed: result ? result.parsed : true };
+          return { range: { start: slot.start, end: slot.end }, kind: result ? result.kind : 'psql-meta', parsed: result ? result.parsed : true, ...(result?.psqlVariables ? { psqlVariables: true } : {}) };
         }));
       },
       statementCount: count,

@@ -3,7 +3,7 @@
  * before anything reaches a server: the EXPLAIN runner and the planner probes send nothing for
  * text that is not exactly one plannable statement.
  */
-import { AstNode, parseSql } from './parse';
+import { AstNode, parseSql, withoutPsqlVariables } from './parse';
 
 /** Why EXPLAIN of a statement did not run or did not finish (the runner's errors, and the protocol's). */
 export type ExplainErrorReason =
@@ -86,8 +86,12 @@ function statementKind(key: string, body: AstNode): string {
 }
 
 /** Checks `sql` (call initParser() first). */
+/** Why a statement of a psql script that uses its variables cannot be explained as written. */
+export const PSQL_VARIABLES = 'the statement uses psql variables (:name), which psql fills in before it sends a statement: EXPLAIN takes the text as written, so put values in their place';
+
 export function checkExplainable(sql: string): ExplainableCheck {
   const parsed = parseSql(sql);
+  if (!parsed.ok && parseSql(withoutPsqlVariables(sql)).ok) return { ok: false, message: PSQL_VARIABLES };
   if (!parsed.ok) return { ok: false, message: `the statement does not parse: ${parsed.message}` };
   if (parsed.statements.length !== 1) {
     return { ok: false, message: parsed.statements.length === 0 ? 'there is no statement to explain' : `expected exactly one statement, found ${parsed.statements.length}` };

@@ -36,7 +36,7 @@ export interface ParsedStatement {
 
 export type ParseOutcome =
   | { ok: true; statements: ParsedStatement[]; offsets: Utf8Offsets }
-  | { ok: false; message: string; offset: number };
+  | { ok: false; message: string; offset: number; tooDeep?: true };
 
 /** Parses SQL text; on a syntax error returns the message and the UTF-16 offset it points at. */
 export function parseSql(text: string): ParseOutcome {
@@ -53,6 +53,8 @@ export function parseSql(text: string): ParseOutcome {
     });
     return { ok: true, statements, offsets };
   } catch (error) {
+    // The grammar took it, but its tree is nested deeper than the stack that reads it (JSON.parse).
+    if (error instanceof RangeError) return { ok: false, message: error.message, offset: 0, tooDeep: true };
     const details = (error as libpg.SqlError).sqlDetails;
     const message = failureMessage(error);
     // PostgreSQL counts an error's position in characters (scanner_errposition), and libpg-query
@@ -182,4 +184,23 @@ function failureMessage(error: unknown): string {
     if (firstLine === token && token.length <= EXCERPT_LENGTH) return whole;
     return `${lead}${firstLine.slice(0, EXCERPT_LENGTH)}…"`;
   });
+}
+
+/**
+ * The text with each psql variable's colon made a space (`:lim` reads as the name `lim`, `:'name'` as
+ * a string, `:"name"` as a quoted name), so that a statement of a psql script parses; lengths and
+ * offsets are unchanged. Only colons the scanner finds right before a name or string (not `::`, and
+ * never inside quotes or comments).
+ */
+export function withoutPsqlVariables(sql: string): string {
+  if (!sql.includes(':')) return sql;
+  const tokens = scanSql(sql);
+  let out = sql;
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const colon = tokens[i];
+    const next = tokens[i + 1];
+    if (colon.text !== ':' || next.start !== colon.end || !['identifier', 'keyword', 'string'].includes(next.kind)) continue;
+    out = `${out.slice(0, colon.start)} ${out.slice(colon.end)}`;
+  }
+  return out;
 }

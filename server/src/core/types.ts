@@ -132,7 +132,12 @@ export interface StatementResult {
   references: Reference[];
   /** False when the statement did not parse and only the scanner's tokens were used. */
   parsed: boolean;
+  /**
+   * Read with psql variables (:name, :'name', :"name") taken as names: psql fills them in before it
+   * sends the statement, so the text as written is not one the server takes (nothing to EXPLAIN).
+   */
+  psqlVariables?: true;
 }
 
 /** Where a statement is and what kind, without its reasons and references. */
-export type StatementOutline = Pick<StatementResult, 'range' | 'kind' | 'parsed'>;
+export type StatementOutline = Pick<StatementResult, 'range' | 'kind' | 'parsed' | 'psqlVariables'>;

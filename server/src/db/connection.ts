@@ -80,12 +80,20 @@ function parseUrl(url: string): Parameters {
     throw new Error('the database URL must start with postgresql:// or postgres://');
   }
   const query = (name: string) => parsed.searchParams.get(name) ?? undefined;
+  // A bad %-escape names its part, never its text (it may be the password).
+  const decoded = (text: string, part: string) => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      throw new Error(`the database URL's ${part} has a % that does not start a valid escape (%XX, a UTF-8 byte in hex)`);
+    }
+  };
   const params: Parameters = {
-    host: query('host') ?? (parsed.hostname ? decodeURIComponent(parsed.hostname).replace(/^\[(.*)\]$/, '$1') : undefined),
+    host: query('host') ?? (parsed.hostname ? decoded(parsed.hostname, 'host').replace(/^\[(.*)\]$/, '$1') : undefined),
     port: query('port') ?? (parsed.port || undefined),
-    database: query('dbname') ?? (parsed.pathname.length > 1 ? decodeURIComponent(parsed.pathname.slice(1)) : undefined),
-    user: query('user') ?? (parsed.username ? decodeURIComponent(parsed.username) : undefined),
-    password: query('password') ?? (parsed.password ? decodeURIComponent(parsed.password) : undefined),
+    database: query('dbname') ?? (parsed.pathname.length > 1 ? decoded(parsed.pathname.slice(1), 'database name') : undefined),
+    user: query('user') ?? (parsed.username ? decoded(parsed.username, 'user name') : undefined),
+    password: query('password') ?? (parsed.password ? decoded(parsed.password, 'password') : undefined),
     sslmode: query('sslmode'),
     sslrootcert: query('sslrootcert'),
     service: query('service'),
