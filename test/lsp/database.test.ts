@@ -57,6 +57,28 @@ describe('lsp: with a real PostgreSQL', function () {
     return client;
   }
 
+  /**
+   * A new database made by `setup`, served, and `text` open as `uri` once the server reads the
+   * database's catalog (and, with `refreshed`, once it asked the client to pull diagnostics again).
+   */
+  async function openedLive(name: string, setup: string[], uri: string, text: string, options: { refreshed?: boolean } = {}): Promise<TestClient> {
+    const url = await (await testCluster()).createDatabase(name);
+    const admin = new Client({ connectionString: url });
+    await admin.connect();
+    try {
+      for (const statement of setup) await admin.query(statement);
+    } finally {
+      await admin.end();
+    }
+    const client = await serve(url);
+    const live = client.waitFor<StatusParams>('pgParallelHints/status', (s) => s.state === 'live');
+    const refreshed = options.refreshed ? client.waitFor('workspace/diagnostic/refresh') : undefined;
+    await client.open(uri, text);
+    await live;
+    await refreshed;
+    return client;
+  }
+
   it('reads the live catalog: status line, diagnostics and hover from the database', async () => {
     const cluster = await testCluster();
     const url = await cluster.createDatabase('lsp_live');
@@ -158,23 +180,18 @@ describe('lsp: with a real PostgreSQL', function () {
   });
 
   it("leaves out row-level security the connected role bypasses (a superuser here), and its hover says so", async () => {
-    const cluster = await testCluster();
-    const url = await cluster.createDatabase('lsp_rls');
-    const admin = new Client({ connectionString: url });
-    await admin.connect();
-    try {
-      await admin.query('CREATE FUNCTION may_see(owner text) RETURNS boolean LANGUAGE plpgsql STABLE AS $$ BEGIN RETURN true; END $$');
-      await admin.query('CREATE TABLE secured (id integer, owner text)');
-      await admin.query('ALTER TABLE secured ENABLE ROW LEVEL SECURITY');
-      await admin.query('CREATE POLICY mine ON secured USING (may_see(owner))');
-    } finally {
-      await admin.end();
-    }
-    const client = await serve(url);
-    const live = client.waitFor<StatusParams>('pgParallelHints/status', (s) => s.state === 'live');
     const uri = 'file:///nowhere/rls.sql';
-    await client.open(uri, 'SELECT count(*) FROM secured;\n');
-    await live;
+    const client = await openedLive(
+      'lsp_rls',
+      [
+        'CREATE FUNCTION may_see(owner text) RETURNS boolean LANGUAGE plpgsql STABLE AS $$ BEGIN RETURN true; END $$',
+        'CREATE TABLE secured (id integer, owner text)',
+        'ALTER TABLE secured ENABLE ROW LEVEL SECURITY',
+        'CREATE POLICY mine ON secured USING (may_see(owner))',
+      ],
+      uri,
+      'SELECT count(*) FROM secured;\n',
+    );
     assert.deepStrictEqual(summarize(await client.diagnostics(uri)), []);
     const card = ((await client.hover(uri, { line: 0, character: 23 }))!.contents as { value: string }).value;
     assert.ok(
@@ -184,22 +201,17 @@ describe('lsp: with a real PostgreSQL', function () {
   });
 
   it("counts a RESTRICTED function in one column of a database view only where that column is read, and its hover says so", async () => {
-    const cluster = await testCluster();
-    const url = await cluster.createDatabase('lsp_view_columns');
-    const admin = new Client({ connectionString: url });
-    await admin.connect();
-    try {
-      await admin.query('CREATE FUNCTION tag(x integer) RETURNS text LANGUAGE plpgsql STABLE PARALLEL RESTRICTED AS $$ BEGIN RETURN x::text; END $$');
-      await admin.query('CREATE TABLE items (id integer)');
-      await admin.query('CREATE VIEW tagged AS SELECT id, tag(id) AS label FROM items');
-    } finally {
-      await admin.end();
-    }
-    const client = await serve(url);
-    const live = client.waitFor<StatusParams>('pgParallelHints/status', (s) => s.state === 'live');
     const uri = 'file:///nowhere/view-columns.sql';
-    await client.open(uri, 'SELECT id FROM tagged;\nSELECT label FROM tagged;\n');
-    await live;
+    const client = await openedLive(
+      'lsp_view_columns',
+      [
+        'CREATE FUNCTION tag(x integer) RETURNS text LANGUAGE plpgsql STABLE PARALLEL RESTRICTED AS $$ BEGIN RETURN x::text; END $$',
+        'CREATE TABLE items (id integer)',
+        'CREATE VIEW tagged AS SELECT id, tag(id) AS label FROM items',
+      ],
+      uri,
+      'SELECT id FROM tagged;\nSELECT label FROM tagged;\n',
+    );
     assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
       '1:7-1:12 information restricted-view: column label of view public.tagged calls public.tag(x integer), which is PARALLEL RESTRICTED: it runs only in the leader process',
     ]);
@@ -208,24 +220,18 @@ describe('lsp: with a real PostgreSQL', function () {
   });
 
   it("judges a database view by the columns a statement reads (its definition walked from the live catalog), and its hover says what runs only in the leader", async () => {
-    const cluster = await testCluster();
-    const url = await cluster.createDatabase('lsp_views');
-    const admin = new Client({ connectionString: url });
-    await admin.connect();
-    try {
-      await admin.query('CREATE TABLE items (id integer, grp integer)');
-      await admin.query('CREATE VIEW ranked AS SELECT id, row_number() OVER (ORDER BY id) AS rn, (SELECT max(i.id) FROM items i WHERE i.grp = items.grp) AS top FROM items');
-      await admin.query('CREATE VIEW ranked_page AS SELECT * FROM ranked ORDER BY id LIMIT 10');
-    } finally {
-      await admin.end();
-    }
-    const client = await serve(url);
-    const live = client.waitFor<StatusParams>('pgParallelHints/status', (s) => s.state === 'live');
-    const refreshed = client.waitFor('workspace/diagnostic/refresh');
     const uri = 'file:///nowhere/views.sql';
-    await client.open(uri, 'SELECT id FROM ranked;\nSELECT rn, top FROM ranked;\nSELECT count(*) FROM ranked_page;\n');
-    await live;
-    await refreshed;
+    const client = await openedLive(
+      'lsp_views',
+      [
+        'CREATE TABLE items (id integer, grp integer)',
+        'CREATE VIEW ranked AS SELECT id, row_number() OVER (ORDER BY id) AS rn, (SELECT max(i.id) FROM items i WHERE i.grp = items.grp) AS top FROM items',
+        'CREATE VIEW ranked_page AS SELECT * FROM ranked ORDER BY id LIMIT 10',
+      ],
+      uri,
+      'SELECT id FROM ranked;\nSELECT rn, top FROM ranked;\nSELECT count(*) FROM ranked_page;\n',
+      { refreshed: true },
+    );
     assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
       '1:7-1:9 information view-plan-shape: column rn of view public.ranked has a window function: reading it, that part of a plan runs only in the leader process',
       '1:11-1:14 information view-plan-shape: column top of view public.ranked has a correlated subquery: reading it, that part of a plan runs only in the leader process',

@@ -124,15 +124,21 @@ describe('reliability: a misbehaving database, through the language server', fun
     measured(label, `${sorted.length} hover+diagnostics probes, median ${ms(sorted[Math.floor(sorted.length / 2)] ?? 0)}, max ${ms(sorted[sorted.length - 1] ?? 0)}`);
   }
 
-  it('pg_terminate_backend: falls back, says the server closed the connection, logs it once, reconnects with one session', async () => {
+  /** A new database of `name` (prepared), served, with the document open once the catalog is live. */
+  async function servedLive(name: string): Promise<{ url: string; database: string; served: Served }> {
     const cluster = await testCluster();
-    const url = await cluster.createDatabase('faults_terminate');
+    const url = await cluster.createDatabase(name);
     await prepare(url);
     const database = new URL(url).pathname.slice(1);
     const served = await serve({ host: cluster.host, port: cluster.port, user: 'postgres', database });
     const live = status(served, 'live');
     await served.client.open(DOC, TEXT);
     await live;
+    return { url, database, served };
+  }
+
+  it('pg_terminate_backend: falls back, says the server closed the connection, logs it once, reconnects with one session', async () => {
+    const { url, database, served } = await servedLive('faults_terminate');
     await served.client.waitFor('workspace/diagnostic/refresh');
     assert.deepStrictEqual(await served.probe(), [UNSAFE, RANDOM]);
     assert.strictEqual(await productSessions(url), 1);
@@ -158,14 +164,7 @@ describe('reliability: a misbehaving database, through the language server', fun
   });
 
   it('a backend that stops answering (SIGSTOP) while Explain waits: the request fails within the statement timeout and a grace, hover keeps answering, and the next Explain reconnects', async () => {
-    const cluster = await testCluster();
-    const url = await cluster.createDatabase('faults_stopped');
-    await prepare(url);
-    const database = new URL(url).pathname.slice(1);
-    const served = await serve({ host: cluster.host, port: cluster.port, user: 'postgres', database });
-    const live = status(served, 'live');
-    await served.client.open(DOC, TEXT);
-    await live;
+    const { url, served } = await servedLive('faults_stopped');
     const admin = await adminSession(url);
     const { rows } = await admin.query("SELECT pid FROM pg_stat_activity WHERE application_name LIKE 'pg-parallel-hints%'");
     assert.strictEqual(rows.length, 1);
