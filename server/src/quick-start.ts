@@ -17,7 +17,7 @@
  * grows the young generation to that limit: 32 MB that stay resident, whose fresh pages are also
  * slow to touch on some machines. V8 reads the factor whenever it would grow, so it applies when set
  * here, at run time, for every way the server is started; heap sizes (`--max-semi-space-size`) are
- * read only at process start. Measured old and new in turn (README, Performance): less memory for
+ * read only at process start. Measured old and new in turn (bench/NOTES.md): less memory for
  * the server and the CLI; first diagnostics, and edits of the 1 MB benchmark file, quicker.
  *
  * Tried and left at V8's default: a larger `--interrupt-budget` (300,000 instead of 67,584 bytes of
