@@ -586,7 +586,7 @@ class DatabaseSession {
   async snapshot(): Promise<CatalogSnapshot> {
     const { readCatalogSnapshot } = await import('./db/catalog');
     try {
-      return await readCatalogSnapshot(this.client);
+      return await readCatalogSnapshot(this.db.answeringInTime(this.client));
     } catch (error) {
       throw new CliError(`cannot read the catalog of ${this.target}: ${messageOf(error)}`);
     }
@@ -594,7 +594,7 @@ class DatabaseSession {
 
   async settings() {
     const { readSettings } = await import('./db/catalog');
-    return readSettings(this.client);
+    return readSettings(this.db.answeringInTime(this.client));
   }
 
   async probe(sql: string) {

@@ -21,6 +21,7 @@ import type { LineIndex } from './core/text';
 import type { StatementKind, StatementOutline, StatementResult } from './core/types';
 import { renderWhyNot, WhyNot } from './core/why-not';
 import { readSettings } from './db/catalog';
+import { answeringInTime } from './db/connection';
 import type { DatabaseConnection } from './db/connection-manager';
 import { ExplainError, runExplain } from './db/explain';
 import { whyNotParallel } from './db/why-not';
@@ -184,7 +185,7 @@ export class ExplainService {
     const scopes = await this.host.scopesOf(params);
     const scope = scopes.find((s) => s.database) ?? scopes[0];
     const database = await this.liveDatabase(scope, 'The settings audit');
-    const settings = await this.serialized(database, () => database.withClient((client) => readSettings(client)));
+    const settings = await this.serialized(database, () => database.withClient((client) => readSettings(answeringInTime(client))));
     const findings = auditSettings(settings);
     return { target: database.target, findings, text: formatAudit(findings, database.target) };
   }

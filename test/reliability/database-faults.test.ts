@@ -185,9 +185,26 @@ describe('reliability: a misbehaving database, through the language server', fun
     } finally {
       process.kill(pid, 'SIGCONT');
     }
-    await admin.end();
+    // The next Explain reconnects.
     const again = (await explain()) as { report?: string };
     assert.match(again.report ?? '', /audit_value/);
+    // A catalog refresh on a stopped backend: given up after the session's statement timeout and
+    // the grace, the status says so, the last catalog keeps serving, and it reconnects by itself.
+    const { rows: now } = await admin.query("SELECT pid FROM pg_stat_activity WHERE application_name LIKE 'pg-parallel-hints%'");
+    assert.strictEqual(now.length, 1);
+    const withFindings = await served.probe(); // the Explain's findings are diagnostics too now
+    const failed = nextStatus(served, 'error');
+    process.kill(now[0].pid, 'SIGSTOP');
+    try {
+      void served.client.rpc.sendRequest('pgParallelHints/refreshCatalog', {});
+      const error = await probeUntil(served, failed);
+      assert.match(error.detail ?? '', /^the server did not answer within 6 s/);
+      assert.deepStrictEqual(await served.probe(), withFindings);
+    } finally {
+      process.kill(now[0].pid, 'SIGCONT');
+    }
+    await probeUntil(served, nextStatus(served, 'live'));
+    await admin.end();
     report('stopped backend', served);
   });
 

@@ -9,7 +9,7 @@
 import type { Client, ClientBase } from 'pg';
 import type { CatalogSnapshot } from '../core/catalog-snapshot';
 import { readCatalogSnapshot } from './catalog';
-import { ConnectionConfig, ConnectionSettings, ConnectOptions, connectionConfig, describeTarget, openConnection, redactSecrets } from './connection';
+import { answeringInTime, whyAbandoned, ConnectionConfig, ConnectionSettings, ConnectOptions, connectionConfig, describeTarget, openConnection, redactSecrets } from './connection';
 import { messageOf } from '../error-message';
 
 export type Connector = (config: ConnectionConfig, options: ConnectOptions) => Promise<Client>;
@@ -120,7 +120,7 @@ export class DatabaseConnection {
     if (!this.client) return this.reconnect();
     const epoch = this.epoch;
     try {
-      const snapshot = await this.readCatalog(this.client);
+      const snapshot = await this.readCatalog(answeringInTime(this.client));
       if (epoch !== this.epoch) return;
       this.logWarnings(snapshot);
       this.setState({ name: 'live', snapshot, since: this.now() });
@@ -168,7 +168,7 @@ export class DatabaseConnection {
       }
       this.client = client;
       client.on('end', () => this.lost(client));
-      const snapshot = await this.readCatalog(client);
+      const snapshot = await this.readCatalog(answeringInTime(client));
       if (epoch !== this.epoch || this.disposed) return;
       if (this.failures > 0) this.options.log(`connected again to ${this.target}`);
       this.failures = 0;
@@ -190,7 +190,7 @@ export class DatabaseConnection {
     this.client = undefined;
     if (this.disposed || this.current.name === 'disconnected') return;
     this.epoch++;
-    this.fail(new Error('the connection was closed by the server'));
+    this.fail(new Error(whyAbandoned(client) ?? 'the connection was closed by the server'));
   }
 
   private logWarnings(snapshot: CatalogSnapshot): void {

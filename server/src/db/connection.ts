@@ -372,11 +372,24 @@ export async function openConnection(config: ConnectionConfig, options: ConnectO
     // pg_proc would block that first query forever, before any statement timeout applies.
     const timeout = Math.max(0, Math.floor(resolved.statementTimeoutMs));
     await client.query(`SET statement_timeout = ${timeout}; SET default_transaction_read_only = ${resolved.readOnly ? 'on' : 'off'}`);
+    sessionTimeouts.set(client, timeout);
   } catch (error) {
     await client.end().catch(() => undefined);
     throw new ConnectionError(target, redactSecrets(failureReason(error, config, resolved.connectTimeoutMs), config));
   }
   return client;
+}
+
+/** The statement_timeout openConnection set on each of its clients (0: none). */
+const sessionTimeouts = new WeakMap<ClientBase, number>();
+
+/**
+ * The client for work its session's statement timeout bounds (the catalog read, settings): given up
+ * when a query goes unanswered for that timeout and a grace (answeringWithin). As it is without one.
+ */
+export function answeringInTime<C extends ClientBase>(client: C): C {
+  const timeout = sessionTimeouts.get(client) ?? 0;
+  return timeout > 0 ? answeringWithin(client, timeout + NO_ANSWER_GRACE_MS) : client;
 }
 
 /** How long past its statement timeout a query may go unanswered before its connection is given up. */
@@ -392,13 +405,22 @@ export class NoAnswerError extends Error {
   }
 }
 
+/** Why each client abandonConnection closed was given up. */
+const abandoned = new WeakMap<ClientBase, string>();
+
 /**
- * Closes the client's socket at once. For a backend that no longer answers (stopped, hung, a host
- * gone behind a live TCP connection), which neither statement_timeout nor a cancel request reaches:
- * what waits on it fails ("Connection terminated"), and the client ends.
+ * Closes the client's socket at once, for `why`. For a backend that no longer answers (stopped,
+ * hung, a host gone behind a live TCP connection), which neither statement_timeout nor a cancel
+ * request reaches: what waits on it fails ("Connection terminated"), and the client ends.
  */
-export function abandonConnection(client: ClientBase): void {
+export function abandonConnection(client: ClientBase, why: string): void {
+  if (!abandoned.has(client)) abandoned.set(client, why);
   (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+}
+
+/** Why the product gave the client's connection up (abandonConnection), if it did: the connection's end is not the server's doing then. */
+export function whyAbandoned(client: ClientBase): string | undefined {
+  return abandoned.get(client);
 }
 
 /**
@@ -411,7 +433,7 @@ export function answeringWithin<C extends ClientBase>(client: C, ms: number): C 
     let expired = false;
     const timer = setTimeout(() => {
       expired = true;
-      abandonConnection(client);
+      abandonConnection(client, new NoAnswerError(ms).message);
     }, ms);
     return (client.query as (...a: unknown[]) => Promise<unknown>).apply(client, args).then(
       (result) => {

@@ -106,7 +106,10 @@ export function cancelOnAbort(client: ClientBase, signal: AbortSignal | undefine
   let giveUp: NodeJS.Timeout | undefined;
   const onAbort = () => {
     sending ??= sendCancelRequest(client).then(() => {
-      giveUp = setTimeout(() => abandonConnection(client), CANCEL_GRACE_MS);
+      giveUp = setTimeout(
+        () => abandonConnection(client, `the server did not stop the query within ${CANCEL_GRACE_MS / 1000} s of a cancel request: the connection was closed (a new one is opened for the next request)`),
+        CANCEL_GRACE_MS,
+      );
     });
   };
   signal?.addEventListener('abort', onAbort, { once: true });
