@@ -260,6 +260,12 @@ CREATE VIEW v_col_r_grouped AS SELECT grp, inl_stable_restricted(grp) AS r, coun
 CREATE VIEW v_col_r_ordered AS SELECT id, inl_stable_restricted(grp) AS r FROM big ORDER BY 2;
 CREATE VIEW v_col_r_where AS SELECT id, inl_stable_restricted(grp) AS r FROM big WHERE inl_stable_restricted(id) > 0;
 CREATE VIEW v_col_r_twice AS SELECT id, inl_stable_restricted(grp) AS r, inl_stable_restricted(id) AS s FROM big;
+-- ... what a window's PARTITION BY / ORDER BY computes stays whoever reads the window function
+CREATE VIEW v_col_r_window AS SELECT id, sum(id) OVER (PARTITION BY inl_stable_restricted(grp)) AS s FROM big;
+CREATE VIEW v_col_r_window_ordered AS SELECT id, rank() OVER (ORDER BY inl_stable_restricted(grp)) AS s FROM big;
+-- ... and a view over it that never reads the column has none of it
+CREATE VIEW v_col_r_unread AS SELECT id, grp FROM v_col_r;
+CREATE VIEW v_col_r_unread_of_v AS SELECT id FROM v_col_r_unread;
 
 -- Foreign tables (postgres_fdw: planning never connects), as partitions and inheritance children, and
 -- a temporary child: the parent is then scanned only in the leader (set_append_rel_size).
@@ -446,6 +452,12 @@ const CASES: Case[] = [
   ['SELECT id, s FROM v_col_r_twice', 'restricted'],
   ['SELECT id FROM v_col_r_twice', 'safe'],
   ['SELECT id FROM v_restricted', 'restricted'],
+  ['SELECT id FROM v_col_r_window', 'restricted'],
+  ['SELECT id FROM v_col_r_window_ordered', 'restricted'],
+  ['SELECT id FROM v_col_r_unread', 'safe'],
+  ['SELECT * FROM v_col_r_unread', 'safe'],
+  ['SELECT id FROM v_col_r_unread_of_v', 'safe'],
+  ['SELECT count(*) FROM v_col_r_unread u JOIN v_col_r c USING (id)', 'safe'],
   ['SELECT * FROM v_of_v_unsafe', 'unsafe'],
   ['SELECT * FROM v_op_unsafe', 'unsafe'],
   ['SELECT * FROM v_locking', 'unsafe'],
@@ -847,6 +859,9 @@ const CASES: Case[] = [
   // TABLESAMPLE: the scan stays in the leader unless the method's handler is PARALLEL SAFE.
   ['SELECT count(*) FROM big TABLESAMPLE SYSTEM (10)', 'safe'],
   ['SELECT grp, count(*) FROM big TABLESAMPLE BERNOULLI (10) REPEATABLE (7) GROUP BY grp', 'safe'],
+  // REPEATABLE is never checked (set_rel_consider_parallel): a RESTRICTED call there restricts nothing.
+  ['SELECT count(*) FROM big TABLESAMPLE BERNOULLI (10) REPEATABLE (inl_stable_restricted(3))', 'safe'],
+  ['SELECT count(*) FROM big TABLESAMPLE BERNOULLI (10) REPEATABLE (f_unsafe(3))', 'unsafe'],
   ['SELECT count(*) FROM big TABLESAMPLE system_rows (500)', 'restricted', 'safe'],
   ['SELECT count(*) FROM big b TABLESAMPLE system_rows (500) JOIN other o ON o.big_id = b.id', 'restricted', 'safe'],
   ['SELECT count(*) FROM v_sampled', 'restricted', 'safe'],
@@ -920,6 +935,18 @@ ALTER TABLE rls_listed ENABLE ROW LEVEL SECURITY;
 CREATE POLICY member ON rls_shared USING (EXISTS (SELECT 1 FROM rls_members m WHERE m.owner = rls_shared.owner AND m.member = current_user));
 CREATE POLICY capped ON rls_capped USING (id < (SELECT count(*) FROM rls_members));
 CREATE POLICY listed ON rls_listed USING (owner IN (SELECT owner FROM rls_members WHERE member = current_user));
+-- A RESTRICTIVE policy counts only beside a permissive one for the role (else no row at all).
+CREATE TABLE rls_strict (id int, owner text);
+CREATE TABLE rls_strict_only (id int, owner text);
+INSERT INTO rls_strict SELECT * FROM rls_docs;
+INSERT INTO rls_strict_only SELECT * FROM rls_docs;
+ANALYZE rls_strict, rls_strict_only;
+GRANT SELECT ON rls_strict, rls_strict_only TO rls_reader;
+ALTER TABLE rls_strict ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rls_strict_only ENABLE ROW LEVEL SECURITY;
+CREATE POLICY see ON rls_strict FOR SELECT USING (true);
+CREATE POLICY narrow ON rls_strict AS RESTRICTIVE FOR SELECT USING (rls_unsafe(owner));
+CREATE POLICY narrow ON rls_strict_only AS RESTRICTIVE FOR SELECT USING (rls_unsafe(owner));
 SET ROLE rls_reader;
 `;
 
@@ -936,6 +963,8 @@ const RLS_CASES: Case[] = [
   ['SELECT count(*) FROM rls_shared', 'restricted'],
   ['SELECT count(*) FROM rls_capped', { changedIn: 17, before: 'restricted', since: 'safe' }],
   ['SELECT count(*) FROM rls_listed', 'safe'],
+  ['SELECT count(*) FROM rls_strict', 'unsafe'],
+  ['SELECT count(*) FROM rls_strict_only', 'safe', 'unsafe'],
   // The owner, without FORCE ROW LEVEL SECURITY, bypasses it.
   ['SELECT count(*) FROM rls_owned', 'safe', 'unsafe'],
 ];

@@ -216,6 +216,11 @@ export interface CatalogRelation {
    */
   viewColumnShapes?: ViewColumnShapes[];
   /**
+   * Views: the RESTRICTED functions (oids) that views it reads have only in columns this view never
+   * reads: they never run for it, though viewFunctions (through the views it reads) lists them.
+   */
+  viewUnreached?: number[];
+  /**
    * Views of a live database's own: the definition as pg_get_viewdef prints it under search_path
    * pg_catalog, pg_temp (view-definitions.sql; left out when a relation it reads was locked). The
    * engine walks it, the first time a statement reads the view, for the four fields above (what it

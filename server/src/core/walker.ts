@@ -186,6 +186,8 @@ export interface WalkedQuery {
   columnShapes: Map<number, ViewShape[]>;
   /** The functions each output column that PostgreSQL could drop reaches, by position (see StatementWalker.definition). */
   columnFunctions: Map<number, CatalogFunction[]>;
+  /** Functions views it reads have only in columns it never reads (oids): they never run (CatalogRelation.viewUnreached). */
+  unreached: number[];
   locksRows: boolean;
   readsTemporary: boolean;
   shapes: ViewShape[];
@@ -210,7 +212,7 @@ interface MinMaxSource {
 }
 
 /** What a view passes on to the statements that read it, besides the functions it reaches. */
-export type ViewTraits = Pick<CatalogRelation, 'viewLocksRows' | 'viewReadsTemporary' | 'viewShapes' | 'viewColumnShapes' | 'viewChecksExpressions' | 'viewOverTable'>;
+export type ViewTraits = Pick<CatalogRelation, 'viewLocksRows' | 'viewReadsTemporary' | 'viewShapes' | 'viewColumnShapes' | 'viewUnreached' | 'viewChecksExpressions' | 'viewOverTable'>;
 
 /**
  * What a view passes on, from the walk of its query: row locks, temporary tables, and what runs
@@ -223,6 +225,7 @@ export function viewTraits(walked: WalkedQuery, query: AstNode, columns: readonl
   if (walked.readsTemporary) traits.viewReadsTemporary = true;
   if (walked.checksExpressions) traits.viewChecksExpressions = true;
   if (walked.overTable) traits.viewOverTable = walked.overTable;
+  if (walked.unreached.length > 0) traits.viewUnreached = walked.unreached;
   // A view read in a statement is a subquery in its FROM: its own LIMIT / OFFSET limits it there.
   const select = query?.SelectStmt;
   const limited = limitNode(select?.limitCount) ?? limitNode(select?.limitOffset);
@@ -365,6 +368,14 @@ export class StatementWalker {
   private subqueriesOverTable?: Map<AstNode, OverTable>;
   /** Shapes of the top query level's window clauses met while walking one output column: they belong to all of the view. */
   private readonly wholeView: ViewShape[] = [];
+  /** Where in `reached` those window clauses' functions are ([from, to)): all of the view's too. */
+  private readonly wholeViewReached: [number, number][] = [];
+  /**
+   * While a view's definition is walked: what the views it reads have only in some columns or never
+   * run (oids): a view's list of functions (live: its stored query's, through the views it reads)
+   * has them all, and the columns decide.
+   */
+  private skippedInViews = new Set<number>();
   /** What inlining SQL functions gave, shared with the walks of the bodies (made on first need). */
   private inlining?: { known: Map<CatalogFunction | string, Inlining | null>; queries: Map<CatalogFunction, InlinedQuery | null>; active: Set<CatalogFunction>; recursions: number };
   /** The call standing alone in FROM being walked (a set-returning SQL function there may be inlined as a subquery). */
@@ -658,10 +669,13 @@ export class StatementWalker {
     const columnFunctions = new Map<number, CatalogFunction[]>();
     const outer = this.viewTop;
     const checkedBefore = this.expressionsChecked;
+    const skippedBefore = this.skippedInViews;
+    this.skippedInViews = new Set();
     this.viewTop = { scope, columnShapes, columnFunctions };
     this.expressionsChecked = false;
     let columns: CatalogColumn[] | undefined;
     let checksExpressions = false;
+    let skipped: Set<number>;
     try {
       columns = this.statement(query, scope);
     } finally {
@@ -669,12 +683,17 @@ export class StatementWalker {
       // A MIN / MAX in it makes the planner check what comes after, in a statement reading it too.
       checksExpressions = this.expressionsChecked || this.minMaxChecked !== undefined;
       this.expressionsChecked ||= checkedBefore;
+      skipped = this.skippedInViews;
+      this.skippedInViews = skippedBefore;
     }
+    const functions = this.reached.slice(functionsBefore);
+    const reachedOids = new Set(functions.map((fn) => fn.oid));
     return {
-      functions: this.reached.slice(functionsBefore),
+      functions,
       columns,
       columnShapes,
       columnFunctions,
+      unreached: [...skipped].filter((oid) => !reachedOids.has(oid)).sort((a, b) => a - b),
       locksRows: this.rowLocks > rowLocksBefore,
       readsTemporary: this.temporaryReads > temporaryBefore,
       shapes: this.shapes.slice(shapesBefore),
@@ -903,6 +922,7 @@ export class StatementWalker {
           kept && !kept.has(name) && !kept.has(String(columns.length + 1)) && this.volatileSeen === volatileBefore && this.setReturningSeen === setReturningBefore;
         if (droppable) this.keepColumnShapes(columns.length, shapesBefore, reachedBefore);
         if (this.wholeView.length > 0) this.shapes.push(...this.wholeView.splice(0));
+        this.wholeViewReached.length = 0;
         columns.push({ name, type: type ?? '' });
       }
       this.markTopOfQual(sel.whereClause);
@@ -1092,9 +1112,11 @@ export class StatementWalker {
    */
   private keepColumnShapes(position: number, from: number, reachedFrom: number): void {
     if (!this.viewTop) return;
-    if (this.reached.length > reachedFrom) {
+    // Not what a window's PARTITION BY / ORDER BY in the column computes: that stays (windowDef).
+    const own = this.reached.slice(reachedFrom).filter((_, k) => !this.wholeViewReached.some(([from, to]) => reachedFrom + k >= from && reachedFrom + k < to));
+    if (own.length > 0) {
       const { columnFunctions } = this.viewTop;
-      columnFunctions.set(position, [...(columnFunctions.get(position) ?? []), ...this.reached.slice(reachedFrom)]);
+      columnFunctions.set(position, [...(columnFunctions.get(position) ?? []), ...own]);
     }
     if (this.shapes.length === from) return;
     const moved = this.shapes.splice(from);
@@ -1185,10 +1207,11 @@ export class StatementWalker {
     // which stays. (Named WINDOW clauses and ORDER BY are walked outside the select list: all of
     // the view's anyway.)
     const inViewColumn = this.viewTop?.scope === scope && scope.clause === 'target';
-    const before = this.shapes.length;
+    const [before, reachedBefore] = [this.shapes.length, this.reached.length];
     for (const p of w.partitionClause ?? []) this.expr(p, scope);
     for (const o of w.orderClause ?? []) this.expr(o.SortBy?.node ?? o, scope);
     if (inViewColumn) this.wholeView.push(...this.shapes.splice(before));
+    if (inViewColumn && this.reached.length > reachedBefore) this.wholeViewReached.push([reachedBefore, this.reached.length]);
     const offsetsFrom = this.shapes.length;
     this.expr(w.startOffset, scope);
     this.expr(w.endOffset, scope);
@@ -1207,7 +1230,13 @@ export class StatementWalker {
       const sampled = this.fromItem(n.relation, scope);
       this.sampleMethod(n);
       for (const a of n.args ?? []) this.expr(a, scope);
+      // set_rel_consider_parallel checks the method and its arguments, never REPEATABLE: a RESTRICTED
+      // call there restricts nothing (measured), while an UNSAFE one still counts (max_parallel_hazard
+      // walks the whole query first).
+      const before = this.reasons.length;
       this.expr(n.repeatable, scope);
+      const added = this.reasons.splice(before);
+      this.reasons.push(...added.filter((reason) => reason.hazard !== 'restricted'));
       return sampled;
     }
     const before = scope.entries.length;
@@ -1488,9 +1517,11 @@ export class StatementWalker {
       this.viewReasons(view.viewShapes, `view ${qualified}`, ' (there or in a view it reads): that part of a plan runs only in the leader process', range);
     }
     if (rel.kind === 'v' && rel.viewFunctions?.length) {
-      // Not what only some of its columns reach: those count where such a column is read (columnRead).
-      const inColumns = new Set(view.viewColumnShapes?.flatMap((shaped) => shaped.functions ?? []));
-      const fns = this.functionsByOid(rel.viewFunctions.filter((oid) => !inColumns.has(oid)));
+      // Not what only some of its columns reach (those count where such a column is read:
+      // columnRead), nor what the views it reads have only in columns it does not read.
+      const skipped = new Set([...(view.viewColumnShapes?.flatMap((shaped) => shaped.functions ?? []) ?? []), ...(view.viewUnreached ?? [])]);
+      for (const oid of skipped) this.skippedInViews.add(oid);
+      const fns = this.functionsByOid(rel.viewFunctions.filter((oid) => !skipped.has(oid)));
       this.reachThrough(fns, range, (culprit) => `view ${qualified} calls ${culprit}`, 'view', scope);
     }
     const policyShapes = rel.rowSecurity && !rel.rowSecurityBypassed ? policyShapesOf(rel, this.catalog) : NONE;

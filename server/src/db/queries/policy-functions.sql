@@ -5,14 +5,22 @@
 -- Which policies (get_policies_for_relation, rowsecurity.c): those FOR SELECT or FOR ALL, and only
 -- their USING expression (WITH CHECK applies to rows written; a statement that writes never gets a
 -- parallel plan anyway); of those, the ones for PUBLIC or for a role whose privileges this role has
--- (check_role_for_policy: has_privs_of_role, pg_has_role's USAGE).
+-- (check_role_for_policy: has_privs_of_role, pg_has_role's USAGE); a RESTRICTIVE one only where a
+-- permissive one applies too.
 -- subqueries: the USING expressions with a subquery, as pg_get_expr prints them (the engine walks
 -- them: a security qual is never pulled up, so its subqueries run only in the leader).
-WITH applicable AS (
-    SELECT p.polrelid, p.polqual
+WITH for_role AS (
+    SELECT p.polrelid, p.polqual, p.polpermissive
     FROM pg_policy p
-    WHERE p.polcmd IN ('r', '*') AND p.polqual IS NOT NULL
+    WHERE p.polcmd IN ('r', '*')
       AND EXISTS (SELECT FROM unnest(p.polroles) AS r(role) WHERE r.role = 0 OR pg_has_role(current_user, r.role, 'USAGE'))
+), applicable AS (
+    -- Restrictive policies count only beside a permissive one: without one, add_security_quals
+    -- adds a constant false instead (no row, no call).
+    SELECT f.polrelid, f.polqual
+    FROM for_role f
+    WHERE f.polqual IS NOT NULL
+      AND (f.polpermissive OR EXISTS (SELECT FROM for_role o WHERE o.polrelid = f.polrelid AND o.polpermissive AND o.polqual IS NOT NULL))
 ), refs AS (
     SELECT a.polrelid, m[1] AS field, m[2]::oid AS ref
     FROM applicable a
