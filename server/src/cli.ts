@@ -332,7 +332,10 @@ async function check(args: string[], io: CliIo): Promise<number> {
     else io.stdout(formatText(report, { statements, failing }));
     // File errors go to stderr, in every format (the JSON and SARIF documents also carry them).
     for (const f of report.files) if (f.error) io.stderr(`pg-parallel-hints: ${f.file}: ${f.error}\n`);
-    return fileErrors > 0 ? 2 : failing > 0 ? 1 : 0;
+    // A connection lost during --verify left the statements after it unasked: the run did not do its job.
+    const lost = values.verify ? session?.lost() : undefined;
+    if (lost) io.stderr(`pg-parallel-hints: lost the connection to ${session!.target} during --verify (${lost}): the planner was not asked about the statements after that\n`);
+    return fileErrors > 0 || lost ? 2 : failing > 0 ? 1 : 0;
   } finally {
     await session?.close();
   }
@@ -562,11 +565,20 @@ async function explain(args: string[], io: CliIo): Promise<number> {
 
 /** The CLI's use of the database: one connection, catalog reads and (with --verify) planner probes. */
 class DatabaseSession {
+  private ended = false;
+
   private constructor(
     private readonly db: typeof import('./db/connection'),
     private readonly client: import('pg').Client,
     readonly target: string,
-  ) {}
+  ) {
+    client.on('end', () => (this.ended = true));
+  }
+
+  /** Why the connection is gone, if it is: given up by the product (no answer), or closed by the server. */
+  lost(): string | undefined {
+    return this.db.whyAbandoned(this.client) ?? (this.ended ? 'the server closed it' : undefined);
+  }
 
   static async open(url: string | undefined, env: NodeJS.ProcessEnv): Promise<DatabaseSession> {
     // Loaded lazily: `check` without a database never loads pg.

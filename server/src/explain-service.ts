@@ -92,7 +92,6 @@ function whereText(uri: string, line: number): string {
 
 export class ExplainService {
   private readonly explained = new Map<string, ExplainedStatement>();
-  private readonly queues = new WeakMap<DatabaseConnection, Promise<unknown>>();
   private generation = 0;
 
   constructor(private readonly host: ExplainHost) {}
@@ -112,21 +111,19 @@ export class ExplainService {
     const abort = new AbortController();
     const subscription = token?.onCancellationRequested(() => abort.abort());
     try {
-      const { result, why } = await this.serialized(database, () =>
-        database.withClient(async (client) => {
-          const options = { timeoutMs: scope.statementTimeoutMs, signal: abort.signal };
-          const result = await runExplain(client, sql, { ...options, analyze: params.analyze, allowWrites: params.allowWrites, versionNum: database.snapshot?.source.versionNum });
-          // The why-not probes only plan; when they fail the plan report still stands.
-          const why = await whyNotParallel(client, sql, { ...options, statement }).then(
-            (answer) => answer.whyNot,
-            (error: unknown) => {
-              if (error instanceof ExplainError && error.reason === 'cancelled') throw error;
-              return messageOf(error);
-            },
-          );
-          return { result, why };
-        }),
-      );
+      const { result, why } = await database.withClient(async (client) => {
+        const options = { timeoutMs: scope.statementTimeoutMs, signal: abort.signal };
+        const result = await runExplain(client, sql, { ...options, analyze: params.analyze, allowWrites: params.allowWrites, versionNum: database.snapshot?.source.versionNum });
+        // The why-not probes only plan; when they fail the plan report still stands.
+        const why = await whyNotParallel(client, sql, { ...options, statement }).then(
+          (answer) => answer.whyNot,
+          (error: unknown) => {
+            if (error instanceof ExplainError && error.reason === 'cancelled') throw error;
+            return messageOf(error);
+          },
+        );
+        return { result, why };
+      });
       const report = analyzePlan(result.plan, { settings: result.settings, busyParallelWorkers: result.busyParallelWorkers, versionNum: result.versionNum });
       const start = analysis.lines.positionAt(statement.range.start);
       const file = whereText(params.uri, 0).replace(/:1$/, '');
@@ -185,7 +182,7 @@ export class ExplainService {
     const scopes = await this.host.scopesOf(params);
     const scope = scopes.find((s) => s.database) ?? scopes[0];
     const database = await this.liveDatabase(scope, 'The settings audit');
-    const settings = await this.serialized(database, () => database.withClient((client) => readSettings(answeringInTime(client))));
+    const settings = await database.withClient((client) => readSettings(answeringInTime(client)));
     const findings = auditSettings(settings);
     return { target: database.target, findings, text: formatAudit(findings, database.target) };
   }
@@ -269,13 +266,5 @@ export class ExplainService {
       throw failure('no-database', `${what} needs a database connection: ${database.target}: ${why}`);
     }
     return database;
-  }
-
-  /** Runs work on a database after the work already queued there. */
-  private serialized<T>(database: DatabaseConnection, work: () => Promise<T>): Promise<T> {
-    const before = this.queues.get(database) ?? Promise.resolve();
-    const run = before.then(work, work);
-    this.queues.set(database, run.catch(() => undefined));
-    return run;
   }
 }

@@ -415,6 +415,42 @@ describe('cli: check with a database', function () {
         '',
       ].join('\n'),
     );
+    const sarif = await cli(['check', '--db', url, '--verify', '--format', 'sarif', 'missing.sql'], dir);
+    const results = JSON.parse(sarif.stdout).runs[0].results as { ruleId: string; level: string; message: { text: string }; locations: { physicalLocation: { region: object } }[] }[];
+    assert.deepStrictEqual(
+      results.filter((r) => r.ruleId.startsWith('planner-')).map((r) => [r.ruleId, r.level, r.message.text, r.locations[0].physicalLocation.region]),
+      [['planner-error', 'warning', 'the planner could not be asked: relation "no_such_table" does not exist', { startLine: 2, startColumn: 1 }]],
+    );
+  });
+
+  it('with --verify, a backend that stops answering: the connection is given up after the statement timeout and a grace, exit 2 saying so', async () => {
+    const admin = new Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query("CREATE OR REPLACE FUNCTION slow_to_plan() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN PERFORM pg_sleep(2); RETURN 1; END $$");
+      fs.writeFileSync(path.join(dir, 'stopped.sql'), 'SELECT count(*) FROM orders WHERE id = slow_to_plan();\nSELECT sum(amount) FROM orders;\n');
+      const running = cli(['check', '--db', url, '--verify', '--format', 'json', 'stopped.sql'], dir);
+      // Stopped while planning the first statement (planning it sleeps in slow_to_plan()).
+      let pid: number | undefined;
+      while (pid === undefined) {
+        const { rows } = await admin.query("SELECT pid FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query LIKE 'EXPLAIN%slow_to_plan%'");
+        pid = rows[0]?.pid;
+        if (pid === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      process.kill(pid, 'SIGSTOP');
+      try {
+        const { code, stdout, stderr } = await running;
+        assert.strictEqual(code, 2, stderr);
+        assert.match(stderr, /^pg-parallel-hints: lost the connection to postgres@127\.0\.0\.1:\d+\/cli_\d+ during --verify \(the server did not answer within 15 s, though the statement timeout should have stopped the query: the connection was closed\): the planner was not asked about the statements after that\n$/);
+        const [first, second] = JSON.parse(stdout).files[0].statements;
+        assert.match(first.planner.error, /^the server did not answer within 15 s/);
+        assert.ok(second.planner.error, 'the second statement was not verified either');
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+    } finally {
+      await admin.end();
+    }
   });
 
   it('takes the connection from PG* variables', async () => {

@@ -37,12 +37,17 @@ describe('report formats', () => {
     ]);
   });
 
-  it('SARIF: URIs as the caller makes them, an unreadable file as a tool execution notification', () => {
-    const sarif = formatSarif(REPORT, '1.2.3', (file) => encodeURI(file)) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[]; invocations: unknown[] }[] };
+  it('SARIF: URIs as the caller makes them, a planner disagreement as a warning, an unreadable file as a tool execution notification', () => {
+    type Result = { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: object } }[] };
+    const sarif = formatSarif(REPORT, '1.2.3', (file) => encodeURI(file)) as { runs: { results: Result[]; invocations: unknown[] }[] };
     const run = sarif.runs[0];
     assert.deepStrictEqual(
-      run.results.map((r) => r.locations[0].physicalLocation.artifactLocation.uri),
-      ['a.sql', 'a.sql'],
+      run.results.map((r) => [r.ruleId, r.level, r.locations[0].physicalLocation.artifactLocation.uri, r.locations[0].physicalLocation.region]),
+      [
+        ['second', 'note', 'a.sql', { startLine: 3, startColumn: 9, endLine: 3, endColumn: 10 }],
+        ['first', 'note', 'a.sql', { startLine: 2, startColumn: 20, endLine: 2, endColumn: 21 }],
+        ['planner-disagrees', 'warning', 'a.sql', { startLine: 2, startColumn: 1 }],
+      ],
     );
     assert.deepStrictEqual(run.invocations, [
       {

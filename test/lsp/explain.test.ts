@@ -326,6 +326,28 @@ describe('lsp: explain and settings audit', function () {
     );
   });
 
+  it('Explain and catalog refreshes asked at once take turns on the connection: each Explain plans the statement in a transaction of its own', async () => {
+    const client = await serve();
+    const uri = 'file:///work/turns.sql';
+    await openLive(client, uri, 'SELECT count(*) FROM big;\n');
+    // Before they took turns, a refresh's SET LOCAL search_path (pg_catalog only) reached the
+    // statement ("relation big does not exist") and its ROLLBACK ended the Explain's transaction.
+    const rounds = await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        const [answer] = await Promise.all([
+          explain(client, { uri, position: { line: 0, character: 1 }, analyze: false, allowWrites: false }).then(
+            (response) => response.report.split('\n')[0],
+            (error: Error) => error.message,
+          ),
+          client.rpc.sendRequest('pgParallelHints/refreshCatalog', {}),
+        ]);
+        return answer;
+      }),
+    );
+    assert.deepStrictEqual(new Set(rounds), new Set([rounds.find((line) => line.startsWith('EXPLAIN'))]), rounds.join('\n'));
+    assert.strictEqual(rounds.length, 12);
+  });
+
   it('CodeLens: Explain parallelism and Explain analyze above plannable statements and writes', async () => {
     const client = await serve();
     const uri = 'file:///work/lenses.sql';

@@ -96,6 +96,14 @@ export function plannerCheck(verdict: Verdict, probe: PlannerProbe): NonNullable
   return probe.error !== undefined ? { ...probe } : { ...probe, agrees: agreesWithPlanner(verdict, probe) };
 }
 
+/** What --verify adds to a statement's findings (a warning at its first line): the planner disagrees, or could not be asked. */
+function plannerFinding(s: ReportStatement): { code: 'planner-error' | 'planner-disagrees'; message: string } | undefined {
+  if (!s.planner) return undefined;
+  if (s.planner.error !== undefined) return { code: 'planner-error', message: `the planner could not be asked: ${s.planner.error}` };
+  if (s.planner.agrees) return undefined;
+  return { code: 'planner-disagrees', message: `the planner disagrees: static verdict ${s.parallel}, planner parallelPossible=${s.planner.parallelPossible} wholePlanSafe=${s.planner.wholePlanSafe}` };
+}
+
 /**
  * The text format: one line per finding, a statement's by line and column (the engine orders them
  * worst first, for hovers), then a summary. Files that could not be read are the caller's to
@@ -107,11 +115,8 @@ export function formatText(report: Report, summary: { statements: number; failin
     if (file.error) continue;
     for (const s of file.statements) {
       const lines = s.reasons.map((r) => ({ line: r.line, column: r.column, text: `${file.file}:${r.line}:${r.column}: ${r.severity}: ${r.message} [${r.code}]` }));
-      if (s.planner?.error !== undefined) {
-        lines.push({ line: s.line, column: 1, text: `${file.file}:${s.line}:1: warning: the planner could not be asked: ${s.planner.error} [planner-error]` });
-      } else if (s.planner && !s.planner.agrees) {
-        lines.push({ line: s.line, column: 1, text: `${file.file}:${s.line}:1: warning: the planner disagrees: static verdict ${s.parallel}, planner parallelPossible=${s.planner.parallelPossible} wholePlanSafe=${s.planner.wholePlanSafe} [planner-disagrees]` });
-      }
+      const planner = plannerFinding(s);
+      if (planner) lines.push({ line: s.line, column: 1, text: `${file.file}:${s.line}:1: warning: ${planner.message} [${planner.code}]` });
       for (const { text } of lines.sort((a, b) => a.line - b.line || a.column - b.column)) out.push(text);
     }
   }
@@ -144,20 +149,18 @@ export function formatSarif(report: Report, toolVersion: string, uriOf: (file: s
   const results: object[] = [];
   for (const file of report.files) {
     for (const s of file.statements) {
-      for (const r of s.reasons) {
-        if (!rules.has(r.code)) rules.set(r.code, { id: r.code, shortDescription: { text: r.code.replace(/-/g, ' ') } });
+      const planner = plannerFinding(s);
+      const findings = [
+        ...s.reasons.map((r) => ({ code: r.code, level: SARIF_LEVEL[r.severity], message: r.message, region: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn } })),
+        ...(planner ? [{ code: planner.code, level: 'warning', message: planner.message, region: { startLine: s.line, startColumn: 1 } }] : []),
+      ];
+      for (const f of findings) {
+        if (!rules.has(f.code)) rules.set(f.code, { id: f.code, shortDescription: { text: f.code.replace(/-/g, ' ') } });
         results.push({
-          ruleId: r.code,
-          level: SARIF_LEVEL[r.severity],
-          message: { text: r.message },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: uriOf(file.file) },
-                region: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn },
-              },
-            },
-          ],
+          ruleId: f.code,
+          level: f.level,
+          message: { text: f.message },
+          locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(file.file) }, region: f.region } }],
         });
       }
     }

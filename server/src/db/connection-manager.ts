@@ -62,6 +62,8 @@ export class DatabaseConnection {
   private disposed = false;
   /** Bumped by disconnect/dispose so that an attempt in flight knows its result is unwanted. */
   private epoch = 0;
+  /** The end of the work queued on the connection (exclusive). */
+  private turn: Promise<unknown> = Promise.resolve();
   private readonly connect: Connector;
   private readonly readCatalog: CatalogReader;
   private readonly retry: RetryPolicy;
@@ -119,8 +121,9 @@ export class DatabaseConnection {
     if (this.attempt) return this.attempt;
     if (!this.client) return this.reconnect();
     const epoch = this.epoch;
+    const client = this.client;
     try {
-      const snapshot = await this.readCatalog(answeringInTime(this.client));
+      const snapshot = await this.exclusive(() => this.readCatalog(answeringInTime(client)));
       if (epoch !== this.epoch) return;
       this.logWarnings(snapshot);
       this.setState({ name: 'live', snapshot, since: this.now() });
@@ -144,10 +147,25 @@ export class DatabaseConnection {
     await this.closeClient();
   }
 
-  /** Runs work on the connection (EXPLAIN); throws when there is none. */
-  async withClient<T>(work: (client: Client) => Promise<T>): Promise<T> {
-    if (!this.client || this.current.name !== 'live') throw new Error(`not connected to ${this.target}`);
-    return work(this.client);
+  /** Runs work on the connection (EXPLAIN, the settings audit) once the work before it is done; throws when there is none then. */
+  withClient<T>(work: (client: Client) => Promise<T>): Promise<T> {
+    return this.exclusive(() => {
+      if (!this.client || this.current.name !== 'live') throw new Error(`not connected to ${this.target}`);
+      return work(this.client);
+    });
+  }
+
+  /**
+   * Runs `work` after the connection's other work: one piece of work, and so one transaction, on it
+   * at a time. pg queues queries from concurrent callers on one client, and their transactions
+   * would interleave: a catalog read's SET LOCAL search_path would apply to an EXPLAIN of the user's
+   * statement, its ROLLBACK TO SAVEPOINT would undo EXPLAIN's settings and its ROLLBACK end
+   * EXPLAIN's read-only transaction.
+   */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(work, work);
+    this.turn = run.catch(() => undefined);
+    return run;
   }
 
   private connectNow(): Promise<void> {
@@ -168,7 +186,7 @@ export class DatabaseConnection {
       }
       this.client = client;
       client.on('end', () => this.lost(client));
-      const snapshot = await this.readCatalog(answeringInTime(client));
+      const snapshot = await this.exclusive(() => this.readCatalog(answeringInTime(client)));
       if (epoch !== this.epoch || this.disposed) return;
       if (this.failures > 0) this.options.log(`connected again to ${this.target}`);
       this.failures = 0;

@@ -400,7 +400,7 @@ export const CANCEL_GRACE_MS = 3_000;
 /** A query the server left unanswered (answeringWithin): its connection was closed. */
 export class NoAnswerError extends Error {
   constructor(readonly afterMs: number) {
-    super(`the server did not answer within ${afterMs / 1000} s, though the statement timeout should have stopped the query: the connection was closed (a new one is opened for the next request)`);
+    super(`the server did not answer within ${afterMs / 1000} s, though the statement timeout should have stopped the query: the connection was closed`);
     this.name = 'NoAnswerError';
   }
 }

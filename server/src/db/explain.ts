@@ -107,7 +107,7 @@ export function cancelOnAbort(client: ClientBase, signal: AbortSignal | undefine
   const onAbort = () => {
     sending ??= sendCancelRequest(client).then(() => {
       giveUp = setTimeout(
-        () => abandonConnection(client, `the server did not stop the query within ${CANCEL_GRACE_MS / 1000} s of a cancel request: the connection was closed (a new one is opened for the next request)`),
+        () => abandonConnection(client, `the server did not stop the query within ${CANCEL_GRACE_MS / 1000} s of a cancel request: the connection was closed`),
         CANCEL_GRACE_MS,
       );
     });

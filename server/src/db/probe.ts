@@ -73,6 +73,9 @@ export async function setLocal(client: ClientBase, settings: Record<string, stri
 export async function explainDocument(client: ClientBase, statement: Explainable, options: string[]): Promise<Record<string, unknown>[]> {
   const text = `EXPLAIN (${['FORMAT JSON', ...options, ...(statement.parameters > 0 ? ['GENERIC_PLAN'] : [])].join(', ')}) ${statement.statement}`;
   const query: QueryConfig & { queryMode?: 'extended' } = statement.parameters > 0 ? { text } : { text, queryMode: 'extended' };
+  // Again right before each: a function planning folds (IMMUTABLE, constant arguments) may have
+  // turned it off with set_config in the plan before.
+  if (statement.parameters > 0) await setLocal(client, AS_PARSED);
   const { rows } = await client.query(query);
   const raw = rows[0]?.['QUERY PLAN'];
   const doc: unknown = typeof raw === 'string' ? JSON.parse(raw) : raw;
