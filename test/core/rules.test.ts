@@ -197,7 +197,7 @@ const CASES: Case[] = [
     sql: `${TABLE}CREATE TABLE members (id int, name text);\nALTER TABLE t ENABLE ROW LEVEL SECURITY;\nCREATE POLICY p ON t USING (EXISTS (SELECT 1 FROM members m WHERE m.id = t.id));\nSELECT count(*) FROM «t»`,
     verdict: 'restricted',
     code: 'correlated-subquery',
-    message: 'a row-level security policy on public.t has a correlated subquery, which the planner never pulls up out of a policy: that part of a plan runs only in the leader process',
+    message: 'a row-level security policy on public.t has a correlated subquery: that part of a plan runs only in the leader process',
   },
   { name: 'call in a later COALESCE argument', sql: `${UNSAFE_FN}${TABLE}SELECT coalesce(id, «uf»(id)) FROM t`, verdict: 'unsafe', code: 'unsafe-function' },
   { name: 'call in the ELSE of a CASE', sql: `${UNSAFE_FN}${TABLE}SELECT CASE WHEN id > 0 THEN 0 ELSE «uf»(id) END FROM t`, verdict: 'unsafe', code: 'unsafe-function' },

@@ -1524,9 +1524,10 @@ export class StatementWalker {
       const fns = this.functionsByOid(rel.viewFunctions.filter((oid) => !skipped.has(oid)));
       this.reachThrough(fns, range, (culprit) => `view ${qualified} calls ${culprit}`, 'view', scope);
     }
+    // A policy's condition joins every read of the table as a security qual, never pulled up.
     const policyShapes = rel.rowSecurity && !rel.rowSecurityBypassed ? policyShapesOf(rel, this.catalog) : NONE;
     for (const shape of policyShapes) {
-      this.reason(CODE_OF_SHAPE[shape], 'information', `a row-level security policy on ${qualified} has ${SHAPE_WORDS[shape]}, which the planner never pulls up out of a policy: that part of a plan runs only in the leader process`, range, 'restricted');
+      this.reason(CODE_OF_SHAPE[shape], 'information', `a row-level security policy on ${qualified} has ${SHAPE_WORDS[shape]}: that part of a plan runs only in the leader process`, range, 'restricted');
     }
     if (rel.rowSecurity && !rel.rowSecurityBypassed && rel.policyFunctions?.length) {
       const fns = this.functionsByOid(rel.policyFunctions);
