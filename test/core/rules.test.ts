@@ -422,6 +422,15 @@ describe('engine: every rule', () => {
     assert.strictEqual(verdictOf(`${rls}CREATE POLICY p ON t FOR SELECT USING (uf(id) > 0);\nSELECT count(*) FROM t`), 'unsafe');
     // Roles are not known without a database: a policy for any role counts.
     assert.strictEqual(verdictOf(`${rls}CREATE POLICY p ON t FOR ALL TO some_role USING (uf(id) > 0);\nSELECT count(*) FROM t`), 'unsafe');
+    // ALTER POLICY ... USING replaces it, DROP POLICY removes it (by its name after RENAME TO).
+    assert.strictEqual(verdictOf(`${rls}CREATE POLICY p ON t USING (true);\nALTER POLICY p ON t USING (uf(id) > 0);\nSELECT count(*) FROM t`), 'unsafe');
+    assert.strictEqual(verdictOf(`${rls}CREATE POLICY p ON t USING (uf(id) > 0);\nALTER POLICY p ON t USING (true);\nSELECT count(*) FROM t`), 'safe');
+    assert.strictEqual(verdictOf(`${rls}CREATE POLICY p ON t USING (uf(id) > 0);\nDROP POLICY p ON public.t;\nSELECT count(*) FROM t`), 'safe');
+    assert.strictEqual(verdictOf(`${rls}CREATE POLICY p ON t USING (uf(id) > 0);\nALTER POLICY p ON t RENAME TO q;\nDROP POLICY IF EXISTS p ON t;\nSELECT count(*) FROM t`), 'unsafe');
+    assert.strictEqual(verdictOf(`${rls}CREATE POLICY p ON t USING (uf(id) > 0);\nALTER POLICY p ON t RENAME TO q;\nDROP POLICY q ON t;\nSELECT count(*) FROM t`), 'safe');
+    // A RESTRICTIVE policy counts only beside a permissive one.
+    assert.strictEqual(verdictOf(`${rls}CREATE POLICY r ON t AS RESTRICTIVE USING (uf(id) > 0);\nSELECT count(*) FROM t`), 'safe');
+    assert.strictEqual(verdictOf(`${rls}CREATE POLICY r ON t AS RESTRICTIVE USING (uf(id) > 0);\nCREATE POLICY p ON t USING (true);\nSELECT count(*) FROM t`), 'unsafe');
   });
 
   it('inlines a PARALLEL RESTRICTED SQL function as the planner does: through policies and views, never recursively', () => {

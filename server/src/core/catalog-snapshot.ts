@@ -147,6 +147,17 @@ export interface ViewColumnShapes {
   functions?: number[];
 }
 
+/** A policy a file's DDL made (CatalogRelation.policies). */
+export interface FilePolicy {
+  name: string;
+  /** PERMISSIVE (the default) or RESTRICTIVE. */
+  permissive: boolean;
+  /** What its USING calls (oids). */
+  functions: number[];
+  /** What its USING runs only in the leader. */
+  shapes: ViewShape[];
+}
+
 /** A partition or inheritance child only the leader can scan (CatalogRelation.leaderOnlyChildren). */
 export interface LeaderOnlyChild {
   schema: string;
@@ -240,6 +251,8 @@ export interface CatalogRelation {
   policySubqueries?: string[];
   /** A file's DDL: what its policies' USING expressions run only in the leader (subqueries). */
   policyShapes?: ViewShape[];
+  /** A file's DDL: its FOR SELECT / FOR ALL policies by name, which ALTER and DROP POLICY change (policyFunctions and policyShapes are made of them). */
+  policies?: FilePolicy[];
   /**
    * Live: row-level security is on, but not for the connected role (the table's owner without
    * FORCE ROW LEVEL SECURITY, a superuser, BYPASSRLS): its policies add nothing to its statements.

@@ -4,7 +4,7 @@
  * indexes, domains, policies, ALTER ... PARALLEL / parallel_workers, DROP, and SET search_path.
  */
 import { VIEW_SHAPES } from './catalog-snapshot';
-import type { CatalogFunction, CatalogIndex, CatalogRelation, LeaderOnlyChild, ParallelLabel, SourceLocation, ViewShape, Volatility } from './catalog-snapshot';
+import type { CatalogFunction, CatalogIndex, CatalogRelation, FilePolicy, LeaderOnlyChild, ParallelLabel, SourceLocation, ViewShape, Volatility } from './catalog-snapshot';
 import { Catalog, allocateLocalOid } from './catalog';
 import { inlineBodyText } from './inline';
 import { AstNode, scanSql } from './parse';
@@ -189,6 +189,21 @@ function newRelation(catalog: Catalog, rv: AstNode, kind: string, location: Sour
     columns: [],
     definedAt: location,
   };
+}
+
+/**
+ * `rel` with `policies` (a file's FOR SELECT / FOR ALL ones, by name) and what a SELECT gets of them:
+ * each permissive one's USING, and a restrictive one's only beside a permissive one (without one,
+ * add_security_quals adds a constant false: no row, no call).
+ */
+function withPolicies(rel: CatalogRelation, policies: FilePolicy[]): CatalogRelation {
+  const permissive = policies.some((p) => p.permissive);
+  const counted = policies.filter((p) => p.permissive || permissive);
+  const changed: CatalogRelation = { ...rel, policies, policyFunctions: [...new Set(counted.flatMap((p) => p.functions))] };
+  const shapes = VIEW_SHAPES.filter((shape) => counted.some((p) => p.shapes.includes(shape)));
+  if (shapes.length > 0) changed.policyShapes = shapes;
+  else delete changed.policyShapes;
+  return changed;
 }
 
 /** A foreign table, or a temporary one: as a partition or child, it keeps its parent's scans in the leader. */
@@ -405,6 +420,14 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
         catalog.defineRelation({ ...rel, oid: allocateLocalOid(), name: n.newname }, why);
         return undefined;
       }
+      // ALTER POLICY p ON t RENAME TO q: a later ALTER or DROP names it q.
+      if (n.renameType === 'OBJECT_POLICY' && n.subname && n.newname) {
+        const rel = relationIn(catalog, n.relation);
+        if (rel?.policies?.some((p) => p.name === n.subname)) {
+          catalog.defineRelation(withPolicies(rel, rel.policies.map((p) => (p.name === n.subname ? { ...p, name: n.newname as string } : p))), why);
+        }
+        return undefined;
+      }
       // ALTER TABLE / VIEW ... RENAME COLUMN a TO b: the column, and what a view's column has, go by the new name.
       if (n.renameType !== 'OBJECT_COLUMN' || !n.subname || !n.newname) return undefined;
       const rel = relationIn(catalog, n.relation);
@@ -429,10 +452,17 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       // WITH CHECK and the other commands' policies apply to rows written, never in a parallel plan.
       if (n.cmd_name !== 'all' && n.cmd_name !== 'select') return undefined;
       const { functions, shapes } = ctx.walkCondition(n.qual, rel);
-      const changed: CatalogRelation = { ...rel, policyFunctions: [...new Set([...(rel.policyFunctions ?? []), ...functions.map((f) => f.oid)])] };
-      const policyShapes = VIEW_SHAPES.filter((shape) => shapes.includes(shape) || rel.policyShapes?.includes(shape));
-      if (policyShapes.length > 0) changed.policyShapes = policyShapes;
-      catalog.defineRelation(changed, why);
+      const policy: FilePolicy = { name: n.policy_name, permissive: n.permissive === true, functions: functions.map((f) => f.oid), shapes };
+      catalog.defineRelation(withPolicies(rel, [...(rel.policies ?? []).filter((p) => p.name !== policy.name), policy]), why);
+      return undefined;
+    }
+    case 'AlterPolicyStmt': {
+      // A new USING changes what a SELECT gets; TO roles and WITH CHECK do not (roles are unknown here).
+      const rel = relationIn(catalog, n.table);
+      const old = rel?.policies?.find((p) => p.name === n.policy_name);
+      if (!rel || !old || !n.qual) return undefined;
+      const { functions, shapes } = ctx.walkCondition(n.qual, rel);
+      catalog.defineRelation(withPolicies(rel, rel.policies!.map((p) => (p === old ? { ...old, functions: functions.map((f) => f.oid), shapes } : p))), why);
       return undefined;
     }
     case 'CreateDomainStmt': {
@@ -468,6 +498,12 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
           const names = nameList(object.List?.items ?? []);
           const rel = catalog.relationNamed(names[names.length - 1], names.length > 1 ? names[names.length - 2] : undefined);
           if (rel) catalog.dropRelation(rel, why);
+        } else if (n.removeType === 'OBJECT_POLICY') {
+          // [schema.]table.policy
+          const names = nameList(object.List?.items ?? []);
+          const rel = catalog.relationNamed(names[names.length - 2], names.length > 2 ? names[names.length - 3] : undefined);
+          const policy = names[names.length - 1];
+          if (rel?.policies?.some((p) => p.name === policy)) catalog.defineRelation(withPolicies(rel, rel.policies.filter((p) => p.name !== policy)), why);
         }
       }
       return undefined;
