@@ -389,11 +389,11 @@ const sessionTimeouts = new WeakMap<ClientBase, number>();
  */
 export function answeringInTime<C extends ClientBase>(client: C): C {
   const timeout = sessionTimeouts.get(client) ?? 0;
-  return timeout > 0 ? answeringWithin(client, timeout + NO_ANSWER_GRACE_MS) : client;
+  return timeout > 0 ? answeringWithin(client, timeout) : client;
 }
 
 /** How long past its statement timeout a query may go unanswered before its connection is given up. */
-export const NO_ANSWER_GRACE_MS = 5_000;
+const NO_ANSWER_GRACE_MS = 5_000;
 /** How long a query may go on after a cancel request was sent before its connection is given up. */
 export const CANCEL_GRACE_MS = 3_000;
 
@@ -424,11 +424,13 @@ export function whyAbandoned(client: ClientBase): string | undefined {
 }
 
 /**
- * The client, for one piece of work, where each query the server leaves unanswered for `ms` (its
- * statement timeout and a grace) closes the connection and fails with a NoAnswerError instead of
- * waiting forever. The connection's owner opens a new one (the language server's on 'end').
+ * The client, for one piece of work under `statementTimeoutMs`, where each query the server leaves
+ * unanswered for that timeout and NO_ANSWER_GRACE_MS closes the connection and fails with a
+ * NoAnswerError instead of waiting forever. The connection's owner opens a new one (the language
+ * server's on 'end').
  */
-export function answeringWithin<C extends ClientBase>(client: C, ms: number): C {
+export function answeringWithin<C extends ClientBase>(client: C, statementTimeoutMs: number): C {
+  const ms = statementTimeoutMs + NO_ANSWER_GRACE_MS;
   const query = (...args: unknown[]): Promise<unknown> => {
     let expired = false;
     const timer = setTimeout(() => {

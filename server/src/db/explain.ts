@@ -16,7 +16,7 @@ import type { ClientBase } from 'pg';
 import type { ParallelSettings } from '../core/catalog-snapshot';
 import type { ExplainErrorReason } from '../core/explainable';
 import { catalogQuery, readSettings } from './catalog';
-import { abandonConnection, answeringWithin, CANCEL_GRACE_MS, NO_ANSWER_GRACE_MS, NoAnswerError } from './connection';
+import { abandonConnection, answeringWithin, CANCEL_GRACE_MS, NoAnswerError } from './connection';
 import { AS_PARSED, Explainable, explainDocument, PARAMETERS_NEED_16, requireExplainable, serverVersionNum, setLocal } from './probe';
 
 export interface ExplainOptions {
@@ -122,8 +122,14 @@ export function cancelOnAbort(client: ClientBase, signal: AbortSignal | undefine
   };
 }
 
-/** Canceled on the server (57014): by the statement timeout, or by another session (pg_cancel_backend). */
-export function cancelledOnServer(error: unknown, timeoutMs: number, what: string): ExplainError {
+/**
+ * A query the server stopped or never answered: left unanswered (NoAnswerError), or canceled on the
+ * server (57014) by the statement timeout or by another session (pg_cancel_backend); `what` says
+ * what took long. Undefined for any other error.
+ */
+export function stoppedOnServer(error: unknown, timeoutMs: number, what: string): ExplainError | undefined {
+  if (error instanceof NoAnswerError) return new ExplainError('no-answer', error.message);
+  if ((error as { code?: string }).code !== QUERY_CANCELED) return undefined;
   const message = (error as Error).message;
   if (/statement timeout/i.test(message)) return new ExplainError('timeout', `${what} longer than the statement timeout (${timeoutMs} ms): it was cancelled on the server and rolled back`);
   return new ExplainError('server-error', `${message}: the server cancelled it (pg_cancel_backend or an administrator), and rolled it back`);
@@ -165,7 +171,7 @@ export async function runExplain(client: ClientBase, sql: string, options: Expla
   };
   const writable = Boolean(options.analyze && options.allowWrites);
   const timeoutMs = Math.max(1, Math.floor(options.timeoutMs ?? 10_000));
-  const db = answeringWithin(client, timeoutMs + NO_ANSWER_GRACE_MS);
+  const db = answeringWithin(client, timeoutMs);
   try {
     await step(() => db.query(writable ? 'BEGIN READ WRITE' : 'BEGIN READ ONLY'));
     const versionNum = options.versionNum ?? (await step(() => serverVersionNum(db)));
@@ -191,8 +197,8 @@ export async function runExplain(client: ClientBase, sql: string, options: Expla
     if (error instanceof ExplainError) throw error;
     const code = (error as { code?: string }).code;
     if (cancel.sent() || signal?.aborted) throw cancelledError();
-    if (error instanceof NoAnswerError) throw new ExplainError('no-answer', error.message);
-    if (code === QUERY_CANCELED) throw cancelledOnServer(error, timeoutMs, 'the statement ran');
+    const stopped = stoppedOnServer(error, timeoutMs, 'the statement ran');
+    if (stopped) throw stopped;
     if (code === READ_ONLY_SQL_TRANSACTION) {
       // Writes the parse tree cannot see, e.g. inside a function the statement calls.
       throw new ExplainError('needs-confirmation', `running the statement tried to write (${(error as Error).message}): it needs confirmation; it would then run in a transaction that is rolled back`);

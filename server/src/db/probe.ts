@@ -10,7 +10,7 @@ import { checkExplainable, ExplainableCheck } from '../core/explainable';
 import { initParser } from '../core/parse';
 import type { PlannerProbe } from '../core/plan-types';
 import { messageOf } from '../error-message';
-import { answeringWithin, NO_ANSWER_GRACE_MS } from './connection';
+import { answeringWithin } from './connection';
 
 export interface PlanNode {
   'Node Type': string;
@@ -111,7 +111,7 @@ export async function probeParallelism(
   }
   const timeout = Math.max(1, Math.floor(options.timeoutMs ?? 10_000));
   // A backend that stops answering fails the probe instead of holding it (and a CI job) forever.
-  const db = answeringWithin(client, timeout + NO_ANSWER_GRACE_MS);
+  const db = answeringWithin(client, timeout);
   try {
     await db.query('BEGIN READ ONLY');
     const versionNum = options.versionNum ?? (await serverVersionNum(db));

@@ -20,8 +20,8 @@ import type { PlannerProbe } from '../core/plan-types';
 import type { StatementResult } from '../core/types';
 import { classifyWhyNot, PlanOutcome, PLANNER_FUZZ_FACTOR, RelationFacts, setupCostBreakEven, SwitchSearch, tupleCostBreakEven, WhyNot, WhyNotEvidence } from '../core/why-not';
 import { catalogQuery, readCatalogSnapshot, readSettings } from './catalog';
-import { answeringWithin, NO_ANSWER_GRACE_MS, NoAnswerError } from './connection';
-import { cancelledOnServer, cancelOnAbort, ExplainError } from './explain';
+import { answeringWithin } from './connection';
+import { cancelOnAbort, ExplainError, stoppedOnServer } from './explain';
 import { AS_PARSED, Explainable, explainDocument, PlanNode, probeParallelism, requireExplainable, serverVersionNum, setLocal } from './probe';
 
 export interface WhyNotOptions {
@@ -43,7 +43,6 @@ export interface WhyNotReport {
   evidence: WhyNotEvidence;
 }
 
-const QUERY_CANCELED = '57014';
 /** Enough for parallel_setup_cost to its integer and parallel_tuple_cost to 1/1000 of its value. */
 const MAX_SEARCH_PLANS = 24;
 
@@ -104,9 +103,10 @@ export async function whyNotParallel(client: ClientBase, sql: string, options: W
   if (signal?.aborted) throw cancelled();
   const cancel = cancelOnAbort(client, signal);
   const timeoutMs = Math.max(1, Math.floor(options.timeoutMs ?? 10_000));
-  const db = answeringWithin(client, timeoutMs + NO_ANSWER_GRACE_MS);
+  const db = answeringWithin(client, timeoutMs);
   try {
-    const probe = options.probe ?? (await probeParallelism(db, sql, { timeoutMs }));
+    // The probe guards its own queries (answeringWithin) and maps its own failures.
+    const probe = options.probe ?? (await probeParallelism(client, sql, { timeoutMs }));
     if (signal?.aborted) throw cancelled();
     const staticResult = options.statement ?? (probe.error === undefined ? await analyseStatically(db, sql) : undefined);
     if (signal?.aborted) throw cancelled();
@@ -189,9 +189,7 @@ export async function whyNotParallel(client: ClientBase, sql: string, options: W
   } catch (error) {
     if (error instanceof ExplainError) throw error;
     if (cancel.sent() || signal?.aborted) throw cancelled();
-    if (error instanceof NoAnswerError) throw new ExplainError('no-answer', error.message);
-    if ((error as { code?: string }).code === QUERY_CANCELED) throw cancelledOnServer(error, timeoutMs, 'planning took');
-    throw new ExplainError('server-error', (error as Error).message);
+    throw stoppedOnServer(error, timeoutMs, 'planning took') ?? new ExplainError('server-error', (error as Error).message);
   } finally {
     cancel.dispose();
   }
