@@ -186,7 +186,8 @@ export class Scopes {
     scope.settings = settings;
     scope.folder?.setOptions({ maxFileSize: settings.maxFileSize, log: (message) => this.log(message) });
     const password = this.passwords.get(scope.id) ?? this.passwords.get('');
-    const wanted = this.trusted && databaseConfigured(settings.connection, this.host.env);
+    // A connection setting given but unusable connects nowhere (the status says why), not to a default.
+    const wanted = this.trusted && !settings.connectionRejected && databaseConfigured(settings.connection, this.host.env);
     const key = wanted
       ? JSON.stringify([connectionKey(settings.connection), password ?? null, settings.connectTimeoutMs, settings.explain.statementTimeoutMs])
       : undefined;
@@ -289,6 +290,7 @@ export class Scopes {
       trusted: this.trusted,
       pgVersion: scope.settings.pgVersion,
       folder: scope.id,
+      connectionRejected: scope.settings.connectionRejected,
       database: database && { state: database.state, target: database.target, shortTarget: database.shortTarget },
       lastLive: last && { snapshot: last.snapshot, readAt: clockText(last.readAt, this.host.clock()) },
       functionCount: database?.state.name === 'live' ? this.baseCatalog(scope).functionCount : 0,

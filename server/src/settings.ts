@@ -28,6 +28,11 @@ export interface Settings {
   connectTimeoutMs: number;
   /** Documents larger than this many bytes (UTF-16 length) are not analysed. */
   maxFileSize: number;
+  /**
+   * Why a connection setting that was given is unusable ("connection.port: expected ..."). The
+   * server then connects nowhere and says so, rather than to a default the user did not ask for.
+   */
+  connectionRejected?: string;
 }
 
 export const SUPPORTED_PG_VERSIONS = [14, 15, 16, 17, 18];
@@ -105,6 +110,8 @@ export function parseSettings(...layers: unknown[]): ParsedSettings {
     return undefined;
   };
 
+  // Per connection field, why the value given for it was unusable; a later layer's good value clears it.
+  const rejected = new Map<string, string>();
   for (const layer of layers) {
     if (layer === undefined || layer === null) continue;
     if (!isRecord(layer)) {
@@ -119,26 +126,36 @@ export function parseSettings(...layers: unknown[]): ParsedSettings {
       } else {
         const c = raw.connection;
         const conn = settings.connection;
-        const url = text(c.url, 'connection.url');
-        if (url !== undefined) {
-          const cleaned = withoutPassword(url);
-          if (cleaned === undefined) problems.push('connection.url: not a postgres:// or postgresql:// URL');
-          else {
-            if (cleaned !== url) problems.push('connection.url: the password in the URL is ignored; use the "Set database password" command, PGPASSWORD or .pgpass');
-            conn.url = cleaned;
-          }
+        /** Parses one field; a value given but unusable is a problem and marks the connection rejected. */
+        const field = <T>(key: keyof ConnectionSettings, parse: (name: string) => T | undefined): T | undefined => {
+          const before = problems.length;
+          const value = parse(`connection.${key}`);
+          if (problems.length > before) rejected.set(key, problems[problems.length - 1]);
+          else if (value !== undefined) rejected.delete(key);
+          return value;
+        };
+        const url = field('url', (name) => {
+          const given = text(c.url, name);
+          if (given === undefined) return undefined;
+          const cleaned = withoutPassword(given);
+          if (typeof cleaned !== 'string') problems.push(`${name}: ${cleaned.problem}`);
+          return typeof cleaned === 'string' ? { given, cleaned } : undefined;
+        });
+        if (url) {
+          conn.url = url.cleaned;
+          if (url.cleaned !== url.given) problems.push('connection.url: the password in the URL is ignored; use the "Set database password" command, PGPASSWORD or .pgpass');
         }
-        const host = text(c.host, 'connection.host');
+        const host = field('host', (name) => text(c.host, name));
         if (host !== undefined) conn.host = host;
-        const port = integer(c.port, 'connection.port', 1, 65535);
+        const port = field('port', (name) => integer(c.port, name, 1, 65535));
         if (port !== undefined) conn.port = port;
-        const database = text(c.database, 'connection.database');
+        const database = field('database', (name) => text(c.database, name));
         if (database !== undefined) conn.database = database;
-        const user = text(c.user, 'connection.user');
+        const user = field('user', (name) => text(c.user, name));
         if (user !== undefined) conn.user = user;
-        const sslmode = oneOf(c.sslmode, 'connection.sslmode', SSL_MODES);
+        const sslmode = field('sslmode', (name) => oneOf(c.sslmode, name, SSL_MODES));
         if (sslmode !== undefined) conn.sslmode = sslmode;
-        const sslrootcert = text(c.sslrootcert, 'connection.sslrootcert');
+        const sslrootcert = field('sslrootcert', (name) => text(c.sslrootcert, name));
         if (sslrootcert !== undefined) conn.sslrootcert = sslrootcert;
         if (c.password !== undefined) problems.push('connection.password: passwords are never read from settings; use the "Set database password" command, PGPASSWORD or .pgpass');
       }
@@ -161,18 +178,21 @@ export function parseSettings(...layers: unknown[]): ParsedSettings {
     const maxFileSize = integer(raw.maxFileSize, 'maxFileSize', 0, Number.MAX_SAFE_INTEGER);
     if (maxFileSize !== undefined) settings.maxFileSize = maxFileSize;
   }
+  if (rejected.size > 0) settings.connectionRejected = [...rejected.values()].join('; ');
   return { settings, problems };
 }
 
-/** The URL with any password removed; undefined when it is not a PostgreSQL URL. */
-function withoutPassword(url: string): string | undefined {
+/** The URL with any password removed, or why it cannot be used (never quoting it: it may hold one). */
+function withoutPassword(url: string): string | { problem: string } {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return undefined;
+    return /^postgres(ql)?:\/\//i.test(url)
+      ? { problem: 'not a valid URL (expected postgresql://user@host:port/database, a port from 1 to 65535)' }
+      : { problem: 'not a postgres:// or postgresql:// URL' };
   }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') return undefined;
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') return { problem: 'not a postgres:// or postgresql:// URL' };
   if (!parsed.password) return url;
   parsed.password = '';
   return parsed.toString();

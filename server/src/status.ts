@@ -12,6 +12,8 @@ export interface StatusInput {
   pgVersion: number;
   /** The workspace folder URI, '' outside every folder. */
   folder: string;
+  /** Why the connection settings were not used (settings.ts), when they were not. */
+  connectionRejected?: string;
   database?: { state: DatabaseState; target: string; shortTarget: string };
   /** The catalog the folder's database gave last, and when ("10:42"), while it serves without a connection. */
   lastLive?: { snapshot: CatalogSnapshot; readAt: string };
@@ -24,6 +26,9 @@ export function statusText(input: StatusInput): StatusParams {
   const folder = input.folder ? { folder: input.folder } : {};
   const database = input.database;
   if (!input.trusted) return { state: 'offline', text: offline, detail: 'untrusted workspace: no database connection', ...folder };
+  if (input.connectionRejected) {
+    return { state: 'error', text: offline, detail: `not connecting: the settings are not usable (${input.connectionRejected})`, ...folder };
+  }
   if (!database) {
     return { state: 'offline', text: offline, detail: 'no database configured (pgParallelHints.connection, PG* environment variables or DATABASE_URL)', ...folder };
   }

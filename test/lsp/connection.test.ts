@@ -264,6 +264,23 @@ describe('lsp: connection commands, folders and environments with a real Postgre
     }
   });
 
+  it('connection settings that cannot be used connect nowhere and the status says why (not "no database configured", not DATABASE_URL)', async () => {
+    const db = await prepare(cluster, 'lsp_bad_settings');
+    const cases: [unknown, string][] = [
+      [{ url: `postgresql://postgres:secret@127.0.0.1:99999/${db.database}` }, 'connection.url: not a valid URL (expected postgresql://user@host:port/database, a port from 1 to 65535)'],
+      [{ url: `mysql://127.0.0.1/${db.database}` }, 'connection.url: not a postgres:// or postgresql:// URL'],
+      [{ host: '127.0.0.1', port: 70000 }, 'connection.port: expected a whole number from 1 to 65535, got 70000'],
+    ];
+    for (const [connection, problem] of cases) {
+      const client = await start({ configuration: () => ({ connection }), deps: { env: { DATABASE_URL: db.url } } });
+      const uri = 'file:///nowhere/bad-settings.sql';
+      await client.open(uri, 'SELECT audit_value(1);\n');
+      assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [UNKNOWN], problem);
+      assert.deepStrictEqual(await client.statuses(), [{ state: 'error', text: OFFLINE_18, detail: `not connecting: the settings are not usable (${problem})` }]);
+      assert.strictEqual(await productSessions(db.url), 0);
+    }
+  });
+
   it('initializationOptions for an editor without workspace/configuration: pushed diagnostics come from the live catalog, with document versions', async () => {
     const db = await prepare(cluster, 'lsp_init');
     const client = await start({ capabilities: PUSH_CLIENT, initializationOptions: { settings: { connection: { url: db.url } } } });

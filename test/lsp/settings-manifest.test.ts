@@ -25,6 +25,19 @@ describe('settings manifest', () => {
     }
   });
 
+  it('a connection field given but unusable rejects the connection; a later layer\'s good value clears it', () => {
+    const bad = parseSettings({ connection: { host: 'db', port: '70000' } });
+    assert.deepStrictEqual(bad.settings.connection, { host: 'db' });
+    assert.strictEqual(bad.settings.connectionRejected, 'connection.port: expected a whole number from 1 to 65535, got "70000"');
+    assert.strictEqual(parseSettings({ connection: { port: 70000 } }, { connection: { port: 6432 } }).settings.connectionRejected, undefined);
+    const url = parseSettings({ connection: { url: 'postgres://me:pw@db:5432/shop' } });
+    assert.deepStrictEqual([url.settings.connection, url.settings.connectionRejected], [{ url: 'postgres://me@db:5432/shop' }, undefined]);
+    assert.deepStrictEqual(url.problems, ['connection.url: the password in the URL is ignored; use the "Set database password" command, PGPASSWORD or .pgpass']);
+    const broken = parseSettings({ connection: { url: 'postgres://me:pw@db:5432x/shop' } });
+    assert.strictEqual(broken.settings.connectionRejected, 'connection.url: not a valid URL (expected postgresql://user@host:port/database, a port from 1 to 65535)');
+    assert.ok(!JSON.stringify(broken).includes('pw'), 'the URL, which may hold a password, is never quoted');
+  });
+
   it('every command the client registers is contributed, and the other way round', () => {
     const source = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'client', 'src', 'extension.ts'), 'utf8');
     const registered = [...source.matchAll(/'(pgParallelHints\.[A-Za-z]+)': /g)].map((m) => m[1]).sort();
