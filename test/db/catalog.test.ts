@@ -572,6 +572,53 @@ describe('catalog snapshot from a live server', function () {
     assert.strictEqual(relationNamed('app', 't').policyFunctions, undefined);
   });
 
+  it("lists, per view, the tables with row security it reads and the policies of the role it reads them as: its owner, or (security_invoker) its reader", async () => {
+    const invoker = snapshot.source.versionNum >= 150000 ? ' WITH (security_invoker)' : '';
+    await client.query(`
+      GRANT USAGE ON SCHEMA app TO catalog_other, catalog_reader;
+      GRANT SELECT ON app.secured TO catalog_other, catalog_reader;
+      CREATE VIEW app.secured_by_admin AS SELECT id FROM app.secured;
+      CREATE VIEW app.secured_by_other AS SELECT id FROM app.secured;
+      ALTER VIEW app.secured_by_other OWNER TO catalog_other;
+      CREATE VIEW app.over_other AS SELECT id FROM app.secured_by_other;
+      CREATE VIEW app.secured_by_reader${invoker} AS SELECT id FROM app.secured;
+      GRANT SELECT ON app.secured_by_reader TO catalog_reader;`);
+    try {
+      const relations = (await readCatalogSnapshot(client)).relations;
+      const throughView = (name: string) => relations.find((r) => r.schema === 'app' && r.name === name)?.viewRowSecurity;
+      // Owned by a superuser: bypassed. By catalog_other: every PUBLIC policy and its own.
+      assert.strictEqual(throughView('secured_by_admin'), undefined);
+      const asOther = [{ schema: 'app', name: 'secured', role: 'catalog_other', functions: [oidOf('app', 'may_see'), oidOf('app', 'text_eq_unsafe'), oidOf('app', 'others_check')].sort((a, b) => a - b) }];
+      assert.deepStrictEqual(throughView('secured_by_other'), asOther);
+      // A view over that view reads it as catalog_other still.
+      assert.deepStrictEqual(throughView('over_other'), asOther);
+      // security_invoker (15+): as the session's role, a superuser here; before 15 as its owner, the same.
+      assert.strictEqual(throughView('secured_by_reader'), undefined);
+      await client.query('SET ROLE catalog_reader');
+      try {
+        const asReader = (await readCatalogSnapshot(client)).relations.find((r) => r.name === 'secured_by_reader')?.viewRowSecurity;
+        if (invoker) {
+          assert.deepStrictEqual(asReader, [
+            {
+              schema: 'app',
+              name: 'secured',
+              role: 'catalog_reader',
+              functions: [oidOf('app', 'may_see'), oidOf('app', 'text_eq_unsafe'), oidOf('pg_catalog', 'int4eq'), oidOf('app', 'f_default')].sort((a, b) => a - b),
+              subqueries: ['(id IN ( SELECT inner_view.id\n   FROM app.inner_view))'],
+            },
+          ]);
+        } else assert.strictEqual(asReader, undefined);
+      } finally {
+        await client.query('RESET ROLE');
+      }
+    } finally {
+      await client.query(`
+        DROP VIEW app.over_other, app.secured_by_other, app.secured_by_admin, app.secured_by_reader;
+        REVOKE SELECT ON app.secured FROM catalog_other, catalog_reader;
+        REVOKE USAGE ON SCHEMA app FROM catalog_other, catalog_reader;`);
+    }
+  });
+
   it('reads the effective search_path: pg_catalog included, and this session’s temporary schema once it exists', async () => {
     const tempSchema = snapshot.relations.find((r) => r.name === 'session_scratch')?.schema;
     assert.deepStrictEqual(snapshot.searchPath, [tempSchema, 'pg_catalog', 'app', 'public']);

@@ -947,6 +947,23 @@ ALTER TABLE rls_strict_only ENABLE ROW LEVEL SECURITY;
 CREATE POLICY see ON rls_strict FOR SELECT USING (true);
 CREATE POLICY narrow ON rls_strict AS RESTRICTIVE FOR SELECT USING (rls_unsafe(owner));
 CREATE POLICY narrow ON rls_strict_only AS RESTRICTIVE FOR SELECT USING (rls_unsafe(owner));
+-- A view reads its tables as its owner: a superuser or the table's owner bypasses row security,
+-- another role gets the policies for its roles; a security_invoker view (15+) as whoever reads it.
+GRANT SELECT ON rls_notes, rls_roles, rls_shared, rls_members TO rls_other;
+CREATE VIEW rls_notes_by_admin AS SELECT id, owner FROM rls_notes;
+CREATE VIEW rls_notes_by_other AS SELECT id, owner FROM rls_notes;
+CREATE VIEW rls_roles_by_other AS SELECT id, owner FROM rls_roles;
+CREATE VIEW rls_shared_by_other AS SELECT id, owner FROM rls_shared;
+CREATE VIEW rls_owned_by_reader AS SELECT id, owner FROM rls_owned;
+CREATE VIEW rls_over_other AS SELECT id FROM rls_roles_by_other;
+ALTER VIEW rls_notes_by_other OWNER TO rls_other;
+ALTER VIEW rls_roles_by_other OWNER TO rls_other;
+ALTER VIEW rls_shared_by_other OWNER TO rls_other;
+ALTER VIEW rls_owned_by_reader OWNER TO rls_reader;
+DO $$ BEGIN
+  EXECUTE 'CREATE VIEW rls_notes_invoker' || CASE WHEN current_setting('server_version_num')::int >= 150000 THEN ' WITH (security_invoker)' ELSE '' END || ' AS SELECT id, owner FROM rls_notes';
+END $$;
+GRANT SELECT ON rls_notes_by_admin, rls_notes_by_other, rls_roles_by_other, rls_shared_by_other, rls_owned_by_reader, rls_over_other, rls_notes_invoker TO rls_reader;
 SET ROLE rls_reader;
 `;
 
@@ -967,6 +984,15 @@ const RLS_CASES: Case[] = [
   ['SELECT count(*) FROM rls_strict_only', 'safe'],
   // The owner, without FORCE ROW LEVEL SECURITY, bypasses it.
   ['SELECT count(*) FROM rls_owned', 'safe', 'unsafe'],
+  // Through views, as the view's owner; without a database the engine knows no owners.
+  ['SELECT count(*) FROM rls_notes_by_admin', 'safe', 'restricted'],
+  ['SELECT count(*) FROM rls_notes_by_other', 'restricted'],
+  ['SELECT count(*) FROM rls_roles_by_other', 'unsafe'],
+  ['SELECT count(*) FROM rls_shared_by_other', 'restricted'],
+  ['SELECT count(*) FROM rls_owned_by_reader', 'safe', 'unsafe'],
+  ['SELECT count(*) FROM rls_over_other', 'unsafe'],
+  ['SELECT r.id FROM rls_docs r JOIN rls_roles_by_other o ON o.id = r.id', 'unsafe'],
+  ['SELECT count(*) FROM rls_notes_invoker', { changedIn: 15, before: 'safe', since: 'restricted' }, 'safe'],
 ];
 
 describe('differential: row-level security, for the role that reads', function () {

@@ -179,7 +179,7 @@ describe('lsp: with a real PostgreSQL', function () {
     );
   });
 
-  it("leaves out row-level security the connected role bypasses (a superuser here), and its hover says so", async () => {
+  it("leaves out row-level security the connected role bypasses (a superuser here), not that of a view's owner; the hovers say so", async () => {
     const uri = 'file:///nowhere/rls.sql';
     const client = await openedLive(
       'lsp_rls',
@@ -188,11 +188,19 @@ describe('lsp: with a real PostgreSQL', function () {
         'CREATE TABLE secured (id integer, owner text)',
         'ALTER TABLE secured ENABLE ROW LEVEL SECURITY',
         'CREATE POLICY mine ON secured USING (may_see(owner))',
+        'DO $$ BEGIN CREATE ROLE lsp_view_owner; EXCEPTION WHEN duplicate_object THEN NULL; END $$',
+        'GRANT SELECT ON secured TO lsp_view_owner',
+        'CREATE VIEW secured_view AS SELECT id FROM secured',
+        'ALTER VIEW secured_view OWNER TO lsp_view_owner',
       ],
       uri,
-      'SELECT count(*) FROM secured;\n',
+      'SELECT count(*) FROM secured;\nSELECT count(*) FROM secured_view;\n',
     );
-    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), []);
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
+      '1:21-1:33 warning unsafe-policy: a row-level security policy on public.secured, which view public.secured_view reads as role lsp_view_owner, calls public.may_see(owner text), which is PARALLEL UNSAFE: no part of this statement can use parallel workers',
+    ]);
+    const viewCard = ((await client.hover(uri, { line: 1, character: 25 }))!.contents as { value: string }).value;
+    assert.ok(viewCard.includes('reads public.secured as role lsp_view_owner, for whom its row-level security is on: the functions those policies call count too'), viewCard);
     const card = ((await client.hover(uri, { line: 0, character: 23 }))!.contents as { value: string }).value;
     assert.ok(
       card.includes("row-level security is on, but not for this connection's role (the table's owner, a superuser or BYPASSRLS): its policies add nothing here"),

@@ -147,6 +147,19 @@ export interface ViewColumnShapes {
   functions?: number[];
 }
 
+/** A table with row-level security as a live view reads it (CatalogRelation.viewRowSecurity). */
+export interface ViewRowSecurity {
+  schema: string;
+  /** The table's name. */
+  name: string;
+  /** The role its policies were chosen for. */
+  role: string;
+  /** Oids of the functions those policies' USING expressions call (and the views they read). */
+  functions: number[];
+  /** Their USING expressions that have a subquery, as pg_get_expr prints them (see policySubqueries). */
+  subqueries?: string[];
+}
+
 /** A policy a file's DDL made (CatalogRelation.policies). */
 export interface FilePolicy {
   name: string;
@@ -258,6 +271,13 @@ export interface CatalogRelation {
    * FORCE ROW LEVEL SECURITY, a superuser, BYPASSRLS): its policies add nothing to its statements.
    */
   rowSecurityBypassed?: true;
+  /**
+   * Live views: the tables with row-level security the view reads (directly or through the views it
+   * reads) whose policies apply to the role each read is checked as: the view's owner, the session's
+   * role for a security_invoker view (view-row-security.sql). Their policies join every read of the
+   * view; a live view's walked definition applies none of the session's own (walker.ts).
+   */
+  viewRowSecurity?: ViewRowSecurity[];
   /** Foreign tables: the foreign data wrapper's name. */
   foreignWrapper?: string;
   /**

@@ -143,6 +143,9 @@ export function relationCard(rel: CatalogRelation, ctx: HoverContext): string {
   if (rel.kind === 'f') facts.push(`foreign data wrapper ${rel.foreignWrapper ?? 'unknown'}: a parallel scan needs the wrapper's support`);
   if (rel.rowSecurityBypassed) facts.push("row-level security is on, but not for this connection's role (the table's owner, a superuser or BYPASSRLS): its policies add nothing here");
   else if (rel.rowSecurity) facts.push('row-level security is on: the functions its policies call count too');
+  for (const read of rel.viewRowSecurity ?? []) {
+    facts.push(`reads ${read.schema}.${read.name} as role ${read.role}, for whom its row-level security is on: the functions those policies call count too`);
+  }
   if (rel.kind === 'v') facts.push(...viewFacts(traitsOf(rel, ctx.catalog), ctx.catalog));
   let card = `${header}${facts.length ? `\n\n${facts.join('  \n')}` : ''}`;
   if (rel.kind === 'v' || rel.kind === 'm') card += `\n\n${viewFunctionsList(rel, ctx.catalog)}`;

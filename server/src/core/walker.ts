@@ -5,7 +5,7 @@
  * It collects references (for hover and go-to-definition) and reasons (for diagnostics), with
  * UTF-16 ranges relative to the statement text.
  */
-import type { CatalogCast, CatalogColumn, CatalogFunction, CatalogIndex, CatalogRelation, LeaderOnlyChild, SourceLocation, ViewColumnShapes, ViewShape } from './catalog-snapshot';
+import type { CatalogCast, CatalogColumn, CatalogFunction, CatalogIndex, CatalogRelation, LeaderOnlyChild, SourceLocation, ViewColumnShapes, ViewRowSecurity, ViewShape } from './catalog-snapshot';
 import { VIEW_SHAPES } from './catalog-snapshot';
 import { Catalog, DependencyLog, InferredType, UNKNOWN_LITERAL, hazardOf, isPolymorphic, signatureOf, worseHazard, worstLabel } from './catalog';
 import { describeCulprit, effectSentence } from './describe';
@@ -255,8 +255,8 @@ export function viewTraits(walked: WalkedQuery, query: AstNode, columns: readonl
   return traits;
 }
 
-/** What live tables' policies with a subquery run only in the leader, by relation (each walked once). */
-const policiesWalked = new WeakMap<CatalogRelation, ViewShape[]>();
+/** What live policies with a subquery run only in the leader, by what holds them (each walked once). */
+const policiesWalked = new WeakMap<object, ViewShape[]>();
 
 /**
  * What the policies a SELECT on `rel` gets run only in the leader (subqueries: a security qual is
@@ -266,21 +266,32 @@ const policiesWalked = new WeakMap<CatalogRelation, ViewShape[]>();
  */
 export function policyShapesOf(rel: CatalogRelation, catalog: Catalog): readonly ViewShape[] {
   if (!rel.policySubqueries?.length) return rel.policyShapes ?? NONE;
-  let shapes = policiesWalked.get(rel);
+  return policySubqueryShapes(rel, rel.policySubqueries, rel, catalog);
+}
+
+/** The same for a table a live view reads, with the policies of the role it reads it as. */
+function viewRowSecurityShapes(read: ViewRowSecurity, catalog: Catalog): readonly ViewShape[] {
+  const table = read.subqueries?.length ? catalog.forViewDefinitions().relationNamed(read.name, read.schema) : undefined;
+  return table ? policySubqueryShapes(read, read.subqueries!, table, catalog) : NONE;
+}
+
+/** USING expressions with a subquery (`expressions`, on `table`), walked once per `holder`. */
+function policySubqueryShapes(holder: object, expressions: readonly string[], table: CatalogRelation, catalog: Catalog): readonly ViewShape[] {
+  let shapes = policiesWalked.get(holder);
   if (shapes) return shapes;
   // A policy reading its own table (PostgreSQL stops such a recursion when it runs) walks it once.
-  policiesWalked.set(rel, NONE as ViewShape[]);
+  policiesWalked.set(holder, NONE as ViewShape[]);
   shapes = [];
-  for (const expression of rel.policySubqueries) {
+  for (const expression of expressions) {
     // An expression this parser does not take (a newer server's syntax) passes nothing on.
     const text = `SELECT WHERE ${expression}`;
     const parsed = parseSql(text);
     if (!parsed.ok || parsed.statements.length !== 1) continue;
     const where = parsed.statements[0].stmt?.SelectStmt?.whereClause;
-    if (where) shapes.push(...new StatementWalker(text, parsed.offsets, catalog.forViewDefinitions()).condition(where, rel));
+    if (where) shapes.push(...new StatementWalker(text, parsed.offsets, catalog.forViewDefinitions()).condition(where, table));
   }
   shapes = VIEW_SHAPES.filter((shape) => shapes!.includes(shape));
-  policiesWalked.set(rel, shapes);
+  policiesWalked.set(holder, shapes);
   return shapes;
 }
 
@@ -305,7 +316,7 @@ export function traitsOf(rel: CatalogRelation, catalog: Catalog): ViewTraits {
     const parsed = parseSql(definition);
     if (parsed.ok && parsed.statements.length === 1) {
       const query = parsed.statements[0].stmt;
-      const walked = new StatementWalker(definition, parsed.offsets, catalog.forViewDefinitions()).definition(query);
+      const walked = new StatementWalker(definition, parsed.offsets, catalog.forViewDefinitions(), 0, true).definition(query);
       traits = viewTraits(walked, query, rel.columns.map((column) => column.name));
     }
   } catch (error) {
@@ -416,6 +427,12 @@ export class StatementWalker {
     private readonly catalog: Catalog,
     /** Added to every range: where `sql` starts inside the text the offsets were computed for. */
     private readonly base = 0,
+    /**
+     * Walking a live view's definition: the tables it reads are read as its owner (or, for a
+     * security_invoker view, its reader), whose policies the view carries (viewRowSecurity) and
+     * which count where a statement reads the view, so no table's policies apply in this walk.
+     */
+    private readonly liveViewDefinition = false,
   ) {}
 
   /** Undeclared $n among `nodes` take the types at the same places in `types` (polymorphic ones excepted). */
@@ -1525,13 +1542,23 @@ export class StatementWalker {
       this.reachThrough(fns, range, (culprit) => `view ${qualified} calls ${culprit}`, 'view', scope);
     }
     // A policy's condition joins every read of the table as a security qual, never pulled up.
-    const policyShapes = rel.rowSecurity && !rel.rowSecurityBypassed ? policyShapesOf(rel, this.catalog) : NONE;
-    for (const shape of policyShapes) {
-      this.reason(CODE_OF_SHAPE[shape], 'information', `a row-level security policy on ${qualified} has ${SHAPE_WORDS[shape]}: that part of a plan runs only in the leader process`, range, 'restricted');
+    if (this.liveViewDefinition) return;
+    if (rel.rowSecurity && !rel.rowSecurityBypassed) {
+      this.rowSecurity(`a row-level security policy on ${qualified}`, ' (for roles the policy applies to)', policyShapesOf(rel, this.catalog), rel.policyFunctions, range, scope);
     }
-    if (rel.rowSecurity && !rel.rowSecurityBypassed && rel.policyFunctions?.length) {
-      const fns = this.functionsByOid(rel.policyFunctions);
-      this.reachThrough(fns, range, (culprit) => `a row-level security policy on ${qualified} calls ${culprit} (for roles the policy applies to)`, 'policy', scope);
+    for (const read of rel.viewRowSecurity ?? NONE) {
+      const subject = `a row-level security policy on ${read.schema}.${read.name}, which view ${qualified} reads as role ${read.role},`;
+      this.rowSecurity(subject, '', viewRowSecurityShapes(read, this.catalog), read.functions, range, scope);
+    }
+  }
+
+  /** What the policies `subject` names (for `whom`) add to a read: what runs only in the leader, the functions they call. */
+  private rowSecurity(subject: string, whom: string, shapes: readonly ViewShape[], functions: readonly number[] | undefined, range: TextRange, scope: Scope): void {
+    for (const shape of shapes) {
+      this.reason(CODE_OF_SHAPE[shape], 'information', `${subject} has ${SHAPE_WORDS[shape]}: that part of a plan runs only in the leader process`, range, 'restricted');
+    }
+    if (functions?.length) {
+      this.reachThrough(this.functionsByOid(functions), range, (culprit) => `${subject} calls ${culprit}${whom}`, 'policy', scope);
     }
   }
 

@@ -17,6 +17,7 @@ import type {
   FunctionKind,
   ParallelLabel,
   ParallelSettings,
+  ViewRowSecurity,
   Volatility,
 } from '../core/catalog-snapshot';
 import { inlineBodyText } from '../core/inline';
@@ -305,18 +306,29 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
   const typeRows = (await client.query(catalogQuery('types'))).rows;
   const relationRows = (await client.query(catalogQuery('relations'))).rows;
   const viewRows = (await client.query(catalogQuery('view-functions'))).rows;
-  const policyRows = (await client.query(catalogQuery('policy-functions'))).rows;
+  // Views read tables with row security as their owners: those roles' policies are read too.
+  const sessionRole = Number(session.user_oid);
+  const viewReadRows = (await client.query(catalogQuery('view-row-security'))).rows.filter((r) => r.active);
+  const roles = [...new Set([sessionRole, ...viewReadRows.map((r) => Number(r.role))])];
+  const policyRows = (await client.query(catalogQuery('policy-functions'), [roles])).rows;
 
   const viewFunctions = new Map<number, number[]>(viewRows.map((r) => [Number(r.oid), oids(r.functions)]));
   const warnings: string[] = [];
   const viewDefinitions = await readViewDefinitions(client, warnings);
-  const policyFunctions = new Map<number, number[]>();
-  const policySubqueries = new Map<number, string[]>();
+  /** The policies a SELECT by a role gets on a table, by "table oid/role oid". */
+  const policiesFor = new Map<string, { functions: number[]; subqueries?: string[] }>();
   for (const r of policyRows) {
     const reached = new Set<number>(oids(r.functions));
     for (const view of oids(r.views)) for (const fn of viewFunctions.get(view) ?? []) reached.add(fn);
-    policyFunctions.set(Number(r.oid), [...reached].sort((a, b) => a - b));
-    if (r.subqueries !== null) policySubqueries.set(Number(r.oid), r.subqueries);
+    policiesFor.set(`${r.oid}/${r.role}`, { functions: [...reached].sort((a, b) => a - b), ...(r.subqueries !== null ? { subqueries: r.subqueries } : {}) });
+  }
+  const viewRowSecurity = new Map<number, ViewRowSecurity[]>();
+  for (const r of viewReadRows) {
+    const policies = policiesFor.get(`${r.table_oid}/${r.role}`);
+    if (!policies) continue;
+    const reads = viewRowSecurity.get(Number(r.view_oid)) ?? [];
+    reads.push({ schema: r.table_schema, name: r.table_name, role: r.role_name, ...policies });
+    viewRowSecurity.set(Number(r.view_oid), reads);
   }
 
   const connectedHost = (client as { host?: unknown }).host;
@@ -386,9 +398,11 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
       if (r.kind === 'v' || r.kind === 'm') relation.viewFunctions = viewFunctions.get(oid) ?? [];
       const definition = viewDefinitions.get(oid);
       if (definition !== undefined) relation.viewDefinition = definition;
-      if (r.row_security) relation.policyFunctions = policyFunctions.get(oid) ?? [];
-      const subqueries = r.row_security ? policySubqueries.get(oid) : undefined;
-      if (subqueries) relation.policySubqueries = subqueries;
+      const policies = r.row_security ? policiesFor.get(`${oid}/${sessionRole}`) : undefined;
+      if (r.row_security) relation.policyFunctions = policies?.functions ?? [];
+      if (policies?.subqueries) relation.policySubqueries = policies.subqueries;
+      const throughView = viewRowSecurity.get(oid);
+      if (throughView) relation.viewRowSecurity = throughView;
       if (r.row_security_bypassed) relation.rowSecurityBypassed = true;
       if (r.foreign_wrapper) relation.foreignWrapper = r.foreign_wrapper;
       if (r.indexes !== null) relation.indexes = indexesFromJson(r.indexes);
