@@ -31,6 +31,10 @@ CREATE FUNCTION over_text(x text) RETURNS text LANGUAGE sql PARALLEL SAFE AS $$ 
 CREATE FUNCTION over_text(x int) RETURNS text LANGUAGE plpgsql PARALLEL UNSAFE AS $$ BEGIN RETURN x::text; END $$;
 CREATE FUNCTION by_type(x int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN x; END $$;
 CREATE FUNCTION by_type(x numeric) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN 1; END $$;
+CREATE FUNCTION by_name(a int, b text) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN a; END $$;
+CREATE FUNCTION by_name(b numeric, a text) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
+CREATE FUNCTION by_name_default(a int, b int DEFAULT 0, c text DEFAULT '') RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN a; END $$;
+CREATE FUNCTION by_name_default(a int, c int) RETURNS int LANGUAGE plpgsql PARALLEL RESTRICTED AS $$ BEGIN RETURN a; END $$;
 CREATE FUNCTION srf_unsafe(n int) RETURNS SETOF int LANGUAGE plpgsql AS $$ BEGIN RETURN QUERY SELECT generate_series(1, n); END $$;
 CREATE FUNCTION srf_safe(n int) RETURNS SETOF int LANGUAGE sql PARALLEL SAFE AS $$ SELECT generate_series(1, n) $$;
 
@@ -866,6 +870,13 @@ const CASES: Case[] = [
   ['SELECT count(*) FROM big b TABLESAMPLE system_rows (500) JOIN other o ON o.big_id = b.id', 'restricted', 'safe'],
   ['SELECT count(*) FROM v_sampled', 'restricted', 'safe'],
   ['SELECT count(*) FROM other WHERE big_id IN (SELECT id FROM big TABLESAMPLE system_rows (500))', 'restricted', 'safe'],
+  // Named arguments go to the parameters of those names (the positional overload would be another).
+  ['SELECT by_name(b => id, a => note) FROM big', 'unsafe'],
+  ['SELECT by_name(a => id, b => note) FROM big', 'safe'],
+  ['SELECT by_name(id, b => note) FROM big', 'safe'],
+  ['SELECT by_name_default(id, c => 5) FROM big', 'restricted'],
+  ['SELECT by_name_default(id, c => note) FROM big', 'safe'],
+  ['SELECT by_name_default(a => id, b => 2) FROM big', 'safe'],
   // 4. Possible but maybe not chosen: still safe statically
   ['SELECT count(*) FROM no_workers', 'safe'],
   ['SELECT * FROM big b JOIN other o ON o.big_id = b.id WHERE b.grp < 5', 'safe'],

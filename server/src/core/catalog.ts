@@ -171,6 +171,26 @@ const definitionCatalogs = new WeakMap<CatalogSnapshot, Catalog>();
  * (search_path). Mutations (`define*`, `drop*`, `setSearchPath`) happen only on a catalog made by
  * `derive()`, so a shared base is never changed; `version` changes with every mutation and keys caches.
  */
+/**
+ * Where each argument of a call with named arguments goes in `fn`'s parameters: positional ones in
+ * order, then each named one to the parameter of that name (func_get_detail, MatchNamedCall); none
+ * when a name is not one of its parameters, two arguments meet, or a parameter left out has no
+ * default (the defaults are the last `defaults` ones). Named arguments never spread into VARIADIC.
+ */
+function namedSlots(fn: CatalogFunction, argNames: readonly (string | undefined)[]): number[] | undefined {
+  const params = fn.argTypes.length;
+  if (argNames.length > params) return undefined;
+  const slots: number[] = [];
+  for (let i = 0; i < argNames.length; i++) {
+    const name = argNames[i];
+    const slot = name === undefined ? i : fn.argNames.indexOf(name);
+    if (slot < 0 || slots.includes(slot)) return undefined;
+    slots.push(slot);
+  }
+  for (let p = 0; p < params - fn.defaults; p++) if (!slots.includes(p)) return undefined;
+  return slots;
+}
+
 export class Catalog {
   private readonly index: SnapshotIndex;
   private overlay: Overlay;
@@ -382,20 +402,27 @@ export class Catalog {
    * types are known: arity (defaults, VARIADIC), exact matches, implicit casts, unknown literals,
    * polymorphic parameters. What cannot be decided stays a set of candidates.
    */
-  matchFunction(candidates: CatalogFunction[], argTypes: InferredType[], hasNamedArgs = false): FunctionMatch {
+  matchFunction(candidates: CatalogFunction[], argTypes: InferredType[], argNames: readonly (string | undefined)[] = []): FunctionMatch {
     const n = argTypes.length;
+    // With named arguments, the parameter each argument is, per candidate (none where it does not fit).
+    const slots = argNames.some((name) => name !== undefined) ? new Map<CatalogFunction, number[]>() : undefined;
     const byArity = candidates.filter((fn) => {
       const params = fn.argTypes.length;
       if (fn.kind === 'p') return false;
+      if (slots) {
+        const at = namedSlots(fn, argNames);
+        if (at) slots.set(fn, at);
+        return at !== undefined;
+      }
       if (n === params) return true;
       if (n < params && params - n <= fn.defaults) return true;
-      if (fn.variadic && n >= params - 1) return true;
-      return hasNamedArgs && n <= params;
+      return fn.variadic && n >= params - 1;
     });
     if (byArity.length <= 1) return { candidates: byArity, ambiguous: false };
 
     const paramType = (fn: CatalogFunction, i: number): string => {
       const params = fn.argTypes;
+      if (slots) return params[slots.get(fn)![i]] ?? '';
       if (i < params.length - 1 || !fn.variadic) return params[i] ?? '';
       const last = params[params.length - 1];
       // Spread VARIADIC arguments match the array's element type.

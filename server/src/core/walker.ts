@@ -1910,7 +1910,7 @@ export class StatementWalker {
     const range = this.nameRange(this.at(n.location));
     // SQL-syntax calls (EXTRACT, SUBSTRING ... FROM, TRIM, ...) start with a keyword, not the name.
     if (n.funcformat === 'COERCE_SQL_SYNTAX') range.end = this.tokenRange(range.start).end;
-    const match = this.catalog.matchFunction(candidates, matchTypes, named);
+    const match = this.catalog.matchFunction(candidates, matchTypes, named ? args.map((a) => a?.NamedArgExpr?.name as string | undefined) : []);
     if (match.candidates.length === 0) {
       this.unresolved = true;
       const shown = `${written}(${matchTypes.map((t) => t ?? '?').join(', ')})`;
