@@ -235,6 +235,13 @@ const CASES: Case[] = [
     code: 'unsafe-cast',
   },
   {
+    name: 'cast through text: the type\'s input function',
+    sql: `CREATE TYPE num;\nCREATE FUNCTION num_in(cstring) RETURNS num AS 'int4in' LANGUAGE internal IMMUTABLE STRICT PARALLEL RESTRICTED;\nCREATE FUNCTION num_out(num) RETURNS cstring AS 'int4out' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;\nCREATE TYPE num (INPUT = num_in, OUTPUT = num_out, LIKE = int4);\n${TABLE}SELECT note::«num», id::text::num, '5'::num FROM t`,
+    verdict: 'restricted',
+    code: 'restricted-cast',
+    message: 'the cast from text to public.num goes through text and runs public.num_in(cstring), which is PARALLEL RESTRICTED: it runs only in the leader process',
+  },
+  {
     name: 'row comparison, column by column',
     sql: `CREATE FUNCTION teq(a text, b int) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RETURN true; END $$;\nCREATE OPERATOR = (LEFTARG = text, RIGHTARG = int, FUNCTION = teq);\n${TABLE}SELECT * FROM t WHERE (note, id) «IS» DISTINCT FROM (id, 1)`,
     verdict: 'unsafe',

@@ -35,6 +35,19 @@ CREATE FUNCTION by_name(a int, b text) RETURNS int LANGUAGE plpgsql PARALLEL SAF
 CREATE FUNCTION by_name(b numeric, a text) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
 CREATE FUNCTION by_name_default(a int, b int DEFAULT 0, c text DEFAULT '') RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN a; END $$;
 CREATE FUNCTION by_name_default(a int, c int) RETURNS int LANGUAGE plpgsql PARALLEL RESTRICTED AS $$ BEGIN RETURN a; END $$;
+-- Base types whose text input / output functions are not SAFE: a cast through text runs them.
+CREATE TYPE io_unsafe;
+CREATE FUNCTION io_unsafe_in(cstring) RETURNS io_unsafe AS 'int4in' LANGUAGE internal IMMUTABLE STRICT;
+CREATE FUNCTION io_unsafe_out(io_unsafe) RETURNS cstring AS 'int4out' LANGUAGE internal IMMUTABLE STRICT;
+CREATE TYPE io_unsafe (INPUT = io_unsafe_in, OUTPUT = io_unsafe_out, LIKE = int4);
+CREATE TYPE io_restricted_in;
+CREATE FUNCTION io_restricted_in_in(cstring) RETURNS io_restricted_in AS 'int4in' LANGUAGE internal IMMUTABLE STRICT PARALLEL RESTRICTED;
+CREATE FUNCTION io_restricted_in_out(io_restricted_in) RETURNS cstring AS 'int4out' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE io_restricted_in (INPUT = io_restricted_in_in, OUTPUT = io_restricted_in_out, LIKE = int4);
+CREATE DOMAIN io_unsafe_domain AS io_unsafe;
+CREATE TABLE io_values (id int, u io_unsafe, r io_restricted_in);
+INSERT INTO io_values SELECT g, g::text::io_unsafe, g::text::io_restricted_in FROM generate_series(1, 20000) g;
+ANALYZE io_values;
 CREATE FUNCTION srf_unsafe(n int) RETURNS SETOF int LANGUAGE plpgsql AS $$ BEGIN RETURN QUERY SELECT generate_series(1, n); END $$;
 CREATE FUNCTION srf_safe(n int) RETURNS SETOF int LANGUAGE sql PARALLEL SAFE AS $$ SELECT generate_series(1, n) $$;
 
@@ -870,6 +883,16 @@ const CASES: Case[] = [
   ['SELECT count(*) FROM big b TABLESAMPLE system_rows (500) JOIN other o ON o.big_id = b.id', 'restricted', 'safe'],
   ['SELECT count(*) FROM v_sampled', 'restricted', 'safe'],
   ['SELECT count(*) FROM other WHERE big_id IN (SELECT id FROM big TABLESAMPLE system_rows (500))', 'restricted', 'safe'],
+  // A cast through text runs the source type's output and the target type's input function.
+  ['SELECT note::io_unsafe FROM big', 'unsafe'],
+  ['SELECT u::text FROM io_values', 'unsafe'],
+  ['SELECT string_agg(CAST(u AS varchar), \',\') FROM io_values', 'unsafe'],
+  ['SELECT note::io_unsafe_domain FROM big', 'unsafe'],
+  ['SELECT ARRAY[note]::io_unsafe[] FROM big', 'unsafe'],
+  ['SELECT note::io_restricted_in FROM big', 'restricted'],
+  ['SELECT id FROM io_values WHERE r::text = \'5\'', 'safe'],
+  // A literal is read when the statement is parsed.
+  ['SELECT id, \'5\'::io_unsafe FROM io_values', 'safe'],
   // Named arguments go to the parameters of those names (the positional overload would be another).
   ['SELECT by_name(b => id, a => note) FROM big', 'unsafe'],
   ['SELECT by_name(a => id, b => note) FROM big', 'safe'],

@@ -109,6 +109,13 @@ export interface CatalogType {
   hasConstraints?: boolean;
   /** Array types: the element type (formatted). */
   elementType?: string;
+  /**
+   * The type's text input and output functions (typinput, typoutput), which a cast through text
+   * runs (CoerceViaIO): live, only those not PARALLEL SAFE (every built-in one is SAFE); a file's
+   * CREATE TYPE (INPUT = ..., OUTPUT = ...), both.
+   */
+  inputFunction?: number;
+  outputFunction?: number;
   definedAt?: SourceLocation;
 }
 

@@ -629,5 +629,30 @@ function defineObject(n: AstNode, ctx: DdlContext, why: string): void {
       catalog.functionsNamed(procName, procNames.length > 1 ? procNames[procNames.length - 2] : undefined).find((f) => f.argTypes.length === argTypes.length && f.argTypes.every((t, i) => t === argTypes[i])) ??
       catalog.functionsNamed(procName, procNames.length > 1 ? procNames[procNames.length - 2] : undefined)[0];
     catalog.defineOperator({ oid: allocateLocalOid(), schema, name, left, right, result: fn?.returnType ?? 'boolean', functionOid: fn?.oid ?? 0, definedAt: location }, why);
+  } else if (n.kind === 'OBJECT_TYPE' && n.definition) {
+    // A base type: its text input and output functions are what a cast through text runs.
+    const ioFunction = (arg: AstNode, argType: string | undefined) => {
+      const procNames = definitionNames(arg);
+      const found = arg ? catalog.functionsNamed(procNames[procNames.length - 1], procNames.length > 1 ? procNames[procNames.length - 2] : undefined) : [];
+      return (found.find((f) => argType === undefined || f.argTypes[0] === argType) ?? found[0])?.oid;
+    };
+    const formatted = qualifiedTypeName(schema, name);
+    const shell = catalog.typeByFormatted(formatted);
+    const category = stringArg(def.get('category'));
+    catalog.defineType(
+      {
+        oid: shell?.oid ?? allocateLocalOid(),
+        schema,
+        name,
+        formatted,
+        category: category && category.length === 1 ? category : 'U',
+        preferred: false,
+        kind: 'b',
+        inputFunction: ioFunction(def.get('input'), 'cstring'),
+        outputFunction: ioFunction(def.get('output'), undefined),
+        definedAt: location,
+      },
+      why,
+    );
   }
 }

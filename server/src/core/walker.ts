@@ -2403,7 +2403,10 @@ export class StatementWalker {
       const cast = this.castFor(source, target);
       const fn = cast?.functionOid ? this.catalog.functionByOid(cast.functionOid) : undefined;
       // By the types' I/O functions, whose volatility the catalog does not give.
-      if (!fn && cast?.method !== 'b' && this.catalog.baseTypeOf(source) !== this.catalog.baseTypeOf(target)) this.ioCasts++;
+      if (!fn && cast?.method !== 'b' && this.catalog.baseTypeOf(source) !== this.catalog.baseTypeOf(target)) {
+        this.ioCasts++;
+        this.throughText(source, target, range);
+      }
       if (fn) {
         // A cast's function is inlined as a call's is (a FuncExpr); one taking only the value.
         const inlinable = fn.inlineBody !== undefined && fn.argTypes.length === 1;
@@ -2422,6 +2425,20 @@ export class StatementWalker {
     // check, where a literal ('5'::d) keeps its CoerceToDomain.
     if (!(nodeKind(n.arg) === 'ParamRef' && argType === UNKNOWN_LITERAL)) this.domainCoercion(argType, target, range);
     return target;
+  }
+
+  /**
+   * A cast through text (CoerceViaIO; for arrays, of each element) runs the source type's output
+   * function and the target type's input function, whose labels count (check_functions_in_node).
+   */
+  private throughText(source: string, target: string, range: TextRange): void {
+    const [from, to] = source.endsWith('[]') && target.endsWith('[]') ? [source.slice(0, -2), target.slice(0, -2)] : [source, target];
+    const output = this.catalog.typeByFormatted(this.catalog.baseTypeOf(from))?.outputFunction;
+    const input = this.catalog.typeByFormatted(this.catalog.baseTypeOf(to))?.inputFunction;
+    const functions = this.functionsByOid([output, input].filter((oid): oid is number => oid !== undefined));
+    if (functions.length === 0) return;
+    this.refer({ kind: 'cast', range, name: target, functions });
+    this.reach(functions, false, range, { kind: 'cast', name: target, subject: (culprit) => `the cast from ${source} to ${target} goes through text and runs ${culprit}` });
   }
 
   /** The cast from `source` to `target`: between them, their domains' base types, or, for arrays, their elements (run on each). */

@@ -378,6 +378,8 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
         type.hasConstraints = r.has_constraints;
       }
       if (r.element_type !== null) type.elementType = r.element_type;
+      if (r.input_function !== null) type.inputFunction = Number(r.input_function);
+      if (r.output_function !== null) type.outputFunction = Number(r.output_function);
       return type;
     }),
     relations: relationRows.map((r): CatalogRelation => {

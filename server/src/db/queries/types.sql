@@ -1,6 +1,7 @@
 -- Types. Left out: the row types of system catalogs and information_schema views (and their arrays),
 -- which nobody casts to, and other sessions' temporary types. A domain "has constraints" when it or
--- any domain under it has a CHECK or NOT NULL: coercing to it then runs them all.
+-- any domain under it has a CHECK or NOT NULL: coercing to it then runs them all. Its text input
+-- and output functions when they are not PARALLEL SAFE: a cast through text runs them.
 WITH RECURSIVE domain_chain(domain_oid, type_oid) AS (
     SELECT t.oid, t.oid FROM pg_type t WHERE t.typtype = 'd'
     UNION ALL
@@ -28,9 +29,13 @@ SELECT t.oid::int8 AS oid,
        t.typtype AS kind,
        CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, NULL) END AS base_type,
        CASE WHEN t.typtype = 'd' THEN t.oid IN (SELECT domain_oid FROM constrained) END AS has_constraints,
-       CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN format_type(t.typelem, NULL) END AS element_type
+       CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN format_type(t.typelem, NULL) END AS element_type,
+       CASE WHEN i.proparallel <> 's' THEN i.oid::int8 END AS input_function,
+       CASE WHEN o.proparallel <> 's' THEN o.oid::int8 END AS output_function
 FROM pg_type t
 JOIN pg_namespace n ON n.oid = t.typnamespace
+LEFT JOIN pg_proc i ON i.oid = t.typinput
+LEFT JOIN pg_proc o ON o.oid = t.typoutput
 WHERE n.nspname <> 'pg_toast' AND n.nspname NOT LIKE 'pg\_toast\_temp\_%'
   AND (n.nspname NOT LIKE 'pg\_temp\_%' OR n.oid = pg_my_temp_schema())
   AND t.oid NOT IN (SELECT oid FROM system_row_types)
