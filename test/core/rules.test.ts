@@ -241,6 +241,18 @@ const CASES: Case[] = [
     code: 'restricted-cast',
     message: 'the cast from text to public.num goes through text and runs public.num_in(cstring), which is PARALLEL RESTRICTED: it runs only in the leader process',
   },
+  { name: 'a domain renamed: its new name', sql: `CREATE DOMAIN d AS int CHECK (VALUE > 0);\nALTER DOMAIN d RENAME TO e;\n${TABLE}SELECT id::«e» FROM t`, verdict: 'restricted', code: 'domain-constraint' },
+  { name: 'a domain moved to another schema', sql: `CREATE SCHEMA app;\nCREATE DOMAIN d AS int CHECK (VALUE > 0);\nALTER DOMAIN d SET SCHEMA app;\n${TABLE}SELECT id::«app.d» FROM t`, verdict: 'restricted', code: 'domain-constraint' },
+  { name: 'a function renamed: its new name', sql: `${UNSAFE_FN}ALTER FUNCTION uf(int) RENAME TO uf2;\nSELECT «uf2»(1)`, verdict: 'unsafe', code: 'unsafe-function' },
+  { name: 'a function renamed: not its old name', sql: `${UNSAFE_FN}ALTER FUNCTION uf(int) RENAME TO uf2;\nSELECT «uf»(1)`, verdict: 'unknown', code: 'unknown-function' },
+  { name: 'a function moved to another schema', sql: `CREATE SCHEMA app;\n${UNSAFE_FN}ALTER FUNCTION uf(int) SET SCHEMA app;\nSELECT «app.uf»(1)`, verdict: 'unsafe', code: 'unsafe-function' },
+  { name: 'an aggregate renamed', sql: 'CREATE AGGREGATE ag(int) (SFUNC = int4pl, STYPE = int, PARALLEL = RESTRICTED);\nALTER AGGREGATE ag(int) RENAME TO ag2;\nSELECT «ag2»(1)', verdict: 'restricted', code: 'restricted-aggregate' },
+  {
+    name: 'a view moved to another schema',
+    sql: `CREATE SCHEMA app;\n${RESTRICTED_FN}${TABLE}CREATE VIEW v AS SELECT rf(id) AS r FROM t;\nALTER VIEW v SET SCHEMA app;\nSELECT r FROM «app.v»`,
+    verdict: 'restricted',
+    code: 'restricted-view',
+  },
   {
     name: 'row comparison, column by column',
     sql: `CREATE FUNCTION teq(a text, b int) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RETURN true; END $$;\nCREATE OPERATOR = (LEFTARG = text, RIGHTARG = int, FUNCTION = teq);\n${TABLE}SELECT * FROM t WHERE (note, id) «IS» DISTINCT FROM (id, 1)`,

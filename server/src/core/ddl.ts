@@ -170,6 +170,40 @@ function findFunction(catalog: Catalog, owa: AstNode): CatalogFunction[] {
   return candidates.filter((fn) => fn.argTypes.length === types.length && fn.argTypes.every((a, i) => a === types[i]));
 }
 
+const RELATION_OBJECTS = ['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE'];
+const FUNCTION_OBJECTS = ['OBJECT_FUNCTION', 'OBJECT_PROCEDURE', 'OBJECT_ROUTINE', 'OBJECT_AGGREGATE'];
+
+/**
+ * RENAME TO / SET SCHEMA of a relation, function or type: the object under its new name or in its
+ * new schema. A relation gets a new local oid (the old name must find nothing); a function keeps
+ * its oid (what calls it still does); a type is added under its new spelling, the old one left for
+ * the columns that name it. False for other objects.
+ */
+function moveObject(catalog: Catalog, objectType: string, relation: AstNode, object: AstNode, to: { name?: string; schema?: string }, why: string): boolean {
+  if (RELATION_OBJECTS.includes(objectType)) {
+    const rel = relationIn(catalog, relation);
+    if (rel) {
+      catalog.dropRelation(rel, why);
+      catalog.defineRelation({ ...rel, oid: allocateLocalOid(), ...to }, why);
+    }
+    return true;
+  }
+  if (FUNCTION_OBJECTS.includes(objectType)) {
+    const found = findFunction(catalog, object);
+    if (found.length === 1) catalog.defineFunction({ ...found[0], ...to }, why);
+    return true;
+  }
+  if (objectType === 'OBJECT_DOMAIN' || objectType === 'OBJECT_TYPE') {
+    const type = catalog.typeByFormatted(typeNameOf(catalog, { names: object?.List?.items ?? [] }));
+    if (type && type.kind !== 'p') {
+      const [schema, name] = [to.schema ?? type.schema, to.name ?? type.name];
+      catalog.defineType({ ...type, schema, name, formatted: qualifiedTypeName(schema, name) }, why);
+    }
+    return true;
+  }
+  return false;
+}
+
 function relationIn(catalog: Catalog, rv: AstNode): CatalogRelation | undefined {
   const r = rv?.RangeVar ?? rv;
   return r?.relname ? catalog.relationNamed(r.relname, r.schemaname) : undefined;
@@ -410,16 +444,12 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       if (touched) catalog.defineRelation({ ...changed, oid: rel.oid }, why);
       return undefined;
     }
+    case 'AlterObjectSchemaStmt':
+      if (n.newschema) moveObject(catalog, n.objectType, n.relation, n.object, { schema: n.newschema }, why);
+      return undefined;
     case 'RenameStmt': {
-      // ALTER TABLE / VIEW ... RENAME TO: the relation under its new name (a new local oid: the old
-      // name must find nothing).
-      if (['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE'].includes(n.renameType) && n.newname) {
-        const rel = relationIn(catalog, n.relation);
-        if (!rel) return undefined;
-        catalog.dropRelation(rel, why);
-        catalog.defineRelation({ ...rel, oid: allocateLocalOid(), name: n.newname }, why);
-        return undefined;
-      }
+      // ALTER TABLE / VIEW / FUNCTION / DOMAIN / TYPE ... RENAME TO: the object under its new name.
+      if (n.newname && moveObject(catalog, n.renameType, n.relation, n.object, { name: n.newname }, why)) return undefined;
       // ALTER POLICY p ON t RENAME TO q: a later ALTER or DROP names it q.
       if (n.renameType === 'OBJECT_POLICY' && n.subname && n.newname) {
         const rel = relationIn(catalog, n.relation);
