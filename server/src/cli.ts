@@ -244,9 +244,12 @@ export function readSqlFile(file: string, cwd: string, maxBytes: number): Source
   }
 }
 
+/** The environment variables that make `check` connect without --db. */
+const DATABASE_VARIABLES = ['DATABASE_URL', 'PGHOST', 'PGDATABASE', 'PGSERVICE'];
+
 function wantsDatabase(db: string | undefined, noDb: boolean, env: NodeJS.ProcessEnv): boolean {
   if (noDb) return false;
-  return !!(db || env.DATABASE_URL || env.PGHOST || env.PGDATABASE || env.PGSERVICE);
+  return !!db || DATABASE_VARIABLES.some((name) => !!env[name]);
 }
 
 async function check(args: string[], io: CliIo): Promise<number> {
@@ -289,7 +292,14 @@ async function check(args: string[], io: CliIo): Promise<number> {
   let snapshot: CatalogSnapshot;
   let session: DatabaseSession | undefined;
   if (useDb) {
-    session = await DatabaseSession.open(values.db, io.env);
+    try {
+      session = await DatabaseSession.open(values.db, io.env);
+    } catch (error) {
+      // Without --db, a variable of the shell asked for the database: say which, and how to do without.
+      const from = values.db ? [] : DATABASE_VARIABLES.filter((name) => io.env[name]);
+      if (!(error instanceof CliError) || from.length === 0) throw error;
+      throw new CliError(`${error.message} (the database is named by ${from.join(', ')} in the environment; --no-db checks with the built-in catalog instead)`);
+    }
     snapshot = await session.snapshot();
   } else {
     const major = values['pg-version'] ? Number(values['pg-version']) : 18;
@@ -319,7 +329,8 @@ async function check(args: string[], io: CliIo): Promise<number> {
         statements++;
         if (failsGate(result, failOn)) failing++;
         const reported = reportStatement(text, lines, result);
-        if (values.verify && session && PLANNABLE.has(result.kind)) {
+        // Once the connection is lost, the statements after it go unverified (stderr says so) rather than each failing alike.
+        if (values.verify && session && !session.lost() && PLANNABLE.has(result.kind)) {
           const probe = await session.probe(text.slice(result.range.start, result.range.end));
           reported.planner = plannerCheck(result.verdict, probe);
         }
