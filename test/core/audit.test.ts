@@ -55,6 +55,8 @@ describe('settings audit', () => {
     const [first] = auditSettings({ ...DEFAULTS, max_parallel_workers_per_gather: 0 });
     assert.strictEqual(first.code, 'parallel-disabled');
     assert.strictEqual(first.message, 'max_parallel_workers_per_gather is 0: no statement gets a parallel plan');
+    // Nothing to size then: no "1 processes (leader + 0 workers)".
+    assert.ok(!auditSettings({ ...DEFAULTS, max_parallel_workers_per_gather: 0 }).some((f) => f.code === 'connection-capacity'));
   });
 
   it('memory: the server\'s real memory when given', () => {

@@ -100,7 +100,8 @@ export function auditSettings(settings: ParallelSettings, options: AuditOptions 
   }
 
   const maxConnections = num(settings, 'max_connections');
-  if (maxConnections !== undefined) {
+  // With parallel query off there is no capacity to size (parallel-disabled above says so).
+  if (maxConnections !== undefined && perGather > 0) {
     const reserved = (num(settings, 'superuser_reserved_connections') ?? 3) + (num(settings, 'reserved_connections') ?? 0);
     const usable = Math.max(0, maxConnections - reserved);
     const capacity = Math.floor(usable / (1 + perGather));

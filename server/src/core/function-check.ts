@@ -201,13 +201,19 @@ export function checkFunctionDefinition(def: FunctionDefinition, sql: string, no
     reasons.push({
       code: finding.subtransaction ? 'function-subtransaction' : 'function-mislabelled',
       severity: error ? 'error' : 'warning',
-      message: `${signature} is labelled ${labelWord(declaredHazard)} but ${finding.what}${error ? ': it fails or misbehaves when run in a parallel worker; label it PARALLEL UNSAFE' : '; label it PARALLEL RESTRICTED'}`,
+      message: `${signature} is labelled ${labelWord(declaredHazard)} but ${finding.what}${error ? `: it fails or misbehaves ${FAILS_WHERE[declaredHazard]}; label it PARALLEL UNSAFE` : '; label it PARALLEL RESTRICTED'}`,
       range: finding.range.end > finding.range.start ? finding.range : nameRange,
       related: [{ message: `${signature} is declared here`, location: fn.definedAt }],
     });
   }
   return reasons;
 }
+
+/** Where a function labelled below what its body does fails: a RESTRICTED one runs only in the leader, but in parallel mode. */
+const FAILS_WHERE: Record<string, string> = {
+  safe: 'when run in a parallel worker',
+  restricted: 'when the leader runs it during a parallel query (in parallel mode, as long as workers run)',
+};
 
 /** Options must precede a SQL-standard body: insert before BEGIN ATOMIC / RETURN. */
 function bodyKeywordOffset(sql: string): number {
