@@ -255,7 +255,9 @@ function installExtension(tools, dirs) {
   });
   const installed = fs.readdirSync(dirs.extensions).filter((name) => name.startsWith(`${EXTENSION_ID}-`));
   if (installed.length !== 1) throw new Error(`expected one ${EXTENSION_ID}-* folder in the extensions dir, found [${fs.readdirSync(dirs.extensions).join(', ')}]\n${output}`);
-  for (const file of ['package.json', 'dist/client.js', 'dist/server.js', 'dist/libpg-query.wasm']) {
+  // The README's images too: the extension's details page shows the README from the installed folder.
+  const images = [...fs.readFileSync(path.join(root, 'README.md'), 'utf8').matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]).filter((link) => !/^[a-z]+:/.test(link));
+  for (const file of ['package.json', 'dist/client.js', 'dist/server.js', 'dist/libpg-query.wasm', ...images]) {
     if (!fs.existsSync(path.join(dirs.extensions, installed[0], file))) throw new Error(`the installed extension lacks ${file}`);
   }
 }
