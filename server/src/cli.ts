@@ -59,6 +59,7 @@ check options:
   --format F            text (default), json or sarif
   --fail-on LEVEL       unsafe (default), restricted or never: exit 1 when a finding reaches LEVEL
   --verify              with a database: ask the planner too (read-only, rolled back) and flag disagreements
+  --timeout-ms N        with --verify: statement_timeout for planning each statement (default 10000)
   --max-file-size MB    skip larger files with an error (default 10)
 
 explain options:
@@ -244,6 +245,13 @@ export function readSqlFile(file: string, cwd: string, maxBytes: number): Source
   }
 }
 
+/** --timeout-ms: statement_timeout's own range (PostgreSQL takes at most INT_MAX milliseconds). */
+function timeoutOption(text: string): number {
+  const timeoutMs = Number(text);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) throw new CliError('--timeout-ms takes a whole number of milliseconds from 1 to 2147483647');
+  return timeoutMs;
+}
+
 /** The environment variables that make `check` connect without --db. */
 const DATABASE_VARIABLES = ['DATABASE_URL', 'PGHOST', 'PGDATABASE', 'PGSERVICE'];
 
@@ -265,6 +273,7 @@ async function check(args: string[], io: CliIo): Promise<number> {
         format: { type: 'string', default: 'text' },
         'fail-on': { type: 'string', default: 'unsafe' },
         verify: { type: 'boolean', default: false },
+        'timeout-ms': { type: 'string', default: '10000' },
         'max-file-size': { type: 'string', default: '10' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -282,6 +291,7 @@ async function check(args: string[], io: CliIo): Promise<number> {
   const maxBytes = Math.floor(Number(values['max-file-size']) * 1024 * 1024);
   if (!(maxBytes >= 1)) throw new CliError('--max-file-size takes a positive number of megabytes');
   if (positionals.length === 0) throw new CliError(`check needs at least one file, directory or glob\n${USAGE}`);
+  const timeoutMs = timeoutOption(values['timeout-ms'] as string);
   const useDb = wantsDatabase(values.db, values['no-db'] as boolean, io.env);
   if (values.verify && !useDb) throw new CliError('--verify needs a database (--db URL or PG* variables)');
 
@@ -331,7 +341,7 @@ async function check(args: string[], io: CliIo): Promise<number> {
         const reported = reportStatement(text, lines, result);
         // Once the connection is lost, the statements after it go unverified (stderr says so) rather than each failing alike.
         if (values.verify && session && !session.lost() && PLANNABLE.has(result.kind)) {
-          const probe = await session.probe(text.slice(result.range.start, result.range.end));
+          const probe = await session.probe(text.slice(result.range.start, result.range.end), timeoutMs);
           reported.planner = plannerCheck(result.verdict, probe);
         }
         entry.statements.push(reported);
@@ -483,9 +493,7 @@ async function explain(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parsed;
   if (values.help) return usage(io);
   if (values.format !== 'text' && values.format !== 'json') throw new CliError(`--format must be text or json, not "${values.format}"`);
-  const timeoutMs = Number(values['timeout-ms']);
-  // statement_timeout's own range: PostgreSQL takes at most INT_MAX milliseconds.
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) throw new CliError('--timeout-ms takes a whole number of milliseconds from 1 to 2147483647');
+  const timeoutMs = timeoutOption(values['timeout-ms'] as string);
   const analyze = values.analyze as boolean;
   const allowWrites = values['allow-writes'] as boolean;
 
@@ -620,9 +628,9 @@ class DatabaseSession {
     return readSettings(this.db.answeringInTime(this.client));
   }
 
-  async probe(sql: string) {
+  async probe(sql: string, timeoutMs: number) {
     const { probeParallelism } = await import('./db/probe');
-    return probeParallelism(this.client, sql);
+    return probeParallelism(this.client, sql, { timeoutMs });
   }
 
   async explain(sql: string, options: ExplainOptions) {

@@ -453,6 +453,23 @@ describe('cli: check with a database', function () {
     }
   });
 
+  it('with --verify, --timeout-ms bounds planning each statement', async () => {
+    const admin = new Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query("CREATE OR REPLACE FUNCTION slow_to_plan() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN PERFORM pg_sleep(2); RETURN 1; END $$");
+    } finally {
+      await admin.end();
+    }
+    fs.writeFileSync(path.join(dir, 'slow.sql'), 'SELECT count(*) FROM orders WHERE id = slow_to_plan();\n');
+    const { code, stdout, stderr } = await cli(['check', '--db', url, '--verify', '--timeout-ms', '100', '--format', 'json', 'slow.sql'], dir);
+    // slow_to_plan() is PARALLEL UNSAFE (no label): a finding, exit 1; the planner was stopped after 100 ms.
+    assert.strictEqual(code, 1, stderr);
+    assert.deepStrictEqual(JSON.parse(stdout).files[0].statements[0].planner, { parallelPossible: false, wholePlanSafe: false, error: 'canceling statement due to statement timeout' });
+    const bad = await cli(['check', '--db', url, '--verify', '--timeout-ms', '0', 'slow.sql'], dir);
+    assert.deepStrictEqual([bad.code, bad.stderr], [2, 'pg-parallel-hints: --timeout-ms takes a whole number of milliseconds from 1 to 2147483647\n']);
+  });
+
   it('takes the connection from PG* variables', async () => {
     const u = new URL(url);
     const { code, stdout } = await cli(['check', '--format', 'json', 'report.sql'], dir, { PGHOST: u.hostname, PGPORT: u.port, PGDATABASE: u.pathname.slice(1), PGUSER: 'postgres' });
