@@ -336,6 +336,8 @@ async function check(args: string[], io: CliIo): Promise<number> {
       const lines = new LineIndex(text);
       const entry: ReportFile = { file, statements: [] };
       for (const result of analysis.statements) {
+        // A psql meta-command (\set, \i ...) is not a statement: not in the report, not counted.
+        if (result.kind === 'psql-meta') continue;
         statements++;
         if (failsGate(result, failOn)) failing++;
         const reported = reportStatement(text, lines, result);

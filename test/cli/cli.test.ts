@@ -114,6 +114,14 @@ describe('cli: check', function () {
     );
   });
 
+  it('leaves psql meta-commands out of the report and the count', async () => {
+    fs.writeFileSync(path.join(dir, 'script.sql'), '\\set lim 10\nSELECT 1;\n\\i other.sql\n');
+    const { code, stdout } = await cli(['check', '--format', 'json', 'script.sql'], dir);
+    assert.strictEqual(code, 0);
+    assert.deepStrictEqual(JSON.parse(stdout).files[0].statements, [{ line: 2, endLine: 2, parallel: 'safe', reasons: [] }]);
+    assert.strictEqual((await cli(['check', 'script.sql'], dir)).stdout, '1 statement in 1 file: 1 safe; 0 failing\n');
+  });
+
   it('--fail-on decides the exit code', async () => {
     assert.strictEqual((await cli(['check', '--fail-on', 'never', 'queries.sql'], dir)).code, 0);
     assert.strictEqual((await cli(['check', '--fail-on', 'unsafe', 'clean.sql'], dir)).code, 0);
