@@ -229,7 +229,11 @@ export function readSqlFile(file: string, cwd: string, maxBytes: number): Source
     const stats = statSync(path.resolve(cwd, file));
     // A FIFO would block the read forever and a device (/dev/zero) never end; their size says nothing.
     if (!stats.isFile() && !stats.isDirectory()) return { file, error: 'not a regular file (a FIFO, device or socket): not read' };
-    if (stats.size > maxBytes) return { file, error: `file too large (${bytesText(stats.size)}; the limit is ${bytesText(maxBytes)}, see --max-file-size)` };
+    if (stats.size > maxBytes) {
+      // Sizes that round alike ("10 MB; the limit is 10 MB") are given in bytes.
+      const [size, limit] = bytesText(stats.size) === bytesText(maxBytes) ? [`${stats.size} bytes`, `${maxBytes} bytes`] : [bytesText(stats.size), bytesText(maxBytes)];
+      return { file, error: `file too large (${size}; the limit is ${limit}, see --max-file-size)` };
+    }
     bytes = readFileSync(path.resolve(cwd, file));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

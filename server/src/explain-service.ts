@@ -100,7 +100,11 @@ export class ExplainService {
     const analysis = await this.host.analysis(params.uri);
     if (!analysis) throw failure('no-statement', `Explain: ${params.uri} is not an open SQL document`);
     const statement = this.statementFor(analysis, params);
-    if (!statement) throw failure('no-statement', 'Explain: there is no SQL statement at the cursor');
+    if (!statement) {
+      // A document over maxFileSize is not analysed: its statements are unknown, and that is the reason to give.
+      const tooLarge = analysis.diagnostics.find((d) => d.code === 'file-too-large');
+      throw failure('no-statement', tooLarge ? `Explain: ${tooLarge.message}` : 'Explain: there is no SQL statement at the cursor');
+    }
     if (statement.kind === 'psql-meta') throw failure('not-explainable', 'Explain: this is a psql meta-command, not a statement to explain');
     const sql = analysis.text.slice(statement.range.start, statement.range.end);
     const check = checkExplainable(sql);

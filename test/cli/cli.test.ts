@@ -268,6 +268,13 @@ describe('cli: check', function () {
       stdout: '0 statements in 0 files; 0 failing; 1 file not read\n',
       stderr: 'pg-parallel-hints: clean.sql: file too large (24 bytes; the limit is 10 bytes, see --max-file-size)\n',
     });
+    // Just over a limit: both sizes would read "1 MB", so they are given in bytes.
+    fs.writeFileSync(path.join(dir, 'edge.sql'), `SELECT 1;${' '.repeat(1024 * 1024)}`);
+    try {
+      assert.strictEqual(run(['check', '--max-file-size', '1', 'edge.sql'], dir).stderr, 'pg-parallel-hints: edge.sql: file too large (1048585 bytes; the limit is 1048576 bytes, see --max-file-size)\n');
+    } finally {
+      fs.rmSync(path.join(dir, 'edge.sql'));
+    }
   });
 
   it('text: the findings of a file by line and column, and a file error once, on stderr', () => {

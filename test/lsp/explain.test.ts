@@ -123,6 +123,12 @@ describe('lsp: explain and settings audit', function () {
     assert.strictEqual(meta.message, 'Explain: this is a psql meta-command, not a statement to explain');
     const variables = await rejection(explain(client, { uri: script, position: { line: 1, character: 1 }, analyze: false, allowWrites: false }));
     assert.strictEqual(variables.message, 'Explain: the statement uses psql variables (:name), which psql fills in before it sends a statement: EXPLAIN takes the text as written, so put values in their place');
+    // A document over maxFileSize is not analysed: that is why there is no statement to explain.
+    const small = await serve({ connection: { url }, maxFileSize: 40 });
+    const big = 'file:///work/big.sql';
+    await small.open(big, 'SELECT 1;\nSELECT 2;\nSELECT 3;\nSELECT random();\n');
+    const tooLarge = await rejection(explain(small, { uri: big, position: { line: 3, character: 2 }, analyze: false, allowWrites: false }));
+    assert.deepStrictEqual([tooLarge.message, tooLarge.data], ['Explain: not analysed: the document is 47 bytes, larger than pgParallelHints.maxFileSize (40 bytes)', { reason: 'no-statement' }]);
   });
 
   it('explains the statement at the cursor: report, plan, Gathers and the statement range', async () => {
