@@ -190,7 +190,11 @@ function moveObject(catalog: Catalog, objectType: string, relation: AstNode, obj
   }
   if (FUNCTION_OBJECTS.includes(objectType)) {
     const found = findFunction(catalog, object);
-    if (found.length === 1) catalog.defineFunction({ ...found[0], ...to }, why);
+    if (found.length === 1) {
+      // Dropped under its old name first: what reads that name is analysed again (namesChangedBy).
+      catalog.dropFunction(found[0], why);
+      catalog.defineFunction({ ...found[0], ...to }, why);
+    }
     return true;
   }
   if (objectType === 'OBJECT_DOMAIN' || objectType === 'OBJECT_TYPE') {
