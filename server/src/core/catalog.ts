@@ -167,11 +167,6 @@ export interface FunctionMatch {
 const definitionCatalogs = new WeakMap<CatalogSnapshot, Catalog>();
 
 /**
- * A catalog: a snapshot plus workspace definitions plus the session state that changes lookups
- * (search_path). Mutations (`define*`, `drop*`, `setSearchPath`) happen only on a catalog made by
- * `derive()`, so a shared base is never changed; `version` changes with every mutation and keys caches.
- */
-/**
  * Where each argument of a call with named arguments goes in `fn`'s parameters: positional ones in
  * order, then each named one to the parameter of that name (func_get_detail, MatchNamedCall); none
  * when a name is not one of its parameters, two arguments meet, or a parameter left out has no
@@ -191,6 +186,11 @@ function namedSlots(fn: CatalogFunction, argNames: readonly (string | undefined)
   return slots;
 }
 
+/**
+ * A catalog: a snapshot plus workspace definitions plus the session state that changes lookups
+ * (search_path). Mutations (`define*`, `drop*`, `setSearchPath`) happen only on a catalog made by
+ * `derive()`, so a shared base is never changed; `version` changes with every mutation and keys caches.
+ */
 export class Catalog {
   private readonly index: SnapshotIndex;
   private overlay: Overlay;

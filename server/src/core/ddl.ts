@@ -609,6 +609,14 @@ function definitionNames(arg: AstNode): string[] {
   return arg?.TypeName ? nameList(arg.TypeName.names) : arg?.List ? nameList(arg.List.items) : [stringArg(arg) ?? ''];
 }
 
+/** The function a CREATE OPERATOR / TYPE option names (FUNCTION = s.f, INPUT = f): the first of that name that `preferred` takes, else the first. */
+function definitionFunction(catalog: Catalog, arg: AstNode, preferred: (fn: CatalogFunction) => boolean): CatalogFunction | undefined {
+  if (!arg) return undefined;
+  const names = definitionNames(arg);
+  const found = catalog.functionsNamed(names[names.length - 1], names.length > 1 ? names[names.length - 2] : undefined);
+  return found.find(preferred) ?? found[0];
+}
+
 /** CREATE AGGREGATE's SORTOP: the operator between two values of its one argument's type. */
 function sortOperatorOf(catalog: Catalog, sortop: AstNode, argTypes: string[]): { sortOperator?: number } {
   if (!sortop || argTypes.length !== 1) return {};
@@ -655,21 +663,11 @@ function defineObject(n: AstNode, ctx: DdlContext, why: string): void {
   } else if (n.kind === 'OBJECT_OPERATOR') {
     const left = def.has('leftarg') ? typeNameOf(catalog, def.get('leftarg')) : 'none';
     const right = def.has('rightarg') ? typeNameOf(catalog, def.get('rightarg')) : 'none';
-    const procedure = def.get('function') ?? def.get('procedure');
-    const procNames = definitionNames(procedure);
-    const procName = procNames[procNames.length - 1];
     const argTypes = left === 'none' ? [right] : [left, right];
-    const fn =
-      catalog.functionsNamed(procName, procNames.length > 1 ? procNames[procNames.length - 2] : undefined).find((f) => f.argTypes.length === argTypes.length && f.argTypes.every((t, i) => t === argTypes[i])) ??
-      catalog.functionsNamed(procName, procNames.length > 1 ? procNames[procNames.length - 2] : undefined)[0];
+    const fn = definitionFunction(catalog, def.get('function') ?? def.get('procedure'), (f) => f.argTypes.length === argTypes.length && f.argTypes.every((t, i) => t === argTypes[i]));
     catalog.defineOperator({ oid: allocateLocalOid(), schema, name, left, right, result: fn?.returnType ?? 'boolean', functionOid: fn?.oid ?? 0, definedAt: location }, why);
   } else if (n.kind === 'OBJECT_TYPE' && n.definition) {
     // A base type: its text input and output functions are what a cast through text runs.
-    const ioFunction = (arg: AstNode, argType: string | undefined) => {
-      const procNames = definitionNames(arg);
-      const found = arg ? catalog.functionsNamed(procNames[procNames.length - 1], procNames.length > 1 ? procNames[procNames.length - 2] : undefined) : [];
-      return (found.find((f) => argType === undefined || f.argTypes[0] === argType) ?? found[0])?.oid;
-    };
     const formatted = qualifiedTypeName(schema, name);
     const shell = catalog.typeByFormatted(formatted);
     const category = stringArg(def.get('category'));
@@ -682,8 +680,8 @@ function defineObject(n: AstNode, ctx: DdlContext, why: string): void {
         category: category && category.length === 1 ? category : 'U',
         preferred: false,
         kind: 'b',
-        inputFunction: ioFunction(def.get('input'), 'cstring'),
-        outputFunction: ioFunction(def.get('output'), undefined),
+        inputFunction: definitionFunction(catalog, def.get('input'), (f) => f.argTypes[0] === 'cstring')?.oid,
+        outputFunction: definitionFunction(catalog, def.get('output'), () => true)?.oid,
         definedAt: location,
       },
       why,
