@@ -4,6 +4,7 @@
  * window/workDoneProgress/create, workspace/diagnostic/refresh) and recording what the server sends.
  * Never sends `exit` to an in-process server: it would call process.exit.
  */
+import * as assert from 'assert';
 import { PassThrough, Readable, Writable } from 'stream';
 import { CancellationToken, createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { createConnection } from 'vscode-languageserver/node';
@@ -247,6 +248,12 @@ export function cursor(textWithMarker: string): { text: string; position: Positi
 /** "1:7-1:11": a range, 0-based, as tests write it. */
 export function rangeText(range: Range): string {
   return `${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}`;
+}
+
+/** A hover's markdown (failing the test when there is no hover). */
+export function markdown(hover: Hover | null): string {
+  assert.ok(hover, 'expected a hover');
+  return (hover.contents as { value: string }).value;
 }
 
 /** The diagnostics in a form tests can write out in full. */

@@ -10,14 +10,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { Client } from 'pg';
-import type { Hover, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { thousands } from '../../server/src/core/hover';
 import { readCatalogSnapshot } from '../../server/src/db/catalog';
 import type { StatusParams } from '../../server/src/protocol';
 import type { ServerDeps } from '../../server/src/server';
 import { PgCluster, testCluster } from '../harness/postgres';
 import { productSessions, waitForSessions } from '../reliability/faults';
-import { ClientOptions, closeAll, PUSH_CLIENT, startInMemory, summarize, TestClient } from './client';
+import { ClientOptions, closeAll, markdown, PUSH_CLIENT, startInMemory, summarize, TestClient } from './client';
 
 const UNSAFE = '0:7-0:18 warning unsafe-function: public.audit_value(v integer) is PARALLEL UNSAFE: no part of this statement can use parallel workers';
 const UNKNOWN = '0:7-0:18 information unknown-function: function audit_value(integer) is not in the catalog: its parallel label is unknown';
@@ -66,11 +66,6 @@ async function admin(url: string, sql: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-function markdown(hover: Hover | null): string {
-  assert.ok(hover, 'expected a hover');
-  return (hover.contents as { value: string }).value;
 }
 
 describe('lsp: connection commands, folders and environments with a real PostgreSQL', function () {

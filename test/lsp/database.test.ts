@@ -11,7 +11,7 @@ import { thousands } from '../../server/src/core/hover';
 import { readCatalogSnapshot } from '../../server/src/db/catalog';
 import type { StatusParams } from '../../server/src/protocol';
 import { PgCluster, startPostgres, testCluster } from '../harness/postgres';
-import { closeAll, startInMemory, summarize, TestClient } from './client';
+import { closeAll, markdown, startInMemory, summarize, TestClient } from './client';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
@@ -96,7 +96,7 @@ describe('lsp: with a real PostgreSQL', function () {
     assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [UNSAFE]);
     const hover: Hover | null = await client.hover(uri, { line: 0, character: 9 });
     assert.strictEqual(
-      (hover!.contents as { value: string }).value,
+      markdown(hover),
       [
         '```sql',
         'public.audit_value(v integer) → integer',
@@ -133,7 +133,7 @@ describe('lsp: with a real PostgreSQL', function () {
     const uri = 'file:///nowhere/sizes.sql';
     await client.open(uri, 'SELECT * FROM big, small, capped;\n');
     await live;
-    const card = async (character: number) => ((await client.hover(uri, { line: 0, character }))!.contents as { value: string }).value;
+    const card = async (character: number) => markdown(await client.hover(uri, { line: 0, character }));
     const DOCS = '[PostgreSQL: parallel safety](https://www.postgresql.org/docs/current/parallel-safety.html)';
     assert.strictEqual(
       await card(15),
@@ -199,9 +199,9 @@ describe('lsp: with a real PostgreSQL', function () {
     assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
       '1:21-1:33 warning unsafe-policy: a row-level security policy on public.secured, which view public.secured_view reads as role lsp_view_owner, calls public.may_see(owner text), which is PARALLEL UNSAFE: no part of this statement can use parallel workers',
     ]);
-    const viewCard = ((await client.hover(uri, { line: 1, character: 25 }))!.contents as { value: string }).value;
+    const viewCard = markdown(await client.hover(uri, { line: 1, character: 25 }));
     assert.ok(viewCard.includes('reads public.secured as role lsp_view_owner, for whom its row-level security is on: the functions those policies call count too'), viewCard);
-    const card = ((await client.hover(uri, { line: 0, character: 23 }))!.contents as { value: string }).value;
+    const card = markdown(await client.hover(uri, { line: 0, character: 23 }));
     assert.ok(
       card.includes("row-level security is on, but not for this connection's role (the table's owner, a superuser or BYPASSRLS): its policies add nothing here"),
       card,
@@ -223,7 +223,7 @@ describe('lsp: with a real PostgreSQL', function () {
     assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [
       '1:7-1:12 information restricted-view: column label of view public.tagged calls public.tag(x integer), which is PARALLEL RESTRICTED: it runs only in the leader process',
     ]);
-    const card = ((await client.hover(uri, { line: 0, character: 17 }))!.contents as { value: string }).value;
+    const card = markdown(await client.hover(uri, { line: 0, character: 17 }));
     assert.ok(card.includes('runs only in the leader where column label is read: `public.tag(x integer)`, PARALLEL RESTRICTED (a column nobody reads is not computed)'), card);
   });
 
@@ -245,7 +245,7 @@ describe('lsp: with a real PostgreSQL', function () {
       '1:11-1:14 information view-plan-shape: column top of view public.ranked has a correlated subquery: reading it, that part of a plan runs only in the leader process',
       '2:21-2:32 information view-plan-shape: view public.ranked_page has LIMIT or OFFSET (there or in a view it reads): that part of a plan runs only in the leader process',
     ]);
-    const card = ((await client.hover(uri, { line: 0, character: 17 }))!.contents as { value: string }).value;
+    const card = markdown(await client.hover(uri, { line: 0, character: 17 }));
     assert.strictEqual(
       card,
       [

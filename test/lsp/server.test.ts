@@ -9,18 +9,13 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { Client } from 'pg';
 import { CancellationTokenSource, LSPErrorCodes } from 'vscode-languageserver-protocol';
-import type { CodeAction, Hover, LogMessageParams, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { CodeAction, LogMessageParams, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { loadBuiltinCatalog } from '../../server/src/builtin-catalogs';
 import type { CatalogFunction, CatalogSnapshot } from '../../server/src/core/catalog-snapshot';
 import type { StatusParams } from '../../server/src/protocol';
-import { closeAll, cursor, PUSH_CLIENT, rangeText, startInMemory, summarize, TestClient } from './client';
+import { closeAll, cursor, markdown, PUSH_CLIENT, rangeText, startInMemory, summarize, TestClient } from './client';
 
 const DOCS = '[PostgreSQL: parallel safety](https://www.postgresql.org/docs/current/parallel-safety.html)';
-
-function markdown(hover: Hover | null): string {
-  assert.ok(hover, 'expected a hover');
-  return (hover.contents as { value: string }).value;
-}
 
 /** The built-in catalog of PostgreSQL 18 plus one user function, as a database would have it. */
 function catalogWithUserFunction(): CatalogSnapshot {
