@@ -53,7 +53,8 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
 export const SETTINGS_SCHEMA: Record<string, { type: string | string[]; default?: unknown; enum?: readonly (string | number)[]; description: string; scope?: string }> = {
   'pgParallelHints.connection.url': { type: 'string', description: 'Database URL without a password, e.g. postgres://me@localhost:5432/shop?sslmode=require.', scope: 'resource' },
   'pgParallelHints.connection.host': { type: 'string', description: 'Database host (or a Unix socket directory). Default: PGHOST, then localhost.', scope: 'resource' },
-  'pgParallelHints.connection.port': { type: 'number', description: 'Database port. Default: PGPORT, then 5432.', scope: 'resource' },
+  // null, not left out: VS Code gives a number setting without a default as 0, which is no port.
+  'pgParallelHints.connection.port': { type: ['number', 'null'], default: null, description: 'Database port. Default: PGPORT, then 5432.', scope: 'resource' },
   'pgParallelHints.connection.database': { type: 'string', description: 'Database name. Default: PGDATABASE, then the user name.', scope: 'resource' },
   'pgParallelHints.connection.user': { type: 'string', description: 'Database user. Default: PGUSER, then the operating-system user.', scope: 'resource' },
   'pgParallelHints.connection.sslmode': { type: 'string', enum: SSL_MODES, description: 'TLS mode, as in libpq.', scope: 'resource' },

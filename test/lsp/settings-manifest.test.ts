@@ -16,7 +16,8 @@ describe('settings manifest', () => {
     assert.deepStrictEqual(problems, []);
     assert.deepStrictEqual(settings, parseSettings(DEFAULT_SETTINGS).settings);
     for (const [key, entry] of Object.entries(SETTINGS_SCHEMA)) {
-      if (entry.default === undefined) continue;
+      // null: not set (the parsed settings leave it out).
+      if (entry.default === undefined || entry.default === null) continue;
       const value = key
         .replace(/^pgParallelHints\./, '')
         .split('.')
@@ -36,6 +37,20 @@ describe('settings manifest', () => {
     const broken = parseSettings({ connection: { url: 'postgres://me:pw@db:5432x/shop' } });
     assert.strictEqual(broken.settings.connectionRejected, 'connection.url: not a valid URL (expected postgresql://user@host:port/database, a port from 1 to 65535)');
     assert.ok(!JSON.stringify(broken).includes('pw'), 'the URL, which may hold a password, is never quoted');
+  });
+
+  it('what VS Code sends for settings nobody set is no problem and connects as configured (a number without a default would be 0)', () => {
+    // VS Code's value for a setting without a default: by its type (configurationRegistry).
+    const byType: Record<string, unknown> = { string: '', number: 0, boolean: false };
+    const sent: Record<string, unknown> = {};
+    for (const [key, entry] of Object.entries(SETTINGS_SCHEMA)) {
+      const path = key.replace(/^pgParallelHints\./, '').split('.');
+      const value = 'default' in entry ? entry.default : byType[Array.isArray(entry.type) ? entry.type[0] : entry.type];
+      path.slice(0, -1).reduce<Record<string, unknown>>((node, part) => (node[part] ??= {}) as Record<string, unknown>, sent)[path[path.length - 1]] = value;
+    }
+    (sent.connection as Record<string, unknown>).url = 'postgres://me@db/shop';
+    const { settings, problems } = parseSettings(sent);
+    assert.deepStrictEqual([problems, settings.connection, settings.connectionRejected], [[], { url: 'postgres://me@db/shop' }, undefined]);
   });
 
   it('every command the client registers is contributed, and the other way round', () => {
