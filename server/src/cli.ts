@@ -121,7 +121,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         if (rest.includes('--help') || rest.includes('-h')) return usage(io);
         checkLspArguments(rest);
         const { runLanguageServer } = await import('./main');
-        runLanguageServer();
+        await runLanguageServer(rest); // a client that cannot be reached is thrown: exit 2 with its message
         return await new Promise<number>(() => undefined); // runs until the client closes the connection
       }
       case '--version':

@@ -9,4 +9,8 @@ tuneForQuickStart();
 divertParserOutput();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { runLanguageServer } = require('./main') as typeof import('./main');
-runLanguageServer();
+// A client that cannot be reached: one line on stderr (the CLI's words) and a failing exit code.
+runLanguageServer().catch((error: unknown) => {
+  process.stderr.write(`pg-parallel-hints: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+});

@@ -8,7 +8,8 @@
  * a millisecond and leaves nothing on the JavaScript heap.
  */
 import { randomUUID } from 'crypto';
-import { Message, StreamMessageWriter } from 'vscode-languageserver/node';
+import * as net from 'net';
+import { IPCMessageReader, IPCMessageWriter, Message, MessageReader, MessageWriter, SocketMessageReader, SocketMessageWriter, StreamMessageWriter } from 'vscode-languageserver/node';
 
 /** Diagnostics that never change once made (frozen), as the UTF-8 JSON they were first sent as. */
 const sentBytes = new WeakMap<object, Buffer>();
@@ -61,4 +62,69 @@ export function diagnosticsAwareWriter(output: NodeJS.WritableStream): StreamMes
   return new StreamMessageWriter(output, {
     contentTypeEncoder: { name: 'application/json', encode: (message) => Promise.resolve(messageBytes(message)) },
   });
+}
+
+/** What the server reads from and writes to: stdin as a stream (see runLanguageServer), or a reader. */
+export interface Transport {
+  input: NodeJS.ReadableStream | MessageReader;
+  writer: MessageWriter;
+}
+
+/** Thrown when the transport the command line names cannot be opened: the message is for the user. */
+export class TransportError extends Error {}
+
+/**
+ * The transport named on the command line (--stdio, --node-ipc, --socket=PORT, --pipe=NAME), opened.
+ * vscode-languageserver opens --socket and --pipe itself without waiting: a client that is not
+ * there closes the connection, and the process, with nothing left to do, exited 0 without a word.
+ * --node-ipc without an IPC channel likewise waited for messages that could never come. Here a
+ * socket is connected first and the channel checked, so the failure is said and the exit code says so.
+ */
+export async function openTransport(args: string[]): Promise<Transport> {
+  if (args.includes('--stdio')) return { input: process.stdin, writer: diagnosticsAwareWriter(process.stdout) };
+  if (args.includes('--node-ipc')) {
+    if (typeof process.send !== 'function') {
+      throw new TransportError('cannot connect to the language client over --node-ipc: this process has no IPC channel (the client must start it with Node\'s fork; other editors use --stdio)');
+    }
+    return { input: new IPCMessageReader(process), writer: new IPCMessageWriter(process) };
+  }
+  const port = args.map((arg) => /^--socket=(\d+)$/.exec(arg)?.[1]).find((value) => value !== undefined);
+  if (port !== undefined) return socketTransport(`on port ${port}`, () => net.createConnection(Number(port), '127.0.0.1'));
+  const pipe = args.map((arg) => /^--pipe=(.+)$/.exec(arg)?.[1]).find((value) => value !== undefined);
+  if (pipe !== undefined) return socketTransport(`on pipe ${pipe}`, () => net.createConnection(pipe));
+  throw new TransportError('no transport: --stdio, --node-ipc, --socket=PORT or --pipe=NAME');
+}
+
+/** A socket to the client, once connected (the client listens; the server connects, as vscode-languageserver does). */
+function socketTransport(where: string, connect: () => net.Socket): Promise<Transport> {
+  return new Promise((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException) => reject(new TransportError(`cannot connect to the language client ${where}: ${socketFailure(error)}`));
+    let socket: net.Socket;
+    try {
+      socket = connect();
+    } catch (error) {
+      failed(error as NodeJS.ErrnoException); // a port out of range is thrown at once
+      return;
+    }
+    socket.once('error', failed);
+    socket.once('connect', () => {
+      socket.off('error', failed);
+      resolve({ input: new SocketMessageReader(socket), writer: new SocketMessageWriter(socket) });
+    });
+  });
+}
+
+/** Node's socket error in a few words. */
+function socketFailure(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ENOENT':
+      return 'no such pipe or socket';
+    case 'EACCES':
+      return 'permission denied';
+    case 'ERR_SOCKET_BAD_PORT':
+      return 'the port must be from 1 to 65535';
+  }
+  return error.message;
 }

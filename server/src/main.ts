@@ -1,23 +1,26 @@
 /**
- * The language server's entry point. vscode-languageserver picks the transport from the command line
- * (--stdio, --node-ipc, --socket=N); stdout belongs to the protocol, so nothing else writes there.
+ * The language server's entry point. The transport comes from the command line (--stdio, --node-ipc,
+ * --socket=N, --pipe=NAME), opened by lsp-transport.ts; stdout belongs to the protocol over stdio, so
+ * nothing else writes there.
  */
 import { inspect, InspectOptions } from 'util';
 import { Connection, createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { stackOf } from './error-message';
 import { sendParserOutputTo } from './parser-output';
-import { diagnosticsAwareWriter } from './lsp-transport';
+import { openTransport } from './lsp-transport';
 import { GarbageCollections, v8Heap } from './memory';
 import { startServer } from './server';
 
-/** Its entry points (the CLI's bin, lsp-entry.ts) make the process's V8 settings first (quick-start.ts). */
-export function runLanguageServer(): void {
+/**
+ * Its entry points (the CLI's bin, lsp-entry.ts) make the process's V8 settings first (quick-start.ts).
+ * Rejects with a TransportError, before anything is served, when the client cannot be reached.
+ */
+export async function runLanguageServer(args: string[] = process.argv.slice(2)): Promise<void> {
   // Over stdio, messages go through our writer (diagnostics already sent are not serialised again);
   // stdin stays a stream, so the library still exits when the editor closes it. The library takes a
   // stream and a writer together at run time; its typings list only matching pairs, hence the cast.
-  const connection = process.argv.includes('--stdio')
-    ? createConnection(ProposedFeatures.all, process.stdin, diagnosticsAwareWriter(process.stdout) as unknown as NodeJS.WritableStream)
-    : createConnection(ProposedFeatures.all);
+  const { input, writer } = await openTransport(args);
+  const connection = createConnection(ProposedFeatures.all, input as NodeJS.ReadableStream, writer as unknown as NodeJS.WritableStream);
   routeConsoleTo(connection);
   // A notification handler that fails (a bug, or a message of the wrong shape) rejects a promise no
   // one awaits, and Node would end the process: the editor would lose the server. Logged instead.

@@ -1,13 +1,27 @@
 /**
  * The language server as another editor starts it: `pg-parallel-hints lsp --stdio`, a real process
- * speaking JSON-RPC on stdin/stdout, ended with shutdown and exit.
+ * speaking JSON-RPC on stdin/stdout, ended with shutdown and exit; and over its other transports
+ * (--socket, --node-ipc), with a client that is not there.
  */
 import * as assert from 'assert';
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, fork, spawn, spawnSync } from 'child_process';
+import * as net from 'net';
+import * as os from 'os';
 import * as path from 'path';
-import { clientOn, PUSH_CLIENT, summarize } from './client';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, SocketMessageReader, SocketMessageWriter } from 'vscode-jsonrpc/node';
+import { clientOn, PUSH_CLIENT, summarize, TestClient } from './client';
 
 const bin = path.join(__dirname, '..', '..', '..', 'bin', 'pg-parallel-hints.js');
+const offline = { ...process.env, PGHOST: '', PGDATABASE: '', DATABASE_URL: '' };
+
+/** A port on 127.0.0.1 that nothing listens on (listened on once, then closed). */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 describe('lsp: pg-parallel-hints lsp --stdio', function () {
   this.timeout(20_000);
@@ -86,5 +100,49 @@ describe('lsp: pg-parallel-hints lsp --stdio', function () {
     await client.rpc.sendNotification('exit');
     assert.strictEqual(await exited, 0);
     client.dispose();
+  });
+
+  it('--socket=PORT connects to the client listening there, and exits with 0 after shutdown and exit', async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+    child = spawn(process.execPath, [bin, 'lsp', `--socket=${(server.address() as net.AddressInfo).port}`], { stdio: 'inherit', env: offline });
+    const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
+    const socket = await accepted;
+    server.close();
+    const client = new TestClient(createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket)), {});
+    assert.strictEqual((await client.initialize()).serverInfo?.name, 'pg-parallel-hints');
+    await client.shutdown();
+    await client.rpc.sendNotification('exit');
+    assert.strictEqual(await exited, 0);
+    client.dispose();
+  });
+
+  it('--node-ipc talks over the IPC channel of the client that forked it', async () => {
+    child = fork(bin, ['lsp', '--node-ipc'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: offline });
+    const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
+    const client = new TestClient(createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child)), {});
+    assert.strictEqual((await client.initialize()).serverInfo?.name, 'pg-parallel-hints');
+    await client.shutdown();
+    await client.rpc.sendNotification('exit');
+    assert.strictEqual(await exited, 0);
+    client.dispose();
+  });
+
+  it('--socket=PORT with no client listening, and --node-ipc without an IPC channel, say so on stderr and exit 2', async () => {
+    const port = await closedPort();
+    const run = (args: string[]) => {
+      const result = spawnSync(process.execPath, [bin, 'lsp', ...args], { encoding: 'utf8', env: offline, stdio: ['ignore', 'pipe', 'pipe'] });
+      return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+    };
+    assert.deepStrictEqual(run([`--socket=${port}`]), { code: 2, stdout: '', stderr: `pg-parallel-hints: cannot connect to the language client on port ${port}: connection refused\n` });
+    assert.deepStrictEqual(run(['--socket=70000']), { code: 2, stdout: '', stderr: 'pg-parallel-hints: cannot connect to the language client on port 70000: the port must be from 1 to 65535\n' });
+    const pipe = path.join(os.tmpdir(), `pgph-no-client-${process.pid}.sock`);
+    assert.deepStrictEqual(run([`--pipe=${pipe}`]), { code: 2, stdout: '', stderr: `pg-parallel-hints: cannot connect to the language client on pipe ${pipe}: no such pipe or socket\n` });
+    assert.deepStrictEqual(run(['--node-ipc']), {
+      code: 2,
+      stdout: '',
+      stderr: "pg-parallel-hints: cannot connect to the language client over --node-ipc: this process has no IPC channel (the client must start it with Node's fork; other editors use --stdio)\n",
+    });
   });
 });
