@@ -9,7 +9,19 @@
  */
 import { randomUUID } from 'crypto';
 import * as net from 'net';
-import { IPCMessageReader, IPCMessageWriter, Message, MessageReader, MessageWriter, SocketMessageReader, SocketMessageWriter, StreamMessageWriter } from 'vscode-languageserver/node';
+import {
+  ErrorCodes,
+  IPCMessageReader,
+  IPCMessageWriter,
+  Message,
+  MessageReader,
+  MessageStrategy,
+  MessageWriter,
+  ShutdownRequest,
+  SocketMessageReader,
+  SocketMessageWriter,
+  StreamMessageWriter,
+} from 'vscode-languageserver/node';
 
 /** Diagnostics that never change once made (frozen), as the UTF-8 JSON they were first sent as. */
 const sentBytes = new WeakMap<object, Buffer>();
@@ -127,4 +139,27 @@ function socketFailure(error: NodeJS.ErrnoException): string {
       return 'the port must be from 1 to 65535';
   }
   return error.message;
+}
+
+/**
+ * LSP: once `shutdown` is received, every request gets the error InvalidRequest; only the `exit`
+ * notification is left to send. vscode-languageserver records the shutdown (for exit's code) but still
+ * hands later requests to their handlers, which would answer from services already disposed. Seen
+ * here, before dispatch; the answer goes out through the connection's own writer. Notifications
+ * (exit, $/cancelRequest ...) pass.
+ */
+export function refusingRequestsAfterShutdown(writer: MessageWriter): MessageStrategy {
+  let shutDown = false;
+  return {
+    handleMessage(message, next) {
+      if (Message.isRequest(message)) {
+        if (shutDown) {
+          void writer.write({ jsonrpc: '2.0', id: message.id, error: { code: ErrorCodes.InvalidRequest, message: 'server is shutting down' } } as Message);
+          return;
+        }
+        if (message.method === ShutdownRequest.method) shutDown = true;
+      }
+      next(message);
+    },
+  };
 }

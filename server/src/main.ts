@@ -7,7 +7,7 @@ import { inspect, InspectOptions } from 'util';
 import { Connection, createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { stackOf } from './error-message';
 import { sendParserOutputTo } from './parser-output';
-import { openTransport } from './lsp-transport';
+import { openTransport, refusingRequestsAfterShutdown } from './lsp-transport';
 import { GarbageCollections, v8Heap } from './memory';
 import { startServer } from './server';
 
@@ -20,7 +20,9 @@ export async function runLanguageServer(args: string[] = process.argv.slice(2)):
   // stdin stays a stream, so the library still exits when the editor closes it. The library takes a
   // stream and a writer together at run time; its typings list only matching pairs, hence the cast.
   const { input, writer } = await openTransport(args);
-  const connection = createConnection(ProposedFeatures.all, input as NodeJS.ReadableStream, writer as unknown as NodeJS.WritableStream);
+  const connection = createConnection(ProposedFeatures.all, input as NodeJS.ReadableStream, writer as unknown as NodeJS.WritableStream, {
+    messageStrategy: refusingRequestsAfterShutdown(writer),
+  });
   routeConsoleTo(connection);
   // A notification handler that fails (a bug, or a message of the wrong shape) rejects a promise no
   // one awaits, and Node would end the process: the editor would lose the server. Logged instead.

@@ -145,4 +145,36 @@ describe('lsp: pg-parallel-hints lsp --stdio', function () {
       stderr: "pg-parallel-hints: cannot connect to the language client over --node-ipc: this process has no IPC channel (the client must start it with Node's fork; other editors use --stdio)\n",
     });
   });
+
+  it('after shutdown, requests get the error InvalidRequest (-32600) and exit still exits with 0', async () => {
+    child = spawn(process.execPath, [bin, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: offline });
+    const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
+    const client = clientOn(child.stdout!, child.stdin!);
+    await client.initialize();
+    const uri = 'file:///nowhere/after-shutdown.sql';
+    await client.open(uri, 'SELECT random();\n');
+    await client.shutdown();
+    const refused = (request: Promise<unknown>) =>
+      request.then(
+        (result) => assert.fail(`answered ${JSON.stringify(result)}`),
+        (error: { code: number; message: string }) => ({ code: error.code, message: error.message }),
+      );
+    const shuttingDown = { code: -32600, message: 'server is shutting down' };
+    assert.deepStrictEqual(await refused(client.hover(uri, { line: 0, character: 8 })), shuttingDown);
+    assert.deepStrictEqual(await refused(client.pull(uri)), shuttingDown);
+    assert.deepStrictEqual(await refused(client.rpc.sendRequest('shutdown')), shuttingDown);
+    await client.rpc.sendNotification('exit');
+    assert.strictEqual(await exited, 0);
+    client.dispose();
+  });
+
+  it('exit without shutdown exits with 1', async () => {
+    child = spawn(process.execPath, [bin, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: offline });
+    const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
+    const client = clientOn(child.stdout!, child.stdin!);
+    await client.initialize();
+    await client.rpc.sendNotification('exit');
+    assert.strictEqual(await exited, 1);
+    client.dispose();
+  });
 });
