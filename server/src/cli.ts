@@ -39,20 +39,16 @@ const VERSION: string = (() => {
   }
 })();
 
-const USAGE = `Usage:
-  pg-parallel-hints check [options] FILES/DIRS/GLOBS...
+type Command = 'check' | 'audit' | 'explain' | 'lsp';
+
+/** Each command's usage: its synopsis, what it does, and its options (audit's and lsp's are in the synopsis). */
+const COMMAND_USAGE: Record<Command, { synopsis: string; options?: string }> = {
+  check: {
+    synopsis: `  pg-parallel-hints check [options] FILES/DIRS/GLOBS...
                                                      check SQL files (a directory: its .sql files) for
                                                      parallel-query blockers
-  pg-parallel-hints audit [--db URL] [--format text|json] [--memory GB]
-                                                     audit the parallel-query settings of a database
-  pg-parallel-hints explain [options] (FILE:LINE | -c SQL)
-                                                     plan one statement: the plan, its findings, and why
-                                                     it is or is not parallel
-  pg-parallel-hints lsp --stdio | --node-ipc | --socket=PORT | --pipe=NAME
-                                                     run the language server
-  pg-parallel-hints --version | --help
-
-check options:
+`,
+    options: `check options:
   --db URL              read the catalog from this database (also: PG* variables, DATABASE_URL, .pgpass)
   --no-db               never connect, even when PG* variables are set
   --pg-version N        built-in catalog to use without a database (${supportedMajors.join(', ')}; default 18)
@@ -61,8 +57,19 @@ check options:
   --verify              with a database: ask the planner too (read-only, rolled back) and flag disagreements
   --timeout-ms N        with --verify: statement_timeout for planning each statement (default 10000)
   --max-file-size MB    skip larger files with an error (default 10)
-
-explain options:
+`,
+  },
+  audit: {
+    synopsis: `  pg-parallel-hints audit [--db URL] [--format text|json] [--memory GB]
+                                                     audit the parallel-query settings of a database
+`,
+  },
+  explain: {
+    synopsis: `  pg-parallel-hints explain [options] (FILE:LINE | -c SQL)
+                                                     plan one statement: the plan, its findings, and why
+                                                     it is or is not parallel
+`,
+    options: `explain options:
   --db URL              the database to plan in (also: PG* variables, DATABASE_URL, .pgpass)
   FILE:LINE             the statement of FILE that contains LINE (1-based)
   -c SQL                the statement given as text (exactly one)
@@ -72,7 +79,27 @@ explain options:
   --timeout-ms N        statement_timeout for each query sent (default 10000)
   --format F            text (default) or json
   Ctrl-C cancels the query on the server and exits with 130.
-`;
+`,
+  },
+  lsp: {
+    synopsis: `  pg-parallel-hints lsp --stdio | --node-ipc | --socket=PORT | --pipe=NAME
+                                                     run the language server
+`,
+  },
+};
+
+/** Every command's synopsis, then their options: `pg-parallel-hints --help`. */
+const USAGE = `Usage:
+${COMMAND_USAGE.check.synopsis}${COMMAND_USAGE.audit.synopsis}${COMMAND_USAGE.explain.synopsis}${COMMAND_USAGE.lsp.synopsis}  pg-parallel-hints --version | --help
+
+${COMMAND_USAGE.check.options}
+${COMMAND_USAGE.explain.options}`;
+
+/** One command's usage alone: `pg-parallel-hints COMMAND --help`. */
+function commandUsage(command: Command): string {
+  const { synopsis, options } = COMMAND_USAGE[command];
+  return `Usage:\n${synopsis}${options ? `\n${options}` : ''}`;
+}
 
 /** Thrown for usage, file and connection problems: exit code 2 with the message alone. */
 export class CliError extends Error {}
@@ -118,7 +145,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       case 'explain':
         return await explain(rest, io);
       case 'lsp': {
-        if (rest.includes('--help') || rest.includes('-h')) return usage(io);
+        if (rest.includes('--help') || rest.includes('-h')) return usage(io, 'lsp');
         checkLspArguments(rest);
         const { runLanguageServer } = await import('./main');
         await runLanguageServer(rest); // a client that cannot be reached is thrown: exit 2 with its message
@@ -286,7 +313,7 @@ async function check(args: string[], io: CliIo): Promise<number> {
     throw new CliError(`${(error as Error).message}\n${USAGE}`);
   }
   const { values, positionals } = parsed;
-  if (values.help) return usage(io);
+  if (values.help) return usage(io, 'check');
   const format = values.format as string;
   if (!['text', 'json', 'sarif'].includes(format)) throw new CliError(`--format must be text, json or sarif, not "${format}"`);
   const failOn = values['fail-on'] as FailOn;
@@ -294,7 +321,7 @@ async function check(args: string[], io: CliIo): Promise<number> {
   // Megabytes of 1024 x 1024 bytes, as bytesText shows them (and pg_size_pretty, and the editor's limit).
   const maxBytes = Math.floor(Number(values['max-file-size']) * 1024 * 1024);
   if (!(maxBytes >= 1)) throw new CliError('--max-file-size takes a positive number of megabytes');
-  if (positionals.length === 0) throw new CliError(`check needs at least one file, directory or glob\n${USAGE}`);
+  if (positionals.length === 0) throw new CliError(`check needs at least one file, directory or glob\n${commandUsage('check')}`);
   const timeoutMs = timeoutOption(values['timeout-ms'] as string);
   const useDb = wantsDatabase(values.db, values['no-db'] as boolean, io.env);
   if (values.verify && !useDb) throw new CliError('--verify needs a database (--db URL or PG* variables)');
@@ -368,8 +395,9 @@ async function check(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-function usage(io: CliIo): number {
-  io.stdout(USAGE);
+/** COMMAND --help: that command's usage alone (--help alone prints every command's). */
+function usage(io: CliIo, command: Command): number {
+  io.stdout(commandUsage(command));
   return 0;
 }
 
@@ -393,7 +421,7 @@ async function audit(args: string[], io: CliIo): Promise<number> {
     throw new CliError(`${(error as Error).message}\n${USAGE}`);
   }
   const { values } = parsed;
-  if (values.help) return usage(io);
+  if (values.help) return usage(io, 'audit');
   if (values.format !== 'text' && values.format !== 'json') throw new CliError(`--format must be text or json, not "${values.format}"`);
   const memoryGb = values.memory === undefined ? undefined : Number(values.memory);
   if (memoryGb !== undefined && !(memoryGb > 0)) throw new CliError('--memory takes the server\'s memory in GB, e.g. --memory 64');
@@ -428,7 +456,7 @@ function explainTarget(command: string | undefined, positionals: string[], cwd: 
     if (!check.ok) throw new CliError(`cannot explain: ${check.message}`);
     return { sql: command, text: command, start: 0, end: command.length };
   }
-  if (positionals.length !== 1) throw new CliError(`explain needs one FILE:LINE or -c SQL\n${USAGE}`);
+  if (positionals.length !== 1) throw new CliError(`explain needs one FILE:LINE or -c SQL\n${commandUsage('explain')}`);
   const match = /^(.+):(\d+)$/.exec(positionals[0]);
   if (!match) throw new CliError(`expected FILE:LINE (for example queries.sql:12), not "${positionals[0]}"`);
   const file = match[1];
@@ -497,7 +525,7 @@ async function explain(args: string[], io: CliIo): Promise<number> {
     throw new CliError(`${(error as Error).message}\n${USAGE}`);
   }
   const { values, positionals } = parsed;
-  if (values.help) return usage(io);
+  if (values.help) return usage(io, 'explain');
   if (values.format !== 'text' && values.format !== 'json') throw new CliError(`--format must be text or json, not "${values.format}"`);
   const timeoutMs = timeoutOption(values['timeout-ms'] as string);
   const analyze = values.analyze as boolean;

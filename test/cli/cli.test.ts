@@ -336,13 +336,31 @@ describe('cli: check', function () {
     fs.rmSync(tree, { recursive: true });
   });
 
-  it('--help of every command prints the usage and exits 0', () => {
+  it('--help prints every command\'s usage; COMMAND --help (or -h) only that command\'s, exit 0', () => {
     const usage = run(['--help'], dir);
     assert.deepStrictEqual([usage.code, usage.stderr], [0, '']);
     assert.match(usage.stdout, /^Usage:\n/);
-    for (const command of ['check', 'explain', 'audit', 'lsp']) {
-      assert.deepStrictEqual(run([command, '--help'], dir), usage, command);
-      assert.deepStrictEqual(run([command, '-h'], dir), usage, command);
+    for (const command of ['check', 'explain', 'audit', 'lsp']) assert.ok(usage.stdout.includes(`pg-parallel-hints ${command} `), command);
+    assert.deepStrictEqual(run(['audit', '--help'], dir), {
+      code: 0,
+      stdout: 'Usage:\n  pg-parallel-hints audit [--db URL] [--format text|json] [--memory GB]\n                                                     audit the parallel-query settings of a database\n',
+      stderr: '',
+    });
+    assert.deepStrictEqual(run(['lsp', '-h'], dir), {
+      code: 0,
+      stdout: 'Usage:\n  pg-parallel-hints lsp --stdio | --node-ipc | --socket=PORT | --pipe=NAME\n                                                     run the language server\n',
+      stderr: '',
+    });
+    for (const [command, others] of [['check', ['explain', 'audit', 'lsp']], ['explain', ['check', 'audit', 'lsp']]] as const) {
+      for (const flag of ['--help', '-h']) {
+        const own = run([command, flag], dir);
+        assert.deepStrictEqual([own.code, own.stderr], [0, ''], command);
+        assert.match(own.stdout, new RegExp(`^Usage:\\n  pg-parallel-hints ${command} \\[options\\]`), command);
+        assert.ok(own.stdout.includes(`\n${command} options:\n  --db URL `), command);
+        for (const other of others) assert.ok(!own.stdout.includes(`pg-parallel-hints ${other}`) && !own.stdout.includes(`${other} options:`), `${command} --help names ${other}`);
+        // The same options as in the whole usage.
+        assert.ok(usage.stdout.includes(own.stdout.slice(own.stdout.indexOf(`${command} options:`))), command);
+      }
     }
   });
 
