@@ -11,7 +11,7 @@
 import { readFileSync, Stats, statSync } from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { parseArgs } from 'util';
+import { parseArgs, ParseArgsConfig } from 'util';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import type { CatalogSnapshot } from './core/catalog-snapshot';
 import { Catalog } from './core/catalog';
@@ -104,6 +104,16 @@ function commandUsage(command: Command): string {
 /** Thrown for usage, file and connection problems: exit code 2 with the message alone. */
 export class CliError extends Error {}
 
+/** A bad argument of a command: said as `pg-parallel-hints COMMAND: ...`, with where to read its usage. */
+class UsageError extends CliError {
+  constructor(
+    readonly command: Command,
+    what: string,
+  ) {
+    super(`${what} (see pg-parallel-hints ${command} --help)`);
+  }
+}
+
 const PLANNABLE = new Set<StatementKind>(['select', 'values', 'create-table-as', 'select-into', 'create-materialized-view']);
 
 export interface CliIo {
@@ -165,7 +175,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     }
   } catch (error) {
     const message = messageOf(error);
-    io.stderr(`pg-parallel-hints: ${message}\n`);
+    io.stderr(`pg-parallel-hints${error instanceof UsageError ? ` ${error.command}` : ''}: ${message}\n`);
     return 2;
   }
 }
@@ -283,6 +293,40 @@ function timeoutOption(text: string): number {
   return timeoutMs;
 }
 
+/**
+ * A command's arguments, parsed strictly by util.parseArgs. Its errors speak of its own API ("To
+ * specify a positional argument starting with a '-', place it at the end of the command after '--'
+ * ..."): on an error the arguments are read again, not strictly, and the tokens that reading gives
+ * show which argument is wrong, said in a line of our own.
+ */
+function parseOptions<T extends Omit<ParseArgsConfig, 'args' | 'strict' | 'tokens'>>(command: Command, args: string[], config: T) {
+  try {
+    return parseArgs({ ...config, args, strict: true });
+  } catch (error) {
+    throw new UsageError(command, badArgument(command, args, config) ?? messageOf(error));
+  }
+}
+
+/** What is wrong with the arguments util.parseArgs refused, if a token shows it. */
+function badArgument(command: Command, args: string[], config: Omit<ParseArgsConfig, 'args' | 'strict' | 'tokens'>): string | undefined {
+  const options = config.options ?? {};
+  const { tokens } = parseArgs({ ...config, args, strict: false, allowPositionals: true, tokens: true });
+  for (const token of tokens) {
+    if (token.kind === 'positional' && !config.allowPositionals) return `unexpected argument ${token.value}: ${command} takes options only`;
+    if (token.kind !== 'option') continue;
+    const option = Object.hasOwn(options, token.name) ? options[token.name] : undefined;
+    const name = token.rawName;
+    if (option === undefined) return `unknown option ${name}`;
+    if (option.type === 'boolean' && token.value !== undefined) return `option ${name} takes no value, but was given "${token.value}"`;
+    if (option.type === 'string' && token.value === undefined) return `option ${name} needs a value`;
+    // What parseArgs calls ambiguous: the next argument, taken as the value, looks like an option.
+    if (option.type === 'string' && !token.inlineValue && token.value?.startsWith('-')) {
+      return `option ${name} needs a value, and ${token.value} looks like an option; a value that starts with "-" is given as --${token.name}=${token.value}`;
+    }
+  }
+  return undefined;
+}
+
 /** The environment variables that make `check` connect without --db. */
 const DATABASE_VARIABLES = ['DATABASE_URL', 'PGHOST', 'PGDATABASE', 'PGSERVICE'];
 
@@ -292,27 +336,20 @@ function wantsDatabase(db: string | undefined, noDb: boolean, env: NodeJS.Proces
 }
 
 async function check(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        db: { type: 'string' },
-        'no-db': { type: 'boolean', default: false },
-        'pg-version': { type: 'string' },
-        format: { type: 'string', default: 'text' },
-        'fail-on': { type: 'string', default: 'unsafe' },
-        verify: { type: 'boolean', default: false },
-        'timeout-ms': { type: 'string', default: '10000' },
-        'max-file-size': { type: 'string', default: '10' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\n${USAGE}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseOptions('check', args, {
+    allowPositionals: true,
+    options: {
+      db: { type: 'string' },
+      'no-db': { type: 'boolean', default: false },
+      'pg-version': { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      'fail-on': { type: 'string', default: 'unsafe' },
+      verify: { type: 'boolean', default: false },
+      'timeout-ms': { type: 'string', default: '10000' },
+      'max-file-size': { type: 'string', default: '10' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   if (values.help) return usage(io, 'check');
   const format = values.format as string;
   if (!['text', 'json', 'sarif'].includes(format)) throw new CliError(`--format must be text, json or sarif, not "${format}"`);
@@ -411,16 +448,9 @@ function artifactUri(file: string): string {
 }
 
 async function audit(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: { db: { type: 'string' }, format: { type: 'string', default: 'text' }, memory: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
-    });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\n${USAGE}`);
-  }
-  const { values } = parsed;
+  const { values } = parseOptions('audit', args, {
+    options: { db: { type: 'string' }, format: { type: 'string', default: 'text' }, memory: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+  });
   if (values.help) return usage(io, 'audit');
   if (values.format !== 'text' && values.format !== 'json') throw new CliError(`--format must be text or json, not "${values.format}"`);
   const memoryGb = values.memory === undefined ? undefined : Number(values.memory);
@@ -506,25 +536,18 @@ function roundedCosts(costs: WhyNotCosts | undefined): WhyNotCosts | undefined {
 }
 
 async function explain(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        db: { type: 'string' },
-        command: { type: 'string', short: 'c' },
-        analyze: { type: 'boolean', default: false },
-        'allow-writes': { type: 'boolean', default: false },
-        'timeout-ms': { type: 'string', default: '10000' },
-        format: { type: 'string', default: 'text' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\n${USAGE}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseOptions('explain', args, {
+    allowPositionals: true,
+    options: {
+      db: { type: 'string' },
+      command: { type: 'string', short: 'c' },
+      analyze: { type: 'boolean', default: false },
+      'allow-writes': { type: 'boolean', default: false },
+      'timeout-ms': { type: 'string', default: '10000' },
+      format: { type: 'string', default: 'text' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   if (values.help) return usage(io, 'explain');
   if (values.format !== 'text' && values.format !== 'json') throw new CliError(`--format must be text or json, not "${values.format}"`);
   const timeoutMs = timeoutOption(values['timeout-ms'] as string);

@@ -382,6 +382,24 @@ describe('cli: check', function () {
     assert.strictEqual(stderr, 'pg-parallel-hints: --format must be text, json or sarif, not "xml"\n');
   });
 
+  it('a bad option is one line of our own naming it and the command\'s --help, exit 2 (not util.parseArgs\' text)', () => {
+    const refused = (args: string[]) => {
+      const { code, stdout, stderr } = run(args, dir);
+      assert.strictEqual(stdout, '', args.join(' '));
+      return [code, stderr];
+    };
+    assert.deepStrictEqual(refused(['check', '--frob', 'clean.sql']), [2, 'pg-parallel-hints check: unknown option --frob (see pg-parallel-hints check --help)\n']);
+    assert.deepStrictEqual(refused(['explain', '-x', 'q.sql:1']), [2, 'pg-parallel-hints explain: unknown option -x (see pg-parallel-hints explain --help)\n']);
+    assert.deepStrictEqual(refused(['check', 'clean.sql', '--db']), [2, 'pg-parallel-hints check: option --db needs a value (see pg-parallel-hints check --help)\n']);
+    assert.deepStrictEqual(refused(['explain', '-c']), [2, 'pg-parallel-hints explain: option -c needs a value (see pg-parallel-hints explain --help)\n']);
+    assert.deepStrictEqual(refused(['check', '--verify=yes', 'clean.sql']), [2, 'pg-parallel-hints check: option --verify takes no value, but was given "yes" (see pg-parallel-hints check --help)\n']);
+    assert.deepStrictEqual(refused(['check', '--db', '--verify', 'clean.sql']), [
+      2,
+      'pg-parallel-hints check: option --db needs a value, and --verify looks like an option; a value that starts with "-" is given as --db=--verify (see pg-parallel-hints check --help)\n',
+    ]);
+    assert.deepStrictEqual(refused(['audit', 'extra']), [2, 'pg-parallel-hints audit: unexpected argument extra: audit takes options only (see pg-parallel-hints audit --help)\n']);
+  });
+
   it('an unreachable database is exit 2 with a clear message, no stack trace and no password', async () => {
     const { code, stdout, stderr } = await cli(['check', '--db', 'postgres://alice:s3cret-pw@127.0.0.1:1/shop', 'clean.sql'], dir);
     assert.strictEqual(code, 2);
