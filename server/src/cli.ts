@@ -482,6 +482,7 @@ interface ExplainTarget {
 function explainTarget(command: string | undefined, positionals: string[], cwd: string): ExplainTarget {
   if (command !== undefined && positionals.length > 0) throw new CliError('give either FILE:LINE or -c SQL, not both');
   if (command !== undefined) {
+    checkNoPsqlMeta(command);
     const check = checkExplainable(command);
     if (!check.ok) throw new CliError(`cannot explain: ${check.message}`);
     return { sql: command, text: command, start: 0, end: command.length };
@@ -512,6 +513,19 @@ function explainTarget(command: string | undefined, positionals: string[], cwd: 
   const check = checkExplainable(sql);
   if (!check.ok) throw new CliError(`cannot explain ${file}:${line}: ${check.message}`);
   return { sql, file, text, start: slice.start, end: slice.end };
+}
+
+/**
+ * A psql meta-command given with -c (`\\d orders`) is said to be one, as FILE:LINE says it, rather than
+ * failing the parse: psql runs those itself and never sends them to the server.
+ */
+function checkNoPsqlMeta(command: string): void {
+  const slices = splitStatements(command);
+  const meta = slices.find((slice) => slice.kind === 'psql-meta');
+  if (!meta) return;
+  const metaText = command.slice(meta.start, meta.end);
+  if (slices.every((slice) => slice.kind === 'psql-meta')) throw new CliError(`-c "${metaText}" is a psql meta-command, not a statement to explain`);
+  throw new CliError(`-c holds the psql meta-command "${metaText}" besides the statement: give the statement alone`);
 }
 
 const plural = (n: number, one: string): string => `${n} ${n === 1 ? one : `${one}s`}`;

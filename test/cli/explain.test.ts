@@ -156,6 +156,18 @@ describe('cli: explain', function () {
     assert.deepStrictEqual([code, stdout, stderr], [2, '', 'pg-parallel-hints: cannot explain: expected exactly one statement, found 2\n']);
   });
 
+  it('a psql meta-command with -c is said to be one, as FILE:LINE says it, before anything is sent', async () => {
+    fs.writeFileSync(path.join(dir, 'script.sql'), 'SELECT 1;\n\\d small\n');
+    const explain = (args: string[]) => cli(['explain', '--db', NOWHERE, ...args], dir);
+    assert.deepStrictEqual(await explain(['script.sql:2']), { code: 2, stdout: '', stderr: 'pg-parallel-hints: script.sql:2 is a psql meta-command, not a statement to explain\n' });
+    assert.deepStrictEqual(await explain(['-c', '\\d small']), { code: 2, stdout: '', stderr: 'pg-parallel-hints: -c "\\d small" is a psql meta-command, not a statement to explain\n' });
+    assert.deepStrictEqual(await explain(['-c', 'SELECT count(*) FROM small \\gx']), {
+      code: 2,
+      stdout: '',
+      stderr: 'pg-parallel-hints: -c holds the psql meta-command "\\gx" besides the statement: give the statement alone\n',
+    });
+  });
+
   it('--analyze of an UPDATE without --allow-writes: exit 2 before connecting, saying what would run and how to confirm', async () => {
     const { code, stdout, stderr } = await cli(['explain', '--db', NOWHERE, '--analyze', 'queries.sql:6'], dir);
     assert.deepStrictEqual(
