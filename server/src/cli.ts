@@ -351,7 +351,7 @@ async function check(args: string[], io: CliIo): Promise<number> {
     },
   });
   if (values.help) return usage(io, 'check');
-  const format = values.format as string;
+  const format = values.format as 'text' | 'json' | 'sarif';
   if (!['text', 'json', 'sarif'].includes(format)) throw new CliError(`--format must be text, json or sarif, not "${format}"`);
   const failOn = values['fail-on'] as FailOn;
   if (!['unsafe', 'restricted', 'never'].includes(failOn)) throw new CliError(`--fail-on must be unsafe, restricted or never, not "${failOn}"`);
@@ -371,14 +371,15 @@ async function check(args: string[], io: CliIo): Promise<number> {
   let session: DatabaseSession | undefined;
   if (useDb) {
     try {
-      session = await DatabaseSession.open(values.db, io.env);
+      session = await connectForCheck(values.db, io.env);
+      snapshot = await session.snapshot();
     } catch (error) {
-      // Without --db, a variable of the shell asked for the database: say which, and how to do without.
-      const from = values.db ? [] : DATABASE_VARIABLES.filter((name) => io.env[name]);
-      if (!(error instanceof CliError) || from.length === 0) throw error;
-      throw new CliError(`${error.message} (the database is named by ${from.join(', ')} in the environment; --no-db checks with the built-in catalog instead)`);
+      await session?.close();
+      // No file could be checked. A JSON or SARIF reader still gets its document, saying so as it says
+      // a file that could not be read; the message goes to stderr, exit 2, as in every format.
+      if (format !== 'text') writeDocument({ files: [], error: messageOf(error) }, format, io);
+      throw error;
     }
-    snapshot = await session.snapshot();
   } else {
     const major = values['pg-version'] ? Number(values['pg-version']) : 18;
     if (!supportedMajors.includes(major)) throw new CliError(`--pg-version must be one of ${supportedMajors.join(', ')}`);
@@ -418,9 +419,8 @@ async function check(args: string[], io: CliIo): Promise<number> {
       }
       report.files.push(entry);
     }
-    if (format === 'json') io.stdout(JSON.stringify(report, null, 2) + '\n');
-    else if (format === 'sarif') io.stdout(JSON.stringify(formatSarif(report, VERSION, artifactUri), null, 2) + '\n');
-    else io.stdout(formatText(report, { statements, failing }));
+    if (format === 'text') io.stdout(formatText(report, { statements, failing }));
+    else writeDocument(report, format, io);
     // File errors go to stderr, in every format (the JSON and SARIF documents also carry them).
     for (const f of report.files) if (f.error) io.stderr(`pg-parallel-hints: ${f.file}: ${f.error}\n`);
     // A connection lost during --verify left the statements after it unasked: the run did not do its job.
@@ -430,6 +430,24 @@ async function check(args: string[], io: CliIo): Promise<number> {
   } finally {
     await session?.close();
   }
+}
+
+/** The database of `check`, connected. */
+async function connectForCheck(db: string | undefined, env: NodeJS.ProcessEnv): Promise<DatabaseSession> {
+  try {
+    return await DatabaseSession.open(db, env);
+  } catch (error) {
+    // Without --db, a variable of the shell asked for the database: say which, and how to do without.
+    const from = db ? [] : DATABASE_VARIABLES.filter((name) => env[name]);
+    if (!(error instanceof CliError) || from.length === 0) throw error;
+    throw new CliError(`${error.message} (the database is named by ${from.join(', ')} in the environment; --no-db checks with the built-in catalog instead)`);
+  }
+}
+
+/** The report as the JSON contract of DESIGN.md, or as SARIF. */
+function writeDocument(report: Report, format: 'json' | 'sarif', io: CliIo): void {
+  const document = format === 'json' ? report : formatSarif(report, VERSION, artifactUri);
+  io.stdout(JSON.stringify(document, null, 2) + '\n');
 }
 
 /** COMMAND --help: that command's usage alone (--help alone prints every command's). */

@@ -407,6 +407,19 @@ describe('cli: check', function () {
     assert.strictEqual(stderr, 'pg-parallel-hints: cannot connect to alice@127.0.0.1:1/shop: connection refused\n');
   });
 
+  it('an unreachable database with --format json or sarif: the document says the run failed, as for a file error, exit 2', async () => {
+    const db = 'postgres://alice:s3cret-pw@127.0.0.1:1/shop';
+    const error = 'cannot connect to alice@127.0.0.1:1/shop: connection refused';
+    const json = await cli(['check', '--db', db, '--format', 'json', 'clean.sql'], dir);
+    assert.deepStrictEqual([json.code, JSON.parse(json.stdout), json.stderr], [2, { files: [], error }, `pg-parallel-hints: ${error}\n`]);
+    const sarif = await cli(['check', '--db', db, '--format', 'sarif', 'clean.sql'], dir);
+    assert.deepStrictEqual([sarif.code, sarif.stderr], [2, `pg-parallel-hints: ${error}\n`]);
+    const [sarifRun] = JSON.parse(sarif.stdout).runs;
+    assert.deepStrictEqual(sarifRun.results, []);
+    assert.deepStrictEqual(sarifRun.invocations, [{ executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: error } }] }]);
+    for (const output of [json.stdout, sarif.stdout]) assert.ok(!output.includes('s3cret'), output);
+  });
+
   it('the installed command runs as a real process with real exit codes', () => {
     const checked = run(['check', '--format', 'json', 'queries.sql'], dir);
     assert.strictEqual(checked.code, 1);

@@ -40,6 +40,8 @@ export interface ReportFile {
 
 export interface Report {
   files: ReportFile[];
+  /** The run could not be done (the database could not be reached, or its catalog read): why. No file was checked. */
+  error?: string;
 }
 
 /** Statement-level facts the user chose (writes, FOR UPDATE, cursors) never fail a CI gate. */
@@ -142,7 +144,8 @@ const SARIF_LEVEL: Record<Reason['severity'], 'error' | 'warning' | 'note'> = { 
 
 /**
  * SARIF 2.1.0. `uriOf` turns a file name into a URI reference (the caller knows paths); a file that
- * could not be read is a tool execution notification, and the invocation then unsuccessful.
+ * could not be read, or a run that could not be done, is a tool execution notification, and the
+ * invocation then unsuccessful.
  */
 export function formatSarif(report: Report, toolVersion: string, uriOf: (file: string) => string = (file) => file.replace(/\\/g, '/')): object {
   const rules = new Map<string, { id: string; shortDescription: { text: string } }>();
@@ -165,9 +168,12 @@ export function formatSarif(report: Report, toolVersion: string, uriOf: (file: s
       }
     }
   }
-  const unreadable = report.files
-    .filter((file) => file.error !== undefined)
-    .map((file) => ({ level: 'error', message: { text: file.error }, locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(file.file) } } }] }));
+  const unreadable = [
+    ...(report.error !== undefined ? [{ level: 'error', message: { text: report.error } }] : []),
+    ...report.files
+      .filter((file) => file.error !== undefined)
+      .map((file) => ({ level: 'error', message: { text: file.error }, locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(file.file) } } }] })),
+  ];
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
