@@ -6,7 +6,7 @@
  * No password here, ever: it comes from VS Code SecretStorage (pgParallelHints/setPassword),
  * PGPASSWORD or .pgpass.
  */
-import { ConnectionSettings as DatabaseConnectionSettings, SSL_MODES, SslMode } from './db/connection';
+import { ConnectionSettings as DatabaseConnectionSettings, cutUserInfo, SSL_MODES, SslMode } from './db/connection';
 
 export const SETTINGS_SECTION = 'pgParallelHints';
 
@@ -189,11 +189,15 @@ function withoutPassword(url: string): string | { problem: string } {
   try {
     parsed = new URL(url);
   } catch {
+    const cut = cutUserInfo(url);
+    if (cut && /^postgres(ql)?:\/\//i.test(url)) return { problem: `its ${cut}` };
     return /^postgres(ql)?:\/\//i.test(url)
       ? { problem: 'not a valid URL (expected postgresql://user@host:port/database, a port from 1 to 65535)' }
       : { problem: 'not a postgres:// or postgresql:// URL' };
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') return { problem: 'not a postgres:// or postgresql:// URL' };
+  const cut = cutUserInfo(url, parsed);
+  if (cut) return { problem: `its ${cut}` };
   if (!parsed.password) return url;
   parsed.password = '';
   return parsed.toString();

@@ -407,6 +407,14 @@ describe('cli: check', function () {
     assert.strictEqual(stderr, 'pg-parallel-hints: cannot connect to alice@127.0.0.1:1/shop: connection refused\n');
   });
 
+  it('a # in the --db URL\'s password is named as what must be percent-encoded, never printing the password, exit 2', () => {
+    assert.deepStrictEqual(run(['check', '--db', 'postgres://alice:s3#cret@127.0.0.1:1/shop', 'clean.sql'], dir), {
+      code: 2,
+      stdout: '',
+      stderr: 'pg-parallel-hints: the database URL\'s password holds a "#", which must be percent-encoded in a URL (as %23)\n',
+    });
+  });
+
   it('an unreachable database with --format json or sarif: the document says the run failed, as for a file error, exit 2', async () => {
     const db = 'postgres://alice:s3cret-pw@127.0.0.1:1/shop';
     const error = 'cannot connect to alice@127.0.0.1:1/shop: connection refused';

@@ -125,6 +125,29 @@ describe('connection settings', () => {
     });
   });
 
+  it('a #, ? or / in the URL\'s password or user name is named, with its percent-encoding, never the password', () => {
+    const refused = (url: string) => {
+      try {
+        connectionConfig({ url }, bareEnv);
+      } catch (error) {
+        const message = (error as Error).message;
+        assert.ok(!message.includes('s3'), message);
+        return message;
+      }
+      return assert.fail(`${url} was taken`);
+    };
+    assert.strictEqual(refused('postgres://alice:s3#cret@db/shop'), 'the database URL\'s password holds a "#", which must be percent-encoded in a URL (as %23)');
+    assert.strictEqual(refused('postgres://alice:s3?cret@db/shop'), 'the database URL\'s password holds a "?", which must be percent-encoded in a URL (as %3F)');
+    assert.strictEqual(refused('postgres://alice:s3/cret@db/shop'), 'the database URL\'s password holds a "/", which must be percent-encoded in a URL (as %2F)');
+    // Cut where the rest still parses (host "alice", port 123): refused too, not sent to another host.
+    assert.strictEqual(refused('postgres://alice:123#s3cret@db/shop'), 'the database URL\'s password holds a "#", which must be percent-encoded in a URL (as %23)');
+    assert.strictEqual(refused('postgres://ali#ce:s3cret@db/shop'), 'the database URL\'s user name holds a "#", which must be percent-encoded in a URL (as %23)');
+    // Encoded, each is taken; an @ needs no encoding (the last @ ends the password); an @ in the query is no cut.
+    assert.deepStrictEqual(pick(connectionConfig({ url: 'postgres://alice:s3%23c%3Fr%2Fet@db/shop' }, bareEnv)), ['db', 'alice', 's3#c?r/et', 'shop']);
+    assert.deepStrictEqual(pick(connectionConfig({ url: 'postgres://alice:s3@cret@db/shop' }, bareEnv)), ['db', 'alice', 's3@cret', 'shop']);
+    assert.deepStrictEqual(pick(connectionConfig({ url: 'postgres://db/shop?user=me@corp' }, bareEnv)).slice(0, 2), ['db', 'me@corp']);
+  });
+
   it('names a target without its password', () => {
     const config = connectionConfig({ url: `postgresql://${ROLE}:${encodeURIComponent(PASSWORD)}@db:5432/app` }, bareEnv);
     assert.strictEqual(describeTarget(config), `${ROLE}@db:5432/app`);
@@ -314,4 +337,9 @@ function closedPort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Host, user, password and database of a connection config. */
+function pick(config: { host?: string; user?: string; password?: unknown; database?: string }): unknown[] {
+  return [config.host, config.user, config.password, config.database];
 }

@@ -37,6 +37,9 @@ describe('settings manifest', () => {
     const broken = parseSettings({ connection: { url: 'postgres://me:pw@db:5432x/shop' } });
     assert.strictEqual(broken.settings.connectionRejected, 'connection.url: not a valid URL (expected postgresql://user@host:port/database, a port from 1 to 65535)');
     assert.ok(!JSON.stringify(broken).includes('pw'), 'the URL, which may hold a password, is never quoted');
+    const cut = parseSettings({ connection: { url: 'postgres://me:p#w@db:5432/shop' } });
+    assert.strictEqual(cut.settings.connectionRejected, 'connection.url: its password holds a "#", which must be percent-encoded in a URL (as %23)');
+    assert.ok(!JSON.stringify(cut).includes('p#w'), 'the URL, which may hold a password, is never quoted');
   });
 
   it('what VS Code sends for settings nobody set is no problem and connects as configured (a number without a default would be 0)', () => {

@@ -69,13 +69,38 @@ interface Parameters {
   service?: string;
 }
 
+/** What a character that ends a URL's user or password part is written as there. */
+const PERCENT_ENCODED: Record<string, string> = { '#': '%23', '?': '%3F', '/': '%2F' };
+
+/**
+ * Why a URL's user name or password is cut short, if it is: a `#`, `?` or `/` in it ends that part
+ * before its `@` (`postgres://me:pa#ss@db/shop` is read as host "me", port "pa", fragment "ss@db/shop").
+ * The URL then fails to parse (`parsed` false), or, where the cut leaves a host, parses with the
+ * rest as a fragment holding the `@`. Names the part and the character, never the text: it is the
+ * password. (An `@` in a password needs no help: the URL parser takes the last `@` as its end.)
+ */
+export function cutUserInfo(url: string, parsed?: URL): string | undefined {
+  const rest = /^[a-z][a-z0-9+.-]*:\/\/(.*)$/is.exec(url)?.[1];
+  if (rest === undefined) return undefined;
+  const end = rest.search(/[/?#]/);
+  const before = end < 0 ? rest : rest.slice(0, end);
+  if (end < 0 || before.includes('@') || !rest.slice(end).includes('@')) return undefined;
+  // Parsed, it is cut only if the rest became a fragment holding the @ (a query's user=me@corp is no cut).
+  if (parsed && !(rest[end] === '#' && parsed.hash.includes('@'))) return undefined;
+  const part = before.includes(':') ? 'password' : 'user name';
+  return `${part} holds a "${rest[end]}", which must be percent-encoded in a URL (as ${PERCENT_ENCODED[rest[end]]})`;
+}
+
 function parseUrl(url: string): Parameters {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new Error('the database URL is not a valid URL (expected postgresql://user@host:port/database)');
+    const cut = cutUserInfo(url);
+    throw new Error(cut ? `the database URL's ${cut}` : 'the database URL is not a valid URL (expected postgresql://user@host:port/database)');
   }
+  const cut = cutUserInfo(url, parsed);
+  if (cut) throw new Error(`the database URL's ${cut}`);
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
     throw new Error('the database URL must start with postgresql:// or postgres://');
   }
