@@ -114,7 +114,7 @@ class UsageError extends CliError {
   }
 }
 
-const PLANNABLE = new Set<StatementKind>(['select', 'values', 'create-table-as', 'select-into', 'create-materialized-view']);
+const PLANNABLE = new Set<StatementKind>(['select', 'values', 'create-table-as', 'select-into', 'create-materialized-view', 'copy-to']);
 
 export interface CliIo {
   stdout: (text: string) => void;

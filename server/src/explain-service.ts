@@ -59,7 +59,7 @@ export interface ExplainHost {
 }
 
 /** Statements that get a CodeLens: the kinds that can have a parallel plan, and writes (plain EXPLAIN shows why not; ANALYZE asks first). */
-const LENS_KINDS: ReadonlySet<StatementKind> = new Set<StatementKind>(['select', 'values', 'create-table-as', 'select-into', 'create-materialized-view']);
+const LENS_KINDS: ReadonlySet<StatementKind> = new Set<StatementKind>(['select', 'values', 'create-table-as', 'select-into', 'create-materialized-view', 'copy-to']);
 const WRITE_KINDS: ReadonlySet<StatementKind> = new Set<StatementKind>(['insert', 'update', 'delete', 'merge']);
 
 export const EXPLAIN_COMMAND = 'pgParallelHints.explain';

@@ -69,6 +69,19 @@ describe('explainable statements', () => {
     assert.strictEqual(ok('SELECT 1 -- note\n').statement, 'SELECT 1 -- note');
   });
 
+  it('COPY (query) TO: the query in its parentheses, which COPY plans as it is planned alone', () => {
+    assert.deepStrictEqual(ok("COPY (SELECT ')' AS p /* ( */, (1)) TO STDOUT WITH (FORMAT csv)"), {
+      ok: true,
+      statement: "SELECT ')' AS p /* ( */, (1)",
+      kind: 'COPY (SELECT) TO',
+      parameters: 0,
+      writes: [],
+    });
+    assert.deepStrictEqual(ok('COPY (DELETE FROM t RETURNING id) TO STDOUT').writes, ['DELETE']);
+    assert.strictEqual(refused('COPY t TO STDOUT'), 'COPY is a utility statement: the planner does not plan it, so it has no plan to explain');
+    assert.strictEqual(refused('COPY t FROM STDIN'), 'COPY is a utility statement: the planner does not plan it, so it has no plan to explain');
+  });
+
   it('refuses what EXPLAIN cannot take, saying why', () => {
     assert.strictEqual(refused('SELECT 1; SELECT 2'), 'expected exactly one statement, found 2');
     assert.strictEqual(refused('  ; -- nothing'), 'there is no statement to explain');

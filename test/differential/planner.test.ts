@@ -8,7 +8,7 @@ import * as assert from 'assert';
 import { analyzeDocument } from '../../server/src/core/document';
 import { agreesWithPlanner } from '../../server/src/core/report';
 import type { Verdict } from '../../server/src/core/types';
-import { probeParallelism } from '../../server/src/db/probe';
+import { probeParallelism, setLocal } from '../../server/src/db/probe';
 import { Referee, refereeDatabase } from './referee';
 
 const SCHEMA = `
@@ -360,6 +360,11 @@ const CASES: Case[] = [
   ['CREATE TABLE ctas_unsafe AS SELECT f_default(id) FROM big', 'unsafe'],
   ['SELECT * INTO into_safe FROM big WHERE grp = 2', 'safe'],
   ['CREATE MATERIALIZED VIEW mv_new AS SELECT grp FROM big', 'safe'],
+  // COPY (query) TO: the query is planned as it is alone (the probes explain it; a test below runs COPY).
+  ['COPY (SELECT count(*) FROM big) TO STDOUT', 'safe'],
+  ['COPY (SELECT f_unsafe(id) FROM big) TO STDOUT WITH (FORMAT csv)', 'unsafe'],
+  ['COPY (SELECT id FROM big WHERE f_restricted(grp) > 3) TO STDOUT', 'restricted'],
+  ['COPY (INSERT INTO other SELECT id, id, note FROM big RETURNING id) TO STDOUT', 'unsafe'],
   // 2. Where functions hide: explicit calls in every clause
   ['SELECT f_default(id) FROM big', 'unsafe'],
   ['SELECT f_unsafe(id) FROM big', 'unsafe'],
@@ -917,6 +922,39 @@ describe('differential: the engine agrees with the planner', function () {
   });
 
   agreementCases(referee, CASES);
+
+  // The probes explain a COPY's query, since EXPLAIN does not take COPY. That the COPY itself runs
+  // the same plan is checked here for real: auto_explain sends the plan COPY executed as a notice.
+  for (const [sql, expected] of [
+    ['COPY (SELECT count(*) FROM big) TO STDOUT', 'safe'],
+    ['COPY (SELECT f_unsafe(id) FROM big) TO STDOUT', 'unsafe'],
+  ] as const) {
+    it(`${expected}, and run for real: ${sql}`, async () => {
+      const [result] = analyzeDocument(sql, referee.catalog).statements;
+      assert.strictEqual(result.verdict, expected);
+      const plans: string[] = [];
+      const collect = (notice: { message?: string }) => plans.push(notice.message ?? '');
+      referee.client.on('notice', collect);
+      try {
+        await referee.client.query('BEGIN');
+        await referee.client.query("LOAD 'auto_explain'");
+        await setLocal(referee.client, {
+          'auto_explain.log_min_duration': 0,
+          'auto_explain.log_level': 'notice',
+          parallel_setup_cost: 0,
+          parallel_tuple_cost: 0,
+          min_parallel_table_scan_size: 0,
+        });
+        await referee.client.query(sql);
+      } finally {
+        await referee.client.query('ROLLBACK');
+        referee.client.off('notice', collect);
+      }
+      const executed = plans.find((p) => p.includes('Query Text: COPY'));
+      assert.ok(executed, `auto_explain sent no plan: ${JSON.stringify(plans)}`);
+      assert.strictEqual(/\bGather\b/.test(executed), expected === 'safe', executed);
+    });
+  }
 });
 
 /**

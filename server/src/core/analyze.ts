@@ -14,7 +14,7 @@ import type { Hazard, Reason, Reference, StatementKind, StatementResult, TextRan
 import { nodeKind, StatementWalker, typeNameOf } from './walker';
 
 /** Statements the planner may give a parallel plan (the rest never get one, or are never planned). */
-const PARALLEL_CAPABLE = new Set<StatementKind>(['select', 'values', 'create-table-as', 'select-into', 'create-materialized-view', 'refresh-materialized-view']);
+const PARALLEL_CAPABLE = new Set<StatementKind>(['select', 'values', 'create-table-as', 'select-into', 'create-materialized-view', 'refresh-materialized-view', 'copy-to']);
 const WRITES = new Set<StatementKind>(['insert', 'update', 'delete', 'merge']);
 
 const WRITE_KIND: Record<string, StatementKind> = { InsertStmt: 'insert', UpdateStmt: 'update', DeleteStmt: 'delete', MergeStmt: 'merge' };
@@ -56,6 +56,9 @@ function kindOf(stmt: AstNode): { kind: StatementKind; node: string } {
       return { kind: n.objtype === 'OBJECT_MATVIEW' ? 'create-materialized-view' : 'create-table-as', node };
     case 'RefreshMatViewStmt':
       return { kind: 'refresh-materialized-view', node };
+    case 'CopyStmt':
+      // COPY (query) TO plans its query as a SELECT is planned, parallel allowed (copyto.c BeginCopyTo).
+      return { kind: n.query ? 'copy-to' : 'utility', node };
     case 'ExplainStmt':
       return { kind: 'explain', node };
     case 'DeclareCursorStmt':
@@ -172,6 +175,11 @@ function analyzeNode(stmt: AstNode, sql: string, offsets: Utf8Offsets, walker: S
     case 'refresh-materialized-view':
       walker.refreshMaterializedView(n.relation);
       return { kind, extraReasons, countsUnresolved: true };
+    case 'copy-to': {
+      // The query may write (COPY (INSERT ... RETURNING) TO): then it says so, as the write itself would.
+      const inner = analyzeNode(n.query, sql, offsets, walker, ctx);
+      return { kind, extraReasons: inner.extraReasons, countsUnresolved: inner.countsUnresolved };
+    }
     case 'explain': {
       const inner = analyzeNode(n.query, sql, offsets, walker, ctx);
       extraReasons.push(...inner.extraReasons);

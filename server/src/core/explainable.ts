@@ -3,7 +3,7 @@
  * before anything reaches a server: the EXPLAIN runner and the planner probes send nothing for
  * text that is not exactly one plannable statement.
  */
-import { AstNode, parseSql, withoutPsqlVariables } from './parse';
+import { AstNode, parseSql, scanSql, withoutPsqlVariables } from './parse';
 
 /** Why EXPLAIN of a statement did not run or did not finish (the runner's errors, and the protocol's). */
 export type ExplainErrorReason =
@@ -85,10 +85,10 @@ function statementKind(key: string, body: AstNode): string {
   return PLANNABLE[key];
 }
 
-/** Checks `sql` (call initParser() first). */
 /** Why a statement of a psql script that uses its variables cannot be explained as written. */
 export const PSQL_VARIABLES = 'the statement uses psql variables (:name), which psql fills in before it sends a statement: EXPLAIN takes the text as written, so put values in their place';
 
+/** Checks `sql` (call initParser() first). */
 export function checkExplainable(sql: string): ExplainableCheck {
   const parsed = parseSql(sql);
   if (!parsed.ok && parseSql(withoutPsqlVariables(sql)).ok) return { ok: false, message: PSQL_VARIABLES };
@@ -103,6 +103,7 @@ export function checkExplainable(sql: string): ExplainableCheck {
   if (key === 'RefreshMatViewStmt') {
     return { ok: false, message: 'EXPLAIN shows no plan for REFRESH MATERIALIZED VIEW (only "Utility Statement"): explain the view\'s query instead' };
   }
+  if (key === 'CopyStmt' && body.query) return copyQuery(sql.slice(only.start, only.end));
   if (!PLANNABLE[key]) return { ok: false, message: `${utilityName(key)} is a utility statement: the planner does not plan it, so it has no plan to explain` };
   const kind = statementKind(key, body);
 
@@ -120,4 +121,22 @@ export function checkExplainable(sql: string): ExplainableCheck {
   });
   const statement = sql.slice(only.start, only.end).replace(/[\s;]+$/, '');
   return { ok: true, statement, kind, parameters, writes };
+}
+
+/**
+ * EXPLAIN does not take COPY, but COPY (query) TO plans its query exactly as the query alone is
+ * planned (copyto.c BeginCopyTo: parallel allowed), so the query in its parentheses is explained.
+ */
+function copyQuery(copy: string): ExplainableCheck {
+  const tokens = scanSql(copy).filter((t) => t.kind !== 'comment');
+  const open = tokens.findIndex((t) => t.text === '(');
+  let depth = 0;
+  for (let i = open; open >= 0 && i < tokens.length; i++) {
+    if (tokens[i].text === '(') depth++;
+    else if (tokens[i].text === ')' && --depth === 0) {
+      const query = checkExplainable(copy.slice(tokens[open].end, tokens[i].start));
+      return query.ok ? { ...query, kind: `COPY (${query.kind}) TO` } : query;
+    }
+  }
+  return { ok: false, message: 'the query of this COPY was not found' };
 }

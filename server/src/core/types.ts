@@ -91,6 +91,8 @@ export type StatementKind =
   | 'select-into'
   | 'create-materialized-view'
   | 'refresh-materialized-view'
+  /** COPY (query) TO: its query is planned like a SELECT; EXPLAIN does not take COPY. */
+  | 'copy-to'
   | 'insert'
   | 'update'
   | 'delete'
