@@ -1019,6 +1019,21 @@ ALTER TABLE rls_strict_only ENABLE ROW LEVEL SECURITY;
 CREATE POLICY see ON rls_strict FOR SELECT USING (true);
 CREATE POLICY narrow ON rls_strict AS RESTRICTIVE FOR SELECT USING (rls_unsafe(owner));
 CREATE POLICY narrow ON rls_strict_only AS RESTRICTIVE FOR SELECT USING (rls_unsafe(owner));
+-- A policy's subquery reads a table with row security of its own: its policies apply there too.
+CREATE TABLE rls_team (owner text, member text);
+CREATE TABLE rls_team_docs (id int, owner text);
+CREATE TABLE rls_team_counted (id int, owner text);
+INSERT INTO rls_team SELECT 'u' || g, 'rls_reader' FROM generate_series(0, 9) g;
+INSERT INTO rls_team_docs SELECT * FROM rls_docs;
+INSERT INTO rls_team_counted SELECT * FROM rls_docs;
+ANALYZE rls_team, rls_team_docs, rls_team_counted;
+GRANT SELECT ON rls_team, rls_team_docs, rls_team_counted TO rls_reader;
+ALTER TABLE rls_team ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rls_team_docs ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rls_team_counted ENABLE ROW LEVEL SECURITY;
+CREATE POLICY mine ON rls_team USING (rls_unsafe(owner));
+CREATE POLICY team ON rls_team_docs USING (owner IN (SELECT owner FROM rls_team WHERE member = current_user));
+CREATE POLICY capped ON rls_team_counted USING (id < (SELECT count(*) FROM rls_team));
 -- A view reads its tables as its owner: a superuser or the table's owner bypasses row security,
 -- another role gets the policies for its roles; a security_invoker view (15+) as whoever reads it.
 GRANT SELECT ON rls_notes, rls_roles, rls_shared, rls_members TO rls_other;
@@ -1054,6 +1069,9 @@ const RLS_CASES: Case[] = [
   ['SELECT count(*) FROM rls_listed', 'safe'],
   ['SELECT count(*) FROM rls_strict', 'unsafe'],
   ['SELECT count(*) FROM rls_strict_only', 'safe'],
+  // The tables a policy's subquery reads get their own policies.
+  ['SELECT count(*) FROM rls_team_docs', 'unsafe'],
+  ['SELECT count(*) FROM rls_team_counted', 'unsafe'],
   // The owner, without FORCE ROW LEVEL SECURITY, bypasses it.
   ['SELECT count(*) FROM rls_owned', 'safe', 'unsafe'],
   // Through views, as the view's owner; without a database the engine knows no owners.

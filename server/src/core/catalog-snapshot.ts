@@ -266,7 +266,7 @@ export interface CatalogRelation {
   policyFunctions?: number[];
   /**
    * Live: the USING expressions (as pg_get_expr prints them) of those policies that have a subquery,
-   * walked when a statement first reads the table (walker.ts policyShapesOf).
+   * walked when a statement first reads the table (walker.ts policyEffectsOf).
    */
   policySubqueries?: string[];
   /** A file's DDL: what its policies' USING expressions run only in the leader (subqueries). */

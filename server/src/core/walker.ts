@@ -255,44 +255,63 @@ export function viewTraits(walked: WalkedQuery, query: AstNode, columns: readonl
   return traits;
 }
 
-/** What live policies with a subquery run only in the leader, by what holds them (each walked once). */
-const policiesWalked = new WeakMap<object, ViewShape[]>();
+/** What live policies with a subquery bring, by what holds them (each walked once). */
+const policiesWalked = new WeakMap<object, PolicyEffects>();
+
+/** What the policies a SELECT gets on a table add to the read. */
+interface PolicyEffects {
+  /** What runs only in the leader (subqueries: a security qual is never pulled up). */
+  shapes: readonly ViewShape[];
+  /** Functions they call, by oid. */
+  functions: readonly number[];
+}
 
 /**
- * What the policies a SELECT on `rel` gets run only in the leader (subqueries: a security qual is
- * never pulled up): a file's CREATE POLICY records it (policyShapes); a live table's policies with
- * a subquery come as text (policySubqueries, as pg_get_expr prints them), walked the first time a
- * statement reads the table.
+ * What the policies a SELECT on `rel` gets add: a file's CREATE POLICY records both (walked when
+ * it was created); a live table's come as the functions they call directly and, for those with a
+ * subquery, as text (policySubqueries, as pg_get_expr prints them), walked the first time a
+ * statement reads the table. That walk also applies the policies of the tables the subquery reads
+ * (the rewriter expands them for the same user, fireRIRrules), whose functions count too.
  */
-export function policyShapesOf(rel: CatalogRelation, catalog: Catalog): readonly ViewShape[] {
-  if (!rel.policySubqueries?.length) return rel.policyShapes ?? NONE;
-  return policySubqueryShapes(rel, rel.policySubqueries, rel, catalog);
+function policyEffectsOf(rel: CatalogRelation, catalog: Catalog): PolicyEffects {
+  const direct = rel.policyFunctions ?? NONE;
+  if (!rel.policySubqueries?.length) return { shapes: rel.policyShapes ?? NONE, functions: direct };
+  return policySubqueries(rel, rel.policySubqueries, rel, direct, catalog);
 }
 
-/** The same for a table a live view reads, with the policies of the role it reads it as. */
-function viewRowSecurityShapes(read: ViewRowSecurity, catalog: Catalog): readonly ViewShape[] {
+/**
+ * The same for a table a live view reads, with the policies of the role it reads it as. The tables
+ * its policies' subqueries read are walked with the session's policies, not that role's: only what
+ * runs in the leader is taken from that walk.
+ */
+function viewRowSecurityEffects(read: ViewRowSecurity, catalog: Catalog): PolicyEffects {
   const table = read.subqueries?.length ? catalog.forViewDefinitions().relationNamed(read.name, read.schema) : undefined;
-  return table ? policySubqueryShapes(read, read.subqueries!, table, catalog) : NONE;
+  const direct = read.functions ?? NONE;
+  return table ? { shapes: policySubqueries(read, read.subqueries!, table, direct, catalog).shapes, functions: direct } : { shapes: NONE, functions: direct };
 }
 
-/** USING expressions with a subquery (`expressions`, on `table`), walked once per `holder`. */
-function policySubqueryShapes(holder: object, expressions: readonly string[], table: CatalogRelation, catalog: Catalog): readonly ViewShape[] {
-  let shapes = policiesWalked.get(holder);
-  if (shapes) return shapes;
-  // A policy reading its own table (PostgreSQL stops such a recursion when it runs) walks it once.
-  policiesWalked.set(holder, NONE as ViewShape[]);
-  shapes = [];
+/** USING expressions with a subquery (`expressions`, on `table`, calling `direct`), walked once per `holder`. */
+function policySubqueries(holder: object, expressions: readonly string[], table: CatalogRelation, direct: readonly number[], catalog: Catalog): PolicyEffects {
+  let effects = policiesWalked.get(holder);
+  if (effects) return effects;
+  // A policy reading its own table (PostgreSQL refuses such a recursion when it runs) walks it once.
+  policiesWalked.set(holder, { shapes: NONE, functions: direct });
+  const shapes: ViewShape[] = [];
+  const functions = new Set(direct);
   for (const expression of expressions) {
     // An expression this parser does not take (a newer server's syntax) passes nothing on.
     const text = `SELECT WHERE ${expression}`;
     const parsed = parseSql(text);
     if (!parsed.ok || parsed.statements.length !== 1) continue;
     const where = parsed.statements[0].stmt?.SelectStmt?.whereClause;
-    if (where) shapes.push(...new StatementWalker(text, parsed.offsets, catalog.forViewDefinitions()).condition(where, table));
+    if (!where) continue;
+    const walker = new StatementWalker(text, parsed.offsets, catalog.forViewDefinitions());
+    shapes.push(...walker.condition(where, table));
+    for (const fn of walker.result().functions) functions.add(fn.oid);
   }
-  shapes = VIEW_SHAPES.filter((shape) => shapes!.includes(shape));
-  policiesWalked.set(holder, shapes);
-  return shapes;
+  effects = { shapes: VIEW_SHAPES.filter((shape) => shapes.includes(shape)), functions: [...functions] };
+  policiesWalked.set(holder, effects);
+  return effects;
 }
 
 /** Traits of live views walked from their definitions, by relation (each snapshot relation walked once). */
@@ -1544,20 +1563,20 @@ export class StatementWalker {
     // A policy's condition joins every read of the table as a security qual, never pulled up.
     if (this.liveViewDefinition) return;
     if (rel.rowSecurity && !rel.rowSecurityBypassed) {
-      this.rowSecurity(`a row-level security policy on ${qualified}`, ' (for roles the policy applies to)', policyShapesOf(rel, this.catalog), rel.policyFunctions, range, scope);
+      this.rowSecurity(`a row-level security policy on ${qualified}`, ' (for roles the policy applies to)', policyEffectsOf(rel, this.catalog), range, scope);
     }
     for (const read of rel.viewRowSecurity ?? NONE) {
       const subject = `a row-level security policy on ${read.schema}.${read.name}, which view ${qualified} reads as role ${read.role},`;
-      this.rowSecurity(subject, '', viewRowSecurityShapes(read, this.catalog), read.functions, range, scope);
+      this.rowSecurity(subject, '', viewRowSecurityEffects(read, this.catalog), range, scope);
     }
   }
 
   /** What the policies `subject` names (for `whom`) add to a read: what runs only in the leader, the functions they call. */
-  private rowSecurity(subject: string, whom: string, shapes: readonly ViewShape[], functions: readonly number[] | undefined, range: TextRange, scope: Scope): void {
+  private rowSecurity(subject: string, whom: string, { shapes, functions }: PolicyEffects, range: TextRange, scope: Scope): void {
     for (const shape of shapes) {
       this.reason(CODE_OF_SHAPE[shape], 'information', `${subject} has ${SHAPE_WORDS[shape]}: that part of a plan runs only in the leader process`, range, 'restricted');
     }
-    if (functions?.length) {
+    if (functions.length) {
       this.reachThrough(this.functionsByOid(functions), range, (culprit) => `${subject} calls ${culprit}${whom}`, 'policy', scope);
     }
   }
