@@ -630,6 +630,18 @@ const CASES: Case[] = [
   ['SELECT * FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id AND o.id > (SELECT max(id) FROM other))', { changedIn: 17, before: 'restricted', since: 'safe' }],
   ['SELECT * FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id LIMIT ALL)', 'safe'],
   ['SELECT * FROM big b WHERE EXISTS (WITH w AS (SELECT 1) SELECT 1 FROM other o WHERE o.big_id = b.id)', 'restricted'],
+  // simplify_EXISTS_query throws the select list away (GROUP BY, DISTINCT, ORDER BY too): a RESTRICTED
+  // call there is never made; not where the query aggregates, has OFFSET, or a LIMIT it keeps.
+  ['SELECT count(*) FROM big b WHERE EXISTS (SELECT f_restricted(o.id) FROM other o WHERE o.big_id = b.id)', 'safe'],
+  ['SELECT count(*) FROM big b WHERE NOT EXISTS (SELECT f_restricted(o.id) FROM other o WHERE o.big_id = b.id LIMIT 1)', 'safe'],
+  ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id ORDER BY f_restricted(o.id))', 'safe'],
+  ['SELECT count(*) FROM big b WHERE EXISTS (SELECT DISTINCT ON (f_restricted(o.id)) 1 FROM other o WHERE o.big_id = b.id)', 'safe'],
+  ['SELECT count(*) FROM big b WHERE EXISTS (SELECT f_restricted(o.id) FROM other o)', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT count(*) FROM big b WHERE EXISTS (SELECT f_unsafe(o.id) FROM other o WHERE o.big_id = b.id)', 'unsafe'],
+  ['SELECT count(*) FROM big b WHERE EXISTS (SELECT max(f_restricted(o.id)) FROM other o WHERE o.big_id = b.id)', 'restricted'],
+  ['SELECT count(*) FROM big b WHERE EXISTS (SELECT f_restricted(o.id) FROM other o WHERE o.big_id = b.id OFFSET 1)', 'restricted'],
+  ['SELECT count(*) FROM big b WHERE EXISTS (SELECT f_restricted(o.id) FROM other o WHERE o.big_id = b.id LIMIT 0)', 'restricted'],
+  ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id AND f_restricted(o.id) > 0)', 'restricted'],
   ['SELECT * FROM big b WHERE b.grp IN (SELECT max(o.id) FROM other o WHERE o.big_id = b.id)', 'restricted'],
   ['SELECT * FROM big b WHERE 5 IN (SELECT o.id FROM other o WHERE o.big_id = b.id)', 'restricted'],
   ['WITH c AS MATERIALIZED (SELECT id FROM big) SELECT count(*) FROM c', 'restricted'],

@@ -121,6 +121,8 @@ class Scope {
    * query: made joins, and restricting, if this level is an EXISTS pulled up into that query.
    */
   readonly limitsIfPulledUp: TextRange[] = [];
+  /** This level is the query of an EXISTS: simplify_EXISTS_query may throw its select list away. */
+  existsQuery = false;
   constructor(readonly parent?: Scope) {}
 
   findCte(name: string): CteInfo | undefined {
@@ -890,6 +892,8 @@ export class StatementWalker {
   /** `afterFirstBranch`: for a set operation, told the first branch's columns before the others are walked (a recursive CTE's). */
   private select(sel: AstNode, scope: Scope, afterFirstBranch?: (columns: CatalogColumn[] | undefined) => void): CatalogColumn[] | undefined {
     if (!sel) return undefined;
+    /** Reasons from the parts of an EXISTS's query that simplify_EXISTS_query throws away. */
+    let discardable: Reason[] | undefined;
     this.withClause(sel.withClause, scope);
     let columns: CatalogColumn[] | undefined;
     if (sel.op && sel.op !== 'SETOP_NONE') {
@@ -922,6 +926,8 @@ export class StatementWalker {
       scope.fromParts = parts;
       scope.clause = 'target';
       columns = [];
+      discardable = scope.existsQuery ? [] : undefined;
+      const targetsFrom = this.reasons.length;
       const kept = this.viewTop?.scope === scope ? keptColumns(sel, scope) : undefined;
       for (const target of sel.targetList ?? []) {
         const rt = target.ResTarget;
@@ -961,22 +967,33 @@ export class StatementWalker {
         this.wholeViewReached.length = 0;
         columns.push({ name, type: type ?? '' });
       }
+      discardable?.push(...this.reasons.slice(targetsFrom));
       this.markTopOfQual(sel.whereClause);
       scope.clause = 'where';
       this.expr(sel.whereClause, scope);
       scope.clause = undefined;
+      const groupingFrom = this.reasons.length;
       for (const g of sel.groupClause ?? []) this.expr(g, scope);
       this.expr(sel.havingClause, scope);
       for (const w of sel.windowClause ?? []) this.windowDef(w.WindowDef ?? w, scope);
       // DISTINCT ON and ORDER BY take a bare name for an output column first (findTargetlistEntrySQL92): walked with it.
       for (const d of sel.distinctClause ?? []) if (nodeKind(d) && !namesOutput(d, columns)) this.expr(d, scope);
+      discardable?.push(...this.reasons.slice(groupingFrom));
     }
+    const orderFrom = this.reasons.length;
     for (const s of sel.sortClause ?? []) if (!namesOutput(s.SortBy?.node ?? s, columns)) this.expr(s.SortBy?.node ?? s, scope);
+    discardable?.push(...this.reasons.slice(orderFrom));
     this.expr(sel.limitCount, scope);
     this.expr(sel.limitOffset, scope);
     if (sel.lockingClause?.length) this.rowLocking(sel.lockingClause);
     if (scope.aggregates) this.minMaxFromIndex(sel, scope);
     this.finishCtes(scope);
+    if (discardable?.length && existsSimplified(sel, scope)) {
+      // The planner never evaluates what it threw away: a RESTRICTED call there restricts nothing
+      // (an UNSAFE one still counts: standard_planner checks the whole query first).
+      const dropped = new Set(discardable.filter((reason) => reason.hazard === 'restricted'));
+      if (dropped.size > 0) this.reasons.splice(0, this.reasons.length, ...this.reasons.filter((reason) => !dropped.has(reason)));
+    }
     return columns;
   }
 
@@ -2500,11 +2517,7 @@ export class StatementWalker {
     // convert_EXISTS_sublink_to_join: the outer query read only in WHERE, no volatile function there;
     // simplify_EXISTS_query: no set-returning function in the select list.
     if (inner.outerReadInFrom || inner.volatileInWhere || inner.setReturningInTarget) return false;
-    // simplify_EXISTS_query drops a LIMIT that folds to a positive constant or to NULL (LIMIT ALL);
-    // any other keeps the sublink a SubPlan.
-    const limit = sub.limitCount?.A_Const ?? sub.limitCount?.TypeCast?.arg?.A_Const;
-    const limitDropped = !sub.limitCount || (limit !== undefined && (limit.isnull || Number(limit.ival?.ival ?? limit.fval?.fval ?? 0) > 0));
-    return limitDropped && !sub.limitOffset;
+    return existsLimitDropped(sub) && !sub.limitOffset;
   }
 
   private subLink(n: AstNode, scope: Scope): InferredType {
@@ -2512,6 +2525,7 @@ export class StatementWalker {
     // meets the SubLink before pull_up_sublinks): the planner then checks every expression.
     this.expressionsChecked = true;
     const inner = new Scope(scope);
+    inner.existsQuery = n.subLinkType === 'EXISTS_SUBLINK';
     const volatileBefore = this.volatileSeen;
     const testType = this.expr(n.testexpr, scope);
     const volatileTest = this.volatileSeen > volatileBefore;
@@ -2916,6 +2930,25 @@ function conjuncts(qual: AstNode): AstNode[] {
   const bool = qual?.BoolExpr;
   if (bool?.boolop === 'AND_EXPR') return (bool.args ?? []).flatMap(conjuncts);
   return qual ? [qual] : [];
+}
+
+/** simplify_EXISTS_query drops a LIMIT that folds to a positive constant or to NULL (LIMIT ALL); any other stays. */
+function existsLimitDropped(sel: AstNode): boolean {
+  const limit = sel.limitCount?.A_Const ?? sel.limitCount?.TypeCast?.arg?.A_Const;
+  return !sel.limitCount || (limit !== undefined && (limit.isnull || Number(limit.ival?.ival ?? limit.fval?.fval ?? 0) > 0));
+}
+
+/**
+ * Whether simplify_EXISTS_query (subselect.c) throws an EXISTS query's select list away, with its
+ * GROUP BY, WINDOW, DISTINCT and ORDER BY, whether or not the EXISTS becomes a join: not with set
+ * operations, aggregates, grouping sets, window functions, a set-returning select list, a
+ * data-modifying WITH, HAVING, OFFSET, row locks, or a LIMIT it cannot drop.
+ */
+function existsSimplified(sel: AstNode, scope: Scope): boolean {
+  if ((sel.op && sel.op !== 'SETOP_NONE') || sel.valuesLists || scope.grouping || scope.setReturningInTarget) return false;
+  if (sel.havingClause || sel.limitOffset || sel.lockingClause?.length || !existsLimitDropped(sel)) return false;
+  if ((sel.groupClause ?? []).some((g: AstNode) => g?.GroupingSet)) return false;
+  return ![...scope.ctes.values()].some((cte) => cte.writes);
 }
 
 /** Whether a node of this kind is anywhere in an expression, subqueries included (a SubLink: contain_subplans before they become plans). */
