@@ -181,6 +181,34 @@ CREATE TEMP VIEW temp_view_of_big AS SELECT id, grp FROM big;
 CREATE FUNCTION takes_positive(x positive_int) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN x; END $$;
 CREATE FUNCTION text_eq_int_unsafe(a text, b int) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RETURN a = b::text; END $$;
 CREATE OPERATOR = (LEFTARG = text, RIGHTARG = int, FUNCTION = text_eq_int_unsafe);
+-- Composite types with an = of their own: JOIN USING / NATURAL and rows against a subquery compare
+-- with it; whole rows of tables with record = record. A schema-qualified operator.
+CREATE TYPE pt_u AS (x int, y int);
+CREATE FUNCTION pt_u_eq(pt_u, pt_u) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN $1.x = $2.x; END $$;
+CREATE OPERATOR = (LEFTARG = pt_u, RIGHTARG = pt_u, FUNCTION = pt_u_eq, COMMUTATOR = =);
+-- (a row of several columns compares only with operators of a btree family: make_row_comparison_op)
+CREATE FUNCTION pt_u_cmp(pt_u, pt_u) RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT CASE WHEN $1.x < $2.x THEN -1 WHEN $1.x > $2.x THEN 1 ELSE 0 END $$;
+CREATE FUNCTION pt_u_lt(pt_u, pt_u) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT $1.x < $2.x $$;
+CREATE FUNCTION pt_u_le(pt_u, pt_u) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT $1.x <= $2.x $$;
+CREATE FUNCTION pt_u_ge(pt_u, pt_u) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT $1.x >= $2.x $$;
+CREATE FUNCTION pt_u_gt(pt_u, pt_u) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT $1.x > $2.x $$;
+CREATE OPERATOR < (LEFTARG = pt_u, RIGHTARG = pt_u, FUNCTION = pt_u_lt);
+CREATE OPERATOR <= (LEFTARG = pt_u, RIGHTARG = pt_u, FUNCTION = pt_u_le);
+CREATE OPERATOR >= (LEFTARG = pt_u, RIGHTARG = pt_u, FUNCTION = pt_u_ge);
+CREATE OPERATOR > (LEFTARG = pt_u, RIGHTARG = pt_u, FUNCTION = pt_u_gt);
+CREATE OPERATOR CLASS pt_u_ops DEFAULT FOR TYPE pt_u USING btree AS
+  OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >, FUNCTION 1 pt_u_cmp(pt_u, pt_u);
+CREATE TYPE pt_r AS (x int, y int);
+CREATE FUNCTION pt_r_eq(pt_r, pt_r) RETURNS boolean LANGUAGE plpgsql IMMUTABLE PARALLEL RESTRICTED AS $$ BEGIN RETURN $1.x = $2.x; END $$;
+CREATE OPERATOR = (LEFTARG = pt_r, RIGHTARG = pt_r, FUNCTION = pt_r_eq, COMMUTATOR = =);
+CREATE TABLE pts_a (id int, p pt_u, r pt_r);
+CREATE TABLE pts_b (k int, p pt_u, r pt_r);
+INSERT INTO pts_a SELECT g, ROW(g, g)::pt_u, ROW(g, g)::pt_r FROM generate_series(1, 30000) g;
+INSERT INTO pts_b SELECT * FROM pts_a;
+ANALYZE pts_a, pts_b;
+CREATE SCHEMA qual_ops;
+CREATE FUNCTION qual_ops.lt(int, int) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN $1 < $2; END $$;
+CREATE OPERATOR qual_ops.< (LEFTARG = int, RIGHTARG = int, FUNCTION = qual_ops.lt);
 CREATE FUNCTION os_final(s int, frac float8, v int) RETURNS int LANGUAGE sql PARALLEL SAFE AS $$ SELECT s $$;
 CREATE AGGREGATE os_unsafe(float8 ORDER BY int) (SFUNC = acc_step, STYPE = int, INITCOND = '0', FINALFUNC = os_final, FINALFUNC_EXTRA);
 CREATE MATERIALIZED VIEW mv AS SELECT grp, count(*) AS n FROM big GROUP BY grp;
@@ -414,6 +442,20 @@ const CASES: Case[] = [
   ['SELECT id FROM big WHERE grp IN (1, 2, 3)', 'safe'],
   ['SELECT id FROM big WHERE grp = ANY (ARRAY[1, 2])', 'safe'],
   ['SELECT id FROM big WHERE note ~ \'^ab\'', 'safe'],
+  // The = a join's USING / NATURAL implies, a row against a subquery's columns (column by column),
+  // a qualified operator against a subquery, whole rows (record = record, not an unknown pair).
+  ['SELECT a.id FROM pts_a a JOIN pts_b b USING (p)', 'unsafe'],
+  ['SELECT count(*) FROM pts_a NATURAL JOIN pts_b', 'unsafe'],
+  ['SELECT a.id FROM pts_a a JOIN pts_b b USING (r)', 'restricted'],
+  ['SELECT id FROM pts_a WHERE (p, id) IN (SELECT p, k FROM pts_b)', 'unsafe'],
+  ['SELECT id FROM pts_a WHERE ROW(r) NOT IN (SELECT r FROM pts_b)', 'restricted'],
+  ['SELECT id FROM pts_a WHERE (p, id) > ANY (SELECT p, k FROM pts_b)', 'safe'],
+  ['SELECT id FROM pts_a WHERE ROW(p) = ANY (SELECT p FROM pts_b)', 'unsafe'],
+  ['SELECT id FROM pts_a WHERE (p, id) = (SELECT p, k FROM pts_b LIMIT 1)', 'unsafe'],
+  ['SELECT id FROM big WHERE id OPERATOR(qual_ops.<) ANY (SELECT big_id FROM other)', 'unsafe'],
+  ['SELECT id FROM big WHERE (grp, id) IN (SELECT big_id, id FROM other)', 'safe'],
+  ['SELECT b = b FROM big b', 'safe'],
+  ['SELECT id FROM big b WHERE b IN (SELECT x FROM big x)', 'safe'],
   // Casts
   ['SELECT amount::money_unsafe FROM big', 'unsafe'],
   ['SELECT CAST(amount AS money_unsafe) FROM big', 'unsafe'],

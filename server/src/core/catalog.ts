@@ -586,12 +586,18 @@ export class Catalog {
     this.forgetOperatorLookups();
   }
 
+  /** A file's table has a row type as the database's do (its pg_type row); the snapshot of a file has no type for it. */
+  private isRowTypeOfRelation(formatted: string): boolean {
+    const dot = formatted.indexOf('.');
+    return this.relationNamed(dot < 0 ? formatted : formatted.slice(dot + 1), dot < 0 ? 'pg_catalog' : formatted.slice(0, dot)) !== undefined;
+  }
+
   canCoerceImplicitly(from: string, to: string): boolean {
     if (from === to || from === UNKNOWN_LITERAL) return true;
     if (POLYMORPHIC.has(to)) return this.fitsPolymorphic(from, to);
     const base = this.baseTypeOf(from);
     if (base !== from && this.canCoerceImplicitly(base, to)) return true;
-    if (to === 'record') return this.typeByFormatted(from)?.kind === 'c' || from === 'record';
+    if (to === 'record') return this.typeByFormatted(from)?.kind === 'c' || from === 'record' || this.isRowTypeOfRelation(from);
     const cast = this.castBetween(from, to);
     return cast !== undefined && cast.context === 'i';
   }
@@ -673,7 +679,9 @@ export class Catalog {
       return undefined;
     };
     const found = pick(this.overlay.types.get(name)) ?? pick(this.index.typesByName.get(name));
-    const formatted = found?.formatted ?? (name === 'any' ? '"any"' : name);
+    // A file's table is also a type (its row type), which the database lists with its types.
+    const table = found ? undefined : this.relationNamed(name, schema);
+    const formatted = found?.formatted ?? (table ? (table.schema === 'pg_catalog' ? table.name : `${table.schema}.${table.name}`) : name === 'any' ? '"any"' : name);
     return isArray ? `${formatted}[]` : formatted;
   }
 

@@ -25,6 +25,8 @@ interface ScopeEntry {
   joinColumns?: Map<string, ColumnSource[]>;
   /** A subquery, CTE or view: the planner plans it apart, after the conditions on the tables beside it. */
   derived?: boolean;
+  /** The type of its whole row (`SELECT t = u FROM t, u`): a table's or view's row type, else record. */
+  rowType?: string;
 }
 
 type ColumnSource = [entry: ScopeEntry, column: string];
@@ -551,6 +553,10 @@ export class StatementWalker {
     let i = start;
     if (i < s.length && isIdentifierStart(s.charCodeAt(i))) {
       while (i < s.length && isIdentifierPart(s.charCodeAt(i))) i++;
+    } else if (s[i] === '"') {
+      // A quoted name (a USING column): to its closing quote ("" is a quote inside it).
+      for (i++; i < s.length && !(s[i] === '"' && s[i + 1] !== '"'); i += s[i] === '"' ? 2 : 1);
+      i++;
     } else if (s.startsWith('OPERATOR', i) || s.startsWith('operator', i)) {
       i = s.indexOf(')', i) + 1 || s.length;
     } else {
@@ -1353,6 +1359,7 @@ export class StatementWalker {
       ...right.filter((c) => !isMerged.has(c.name)),
     ];
     for (const column of output.slice(0, merged.length)) for (const [source, name] of column.sources) this.columnRead(source, name, undefined);
+    this.mergedColumnsCompared(n, merged, left, right, scope);
     quals();
     // JOIN ... USING (a) AS u: u names the USING columns.
     const usingAlias = n.join_using_alias?.aliasname ?? n.join_using_alias?.Alias?.aliasname;
@@ -1365,6 +1372,21 @@ export class StatementWalker {
       scope.entries.push({ name: alias.aliasname, columns: columns.map((c) => ({ name: c.name, type: c.type })), joinColumns: new Map(columns.map((c) => [c.name, c.sources])) });
     }
     return [columns];
+  }
+
+  /**
+   * USING (a) and NATURAL join on `left.a = right.a` with the operator = between their types
+   * (transformJoinUsingClause), which runs as any other. Reported at the column's name in USING, or
+   * at NATURAL; not where a side's type is unknown (the relation is, and says so).
+   */
+  private mergedColumnsCompared(n: AstNode, merged: string[], left: OutputColumn[], right: OutputColumn[], scope: Scope): void {
+    const rightStart = this.at(firstLocation(n.rarg));
+    for (const name of merged) {
+      const [l, r] = [left.find((c) => c.name === name), right.find((c) => c.name === name)];
+      if (!l?.type || !r?.type) continue;
+      const start = n.isNatural ? this.sql.slice(0, rightStart).search(/\bnatural\s+(?:(?:left|right|full|inner|cross)\s+)?(?:outer\s+)?join\s*$/i) : usingNameAt(this.sql, rightStart, name);
+      this.operator(['='], undefined, l.type, r.type, start >= 0 ? start : rightStart, scope);
+    }
   }
 
   /** A FROM item other than a join: its entry (or entries) added to `scope`. */
@@ -1399,6 +1421,7 @@ export class StatementWalker {
           name: alias?.aliasname ?? '',
           columns: names.length ? names.map((name, i) => ({ name, type: columns?.[i]?.type ?? '' })) : columns,
           derived: true,
+          rowType: 'record',
         });
         // What MIN / MAX over it sees through (a LATERAL one reads the rows beside it: never alone).
         if (sub && !n.lateral && scope.entries.length === 1) {
@@ -1511,7 +1534,7 @@ export class StatementWalker {
       if (cte) {
         cte.references++;
         cte.readBy.add(this.walkingCte ?? null);
-        return { name: aliasName, columns: cte.columns, derived: true };
+        return { name: aliasName, columns: cte.columns, derived: true, rowType: 'record' };
       }
     }
     const rel = this.catalog.relationNamed(rv.relname, rv.schemaname);
@@ -1534,7 +1557,7 @@ export class StatementWalker {
     const renamed = nameList(rv.alias?.colnames ?? rv.alias?.Alias?.colnames);
     const columns = renamed.length ? rel.columns.map((c, i) => ({ name: renamed[i] ?? c.name, type: c.type })) : rel.columns;
     const columnShapes = traits.viewColumnShapes;
-    const derived = rel.kind === 'v' ? { derived: true } : {};
+    const derived = { ...(rel.kind === 'v' ? { derived: true } : {}), rowType: rowTypeOf(rel) };
     if (!columnShapes?.length) return { name: aliasName, columns, ...derived };
     const byName = new Map<string, ViewColumnShapes>();
     for (const shaped of columnShapes) {
@@ -1867,8 +1890,10 @@ export class StatementWalker {
   private columnRef(n: AstNode, scope: Scope): InferredType {
     const fields: AstNode[] = n.fields ?? [];
     if (fields.some((f) => f.A_Star)) {
-      for (const entry of this.starEntries({ ColumnRef: n }, scope)) this.wholeRowRead(entry, n.location);
-      return undefined;
+      const entries = this.starEntries({ ColumnRef: n }, scope);
+      for (const entry of entries) this.wholeRowRead(entry, n.location);
+      // t.* in an expression is t's whole row.
+      return fields.length > 1 && entries.length === 1 ? entries[0].rowType : undefined;
     }
     const names = fields.map((f) => f.String?.sval as string);
     const column = names[names.length - 1];
@@ -1909,7 +1934,7 @@ export class StatementWalker {
         const entry = outer.entries.find((e) => e.name === column);
         if (entry) {
           this.wholeRowRead(entry, n.location);
-          break;
+          return entry.rowType;
         }
       }
     }
@@ -2296,6 +2321,10 @@ export class StatementWalker {
     switch (n.kind) {
       case 'AEXPR_OP': {
         if (this.rowComparison(symbol, schema, n.lexpr, [n.rexpr], start, scope)) return 'boolean';
+        if (n.lexpr?.RowExpr && n.rexpr?.SubLink?.subLinkType === 'EXPR_SUBLINK') {
+          this.subLink(n.rexpr.SubLink, scope, { names, items: n.lexpr.RowExpr.args ?? [], start });
+          return 'boolean';
+        }
         const reachedBefore = this.reached.length;
         const left = n.lexpr ? this.expr(n.lexpr, scope) : null;
         const reachedBetween = this.reached.length;
@@ -2520,20 +2549,32 @@ export class StatementWalker {
     return existsLimitDropped(sub) && !sub.limitOffset;
   }
 
-  private subLink(n: AstNode, scope: Scope): InferredType {
+  /**
+   * `rowComparison`: ROW(a, b) op (SELECT x, y ...), which the parser makes a ROWCOMPARE sublink
+   * (transformAExprOp): its operator's name, the row's items, where the operator is.
+   */
+  private subLink(n: AstNode, scope: Scope, rowComparison?: { names: string[]; items: AstNode[]; start: number }): InferredType {
     // Any subquery makes the statement's hazard before inlining RESTRICTED (max_parallel_hazard
     // meets the SubLink before pull_up_sublinks): the planner then checks every expression.
     this.expressionsChecked = true;
     const inner = new Scope(scope);
-    inner.existsQuery = n.subLinkType === 'EXISTS_SUBLINK';
+    const kind = n.subLinkType as string;
+    inner.existsQuery = kind === 'EXISTS_SUBLINK';
+    const compares = kind === 'ANY_SUBLINK' || kind === 'ALL_SUBLINK' || rowComparison !== undefined;
+    const rowItems: AstNode[] | undefined = rowComparison?.items ?? (compares ? n.testexpr?.RowExpr?.args : undefined);
     const volatileBefore = this.volatileSeen;
-    const testType = this.expr(n.testexpr, scope);
+    const testTypes = rowItems ? rowItems.map((item) => this.expr(item, scope)) : [this.expr(n.testexpr, scope)];
     const volatileTest = this.volatileSeen > volatileBefore;
     const columns = this.statement(n.subselect, inner);
-    const kind = n.subLinkType as string;
-    if (kind === 'ANY_SUBLINK' || kind === 'ALL_SUBLINK') {
-      const names = nameList(n.operName);
-      this.operator(names.length ? names : ['='], undefined, testType, columns?.[0]?.type || undefined, this.at(n.location), scope);
+    if (compares) {
+      const names = rowComparison?.names ?? nameList(n.operName);
+      const symbol = names.length ? names[names.length - 1] : '=';
+      const schema = names.length > 1 ? names[names.length - 2] : undefined;
+      const start = rowComparison?.start ?? this.at(n.location);
+      // A row against the query's columns compares column by column, each pair with its own
+      // operator (make_row_comparison_op), ROW(a) against one column too.
+      if (rowItems && columns?.length === rowItems.length) rowItems.forEach((_, i) => this.operator([symbol], schema, testTypes[i], columns[i].type || undefined, start, scope));
+      else this.operator([symbol], schema, rowItems ? 'record' : testTypes[0], columns?.[0]?.type || undefined, start, scope);
     }
     // A correlated sublink that is not pulled up into a join becomes a SubPlan that takes the outer
     // row as a Param: PARALLEL RESTRICTED.
@@ -2949,6 +2990,39 @@ function existsSimplified(sel: AstNode, scope: Scope): boolean {
   if (sel.havingClause || sel.limitOffset || sel.lockingClause?.length || !existsLimitDropped(sel)) return false;
   if ((sel.groupClause ?? []).some((g: AstNode) => g?.GroupingSet)) return false;
   return ![...scope.ctes.values()].some((cte) => cte.writes);
+}
+
+/** A table's or view's row type, spelled as the catalog spells types (format_type, only pg_catalog on the path). */
+function rowTypeOf(rel: CatalogRelation): string {
+  return rel.schema === 'pg_catalog' ? rel.name : `${rel.schema}.${rel.name}`;
+}
+
+/** The earliest location of any node in `node` (a FROM item: where it starts in the text), or 0. */
+function firstLocation(node: AstNode): number {
+  let first = Infinity;
+  const visit = (value: AstNode) => {
+    if (!value || typeof value !== 'object') return;
+    if (typeof value.location === 'number' && value.location >= 0 && value.location < first) first = value.location;
+    for (const key in value) if (key !== 'location') visit(value[key]);
+  };
+  visit(node);
+  return first === Infinity ? 0 : first;
+}
+
+/** Where `name` is in the USING (...) list that follows the right side of a join starting at `from`, or -1. */
+function usingNameAt(sql: string, from: number, name: string): number {
+  const using = /\busing\s*\(([^)]*)\)/iy;
+  const at = sql.slice(from).search(/\busing\s*\(/i);
+  if (at < 0) return -1;
+  using.lastIndex = from + at;
+  const list = using.exec(sql);
+  if (!list) return -1;
+  const listStart = using.lastIndex - list[0].length + list[0].indexOf('(') + 1;
+  const quoted = `"${name.replace(/"/g, '""')}"`;
+  for (const item of list[1].matchAll(/"(?:[^"]|"")*"|[^\s,]+/g)) {
+    if (item[0] === quoted || item[0].toLowerCase() === name) return listStart + item.index!;
+  }
+  return -1;
 }
 
 /** Whether a node of this kind is anywhere in an expression, subqueries included (a SubLink: contain_subplans before they become plans). */
