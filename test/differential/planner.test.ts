@@ -174,6 +174,16 @@ CREATE VIEW v_window_frame_domain AS SELECT id, sum(id) OVER (ORDER BY id ROWS B
 CREATE VIEW v_window_frame_initplan AS SELECT id, sum(id) OVER (ORDER BY id ROWS BETWEEN (SELECT max(id) FROM other) PRECEDING AND CURRENT ROW) AS s FROM big;
 CREATE VIEW v_distinct_window AS SELECT DISTINCT id, rank() OVER (PARTITION BY grp::positive_int ORDER BY id) AS r FROM big;
 CREATE VIEW v_domain_rolled_up AS SELECT grp::positive_int AS g, count(*) AS n FROM big GROUP BY ROLLUP (g);
+-- Domains inside arrays and composite types: posint[] under a domain of its own, fields of a domain.
+CREATE DOMAIN positive_ints AS positive_int[];
+CREATE DOMAIN plain_ints AS plain_int[];
+CREATE TYPE positive_pair AS (a positive_int, b int);
+CREATE TYPE positive_nest AS (p positive_pair, z int);
+CREATE DOMAIN positive_pair_domain AS positive_pair;
+CREATE TYPE positive_array_pair AS (a int, b positive_ints);
+CREATE TYPE plain_pair AS (a plain_int, b int);
+CREATE TABLE positive_rows (a positive_int, b int);
+CREATE VIEW v_positive_pair AS SELECT id, ROW(id, grp)::positive_pair AS p FROM big;
 CREATE TEMP TABLE scratch_rows (a int);
 INSERT INTO scratch_rows SELECT generate_series(1, 100);
 CREATE TEMP VIEW scratch_view AS SELECT a FROM scratch_rows;
@@ -642,6 +652,22 @@ const CASES: Case[] = [
   ['SELECT count(*) FROM temp_view_of_big WHERE grp = 3', 'safe'],
   ['SELECT takes_positive(id) FROM big', 'restricted'],
   ['SELECT ARRAY[id, grp]::positive_int[] FROM big', 'restricted'],
+  // ... and to a domain over such an array (its elements), and a ROW cast to a composite type, whose
+  // fields are each coerced to their type (coerce_record_to_complex): constants too, through a
+  // domain over the type, a nested ROW, a table's row type
+  ['SELECT ARRAY[id, grp]::positive_ints FROM big', 'restricted'],
+  ['SELECT ARRAY[id, grp]::plain_ints FROM big', 'safe'],
+  ["SELECT '{1,2}'::positive_ints FROM big", 'safe'],
+  ['SELECT ROW(id, grp)::positive_pair FROM big', 'restricted'],
+  ['SELECT ROW(1, 2)::positive_pair FROM big', 'restricted'],
+  ['SELECT (id, grp)::positive_pair_domain FROM big', 'restricted'],
+  ['SELECT ROW(ROW(id, grp), 1)::positive_nest FROM big', 'restricted'],
+  ['SELECT ROW(id, ARRAY[grp])::positive_array_pair FROM big', 'restricted'],
+  ['SELECT ROW(id, grp)::positive_rows FROM big', 'restricted'],
+  ['SELECT p FROM v_positive_pair', 'restricted'],
+  ['SELECT count(*) FROM v_positive_pair', 'safe'],
+  ['SELECT ROW(id, grp)::plain_pair FROM big', 'safe'],
+  ["SELECT '(1,2)'::positive_pair FROM big", 'safe'],
   ['SELECT id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) FROM big b', 'restricted'],
   // Uncorrelated subqueries run as initPlans: parallel safe only from PostgreSQL 17 on.
   ['SELECT id, (SELECT max(id) FROM other) FROM big', { changedIn: 17, before: 'restricted', since: 'safe' }],

@@ -110,6 +110,12 @@ export interface CatalogType {
   /** Array types: the element type (formatted). */
   elementType?: string;
   /**
+   * Composite types of CREATE TYPE ... AS (...): their fields, in order, which a ROW(...) cast to
+   * the type is coerced to one by one (coerce_record_to_complex). A table's or view's row type has
+   * its relation's columns instead (Catalog.compositeFields).
+   */
+  fields?: CatalogColumn[];
+  /**
    * The type's text input and output functions (typinput, typoutput), which a cast through text
    * runs (CoerceViaIO): live, only those not PARALLEL SAFE (every built-in one is SAFE); a file's
    * CREATE TYPE (INPUT = ..., OUTPUT = ...), both.

@@ -6,6 +6,7 @@
  */
 import type {
   CatalogCast,
+  CatalogColumn,
   CatalogFunction,
   CatalogOperator,
   CatalogRelation,
@@ -646,6 +647,19 @@ export class Catalog {
       type = type.baseType ? this.typeByFormatted(type.baseType) : undefined;
     }
     return false;
+  }
+
+  /**
+   * The fields of a composite type, in order: a CREATE TYPE ... AS type's own, a table's or view's
+   * row type its relation's columns (a file's tables make no type: the relation of that name,
+   * spelled as resolveTypeName spells it, unqualified in pg_catalog). Undefined for any other type.
+   */
+  compositeFields(formatted: string): readonly CatalogColumn[] | undefined {
+    const type = this.typeByFormatted(formatted);
+    if (type) return type.kind !== 'c' ? undefined : type.fields ?? this.relationNamed(type.name, type.schema)?.columns;
+    if (formatted.endsWith('[]')) return undefined;
+    const dot = formatted.lastIndexOf('.');
+    return this.relationNamed(formatted.slice(dot + 1), dot < 0 ? 'pg_catalog' : formatted.slice(0, dot))?.columns;
   }
 
   /** The base type of a domain (the type itself otherwise). */

@@ -4,7 +4,7 @@
  * indexes, domains, policies, ALTER ... PARALLEL / parallel_workers, DROP, and SET search_path.
  */
 import { VIEW_SHAPES } from './catalog-snapshot';
-import type { CatalogFunction, CatalogIndex, CatalogRelation, FilePolicy, LeaderOnlyChild, ParallelLabel, SourceLocation, ViewShape, Volatility } from './catalog-snapshot';
+import type { CatalogFunction, CatalogIndex, CatalogType, CatalogRelation, FilePolicy, LeaderOnlyChild, ParallelLabel, SourceLocation, ViewShape, Volatility } from './catalog-snapshot';
 import { Catalog, allocateLocalOid } from './catalog';
 import { inlineBodyText } from './inline';
 import { AstNode, scanSql } from './parse';
@@ -521,7 +521,10 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       const names = kind === 'CreateEnumStmt' ? nameList(n.typeName) : [n.typevar?.RangeVar?.schemaname ?? n.typevar?.schemaname, n.typevar?.RangeVar?.relname ?? n.typevar?.relname].filter(Boolean);
       const name = names[names.length - 1];
       const schema = names.length > 1 ? names[names.length - 2] : catalog.creationSchema;
-      catalog.defineType({ oid: allocateLocalOid(), schema, name, formatted: qualifiedTypeName(schema, name), category: kind === 'CreateEnumStmt' ? 'E' : 'C', preferred: false, kind: kind === 'CreateEnumStmt' ? 'e' : 'c', definedAt: location }, why);
+      const type: CatalogType = { oid: allocateLocalOid(), schema, name, formatted: qualifiedTypeName(schema, name), category: kind === 'CreateEnumStmt' ? 'E' : 'C', preferred: false, kind: kind === 'CreateEnumStmt' ? 'e' : 'c', definedAt: location };
+      // A composite type's fields: a ROW(...) cast to it is coerced to each one's type.
+      if (kind === 'CompositeTypeStmt') type.fields = (n.coldeflist ?? []).flatMap((elt: AstNode) => (elt.ColumnDef ? [{ name: elt.ColumnDef.colname, type: columnTypeOf(catalog, elt.ColumnDef.typeName) }] : []));
+      catalog.defineType(type, why);
       return undefined;
     }
     case 'DropStmt': {

@@ -73,6 +73,11 @@ interface CteInfo {
   columns?: CatalogColumn[];
 }
 
+/** A ROW(...) a cast coerces: each field's type, a ROW in it as its own fields, an untyped parameter null (it takes the field's type). */
+interface RowValue {
+  fields: (RowValue | InferredType | null)[];
+}
+
 /** A call of a SAFE SQL function the planner may inline, judged only where expressions are checked (where it was made: minMaxChecked). */
 interface SafeCall {
   judge: () => void;
@@ -618,16 +623,57 @@ export class StatementWalker {
 
   /**
    * A value of another type coerced to a domain that has constraints, or to an array of one (each
-   * element), is checked at run time: PARALLEL RESTRICTED (CoerceToDomain). The planner turns the
-   * coercion to a domain without constraints into a relabelling, which restricts nothing, and an
-   * array literal ('{1,2}'::d[]) is checked as array_in reads it, when the statement is parsed.
+   * element), or a ROW(...) to a composite type with such a field, is checked at run time: PARALLEL
+   * RESTRICTED (CoerceToDomain). The planner turns the coercion to a domain without constraints
+   * into a relabelling, which restricts nothing, and an array literal ('{1,2}'::d[]) is checked as
+   * array_in reads it, when the statement is parsed.
    */
-  private domainCoercion(from: InferredType, target: string, range: TextRange): void {
-    if (from === target || (from === UNKNOWN_LITERAL && target.endsWith('[]'))) return;
-    const domain = target.endsWith('[]') ? target.slice(0, -2) : target;
-    if (!this.catalog.domainHasConstraints(domain)) return;
-    const what = domain === target ? `coercion to domain ${domain}` : `coercion of each element to domain ${domain}`;
+  private domainCoercion(from: InferredType | RowValue, target: string, range: TextRange): void {
+    const check = this.domainCheck(from, target, 0);
+    if (!check) return;
+    const what = check.path.length ? `coercion of ${check.path.join(' in ')} to domain ${check.domain}` : `coercion to domain ${check.domain}`;
     this.reason('domain-constraint', 'information', `${what}, which has constraints, is PARALLEL RESTRICTED: it runs only in the leader process`, range, 'restricted');
+  }
+
+  /**
+   * The CoerceToDomain that coercing `from` to `target` leaves after eval_const_expressions
+   * (coerce_type): the target domain's own, if it or a domain under it has constraints; else its
+   * base type's: an array's elements' (ArrayCoerceExpr: posarr over posint[]), a ROW's fields'
+   * (coerce_record_to_complex, also under a domain over the composite type, and nested ROWs). The
+   * path to it is innermost first: `each element`, `field a of public.cpos`.
+   */
+  private domainCheck(from: InferredType | RowValue, target: string, depth: number): { domain: string; path: string[] } | undefined {
+    if (from === target || depth > 32) return undefined;
+    if (this.catalog.domainHasConstraints(target)) return { domain: target, path: [] };
+    // An untyped literal is read by the type's input function (array_in, record_in, domain_in):
+    // elements and fields are checked when the statement is parsed.
+    if (from === UNKNOWN_LITERAL) return undefined;
+    const base = this.catalog.rootBaseTypeOf(target);
+    if (typeof from !== 'object') {
+      if (!base.endsWith('[]') || (base !== target && from !== undefined && this.catalog.rootBaseTypeOf(from) === base)) return undefined;
+      const source = from && this.catalog.rootBaseTypeOf(from);
+      const element = this.domainCheck(source?.endsWith('[]') ? source.slice(0, -2) : source, base.slice(0, -2), depth + 1);
+      return element && { domain: element.domain, path: [...element.path, 'each element'] };
+    }
+    const fields = this.catalog.compositeFields(base) ?? [];
+    for (let i = 0; i < Math.min(fields.length, from.fields.length); i++) {
+      const field = from.fields[i];
+      // An untyped parameter takes the field's type (coerce_type's parameter hook).
+      const check = field === null ? undefined : this.domainCheck(field, fields[i].type, depth + 1);
+      if (check) return { domain: check.domain, path: [...check.path, `field ${fields[i].name} of ${base}`] };
+    }
+    return undefined;
+  }
+
+  /** A ROW(...) a cast coerces (coerce_record_to_complex): its fields walked, their types kept. */
+  private rowValue(row: AstNode, scope: Scope): RowValue {
+    return {
+      fields: (row.args ?? []).map((arg: AstNode) => {
+        if (nodeKind(arg) === 'RowExpr') return this.rowValue(arg.RowExpr, scope);
+        const type = this.expr(arg, scope);
+        return nodeKind(arg) === 'ParamRef' && type === UNKNOWN_LITERAL ? null : type;
+      }),
+    };
   }
 
   /**
@@ -2457,7 +2503,9 @@ export class StatementWalker {
 
   private typeCast(n: AstNode, scope: Scope): InferredType {
     const reachedBefore = this.reached.length;
-    const argType = this.expr(n.arg, scope);
+    // A ROW(...) keeps its fields' types: each is coerced to the target's field type.
+    const row = nodeKind(n.arg) === 'RowExpr' ? this.rowValue(n.arg.RowExpr, scope) : undefined;
+    const argType = row ? 'record' : this.expr(n.arg, scope);
     const typeName = n.typeName?.TypeName ?? n.typeName;
     const target = typeNameOf(this.catalog, typeName);
     this.fixParameters([n.arg], [target]);
@@ -2488,7 +2536,7 @@ export class StatementWalker {
     }
     // An untyped parameter takes the domain as its type (coerce_type's parameter hook): no run-time
     // check, where a literal ('5'::d) keeps its CoerceToDomain.
-    if (!(nodeKind(n.arg) === 'ParamRef' && argType === UNKNOWN_LITERAL)) this.domainCoercion(argType, target, range);
+    if (!(nodeKind(n.arg) === 'ParamRef' && argType === UNKNOWN_LITERAL)) this.domainCoercion(row ?? argType, target, range);
     return target;
   }
 

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import type { ClientBase, QueryResultRow } from 'pg';
 import type {
   CatalogCast,
+  CatalogColumn,
   CatalogFunction,
   CatalogIndex,
   LeaderOnlyChild,
@@ -380,6 +381,7 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
       if (r.element_type !== null) type.elementType = r.element_type;
       if (r.input_function !== null) type.inputFunction = Number(r.input_function);
       if (r.output_function !== null) type.outputFunction = Number(r.output_function);
+      if (r.fields !== null) type.fields = JSON.parse(r.fields) as CatalogColumn[];
       return type;
     }),
     relations: relationRows.map((r): CatalogRelation => {

@@ -1,7 +1,9 @@
 -- Types. Left out: the row types of system catalogs and information_schema views (and their arrays),
 -- which nobody casts to, and other sessions' temporary types. A domain "has constraints" when it or
 -- any domain under it has a CHECK or NOT NULL: coercing to it then runs them all. Its text input
--- and output functions when they are not PARALLEL SAFE: a cast through text runs them.
+-- and output functions when they are not PARALLEL SAFE: a cast through text runs them. The fields
+-- of a composite type made by CREATE TYPE ... AS (a relation's row type has its columns, read in
+-- relations.sql), as JSON text: a ROW(...) cast to it is coerced to each field's type.
 WITH RECURSIVE domain_chain(domain_oid, type_oid) AS (
     SELECT t.oid, t.oid FROM pg_type t WHERE t.typtype = 'd'
     UNION ALL
@@ -31,7 +33,10 @@ SELECT t.oid::int8 AS oid,
        CASE WHEN t.typtype = 'd' THEN t.oid IN (SELECT domain_oid FROM constrained) END AS has_constraints,
        CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN format_type(t.typelem, NULL) END AS element_type,
        CASE WHEN i.proparallel <> 's' THEN i.oid::int8 END AS input_function,
-       CASE WHEN o.proparallel <> 's' THEN o.oid::int8 END AS output_function
+       CASE WHEN o.proparallel <> 's' THEN o.oid::int8 END AS output_function,
+       (SELECT json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, NULL)) ORDER BY a.attnum)::text
+        FROM pg_class r JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+        WHERE t.typtype = 'c' AND r.oid = t.typrelid AND r.relkind = 'c') AS fields
 FROM pg_type t
 JOIN pg_namespace n ON n.oid = t.typnamespace
 LEFT JOIN pg_proc i ON i.oid = t.typinput
