@@ -278,6 +278,12 @@ CREATE FUNCTION srf_intersect() RETURNS SETOF int LANGUAGE sql STABLE PARALLEL S
 CREATE FUNCTION srf_window_s() RETURNS TABLE (id int, rn bigint) LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT id, row_number() OVER () FROM big $$;
 CREATE FUNCTION srf_window_r() RETURNS TABLE (id int, rn bigint) LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT id, row_number() OVER () FROM big $$;
 CREATE FUNCTION srf_scratch() RETURNS SETOF int LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT a FROM scratch_rows $$;
+CREATE FUNCTION srf_lock_s(n int) RETURNS TABLE (a int) LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT id FROM big WHERE id < n FOR UPDATE $$;
+CREATE FUNCTION srf_lock_nokey_s(n int) RETURNS TABLE (a int) LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT id FROM big WHERE id < n FOR NO KEY UPDATE $$;
+CREATE FUNCTION srf_lock_sub_s(n int) RETURNS TABLE (a int) LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT id FROM (SELECT id FROM big WHERE id < n FOR SHARE) s $$;
+CREATE FUNCTION srf_lock_view_s(n int) RETURNS TABLE (a int) LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT id FROM v_locking WHERE id < n $$;
+CREATE FUNCTION srf_lock_cte_s(n int) RETURNS TABLE (a int) LANGUAGE sql STABLE PARALLEL SAFE AS $$ WITH c AS (SELECT id FROM big WHERE id < n FOR UPDATE) SELECT id FROM c $$;
+CREATE FUNCTION srf_lock_r(n int) RETURNS TABLE (a int) LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT id FROM big WHERE id < n FOR UPDATE $$;
 
 -- MIN / MAX answered from an index (planagg.c)
 CREATE TYPE mm_mood AS ENUM ('sad', 'ok', 'happy');
@@ -876,6 +882,17 @@ const CASES: Case[] = [
   ['SELECT * FROM srf_scratch()', 'restricted'],
   ['SELECT count(*) FROM srf_not_in()', 'restricted'],
   ['SELECT count(*) FROM big b CROSS JOIN LATERAL srf_series_r(b.grp % 3) s', 'restricted'],
+  // ... its row locks, SAFE or not: max_parallel_hazard, which makes row marks UNSAFE, ran before
+  // inlining, and the subquery's LockRows is never parallel safe (a CTE that locks rows is
+  // materialized: then no parallel plan at all)
+  ['SELECT * FROM srf_lock_r(10)', 'restricted'],
+  ['SELECT * FROM srf_lock_s(10)', 'restricted'],
+  ['SELECT count(*) FROM big b CROSS JOIN srf_lock_s(10) l', 'restricted'],
+  ['SELECT * FROM (SELECT * FROM srf_lock_s(10)) x', 'restricted'],
+  ['SELECT * FROM srf_lock_nokey_s(10)', 'restricted'],
+  ['SELECT * FROM srf_lock_sub_s(10)', 'restricted'],
+  ['SELECT * FROM srf_lock_view_s(10)', 'restricted'],
+  ['SELECT * FROM srf_lock_cte_s(10)', 'restricted'],
   // ... not when VOLATILE, STRICT, WITH ORDINALITY, or with a subquery in its arguments
   ['SELECT * FROM srf_top_volatile(10)', 'safe'],
   ['SELECT * FROM srf_top_strict(10)', 'safe'],

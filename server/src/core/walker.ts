@@ -2656,9 +2656,12 @@ export class StatementWalker {
  * Reasons the planner finds whatever the statement's hazard (scans it never runs in workers, plans
  * it makes with parameters): an inlined SAFE function's body keeps them. Not those it finds with
  * is_parallel_safe, which takes everything for safe in a statement whose hazard is SAFE (a window
- * function, a domain's check, a view's window: checked against the planner).
+ * function, a domain's check, a view's window: checked against the planner). Row locking in a
+ * set-returning function's body is one: max_parallel_hazard, which makes a query's row marks
+ * UNSAFE, runs before inline_set_returning_function, and the inlined subquery's LockRows path is
+ * never parallel safe (create_lockrows_path); a CTE that locks rows is materialized (contain_dml).
  */
-const PLAN_SHAPES = new Set<ReasonCode>(['correlated-subquery', 'initplan', 'materialized-cte', 'table-function', 'set-operation', 'limited-subquery', 'temporary-table', 'foreign-table', 'sample-method']);
+const PLAN_SHAPES = new Set<ReasonCode>(['correlated-subquery', 'initplan', 'materialized-cte', 'table-function', 'set-operation', 'limited-subquery', 'temporary-table', 'foreign-table', 'sample-method', 'row-locking']);
 
 /** A lookup a catalog recorded (Catalog.dependencyLog): a function's name, a function's oid, a relation's name. */
 type Lookup = ['function', string] | ['oid', number] | ['relation', string];
