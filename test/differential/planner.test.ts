@@ -283,6 +283,8 @@ CREATE FUNCTION srf_lock_nokey_s(n int) RETURNS TABLE (a int) LANGUAGE sql STABL
 CREATE FUNCTION srf_lock_sub_s(n int) RETURNS TABLE (a int) LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT id FROM (SELECT id FROM big WHERE id < n FOR SHARE) s $$;
 CREATE FUNCTION srf_lock_view_s(n int) RETURNS TABLE (a int) LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT id FROM v_locking WHERE id < n $$;
 CREATE FUNCTION srf_lock_cte_s(n int) RETURNS TABLE (a int) LANGUAGE sql STABLE PARALLEL SAFE AS $$ WITH c AS (SELECT id FROM big WHERE id < n FOR UPDATE) SELECT id FROM c $$;
+CREATE VIEW v_srf_lock AS SELECT a, 1 AS k FROM srf_lock_s(10);
+CREATE VIEW v_of_v_srf_lock AS SELECT k FROM v_srf_lock;
 CREATE FUNCTION srf_lock_r(n int) RETURNS TABLE (a int) LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT id FROM big WHERE id < n FOR UPDATE $$;
 
 -- MIN / MAX answered from an index (planagg.c)
@@ -893,6 +895,9 @@ const CASES: Case[] = [
   ['SELECT * FROM srf_lock_sub_s(10)', 'restricted'],
   ['SELECT * FROM srf_lock_view_s(10)', 'restricted'],
   ['SELECT * FROM srf_lock_cte_s(10)', 'restricted'],
+  // ... and in a view, whatever column is read (the view's own FOR UPDATE is UNSAFE)
+  ['SELECT k FROM v_srf_lock', 'restricted'],
+  ['SELECT * FROM v_of_v_srf_lock', 'restricted'],
   // ... not when VOLATILE, STRICT, WITH ORDINALITY, or with a subquery in its arguments
   ['SELECT * FROM srf_top_volatile(10)', 'safe'],
   ['SELECT * FROM srf_top_strict(10)', 'safe'],

@@ -133,7 +133,9 @@ export interface CatalogColumn {
 /**
  * What a view's definition can have that PostgreSQL runs only in the leader process (plan shapes
  * and restricted expressions): the view becomes part of every statement that reads it. ('limit':
- * LIMIT / OFFSET of its own query; 'initplan': an uncorrelated subquery, before PostgreSQL 17.)
+ * LIMIT / OFFSET of its own query; 'initplan': an uncorrelated subquery, before PostgreSQL 17;
+ * 'row-locking': row locks in the body of a set-returning function inlined there, which the
+ * planner meets after its statement-wide check: its own FOR UPDATE is viewLocksRows.)
  */
 export const VIEW_SHAPES = [
   'window-function',
@@ -146,6 +148,7 @@ export const VIEW_SHAPES = [
   'domain-constraint',
   'foreign-table',
   'sample-method',
+  'row-locking',
 ] as const;
 export type ViewShape = (typeof VIEW_SHAPES)[number];
 

@@ -573,7 +573,9 @@ export class StatementWalker {
   // ---- reporting -----------------------------------------------------------------------------
 
   private reason(code: ReasonCode, severity: Severity, message: string, range: TextRange, hazard?: Hazard, related?: Reason['related']): void {
-    const shape = SHAPE_OF[code];
+    // Row locks the statement-wide check sees make it UNSAFE (WalkedQuery.locksRows); only those of
+    // an inlined body, RESTRICTED here, are a plan shape a view passes on.
+    const shape = code === 'row-locking' && hazard === 'unsafe' ? undefined : SHAPE_OF[code];
     if (shape) this.shapes.push(shape);
     this.reasons.push({ code, severity, message, range, ...(hazard ? { hazard } : {}), ...(related ? { related } : {}) });
   }
@@ -1270,10 +1272,10 @@ export class StatementWalker {
   /**
    * What a view passes on, reported: plan shapes as view-plan-shape; a cast to a domain and a
    * foreign table under their own codes, as when met directly (a function body's verdict counts
-   * those, and not plan shapes).
+   * those, and not plan shapes), and so an inlined function's row locks.
    */
   private viewReasons(shapes: readonly ViewShape[], subject: string, effect: string, range: TextRange): void {
-    const ownCode = (shape: ViewShape): ReasonCode => (shape === 'domain-constraint' || shape === 'foreign-table' ? shape : 'view-plan-shape');
+    const ownCode = (shape: ViewShape): ReasonCode => (shape === 'domain-constraint' || shape === 'foreign-table' || shape === 'row-locking' ? shape : 'view-plan-shape');
     for (const code of new Set(shapes.map(ownCode))) {
       const words = shapes.filter((shape) => ownCode(shape) === code).map((shape) => SHAPE_WORDS[shape]).join(' and ');
       this.reason(code, 'information', `${subject} has ${words}${effect}`, range, 'restricted');
@@ -2716,6 +2718,7 @@ const SHAPE_OF: Partial<Record<ReasonCode, ViewShape>> = {
   'domain-constraint': 'domain-constraint',
   'foreign-table': 'foreign-table',
   'sample-method': 'sample-method',
+  'row-locking': 'row-locking',
 };
 
 /** The reason each shape is reported under where it is met (SHAPE_OF the other way). */
@@ -2732,6 +2735,7 @@ export const SHAPE_WORDS: Record<ViewShape, string> = {
   'domain-constraint': 'a cast to a domain with constraints',
   'foreign-table': 'a foreign table',
   'sample-method': 'a TABLESAMPLE method whose handler is not PARALLEL SAFE',
+  'row-locking': 'row locks (FOR UPDATE / SHARE) in an inlined set-returning function',
 };
 
 /**
