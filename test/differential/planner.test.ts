@@ -351,6 +351,30 @@ CREATE TEMP TABLE notes_scratch () INHERITS (notes_base);
 -- Not ANALYZE events or logs: that samples the foreign children too, which would connect.
 ANALYZE events_2025, events_local, notes_base;
 
+-- Later DDL undoes what made a call or a scan restricted; without a database the engine follows it too.
+CREATE DOMAIN was_checked AS int CONSTRAINT was_checked_positive CHECK (VALUE > 0) NOT NULL;
+ALTER DOMAIN was_checked DROP CONSTRAINT was_checked_positive;
+ALTER DOMAIN was_checked DROP NOT NULL;
+CREATE DOMAIN still_checked AS int CHECK (VALUE > 0) CHECK (VALUE < 1000000);
+ALTER DOMAIN still_checked DROP CONSTRAINT still_checked_check;
+CREATE FUNCTION was_definer(x int) RETURNS int LANGUAGE sql STABLE PARALLEL RESTRICTED SECURITY DEFINER AS $$ SELECT x + 1 $$;
+ALTER FUNCTION was_definer(int) SECURITY INVOKER;
+CREATE FUNCTION was_set(x int) RETURNS int LANGUAGE sql STABLE PARALLEL RESTRICTED SET work_mem = '64MB' SET search_path = public AS $$ SELECT x + 1 $$;
+ALTER FUNCTION was_set(int) RESET work_mem;
+ALTER FUNCTION was_set(int) RESET search_path;
+CREATE FUNCTION still_set(x int) RETURNS int LANGUAGE sql STABLE PARALLEL RESTRICTED SET work_mem = '64MB' SET search_path = public AS $$ SELECT x + 1 $$;
+ALTER FUNCTION still_set(int) RESET work_mem;
+CREATE TABLE detached_events (id int, at date) PARTITION BY RANGE (at);
+CREATE TABLE detached_events_2025 PARTITION OF detached_events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE FOREIGN TABLE detached_events_2024 PARTITION OF detached_events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') SERVER elsewhere;
+ALTER TABLE detached_events DETACH PARTITION detached_events_2024;
+INSERT INTO detached_events SELECT g, date '2025-01-01' + g % 300 FROM generate_series(1, 30000) g;
+CREATE TABLE disowned (id int);
+INSERT INTO disowned SELECT generate_series(1, 30000);
+CREATE TEMP TABLE disowned_scratch () INHERITS (disowned);
+ALTER TABLE disowned_scratch NO INHERIT disowned;
+ANALYZE detached_events, disowned;
+
 -- A TABLESAMPLE method whose handler is not labelled (contrib): its functions are unknown without a database.
 CREATE EXTENSION tsm_system_rows;
 CREATE VIEW v_sampled AS SELECT id, grp FROM big TABLESAMPLE system_rows (500);
@@ -1007,6 +1031,15 @@ const CASES: Case[] = [
   ['SELECT by_name_default(id, c => 5) FROM big', 'restricted'],
   ['SELECT by_name_default(id, c => note) FROM big', 'safe'],
   ['SELECT by_name_default(a => id, b => 2) FROM big', 'safe'],
+  // What later DDL undid: a domain's constraints dropped, SECURITY INVOKER / RESET (inlinable again),
+  // a foreign partition detached, a temporary child disinherited.
+  ['SELECT id::was_checked FROM big', 'safe'],
+  ['SELECT id::still_checked FROM big', 'restricted'],
+  ['SELECT was_definer(id) FROM big', 'safe'],
+  ['SELECT was_set(id) FROM big', 'safe'],
+  ['SELECT still_set(id) FROM big', 'restricted'],
+  ['SELECT count(*) FROM detached_events', 'safe'],
+  ['SELECT count(*) FROM disowned', 'safe'],
   // 4. Possible but maybe not chosen: still safe statically
   ['SELECT count(*) FROM no_workers', 'safe'],
   ['SELECT * FROM big b JOIN other o ON o.big_id = b.id WHERE b.grp < 5', 'safe'],

@@ -53,6 +53,11 @@ export interface CatalogFunction {
    * FUNCTION after it. Whether a call is inlined is decided on the body and the call (inline.ts).
    */
   inlineBody?: string;
+  /**
+   * A workspace SQL function that SECURITY DEFINER or SET clauses keep from being inlined: its body
+   * and what keeps it, so that ALTER FUNCTION ... SECURITY INVOKER / RESET gives it back.
+   */
+  inliningBlocked?: InliningBlocked;
   description?: string;
   /** Aggregates only: pg_aggregate.aggcombinefn is set (partial aggregation possible). */
   combinable?: boolean;
@@ -107,6 +112,12 @@ export interface CatalogType {
   /** Domains: the base type (formatted) and whether the domain has CHECK/NOT NULL constraints. */
   baseType?: string;
   hasConstraints?: boolean;
+  /**
+   * A file's domain: the names of its constraints (NOT NULL as DOMAIN_not_null, its name from
+   * PostgreSQL 17), so that ALTER DOMAIN ... DROP is followed. A database's domain has none here:
+   * what a file drops from it may leave others.
+   */
+  constraintNames?: string[];
   /** Array types: the element type (formatted). */
   elementType?: string;
   /**
@@ -188,6 +199,14 @@ export interface FilePolicy {
 }
 
 /** A partition or inheritance child only the leader can scan (CatalogRelation.leaderOnlyChildren). */
+/** What keeps a workspace SQL function from being inlined (inline_function: prosecdef, proconfig). */
+export interface InliningBlocked {
+  body: string;
+  securityDefiner: boolean;
+  /** The settings of its SET clauses, by name. */
+  settings: string[];
+}
+
 export interface LeaderOnlyChild {
   schema: string;
   name: string;

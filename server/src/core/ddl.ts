@@ -4,7 +4,7 @@
  * indexes, domains, policies, ALTER ... PARALLEL / parallel_workers, DROP, and SET search_path.
  */
 import { VIEW_SHAPES } from './catalog-snapshot';
-import type { CatalogFunction, CatalogIndex, CatalogType, CatalogRelation, FilePolicy, LeaderOnlyChild, ParallelLabel, SourceLocation, ViewShape, Volatility } from './catalog-snapshot';
+import type { CatalogFunction, CatalogIndex, CatalogRelation, CatalogType, FilePolicy, InliningBlocked, LeaderOnlyChild, ParallelLabel, SourceLocation, ViewShape, Volatility } from './catalog-snapshot';
 import { Catalog, allocateLocalOid } from './catalog';
 import { inlineBodyText } from './inline';
 import { AstNode, scanSql } from './parse';
@@ -123,11 +123,33 @@ export function readCreateFunction(catalog: Catalog, n: AstNode, location: Sourc
     labelledExplicitly: parallelClause !== undefined,
   };
   // Kept whatever the label (an ALTER FUNCTION may make it RESTRICTED): a body the planner could inline.
-  if (language === 'sql' && !n.is_procedure && options.get('security')?.Boolean?.boolval !== true && !options.has('set')) {
-    const text = body ?? (n.sql_body ? sqlBodyOf(sql) : undefined);
-    if (text !== undefined) fn.inlineBody = inlineBodyText(text);
+  const text = language === 'sql' && !n.is_procedure ? (body ?? (n.sql_body ? sqlBodyOf(sql) : undefined)) : undefined;
+  if (text !== undefined) {
+    const blocked = { body: inlineBodyText(text), securityDefiner: options.get('security')?.Boolean?.boolval === true, settings: [] as string[] };
+    for (const o of n.options ?? []) if (o.DefElem?.defname === 'set') blocked.settings = changedSettings(blocked.settings, o.DefElem.arg);
+    setInlining(fn, blocked);
   }
   return { fn, parallelClause, body, sqlBody: n.sql_body };
+}
+
+/** `settings` after a SET / RESET clause of CREATE or ALTER FUNCTION (a VariableSetStmt). */
+function changedSettings(settings: string[], clause: AstNode): string[] {
+  const set = clause?.VariableSetStmt ?? clause;
+  if (set?.kind === 'VAR_RESET_ALL') return [];
+  const name = String(set?.name ?? '').toLowerCase();
+  if (set?.kind === 'VAR_RESET') return settings.filter((s) => s !== name);
+  return settings.includes(name) ? settings : [...settings, name];
+}
+
+/** The function inlinable with `blocked.body`, or kept from it by what `blocked` names (inline_function). */
+function setInlining(fn: CatalogFunction, blocked: InliningBlocked): void {
+  if (blocked.securityDefiner || blocked.settings.length > 0) {
+    delete fn.inlineBody;
+    fn.inliningBlocked = blocked;
+  } else {
+    fn.inlineBody = blocked.body;
+    delete fn.inliningBlocked;
+  }
 }
 
 /** COST n, where it is not the language's default (CatalogFunction.cost). */
@@ -261,6 +283,12 @@ function addLeaderOnlyChild(catalog: Catalog, parent: CatalogRelation | undefine
   catalog.defineRelation({ ...parent, leaderOnlyChildren: [...(parent.leaderOnlyChildren ?? []), entry] }, why);
 }
 
+/** `child` is no longer a child of `parent` (ALTER TABLE ... NO INHERIT). */
+function removeLeaderOnlyChild(catalog: Catalog, parent: CatalogRelation | undefined, child: CatalogRelation, why: string): void {
+  const kept = parent?.leaderOnlyChildren?.filter((entry) => entry.schema !== child.schema || entry.name !== child.name);
+  if (parent && kept && kept.length !== parent.leaderOnlyChildren!.length) catalog.defineRelation({ ...parent, leaderOnlyChildren: kept }, why);
+}
+
 /** WITH (security_barrier [= true | false]) among a view's options. */
 function securityBarrier(options: Map<string, AstNode>): boolean {
   if (!options.has('security_barrier')) return false;
@@ -303,15 +331,20 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       const volatility = VOLATILITY[stringArg(actions.get('volatility'))?.toLowerCase() ?? ''];
       const strict = actions.get('strict')?.Boolean?.boolval;
       const cost = actions.get('cost');
-      // SECURITY DEFINER or a SET clause keeps the planner from inlining the function.
-      const notInlined = actions.get('security')?.Boolean?.boolval === true || actions.has('set');
+      // SECURITY DEFINER or a SET clause keeps the planner from inlining the function; SECURITY
+      // INVOKER and RESET undo them (a database's function, whose body is known only when inlinable, stays as it is).
+      const security = actions.get('security')?.Boolean?.boolval;
+      const clauses = (n.actions ?? []).filter((a: AstNode) => a.DefElem?.defname === 'set').map((a: AstNode) => a.DefElem.arg);
       for (const fn of findFunction(catalog, n.func)) {
         const altered: CatalogFunction = { ...fn, ...(parallel ? { parallel, labelledExplicitly: true } : {}), ...(volatility ? { volatility } : {}), ...(strict !== undefined ? { strict } : {}), oid: fn.oid };
         if (cost) {
           delete altered.cost;
           Object.assign(altered, costOf(cost, fn.language));
         }
-        if (notInlined) delete altered.inlineBody;
+        const before = fn.inliningBlocked ?? (fn.inlineBody !== undefined ? { body: fn.inlineBody, securityDefiner: false, settings: [] } : undefined);
+        if (before && (security !== undefined || clauses.length > 0)) {
+          setInlining(altered, { ...before, securityDefiner: security ?? before.securityDefiner, settings: clauses.reduce(changedSettings, before.settings) });
+        }
         catalog.defineFunction(altered, why);
       }
       return undefined;
@@ -441,8 +474,17 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
             changed.leaderOnlyChildren = [...(changed.leaderOnlyChildren ?? []), entry];
             touched = true;
           }
+        } else if (cmd.subtype === 'AT_DetachPartition' || cmd.subtype === 'AT_DetachPartitionFinalize') {
+          const child = relationIn(catalog, cmd.def?.PartitionCmd?.name);
+          const kept = changed.leaderOnlyChildren?.filter((entry) => !child || entry.schema !== child.schema || entry.name !== child.name);
+          if (kept && kept.length !== changed.leaderOnlyChildren!.length) {
+            changed.leaderOnlyChildren = kept;
+            touched = true;
+          }
         } else if (cmd.subtype === 'AT_AddInherit') {
           addLeaderOnlyChild(catalog, relationIn(catalog, cmd.def), changed, why);
+        } else if (cmd.subtype === 'AT_DropInherit') {
+          removeLeaderOnlyChild(catalog, relationIn(catalog, cmd.def), changed, why);
         }
       }
       if (touched) catalog.defineRelation({ ...changed, oid: rel.oid }, why);
@@ -505,15 +547,25 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       const schema = names.length > 1 ? names[names.length - 2] : catalog.creationSchema;
       const baseType = typeNameOf(catalog, n.typeName);
       // Its own constraints: those of a domain it is based on are looked up through baseType.
-      const hasConstraints = (n.constraints ?? []).some((c: AstNode) => c.Constraint?.contype === 'CONSTR_CHECK' || c.Constraint?.contype === 'CONSTR_NOTNULL');
-      catalog.defineType({ oid: allocateLocalOid(), schema, name, formatted: qualifiedTypeName(schema, name), category: 'U', preferred: false, kind: 'd', baseType, hasConstraints, definedAt: location }, why);
+      const constraintNames = (n.constraints ?? []).reduce((list: string[], c: AstNode) => withDomainConstraint(list, name, c.Constraint), []);
+      const type: CatalogType = { oid: allocateLocalOid(), schema, name, formatted: qualifiedTypeName(schema, name), category: 'U', preferred: false, kind: 'd', baseType, hasConstraints: constraintNames.length > 0, constraintNames, definedAt: location };
+      catalog.defineType(type, why);
       return undefined;
     }
     case 'AlterDomainStmt': {
-      // ADD CONSTRAINT, SET NOT NULL: the domain has a constraint from then on. (A DROP may leave
-      // others: the domain keeps its mark, as its other constraints are not tracked.)
+      // ADD CONSTRAINT (C), SET NOT NULL (O) give the domain a constraint; DROP CONSTRAINT (X) and
+      // DROP NOT NULL (N) take one away, which for a database's domain may leave others (unknown here).
       const domain = catalog.typeByFormatted(typeNameOf(catalog, { names: n.typeName }));
-      if (domain?.kind === 'd' && (n.subtype === 'C' || n.subtype === 'O') && !domain.hasConstraints) catalog.defineType({ ...domain, hasConstraints: true }, why);
+      if (domain?.kind !== 'd') return undefined;
+      const known = domain.constraintNames;
+      if (n.subtype === 'C' || n.subtype === 'O') {
+        const added = withDomainConstraint(known ?? [], domain.name, n.subtype === 'O' ? { contype: 'CONSTR_NOTNULL' } : n.def?.Constraint);
+        catalog.defineType({ ...domain, hasConstraints: domain.hasConstraints || added.length > 0, ...(known ? { constraintNames: added } : {}) }, why);
+      } else if (known && (n.subtype === 'X' || n.subtype === 'N')) {
+        const dropped = n.subtype === 'N' ? `${domain.name}_not_null` : n.name;
+        const left = known.filter((name) => name !== dropped);
+        catalog.defineType({ ...domain, hasConstraints: left.length > 0, constraintNames: left }, why);
+      }
       return undefined;
     }
     case 'CreateEnumStmt':
@@ -558,6 +610,18 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
     default:
       return undefined;
   }
+}
+
+/**
+ * `names` with a domain's CHECK or NOT NULL constraint `c` added under its name (ChooseConstraintName:
+ * DOMAIN_check, DOMAIN_check1, ... when unnamed; NOT NULL as DOMAIN_not_null, once).
+ */
+function withDomainConstraint(names: string[], domain: string, c: AstNode): string[] {
+  if (c?.contype === 'CONSTR_NOTNULL') return names.includes(`${domain}_not_null`) ? names : [...names, `${domain}_not_null`];
+  if (c?.contype !== 'CONSTR_CHECK') return names;
+  let name: string = c.conname ?? `${domain}_check`;
+  for (let i = 1; !c.conname && names.includes(name); i++) name = `${domain}_check${i}`;
+  return [...names, name];
 }
 
 /** The index CREATE INDEX makes (as relations.sql reads one). */
