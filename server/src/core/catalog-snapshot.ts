@@ -127,6 +127,13 @@ export interface CatalogType {
    */
   fields?: CatalogColumn[];
   /**
+   * Range types: the subtype (pg_range.rngsubtype) and the multirange type (rngmultitypid),
+   * formatted; what a polymorphic anyrange / anymultirange call resolves to. Absent in snapshots
+   * written before they were read.
+   */
+  rangeSubtype?: string;
+  multirangeType?: string;
+  /**
    * The type's text input and output functions (typinput, typoutput), which a cast through text
    * runs (CoerceViaIO): live, only those not PARALLEL SAFE (every built-in one is SAFE); a file's
    * CREATE TYPE (INPUT = ..., OUTPUT = ...), both.

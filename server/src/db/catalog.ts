@@ -382,6 +382,10 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
       if (r.input_function !== null) type.inputFunction = Number(r.input_function);
       if (r.output_function !== null) type.outputFunction = Number(r.output_function);
       if (r.fields !== null) type.fields = JSON.parse(r.fields) as CatalogColumn[];
+      if (r.range_subtype !== null) {
+        type.rangeSubtype = r.range_subtype;
+        type.multirangeType = r.multirange_type;
+      }
       return type;
     }),
     relations: relationRows.map((r): CatalogRelation => {

@@ -3,7 +3,8 @@
 -- any domain under it has a CHECK or NOT NULL: coercing to it then runs them all. Its text input
 -- and output functions when they are not PARALLEL SAFE: a cast through text runs them. The fields
 -- of a composite type made by CREATE TYPE ... AS (a relation's row type has its columns, read in
--- relations.sql), as JSON text: a ROW(...) cast to it is coerced to each field's type.
+-- relations.sql), as JSON text: a ROW(...) cast to it is coerced to each field's type. A range's
+-- subtype and multirange type: what polymorphic calls over it resolve to.
 WITH RECURSIVE domain_chain(domain_oid, type_oid) AS (
     SELECT t.oid, t.oid FROM pg_type t WHERE t.typtype = 'd'
     UNION ALL
@@ -36,11 +37,14 @@ SELECT t.oid::int8 AS oid,
        CASE WHEN o.proparallel <> 's' THEN o.oid::int8 END AS output_function,
        (SELECT json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, NULL)) ORDER BY a.attnum)::text
         FROM pg_class r JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
-        WHERE t.typtype = 'c' AND r.oid = t.typrelid AND r.relkind = 'c') AS fields
+        WHERE t.typtype = 'c' AND r.oid = t.typrelid AND r.relkind = 'c') AS fields,
+       CASE WHEN rg.rngtypid IS NOT NULL THEN format_type(rg.rngsubtype, NULL) END AS range_subtype,
+       CASE WHEN rg.rngtypid IS NOT NULL THEN format_type(rg.rngmultitypid, NULL) END AS multirange_type
 FROM pg_type t
 JOIN pg_namespace n ON n.oid = t.typnamespace
 LEFT JOIN pg_proc i ON i.oid = t.typinput
 LEFT JOIN pg_proc o ON o.oid = t.typoutput
+LEFT JOIN pg_range rg ON rg.rngtypid = t.oid
 WHERE n.nspname <> 'pg_toast' AND n.nspname NOT LIKE 'pg\_toast\_temp\_%'
   AND (n.nspname NOT LIKE 'pg\_temp\_%' OR n.oid = pg_my_temp_schema())
   AND t.oid NOT IN (SELECT oid FROM system_row_types)
