@@ -130,7 +130,7 @@ CREATE TABLE t (n int, s text);
     const ddl = `CREATE TYPE mood AS ENUM ('sad', 'ok');
 CREATE DOMAIN tags AS text[];
 CREATE FUNCTION kind(x anyarray) RETURNS text LANGUAGE sql PARALLEL SAFE AS $$ SELECT 'array' $$;
-CREATE FUNCTION kind(x anyenum) RETURNS text LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT 'enum' $$;
+CREATE FUNCTION kind(x anyenum) RETURNS text LANGUAGE plpgsql PARALLEL RESTRICTED AS $$ BEGIN RETURN 'enum'; END $$;
 CREATE FUNCTION kind(x anyrange) RETURNS text LANGUAGE plpgsql AS $$ BEGIN RETURN 'range'; END $$;
 CREATE TABLE t (m mood, a int[], g tags, r int4range);
 `;

@@ -375,6 +375,35 @@ CREATE TEMP TABLE disowned_scratch () INHERITS (disowned);
 ALTER TABLE disowned_scratch NO INHERIT disowned;
 ANALYZE detached_events, disowned;
 
+-- Result types: a generic overload (SAFE) beside a concrete one (left UNSAFE), or the reverse; the
+-- planner picks by the type PostgreSQL gives an argument (a polymorphic result, a common type ...).
+CREATE TABLE poly_vals (id int, s smallint, arr int[], sa smallint[], r int4range, v varchar(5), t text, jb jsonb);
+INSERT INTO poly_vals SELECT g, g, ARRAY[g, g + 1], ARRAY[g::smallint], int4range(g, g + 5), 'a', 'b', '{"a": 1}' FROM generate_series(1, 5000) g;
+ANALYZE poly_vals;
+CREATE FUNCTION pt_any(anyelement) RETURNS int LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$ BEGIN RETURN 1; END $$;
+CREATE FUNCTION pt_any(int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN 2; END $$;
+CREATE FUNCTION pt_rng(anyrange) RETURNS int LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$ BEGIN RETURN 1; END $$;
+CREATE FUNCTION pt_rng(int4range) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN 2; END $$;
+CREATE FUNCTION pt_carr(anycompatiblearray) RETURNS int LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$ BEGIN RETURN 1; END $$;
+CREATE FUNCTION pt_carr(int[]) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN 2; END $$;
+CREATE FUNCTION pt_mr(anymultirange) RETURNS int LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$ BEGIN RETURN 1; END $$;
+CREATE FUNCTION pt_mr(int4multirange) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN 2; END $$;
+CREATE FUNCTION pt_arr(int[]) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN 1; END $$;
+CREATE FUNCTION pt_arr(int) RETURNS int LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$ BEGIN RETURN 2; END $$;
+CREATE FUNCTION pt_width(int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN 1; END $$;
+CREATE FUNCTION pt_width(int4range) RETURNS int LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$ BEGIN RETURN 2; END $$;
+CREATE FUNCTION pt_spans(int4multirange) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN 1; END $$;
+CREATE FUNCTION pt_spans(int4range) RETURNS int LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$ BEGIN RETURN 2; END $$;
+CREATE FUNCTION pt_q(int2[]) RETURNS int LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$ BEGIN RETURN 1; END $$;
+CREATE FUNCTION pt_q(int4[]) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN 2; END $$;
+CREATE FUNCTION pt_q(text) RETURNS int LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$ BEGIN RETURN 3; END $$;
+CREATE FUNCTION pt_q(varchar) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN 4; END $$;
+CREATE FUNCTION pt_n(int2) RETURNS int LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$ BEGIN RETURN 1; END $$;
+CREATE FUNCTION pt_n(int4) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN 2; END $$;
+CREATE FUNCTION pt_to_arr(anyelement) RETURNS anyarray LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$ BEGIN RETURN ARRAY[$1]; END $$;
+CREATE FUNCTION pt_push(anyarray, anyelement) RETURNS anyarray LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT $1 || $2';
+CREATE AGGREGATE pt_agg(anyelement) (sfunc = pt_push, stype = anyarray, initcond = '{}', PARALLEL = SAFE);
+
 -- A TABLESAMPLE method whose handler is not labelled (contrib): its functions are unknown without a database.
 CREATE EXTENSION tsm_system_rows;
 CREATE VIEW v_sampled AS SELECT id, grp FROM big TABLESAMPLE system_rows (500);
@@ -1040,6 +1069,32 @@ const CASES: Case[] = [
   ['SELECT still_set(id) FROM big', 'restricted'],
   ['SELECT count(*) FROM detached_events', 'safe'],
   ['SELECT count(*) FROM disowned', 'safe'],
+  // A polymorphic result is what the arguments make it (enforce_generic_type_consistency): the
+  // concrete overload is chosen, not the generic one (and not the array one for an element).
+  ['SELECT pt_any(unnest(arr)) FROM poly_vals', 'unsafe'],
+  ['SELECT pt_any(x) FROM poly_vals, unnest(arr) x', 'unsafe'],
+  ['SELECT pt_any(lower(r)) FROM poly_vals', 'unsafe'],
+  ['SELECT pt_rng(r * r) FROM poly_vals', 'unsafe'],
+  ['SELECT pt_carr(arr || 1) FROM poly_vals', 'unsafe'],
+  ['SELECT pt_mr(int4multirange(r) + int4multirange(r)) FROM poly_vals', 'unsafe'],
+  ['SELECT pt_arr(array_agg(id)) FROM poly_vals', 'unsafe'],
+  ['SELECT pt_arr(array_agg(DISTINCT id)) FROM poly_vals', 'unsafe'],
+  ['SELECT pt_arr(y) FROM (SELECT array_agg(id) AS y FROM poly_vals) s', 'unsafe'],
+  ['SELECT pt_arr(array_fill(id, ARRAY[2])) FROM poly_vals', 'unsafe'],
+  ['SELECT pt_arr(x) FROM poly_vals, unnest(arr) x', 'safe'],
+  ['SELECT pt_width(lower(r)) FROM poly_vals', 'unsafe'],
+  ['SELECT pt_spans(range_agg(r)) FROM poly_vals', 'unsafe'],
+  ['SELECT pt_arr(pt_to_arr(id)) FROM poly_vals', 'unsafe'],
+  ['SELECT pt_arr(pt_agg(id)) FROM poly_vals', 'unsafe'],
+  // anycompatible: the common type of the arguments, not the first one's.
+  ['SELECT pt_q(array_append(sa, id)) FROM poly_vals', 'unsafe'],
+  ['SELECT pt_q(array_prepend(id, sa)) FROM poly_vals', 'unsafe'],
+  ['SELECT pt_q(array_cat(sa, arr)) FROM poly_vals', 'unsafe'],
+  ['SELECT pt_q(array_replace(sa, 1, id)) FROM poly_vals', 'unsafe'],
+  ['SELECT pt_q(array_append(sa, s)) FROM poly_vals', 'safe'],
+  // lag(anycompatible, int, anycompatible): smallint with an integer default is an integer.
+  ['SELECT pt_n(lag(s, 1, 0) OVER (ORDER BY id)) FROM poly_vals', 'unsafe'],
+  ['SELECT pt_n(lag(s, 1, s) OVER (ORDER BY id)) FROM poly_vals', 'restricted'],
   // 4. Possible but maybe not chosen: still safe statically
   ['SELECT count(*) FROM no_workers', 'safe'],
   ['SELECT * FROM big b JOIN other o ON o.big_id = b.id WHERE b.grp < 5', 'safe'],

@@ -88,6 +88,8 @@ class SnapshotIndex {
   readonly castsBySource = new Map<string, CatalogCast[]>();
   readonly typesByName = new Map<string, CatalogType[]>();
   readonly typesByFormatted = new Map<string, CatalogType>();
+  /** Range types by their multirange type (a multirange's range: pg_range read backwards). */
+  readonly rangeByMultirange = new Map<string, string>();
   readonly relationsByName = new Map<string, CatalogRelation[]>();
 
   constructor(snapshot: CatalogSnapshot) {
@@ -100,6 +102,7 @@ class SnapshotIndex {
     for (const type of snapshot.types) {
       pushTo(this.typesByName, type.name, type);
       if (!this.typesByFormatted.has(type.formatted)) this.typesByFormatted.set(type.formatted, type);
+      if (type.multirangeType) this.rangeByMultirange.set(type.multirangeType, type.formatted);
     }
     for (const rel of snapshot.relations) pushTo(this.relationsByName, rel.name, rel);
   }
@@ -421,14 +424,7 @@ export class Catalog {
     });
     if (byArity.length <= 1) return { candidates: byArity, ambiguous: false };
 
-    const paramType = (fn: CatalogFunction, i: number): string => {
-      const params = fn.argTypes;
-      if (slots) return params[slots.get(fn)![i]] ?? '';
-      if (i < params.length - 1 || !fn.variadic) return params[i] ?? '';
-      const last = params[params.length - 1];
-      // Spread VARIADIC arguments match the array's element type.
-      return i === params.length - 1 && n === params.length && argTypes[i]?.endsWith('[]') ? last : elementOf(last);
-    };
+    const paramType = (fn: CatalogFunction, i: number): string => (slots ? fn.argTypes[slots.get(fn)![i]] ?? '' : parameterAt(fn, i, argTypes));
 
     type Scored = { fn: CatalogFunction; exact: number; preferred: number };
     const scored: Scored[] = [];
@@ -630,6 +626,136 @@ export class Catalog {
       default:
         return true;
     }
+  }
+
+  /**
+   * The type of `fn`'s result in a call with arguments of `argTypes` (named `argNames`, where
+   * named): its declared type, or what a polymorphic one stands for there (resolvePolymorphic).
+   */
+  resultTypeOf(fn: CatalogFunction, argTypes: readonly InferredType[], argNames: readonly (string | undefined)[] = []): InferredType {
+    if (!isPolymorphic(fn.returnType)) return fn.returnType;
+    const slots = argNames.some((name) => name !== undefined) ? namedSlots(fn, argNames) : undefined;
+    const params = argTypes.map((_, i) => (slots ? fn.argTypes[slots[i]] ?? '' : parameterAt(fn, i, argTypes)));
+    return this.resolvePolymorphic(fn.returnType, params, argTypes);
+  }
+
+  /**
+   * The type the polymorphic `declared` (a result, or a parameter) stands for in a call whose
+   * arguments `args` were given for the parameters `params` (enforce_generic_type_consistency,
+   * parse_coerce.c). The anyelement family resolves together: anyelement, anynonarray and anyenum
+   * to the element type, anyarray to its array, anyrange and anymultirange to the range (and its
+   * multirange) an argument gave, an array's element and a range's subtype counting as the element
+   * type. The anycompatible family resolves to the common type of its arguments (select_common_type:
+   * an array's element, a range's subtype), anycompatiblerange to the range an argument gave. A
+   * domain counts as its base type, but for anyelement and anycompatible. Undefined where the
+   * arguments do not tell (untyped literals, types not inferred, a type not in the catalog).
+   */
+  resolvePolymorphic(declared: string, params: readonly string[], args: readonly InferredType[]): InferredType {
+    if (!isPolymorphic(declared)) return declared;
+    return declared.startsWith('anycompatible') ? this.resolveAnycompatible(declared, params, args) : this.resolveAnyelement(declared, params, args);
+  }
+
+  /** The anyelement family (enforce_generic_type_consistency's elem_typeid, array_typeid, range_typeid, multirange_typeid). */
+  private resolveAnyelement(declared: string, params: readonly string[], args: readonly InferredType[]): InferredType {
+    let [element, array, range, multirange]: InferredType[] = [];
+    params.forEach((param, i) => {
+      const arg = args[i];
+      if (!arg || arg === UNKNOWN_LITERAL) return;
+      if (param === 'anyelement' || param === 'anynonarray' || param === 'anyenum') element ??= arg;
+      else if (param === 'anyarray') array ??= this.rootBaseTypeOf(arg);
+      else if (param === 'anyrange') range ??= this.rootBaseTypeOf(arg);
+      else if (param === 'anymultirange') multirange ??= this.rootBaseTypeOf(arg);
+    });
+    range ??= multirange && this.rangeOfMultirange(multirange);
+    element ??= (array && this.elementTypeOf(array)) ?? (range && this.typeByFormatted(range)?.rangeSubtype);
+    switch (declared) {
+      case 'anyelement':
+      case 'anynonarray':
+      case 'anyenum':
+        return element;
+      case 'anyarray':
+        return array ?? (element && this.arrayTypeOf(element));
+      case 'anyrange':
+        return range;
+      case 'anymultirange':
+        return multirange ?? (range && this.typeByFormatted(range)?.multirangeType);
+      default:
+        return undefined;
+    }
+  }
+
+  /** The anycompatible family (enforce_generic_type_consistency's anycompatible_typeid and its range). */
+  private resolveAnycompatible(declared: string, params: readonly string[], args: readonly InferredType[]): InferredType {
+    const elements: InferredType[] = [];
+    let [range, multirange]: InferredType[] = [];
+    params.forEach((param, i) => {
+      const arg = args[i];
+      if (!arg || arg === UNKNOWN_LITERAL) return;
+      if (param === 'anycompatible' || param === 'anycompatiblenonarray') elements.push(arg);
+      else if (param === 'anycompatiblearray') elements.push(this.elementTypeOf(this.rootBaseTypeOf(arg)));
+      else if (param === 'anycompatiblerange') range ??= this.rootBaseTypeOf(arg);
+      else if (param === 'anycompatiblemultirange') multirange ??= this.rootBaseTypeOf(arg);
+    });
+    range ??= multirange && this.rangeOfMultirange(multirange);
+    // A range argument fixes the common type to its subtype (anycompatible_range_typelem).
+    const subtype = range && this.typeByFormatted(range)?.rangeSubtype;
+    const common = subtype ?? (elements.includes(undefined) ? undefined : this.selectCommonType(elements));
+    switch (declared) {
+      case 'anycompatible':
+      case 'anycompatiblenonarray':
+        return common;
+      case 'anycompatiblearray':
+        return common && this.arrayTypeOf(common);
+      case 'anycompatiblerange':
+        return range;
+      case 'anycompatiblemultirange':
+        return multirange ?? (range && this.typeByFormatted(range)?.multirangeType);
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * The common type of values of `types` (select_common_type, parse_coerce.c): that of all of them
+   * when they all have the same; otherwise, over base types (a domain counts as its base type), the
+   * first known one, replaced by a later one of its category that it converts to implicitly and not
+   * back, unless it is its category's preferred type (a mix of categories is an error in PostgreSQL:
+   * nothing runs). Untyped literals (UNKNOWN_LITERAL) take the others' type; a type not inferred
+   * (undefined, '') is taken to be the same as the others. Undefined when none is known.
+   */
+  selectCommonType(types: readonly InferredType[]): InferredType {
+    const known = types.filter((type): type is string => !!type && type !== UNKNOWN_LITERAL);
+    if (known.length === 0) return undefined;
+    // All the same (an untyped literal such as NULL makes them differ): that type, a domain included.
+    if (!!types[0] && types[0] !== UNKNOWN_LITERAL && !types.includes(UNKNOWN_LITERAL) && known.every((type) => type === known[0])) return known[0];
+    let common: string | undefined;
+    for (const type of known.map((t) => this.rootBaseTypeOf(t))) {
+      if (type === common) continue;
+      if (common === undefined) {
+        common = type;
+        continue;
+      }
+      const [was, next] = [this.typeByFormatted(common), this.typeByFormatted(type)];
+      if (!was || !next || was.category !== next.category) continue;
+      if (!was.preferred && this.canCoerceImplicitly(common, type) && !this.canCoerceImplicitly(type, common)) common = type;
+    }
+    return common;
+  }
+
+  /** An array type's element type (typelem); the type itself otherwise (as get_element_type's caller would be told nothing). */
+  private elementTypeOf(array: string): InferredType {
+    return this.typeByFormatted(array)?.elementType ?? (array.endsWith('[]') ? array.slice(0, -2) : undefined);
+  }
+
+  /** The array type of `element` (get_array_type: format_type spells it `element[]`); none for an array. */
+  private arrayTypeOf(element: string): InferredType {
+    const known = this.typeByFormatted(this.rootBaseTypeOf(element));
+    return element.endsWith('[]') || known?.category === 'A' ? undefined : `${element}[]`;
+  }
+
+  /** The range whose multirange type `multirange` is (pg_range.rngmultitypid, read backwards). */
+  private rangeOfMultirange(multirange: string): InferredType {
+    return this.index.rangeByMultirange.get(multirange);
   }
 
   /** The type by its format_type spelling; defined again (ALTER DOMAIN), its latest definition. */
@@ -950,7 +1076,16 @@ function sameStrings(a: readonly string[], b: readonly string[]): boolean {
 }
 
 function elementOf(arrayType: string): string {
-  return arrayType.endsWith('[]') ? arrayType.slice(0, -2) : arrayType === 'anyarray' ? 'anyelement' : arrayType;
+  return arrayType.endsWith('[]') ? arrayType.slice(0, -2) : arrayType === 'anyarray' ? 'anyelement' : arrayType === 'anycompatiblearray' ? 'anycompatible' : arrayType;
+}
+
+/** The parameter type the `i`th of the positional arguments `argTypes` is given for. */
+function parameterAt(fn: CatalogFunction, i: number, argTypes: readonly InferredType[]): string {
+  const params = fn.argTypes;
+  if (i < params.length - 1 || !fn.variadic) return params[i] ?? '';
+  const last = params[params.length - 1];
+  // Spread VARIADIC arguments match the array's element type.
+  return i === params.length - 1 && argTypes.length === params.length && argTypes[i]?.endsWith('[]') ? last : elementOf(last);
 }
 
 /** Two independent 32-bit FNV-1a hashes and the length: short cache keys with negligible collisions. */

@@ -1883,34 +1883,17 @@ export class StatementWalker {
 
   /**
    * Walks every one of `nodes` (any of them may reach a function, not only the first) and returns
-   * their common type (select_common_type, parse_coerce.c): that of all of them when they all have
-   * the same; otherwise, over base types (a domain counts as its base type), the first known one,
-   * replaced by a later one of its category that it converts to implicitly and not back, unless it
-   * is its category's preferred type (a mix of categories is an error in PostgreSQL: nothing runs).
-   * Each value of another type is converted to it: an implicit cast's function runs, reported at
-   * `range` (the CASE, COALESCE, GREATEST or ARRAY).
+   * their common type (Catalog.selectCommonType). Each value of another type is converted to it: an
+   * implicit cast's function runs, reported at `range` (the CASE, COALESCE, GREATEST or ARRAY).
    */
   private commonType(nodes: AstNode[], scope: Scope, range: TextRange): InferredType {
     const written = nodes.map((node) => this.expr(node, scope));
-    const types = written.map((type) => this.knownOrUndefined(type));
-    const known = types.filter((type): type is string => type !== undefined);
-    if (known.length === 0) return undefined;
-    // All the same (an untyped literal such as NULL makes them differ; a type not inferred here is
-    // taken to be the same): that type, a domain included.
-    if (types[0] !== undefined && !written.includes(UNKNOWN_LITERAL) && known.every((type) => type === known[0])) return known[0];
-    const bases = types.map((type) => (type === undefined ? undefined : this.catalog.rootBaseTypeOf(type)));
-    let common: string | undefined;
-    for (const type of bases) {
-      if (!type || type === common) continue;
-      if (common === undefined) {
-        common = type;
-        continue;
-      }
-      const [was, next] = [this.catalog.typeByFormatted(common), this.catalog.typeByFormatted(type)];
-      if (!was || !next || was.category !== next.category) continue;
-      if (!was.preferred && this.catalog.canCoerceImplicitly(common, type) && !this.catalog.canCoerceImplicitly(type, common)) common = type;
+    const common = this.catalog.selectCommonType(written);
+    if (common === undefined) return undefined;
+    for (const type of written) {
+      const base = this.knownOrUndefined(type) && this.catalog.rootBaseTypeOf(type!);
+      if (base && base !== common && type !== common) this.implicitCasts([base], [common], range);
     }
-    for (const type of bases) if (type && common && type !== common) this.implicitCasts([type], [common], range);
     return common;
   }
 
@@ -2090,11 +2073,9 @@ export class StatementWalker {
     } else if (isAggregate && match.candidates.length === 1 && match.candidates[0].combinable === false) {
       this.reason('aggregate-not-combinable', 'hint', `aggregate ${signatureOf(match.candidates[0])} has no combine function: it cannot be split across workers (no partial aggregation)`, range);
     }
-    if (match.candidates.length === 1) {
-      const ret = match.candidates[0].returnType;
-      return ret.startsWith('any') ? this.knownOrUndefined(matchTypes[Math.max(0, match.candidates[0].argTypes.indexOf(ret))]) : ret;
-    }
-    const returns = new Set(match.candidates.map((fn) => fn.returnType));
+    // A polymorphic result is what the call's arguments make it (enforce_generic_type_consistency).
+    const argNames = named ? args.map((a) => a?.NamedArgExpr?.name as string | undefined) : [];
+    const returns = new Set(match.candidates.map((fn) => this.catalog.resultTypeOf(fn, matchTypes, argNames)));
     return returns.size === 1 ? [...returns][0] : undefined;
   }
 
@@ -2108,8 +2089,8 @@ export class StatementWalker {
     let types: readonly string[] = fn.argTypes;
     let key: CatalogFunction | string = fn;
     if (fn.argTypes.some(isPolymorphic)) {
-      // anyelement and the like take the call's type; an array or a range of it is not worked out here.
-      const actual = fn.argTypes.map((type, i) => (isPolymorphic(type) ? (type === 'anyelement' || type === 'anycompatible' || type === 'anynonarray' ? callTypes[i] : undefined) : type));
+      // Each polymorphic parameter is what the call's arguments make it (anyarray the array of their element type ...).
+      const actual = fn.argTypes.map((type) => this.catalog.resolvePolymorphic(type, fn.argTypes, callTypes));
       if (actual.some((type) => type === undefined || type === UNKNOWN_LITERAL)) return undefined;
       types = actual as string[];
       key = `${fn.oid}(${types.join(',')})`;
@@ -2498,8 +2479,8 @@ export class StatementWalker {
     if (!inlined || !this.reachInlined(functions[0], inlined)) {
       this.reach(functions, ambiguous, range, { kind: 'operator', name: `operator ${symbol}`, subject: (culprit) => `operator ${symbol} runs ${culprit}` });
     }
-    if (ops.length === 1) return ops[0].result;
-    const results = new Set(ops.map((op) => op.result));
+    // A polymorphic result is what the operands make it (anyrange * anyrange, anycompatiblearray || anycompatible).
+    const results = new Set(ops.map((op) => (op.left === 'none' ? this.catalog.resolvePolymorphic(op.result, [op.right], [right]) : this.catalog.resolvePolymorphic(op.result, [op.left, op.right], [left ?? undefined, right]))));
     return results.size === 1 ? [...results][0] : undefined;
   }
 
