@@ -1095,6 +1095,10 @@ const CASES: Case[] = [
   // lag(anycompatible, int, anycompatible): smallint with an integer default is an integer.
   ['SELECT pt_n(lag(s, 1, 0) OVER (ORDER BY id)) FROM poly_vals', 'unsafe'],
   ['SELECT pt_n(lag(s, 1, s) OVER (ORDER BY id)) FROM poly_vals', 'restricted'],
+  // NULLIF's type is its first argument's converted to the = operator's left input (varchar = text is text = text).
+  ['SELECT pt_q(nullif(v, t)) FROM poly_vals', 'safe'],
+  ["SELECT pt_q(nullif(v, 'a')) FROM poly_vals", 'safe'],
+  ['SELECT pt_q(nullif(t, v)) FROM poly_vals', 'safe'],
   // 4. Possible but maybe not chosen: still safe statically
   ['SELECT count(*) FROM no_workers', 'safe'],
   ['SELECT * FROM big b JOIN other o ON o.big_id = b.id WHERE b.grp < 5', 'safe'],

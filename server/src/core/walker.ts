@@ -2379,7 +2379,7 @@ export class StatementWalker {
         const left = this.expr(n.lexpr, scope);
         const right = this.expr(n.rexpr, scope);
         this.operator(['='], schema, left, right, start, scope);
-        return left;
+        return this.nullIfType(schema, left, right);
       }
       case 'AEXPR_IN': {
         const items: AstNode[] = n.rexpr?.List?.items ?? (Array.isArray(n.rexpr) ? n.rexpr : [n.rexpr]);
@@ -2409,6 +2409,17 @@ export class StatementWalker {
         return 'boolean';
       }
     }
+  }
+
+  /**
+   * NULLIF(a, b)'s type: its first argument's once converted to the = operator's left input type
+   * (transformAExprNullIf: the result is the type of make_op's first argument, so varchar compared
+   * with text is text); the first argument's type when the operator is not known.
+   */
+  private nullIfType(schema: string | undefined, left: InferredType, right: InferredType): InferredType {
+    const ops = this.catalog.matchOperator('=', schema, left, right);
+    if (ops.length !== 1) return left;
+    return this.catalog.resolvePolymorphic(ops[0].left, [ops[0].left, ops[0].right], [left, right]) ?? left;
   }
 
   /**
