@@ -1099,6 +1099,13 @@ const CASES: Case[] = [
   ['SELECT pt_q(nullif(v, t)) FROM poly_vals', 'safe'],
   ["SELECT pt_q(nullif(v, 'a')) FROM poly_vals", 'safe'],
   ['SELECT pt_q(nullif(t, v)) FROM poly_vals', 'safe'],
+  // System columns, slices and jsonb subscripts have known types (not "argument types unknown").
+  ['SELECT pt_any(ctid) FROM poly_vals', 'safe'],
+  ['SELECT pt_any(p.tableoid) FROM poly_vals p', 'safe'],
+  ['SELECT pt_any(xmin), pt_any(cmax) FROM poly_vals', 'safe'],
+  ['SELECT pt_any(arr[1:1]) FROM poly_vals', 'safe'],
+  ['SELECT pt_arr(arr[1]), pt_arr(arr[:1]) FROM poly_vals', 'unsafe'],
+  ["SELECT pt_any(jb['a']['b']) FROM poly_vals", 'safe'],
   // 4. Possible but maybe not chosen: still safe statically
   ['SELECT count(*) FROM no_workers', 'safe'],
   ['SELECT * FROM big b JOIN other o ON o.big_id = b.id WHERE b.grp < 5', 'safe'],

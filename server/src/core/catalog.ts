@@ -742,8 +742,8 @@ export class Catalog {
     return common;
   }
 
-  /** An array type's element type (typelem); the type itself otherwise (as get_element_type's caller would be told nothing). */
-  private elementTypeOf(array: string): InferredType {
+  /** An array type's element type (pg_type.typelem; get_element_type); undefined for another type. */
+  elementTypeOf(array: string): InferredType {
     return this.typeByFormatted(array)?.elementType ?? (array.endsWith('[]') ? array.slice(0, -2) : undefined);
   }
 

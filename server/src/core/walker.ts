@@ -27,6 +27,8 @@ interface ScopeEntry {
   derived?: boolean;
   /** The type of its whole row (`SELECT t = u FROM t, u`): a table's or view's row type, else record. */
   rowType?: string;
+  /** A table, materialized view or foreign table: it has system columns (ctid, tableoid, xmin ...). */
+  systemColumns?: boolean;
 }
 
 type ColumnSource = [entry: ScopeEntry, column: string];
@@ -41,6 +43,24 @@ interface OutputColumn extends CatalogColumn {
  * NATURAL, an alias's column list). Most items are entries: their columns are never copied.
  */
 type FromPart = ScopeEntry | OutputColumn[];
+
+/**
+ * The system columns every table, materialized view and foreign table has, and their types
+ * (SysAtt in heap.c: not in the catalog the engine reads, which holds the user's columns only).
+ */
+const SYSTEM_COLUMNS: ReadonlyMap<string, string> = new Map([
+  ['ctid', 'tid'],
+  ['xmin', 'xid'],
+  ['cmin', 'cid'],
+  ['xmax', 'xid'],
+  ['cmax', 'cid'],
+  ['tableoid', 'oid'],
+]);
+
+/** The type of `column` as a system column of `entry` (undefined if it is none). */
+function systemColumnType(entry: ScopeEntry, column: string): string | undefined {
+  return entry.systemColumns ? SYSTEM_COLUMNS.get(column) : undefined;
+}
 
 /** The columns of `parts`, one by one. */
 function fromColumnsOf(parts: readonly FromPart[]): OutputColumn[] {
@@ -1605,7 +1625,7 @@ export class StatementWalker {
     const renamed = nameList(rv.alias?.colnames ?? rv.alias?.Alias?.colnames);
     const columns = renamed.length ? rel.columns.map((c, i) => ({ name: renamed[i] ?? c.name, type: c.type })) : rel.columns;
     const columnShapes = traits.viewColumnShapes;
-    const derived = { ...(rel.kind === 'v' ? { derived: true } : {}), rowType: rowTypeOf(rel) };
+    const derived = { ...(rel.kind === 'v' ? { derived: true } : { systemColumns: true }), rowType: rowTypeOf(rel) };
     if (!columnShapes?.length) return { name: aliasName, columns, ...derived };
     const byName = new Map<string, ViewColumnShapes>();
     for (const shaped of columnShapes) {
@@ -1814,15 +1834,25 @@ export class StatementWalker {
         return element ? `${element}[]` : undefined;
       }
       case 'A_Indirection': {
-        const base = this.expr(n.arg, scope);
-        for (const ind of n.indirection ?? []) {
-          if (ind.A_Indices) {
-            this.expr(ind.A_Indices.lidx, scope);
-            this.expr(ind.A_Indices.uidx, scope);
+        // transformIndirection: a run of subscripts is one subscripting (a slice if any of them is
+        // one); a field selection (not followed here) leaves the type unknown.
+        let type = this.expr(n.arg, scope);
+        const list: AstNode[] = n.indirection ?? [];
+        for (let i = 0; i < list.length; ) {
+          if (!list[i].A_Indices) {
+            type = undefined;
+            i++;
+            continue;
           }
+          let slice = false;
+          for (; i < list.length && list[i].A_Indices; i++) {
+            this.expr(list[i].A_Indices.lidx, scope);
+            this.expr(list[i].A_Indices.uidx, scope);
+            slice ||= !!list[i].A_Indices.is_slice;
+          }
+          type = this.subscriptedType(type, slice);
         }
-        const subscript = (n.indirection ?? []).some((i: AstNode) => i.A_Indices && !i.A_Indices.is_slice);
-        return base?.endsWith('[]') && subscript ? base.slice(0, -2) : undefined;
+        return type;
       }
       case 'CollateClause':
         return this.expr(n.arg, scope);
@@ -1897,6 +1927,20 @@ export class StatementWalker {
     return common;
   }
 
+  /**
+   * The type of a subscripted `container` (transformContainerSubscripts, a domain as its base type):
+   * an array's element type, or the array itself for a slice (array_subscript_handler); jsonb for
+   * jsonb, either way (jsonb_subscript_handler). A subscript handler's result type is its code's
+   * choice, which the catalog does not tell: other types are not known.
+   */
+  private subscriptedType(container: InferredType, slice: boolean): InferredType {
+    if (!this.knownOrUndefined(container)) return undefined;
+    const base = this.catalog.rootBaseTypeOf(container!);
+    if (base === 'jsonb') return base;
+    const element = this.catalog.elementTypeOf(base);
+    return element === undefined ? undefined : slice ? base : element;
+  }
+
   private knownOrUndefined(type: InferredType): InferredType {
     return type === UNKNOWN_LITERAL || type === '' ? undefined : type;
   }
@@ -1937,7 +1981,7 @@ export class StatementWalker {
         if (entry) {
           crossed.forEach((s) => correlate(s, entry));
           this.columnRead(entry, column, n.location);
-          return entry.columns?.find((c) => c.name === column)?.type || undefined;
+          return (entry.columns?.find((c) => c.name === column)?.type ?? systemColumnType(entry, column)) || undefined;
         }
       } else {
         let unknownColumns = false;
@@ -1946,7 +1990,7 @@ export class StatementWalker {
             unknownColumns = true;
             continue;
           }
-          const hit = entry.columns.find((c) => c.name === column);
+          const hit = entry.columns.find((c) => c.name === column) ?? (systemColumnType(entry, column) ? { name: column, type: systemColumnType(entry, column)! } : undefined);
           if (hit) {
             crossed.forEach((s) => correlate(s, entry));
             this.columnRead(entry, column, n.location);
