@@ -1106,6 +1106,15 @@ const CASES: Case[] = [
   ['SELECT pt_any(arr[1:1]) FROM poly_vals', 'safe'],
   ['SELECT pt_arr(arr[1]), pt_arr(arr[:1]) FROM poly_vals', 'unsafe'],
   ["SELECT pt_any(jb['a']['b']) FROM poly_vals", 'safe'],
+  // A set operation's column is the common type of its branches' (smallint beside integer: integer).
+  ['SELECT pt_n(x) FROM (SELECT s AS x FROM poly_vals UNION ALL SELECT id FROM poly_vals) u', 'unsafe'],
+  ['SELECT pt_n(x) FROM (SELECT s AS x FROM poly_vals UNION SELECT id FROM poly_vals) u', 'unsafe'],
+  ['SELECT pt_n(x) FROM (SELECT s AS x FROM poly_vals INTERSECT SELECT id FROM poly_vals) u', 'unsafe'],
+  ['SELECT pt_n(x) FROM (SELECT s AS x FROM poly_vals EXCEPT SELECT id FROM poly_vals) u', 'unsafe'],
+  ['SELECT pt_n(x) FROM (SELECT s AS x FROM poly_vals UNION (SELECT s FROM poly_vals UNION SELECT id FROM poly_vals)) u', 'unsafe'],
+  ['SELECT pt_n(x) FROM (SELECT s AS x FROM poly_vals UNION SELECT NULL) u', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  // varchar and text convert to each other implicitly: the first one stays.
+  ['SELECT pt_q(x) FROM (SELECT v AS x FROM poly_vals UNION SELECT t FROM poly_vals) u', 'unsafe'],
   // 4. Possible but maybe not chosen: still safe statically
   ['SELECT count(*) FROM no_workers', 'safe'],
   ['SELECT * FROM big b JOIN other o ON o.big_id = b.id WHERE b.grp < 5', 'safe'],

@@ -974,7 +974,9 @@ export class StatementWalker {
       const leaves: SetOperationLeaf[] = [];
       columns = this.setOperationBranch(sel.larg, scope, leaves);
       afterFirstBranch?.(columns);
-      this.setOperationBranch(sel.rarg, scope, leaves);
+      const right = this.setOperationBranch(sel.rarg, scope, leaves);
+      // A recursive CTE's columns are its first branch's (the recursive one must give those types).
+      if (!afterFirstBranch) columns = this.setOperationColumns(columns, right);
       this.setOperation(sel);
       // A recursive CTE's UNION [ALL] is never flattened.
       if (!afterFirstBranch) this.flattenedUnionAll(sel, leaves);
@@ -1174,10 +1176,26 @@ export class StatementWalker {
       leaves.push({ query: branch, columns });
       return columns;
     }
-    const columns = this.setOperationBranch(branch.larg, inner, leaves);
-    this.setOperationBranch(branch.rarg, inner, leaves);
+    const left = this.setOperationBranch(branch.larg, inner, leaves);
+    const right = this.setOperationBranch(branch.rarg, inner, leaves);
     this.setOperation(branch);
-    return columns;
+    return this.setOperationColumns(left, right);
+  }
+
+  /**
+   * The columns of a set operation of two branches: the left one's names, each of the common type
+   * of the two branches' columns (transformSetOperationTree: select_common_type, pair by pair, node
+   * by node: smallint beside integer is integer, whichever comes first). Two untyped literals stay
+   * untyped; a column whose type either branch does not tell is not known.
+   */
+  private setOperationColumns(left: CatalogColumn[] | undefined, right: CatalogColumn[] | undefined): CatalogColumn[] | undefined {
+    if (!left) return undefined;
+    return left.map((column, i) => {
+      const [a, b] = [column.type, right?.[i]?.type];
+      if (!a || !b) return { name: column.name, type: '' };
+      const type = a === UNKNOWN_LITERAL && b === UNKNOWN_LITERAL ? UNKNOWN_LITERAL : this.catalog.selectCommonType([a, b]);
+      return { name: column.name, type: type ?? '' };
+    });
   }
 
   /**
