@@ -1115,6 +1115,10 @@ const CASES: Case[] = [
   ['SELECT pt_n(x) FROM (SELECT s AS x FROM poly_vals UNION SELECT NULL) u', { changedIn: 17, before: 'restricted', since: 'safe' }],
   // varchar and text convert to each other implicitly: the first one stays.
   ['SELECT pt_q(x) FROM (SELECT v AS x FROM poly_vals UNION SELECT t FROM poly_vals) u', 'unsafe'],
+  // An array converts element by element: smallint[] to integer[] implicitly (the common type), not back.
+  ['SELECT pt_q(x) FROM (SELECT sa AS x FROM poly_vals UNION SELECT arr FROM poly_vals) u', 'unsafe'],
+  ['SELECT pt_q(coalesce(sa, arr)) FROM poly_vals', 'unsafe'],
+  ['SELECT pt_q(x) FROM (SELECT arr AS x FROM poly_vals UNION SELECT sa FROM poly_vals) u', 'unsafe'],
   // 4. Possible but maybe not chosen: still safe statically
   ['SELECT count(*) FROM no_workers', 'safe'],
   ['SELECT * FROM big b JOIN other o ON o.big_id = b.id WHERE b.grp < 5', 'safe'],

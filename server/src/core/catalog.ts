@@ -596,7 +596,13 @@ export class Catalog {
     if (base !== from && this.canCoerceImplicitly(base, to)) return true;
     if (to === 'record') return this.typeByFormatted(from)?.kind === 'c' || from === 'record' || this.isRowTypeOfRelation(from);
     const cast = this.castBetween(from, to);
-    return cast !== undefined && cast.context === 'i';
+    if (cast) return cast.context === 'i';
+    // An array without a cast of its own converts element by element (find_coercion_pathway's
+    // ArrayCoerceExpr): smallint[] to integer[] implicitly, not back. Only to a true array, which
+    // format_type spells `element[]` (not oidvector or int2vector, which PostgreSQL leaves out).
+    if (!to.endsWith('[]')) return false;
+    const [fromElement, toElement] = [this.elementTypeOf(base), this.elementTypeOf(to)];
+    return fromElement !== undefined && toElement !== undefined && this.canCoerceImplicitly(fromElement, toElement);
   }
 
   /**
