@@ -1119,6 +1119,10 @@ const CASES: Case[] = [
   ['SELECT pt_q(x) FROM (SELECT sa AS x FROM poly_vals UNION SELECT arr FROM poly_vals) u', 'unsafe'],
   ['SELECT pt_q(coalesce(sa, arr)) FROM poly_vals', 'unsafe'],
   ['SELECT pt_q(x) FROM (SELECT arr AS x FROM poly_vals UNION SELECT sa FROM poly_vals) u', 'unsafe'],
+  // UNNEST(a, b) in FROM is unnest(a) and unnest(b) side by side, each column of its element type.
+  ['SELECT pt_n(x) FROM poly_vals, LATERAL unnest(sa, arr) AS u(x, y)', 'safe'],
+  ['SELECT pt_n(y) FROM poly_vals, unnest(sa, arr) AS u(x, y)', 'unsafe'],
+  ['SELECT pt_n(x) + pt_n(y) FROM poly_vals, unnest(sa, sa) WITH ORDINALITY AS u(x, y, o)', 'safe'],
   // 4. Possible but maybe not chosen: still safe statically
   ['SELECT count(*) FROM no_workers', 'safe'],
   ['SELECT * FROM big b JOIN other o ON o.big_id = b.id WHERE b.grp < 5', 'safe'],

@@ -62,6 +62,20 @@ function systemColumnType(entry: ScopeEntry, column: string): string | undefined
   return entry.systemColumns ? SYSTEM_COLUMNS.get(column) : undefined;
 }
 
+/**
+ * UNNEST(a, b, ...) in FROM, undecorated and without a column definition list, is the SQL
+ * standard's: pg_catalog.unnest(a), pg_catalog.unnest(b) ... side by side (transformRangeFunction's
+ * kluge); undefined for any other call.
+ */
+function unnestOfEach(call: AstNode, columnDefinitions: AstNode): AstNode[] | undefined {
+  const fc = call?.FuncCall;
+  const names = nameList(fc?.funcname);
+  if (!fc || names.length !== 1 || names[0] !== 'unnest' || (fc.args?.length ?? 0) < 2) return undefined;
+  if (fc.agg_order || fc.agg_filter || fc.over || fc.agg_star || fc.agg_distinct || fc.func_variadic || (Array.isArray(columnDefinitions) && columnDefinitions.length > 0)) return undefined;
+  const funcname = [{ String: { sval: 'pg_catalog' } }, { String: { sval: 'unnest' } }];
+  return fc.args.map((arg: AstNode) => ({ FuncCall: { ...fc, funcname, args: [arg] } }));
+}
+
 /** The columns of `parts`, one by one. */
 function fromColumnsOf(parts: readonly FromPart[]): OutputColumn[] {
   return parts.flatMap((part) => (Array.isArray(part) ? part : (part.columns ?? []).map((c) => ({ ...c, sources: [[part, c.name] as ColumnSource] }))));
@@ -1524,18 +1538,21 @@ export class StatementWalker {
         // one function of unknown columns leaves them all unknown.
         const alias = n.alias?.Alias ?? n.alias;
         // inline_set_returning_function: one function, no WITH ORDINALITY.
-        if (n.functions?.length === 1 && !n.ordinality) this.loneFromCall = (n.functions[0].List?.items ?? n.functions[0])[0]?.FuncCall;
-        const perFunction = (n.functions ?? []).map((pair: AstNode) => {
+        const calls: AstNode[][] = (n.functions ?? []).flatMap((pair: AstNode) => {
           const items = pair.List?.items ?? pair;
+          return (unnestOfEach(items[0], n.coldeflist ?? items[1]) ?? [items[0]]).map((call) => [call, items[1]]);
+        });
+        if (calls.length === 1 && !n.ordinality) this.loneFromCall = calls[0][0]?.FuncCall;
+        const perFunction = calls.map((items): CatalogColumn[] | undefined => {
           const type = this.expr(items[0], scope);
           const rel = type ? this.catalog.relationNamed(type) : undefined;
           // A record-returning function's columns are declared where it is called: AS t(a int, ...).
           const declared = this.columnDefinitions(n.coldeflist ?? items[1]);
           // A lone function of a scalar type makes one column, named as the alias (FROM f() AS g: g).
-          const scalarName = n.functions.length === 1 && alias ? alias.aliasname : this.outputName(items[0]) ?? '';
+          const scalarName = calls.length === 1 && alias ? alias.aliasname : this.outputName(items[0]) ?? '';
           return declared ?? rel?.columns ?? (type ? [{ name: scalarName, type }] : undefined);
         });
-        const columns: CatalogColumn[] | undefined = perFunction.every((c: CatalogColumn[] | undefined) => c) ? perFunction.flat() : undefined;
+        const columns: CatalogColumn[] | undefined = perFunction.every((c) => c) ? (perFunction as CatalogColumn[][]).flat() : undefined;
         if (columns && n.ordinality) columns.push({ name: 'ordinality', type: 'bigint' });
         const names = nameList(alias?.colnames);
         scope.entries.push({ name: alias?.aliasname ?? '', columns: names.length ? names.map((name, i) => ({ name, type: columns?.[i]?.type ?? '' })) : columns });
