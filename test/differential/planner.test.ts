@@ -191,6 +191,10 @@ CREATE TEMP VIEW temp_view_of_big AS SELECT id, grp FROM big;
 CREATE FUNCTION takes_positive(x positive_int) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN x; END $$;
 CREATE FUNCTION text_eq_int_unsafe(a text, b int) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RETURN a = b::text; END $$;
 CREATE OPERATOR = (LEFTARG = text, RIGHTARG = int, FUNCTION = text_eq_int_unsafe);
+-- Functions whose OUT / TABLE parameters make the columns of a call in FROM (typed: not every = there is).
+CREATE FUNCTION tab_one(n int) RETURNS TABLE (a int) LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$ BEGIN RETURN QUERY SELECT generate_series(1, n); END $$;
+CREATE FUNCTION tab_two(n int) RETURNS TABLE (a int, b text) LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$ BEGIN RETURN QUERY SELECT g, g::text FROM generate_series(1, n) g; END $$;
+CREATE FUNCTION outs_two(n int, OUT x int, OUT y text) RETURNS SETOF record LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$ BEGIN x := n; y := 'a'; RETURN NEXT; END $$;
 -- Composite types with an = of their own: JOIN USING / NATURAL and rows against a subquery compare
 -- with it; whole rows of tables with record = record. A schema-qualified operator.
 CREATE TYPE pt_u AS (x int, y int);
@@ -513,6 +517,11 @@ const CASES: Case[] = [
   ['SELECT id FROM big WHERE grp IN (1, 2, 3)', 'safe'],
   ['SELECT id FROM big WHERE grp = ANY (ARRAY[1, 2])', 'safe'],
   ['SELECT id FROM big WHERE note ~ \'^ab\'', 'safe'],
+  // Columns of a call in FROM from its OUT / TABLE parameters (built-in ones too): their = is known.
+  ['SELECT b.id FROM big b JOIN tab_one(10) l ON l.a = b.id', 'safe'],
+  ['SELECT b.id FROM big b JOIN tab_two(10) l ON l.a = b.id AND l.b = b.note', 'safe'],
+  ['SELECT b.id FROM big b JOIN outs_two(10) o ON o.x = b.id', 'safe'],
+  ["SELECT count(*) FROM big b, jsonb_each_text(jsonb_build_object('k', b.note)) e WHERE e.key = e.value", 'safe'],
   // The = a join's USING / NATURAL implies, a row against a subquery's columns (column by column),
   // a qualified operator against a subquery, whole rows (record = record, not an unknown pair).
   ['SELECT a.id FROM pts_a a JOIN pts_b b USING (p)', 'unsafe'],

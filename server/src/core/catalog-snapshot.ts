@@ -53,6 +53,8 @@ export interface CatalogFunction {
    * FUNCTION after it. Whether a call is inlined is decided on the body and the call (inline.ts).
    */
   inlineBody?: string;
+  /** OUT, INOUT and TABLE parameters: the columns a call in FROM gives (one makes a column of its name). */
+  outColumns?: CatalogColumn[];
   /**
    * A workspace SQL function that SECURITY DEFINER or SET clauses keep from being inlined: its body
    * and what keeps it, so that ALTER FUNCTION ... SECURITY INVOKER / RESET gives it back.

@@ -4,7 +4,7 @@
  * indexes, domains, policies, ALTER ... PARALLEL / parallel_workers, DROP, and SET search_path.
  */
 import { VIEW_SHAPES } from './catalog-snapshot';
-import type { CatalogFunction, CatalogIndex, CatalogRelation, CatalogType, FilePolicy, InliningBlocked, LeaderOnlyChild, ParallelLabel, SourceLocation, ViewShape, Volatility } from './catalog-snapshot';
+import type { CatalogColumn, CatalogFunction, CatalogIndex, CatalogRelation, CatalogType, FilePolicy, InliningBlocked, LeaderOnlyChild, ParallelLabel, SourceLocation, ViewShape, Volatility } from './catalog-snapshot';
 import { Catalog, allocateLocalOid } from './catalog';
 import { inlineBodyText } from './inline';
 import { AstNode, scanSql } from './parse';
@@ -101,7 +101,8 @@ export function readCreateFunction(catalog: Catalog, n: AstNode, location: Sourc
   // Without RETURNS, OUT parameters say: one its type, several a record.
   const outTypes = (n.parameters ?? []).filter((p: AstNode) => p.FunctionParameter?.mode === 'FUNC_PARAM_OUT' || p.FunctionParameter?.mode === 'FUNC_PARAM_INOUT').map((p: AstNode) => typeNameOf(catalog, p.FunctionParameter.argType));
   const fromOut = outTypes.length === 1 ? outTypes[0] : outTypes.length > 1 ? 'record' : undefined;
-  const returnType = n.is_procedure ? 'void' : tableColumns ? 'record' : typeNameOf(catalog, n.returnType) || fromOut || 'void';
+  // RETURNS TABLE: the grammar gives the one column's type, or record (TableFuncTypeName).
+  const returnType = n.is_procedure ? 'void' : typeNameOf(catalog, n.returnType) || fromOut || 'void';
   const returnsSet = tableColumns || !!n.returnType?.TypeName?.setof || !!n.returnType?.setof;
   const fn: CatalogFunction = {
     oid: allocateLocalOid(),
@@ -122,6 +123,8 @@ export function readCreateFunction(catalog: Catalog, n: AstNode, location: Sourc
     definedAt: location,
     labelledExplicitly: parallelClause !== undefined,
   };
+  const outColumns = outputParameters(catalog, n.parameters);
+  if (outColumns.length > 0) fn.outColumns = outColumns;
   // Kept whatever the label (an ALTER FUNCTION may make it RESTRICTED): a body the planner could inline.
   const text = language === 'sql' && !n.is_procedure ? (body ?? (n.sql_body ? sqlBodyOf(sql) : undefined)) : undefined;
   if (text !== undefined) {
@@ -150,6 +153,17 @@ function setInlining(fn: CatalogFunction, blocked: InliningBlocked): void {
     fn.inlineBody = blocked.body;
     delete fn.inliningBlocked;
   }
+}
+
+/** The columns OUT, INOUT and TABLE parameters give a call in FROM (unnamed: columnN, as PostgreSQL names them). */
+function outputParameters(catalog: Catalog, parameters: AstNode[] | undefined): CatalogColumn[] {
+  const columns: CatalogColumn[] = [];
+  for (const p of parameters ?? []) {
+    const fp = p.FunctionParameter;
+    if (fp?.mode !== 'FUNC_PARAM_OUT' && fp?.mode !== 'FUNC_PARAM_INOUT' && fp?.mode !== 'FUNC_PARAM_TABLE') continue;
+    columns.push({ name: fp.name || `column${columns.length + 1}`, type: typeNameOf(catalog, fp.argType) });
+  }
+  return columns;
 }
 
 /** COST n, where it is not the language's default (CatalogFunction.cost). */

@@ -1544,10 +1544,14 @@ export class StatementWalker {
         });
         if (calls.length === 1 && !n.ordinality) this.loneFromCall = calls[0][0]?.FuncCall;
         const perFunction = calls.map((items): CatalogColumn[] | undefined => {
+          const referencesBefore = this.references.length;
           const type = this.expr(items[0], scope);
           const rel = type ? this.catalog.relationNamed(type) : undefined;
           // A record-returning function's columns are declared where it is called: AS t(a int, ...).
           const declared = this.columnDefinitions(n.coldeflist ?? items[1]);
+          // OUT / TABLE parameters make the columns; one OUT parameter a column of its name.
+          const out = this.calledIn(items[0], referencesBefore)?.outColumns?.map((c) => (isPolymorphic(c.type) ? { name: c.name, type: '' } : c));
+          if (!declared && !rel && out && (out.length > 1 || type)) return out.length > 1 ? out : [{ name: out[0].name, type: type ?? '' }];
           // A lone function of a scalar type makes one column, named as the alias (FROM f() AS g: g).
           const scalarName = calls.length === 1 && alias ? alias.aliasname : this.outputName(items[0]) ?? '';
           return declared ?? rel?.columns ?? (type ? [{ name: scalarName, type }] : undefined);
@@ -1582,6 +1586,15 @@ export class StatementWalker {
       default:
         this.generic(n, scope);
     }
+  }
+
+  /** The one function a call (`call`, walked after `referencesBefore`) was resolved to, if it was a call and one. */
+  private calledIn(call: AstNode, referencesBefore: number): CatalogFunction | undefined {
+    const location = call?.FuncCall?.location;
+    if (location === undefined) return undefined;
+    const start = this.at(location);
+    const reference = this.references.slice(referencesBefore).find((r) => r.kind === 'function' && r.range.start === start);
+    return reference?.functions.length === 1 ? reference.functions[0] : undefined;
   }
 
   /** JSON_TABLE's columns, NESTED ones included, with their DEFAULT ... ON EMPTY / ON ERROR walked. */

@@ -105,6 +105,19 @@ function inputArgNames(names: (string | null)[] | null, modes: string[] | null, 
   return input.map((name) => name ?? '');
 }
 
+/**
+ * The columns OUT, INOUT and TABLE parameters give a call in FROM, named as PostgreSQL names them
+ * (an unnamed one columnN, N its place among them: build_function_result_tupdesc_d).
+ */
+export function outputColumns(names: (string | null)[] | null, modes: string[] | null, types: string[] | null): CatalogColumn[] | undefined {
+  if (!modes || !types) return undefined;
+  const columns: CatalogColumn[] = [];
+  modes.forEach((mode, i) => {
+    if (mode === 'o' || mode === 'b' || mode === 't') columns.push({ name: names?.[i] || `column${columns.length + 1}`, type: types[i] });
+  });
+  return columns.length > 0 ? columns : undefined;
+}
+
 const oids = (values: string[]): number[] => values.map(Number);
 
 /** A JSON text column, or null when the column is. */
@@ -174,6 +187,8 @@ function functionFromRow(r: QueryResultRow, interned: Interner): CatalogFunction
     strict: flags[3] === 't',
   };
   if (r.cost !== null) fn.cost = r.cost;
+  const outColumns = outputColumns(parseJson(r.arg_names), parseJson(r.arg_modes), parseJson(r.all_arg_types));
+  if (outColumns) fn.outColumns = outColumns.map((c) => ({ name: interned.string(c.name), type: interned.string(c.type) }));
   if (r.inline_body !== null) fn.inlineBody = inlineBodyText(r.inline_body);
   if (r.description) fn.description = r.description;
   if (r.combinable !== null) fn.combinable = r.combinable;
