@@ -9,8 +9,11 @@ tuneForQuickStart();
 divertParserOutput();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { runLanguageServer } = require('./main') as typeof import('./main');
-// A client that cannot be reached: one line on stderr (the CLI's words) and a failing exit code.
+// A client that cannot be reached: one line on stderr (the CLI's words) and a failing exit code;
+// anything else is a bug, said with its stack.
 runLanguageServer().catch((error: unknown) => {
-  process.stderr.write(`pg-parallel-hints: ${error instanceof Error ? error.message : String(error)}\n`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { TransportError } = require('./lsp-transport') as typeof import('./lsp-transport');
+  process.stderr.write(`pg-parallel-hints: ${error instanceof TransportError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(2);
 });

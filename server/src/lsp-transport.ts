@@ -1,5 +1,8 @@
 /**
- * How messages are written to a stream transport (--stdio). vscode-jsonrpc's own writer, with one
+ * The language server's transport: opened from the command line before anything is served
+ * (openTransport: a client that cannot be reached is said, not waited for), requests refused once
+ * shut down (refusingRequestsAfterShutdown), and how messages are written to a stream transport
+ * (--stdio). That writer is vscode-jsonrpc's own, with one
  * change: a diagnostic already sent is not serialised again. An edit of a large document changes
  * the diagnostics of one statement and leaves the other thousands as they were (the core keeps
  * their converted objects, see DocumentAnalyzer.convertReasons), but the answer must list them all.

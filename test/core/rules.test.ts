@@ -23,6 +23,11 @@ interface Case {
 const UNSAFE_FN = 'CREATE FUNCTION uf(x int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN x; END $$;\n';
 const RESTRICTED_FN = 'CREATE FUNCTION rf(x int) RETURNS int LANGUAGE plpgsql PARALLEL RESTRICTED AS $$ BEGIN RETURN x; END $$;\n';
 const TABLE = 'CREATE TABLE t (id int, amount numeric, note text);\n';
+/** A composite type whose = is UNSAFE, and two tables with a column of it. */
+const POINTS =
+  'CREATE TYPE pt AS (x int);\nCREATE FUNCTION pt_eq(pt, pt) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RETURN true; END $$;\n' +
+  'CREATE OPERATOR = (LEFTARG = pt, RIGHTARG = pt, FUNCTION = pt_eq);\nCREATE TABLE pa (id int, p pt);\nCREATE TABLE pb (k int, p pt);\n';
+const PT_EQ_UNSAFE = 'operator = runs public.pt_eq(public.pt, public.pt), which is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE): no part of this statement can use parallel workers';
 
 const CASES: Case[] = [
   { name: 'call in the select list', sql: `${UNSAFE_FN}${TABLE}SELECT «uf»(id) FROM t`, verdict: 'unsafe', code: 'unsafe-function' },
@@ -383,6 +388,10 @@ const CASES: Case[] = [
   { name: 'a body that writes has no suggestion', sql: `${TABLE}CREATE FUNCTION w() RETURNS void LANGUAGE sql AS $$ INSERT INTO t VALUES (1) $$`, verdict: 'none' },
   { name: 'EXPLAIN ANALYZE of a write', sql: `${TABLE}EXPLAIN ANALYZE «UPDATE» t SET id = 2`, verdict: 'unsafe', code: 'write-statement' },
   { name: 'LIKE resolves to its operator', sql: `${TABLE}SELECT * FROM t WHERE note LIKE 'a%'`, verdict: 'safe' },
+  { name: 'JOIN USING: its = at the column in USING, not in a comment', sql: `${POINTS}SELECT 1 FROM pa a JOIN pb b /* using (p) */ USING («p»)`, verdict: 'unsafe', code: 'unsafe-operator', message: PT_EQ_UNSAFE },
+  { name: 'JOIN USING: a string on the right side is no USING', sql: `${POINTS}SELECT 1 FROM pa a JOIN (SELECT 'x using (p)' AS s, p FROM pb) b USING («p»)`, verdict: 'unsafe', code: 'unsafe-operator' },
+  { name: 'JOIN USING: a quoted column', sql: `${POINTS}SELECT 1 FROM pa a JOIN pb AS "using (p" USING («"p"»)`, verdict: 'unsafe', code: 'unsafe-operator' },
+  { name: 'NATURAL JOIN: its = at NATURAL', sql: `${POINTS}SELECT 1 FROM pa a «NATURAL» /* c */ JOIN LATERAL (SELECT p FROM pb) b`, verdict: 'unsafe', code: 'unsafe-operator' },
 ];
 
 describe('engine: every rule', () => {
@@ -411,6 +420,20 @@ describe('engine: every rule', () => {
       if (c.message) assert.strictEqual(reason.message, c.message);
     });
   }
+
+  it('places the = of each of nested JOIN ... USING on its own list', () => {
+    const sql = `${POINTS}CREATE TABLE pc (k int, p pt);\nSELECT 1 FROM pa a JOIN (pb b JOIN pc c USING (p)) USING (p)`;
+    const [statement] = analyzeDocument(sql, catalogs.get(18)!, 'file:///rules.sql').statements.slice(-1);
+    const at = (from: number) => sql.indexOf('USING (p)', from) + 'USING ('.length;
+    const inner = at(sql.lastIndexOf('SELECT'));
+    assert.deepStrictEqual(
+      statement.reasons.map((r) => [r.code, r.range.start, r.range.end]),
+      [
+        ['unsafe-operator', inner, inner + 1],
+        ['unsafe-operator', at(inner), at(inner) + 1],
+      ],
+    );
+  });
 
   it('reads $1, $2 ... of a function body as its arguments and of PREPARE as its declared types, and no plan shape as a body hazard', () => {
     const codesOf = (sql: string) => analyzeDocument(sql, catalogs.get(18)!, 'file:///rules.sql').statements.map((s) => s.reasons.map((r) => r.code));

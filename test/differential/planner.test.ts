@@ -195,6 +195,9 @@ CREATE OPERATOR = (LEFTARG = text, RIGHTARG = int, FUNCTION = text_eq_int_unsafe
 CREATE FUNCTION tab_one(n int) RETURNS TABLE (a int) LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$ BEGIN RETURN QUERY SELECT generate_series(1, n); END $$;
 CREATE FUNCTION tab_two(n int) RETURNS TABLE (a int, b text) LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$ BEGIN RETURN QUERY SELECT g, g::text FROM generate_series(1, n) g; END $$;
 CREATE FUNCTION outs_two(n int, OUT x int, OUT y text) RETURNS SETOF record LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$ BEGIN x := n; y := 'a'; RETURN NEXT; END $$;
+CREATE FUNCTION out_unnamed(OUT int) RETURNS SETOF int LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$ BEGIN $1 := 1; RETURN NEXT; END $$;
+-- A view whose EXISTS has a RESTRICTED call in its select list, which the planner throws away.
+CREATE VIEW v_exists_select_list AS SELECT id FROM big b WHERE EXISTS (SELECT f_restricted(o.id) FROM other o WHERE o.big_id = b.id);
 -- Composite types with an = of their own: JOIN USING / NATURAL and rows against a subquery compare
 -- with it; whole rows of tables with record = record. A schema-qualified operator.
 CREATE TYPE pt_u AS (x int, y int);
@@ -521,6 +524,7 @@ const CASES: Case[] = [
   ['SELECT b.id FROM big b JOIN tab_one(10) l ON l.a = b.id', 'safe'],
   ['SELECT b.id FROM big b JOIN tab_two(10) l ON l.a = b.id AND l.b = b.note', 'safe'],
   ['SELECT b.id FROM big b JOIN outs_two(10) o ON o.x = b.id', 'safe'],
+  ['SELECT b.id FROM big b JOIN out_unnamed() g ON g.g = b.id', 'safe'],
   ["SELECT count(*) FROM big b, jsonb_each_text(jsonb_build_object('k', b.note)) e WHERE e.key = e.value", 'safe'],
   // The = a join's USING / NATURAL implies, a row against a subquery's columns (column by column),
   // a qualified operator against a subquery, whole rows (record = record, not an unknown pair).
@@ -780,6 +784,7 @@ const CASES: Case[] = [
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT f_restricted(o.id) FROM other o WHERE o.big_id = b.id OFFSET 1)', 'restricted'],
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT f_restricted(o.id) FROM other o WHERE o.big_id = b.id LIMIT 0)', 'restricted'],
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id AND f_restricted(o.id) > 0)', 'restricted'],
+  ['SELECT count(*) FROM v_exists_select_list', 'safe'],
   ['SELECT * FROM big b WHERE b.grp IN (SELECT max(o.id) FROM other o WHERE o.big_id = b.id)', 'restricted'],
   ['SELECT * FROM big b WHERE 5 IN (SELECT o.id FROM other o WHERE o.big_id = b.id)', 'restricted'],
   ['WITH c AS MATERIALIZED (SELECT id FROM big) SELECT count(*) FROM c', 'restricted'],

@@ -40,6 +40,11 @@ const POLYMORPHIC = new Set([
 ]);
 
 /** A polymorphic pseudo-type (anyelement, anyarray, "any" ...): a call decides what it stands for. */
+/** Type spellings match the catalog reader's: format_type with only pg_catalog on the search path. */
+export function qualifiedTypeName(schema: string, name: string): string {
+  return schema === 'pg_catalog' ? name : `${schema}.${name}`;
+}
+
 export function isPolymorphic(type: string): boolean {
   return POLYMORPHIC.has(type);
 }
@@ -583,10 +588,14 @@ export class Catalog {
     this.forgetOperatorLookups();
   }
 
-  /** A file's table has a row type as the database's do (its pg_type row); the snapshot of a file has no type for it. */
-  private isRowTypeOfRelation(formatted: string): boolean {
-    const dot = formatted.indexOf('.');
-    return this.relationNamed(dot < 0 ? formatted : formatted.slice(dot + 1), dot < 0 ? 'pg_catalog' : formatted.slice(0, dot)) !== undefined;
+  /**
+   * The table, view or composite relation whose row type `formatted` names (qualifiedTypeName read
+   * back): a file's table has a row type as the database's do, which the snapshot lists only live.
+   */
+  relationOfRowType(formatted: string): CatalogRelation | undefined {
+    if (formatted.endsWith('[]')) return undefined;
+    const dot = formatted.lastIndexOf('.');
+    return this.relationNamed(formatted.slice(dot + 1), dot < 0 ? 'pg_catalog' : formatted.slice(0, dot));
   }
 
   canCoerceImplicitly(from: string, to: string): boolean {
@@ -594,7 +603,7 @@ export class Catalog {
     if (POLYMORPHIC.has(to)) return this.fitsPolymorphic(from, to);
     const base = this.baseTypeOf(from);
     if (base !== from && this.canCoerceImplicitly(base, to)) return true;
-    if (to === 'record') return this.typeByFormatted(from)?.kind === 'c' || from === 'record' || this.isRowTypeOfRelation(from);
+    if (to === 'record') return this.typeByFormatted(from)?.kind === 'c' || from === 'record' || this.relationOfRowType(from) !== undefined;
     const cast = this.castBetween(from, to);
     if (cast) return cast.context === 'i';
     // An array without a cast of its own converts element by element (find_coercion_pathway's
@@ -789,9 +798,7 @@ export class Catalog {
   compositeFields(formatted: string): readonly CatalogColumn[] | undefined {
     const type = this.typeByFormatted(formatted);
     if (type) return type.kind !== 'c' ? undefined : type.fields ?? this.relationNamed(type.name, type.schema)?.columns;
-    if (formatted.endsWith('[]')) return undefined;
-    const dot = formatted.lastIndexOf('.');
-    return this.relationNamed(formatted.slice(dot + 1), dot < 0 ? 'pg_catalog' : formatted.slice(0, dot))?.columns;
+    return this.relationOfRowType(formatted)?.columns;
   }
 
   /** The base type of a domain (the type itself otherwise). */
@@ -827,7 +834,7 @@ export class Catalog {
     const found = pick(this.overlay.types.get(name)) ?? pick(this.index.typesByName.get(name));
     // A file's table is also a type (its row type), which the database lists with its types.
     const table = found ? undefined : this.relationNamed(name, schema);
-    const formatted = found?.formatted ?? (table ? (table.schema === 'pg_catalog' ? table.name : `${table.schema}.${table.name}`) : name === 'any' ? '"any"' : name);
+    const formatted = found?.formatted ?? (table ? qualifiedTypeName(table.schema, table.name) : name === 'any' ? '"any"' : name);
     return isArray ? `${formatted}[]` : formatted;
   }
 

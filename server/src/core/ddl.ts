@@ -5,7 +5,7 @@
  */
 import { VIEW_SHAPES } from './catalog-snapshot';
 import type { CatalogColumn, CatalogFunction, CatalogIndex, CatalogRelation, CatalogType, FilePolicy, InliningBlocked, LeaderOnlyChild, ParallelLabel, SourceLocation, ViewShape, Volatility } from './catalog-snapshot';
-import { Catalog, allocateLocalOid } from './catalog';
+import { Catalog, allocateLocalOid, qualifiedTypeName } from './catalog';
 import { inlineBodyText } from './inline';
 import { AstNode, scanSql } from './parse';
 import { nameList, nodeKind, typeNameOf, viewTraits } from './walker';
@@ -49,10 +49,6 @@ function stringArg(arg: AstNode): string | undefined {
   return undefined;
 }
 
-/** Type spellings match the catalog reader's: format_type with only pg_catalog on the search path. */
-function qualifiedTypeName(schema: string, name: string): string {
-  return schema === 'pg_catalog' ? name : `${schema}.${name}`;
-}
 
 const PARALLEL_WORDS: Record<string, ParallelLabel> = { safe: 's', restricted: 'r', unsafe: 'u' };
 const VOLATILITY: Record<string, Volatility> = { immutable: 'i', stable: 's', volatile: 'v' };
@@ -155,13 +151,13 @@ function setInlining(fn: CatalogFunction, blocked: InliningBlocked): void {
   }
 }
 
-/** The columns OUT, INOUT and TABLE parameters give a call in FROM (unnamed: columnN, as PostgreSQL names them). */
+/** The columns OUT, INOUT and TABLE parameters give a call in FROM (an unnamed one '': the walker names it). */
 function outputParameters(catalog: Catalog, parameters: AstNode[] | undefined): CatalogColumn[] {
   const columns: CatalogColumn[] = [];
   for (const p of parameters ?? []) {
     const fp = p.FunctionParameter;
     if (fp?.mode !== 'FUNC_PARAM_OUT' && fp?.mode !== 'FUNC_PARAM_INOUT' && fp?.mode !== 'FUNC_PARAM_TABLE') continue;
-    columns.push({ name: fp.name || `column${columns.length + 1}`, type: typeNameOf(catalog, fp.argType) });
+    columns.push({ name: fp.name ?? '', type: typeNameOf(catalog, fp.argType) });
   }
   return columns;
 }
@@ -299,8 +295,14 @@ function addLeaderOnlyChild(catalog: Catalog, parent: CatalogRelation | undefine
 
 /** `child` is no longer a child of `parent` (ALTER TABLE ... NO INHERIT). */
 function removeLeaderOnlyChild(catalog: Catalog, parent: CatalogRelation | undefined, child: CatalogRelation, why: string): void {
-  const kept = parent?.leaderOnlyChildren?.filter((entry) => entry.schema !== child.schema || entry.name !== child.name);
-  if (parent && kept && kept.length !== parent.leaderOnlyChildren!.length) catalog.defineRelation({ ...parent, leaderOnlyChildren: kept }, why);
+  const kept = withoutChild(parent?.leaderOnlyChildren, child);
+  if (parent && kept) catalog.defineRelation({ ...parent, leaderOnlyChildren: kept }, why);
+}
+
+/** `children` without `child` (DETACH PARTITION, NO INHERIT), or undefined when it was not among them. */
+function withoutChild(children: readonly LeaderOnlyChild[] | undefined, child: CatalogRelation | undefined): LeaderOnlyChild[] | undefined {
+  const kept = children?.filter((entry) => !child || entry.schema !== child.schema || entry.name !== child.name);
+  return kept && kept.length !== children!.length ? kept : undefined;
 }
 
 /** WITH (security_barrier [= true | false]) among a view's options. */
@@ -489,9 +491,8 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
             touched = true;
           }
         } else if (cmd.subtype === 'AT_DetachPartition' || cmd.subtype === 'AT_DetachPartitionFinalize') {
-          const child = relationIn(catalog, cmd.def?.PartitionCmd?.name);
-          const kept = changed.leaderOnlyChildren?.filter((entry) => !child || entry.schema !== child.schema || entry.name !== child.name);
-          if (kept && kept.length !== changed.leaderOnlyChildren!.length) {
+          const kept = withoutChild(changed.leaderOnlyChildren, relationIn(catalog, cmd.def?.PartitionCmd?.name));
+          if (kept) {
             changed.leaderOnlyChildren = kept;
             touched = true;
           }

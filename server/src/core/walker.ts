@@ -7,7 +7,7 @@
  */
 import type { CatalogCast, CatalogColumn, CatalogFunction, CatalogIndex, CatalogRelation, LeaderOnlyChild, SourceLocation, ViewColumnShapes, ViewRowSecurity, ViewShape } from './catalog-snapshot';
 import { VIEW_SHAPES } from './catalog-snapshot';
-import { Catalog, DependencyLog, InferredType, UNKNOWN_LITERAL, hazardOf, isPolymorphic, signatureOf, worseHazard, worstLabel } from './catalog';
+import { Catalog, DependencyLog, InferredType, UNKNOWN_LITERAL, hazardOf, isPolymorphic, qualifiedTypeName, signatureOf, worseHazard, worstLabel } from './catalog';
 import { describeCulprit, effectSentence } from './describe';
 import { InlinedQuery, Inlining, inlinedQueryOf, inliningOf, repeatedArgumentCost, WalkedBody } from './inline';
 import { AstNode, parseSql, scanSql, Token } from './parse';
@@ -111,6 +111,16 @@ interface CteInfo {
 interface RowValue {
   fields: (RowValue | InferredType | null)[];
 }
+
+/** The lengths of a walk's lists at one point (StatementWalker.marks). */
+interface WalkMarks {
+  reasons: number;
+  shapes: number;
+  reached: number;
+}
+
+/** What the walk of a part of a query added: from one mark to the next. */
+type WalkRegion = [from: WalkMarks, to: WalkMarks];
 
 /** A call of a SAFE SQL function the planner may inline, judged only where expressions are checked (where it was made: minMaxChecked). */
 interface SafeCall {
@@ -407,6 +417,10 @@ export class StatementWalker {
   private readonly references: Reference[] = [];
   private readonly reasons: Reason[] = [];
   private readonly reached: CatalogFunction[] = [];
+  /** Where the last JOIN ... USING (...) list matched ends: a later join's is after it (usingNames). */
+  private usingListsEnd = 0;
+  /** Positions in `reached` of functions in what the planner throws away (thrownAway). */
+  private readonly unreached = new Set<number>();
   private unresolved = false;
   private writes = false;
   /** Volatile functions seen since the counter was last read (CTE inlining needs it). */
@@ -520,7 +534,7 @@ export class StatementWalker {
     return {
       references: this.references,
       reasons: conditional.length ? [...this.reasons, ...conditional] : this.reasons,
-      functions: this.reached,
+      functions: this.reachedSince(0),
       unresolved: this.unresolved,
       columns,
       writes: this.writes,
@@ -812,7 +826,7 @@ export class StatementWalker {
       skipped = this.skippedInViews;
       this.skippedInViews = skippedBefore;
     }
-    const functions = this.reached.slice(functionsBefore);
+    const functions = this.reachedSince(functionsBefore);
     const reachedOids = new Set(functions.map((fn) => fn.oid));
     return {
       functions,
@@ -980,8 +994,8 @@ export class StatementWalker {
   /** `afterFirstBranch`: for a set operation, told the first branch's columns before the others are walked (a recursive CTE's). */
   private select(sel: AstNode, scope: Scope, afterFirstBranch?: (columns: CatalogColumn[] | undefined) => void): CatalogColumn[] | undefined {
     if (!sel) return undefined;
-    /** Reasons from the parts of an EXISTS's query that simplify_EXISTS_query throws away. */
-    let discardable: Reason[] | undefined;
+    /** The parts of an EXISTS's query that simplify_EXISTS_query may throw away, as what their walk added. */
+    let discardable: WalkRegion[] | undefined;
     this.withClause(sel.withClause, scope);
     let columns: CatalogColumn[] | undefined;
     if (sel.op && sel.op !== 'SETOP_NONE') {
@@ -1017,7 +1031,7 @@ export class StatementWalker {
       scope.clause = 'target';
       columns = [];
       discardable = scope.existsQuery ? [] : undefined;
-      const targetsFrom = this.reasons.length;
+      const targetsFrom = this.marks();
       const kept = this.viewTop?.scope === scope ? keptColumns(sel, scope) : undefined;
       for (const target of sel.targetList ?? []) {
         const rt = target.ResTarget;
@@ -1057,34 +1071,61 @@ export class StatementWalker {
         this.wholeViewReached.length = 0;
         columns.push({ name, type: type ?? '' });
       }
-      discardable?.push(...this.reasons.slice(targetsFrom));
+      discardable?.push([targetsFrom, this.marks()]);
       this.markTopOfQual(sel.whereClause);
       scope.clause = 'where';
       this.expr(sel.whereClause, scope);
       scope.clause = undefined;
-      const groupingFrom = this.reasons.length;
+      const groupingFrom = this.marks();
       for (const g of sel.groupClause ?? []) this.expr(g, scope);
       this.expr(sel.havingClause, scope);
       for (const w of sel.windowClause ?? []) this.windowDef(w.WindowDef ?? w, scope);
       // DISTINCT ON and ORDER BY take a bare name for an output column first (findTargetlistEntrySQL92): walked with it.
       for (const d of sel.distinctClause ?? []) if (nodeKind(d) && !namesOutput(d, columns)) this.expr(d, scope);
-      discardable?.push(...this.reasons.slice(groupingFrom));
+      discardable?.push([groupingFrom, this.marks()]);
     }
-    const orderFrom = this.reasons.length;
+    const orderFrom = this.marks();
     for (const s of sel.sortClause ?? []) if (!namesOutput(s.SortBy?.node ?? s, columns)) this.expr(s.SortBy?.node ?? s, scope);
-    discardable?.push(...this.reasons.slice(orderFrom));
+    discardable?.push([orderFrom, this.marks()]);
     this.expr(sel.limitCount, scope);
     this.expr(sel.limitOffset, scope);
     if (sel.lockingClause?.length) this.rowLocking(sel.lockingClause);
     if (scope.aggregates) this.minMaxFromIndex(sel, scope);
     this.finishCtes(scope);
-    if (discardable?.length && existsSimplified(sel, scope)) {
-      // The planner never evaluates what it threw away: a RESTRICTED call there restricts nothing
-      // (an UNSAFE one still counts: standard_planner checks the whole query first).
-      const dropped = new Set(discardable.filter((reason) => reason.hazard === 'restricted'));
-      if (dropped.size > 0) this.reasons.splice(0, this.reasons.length, ...this.reasons.filter((reason) => !dropped.has(reason)));
-    }
+    if (discardable && existsSimplified(sel, scope)) this.thrownAway(discardable);
     return columns;
+  }
+
+  /** The functions reached from position `start` on, but those in what the planner throws away. */
+  private reachedSince(start: number): CatalogFunction[] {
+    if (this.unreached.size === 0) return start === 0 ? this.reached : this.reached.slice(start);
+    return this.reached.filter((_, i) => i >= start && !this.unreached.has(i));
+  }
+
+  /** How far the walk's lists are: what a part of a query adds lies between two marks. */
+  private marks(): WalkMarks {
+    return { reasons: this.reasons.length, shapes: this.shapes.length, reached: this.reached.length };
+  }
+
+  /**
+   * What the planner throws away before it plans (`regions`, in walk order) is never evaluated: the
+   * RESTRICTED reasons found there, the plan shapes they make (a view passes them on) and the
+   * functions not UNSAFE (a view records them, or a database's view is told they are not run) go; an UNSAFE one still counts (standard_planner
+   * checks the whole query first). Functions are left in place, only left out of the result:
+   * deferred judgements hold positions in that list.
+   */
+  private thrownAway(regions: readonly WalkRegion[]): void {
+    for (const [from, to] of [...regions].reverse()) {
+      const reasons = this.reasons.slice(from.reasons, to.reasons).filter((reason) => reason.hazard !== 'restricted');
+      this.reasons.splice(from.reasons, to.reasons - from.reasons, ...reasons);
+      this.shapes.splice(from.shapes, to.shapes - from.shapes);
+      for (let i = from.reached; i < to.reached; i++) {
+        if (this.reached[i].parallel === 'u') continue;
+        this.unreached.add(i);
+        // A database's view lists its functions itself: a walk of its definition passes this on (viewUnreached).
+        this.skippedInViews.add(this.reached[i].oid);
+      }
+    }
   }
 
   /**
@@ -1272,7 +1313,7 @@ export class StatementWalker {
   private keepColumnShapes(position: number, from: number, reachedFrom: number): void {
     if (!this.viewTop) return;
     // Not what a window's PARTITION BY / ORDER BY in the column computes: that stays (windowDef).
-    const own = this.reached.slice(reachedFrom).filter((_, k) => !this.wholeViewReached.some(([from, to]) => reachedFrom + k >= from && reachedFrom + k < to));
+    const own = this.reached.slice(reachedFrom).filter((_, k) => !this.unreached.has(reachedFrom + k) && !this.wholeViewReached.some(([from, to]) => reachedFrom + k >= from && reachedFrom + k < to));
     if (own.length > 0) {
       const { columnFunctions } = this.viewTop;
       columnFunctions.set(position, [...(columnFunctions.get(position) ?? []), ...own]);
@@ -1480,13 +1521,40 @@ export class StatementWalker {
    * at NATURAL; not where a side's type is unknown (the relation is, and says so).
    */
   private mergedColumnsCompared(n: AstNode, merged: string[], left: OutputColumn[], right: OutputColumn[], scope: Scope): void {
-    const rightStart = this.at(firstLocation(n.rarg));
-    for (const name of merged) {
+    const pairs = merged.flatMap((name) => {
       const [l, r] = [left.find((c) => c.name === name), right.find((c) => c.name === name)];
-      if (!l?.type || !r?.type) continue;
-      const start = n.isNatural ? this.sql.slice(0, rightStart).search(/\bnatural\s+(?:(?:left|right|full|inner|cross)\s+)?(?:outer\s+)?join\s*$/i) : usingNameAt(this.sql, rightStart, name);
-      this.operator(['='], undefined, l.type, r.type, start >= 0 ? start : rightStart, scope);
+      return l?.type && r?.type ? [{ name, left: l.type, right: r.type }] : [];
+    });
+    if (pairs.length === 0) return;
+    const rightStart = this.at(firstLocation(n.rarg));
+    const names = n.isNatural ? undefined : this.usingNames(rightStart);
+    const natural = n.isNatural ? this.tokens().filter((t) => t.start < rightStart && t.text.toUpperCase() === 'NATURAL').pop()?.start : undefined;
+    for (const pair of pairs) this.operator(['='], undefined, pair.left, pair.right, names?.get(pair.name) ?? natural ?? rightStart, scope);
+  }
+
+  /**
+   * Where each name of the USING (...) list of the join whose right side starts at `rightStart` is:
+   * the first USING at the level of that side, after the lists of the joins walked before it (those
+   * inside it, and to its left). From the grammar's tokens: comments, strings and quoted names are
+   * not searched.
+   */
+  private usingNames(rightStart: number): Map<string, number> | undefined {
+    const tokens = this.tokens();
+    let i = tokens.findIndex((t) => t.start >= Math.max(rightStart, this.usingListsEnd));
+    for (let depth = 0, floor = 0; i >= 0 && i < tokens.length; i++) {
+      const text = tokens[i].text;
+      if (text === '(') depth++;
+      else if (text === ')') floor = Math.min(floor, --depth);
+      else if (depth === floor && text.toUpperCase() === 'USING' && tokens[i + 1]?.text === '(') break;
     }
+    if (i < 0 || i >= tokens.length) return undefined;
+    const names = new Map<string, number>();
+    for (i += 2; i < tokens.length && tokens[i].text !== ')'; i++) {
+      const t = tokens[i];
+      if (t.text !== ',') names.set(t.text.startsWith('"') ? t.text.slice(1, -1).replace(/""/g, '"') : t.text.toLowerCase(), t.start);
+    }
+    this.usingListsEnd = tokens[i]?.end ?? this.sql.length;
+    return names;
   }
 
   /** A FROM item other than a join: its entry (or entries) added to `scope`. */
@@ -1546,15 +1614,19 @@ export class StatementWalker {
         const perFunction = calls.map((items): CatalogColumn[] | undefined => {
           const referencesBefore = this.references.length;
           const type = this.expr(items[0], scope);
-          const rel = type ? this.catalog.relationNamed(type) : undefined;
           // A record-returning function's columns are declared where it is called: AS t(a int, ...).
           const declared = this.columnDefinitions(n.coldeflist ?? items[1]);
-          // OUT / TABLE parameters make the columns; one OUT parameter a column of its name.
-          const out = this.calledIn(items[0], referencesBefore)?.outColumns?.map((c) => (isPolymorphic(c.type) ? { name: c.name, type: '' } : c));
-          if (!declared && !rel && out && (out.length > 1 || type)) return out.length > 1 ? out : [{ name: out[0].name, type: type ?? '' }];
-          // A lone function of a scalar type makes one column, named as the alias (FROM f() AS g: g).
-          const scalarName = calls.length === 1 && alias ? alias.aliasname : this.outputName(items[0]) ?? '';
-          return declared ?? rel?.columns ?? (type ? [{ name: scalarName, type }] : undefined);
+          if (declared) return declared;
+          // A composite result (a table's row type too) makes its columns (TYPEFUNC_COMPOSITE).
+          const fields = type ? this.catalog.compositeFields(type) : undefined;
+          if (fields) return [...fields];
+          // Several OUT / TABLE parameters make the columns (unnamed: columnN, build_function_result_tupdesc_d).
+          const out = this.calledIn(items[0], referencesBefore)?.outColumns;
+          if (out && out.length > 1) return out.map((c, i) => ({ name: c.name || `column${i + 1}`, type: isPolymorphic(c.type) ? '' : c.type }));
+          // A scalar result one column, named as its one named OUT parameter, else as the alias (FROM f() AS g: g),
+          // else as the function (chooseScalarFunctionAlias).
+          const scalarName = out?.[0]?.name || (calls.length === 1 && alias ? alias.aliasname : this.outputName(items[0]) ?? '');
+          return type ? [{ name: scalarName, type }] : undefined;
         });
         const columns: CatalogColumn[] | undefined = perFunction.every((c) => c) ? (perFunction as CatalogColumn[][]).flat() : undefined;
         if (columns && n.ordinality) columns.push({ name: 'ordinality', type: 'bigint' });
@@ -1673,7 +1745,7 @@ export class StatementWalker {
     const renamed = nameList(rv.alias?.colnames ?? rv.alias?.Alias?.colnames);
     const columns = renamed.length ? rel.columns.map((c, i) => ({ name: renamed[i] ?? c.name, type: c.type })) : rel.columns;
     const columnShapes = traits.viewColumnShapes;
-    const derived = { ...(rel.kind === 'v' ? { derived: true } : { systemColumns: true }), rowType: rowTypeOf(rel) };
+    const derived = { ...(rel.kind === 'v' ? { derived: true } : { systemColumns: true }), rowType: qualifiedTypeName(rel.schema, rel.name) };
     if (!columnShapes?.length) return { name: aliasName, columns, ...derived };
     const byName = new Map<string, ViewColumnShapes>();
     for (const shaped of columnShapes) {
@@ -3131,10 +3203,6 @@ function existsSimplified(sel: AstNode, scope: Scope): boolean {
   return ![...scope.ctes.values()].some((cte) => cte.writes);
 }
 
-/** A table's or view's row type, spelled as the catalog spells types (format_type, only pg_catalog on the path). */
-function rowTypeOf(rel: CatalogRelation): string {
-  return rel.schema === 'pg_catalog' ? rel.name : `${rel.schema}.${rel.name}`;
-}
 
 /** The earliest location of any node in `node` (a FROM item: where it starts in the text), or 0. */
 function firstLocation(node: AstNode): number {
@@ -3146,22 +3214,6 @@ function firstLocation(node: AstNode): number {
   };
   visit(node);
   return first === Infinity ? 0 : first;
-}
-
-/** Where `name` is in the USING (...) list that follows the right side of a join starting at `from`, or -1. */
-function usingNameAt(sql: string, from: number, name: string): number {
-  const using = /\busing\s*\(([^)]*)\)/iy;
-  const at = sql.slice(from).search(/\busing\s*\(/i);
-  if (at < 0) return -1;
-  using.lastIndex = from + at;
-  const list = using.exec(sql);
-  if (!list) return -1;
-  const listStart = using.lastIndex - list[0].length + list[0].indexOf('(') + 1;
-  const quoted = `"${name.replace(/"/g, '""')}"`;
-  for (const item of list[1].matchAll(/"(?:[^"]|"")*"|[^\s,]+/g)) {
-    if (item[0] === quoted || item[0].toLowerCase() === name) return listStart + item.index!;
-  }
-  return -1;
 }
 
 /** Whether a node of this kind is anywhere in an expression, subqueries included (a SubLink: contain_subplans before they become plans). */

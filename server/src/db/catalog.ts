@@ -105,15 +105,12 @@ function inputArgNames(names: (string | null)[] | null, modes: string[] | null, 
   return input.map((name) => name ?? '');
 }
 
-/**
- * The columns OUT, INOUT and TABLE parameters give a call in FROM, named as PostgreSQL names them
- * (an unnamed one columnN, N its place among them: build_function_result_tupdesc_d).
- */
+/** The columns OUT, INOUT and TABLE parameters give a call in FROM (an unnamed one '': the walker names it). */
 export function outputColumns(names: (string | null)[] | null, modes: string[] | null, types: string[] | null): CatalogColumn[] | undefined {
   if (!modes || !types) return undefined;
   const columns: CatalogColumn[] = [];
   modes.forEach((mode, i) => {
-    if (mode === 'o' || mode === 'b' || mode === 't') columns.push({ name: names?.[i] || `column${columns.length + 1}`, type: types[i] });
+    if (mode === 'o' || mode === 'b' || mode === 't') columns.push({ name: names?.[i] ?? '', type: types[i] });
   });
   return columns.length > 0 ? columns : undefined;
 }
