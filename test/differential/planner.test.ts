@@ -189,6 +189,7 @@ INSERT INTO scratch_rows SELECT generate_series(1, 100);
 CREATE TEMP VIEW scratch_view AS SELECT a FROM scratch_rows;
 CREATE TEMP VIEW temp_view_of_big AS SELECT id, grp FROM big;
 CREATE FUNCTION takes_positive(x positive_int) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN x; END $$;
+CREATE FUNCTION takes_positive_pair(p positive_pair) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN 1; END $$;
 CREATE FUNCTION text_eq_int_unsafe(a text, b int) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RETURN a = b::text; END $$;
 CREATE OPERATOR = (LEFTARG = text, RIGHTARG = int, FUNCTION = text_eq_int_unsafe);
 -- Functions whose OUT / TABLE parameters make the columns of a call in FROM (typed: not every = there is).
@@ -734,6 +735,7 @@ const CASES: Case[] = [
   ["SELECT '{1,2}'::positive_ints FROM big", 'safe'],
   ['SELECT ROW(id, grp)::positive_pair FROM big', 'restricted'],
   ['SELECT ROW(1, 2)::positive_pair FROM big', 'restricted'],
+  ['SELECT takes_positive_pair(ROW(id, grp)) FROM big', 'restricted'],
   ['SELECT (id, grp)::positive_pair_domain FROM big', 'restricted'],
   ['SELECT ROW(ROW(id, grp), 1)::positive_nest FROM big', 'restricted'],
   ['SELECT ROW(id, ARRAY[grp])::positive_array_pair FROM big', 'restricted'],

@@ -656,12 +656,12 @@ export class StatementWalker {
    * Arguments whose type differs from the chosen parameter type are converted by an implicit cast;
    * a cast with a function runs that function (pg_cast.castfunc), and its label counts.
    */
-  private implicitCasts(argTypes: InferredType[], paramTypes: readonly string[], range: TextRange): void {
-    const args = argTypes.length === paramTypes.length + 1 ? argTypes.slice(1) : argTypes;
-    args.forEach((arg, i) => {
+  private implicitCasts(argTypes: InferredType[], paramTypes: readonly string[], range: TextRange, rows: readonly (RowValue | undefined)[] = []): void {
+    const skipped = argTypes.length === paramTypes.length + 1 ? 1 : 0;
+    argTypes.slice(skipped).forEach((arg, i) => {
       const param = paramTypes[i];
       if (!arg || !param || arg === param) return;
-      this.domainCoercion(arg, param, range);
+      this.domainCoercion(rows[i + skipped] ?? arg, param, range);
       if (arg === UNKNOWN_LITERAL || this.catalog.baseTypeOf(arg) === param) return;
       const cast = this.catalog.castBetween(arg, param);
       const fn = cast && cast.context === 'i' && cast.functionOid ? this.catalog.functionByOid(cast.functionOid) : undefined;
@@ -2150,8 +2150,11 @@ export class StatementWalker {
     const candidates = this.catalog.functionsNamed(name, schema);
     // A call that may be inlined needs what each argument runs: how many functions were reached before each.
     const reachedBefore = candidates.some((fn) => fn.inlineBody !== undefined && fn.parallel !== 'u') ? [this.reached.length] : undefined;
+    // A ROW(...) argument keeps its fields' types: each is coerced to the parameter's field type.
+    const rows: (RowValue | undefined)[] = [];
     const argTypes = args.map((a) => {
-      const type = this.expr(a, scope);
+      rows.push(nodeKind(a) === 'RowExpr' ? this.rowValue(a.RowExpr, scope) : undefined);
+      const type = rows[rows.length - 1] ? 'record' : this.expr(a, scope);
       reachedBefore?.push(this.reached.length);
       return type;
     });
@@ -2210,7 +2213,7 @@ export class StatementWalker {
       ...(folded ? { evaluatedWhenPlanned: true } : vanishes ? { inlined: true } : {}),
     });
     if (match.candidates.length === 1) {
-      this.implicitCasts(matchTypes, match.candidates[0].argTypes, range);
+      this.implicitCasts(matchTypes, match.candidates[0].argTypes, range, rows);
       if (!named) this.fixParameters(args, match.candidates[0].argTypes);
     }
     if (folded) {
