@@ -381,6 +381,15 @@ CREATE TABLE disowned (id int);
 INSERT INTO disowned SELECT generate_series(1, 30000);
 CREATE TEMP TABLE disowned_scratch () INHERITS (disowned);
 ALTER TABLE disowned_scratch NO INHERIT disowned;
+CREATE DOMAIN renamed_check AS int;
+ALTER DOMAIN renamed_check ADD CONSTRAINT rc CHECK (VALUE > 0);
+ALTER DOMAIN renamed_check RENAME CONSTRAINT rc TO rc_kept;
+ALTER DOMAIN renamed_check ADD CONSTRAINT rc CHECK (VALUE < 1000000);
+ALTER DOMAIN renamed_check DROP CONSTRAINT rc;
+CREATE DOMAIN named_not_null AS int CONSTRAINT nn NOT NULL;
+ALTER DOMAIN named_not_null DROP NOT NULL;
+CREATE FUNCTION set_default_again(x int) RETURNS int LANGUAGE sql STABLE PARALLEL RESTRICTED SET work_mem = '64MB' AS $$ SELECT x + 1 $$;
+ALTER FUNCTION set_default_again(int) SET work_mem = DEFAULT;
 ANALYZE detached_events, disowned;
 
 -- Result types: a generic overload (SAFE) beside a concrete one (left UNSAFE), or the reverse; the
@@ -527,6 +536,10 @@ const CASES: Case[] = [
   ['SELECT b.id FROM big b JOIN outs_two(10) o ON o.x = b.id', 'safe'],
   ['SELECT b.id FROM big b JOIN out_unnamed() g ON g.g = b.id', 'safe'],
   ["SELECT count(*) FROM big b, jsonb_each_text(jsonb_build_object('k', b.note)) e WHERE e.key = e.value", 'safe'],
+  // A scalar function's whole row is its value; untyped literals compare as text, and are text out of a subquery.
+  ["SELECT count(*) FROM big b, jsonb_array_elements('[1]') x WHERE x = '1'::jsonb", 'safe'],
+  ["SELECT count(*) FROM big WHERE 'a' IS DISTINCT FROM 'b'", 'safe'],
+  ["SELECT count(*) FROM big b JOIN (VALUES ('a')) v(x) ON true JOIN (SELECT 'a' AS x) w USING (x)", 'safe'],
   // The = a join's USING / NATURAL implies, a row against a subquery's columns (column by column),
   // a qualified operator against a subquery, whole rows (record = record, not an unknown pair).
   ['SELECT a.id FROM pts_a a JOIN pts_b b USING (p)', 'unsafe'],
@@ -736,6 +749,7 @@ const CASES: Case[] = [
   ['SELECT ROW(id, grp)::positive_pair FROM big', 'restricted'],
   ['SELECT ROW(1, 2)::positive_pair FROM big', 'restricted'],
   ['SELECT takes_positive_pair(ROW(id, grp)) FROM big', 'restricted'],
+  ['SELECT ARRAY[ROW(id, grp)]::positive_pair[] FROM big', 'restricted'],
   ['SELECT (id, grp)::positive_pair_domain FROM big', 'restricted'],
   ['SELECT ROW(ROW(id, grp), 1)::positive_nest FROM big', 'restricted'],
   ['SELECT ROW(id, ARRAY[grp])::positive_array_pair FROM big', 'restricted'],
@@ -787,6 +801,10 @@ const CASES: Case[] = [
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT f_restricted(o.id) FROM other o WHERE o.big_id = b.id LIMIT 0)', 'restricted'],
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id AND f_restricted(o.id) > 0)', 'restricted'],
   ['SELECT count(*) FROM v_exists_select_list', 'safe'],
+  // ... but not where it stays: a set-returning ORDER BY (hasTargetSRFs), a LIMIT that rounds to 0, GROUP BY ().
+  ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id ORDER BY generate_series(1, 2))', 'restricted'],
+  ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id LIMIT 0.4)', 'restricted'],
+  ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id GROUP BY ())', 'restricted'],
   ['SELECT * FROM big b WHERE b.grp IN (SELECT max(o.id) FROM other o WHERE o.big_id = b.id)', 'restricted'],
   ['SELECT * FROM big b WHERE 5 IN (SELECT o.id FROM other o WHERE o.big_id = b.id)', 'restricted'],
   ['WITH c AS MATERIALIZED (SELECT id FROM big) SELECT count(*) FROM c', 'restricted'],
@@ -1085,6 +1103,9 @@ const CASES: Case[] = [
   ['SELECT still_set(id) FROM big', 'restricted'],
   ['SELECT count(*) FROM detached_events', 'safe'],
   ['SELECT count(*) FROM disowned', 'safe'],
+  ['SELECT id::renamed_check FROM big', 'restricted'],
+  ['SELECT id::named_not_null FROM big', 'safe'],
+  ['SELECT set_default_again(id) FROM big', 'safe'],
   // A polymorphic result is what the arguments make it (enforce_generic_type_consistency): the
   // concrete overload is chosen, not the generic one (and not the array one for an element).
   ['SELECT pt_any(unnest(arr)) FROM poly_vals', 'unsafe'],

@@ -115,11 +115,11 @@ export interface CatalogType {
   baseType?: string;
   hasConstraints?: boolean;
   /**
-   * A file's domain: the names of its constraints (NOT NULL as DOMAIN_not_null, its name from
-   * PostgreSQL 17), so that ALTER DOMAIN ... DROP is followed. A database's domain has none here:
-   * what a file drops from it may leave others.
+   * A file's domain: its constraints by name (an unnamed NOT NULL as DOMAIN_not_null, its name from
+   * PostgreSQL 17), so that ALTER DOMAIN ... DROP and RENAME are followed. A database's domain has
+   * none here: what a file drops from it may leave others.
    */
-  constraintNames?: string[];
+  domainConstraints?: DomainConstraint[];
   /** Array types: the element type (formatted). */
   elementType?: string;
   /**
@@ -208,6 +208,12 @@ export interface FilePolicy {
 }
 
 /** A partition or inheritance child only the leader can scan (CatalogRelation.leaderOnlyChildren). */
+/** A constraint of a workspace domain: CHECK, or NOT NULL (which DROP NOT NULL drops whatever its name). */
+export interface DomainConstraint {
+  name: string;
+  notNull?: true;
+}
+
 /** What keeps a workspace SQL function from being inlined (inline_function: prosecdef, proconfig). */
 export interface InliningBlocked {
   body: string;

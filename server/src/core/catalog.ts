@@ -527,6 +527,11 @@ export class Catalog {
   private resolveOperator(name: string, schema: string | undefined, left: InferredType | null, right: InferredType): CatalogOperator[] {
     const ops = this.operatorsNamed(name, schema).filter((op) => (left === null ? op.left === 'none' : op.left !== 'none'));
     if (ops.length <= 1) return ops;
+    // Only untyped literals ('a' = 'b'): each position takes the string category, text (func_select_candidate).
+    if ((left === null || left === UNKNOWN_LITERAL) && right === UNKNOWN_LITERAL) {
+      const text = ops.filter((op) => (left === null || op.left === 'text') && op.right === 'text');
+      if (text.length === 1) return text;
+    }
     const known = (t: InferredType | null) => t !== undefined && t !== null && t !== UNKNOWN_LITERAL;
     const exact = ops.filter(
       (op) => (!known(left) || op.left === left || op.left === this.baseTypeOf(left!)) && (!known(right) || op.right === right || op.right === this.baseTypeOf(right!)),

@@ -4,7 +4,7 @@
  * indexes, domains, policies, ALTER ... PARALLEL / parallel_workers, DROP, and SET search_path.
  */
 import { VIEW_SHAPES } from './catalog-snapshot';
-import type { CatalogColumn, CatalogFunction, CatalogIndex, CatalogRelation, CatalogType, FilePolicy, InliningBlocked, LeaderOnlyChild, ParallelLabel, SourceLocation, ViewShape, Volatility } from './catalog-snapshot';
+import type { CatalogColumn, CatalogFunction, CatalogIndex, CatalogRelation, CatalogType, DomainConstraint, FilePolicy, InliningBlocked, LeaderOnlyChild, ParallelLabel, SourceLocation, ViewShape, Volatility } from './catalog-snapshot';
 import { Catalog, allocateLocalOid, qualifiedTypeName } from './catalog';
 import { inlineBodyText } from './inline';
 import { AstNode, scanSql } from './parse';
@@ -136,7 +136,8 @@ function changedSettings(settings: string[], clause: AstNode): string[] {
   const set = clause?.VariableSetStmt ?? clause;
   if (set?.kind === 'VAR_RESET_ALL') return [];
   const name = String(set?.name ?? '').toLowerCase();
-  if (set?.kind === 'VAR_RESET') return settings.filter((s) => s !== name);
+  // SET x = DEFAULT (or TO DEFAULT) removes the setting, as RESET x does.
+  if (set?.kind === 'VAR_RESET' || set?.kind === 'VAR_SET_DEFAULT') return settings.filter((s) => s !== name);
   return settings.includes(name) ? settings : [...settings, name];
 }
 
@@ -511,6 +512,13 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
     case 'RenameStmt': {
       // ALTER TABLE / VIEW / FUNCTION / DOMAIN / TYPE ... RENAME TO: the object under its new name.
       if (n.newname && moveObject(catalog, n.renameType, n.relation, n.object, { name: n.newname }, why)) return undefined;
+      // ALTER DOMAIN d RENAME CONSTRAINT c TO e: a later DROP names it e.
+      if (n.renameType === 'OBJECT_DOMCONSTRAINT' && n.subname && n.newname) {
+        const domain = catalog.typeByFormatted(typeNameOf(catalog, { names: n.object?.List?.items ?? [] }));
+        const renamed = domain?.domainConstraints?.map((c) => (c.name === n.subname ? { ...c, name: n.newname as string } : c));
+        if (domain && renamed) catalog.defineType({ ...domain, domainConstraints: renamed }, why);
+        return undefined;
+      }
       // ALTER POLICY p ON t RENAME TO q: a later ALTER or DROP names it q.
       if (n.renameType === 'OBJECT_POLICY' && n.subname && n.newname) {
         const rel = relationIn(catalog, n.relation);
@@ -562,8 +570,8 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       const schema = names.length > 1 ? names[names.length - 2] : catalog.creationSchema;
       const baseType = typeNameOf(catalog, n.typeName);
       // Its own constraints: those of a domain it is based on are looked up through baseType.
-      const constraintNames = (n.constraints ?? []).reduce((list: string[], c: AstNode) => withDomainConstraint(list, name, c.Constraint), []);
-      const type: CatalogType = { oid: allocateLocalOid(), schema, name, formatted: qualifiedTypeName(schema, name), category: 'U', preferred: false, kind: 'd', baseType, hasConstraints: constraintNames.length > 0, constraintNames, definedAt: location };
+      const domainConstraints = (n.constraints ?? []).reduce((list: DomainConstraint[], c: AstNode) => withDomainConstraint(list, name, c.Constraint), []);
+      const type: CatalogType = { oid: allocateLocalOid(), schema, name, formatted: qualifiedTypeName(schema, name), category: 'U', preferred: false, kind: 'd', baseType, hasConstraints: domainConstraints.length > 0, domainConstraints, definedAt: location };
       catalog.defineType(type, why);
       return undefined;
     }
@@ -572,14 +580,13 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       // DROP NOT NULL (N) take one away, which for a database's domain may leave others (unknown here).
       const domain = catalog.typeByFormatted(typeNameOf(catalog, { names: n.typeName }));
       if (domain?.kind !== 'd') return undefined;
-      const known = domain.constraintNames;
+      const known = domain.domainConstraints;
       if (n.subtype === 'C' || n.subtype === 'O') {
         const added = withDomainConstraint(known ?? [], domain.name, n.subtype === 'O' ? { contype: 'CONSTR_NOTNULL' } : n.def?.Constraint);
-        catalog.defineType({ ...domain, hasConstraints: domain.hasConstraints || added.length > 0, ...(known ? { constraintNames: added } : {}) }, why);
+        catalog.defineType({ ...domain, hasConstraints: domain.hasConstraints || added.length > 0, ...(known ? { domainConstraints: added } : {}) }, why);
       } else if (known && (n.subtype === 'X' || n.subtype === 'N')) {
-        const dropped = n.subtype === 'N' ? `${domain.name}_not_null` : n.name;
-        const left = known.filter((name) => name !== dropped);
-        catalog.defineType({ ...domain, hasConstraints: left.length > 0, constraintNames: left }, why);
+        const left = known.filter((c) => (n.subtype === 'N' ? !c.notNull : c.name !== n.name));
+        catalog.defineType({ ...domain, hasConstraints: left.length > 0, domainConstraints: left }, why);
       }
       return undefined;
     }
@@ -628,15 +635,16 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
 }
 
 /**
- * `names` with a domain's CHECK or NOT NULL constraint `c` added under its name (ChooseConstraintName:
- * DOMAIN_check, DOMAIN_check1, ... when unnamed; NOT NULL as DOMAIN_not_null, once).
+ * `constraints` with a domain's CHECK or NOT NULL constraint `c` added under its name
+ * (ChooseConstraintName: DOMAIN_check, DOMAIN_check1, ... when unnamed; an unnamed NOT NULL as
+ * DOMAIN_not_null, and only once).
  */
-function withDomainConstraint(names: string[], domain: string, c: AstNode): string[] {
-  if (c?.contype === 'CONSTR_NOTNULL') return names.includes(`${domain}_not_null`) ? names : [...names, `${domain}_not_null`];
-  if (c?.contype !== 'CONSTR_CHECK') return names;
+function withDomainConstraint(constraints: DomainConstraint[], domain: string, c: AstNode): DomainConstraint[] {
+  if (c?.contype === 'CONSTR_NOTNULL') return constraints.some((k) => k.notNull) ? constraints : [...constraints, { name: c.conname ?? `${domain}_not_null`, notNull: true }];
+  if (c?.contype !== 'CONSTR_CHECK') return constraints;
   let name: string = c.conname ?? `${domain}_check`;
-  for (let i = 1; !c.conname && names.includes(name); i++) name = `${domain}_check${i}`;
-  return [...names, name];
+  for (let i = 1; !c.conname && constraints.some((k) => k.name === name); i++) name = `${domain}_check${i}`;
+  return [...constraints, { name }];
 }
 
 /** The index CREATE INDEX makes (as relations.sql reads one). */

@@ -112,6 +112,11 @@ interface RowValue {
   fields: (RowValue | InferredType | null)[];
 }
 
+/** An ARRAY[ROW(...), ...] a cast coerces: each element a ROW, coerced to the element type as a ROW is. */
+interface RowArrayValue {
+  rows: RowValue[];
+}
+
 /** The lengths of a walk's lists at one point (StatementWalker.marks). */
 interface WalkMarks {
   reasons: number;
@@ -158,7 +163,7 @@ class Scope {
     return this.outerReads.size > 0;
   }
   /** The clause of this query level being walked, for what keeps an EXISTS from becoming a join. */
-  clause?: 'from' | 'target' | 'where';
+  clause?: 'from' | 'target' | 'where' | 'resjunk';
   /** An enclosing query is read from this level's FROM (JOIN ON, LATERAL function arguments). */
   outerReadInFrom = false;
   /** This level's WHERE calls a volatile function. */
@@ -678,7 +683,7 @@ export class StatementWalker {
    * into a relabelling, which restricts nothing, and an array literal ('{1,2}'::d[]) is checked as
    * array_in reads it, when the statement is parsed.
    */
-  private domainCoercion(from: InferredType | RowValue, target: string, range: TextRange): void {
+  private domainCoercion(from: InferredType | RowValue | RowArrayValue, target: string, range: TextRange): void {
     const check = this.domainCheck(from, target, 0);
     if (!check) return;
     const what = check.path.length ? `coercion of ${check.path.join(' in ')} to domain ${check.domain}` : `coercion to domain ${check.domain}`;
@@ -692,13 +697,22 @@ export class StatementWalker {
    * (coerce_record_to_complex, also under a domain over the composite type, and nested ROWs). The
    * path to it is innermost first: `each element`, `field a of public.cpos`.
    */
-  private domainCheck(from: InferredType | RowValue, target: string, depth: number): { domain: string; path: string[] } | undefined {
+  private domainCheck(from: InferredType | RowValue | RowArrayValue, target: string, depth: number): { domain: string; path: string[] } | undefined {
     if (from === target || depth > 32) return undefined;
     if (this.catalog.domainHasConstraints(target)) return { domain: target, path: [] };
     // An untyped literal is read by the type's input function (array_in, record_in, domain_in):
     // elements and fields are checked when the statement is parsed.
     if (from === UNKNOWN_LITERAL) return undefined;
     const base = this.catalog.rootBaseTypeOf(target);
+    if (typeof from === 'object' && 'rows' in from) {
+      // Each ROW element is coerced to the array's element type (ArrayCoerceExpr over coerce_record_to_complex).
+      if (!base.endsWith('[]')) return undefined;
+      for (const row of from.rows) {
+        const element = this.domainCheck(row, base.slice(0, -2), depth + 1);
+        if (element) return { domain: element.domain, path: [...element.path, 'each element'] };
+      }
+      return undefined;
+    }
     if (typeof from !== 'object') {
       if (!base.endsWith('[]') || (base !== target && from !== undefined && this.catalog.rootBaseTypeOf(from) === base)) return undefined;
       const source = from && this.catalog.rootBaseTypeOf(from);
@@ -925,7 +939,7 @@ export class StatementWalker {
         : this.statement(cte.ctequery, new Scope(scope));
       this.walkingCte = outerCte;
       info.volatile = this.volatileSeen > before;
-      info.columns = named(columns);
+      info.columns = named(resolvedUnknowns(columns));
       info.limit = this.limitNeeded(query);
       scope.ctes.set(info.name, info);
       if (info.writes) {
@@ -1075,17 +1089,23 @@ export class StatementWalker {
       this.markTopOfQual(sel.whereClause);
       scope.clause = 'where';
       this.expr(sel.whereClause, scope);
-      scope.clause = undefined;
       const groupingFrom = this.marks();
+      // GROUP BY, WINDOW, DISTINCT ON and ORDER BY expressions join the select list as resjunk
+      // entries: a set-returning or volatile function there is the select list's (hasTargetSRFs).
+      scope.clause = 'resjunk';
       for (const g of sel.groupClause ?? []) this.expr(g, scope);
+      scope.clause = undefined;
       this.expr(sel.havingClause, scope);
+      scope.clause = 'resjunk';
       for (const w of sel.windowClause ?? []) this.windowDef(w.WindowDef ?? w, scope);
       // DISTINCT ON and ORDER BY take a bare name for an output column first (findTargetlistEntrySQL92): walked with it.
       for (const d of sel.distinctClause ?? []) if (nodeKind(d) && !namesOutput(d, columns)) this.expr(d, scope);
       discardable?.push([groupingFrom, this.marks()]);
     }
     const orderFrom = this.marks();
+    scope.clause = 'resjunk';
     for (const s of sel.sortClause ?? []) if (!namesOutput(s.SortBy?.node ?? s, columns)) this.expr(s.SortBy?.node ?? s, scope);
+    scope.clause = undefined;
     discardable?.push([orderFrom, this.marks()]);
     this.expr(sel.limitCount, scope);
     this.expr(sel.limitOffset, scope);
@@ -1506,11 +1526,11 @@ export class StatementWalker {
     const usingAlias = n.join_using_alias?.aliasname ?? n.join_using_alias?.Alias?.aliasname;
     if (usingAlias) {
       const usingColumns = output.slice(0, merged.length);
-      scope.entries.push({ name: usingAlias, columns: usingColumns.map((c) => ({ name: c.name, type: c.type })), joinColumns: new Map(usingColumns.map((c) => [c.name, c.sources])) });
+      scope.entries.push({ name: usingAlias, columns: usingColumns.map((c) => ({ name: c.name, type: c.type })), joinColumns: new Map(usingColumns.map((c) => [c.name, c.sources])), rowType: 'record' });
     }
     const columns = renamed.length ? output.map((c, i) => ({ ...c, name: renamed[i] ?? c.name })) : output;
     if (alias?.aliasname) {
-      scope.entries.push({ name: alias.aliasname, columns: columns.map((c) => ({ name: c.name, type: c.type })), joinColumns: new Map(columns.map((c) => [c.name, c.sources])) });
+      scope.entries.push({ name: alias.aliasname, columns: columns.map((c) => ({ name: c.name, type: c.type })), joinColumns: new Map(columns.map((c) => [c.name, c.sources])), rowType: 'record' });
     }
     return [columns];
   }
@@ -1587,7 +1607,7 @@ export class StatementWalker {
         const names = nameList(alias?.colnames);
         scope.entries.push({
           name: alias?.aliasname ?? '',
-          columns: names.length ? names.map((name, i) => ({ name, type: columns?.[i]?.type ?? '' })) : columns,
+          columns: resolvedUnknowns(names.length ? names.map((name, i) => ({ name, type: columns?.[i]?.type ?? '' })) : columns),
           derived: true,
           rowType: 'record',
         });
@@ -1611,9 +1631,11 @@ export class StatementWalker {
           return (unnestOfEach(items[0], n.coldeflist ?? items[1]) ?? [items[0]]).map((call) => [call, items[1]]);
         });
         if (calls.length === 1 && !n.ordinality) this.loneFromCall = calls[0][0]?.FuncCall;
+        const results: InferredType[] = [];
         const perFunction = calls.map((items): CatalogColumn[] | undefined => {
           const referencesBefore = this.references.length;
           const type = this.expr(items[0], scope);
+          results.push(type);
           // A record-returning function's columns are declared where it is called: AS t(a int, ...).
           const declared = this.columnDefinitions(n.coldeflist ?? items[1]);
           if (declared) return declared;
@@ -1631,7 +1653,11 @@ export class StatementWalker {
         const columns: CatalogColumn[] | undefined = perFunction.every((c) => c) ? (perFunction as CatalogColumn[][]).flat() : undefined;
         if (columns && n.ordinality) columns.push({ name: 'ordinality', type: 'bigint' });
         const names = nameList(alias?.colnames);
-        scope.entries.push({ name: alias?.aliasname ?? '', columns: names.length ? names.map((name, i) => ({ name, type: columns?.[i]?.type ?? '' })) : columns });
+        // Its whole row: one function's result (a scalar one too), else a record (makeWholeRowVar).
+        const rowType = calls.length === 1 && !n.ordinality ? results[0] : 'record';
+        // Without an alias, a lone function's name names it (FROM generate_series(1, 3): generate_series.*).
+        const entryName = alias?.aliasname ?? (calls.length === 1 ? (this.outputName(calls[0][0]) ?? '') : '');
+        scope.entries.push({ name: entryName, columns: names.length ? names.map((name, i) => ({ name, type: columns?.[i]?.type ?? '' })) : columns, ...(rowType ? { rowType } : {}) });
         return;
       }
       case 'JsonTable': {
@@ -2190,11 +2216,11 @@ export class StatementWalker {
     else if (isAggregate) (scope.aggregates ??= []).push({ call: n, fn: match.candidates.length === 1 ? match.candidates[0] : undefined, range });
     if (match.candidates.some((fn) => fn.volatility === 'v')) {
       if (scope.clause === 'where') scope.volatileInWhere = true;
-      else if (scope.clause === 'target') scope.volatileInTarget = true;
+      else if (scope.clause === 'target' || scope.clause === 'resjunk') scope.volatileInTarget = true;
     }
     if (match.candidates.some((fn) => fn.returnsSet)) {
       this.setReturningSeen++;
-      if (scope.clause === 'target') scope.setReturningInTarget = true;
+      if (scope.clause === 'target' || scope.clause === 'resjunk') scope.setReturningInTarget = true;
     }
     const refKind = isAggregate && !isWindow ? 'aggregate' : 'function';
     const only = match.candidates.length === 1 && !isAggregate && !isWindow ? match.candidates[0] : undefined;
@@ -2665,8 +2691,14 @@ export class StatementWalker {
   private typeCast(n: AstNode, scope: Scope): InferredType {
     const reachedBefore = this.reached.length;
     // A ROW(...) keeps its fields' types: each is coerced to the target's field type.
-    const row = nodeKind(n.arg) === 'RowExpr' ? this.rowValue(n.arg.RowExpr, scope) : undefined;
-    const argType = row ? 'record' : this.expr(n.arg, scope);
+    const elements: AstNode[] | undefined = n.arg?.A_ArrayExpr?.elements;
+    const row: RowValue | RowArrayValue | undefined =
+      nodeKind(n.arg) === 'RowExpr'
+        ? this.rowValue(n.arg.RowExpr, scope)
+        : elements?.length && elements.every((e) => nodeKind(e) === 'RowExpr')
+          ? { rows: elements.map((e) => this.rowValue(e.RowExpr, scope)) }
+          : undefined;
+    const argType = row ? ('rows' in row ? 'record[]' : 'record') : this.expr(n.arg, scope);
     const typeName = n.typeName?.TypeName ?? n.typeName;
     const target = typeNameOf(this.catalog, typeName);
     this.fixParameters([n.arg], [target]);
@@ -2744,7 +2776,7 @@ export class StatementWalker {
     // In a LEFT / RIGHT join's ON: only a sublink reading nothing but the nullable side.
     const readable = this.atTopOfQual.get(n);
     if (readable && [...inner.outerReads].some((entry) => !readable.has(entry))) return false;
-    if (!this.atTopOfQual.has(n) || !sub || sub.withClause || (sub.op && sub.op !== 'SETOP_NONE') || inner.grouping || sub.havingClause || sub.lockingClause?.length) return false;
+    if (!this.atTopOfQual.has(n) || !sub || sub.withClause || (sub.op && sub.op !== 'SETOP_NONE') || inner.grouping || sub.havingClause || sub.lockingClause?.length || groupingSetsKept(sub.groupClause)) return false;
     if (n.subLinkType === 'ANY_SUBLINK') {
       // From 17 a correlated IN becomes a lateral join when its query can be flattened and its
       // left side reads the outer query.
@@ -3187,10 +3219,30 @@ function conjuncts(qual: AstNode): AstNode[] {
   return qual ? [qual] : [];
 }
 
+/**
+ * Whether a GROUP BY keeps grouping sets after parse analysis flattens them: more than one set, or
+ * the one empty set of GROUP BY (); GROUP BY a, () or GROUPING SETS ((a)) is a plain GROUP BY a.
+ */
+function groupingSetsKept(items: AstNode[] | undefined): boolean {
+  const sets = (item: AstNode): number => {
+    const set = item?.GroupingSet;
+    if (!set) return 1;
+    const content: AstNode[] = set.content ?? [];
+    if (set.kind === 'GROUPING_SET_ROLLUP') return content.length + 1;
+    if (set.kind === 'GROUPING_SET_CUBE') return 2 ** content.length;
+    if (set.kind === 'GROUPING_SET_SETS') return content.reduce((n, c) => n + sets(c), 0);
+    return 1;
+  };
+  const list = items ?? [];
+  const count = list.reduce((n, item) => n * sets(item), 1);
+  return count > 1 || (list.length > 0 && list.every((item) => item?.GroupingSet?.kind === 'GROUPING_SET_EMPTY'));
+}
+
 /** simplify_EXISTS_query drops a LIMIT that folds to a positive constant or to NULL (LIMIT ALL); any other stays. */
 function existsLimitDropped(sel: AstNode): boolean {
   const limit = sel.limitCount?.A_Const ?? sel.limitCount?.TypeCast?.arg?.A_Const;
-  return !sel.limitCount || (limit !== undefined && (limit.isnull || Number(limit.ival?.ival ?? limit.fval?.fval ?? 0) > 0));
+  // LIMIT is bigint: a fraction rounds (LIMIT 0.4 is LIMIT 0, which is kept).
+  return !sel.limitCount || (limit !== undefined && (limit.isnull || Math.round(Number(limit.ival?.ival ?? limit.fval?.fval ?? 0)) > 0));
 }
 
 /**
@@ -3202,10 +3254,15 @@ function existsLimitDropped(sel: AstNode): boolean {
 function existsSimplified(sel: AstNode, scope: Scope): boolean {
   if ((sel.op && sel.op !== 'SETOP_NONE') || sel.valuesLists || scope.grouping || scope.setReturningInTarget) return false;
   if (sel.havingClause || sel.limitOffset || sel.lockingClause?.length || !existsLimitDropped(sel)) return false;
-  if ((sel.groupClause ?? []).some((g: AstNode) => g?.GroupingSet)) return false;
+  if (groupingSetsKept(sel.groupClause)) return false;
   return ![...scope.ctes.values()].some((cte) => cte.writes);
 }
 
+
+/** A subquery's or CTE's columns as the query around it sees them: an untyped literal's is text (resolveTargetListUnknowns). */
+function resolvedUnknowns(columns: CatalogColumn[] | undefined): CatalogColumn[] | undefined {
+  return columns?.some((c) => c.type === UNKNOWN_LITERAL) ? columns.map((c) => (c.type === UNKNOWN_LITERAL ? { ...c, type: 'text' } : c)) : columns;
+}
 
 /** The earliest location of any node in `node` (a FROM item: where it starts in the text), or 0. */
 function firstLocation(node: AstNode): number {
