@@ -23,6 +23,15 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/** The server at the other end of `client` initializes, shuts down, and on exit ends with code 0. */
+async function answersThenExits(client: TestClient, exited: Promise<number | null>): Promise<void> {
+  assert.strictEqual((await client.initialize()).serverInfo?.name, 'pg-parallel-hints');
+  await client.shutdown();
+  await client.rpc.sendNotification('exit');
+  assert.strictEqual(await exited, 0);
+  client.dispose();
+}
+
 describe('lsp: pg-parallel-hints lsp --stdio', function () {
   this.timeout(20_000);
   let child: ChildProcess | undefined;
@@ -110,23 +119,13 @@ describe('lsp: pg-parallel-hints lsp --stdio', function () {
     const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
     const socket = await accepted;
     server.close();
-    const client = new TestClient(createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket)), {});
-    assert.strictEqual((await client.initialize()).serverInfo?.name, 'pg-parallel-hints');
-    await client.shutdown();
-    await client.rpc.sendNotification('exit');
-    assert.strictEqual(await exited, 0);
-    client.dispose();
+    await answersThenExits(new TestClient(createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket)), {}), exited);
   });
 
   it('--node-ipc talks over the IPC channel of the client that forked it', async () => {
     child = fork(bin, ['lsp', '--node-ipc'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: offline });
     const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
-    const client = new TestClient(createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child)), {});
-    assert.strictEqual((await client.initialize()).serverInfo?.name, 'pg-parallel-hints');
-    await client.shutdown();
-    await client.rpc.sendNotification('exit');
-    assert.strictEqual(await exited, 0);
-    client.dispose();
+    await answersThenExits(new TestClient(createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child)), {}), exited);
   });
 
   it('--socket=PORT with no client listening, and --node-ipc without an IPC channel, say so on stderr and exit 2', async () => {
