@@ -230,6 +230,9 @@ CREATE OPERATOR qual_ops.< (LEFTARG = int, RIGHTARG = int, FUNCTION = qual_ops.l
 CREATE FUNCTION os_final(s int, frac float8, v int) RETURNS int LANGUAGE sql PARALLEL SAFE AS $$ SELECT s $$;
 CREATE AGGREGATE os_unsafe(float8 ORDER BY int) (SFUNC = acc_step, STYPE = int, INITCOND = '0', FINALFUNC = os_final, FINALFUNC_EXTRA);
 CREATE MATERIALIZED VIEW mv AS SELECT grp, count(*) AS n FROM big GROUP BY grp;
+-- REFRESH runs a materialized view's query again, window and subquery included.
+CREATE MATERIALIZED VIEW mv_window AS SELECT id, rank() OVER (ORDER BY grp) AS r FROM big;
+CREATE MATERIALIZED VIEW mv_correlated AS SELECT b.id, (SELECT count(*) FROM other o WHERE o.big_id = b.id) AS n FROM big b WHERE b.id < 50;
 CREATE SEQUENCE big_seq_for_test;
 CREATE FUNCTION inl_tenant() RETURNS int LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT current_setting('app.tenant', true)::int $$;
 CREATE FUNCTION inl_strict_plus(x int) RETURNS int LANGUAGE sql STRICT PARALLEL RESTRICTED RETURN x + 1;
@@ -1178,39 +1181,63 @@ describe('differential: the engine agrees with the planner', function () {
 
   agreementCases(referee, CASES);
 
-  // The probes explain a COPY's query, since EXPLAIN does not take COPY. That the COPY itself runs
-  // the same plan is checked here for real: auto_explain sends the plan COPY executed as a notice.
+  // EXPLAIN takes neither COPY nor REFRESH: the probes explain a COPY's query, and neither can be in
+  // the cases above. Here the statements run, and the plan each executed is what auto_explain sends
+  // as a notice: with cheap parallel costs (a Gather anywhere: parallel possible) and forced into a
+  // parallel plan (a single-copy Gather on top: the whole plan is parallel safe), as the probes do.
   for (const [sql, expected] of [
     ['COPY (SELECT count(*) FROM big) TO STDOUT', 'safe'],
     ['COPY (SELECT f_unsafe(id) FROM big) TO STDOUT', 'unsafe'],
+    ['COPY (SELECT id FROM big WHERE f_restricted(grp) > 3) TO STDOUT', 'restricted'],
+    ['REFRESH MATERIALIZED VIEW mv', 'safe'],
+    ['REFRESH MATERIALIZED VIEW mv_window', 'restricted'],
+    ['REFRESH MATERIALIZED VIEW mv_correlated', 'restricted'],
   ] as const) {
     it(`${expected}, and run for real: ${sql}`, async () => {
       const [result] = analyzeDocument(sql, referee.catalog).statements;
-      assert.strictEqual(result.verdict, expected);
-      const plans: string[] = [];
-      const collect = (notice: { message?: string }) => plans.push(notice.message ?? '');
-      referee.client.on('notice', collect);
-      try {
-        await referee.client.query('BEGIN');
-        await referee.client.query("LOAD 'auto_explain'");
-        await setLocal(referee.client, {
-          'auto_explain.log_min_duration': 0,
-          'auto_explain.log_level': 'notice',
-          parallel_setup_cost: 0,
-          parallel_tuple_cost: 0,
-          min_parallel_table_scan_size: 0,
-        });
-        await referee.client.query(sql);
-      } finally {
-        await referee.client.query('ROLLBACK');
-        referee.client.off('notice', collect);
-      }
-      const executed = plans.find((p) => p.includes('Query Text: COPY'));
-      assert.ok(executed, `auto_explain sent no plan: ${JSON.stringify(plans)}`);
-      assert.strictEqual(/\bGather\b/.test(executed), expected === 'safe', executed);
+      const [withoutDatabase] = analyzeDocument(sql, referee.offline).statements;
+      const probe = await executedProbe(referee, sql);
+      const details = `engine: ${result.verdict} (${result.reasons.map((r) => r.code).join(', ') || 'no reasons'}); planner: parallelPossible=${probe.parallelPossible} wholePlanSafe=${probe.wholePlanSafe}`;
+      assert.ok(agreesWithPlanner(result.verdict, probe), `disagreement: ${details}`);
+      assert.strictEqual(result.verdict, expected, details);
+      assert.strictEqual(withoutDatabase.verdict, expected, `without a database: ${withoutDatabase.verdict}`);
     });
   }
 });
+
+interface PlanNodeJson {
+  'Node Type': string;
+  'Single Copy'?: boolean;
+  Plans?: PlanNodeJson[];
+}
+
+/** PARALLEL.md section 4's two probes, on the plans `sql` executes (auto_explain), each in a transaction rolled back. */
+async function executedProbe(referee: Referee, sql: string): Promise<{ parallelPossible: boolean; wholePlanSafe: boolean }> {
+  const force = referee.catalog.versionNum >= 160000 ? 'debug_parallel_query' : 'force_parallel_mode';
+  const cheap = await executedPlan(referee, sql, { parallel_setup_cost: 0, parallel_tuple_cost: 0, min_parallel_table_scan_size: 0 });
+  const forced = await executedPlan(referee, sql, { [force]: 'on', parallel_setup_cost: '1e15' });
+  const gather = (node: PlanNodeJson): boolean => node['Node Type'] === 'Gather' || node['Node Type'] === 'Gather Merge' || (node.Plans ?? []).some(gather);
+  return { parallelPossible: gather(cheap), wholePlanSafe: forced['Node Type'] === 'Gather' && forced['Single Copy'] === true };
+}
+
+/** The plan of the one query `sql` executes under `settings`, as auto_explain logs it (a notice here). */
+async function executedPlan(referee: Referee, sql: string, settings: Record<string, string | number>): Promise<PlanNodeJson> {
+  const notices: string[] = [];
+  const collect = (notice: { message?: string }) => notices.push(notice.message ?? '');
+  referee.client.on('notice', collect);
+  try {
+    await referee.client.query('BEGIN');
+    await referee.client.query("LOAD 'auto_explain'");
+    await setLocal(referee.client, { 'auto_explain.log_min_duration': 0, 'auto_explain.log_level': 'notice', 'auto_explain.log_format': 'json', ...settings });
+    await referee.client.query(sql);
+  } finally {
+    await referee.client.query('ROLLBACK');
+    referee.client.off('notice', collect);
+  }
+  const logged = notices.map((text) => text.slice(text.indexOf('{'))).filter((json) => json.startsWith('{'));
+  assert.strictEqual(logged.length, 1, `auto_explain sent ${logged.length} plans: ${JSON.stringify(notices)}`);
+  return (JSON.parse(logged[0]) as { Plan: PlanNodeJson }).Plan;
+}
 
 /**
  * Row-level security, as the planner sees it for the role that reads: a superuser or the table's

@@ -428,7 +428,11 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       const walked = ctx.walkQuery(n.query);
       const names = nameList(into?.colNames);
       rel.columns = (walked.columns ?? []).map((c, i) => ({ name: names[i] ?? c.name, type: c.type }));
-      if (rel.kind === 'm') rel.viewFunctions = [...new Set(walked.functions.map((f) => f.oid))];
+      // A materialized view's query runs again at each REFRESH: what it reaches, and what runs only in the leader.
+      if (rel.kind === 'm') {
+        rel.viewFunctions = [...new Set(walked.functions.map((f) => f.oid))];
+        Object.assign(rel, viewTraits(walked, n.query, rel.columns.map((c) => c.name)));
+      }
       catalog.defineRelation(rel, why);
       return undefined;
     }

@@ -1898,6 +1898,14 @@ export class StatementWalker {
     this.refer({ kind: 'relation', range, name: written, functions: NONE, ...(rel ? { relation: rel } : {}) });
     const fns = this.functionsByOid(rel?.viewFunctions ?? []);
     this.reachThrough(fns, range, (culprit) => `materialized view ${written} calls ${culprit}`, 'view');
+    // Its whole query runs: what runs only in the leader in any part of it, every column included.
+    const traits = rel?.kind === 'm' ? traitsOf(rel, this.catalog) : {};
+    const shapes = new Set([...(traits.viewShapes ?? []), ...(traits.viewColumnShapes ?? []).flatMap((column) => column.shapes)]);
+    if (shapes.size > 0) {
+      const ordered = VIEW_SHAPES.filter((shape) => shapes.has(shape));
+      this.shapes.push(...ordered);
+      this.viewReasons(ordered, `materialized view ${written}`, ' (its query, which REFRESH runs): that part of a plan runs only in the leader process', range);
+    }
   }
 
   /**

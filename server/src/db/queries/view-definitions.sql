@@ -1,4 +1,5 @@
--- The definitions of the database's own views (oids from FirstNormalObjectId, 16384, on; none of
+-- The definitions of the database's own views and materialized views (a REFRESH runs the query;
+-- oids from FirstNormalObjectId, 16384, on; none of
 -- another session's temporary schema), as pg_get_viewdef prints them under the read's search_path
 -- (pg_catalog, pg_temp: every other name qualified). The engine walks one the first time a
 -- statement reads the view (walker.ts, traitsOf), for what it passes on besides functions: row
@@ -14,7 +15,7 @@
 -- check.
 WITH own AS (
     SELECT c.oid FROM pg_class c
-    WHERE c.relkind = 'v' AND c.oid >= 16384 AND NOT pg_is_other_temp_schema(c.relnamespace)
+    WHERE c.relkind IN ('v', 'm') AND c.oid >= 16384 AND NOT pg_is_other_temp_schema(c.relnamespace)
 ), locked AS MATERIALIZED (
     -- Another session's (a prepared transaction's has no pid), in this database or on a shared catalog.
     SELECT DISTINCT l.relation
