@@ -207,7 +207,6 @@ export interface FilePolicy {
   shapes: ViewShape[];
 }
 
-/** A partition or inheritance child only the leader can scan (CatalogRelation.leaderOnlyChildren). */
 /** A constraint of a workspace domain: CHECK, or NOT NULL (which DROP NOT NULL drops whatever its name). */
 export interface DomainConstraint {
   name: string;
@@ -222,6 +221,7 @@ export interface InliningBlocked {
   settings: string[];
 }
 
+/** A partition or inheritance child only the leader can scan (CatalogRelation.leaderOnlyChildren). */
 export interface LeaderOnlyChild {
   schema: string;
   name: string;
