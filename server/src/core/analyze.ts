@@ -8,7 +8,7 @@ import { Catalog, simpleHash, worseHazard } from './catalog';
 import { applyDdl } from './ddl';
 import { joined, NONE } from './lists';
 import { checkFunctionDefinition } from './function-check';
-import { AstNode, parseSql, scanSql, type Token, withoutPsqlVariables } from './parse';
+import { AstNode, identifierValue, parseSql, scanSql, type Token, withoutPsqlVariables } from './parse';
 import { Utf8Offsets } from './text';
 import type { Hazard, Reason, Reference, StatementKind, StatementResult, TextRange, Verdict } from './types';
 import { nodeKind, StatementWalker, typeNameOf } from './walker';
@@ -280,11 +280,6 @@ function analyzeByScanner(sql: string, ctx: StatementContext, scanBefore: number
   return { range: { start: 0, end: sql.length }, kind: 'invalid', verdict, reasons: sortReasons([...walked.reasons, problem(tokens)]), references: joined(walked.references), parsed: false };
 }
 
-
-/** Unquoted identifiers fold to lower case; quoted ones keep their case. */
-export function identifierValue(text: string): string {
-  return text.startsWith('"') ? text.slice(1, -1).replace(/""/g, '"') : text.toLowerCase();
-}
 
 const SEVERITY_RANK = { error: 0, warning: 1, information: 2, hint: 3 } as const;
 

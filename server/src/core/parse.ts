@@ -79,6 +79,11 @@ export interface Token {
   reserved: boolean;
 }
 
+/** An identifier token's name: unquoted ones fold to lower case; quoted ones keep their case. */
+export function identifierValue(text: string): string {
+  return text.startsWith('"') ? text.slice(1, -1).replace(/""/g, '"') : text.toLowerCase();
+}
+
 /** The grammar's scanner: tokens with UTF-16 ranges. Never throws; returns [] for text it cannot scan. */
 export function scanSql(text: string): Token[] {
   assertLoaded();

@@ -10,7 +10,7 @@ import { VIEW_SHAPES } from './catalog-snapshot';
 import { Catalog, DependencyLog, InferredType, UNKNOWN_LITERAL, hazardOf, isPolymorphic, qualifiedTypeName, signatureOf, worseHazard, worstLabel } from './catalog';
 import { describeCulprit, effectSentence } from './describe';
 import { InlinedQuery, Inlining, inlinedQueryOf, inliningOf, repeatedArgumentCost, WalkedBody } from './inline';
-import { AstNode, parseSql, scanSql, Token } from './parse';
+import { AstNode, identifierValue, parseSql, scanSql, Token } from './parse';
 import type { Utf8Offsets } from './text';
 import { kept, NONE } from './lists';
 import type { Hazard, Reason, ReasonCode, Reference, Severity, TextRange } from './types';
@@ -1130,9 +1130,9 @@ export class StatementWalker {
   /**
    * What the planner throws away before it plans (`regions`, in walk order) is never evaluated: the
    * RESTRICTED reasons found there, the plan shapes they make (a view passes them on) and the
-   * functions not UNSAFE (a view records them, or a database's view is told they are not run) go; an UNSAFE one still counts (standard_planner
-   * checks the whole query first). Functions are left in place, only left out of the result:
-   * deferred judgements hold positions in that list.
+   * functions not UNSAFE (a view records them, or a database's view is told they are not run) go;
+   * an UNSAFE one still counts (standard_planner checks the whole query first). Functions are left
+   * in place, only left out of the result: deferred judgements hold positions in that list.
    */
   private thrownAway(regions: readonly WalkRegion[]): void {
     for (const [from, to] of [...regions].reverse()) {
@@ -1571,7 +1571,7 @@ export class StatementWalker {
     const names = new Map<string, number>();
     for (i += 2; i < tokens.length && tokens[i].text !== ')'; i++) {
       const t = tokens[i];
-      if (t.text !== ',') names.set(t.text.startsWith('"') ? t.text.slice(1, -1).replace(/""/g, '"') : t.text.toLowerCase(), t.start);
+      if (t.text !== ',') names.set(identifierValue(t.text), t.start);
     }
     this.usingListsEnd = tokens[i]?.end ?? this.sql.length;
     return names;
