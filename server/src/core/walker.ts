@@ -661,7 +661,7 @@ export class StatementWalker {
    * Arguments whose type differs from the chosen parameter type are converted by an implicit cast;
    * a cast with a function runs that function (pg_cast.castfunc), and its label counts.
    */
-  private implicitCasts(argTypes: InferredType[], paramTypes: readonly string[], range: TextRange, rows: readonly (RowValue | undefined)[] = []): void {
+  private implicitCasts(argTypes: InferredType[], paramTypes: readonly string[], range: TextRange, rows: readonly (RowValue | RowArrayValue | undefined)[] = []): void {
     const skipped = argTypes.length === paramTypes.length + 1 ? 1 : 0;
     argTypes.slice(skipped).forEach((arg, i) => {
       const param = paramTypes[i];
@@ -727,6 +727,17 @@ export class StatementWalker {
       if (check) return { domain: check.domain, path: [...check.path, `field ${fields[i].name} of ${base}`] };
     }
     return undefined;
+  }
+
+  /**
+   * A value a cast or a call coerces, walked: its type, and for a ROW(...) or an ARRAY[ROW(...), ...]
+   * the fields' types too, each coerced to the target's field type (coerce_record_to_complex).
+   */
+  private coercedValue(node: AstNode, scope: Scope): { type: InferredType; rows?: RowValue | RowArrayValue } {
+    if (nodeKind(node) === 'RowExpr') return { type: 'record', rows: this.rowValue(node.RowExpr, scope) };
+    const elements: AstNode[] | undefined = node?.A_ArrayExpr?.elements;
+    if (elements?.length && elements.every((e) => nodeKind(e) === 'RowExpr')) return { type: 'record[]', rows: { rows: elements.map((e) => this.rowValue(e.RowExpr, scope)) } };
+    return { type: this.expr(node, scope) };
   }
 
   /** A ROW(...) a cast coerces (coerce_record_to_complex): its fields walked, their types kept. */
@@ -2144,7 +2155,8 @@ export class StatementWalker {
             unknownColumns = true;
             continue;
           }
-          const hit = entry.columns.find((c) => c.name === column) ?? (systemColumnType(entry, column) ? { name: column, type: systemColumnType(entry, column)! } : undefined);
+          const system = systemColumnType(entry, column);
+          const hit = entry.columns.find((c) => c.name === column) ?? (system ? { name: column, type: system } : undefined);
           if (hit) {
             crossed.forEach((s) => correlate(s, entry));
             this.columnRead(entry, column, n.location);
@@ -2185,14 +2197,15 @@ export class StatementWalker {
     // A call that may be inlined needs what each argument runs: how many functions were reached before each.
     const reachedBefore = candidates.some((fn) => fn.inlineBody !== undefined && fn.parallel !== 'u') ? [this.reached.length] : undefined;
     // A ROW(...) argument keeps its fields' types: each is coerced to the parameter's field type.
-    const rows: (RowValue | undefined)[] = [];
+    const rows: (RowValue | RowArrayValue | undefined)[] = [];
     const argTypes = args.map((a) => {
-      rows.push(nodeKind(a) === 'RowExpr' ? this.rowValue(a.RowExpr, scope) : undefined);
-      const type = rows[rows.length - 1] ? 'record' : this.expr(a, scope);
+      const { type, rows: value } = this.coercedValue(a, scope);
+      rows.push(value);
       reachedBefore?.push(this.reached.length);
       return type;
     });
     const named = args.some((a) => nodeKind(a) === 'NamedArgExpr');
+    const argNames = named ? args.map((a) => a?.NamedArgExpr?.name as string | undefined) : [];
     const orderTypes = (n.agg_order ?? []).map((o: AstNode) => this.expr(o.SortBy?.node ?? o, scope));
     // An ordered-set aggregate's arguments in pg_proc: the direct ones, then the WITHIN GROUP ones.
     const matchTypes = n.agg_star ? [] : n.agg_within_group ? [...argTypes, ...orderTypes] : argTypes;
@@ -2203,7 +2216,7 @@ export class StatementWalker {
     const range = this.nameRange(this.at(n.location));
     // SQL-syntax calls (EXTRACT, SUBSTRING ... FROM, TRIM, ...) start with a keyword, not the name.
     if (n.funcformat === 'COERCE_SQL_SYNTAX') range.end = this.tokenRange(range.start).end;
-    const match = this.catalog.matchFunction(candidates, matchTypes, named ? args.map((a) => a?.NamedArgExpr?.name as string | undefined) : []);
+    const match = this.catalog.matchFunction(candidates, matchTypes, argNames);
     if (match.candidates.length === 0) {
       this.unresolved = true;
       const shown = `${written}(${matchTypes.map((t) => t ?? '?').join(', ')})`;
@@ -2275,7 +2288,6 @@ export class StatementWalker {
       this.reason('aggregate-not-combinable', 'hint', `aggregate ${signatureOf(match.candidates[0])} has no combine function: it cannot be split across workers (no partial aggregation)`, range);
     }
     // A polymorphic result is what the call's arguments make it (enforce_generic_type_consistency).
-    const argNames = named ? args.map((a) => a?.NamedArgExpr?.name as string | undefined) : [];
     const returns = new Set(match.candidates.map((fn) => this.catalog.resultTypeOf(fn, matchTypes, argNames)));
     return returns.size === 1 ? [...returns][0] : undefined;
   }
@@ -2699,14 +2711,7 @@ export class StatementWalker {
   private typeCast(n: AstNode, scope: Scope): InferredType {
     const reachedBefore = this.reached.length;
     // A ROW(...) keeps its fields' types: each is coerced to the target's field type.
-    const elements: AstNode[] | undefined = n.arg?.A_ArrayExpr?.elements;
-    const row: RowValue | RowArrayValue | undefined =
-      nodeKind(n.arg) === 'RowExpr'
-        ? this.rowValue(n.arg.RowExpr, scope)
-        : elements?.length && elements.every((e) => nodeKind(e) === 'RowExpr')
-          ? { rows: elements.map((e) => this.rowValue(e.RowExpr, scope)) }
-          : undefined;
-    const argType = row ? ('rows' in row ? 'record[]' : 'record') : this.expr(n.arg, scope);
+    const { type: argType, rows: row } = this.coercedValue(n.arg, scope);
     const typeName = n.typeName?.TypeName ?? n.typeName;
     const target = typeNameOf(this.catalog, typeName);
     this.fixParameters([n.arg], [target]);
