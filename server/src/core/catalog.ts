@@ -39,12 +39,12 @@ const POLYMORPHIC = new Set([
   'any',
 ]);
 
-/** A polymorphic pseudo-type (anyelement, anyarray, "any" ...): a call decides what it stands for. */
 /** Type spellings match the catalog reader's: format_type with only pg_catalog on the search path. */
 export function qualifiedTypeName(schema: string, name: string): string {
   return schema === 'pg_catalog' ? name : `${schema}.${name}`;
 }
 
+/** A polymorphic pseudo-type (anyelement, anyarray, "any" ...): a call decides what it stands for. */
 export function isPolymorphic(type: string): boolean {
   return POLYMORPHIC.has(type);
 }
@@ -688,20 +688,7 @@ export class Catalog {
     });
     range ??= multirange && this.rangeOfMultirange(multirange);
     element ??= (array && this.elementTypeOf(array)) ?? (range && this.typeByFormatted(range)?.rangeSubtype);
-    switch (declared) {
-      case 'anyelement':
-      case 'anynonarray':
-      case 'anyenum':
-        return element;
-      case 'anyarray':
-        return array ?? (element && this.arrayTypeOf(element));
-      case 'anyrange':
-        return range;
-      case 'anymultirange':
-        return multirange ?? (range && this.typeByFormatted(range)?.multirangeType);
-      default:
-        return undefined;
-    }
+    return this.familyMember(declared, element, array, range, multirange);
   }
 
   /** The anycompatible family (enforce_generic_type_consistency's anycompatible_typeid and its range). */
@@ -720,15 +707,26 @@ export class Catalog {
     // A range argument fixes the common type to its subtype (anycompatible_range_typelem).
     const subtype = range && this.typeByFormatted(range)?.rangeSubtype;
     const common = subtype ?? (elements.includes(undefined) ? undefined : this.selectCommonType(elements));
-    switch (declared) {
-      case 'anycompatible':
-      case 'anycompatiblenonarray':
-        return common;
-      case 'anycompatiblearray':
-        return common && this.arrayTypeOf(common);
-      case 'anycompatiblerange':
+    return this.familyMember(declared, common, undefined, range, multirange);
+  }
+
+  /**
+   * What `declared`, a member of either polymorphic family, stands for once the family's element
+   * type, array, range and multirange are known (an array or multirange not given is the element's
+   * array, the range's multirange).
+   */
+  private familyMember(declared: string, element: InferredType, array: InferredType, range: InferredType, multirange: InferredType): InferredType {
+    // anyelement and anycompatible are the element itself; "any" belongs to neither family.
+    switch (declared === 'anycompatible' ? 'element' : declared.replace(/^any(compatible)?/, '')) {
+      case 'element':
+      case 'nonarray':
+      case 'enum':
+        return element;
+      case 'array':
+        return array ?? (element && this.arrayTypeOf(element));
+      case 'range':
         return range;
-      case 'anycompatiblemultirange':
+      case 'multirange':
         return multirange ?? (range && this.typeByFormatted(range)?.multirangeType);
       default:
         return undefined;
