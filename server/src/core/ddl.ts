@@ -49,7 +49,6 @@ function stringArg(arg: AstNode): string | undefined {
   return undefined;
 }
 
-
 const PARALLEL_WORDS: Record<string, ParallelLabel> = { safe: 's', restricted: 'r', unsafe: 'u' };
 const VOLATILITY: Record<string, Volatility> = { immutable: 'i', stable: 's', volatile: 'v' };
 
@@ -95,8 +94,8 @@ export function readCreateFunction(catalog: Catalog, n: AstNode, location: Sourc
   const body = asItems.length === 1 ? asItems[0]?.String?.sval : undefined;
   const language = (stringArg(options.get('language')) ?? 'sql').toLowerCase();
   // Without RETURNS, OUT parameters say: one its type, several a record.
-  const outTypes = (n.parameters ?? []).filter((p: AstNode) => p.FunctionParameter?.mode === 'FUNC_PARAM_OUT' || p.FunctionParameter?.mode === 'FUNC_PARAM_INOUT').map((p: AstNode) => typeNameOf(catalog, p.FunctionParameter.argType));
-  const fromOut = outTypes.length === 1 ? outTypes[0] : outTypes.length > 1 ? 'record' : undefined;
+  const outColumns = outputParameters(catalog, n.parameters);
+  const fromOut = outColumns.length === 1 ? outColumns[0].type : outColumns.length > 1 ? 'record' : undefined;
   // RETURNS TABLE: the grammar gives the one column's type, or record (TableFuncTypeName).
   const returnType = n.is_procedure ? 'void' : typeNameOf(catalog, n.returnType) || fromOut || 'void';
   const returnsSet = tableColumns || !!n.returnType?.TypeName?.setof || !!n.returnType?.setof;
@@ -119,7 +118,6 @@ export function readCreateFunction(catalog: Catalog, n: AstNode, location: Sourc
     definedAt: location,
     labelledExplicitly: parallelClause !== undefined,
   };
-  const outColumns = outputParameters(catalog, n.parameters);
   if (outColumns.length > 0) fn.outColumns = outColumns;
   // Kept whatever the label (an ALTER FUNCTION may make it RESTRICTED): a body the planner could inline.
   const text = language === 'sql' && !n.is_procedure ? (body ?? (n.sql_body ? sqlBodyOf(sql) : undefined)) : undefined;
