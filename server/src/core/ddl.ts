@@ -229,7 +229,7 @@ function moveObject(catalog: Catalog, objectType: string, relation: AstNode, obj
     return true;
   }
   if (objectType === 'OBJECT_DOMAIN' || objectType === 'OBJECT_TYPE') {
-    const type = catalog.typeByFormatted(typeNameOf(catalog, { names: object?.List?.items ?? [] }));
+    const type = typeIn(catalog, object?.List?.items);
     if (type && type.kind !== 'p') {
       const [schema, name] = [to.schema ?? type.schema, to.name ?? type.name];
       catalog.defineType({ ...type, schema, name, formatted: qualifiedTypeName(schema, name) }, why);
@@ -237,6 +237,11 @@ function moveObject(catalog: Catalog, objectType: string, relation: AstNode, obj
     return true;
   }
   return false;
+}
+
+/** The type (or domain) a statement names by its qualified name's parts. */
+function typeIn(catalog: Catalog, names: AstNode[] | undefined): CatalogType | undefined {
+  return catalog.typeByFormatted(typeNameOf(catalog, { names: names ?? [] }));
 }
 
 function relationIn(catalog: Catalog, rv: AstNode): CatalogRelation | undefined {
@@ -516,7 +521,7 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       if (n.newname && moveObject(catalog, n.renameType, n.relation, n.object, { name: n.newname }, why)) return undefined;
       // ALTER DOMAIN d RENAME CONSTRAINT c TO e: a later DROP names it e.
       if (n.renameType === 'OBJECT_DOMCONSTRAINT' && n.subname && n.newname) {
-        const domain = catalog.typeByFormatted(typeNameOf(catalog, { names: n.object?.List?.items ?? [] }));
+        const domain = typeIn(catalog, n.object?.List?.items);
         const renamed = domain?.domainConstraints?.map((c) => (c.name === n.subname ? { ...c, name: n.newname as string } : c));
         if (domain && renamed) catalog.defineType({ ...domain, domainConstraints: renamed }, why);
         return undefined;
@@ -580,7 +585,7 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
     case 'AlterDomainStmt': {
       // ADD CONSTRAINT (C), SET NOT NULL (O) give the domain a constraint; DROP CONSTRAINT (X) and
       // DROP NOT NULL (N) take one away, which for a database's domain may leave others (unknown here).
-      const domain = catalog.typeByFormatted(typeNameOf(catalog, { names: n.typeName }));
+      const domain = typeIn(catalog, n.typeName);
       if (domain?.kind !== 'd') return undefined;
       const known = domain.domainConstraints;
       if (n.subtype === 'C' || n.subtype === 'O') {
