@@ -4,6 +4,7 @@
  * Bundles the extension for the .vsix: dist/client.js (VS Code side) and dist/server.js (the
  * language server and CLI engine), with the parser's WebAssembly beside them. Catalog queries and
  * built-in catalogs ship as files (see .vscodeignore) and are found from the package root.
+ * And dist/cli.js, the CLI the bin runs (not in the .vsix): one file starts sooner than out/'s modules.
  */
 const esbuild = require('esbuild');
 const fs = require('fs');
@@ -28,6 +29,14 @@ async function bundle() {
   };
   await esbuild.build({ ...common, entryPoints: [path.join(root, 'client/src/extension.ts')], outfile: path.join(dist, 'client.js') });
   await esbuild.build({ ...common, entryPoints: [path.join(root, 'server/src/lsp-entry.ts')], outfile: path.join(dist, 'server.js') });
+  await esbuild.build({
+    ...common,
+    entryPoints: [path.join(root, 'server/src/cli-entry.ts')],
+    outfile: path.join(dist, 'cli.js'),
+    // tinyglobby's ESM build (chosen for our `import`) reads import.meta.url, which a CommonJS bundle lacks.
+    banner: { js: 'const __bundleUrl = require("url").pathToFileURL(__filename).href;' },
+    define: { 'import.meta.url': '__bundleUrl' },
+  });
   // libpg-query loads its .wasm from the directory of the script that contains it.
   fs.copyFileSync(require.resolve('libpg-query/wasm/libpg-query.wasm', { paths: [root] }), path.join(dist, 'libpg-query.wasm'));
   for (const file of fs.readdirSync(dist)) {

@@ -30,14 +30,9 @@ import type { WhyNotOptions } from './db/why-not';
 import type { StatementKind } from './core/types';
 import { loadBuiltinCatalog, supportedMajors } from './builtin-catalogs';
 import { messageOf } from './error-message';
+import { productVersion } from './package-root';
 
-const VERSION: string = (() => {
-  try {
-    return JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')).version;
-  } catch {
-    return '0.0.0';
-  }
-})();
+const VERSION = productVersion();
 
 type Command = 'check' | 'audit' | 'explain' | 'lsp';
 

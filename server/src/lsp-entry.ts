@@ -3,7 +3,7 @@ import { divertParserOutput } from './parser-output';
 import { tuneForQuickStart } from './quick-start';
 
 // Before the server's modules load: loading them allocates enough for V8 to grow its young
-// generation, which the settings keep at its starting size (the CLI's bin does the same).
+// generation, which the settings keep at its starting size (cli-entry.ts does the same).
 tuneForQuickStart();
 // Before the parser is required: what it prints must never reach stdout, the protocol's stream.
 divertParserOutput();

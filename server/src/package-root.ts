@@ -26,3 +26,12 @@ export function packageRoot(): string {
 export function packageFile(...parts: string[]): string {
   return path.join(packageRoot(), ...parts);
 }
+
+/** The product's version, from its package.json ('0.0.0' if that cannot be read). */
+export function productVersion(): string {
+  try {
+    return JSON.parse(fs.readFileSync(packageFile('package.json'), 'utf8')).version as string;
+  } catch {
+    return '0.0.0';
+  }
+}

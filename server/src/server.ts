@@ -9,7 +9,6 @@
  * - lsp-convert.ts: engine offsets and reasons to LSP ranges and diagnostics.
  * Nothing on the typing path waits for the database.
  */
-import * as fs from 'fs';
 import type { ClientBase } from 'pg';
 import {
   CodeActionKind,
@@ -36,7 +35,7 @@ import { registerConnectionCommands } from './handlers/connection-commands';
 import { definition } from './handlers/definition';
 import { hover } from './handlers/hover';
 import { DIAGNOSTIC_SOURCE, LinesOf } from './lsp-convert';
-import { packageFile } from './package-root';
+import { packageFile, productVersion } from './package-root';
 import { auditSettingsRequest, explainRequest, InitializationOptions } from './protocol';
 import type { GarbageCollections } from './memory';
 import { Scopes } from './scopes';
@@ -63,14 +62,6 @@ export interface ServerDeps {
   clock?: () => number;
   /** Full collections between pieces of work (memory.ts; the language server's process makes them). */
   collections?: GarbageCollections;
-}
-
-function readVersion(): string {
-  try {
-    return JSON.parse(fs.readFileSync(packageFile('package.json'), 'utf8')).version as string;
-  } catch {
-    return '0.0.0';
-  }
 }
 
 export function startServer(connection: Connection, deps: ServerDeps = {}): void {
@@ -151,7 +142,7 @@ export function startServer(connection: Connection, deps: ServerDeps = {}): void
         diagnosticProvider: { identifier: DIAGNOSTIC_SOURCE, interFileDependencies: true, workspaceDiagnostics: false },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
-      serverInfo: { name: 'pg-parallel-hints', version: readVersion() },
+      serverInfo: { name: 'pg-parallel-hints', version: productVersion() },
     };
   });
 
