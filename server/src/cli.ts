@@ -166,7 +166,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         io.stdout(USAGE);
         return command === undefined ? 2 : 0;
       default:
-        throw new CliError(`unknown command "${command}"\n${USAGE}`);
+        throw new CliError(`unknown command "${command}"; the commands are check, explain, audit and lsp (see pg-parallel-hints --help)`);
     }
   } catch (error) {
     const message = messageOf(error);
@@ -185,9 +185,9 @@ const LSP_TRANSPORTS = '--stdio, --node-ipc, --socket=PORT or --pipe=NAME';
 function checkLspArguments(args: string[]): void {
   const transports = args.filter((arg) => /^--(stdio|node-ipc)$|^--socket=\d+$|^--pipe=.+$/.test(arg));
   const unknown = args.find((arg) => !transports.includes(arg) && !/^--clientProcessId=\d+$/.test(arg));
-  if (unknown !== undefined) throw new CliError(`lsp: unknown option "${unknown}"; lsp takes one transport: ${LSP_TRANSPORTS}`);
-  if (transports.length === 0) throw new CliError(`lsp needs a transport: ${LSP_TRANSPORTS}`);
-  if (transports.length > 1) throw new CliError(`lsp takes one transport, not ${transports.join(' and ')}`);
+  if (unknown !== undefined) throw new UsageError('lsp', `unknown option ${unknown}; lsp takes one transport: ${LSP_TRANSPORTS}`);
+  if (transports.length === 0) throw new UsageError('lsp', `no transport given; lsp takes one: ${LSP_TRANSPORTS}`);
+  if (transports.length > 1) throw new UsageError('lsp', `one transport only, not ${transports.join(' and ')}`);
 }
 
 interface Source {

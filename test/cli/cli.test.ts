@@ -366,9 +366,17 @@ describe('cli: check', function () {
 
   it('lsp says which transports it takes when none or an unknown option is given (exit 2)', () => {
     const transports = '--stdio, --node-ipc, --socket=PORT or --pipe=NAME';
-    assert.deepStrictEqual(run(['lsp'], dir), { code: 2, stdout: '', stderr: `pg-parallel-hints: lsp needs a transport: ${transports}\n` });
-    assert.deepStrictEqual(run(['lsp', '--bogus'], dir), { code: 2, stdout: '', stderr: `pg-parallel-hints: lsp: unknown option "--bogus"; lsp takes one transport: ${transports}\n` });
-    assert.deepStrictEqual(run(['lsp', '--stdio', '--socket=5007'], dir), { code: 2, stdout: '', stderr: 'pg-parallel-hints: lsp takes one transport, not --stdio and --socket=5007\n' });
+    assert.deepStrictEqual(run(['lsp'], dir), { code: 2, stdout: '', stderr: `pg-parallel-hints lsp: no transport given; lsp takes one: ${transports} (see pg-parallel-hints lsp --help)\n` });
+    assert.deepStrictEqual(run(['lsp', '--bogus'], dir), { code: 2, stdout: '', stderr: `pg-parallel-hints lsp: unknown option --bogus; lsp takes one transport: ${transports} (see pg-parallel-hints lsp --help)\n` });
+    assert.deepStrictEqual(run(['lsp', '--stdio', '--socket=5007'], dir), { code: 2, stdout: '', stderr: 'pg-parallel-hints lsp: one transport only, not --stdio and --socket=5007 (see pg-parallel-hints lsp --help)\n' });
+  });
+
+  it('an unknown command is named in one line, with the commands there are (exit 2)', () => {
+    assert.deepStrictEqual(run(['chek', 'q.sql'], dir), {
+      code: 2,
+      stdout: '',
+      stderr: 'pg-parallel-hints: unknown command "chek"; the commands are check, explain, audit and lsp (see pg-parallel-hints --help)\n',
+    });
   });
 
   it('a reader that closes stdout early (| head) ends it quietly, with the exit code of the run', async () => {
