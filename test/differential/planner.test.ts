@@ -808,6 +808,24 @@ const CASES: Case[] = [
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id ORDER BY generate_series(1, 2))', 'restricted'],
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id LIMIT 0.4)', 'restricted'],
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id GROUP BY ())', 'restricted'],
+  // An aggregate belongs to the query whose columns it reads (agglevelsup): one inside a subquery of an
+  // EXISTS's select list or ORDER BY that reads the EXISTS's columns makes the EXISTS aggregate, so
+  // its select list stays, and that subquery reads the aggregate's result from outside (correlated).
+  ['SELECT count(*) FROM big b WHERE EXISTS (SELECT f_restricted(1), (SELECT count(o.id) FROM big b2) FROM other o WHERE o.big_id = b.id)', 'restricted'],
+  ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id ORDER BY (SELECT count(o.id) FROM big b2))', 'restricted'],
+  ['SELECT count(*) FROM big b WHERE EXISTS (SELECT f_restricted(1), (SELECT count(o.*) FROM big b2) FROM other o)', 'restricted'],
+  ['SELECT count(*) FROM big b WHERE EXISTS (SELECT f_restricted(1), (SELECT count(label) FROM big b2) FROM other o JOIN other p USING (label))', 'restricted'],
+  ['SELECT count(*) FROM big b WHERE EXISTS (SELECT f_restricted(1), (SELECT count(b2.id) FILTER (WHERE b.grp > 0) FROM big b2) FROM other o)', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  // What only the thrown-away parts read of the query around correlates nothing: an initPlan, not a join.
+  ['SELECT count(*) FROM big b WHERE EXISTS (SELECT b.grp FROM other o)', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o GROUP BY b.grp)', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT count(*) FROM big b WHERE EXISTS (WITH w AS (SELECT 1) SELECT b.grp FROM other o)', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT count(*) FROM big b WHERE EXISTS (SELECT b.grp FROM other o WHERE o.big_id = b.id)', 'safe'],
+  // A whole row of the query around (b, b.*) is a correlation like any of its columns.
+  ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.label = row_to_json(b)::text)', 'safe'],
+  ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.label = row_to_json(b.*)::text)', 'safe'],
+  ['SELECT (SELECT row_to_json(b) FROM other LIMIT 1) FROM big b', 'restricted'],
+  ['SELECT (SELECT count(*) FROM other o WHERE o.label = row_to_json(b)::text) FROM big b', 'restricted'],
   ['SELECT * FROM big b WHERE b.grp IN (SELECT max(o.id) FROM other o WHERE o.big_id = b.id)', 'restricted'],
   ['SELECT * FROM big b WHERE 5 IN (SELECT o.id FROM other o WHERE o.big_id = b.id)', 'restricted'],
   ['WITH c AS MATERIALIZED (SELECT id FROM big) SELECT count(*) FROM c', 'restricted'],

@@ -122,6 +122,7 @@ interface WalkMarks {
   reasons: number;
   shapes: number;
   reached: number;
+  entriesRead: number;
 }
 
 /** What the walk of a part of a query added: from one mark to the next. */
@@ -426,6 +427,8 @@ export class StatementWalker {
   private usingListsEnd = 0;
   /** Positions in `reached` of functions in what the planner throws away (thrownAway). */
   private readonly unreached = new Set<number>();
+  /** The scope entries column references resolved to, in walk order (the level of an aggregate: aggregateLevel). */
+  private readonly entriesRead: ScopeEntry[] = [];
   private unresolved = false;
   private writes = false;
   /** Volatile functions seen since the counter was last read (CTE inlining needs it). */
@@ -1021,6 +1024,7 @@ export class StatementWalker {
     if (!sel) return undefined;
     /** The parts of an EXISTS's query that simplify_EXISTS_query may throw away, as what their walk added. */
     let discardable: WalkRegion[] | undefined;
+    const entriesFrom = this.entriesRead.length;
     this.withClause(sel.withClause, scope);
     let columns: CatalogColumn[] | undefined;
     if (sel.op && sel.op !== 'SETOP_NONE') {
@@ -1123,8 +1127,24 @@ export class StatementWalker {
     if (sel.lockingClause?.length) this.rowLocking(sel.lockingClause);
     if (scope.aggregates) this.minMaxFromIndex(sel, scope);
     this.finishCtes(scope);
-    if (discardable && existsSimplified(sel, scope)) this.thrownAway(discardable);
+    if (discardable && existsSimplified(sel, scope)) {
+      this.thrownAway(discardable);
+      this.outerReadsKept(scope, entriesFrom, discardable);
+    }
     return columns;
+  }
+
+  /**
+   * An enclosing query's columns read only in what the planner throws away correlate nothing: an
+   * EXISTS whose select list alone reads them is uncorrelated (an initPlan, not a join).
+   */
+  private outerReadsKept(scope: Scope, entriesFrom: number, thrown: readonly WalkRegion[]): void {
+    if (!scope.correlated) return;
+    const kept = new Set<ScopeEntry>();
+    for (let i = entriesFrom; i < this.entriesRead.length; i++) {
+      if (!thrown.some(([from, to]) => i >= from.entriesRead && i < to.entriesRead)) kept.add(this.entriesRead[i]);
+    }
+    for (const entry of scope.outerReads) if (!kept.has(entry)) scope.outerReads.delete(entry);
   }
 
   /** The functions reached from position `start` on, but those in what the planner throws away. */
@@ -1135,7 +1155,7 @@ export class StatementWalker {
 
   /** How far the walk's lists are: what a part of a query adds lies between two marks. */
   private marks(): WalkMarks {
-    return { reasons: this.reasons.length, shapes: this.shapes.length, reached: this.reached.length };
+    return { reasons: this.reasons.length, shapes: this.shapes.length, reached: this.reached.length, entriesRead: this.entriesRead.length };
   }
 
   /**
@@ -1367,6 +1387,7 @@ export class StatementWalker {
    * view defined by this query has them in one column or in all of it).
    */
   private columnRead(entry: ScopeEntry, column: string, location: number | undefined): void {
+    this.entriesRead.push(entry);
     if (entry.joinColumns) {
       for (const [source, name] of entry.joinColumns.get(column) ?? []) this.columnRead(source, name, location);
       return;
@@ -2059,8 +2080,9 @@ export class StatementWalker {
         // Aggregates (hasAggs), and with OVER (...) window functions.
         const over = n.constructor?.over;
         if (!over) {
-          (scope.aggregates ??= []).push({ call: n, range: this.tokenRange(this.at(n.constructor?.location ?? 0)) });
+          const entriesBefore = this.entriesRead.length;
           this.generic(n, scope);
+          this.aggregateCalled(scope, entriesBefore, { call: n, range: this.tokenRange(this.at(n.constructor?.location ?? 0)) });
           return type;
         }
         scope.windowed = true;
@@ -2129,60 +2151,86 @@ export class StatementWalker {
 
   private columnRef(n: AstNode, scope: Scope): InferredType {
     const fields: AstNode[] = n.fields ?? [];
+    const names = fields.map((f) => f.String?.sval as string);
     if (fields.some((f) => f.A_Star)) {
-      const entries = this.starEntries({ ColumnRef: n }, scope);
+      // t.* in an expression is t's whole row, t of this query or an enclosing one; * alone, this query's rows.
+      const entries = fields.length > 1 ? [this.entryNamed(scope, names[names.length - 2])].filter((e) => e !== undefined) : scope.entries;
       for (const entry of entries) this.wholeRowRead(entry, n.location);
-      // t.* in an expression is t's whole row.
       return fields.length > 1 && entries.length === 1 ? entries[0].rowType : undefined;
     }
-    const names = fields.map((f) => f.String?.sval as string);
     const column = names[names.length - 1];
-    const qualifier = names.length >= 2 ? names[names.length - 2] : undefined;
-    let level: Scope | undefined = scope;
+    if (names.length >= 2) {
+      const entry = this.entryNamed(scope, names[names.length - 2]);
+      if (!entry) return undefined;
+      this.columnRead(entry, column, n.location);
+      return (entry.columns?.find((c) => c.name === column)?.type ?? systemColumnType(entry, column)) || undefined;
+    }
     const crossed: Scope[] = [];
-    while (level) {
-      if (qualifier !== undefined) {
-        const entry = level.entries.find((e) => e.name === qualifier);
-        if (entry) {
+    for (let level: Scope | undefined = scope; level; level = level.parent) {
+      let unknownColumns = false;
+      for (const entry of level.entries) {
+        if (!entry.columns) {
+          unknownColumns = true;
+          continue;
+        }
+        const system = systemColumnType(entry, column);
+        const hit = entry.columns.find((c) => c.name === column) ?? (system ? { name: column, type: system } : undefined);
+        if (hit) {
           crossed.forEach((s) => correlate(s, entry));
           this.columnRead(entry, column, n.location);
-          return (entry.columns?.find((c) => c.name === column)?.type ?? systemColumnType(entry, column)) || undefined;
+          return hit.type || undefined;
         }
-      } else {
-        let unknownColumns = false;
-        for (const entry of level.entries) {
-          if (!entry.columns) {
-            unknownColumns = true;
-            continue;
-          }
-          const system = systemColumnType(entry, column);
-          const hit = entry.columns.find((c) => c.name === column) ?? (system ? { name: column, type: system } : undefined);
-          if (hit) {
-            crossed.forEach((s) => correlate(s, entry));
-            this.columnRead(entry, column, n.location);
-            return hit.type || undefined;
-          }
-        }
-        // An unknown relation might own the column: do not guess at correlation.
-        if (unknownColumns) return undefined;
       }
+      // An unknown relation might own the column: do not guess at correlation.
+      if (unknownColumns) return undefined;
       crossed.push(level);
-      level = level.parent;
     }
     // No column of that name: a whole row (SELECT v FROM v, row_to_json(v)) reads every column.
-    if (qualifier === undefined) {
-      for (let outer: Scope | undefined = scope; outer; outer = outer.parent) {
-        const entry = outer.entries.find((e) => e.name === column);
-        if (entry) {
-          this.wholeRowRead(entry, n.location);
-          return entry.rowType;
-        }
+    const entry = this.entryNamed(scope, column);
+    if (entry) this.wholeRowRead(entry, n.location);
+    return entry?.rowType;
+  }
+
+  /**
+   * The FROM entry called `name` in this query or the nearest enclosing one that has it: read from an
+   * enclosing one, it correlates each query in between with that one.
+   */
+  private entryNamed(scope: Scope, name: string): ScopeEntry | undefined {
+    const crossed: Scope[] = [];
+    for (let level: Scope | undefined = scope; level; level = level.parent) {
+      const entry = level.entries.find((e) => e.name === name);
+      if (entry) {
+        crossed.forEach((s) => correlate(s, entry));
+        return entry;
       }
+      crossed.push(level);
     }
     return undefined;
   }
 
+  /**
+   * An aggregate belongs to the innermost query level whose columns its arguments read (this one if
+   * they read none; parse_agg.c, check_agg_arguments): `(SELECT count(u.x) FROM t)` in a query over u
+   * makes that query aggregate, not the subquery, which reads the result as an outer value. Such an
+   * aggregate is not one the MIN / MAX optimization takes (it is not in that query's own lists).
+   */
+  private aggregateCalled(scope: Scope, entriesBefore: number, aggregate: AggregateCall): void {
+    let owner = scope;
+    let depth = Infinity;
+    for (let i = entriesBefore; i < this.entriesRead.length && depth > 0; i++) {
+      let level: Scope | undefined = scope;
+      for (let d = 0; level && d < depth; d++, level = level.parent) {
+        if (level.entries.includes(this.entriesRead[i])) {
+          [owner, depth] = [level, d];
+          break;
+        }
+      }
+    }
+    (owner.aggregates ??= []).push(owner === scope ? aggregate : { ...aggregate, fn: undefined });
+  }
+
   private wholeRowRead(entry: ScopeEntry, location: number | undefined): void {
+    this.entriesRead.push(entry);
     if (entry.view || entry.joinColumns) for (const column of entry.columns ?? []) this.columnRead(entry, column.name, location);
   }
 
@@ -2196,6 +2244,7 @@ export class StatementWalker {
     const candidates = this.catalog.functionsNamed(name, schema);
     // A call that may be inlined needs what each argument runs: how many functions were reached before each.
     const reachedBefore = candidates.some((fn) => fn.inlineBody !== undefined && fn.parallel !== 'u') ? [this.reached.length] : undefined;
+    const entriesBefore = this.entriesRead.length;
     // A ROW(...) argument keeps its fields' types: each is coerced to the parameter's field type.
     const rows: (RowValue | RowArrayValue | undefined)[] = [];
     const argTypes = args.map((a) => {
@@ -2234,7 +2283,7 @@ export class StatementWalker {
     const isAggregate = match.candidates.every((fn) => fn.kind === 'a');
     const isWindow = !!n.over;
     if (isWindow) scope.windowed = true;
-    else if (isAggregate) (scope.aggregates ??= []).push({ call: n, fn: match.candidates.length === 1 ? match.candidates[0] : undefined, range });
+    else if (isAggregate) this.aggregateCalled(scope, entriesBefore, { call: n, fn: match.candidates.length === 1 ? match.candidates[0] : undefined, range });
     if (match.candidates.some((fn) => fn.volatility === 'v')) {
       if (scope.clause === 'where') scope.volatileInWhere = true;
       else if (scope.clause === 'target' || scope.clause === 'resjunk') scope.volatileInTarget = true;
