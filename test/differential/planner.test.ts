@@ -67,6 +67,10 @@ CREATE OPERATOR + (LEFTARG = money_unsafe, RIGHTARG = int, FUNCTION = money_plus
 CREATE TYPE money_safe AS (v numeric);
 CREATE FUNCTION to_money_safe(numeric) RETURNS money_safe LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN ROW($1); END $$;
 CREATE CAST (numeric AS money_safe) WITH FUNCTION to_money_safe(numeric);
+CREATE DOMAIN money_checked AS money_safe CHECK ((VALUE).v IS NOT NULL);
+CREATE TABLE with_composite (id int, m money_safe, c money_checked);
+INSERT INTO with_composite SELECT g, ROW(g)::money_safe, ROW(g)::money_checked FROM generate_series(1, 20000) g;
+ANALYZE with_composite;
 
 CREATE FUNCTION acc_step(s int, v int) RETURNS int LANGUAGE sql PARALLEL SAFE AS $$ SELECT s + v $$;
 CREATE AGGREGATE agg_unsafe(int) (SFUNC = acc_step, STYPE = int, INITCOND = '0');
@@ -907,6 +911,15 @@ const CASES: Case[] = [
   ['SELECT by_size(v.x) FROM (VALUES (1), (3000000000)) v(x)', 'unsafe'],
   ['SELECT by_size(v.x) FROM (VALUES (1), (2.5)) v(x)', 'safe'],
   ["SELECT by_width(v.x) FROM (VALUES (1), (2)) v(x)", 'safe'],
+  // A field of a composite value, (row).field, has that field's type: a row of FROM, a composite a
+  // function returns (a polymorphic one too), a composite column, a domain over a composite.
+  ['SELECT by_width((b).id) FROM big b', 'safe'],
+  ['SELECT by_width((b).note) FROM big b', 'unsafe'],
+  ['SELECT by_size((to_money_safe(amount)).v) FROM big', 'safe'],
+  ['SELECT by_size((s.m).v) FROM (SELECT amount::money_safe AS m FROM big) s', 'safe'],
+  ["SELECT by_width((json_populate_record(NULL::other, '{\"id\": 1}')).id) FROM big", 'safe'],
+  ['SELECT by_size((m).v) FROM with_composite', 'safe'],
+  ['SELECT by_size((c).v) FROM with_composite', 'safe'],
   // An integer literal beyond int4 is an int8 while it fits, numeric beyond
   ['SELECT by_size(3000000000)', 'unsafe'],
   ['SELECT by_size(-3000000000), by_size(99999999999999999999)', 'unsafe'],

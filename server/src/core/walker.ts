@@ -2021,12 +2021,14 @@ export class StatementWalker {
       }
       case 'A_Indirection': {
         // transformIndirection: a run of subscripts is one subscripting (a slice if any of them is
-        // one); a field selection (not followed here) leaves the type unknown.
+        // one); a field selection, `(address).city`, is that field's type (of a composite, or a
+        // domain over one; `.*` is not followed).
         let type = this.expr(n.arg, scope);
         const list: AstNode[] = n.indirection ?? [];
         for (let i = 0; i < list.length; ) {
           if (!list[i].A_Indices) {
-            type = undefined;
+            const field = list[i].String?.sval;
+            type = type && field !== undefined ? this.catalog.compositeFields(this.catalog.baseTypeOf(type))?.find((c) => c.name === field)?.type : undefined;
             i++;
             continue;
           }
