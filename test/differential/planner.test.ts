@@ -67,6 +67,10 @@ CREATE OPERATOR + (LEFTARG = money_unsafe, RIGHTARG = int, FUNCTION = money_plus
 CREATE TYPE money_safe AS (v numeric);
 CREATE FUNCTION to_money_safe(numeric) RETURNS money_safe LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN ROW($1); END $$;
 CREATE CAST (numeric AS money_safe) WITH FUNCTION to_money_safe(numeric);
+CREATE FUNCTION by_xml(x xml) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN 1; END $$;
+CREATE FUNCTION by_xml(x int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
+CREATE FUNCTION by_array(x int[]) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN 1; END $$;
+CREATE FUNCTION by_array(x text) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
 CREATE DOMAIN money_checked AS money_safe CHECK ((VALUE).v IS NOT NULL);
 CREATE TABLE with_composite (id int, m money_safe, c money_checked);
 INSERT INTO with_composite SELECT g, ROW(g)::money_safe, ROW(g)::money_checked FROM generate_series(1, 20000) g;
@@ -920,6 +924,17 @@ const CASES: Case[] = [
   ["SELECT by_width((json_populate_record(NULL::other, '{\"id\": 1}')).id) FROM big", 'safe'],
   ['SELECT by_size((m).v) FROM with_composite', 'safe'],
   ['SELECT by_size((c).v) FROM with_composite', 'safe'],
+  // Untyped literals alone have the common type text (select_common_type); a subquery's is text too.
+  ["SELECT over_text(CASE WHEN grp > 1 THEN 'a' ELSE 'b' END) FROM big", 'safe'],
+  ["SELECT over_text(CASE WHEN grp > 1 THEN 'a' END) FROM big", 'safe'],
+  ["SELECT over_text(COALESCE('a', 'b')) FROM big", 'safe'],
+  ["SELECT over_text((SELECT 'a')) FROM big", { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ["SELECT count(*) FROM big WHERE ARRAY['a', 'b'] = ARRAY[note]", 'safe'],
+  // XMLELEMENT and its kin make xml; integer[] || integer[] is array_cat (anycompatiblearray on both
+  // sides), not array_append, whose element would be integer and integer[] at once.
+  ['SELECT by_xml(xmlelement(name a, note)) FROM big', 'safe'],
+  ['SELECT by_xml(xmlconcat(xmlelement(name a), xmlelement(name b))) FROM big', 'safe'],
+  ['SELECT by_array(ARRAY[id] || ARRAY[grp]) FROM big', 'safe'],
   // An integer literal beyond int4 is an int8 while it fits, numeric beyond
   ['SELECT by_size(3000000000)', 'unsafe'],
   ['SELECT by_size(-3000000000), by_size(99999999999999999999)', 'unsafe'],

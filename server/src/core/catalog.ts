@@ -549,7 +549,8 @@ export class Catalog {
     let coercible = ops.filter(
       (op) =>
         (!known(left) || op.left === left || this.canCoerceImplicitly(left!, op.left)) &&
-        (!known(right) || op.right === right || this.canCoerceImplicitly(right!, op.right)),
+        (!known(right) || op.right === right || this.canCoerceImplicitly(right!, op.right)) &&
+        this.polymorphicConsistent([op.left, op.right], [left ?? undefined, right]),
     );
     const args = [left, right];
     // Only where every operand's type is known to PostgreSQL as it is here (a type, an untyped literal,
@@ -649,6 +650,31 @@ export class Catalog {
   }
 
   /**
+   * Whether operands fit a polymorphic signature together, not only one by one
+   * (check_generic_type_consistency): what anyelement, anynonarray, anyenum and anyarray's element
+   * stand for is one type; anycompatible, anycompatiblenonarray and anycompatiblearray's element
+   * need a common type, so one category. `integer[] || integer[]` is array_cat, not array_append
+   * (anycompatiblearray || anycompatible), whose element would be integer and integer[] at once.
+   */
+  private polymorphicConsistent(params: readonly string[], args: readonly InferredType[]): boolean {
+    const same = new Set<string>();
+    const categories = new Set<string>();
+    params.forEach((param, i) => {
+      const arg = args[i];
+      if (!arg || arg === UNKNOWN_LITERAL || !POLYMORPHIC.has(param)) return;
+      const base = this.rootBaseTypeOf(arg);
+      const value = param === 'anyarray' || param === 'anycompatiblearray' ? this.elementTypeOf(base) : base;
+      if (value === undefined) return;
+      if (param === 'anyelement' || param === 'anynonarray' || param === 'anyenum' || param === 'anyarray') same.add(value);
+      if (param === 'anycompatible' || param === 'anycompatiblenonarray' || param === 'anycompatiblearray') {
+        const category = this.typeByFormatted(value)?.category ?? (value.endsWith('[]') ? 'A' : undefined);
+        if (category) categories.add(category);
+      }
+    });
+    return same.size <= 1 && categories.size <= 1;
+  }
+
+  /**
    * The type of `fn`'s result in a call with arguments of `argTypes` (named `argNames`, where
    * named): its declared type, or what a polymorphic one stands for there (resolvePolymorphic).
    */
@@ -743,7 +769,8 @@ export class Catalog {
    */
   selectCommonType(types: readonly InferredType[]): InferredType {
     const known = types.filter((type): type is string => !!type && type !== UNKNOWN_LITERAL);
-    if (known.length === 0) return undefined;
+    // Untyped literals alone are text (CASE WHEN ... THEN 'a' ELSE 'b' END, ARRAY['a', 'b']).
+    if (known.length === 0) return types.length > 0 && types.every((type) => type === UNKNOWN_LITERAL) ? 'text' : undefined;
     // All the same (an untyped literal such as NULL makes them differ): that type, a domain included.
     if (!!types[0] && types[0] !== UNKNOWN_LITERAL && !types.includes(UNKNOWN_LITERAL) && known.every((type) => type === known[0])) return known[0];
     let common: string | undefined;

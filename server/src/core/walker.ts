@@ -2006,8 +2006,8 @@ export class StatementWalker {
           if (n.arg && when) this.operator(['='], undefined, argType, whenType, this.at(when.location), scope);
           results.push(when?.result);
         }
-        // transformCaseExpr puts the ELSE result first.
-        return this.commonType([n.defresult, ...results], scope, this.nameRange(this.at(n.location)));
+        // transformCaseExpr puts the ELSE result first; without one, NULL.
+        return this.commonType([n.defresult ?? NULL_CONSTANT, ...results], scope, this.nameRange(this.at(n.location)));
       }
       case 'CoalesceExpr':
       case 'MinMaxExpr':
@@ -2048,6 +2048,10 @@ export class StatementWalker {
         return this.expr(n.arg, scope);
       case 'SQLValueFunction':
         return SQL_VALUE_TYPES[n.op] ?? 'name';
+      case 'XmlExpr':
+        // XMLELEMENT, XMLFOREST, XMLCONCAT, XMLPARSE, XMLPI, XMLROOT make xml; IS DOCUMENT tests it.
+        this.generic(n, scope);
+        return n.op === 'IS_DOCUMENT' ? 'boolean' : 'xml';
       case 'GroupingFunc':
         this.expr(n.args, scope);
         return 'integer';
@@ -2902,8 +2906,10 @@ export class StatementWalker {
       // Before PostgreSQL 17, a plan level with an initPlan was never parallel safe (SS_charge_for_initplans).
       this.reason('initplan', 'information', 'uncorrelated subquery: it runs once as an initPlan, and before PostgreSQL 17 the plan above an initPlan is PARALLEL RESTRICTED', this.parenthesized(this.at(n.location)), 'restricted');
     }
-    if (kind === 'EXPR_SUBLINK') return columns?.[0]?.type || undefined;
-    if (kind === 'ARRAY_SUBLINK') return columns?.[0]?.type ? `${columns[0].type}[]` : undefined;
+    // A subquery's untyped literal is text, as in FROM (resolveTargetListUnknowns).
+    const type = resolvedUnknowns(columns)?.[0]?.type;
+    if (kind === 'EXPR_SUBLINK') return type || undefined;
+    if (kind === 'ARRAY_SUBLINK') return type ? `${type}[]` : undefined;
     return 'boolean';
   }
 }
@@ -3195,6 +3201,9 @@ function correlate(scope: Scope, entry: ScopeEntry): void {
   scope.outerReads.add(entry);
   if (scope.clause === 'from') scope.outerReadInFrom = true;
 }
+
+/** NULL as the grammar gives it: what a CASE without ELSE results in. */
+const NULL_CONSTANT: AstNode = { A_Const: { isnull: true } };
 
 /** A quoted string or NULL: a literal without a type until its use gives it one. */
 function untypedLiteral(node: AstNode): boolean {
