@@ -29,6 +29,7 @@ CREATE FUNCTION app.inl_plpgsql(x int) RETURNS int LANGUAGE plpgsql PARALLEL RES
 CREATE FUNCTION app.inl_revoked(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED AS 'SELECT x';
 REVOKE EXECUTE ON FUNCTION app.inl_revoked(int) FROM PUBLIC;
 CREATE FUNCTION app.inl_costly(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED COST 5 AS 'SELECT x';
+CREATE FUNCTION app.inl_unsafe(x int) RETURNS int LANGUAGE sql STABLE AS 'SELECT x + 2';
 CREATE FUNCTION app.srf_inlined(n int) RETURNS SETOF int LANGUAGE sql STABLE PARALLEL SAFE AS 'SELECT generate_series(1, n)';
 CREATE FUNCTION app.srf_volatile(n int) RETURNS SETOF int LANGUAGE sql PARALLEL SAFE AS 'SELECT generate_series(1, n)';
 CREATE FUNCTION app.srf_strict(n int) RETURNS SETOF int LANGUAGE sql STABLE STRICT PARALLEL SAFE AS 'SELECT generate_series(1, n)';
@@ -194,13 +195,16 @@ describe('catalog snapshot from a live server', function () {
     assert.strictEqual(functionNamed('app', 'inl_atomic').inlineBody, 'SELECT (x * 2)');
     // A SAFE one too: its body counts in a statement that is not SAFE before inlining.
     assert.strictEqual(functionNamed('app', 'f_safe').inlineBody, 'SELECT x');
-    // Never inlined to any effect: SECURITY DEFINER, a SET clause, a set that is VOLATILE or STRICT, another language, UNSAFE.
-    for (const name of ['inl_secdef', 'inl_config', 'inl_plpgsql', 'f_default', 'srf_volatile', 'srf_strict', 'srf_unsafe']) assert.strictEqual(functionNamed('app', name).inlineBody, undefined, name);
+    // An UNSAFE one too: inlined in turn inside another's inlined body, where the statement's check never sees it.
+    assert.strictEqual(functionNamed('app', 'inl_unsafe').inlineBody, 'SELECT x + 2');
+    assert.strictEqual(functionNamed('app', 'srf_unsafe').inlineBody, 'SELECT generate_series(1, n)');
+    // Never inlined to any effect: SECURITY DEFINER, a SET clause, a set that is VOLATILE or STRICT, another language.
+    for (const name of ['inl_secdef', 'inl_config', 'inl_plpgsql', 'f_default', 'srf_volatile', 'srf_strict']) assert.strictEqual(functionNamed('app', name).inlineBody, undefined, name);
     // procost where it is not the language's default.
     assert.strictEqual(functionNamed('pg_catalog', 'int4pl').cost, undefined);
     assert.strictEqual(functionNamed('pg_catalog', 'to_tsvector', ['regconfig', 'text']).cost, 100);
     assert.strictEqual(functionNamed('app', 'inl_costly').cost, 5);
-    // A set-returning one the planner inlines in FROM, whatever its label but UNSAFE.
+    // A set-returning one the planner inlines in FROM, whatever its label.
     assert.strictEqual(functionNamed('app', 'srf_inlined').inlineBody, 'SELECT generate_series(1, n)');
     // The server's superuser may execute anything: the one this read runs as.
     assert.strictEqual(functionNamed('app', 'inl_revoked').inlineBody, 'SELECT x');

@@ -48,9 +48,10 @@ export interface CatalogFunction {
   /**
    * A SQL function the planner may inline (not SECURITY DEFINER, no SET clause): its body as SQL
    * text, a RETURN body as `SELECT expr`. A database's catalog gives only those whose inlining can
-   * change a verdict (a PARALLEL RESTRICTED scalar one; a set-returning one not UNSAFE, VOLATILE or
-   * STRICT, inlined in FROM); a workspace function keeps its body whatever its label, for an ALTER
-   * FUNCTION after it. Whether a call is inlined is decided on the body and the call (inline.ts).
+   * change a verdict (a scalar one; a set-returning one not VOLATILE or STRICT, inlined in FROM),
+   * UNSAFE ones included (inlined inside another's inlined body); a workspace function keeps its
+   * body whatever its label, for an ALTER FUNCTION after it. Whether a call is inlined is decided
+   * on the body and the call (inline.ts).
    */
   inlineBody?: string;
   /** OUT, INOUT and TABLE parameters: the columns a call in FROM gives (one makes a column of its name). */

@@ -7,11 +7,12 @@
 -- schema); cast as a whole array it costs a fifth less than a format_type per argument gathered by
 -- json_agg (the query on 23,417 functions: 72 against 91 ms in PostgreSQL 18).
 -- inline_body: the SQL body of a SQL function the planner may inline where that can change a
--- verdict (clauses.c; not SECURITY DEFINER, no SET clause, callable by this user, not UNSAFE: an
--- UNSAFE one blocks the statement whatever its body): a scalar one (inline_function: a RESTRICTED
--- one's label then restricts nothing, a SAFE one's body is checked in a statement that is not
--- SAFE), and a set-returning one that is not VOLATILE or STRICT (inline_set_returning_function:
--- called in FROM, its query becomes a subquery there, its LIMIT included). prosqlbody (BEGIN
+-- verdict (clauses.c; not SECURITY DEFINER, no SET clause, callable by this user): a scalar one
+-- (inline_function: a RESTRICTED one's label then restricts nothing, a SAFE one's body is checked
+-- in a statement that is not SAFE), and a set-returning one that is not VOLATILE or STRICT
+-- (inline_set_returning_function: called in FROM, its query becomes a subquery there, its LIMIT
+-- included). An UNSAFE one's too: it blocks a statement that calls it whatever its body, but inside
+-- another inlined body the statement's check never sees it and it is inlined in turn. prosqlbody (BEGIN
 -- ATOMIC / RETURN) has no source text; pg_get_function_sqlbody prints it. Both costly calls are made
 -- only where needed (a default ACL grants EXECUTE to all): 100,000 SQL functions read as fast.
 SELECT p.oid::int8 AS oid,
@@ -34,7 +35,7 @@ SELECT p.oid::int8 AS oid,
        CASE WHEN ag.aggsortop <> 0 THEN ag.aggsortop::int8 END AS sort_operator,
        CASE WHEN p.procost <> CASE WHEN l.lanname IN ('internal', 'c') THEN 1 ELSE 100 END THEN p.procost::float8 END AS cost,
        CASE WHEN l.lanname = 'sql' AND p.prokind = 'f' AND NOT p.prosecdef AND p.proconfig IS NULL
-                 AND p.proparallel <> 'u' AND p.prorettype <> 'void'::regtype
+                 AND p.prorettype <> 'void'::regtype
                  AND (NOT p.proretset AND p.prorettype <> 'record'::regtype
                       OR p.proretset AND p.provolatile <> 'v' AND NOT p.proisstrict)
                  AND CASE WHEN p.proacl IS NULL THEN true ELSE has_function_privilege(p.oid, 'EXECUTE') END
