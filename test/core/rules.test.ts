@@ -482,7 +482,7 @@ describe('engine: every rule', () => {
     assert.strictEqual(verdictOf(`${rls}CREATE POLICY r ON t AS RESTRICTIVE USING (uf(id) > 0);\nCREATE POLICY p ON t USING (true);\nSELECT count(*) FROM t`), 'unsafe');
   });
 
-  it('inlines a PARALLEL RESTRICTED SQL function as the planner does: through policies and views, never recursively', () => {
+  it('inlines a PARALLEL RESTRICTED SQL function as the planner does: through policies and views, the SQL functions its body calls in turn, never inside itself', () => {
     const verdictOf = (sql: string) => analyzeDocument(sql, catalogs.get(18)!, 'file:///rules.sql').statements.pop()!.verdict;
     const tenant = "CREATE FUNCTION tenant() RETURNS int LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT current_setting('app.tenant')::int $$;\n";
     const tenantPlpgsql = "CREATE FUNCTION tenant() RETURNS int LANGUAGE plpgsql STABLE PARALLEL RESTRICTED AS $$ BEGIN RETURN current_setting('app.tenant')::int; END $$;\n";
@@ -528,6 +528,21 @@ describe('engine: every rule', () => {
     const both = analyzeDocument(`${tenant}${stableR}${TABLE}SELECT wrap_s(id), tenant() FROM t`, catalogs.get(18)!, 'file:///rules.sql').statements.pop()!;
     assert.deepStrictEqual(both.reasons.map((r) => r.message), [
       'public.wrap_s(x integer) is PARALLEL SAFE, but the planner inlines its SQL body here, which calls public.stable_r(x integer), not PARALLEL SAFE, and checks it in a statement that is not PARALLEL SAFE: it runs only in the leader process',
+    ]);
+    // A SQL function called in an inlined body is inlined in turn, whatever its label (the statement's
+    // check never sees it), in a policy too; called by the statement itself, an UNSAFE one stays unsafe.
+    const raw = "CREATE FUNCTION raw_tenant() RETURNS int LANGUAGE sql STABLE AS $$ SELECT current_setting('app.tenant')::int $$;\n";
+    const overRaw = 'CREATE FUNCTION tenant() RETURNS int LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT raw_tenant() $$;\n';
+    assert.strictEqual(verdictOf(`${raw}${overRaw}${TABLE}${policy}SELECT count(*) FROM t`), 'safe');
+    assert.strictEqual(verdictOf(`${raw}${overRaw}${TABLE}SELECT * FROM t WHERE id = tenant()`), 'safe');
+    assert.strictEqual(verdictOf(`${raw}${TABLE}SELECT * FROM t WHERE id = raw_tenant()`), 'unsafe');
+    assert.strictEqual(verdictOf(`${raw}${TABLE}CREATE POLICY by_raw ON t USING (id = raw_tenant());\nALTER TABLE t ENABLE ROW LEVEL SECURITY;\nSELECT count(*) FROM t`), 'unsafe');
+    // ... and what it inlines is not named among what the body leaves to restrict.
+    const textOf = 'CREATE FUNCTION text_of(x int) RETURNS text LANGUAGE sql STABLE AS $$ SELECT x::text $$;\n';
+    const mixed = 'CREATE FUNCTION mixed_s(x int) RETURNS text LANGUAGE sql STABLE PARALLEL SAFE RETURN text_of(stable_r(x));\n';
+    const named = analyzeDocument(`${tenant}${stableR}${textOf}${mixed}${TABLE}SELECT mixed_s(id), tenant() FROM t`, catalogs.get(18)!, 'file:///rules.sql').statements.pop()!;
+    assert.deepStrictEqual(named.reasons.map((r) => r.message), [
+      'public.mixed_s(x integer) is PARALLEL SAFE, but the planner inlines its SQL body here, which calls public.stable_r(x integer), not PARALLEL SAFE, and checks it in a statement that is not PARALLEL SAFE: it runs only in the leader process',
     ]);
     // An IMMUTABLE RESTRICTED function of constants is a constant when planned, whatever its language.
     const immutable = 'CREATE FUNCTION fixed(x int) RETURNS int LANGUAGE plpgsql IMMUTABLE PARALLEL RESTRICTED AS $$ BEGIN RETURN x; END $$;\n';

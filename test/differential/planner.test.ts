@@ -305,6 +305,35 @@ CREATE FUNCTION srf_lock_cte_s(n int) RETURNS TABLE (a int) LANGUAGE sql STABLE 
 CREATE VIEW v_srf_lock AS SELECT a, 1 AS k FROM srf_lock_s(10);
 CREATE VIEW v_of_v_srf_lock AS SELECT k FROM v_srf_lock;
 CREATE FUNCTION srf_lock_r(n int) RETURNS TABLE (a int) LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT id FROM big WHERE id < n FOR UPDATE $$;
+-- Nested inlining: an inlinable SQL function called in an inlined body is inlined in turn, whatever its label (UNSAFE by default here).
+CREATE FUNCTION nest_raw() RETURNS int LANGUAGE sql STABLE AS $$ SELECT nullif(current_setting('app.tenant', true), '')::int $$;
+CREATE FUNCTION nest_tenant() RETURNS int LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT nest_raw() $$;
+CREATE FUNCTION nest_raw_pl() RETURNS int LANGUAGE plpgsql STABLE AS $$ BEGIN RETURN 1; END $$;
+CREATE FUNCTION nest_tenant_pl() RETURNS int LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT nest_raw_pl() $$;
+CREATE FUNCTION nest_lower(t text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT lower(t) $$;
+CREATE FUNCTION nest_norm_r(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL RESTRICTED AS $$ SELECT nest_lower(t) $$;
+CREATE FUNCTION nest_norm_s(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT nest_lower(t) $$;
+CREATE FUNCTION nest_deep_r(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL RESTRICTED AS $$ SELECT nest_norm_s(t) || nest_norm_r(t) $$;
+CREATE FUNCTION nest_eq(a text, b text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT lower(a) = lower(b) $$;
+CREATE OPERATOR === (LEFTARG = text, RIGHTARG = text, FUNCTION = nest_eq);
+CREATE FUNCTION nest_op_r(t text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL RESTRICTED AS $$ SELECT t === 'a' $$;
+CREATE FUNCTION nest_vol(t text) RETURNS text LANGUAGE sql AS $$ SELECT lower(t) $$;
+CREATE FUNCTION nest_imm_over_vol(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL RESTRICTED AS $$ SELECT nest_vol(t) $$;
+CREATE FUNCTION nest_vol_over_vol(t text) RETURNS text LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT nest_vol(t) $$;
+CREATE FUNCTION nest_secdef(t text) RETURNS text LANGUAGE sql IMMUTABLE SECURITY DEFINER AS $$ SELECT lower(t) $$;
+CREATE FUNCTION nest_over_secdef(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL RESTRICTED AS $$ SELECT nest_secdef(t) $$;
+CREATE FUNCTION nest_self(x int) RETURNS int LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT x $$;
+CREATE OR REPLACE FUNCTION nest_self(x int) RETURNS int LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT nest_self(x) $$;
+CREATE FUNCTION nest_ping(x int) RETURNS int LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT x $$;
+CREATE FUNCTION nest_pong(x int) RETURNS int LANGUAGE sql STABLE AS $$ SELECT nest_ping(x) $$;
+CREATE OR REPLACE FUNCTION nest_ping(x int) RETURNS int LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT nest_pong(x) $$;
+CREATE FUNCTION nest_ids() RETURNS SETOF int LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT big_id FROM other WHERE id > nest_raw() $$;
+CREATE FUNCTION nest_ids_r() RETURNS SETOF int LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT big_id FROM other WHERE id > nest_raw() $$;
+CREATE FUNCTION nest_ids_pl() RETURNS SETOF int LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT big_id FROM other WHERE id > nest_raw_pl() $$;
+CREATE FUNCTION nest_ids_inl_r() RETURNS SETOF int LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT big_id FROM other WHERE id > inl_tenant() $$;
+CREATE VIEW v_nest_tenant AS SELECT id, grp FROM big WHERE grp = nest_tenant();
+CREATE VIEW v_nest_norm AS SELECT id, nest_norm_r(note) AS n FROM big;
+CREATE VIEW v_nest_raw AS SELECT id, grp FROM big WHERE grp = nest_raw();
 
 -- MIN / MAX answered from an index (planagg.c)
 CREATE TYPE mm_mood AS ENUM ('sad', 'ok', 'happy');
@@ -1004,6 +1033,33 @@ const CASES: Case[] = [
   ['SELECT (amount + grp + grp + grp + grp + grp + grp) |*| 1 FROM big', 'restricted'],
   // ... and a cast's
   ['SELECT (id::inl_wrapped).v FROM big', 'safe'],
+  // An inlinable SQL function called in an inlined body is inlined in turn, an UNSAFE one too: the
+  // statement's hazard, taken before inlining, never saw it (inline_function simplifies the body again)
+  ['SELECT id FROM big WHERE grp = nest_tenant()', 'safe'],
+  ['SELECT nest_norm_r(note) FROM big', 'safe'],
+  ['SELECT nest_norm_s(note) FROM big WHERE grp = nest_tenant()', 'safe'],
+  ['SELECT nest_deep_r(note) FROM big', 'safe'],
+  ['SELECT count(*) FROM big WHERE nest_op_r(note)', 'safe'],
+  ['SELECT nest_vol_over_vol(note) FROM big', 'safe'],
+  ['SELECT * FROM v_nest_tenant', 'safe'],
+  ['SELECT * FROM v_nest_norm', 'safe'],
+  ['SELECT * FROM nest_ids_r()', 'safe'],
+  ['SELECT count(*) FROM big WHERE id IN (SELECT * FROM nest_ids())', 'safe'],
+  // ... nothing inlined in a set-returning function's body makes the planner check expressions
+  ['SELECT count(*) FROM big b JOIN nest_ids_inl_r() i ON i = b.id WHERE inl_safe_wrap(b.grp) > 0', 'safe'],
+  // ... not a function that is not SQL, nor one its own conditions keep out (a volatile one in an
+  // IMMUTABLE body, SECURITY DEFINER), nor one inside its own body (active_fns)
+  ['SELECT id FROM big WHERE grp = nest_tenant_pl()', 'restricted'],
+  ['SELECT count(*) FROM big WHERE id IN (SELECT * FROM nest_ids_pl())', 'restricted'],
+  ['SELECT nest_imm_over_vol(note) FROM big', 'restricted'],
+  ['SELECT nest_over_secdef(note) FROM big', 'restricted'],
+  ['SELECT nest_self(id) FROM big', 'restricted'],
+  ['SELECT nest_ping(id) FROM big', 'restricted'],
+  // ... and one the statement or a view it reads calls stays UNSAFE
+  ['SELECT nest_pong(id) FROM big', 'unsafe'],
+  ['SELECT id FROM big WHERE grp = nest_raw()', 'unsafe'],
+  ['SELECT nest_norm_r(note), nest_lower(note) FROM big', 'unsafe'],
+  ['SELECT * FROM v_nest_raw', 'unsafe'],
   // A set-returning SQL function alone in FROM is inlined as a subquery (inline_set_returning_function):
   // its LIMIT and plan shapes count there; what it calls only for a RESTRICTED one (a SAFE one's
   // statement is SAFE before inlining, and the planner then checks no expression)
@@ -1362,6 +1418,19 @@ ALTER TABLE rls_team_counted ENABLE ROW LEVEL SECURITY;
 CREATE POLICY mine ON rls_team USING (rls_unsafe(owner));
 CREATE POLICY team ON rls_team_docs USING (owner IN (SELECT owner FROM rls_team WHERE member = current_user));
 CREATE POLICY capped ON rls_team_counted USING (id < (SELECT count(*) FROM rls_team));
+-- The multi-tenant helper: a RESTRICTED current_tenant() over a (default UNSAFE) SQL function, both inlined.
+CREATE FUNCTION rls_tenant_raw() RETURNS text LANGUAGE sql STABLE AS $$ SELECT nullif(current_setting('app.owner', true), '') $$;
+CREATE FUNCTION rls_current_tenant() RETURNS text LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT rls_tenant_raw() $$;
+CREATE TABLE rls_tenant_docs (id int, owner text);
+CREATE TABLE rls_tenant_raw_docs (id int, owner text);
+INSERT INTO rls_tenant_docs SELECT * FROM rls_docs;
+INSERT INTO rls_tenant_raw_docs SELECT * FROM rls_docs;
+ANALYZE rls_tenant_docs, rls_tenant_raw_docs;
+GRANT SELECT ON rls_tenant_docs, rls_tenant_raw_docs TO rls_reader;
+ALTER TABLE rls_tenant_docs ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rls_tenant_raw_docs ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant ON rls_tenant_docs USING (owner = rls_current_tenant());
+CREATE POLICY tenant ON rls_tenant_raw_docs USING (owner = rls_tenant_raw());
 -- A view reads its tables as its owner: a superuser or the table's owner bypasses row security,
 -- another role gets the policies for its roles; a security_invoker view (15+) as whoever reads it.
 GRANT SELECT ON rls_notes, rls_roles, rls_shared, rls_members TO rls_other;
@@ -1400,6 +1469,9 @@ const RLS_CASES: Case[] = [
   // The tables a policy's subquery reads get their own policies.
   ['SELECT count(*) FROM rls_team_docs', 'unsafe'],
   ['SELECT count(*) FROM rls_team_counted', 'unsafe'],
+  // A policy's RESTRICTED SQL function over an UNSAFE one, both inlined; the UNSAFE one in the policy itself counts.
+  ['SELECT count(*) FROM rls_tenant_docs', 'safe'],
+  ['SELECT count(*) FROM rls_tenant_raw_docs', 'unsafe'],
   // The owner, without FORCE ROW LEVEL SECURITY, bypasses it.
   ['SELECT count(*) FROM rls_owned', 'safe', 'unsafe'],
   // Through views, as the view's owner; without a database the engine knows no owners.

@@ -4,8 +4,9 @@
  * inline_set_returning_function makes a set-returning one alone in FROM a subquery there. A
  * RESTRICTED wrapper whose body is safe then restricts nothing (the multi-tenant `current_tenant()`
  * over current_setting); a SAFE one's body counts where the planner checks expressions at all. The
- * statement-wide hazard is taken before inlining, so an UNSAFE function stays unsafe whatever its
- * body: a database's catalog gives bodies (inlineBody) only for the others. This module judges a
+ * statement-wide hazard is taken before inlining, so an UNSAFE function the statement calls stays
+ * unsafe whatever its body; one called inside another's inlined body is inlined in turn (the
+ * planner simplifies the substituted body again), its label never seen. This module judges a
  * body; the walker judges each call (inlinedCall, inlinedInFrom) and reports it.
  *
  * Where the planner's rules need what the catalog does not hold (a default's expression, a type's
@@ -24,6 +25,8 @@ export interface Inlining {
   hazard: Hazard;
   /** The functions the body runs. */
   functions: CatalogFunction[];
+  /** Those not SAFE that are left once it is inlined (not the SQL functions inlined in it in turn). */
+  culprits: CatalogFunction[];
   /** How many times the body reads each argument. */
   uses: number[];
 }
@@ -32,6 +35,8 @@ export interface Inlining {
 export interface WalkedBody {
   hazard: Hazard;
   functions: CatalogFunction[];
+  /** Inlining.culprits. */
+  culprits: CatalogFunction[];
   unresolved: boolean;
   /** Casts by I/O functions (or of a value of unknown type). */
   ioCasts: number;
@@ -144,7 +149,7 @@ export function inliningOf(fn: CatalogFunction, walk: (sql: string, offsets: Utf
   if (fn.volatility === 'i' && (mutableNode || walked.ioCasts > 0 || walked.functions.some((f) => f.volatility !== 'i'))) return undefined;
   if (fn.volatility === 's' && walked.functions.some((f) => f.volatility === 'v')) return undefined;
   if (fn.strict && (nonStrictNode || uses.includes(0) || walked.functions.some((f) => f.strict !== true))) return undefined;
-  return { hazard: hazardAtLeast(walked.hazard, 'restricted') ? 'restricted' : 'safe', functions: walked.functions, uses };
+  return { hazard: hazardAtLeast(walked.hazard, 'restricted') ? 'restricted' : 'safe', functions: walked.functions, culprits: walked.culprits, uses };
 }
 
 /** What walking a set-returning function's body query gave (StatementWalker.walkInlinedQuery). */

@@ -482,6 +482,17 @@ export class StatementWalker {
    * parameter. Otherwise is_parallel_safe takes every expression of a SAFE statement for safe.
    */
   private expressionsChecked = false;
+  /**
+   * Walking the body of a SQL function the planner inlines (bodyWalker). The statement's hazard,
+   * taken before inlining, never saw what the body calls: inline_function runs
+   * eval_const_expressions_mutator again over the substituted body (inline_set_returning_function
+   * plans the body's query as the statement's), so a call of an inlinable SQL function there is
+   * inlined whatever its label, an UNSAFE one too (active_fns keeps a function out of its own
+   * body), and nothing inlined or folded there makes the planner check expressions.
+   */
+  private insideInlinedBody = false;
+  /** Places in `reached` of RESTRICTED (in a body, UNSAFE too) calls inlined away: not left to restrict. */
+  private inlinedAway?: Set<number>;
   /** Casts by I/O functions (or of a value of unknown type) met: an IMMUTABLE function's body with one is not known to be immutable. */
   private ioCasts = 0;
   /** What the inlined bodies of SAFE functions restrict: only where the planner checks expressions (expressionsChecked, or a reason). */
@@ -1909,9 +1920,10 @@ export class StatementWalker {
         };
         (this.safeCalls ??= []).push({ judge, scope, inWhere: true });
       }
-      const inlining = inlinable && fn.parallel === 'r' ? this.inliningAt(fn, fn.argTypes) : undefined;
-      if (inlining?.hazard === 'safe' && inlining.uses.every((count) => count <= 1)) this.expressionsChecked = true;
-      else counted.push(fn);
+      const inlining = inlinable && this.labelInlined(fn) ? this.inliningAt(fn, fn.argTypes) : undefined;
+      if (inlining?.hazard === 'safe' && inlining.uses.every((count) => count <= 1)) {
+        if (!this.insideInlinedBody) this.expressionsChecked = true;
+      } else counted.push(fn);
     }
     const hazard = worstLabel(counted);
     if (hazard === 'safe') return;
@@ -2249,7 +2261,7 @@ export class StatementWalker {
     if (loneInFrom) this.loneFromCall = undefined;
     const candidates = this.catalog.functionsNamed(name, schema);
     // A call that may be inlined needs what each argument runs: how many functions were reached before each.
-    const reachedBefore = candidates.some((fn) => fn.inlineBody !== undefined && fn.parallel !== 'u') ? [this.reached.length] : undefined;
+    const reachedBefore = candidates.some((fn) => fn.inlineBody !== undefined && (fn.parallel !== 'u' || this.insideInlinedBody)) ? [this.reached.length] : undefined;
     const entriesBefore = this.entriesRead.length;
     // A ROW(...) argument keeps its fields' types: each is coerced to the parameter's field type.
     const rows: (RowValue | RowArrayValue | undefined)[] = [];
@@ -2303,9 +2315,9 @@ export class StatementWalker {
     const folded = only !== undefined && this.evaluatedWhenPlanned(only, args, argTypes);
     const single = reachedBefore && !folded ? only : undefined;
     const inlinedQuery = single && loneInFrom ? this.inlinedInFrom(single, args, reachedBefore!) : undefined;
-    const inlined = single?.parallel === 'r' && !inlinedQuery ? this.inlinedCall(single, args, argTypes, reachedBefore!) : undefined;
+    const inlined = single && this.labelInlined(single) && !inlinedQuery ? this.inlinedCall(single, args, argTypes, reachedBefore!) : undefined;
     if (single?.parallel === 's' && !inlinedQuery) this.deferSafeCall(single, args, argTypes, reachedBefore, range, signatureOf(single), 'restricted-function', scope);
-    const vanishes = folded || inlinedQuery !== undefined || (inlined !== undefined && only!.parallel === 'r' && inlined.hazard === 'safe');
+    const vanishes = folded || inlinedQuery !== undefined || (inlined !== undefined && inlined.hazard === 'safe');
     this.refer({
       kind: refKind,
       range,
@@ -2321,7 +2333,7 @@ export class StatementWalker {
     if (folded) {
       // A constant by the time parallel safety is checked; the statement-wide hazard saw the call.
       this.reached.push(only!);
-      if (only!.parallel === 'r') this.expressionsChecked = true;
+      if (only!.parallel === 'r' && !this.insideInlinedBody) this.expressionsChecked = true;
     } else if (inlinedQuery) {
       this.reached.push(only!);
       this.inlinedQueryReasons(only!, inlinedQuery, range);
@@ -2412,17 +2424,18 @@ export class StatementWalker {
   private bodyWalker(sql: string, offsets: Utf8Offsets): StatementWalker {
     const body = new StatementWalker(sql, offsets, this.catalog);
     body.inlining = this.inlining;
+    body.insideInlinedBody = true;
     return body;
   }
 
   /**
-   * The inlining of this call when the planner inlines it (not for an UNSAFE function: the statement
-   * gets no parallel plan anyway). An argument the body reads more than once must be cheap, not
-   * volatile and no subquery (`reachedBefore`: this.reached's length before each argument was
-   * walked, and after the last); one left to its default is not at hand.
+   * The inlining of this call when the planner inlines it (not for an UNSAFE function the statement
+   * calls: it gets no parallel plan anyway; one in an inlined body is). An argument the body reads
+   * more than once must be cheap, not volatile and no subquery (`reachedBefore`: this.reached's
+   * length before each argument was walked, and after the last); one left to its default is not at hand.
    */
   private inlinedCall(fn: CatalogFunction, args: readonly AstNode[], argTypes: readonly InferredType[], reachedBefore: number[] | undefined): Inlining | undefined {
-    if (fn.parallel === 'u' || fn.inlineBody === undefined || args.length !== fn.argTypes.length) return undefined;
+    if ((fn.parallel === 'u' && !this.insideInlinedBody) || fn.inlineBody === undefined || args.length !== fn.argTypes.length) return undefined;
     const inlining = this.inliningAt(fn, argTypes);
     if (!inlining) return undefined;
     for (let i = 0; i < inlining.uses.length; i++) {
@@ -2466,18 +2479,29 @@ export class StatementWalker {
   }
 
   /**
-   * Reports a call of a RESTRICTED function the planner replaces by its body: when the body is safe,
-   * it restricts nothing (the statement is RESTRICTED before inlining all the same). False where the
-   * call is to be reported as labelled. (A SAFE one's body is judged later: deferSafeCall.)
+   * Reports a call of a RESTRICTED function (in an inlined body, of an UNSAFE one too) the planner
+   * replaces by its body: when the body is safe, it restricts nothing (the statement is RESTRICTED
+   * before inlining all the same; what a body calls the statement's check never saw). False where
+   * the call is to be reported as labelled. (A SAFE one's body is judged later: deferSafeCall.)
    */
   private reachInlined(fn: CatalogFunction, inlining: Inlining): boolean {
     if (inlining.hazard !== 'safe') return false;
     // The function itself, as the statement-wide checks before inlining see it (a CTE's volatility,
     // a view's list of functions); its body is what it is in the lists' reading (reachThrough).
+    (this.inlinedAway ??= new Set()).add(this.reached.length);
     this.reached.push(fn);
     if (fn.volatility === 'v') this.volatileSeen++;
-    this.expressionsChecked = true;
+    if (!this.insideInlinedBody) this.expressionsChecked = true;
     return true;
+  }
+
+  /**
+   * A call of `fn` is inlined, when its body allows, in place of its label: a RESTRICTED one's, and
+   * inside an inlined body an UNSAFE one's too (a SAFE one's body counts only where the planner
+   * checks expressions: deferSafeCall).
+   */
+  private labelInlined(fn: CatalogFunction): boolean {
+    return fn.parallel === 'r' || (fn.parallel === 'u' && this.insideInlinedBody);
   }
 
   /** How a SAFE function's restricting body is named where it is called. */
@@ -2524,7 +2548,7 @@ export class StatementWalker {
 
   /** A SAFE function inlined whose body is not safe: it restricts where the planner checks expressions (ifNotSafeBeforeInlining). */
   private safeBodyRestricts(code: ReasonCode, what: string, fn: CatalogFunction, inlining: Inlining, range: TextRange): void {
-    const culprits = [...new Set(inlining.functions.filter((f) => f.parallel !== 's').map((f) => signatureOf(f)))];
+    const culprits = [...new Set(inlining.culprits.map((f) => signatureOf(f)))];
     const body = culprits.length ? `calls ${culprits.slice(0, 3).join(', ')}, not PARALLEL SAFE` : 'is not parallel safe';
     (this.ifNotSafeBeforeInlining ??= []).push({
       code,
@@ -2538,10 +2562,10 @@ export class StatementWalker {
   /**
    * The body of a set-returning SQL function alone in FROM, when the planner makes it a subquery
    * there (inline_set_returning_function): not with a volatile function or a subquery in its
-   * arguments. An UNSAFE one is left as it is: the statement gets no parallel plan anyway.
+   * arguments. An UNSAFE one the statement calls is left as it is: it gets no parallel plan anyway.
    */
   private inlinedInFrom(fn: CatalogFunction, args: AstNode[], reachedBefore: number[]): InlinedQuery | undefined {
-    if (fn.parallel === 'u' || fn.inlineBody === undefined || !fn.returnsSet) return undefined;
+    if ((fn.parallel === 'u' && !this.insideInlinedBody) || fn.inlineBody === undefined || !fn.returnsSet) return undefined;
     if (this.reached.slice(reachedBefore[0]).some((f) => f.volatility === 'v') || args.some((a) => containsNode(a, 'SubLink'))) return undefined;
     const state = (this.inlining ??= { known: new Map(), queries: new Map(), active: new Set(), recursions: 0 });
     return this.once(state.queries, fn, fn, `query:${fn.oid}`, () => inlinedQueryOf(fn, (sql, offsets, query) => this.bodyWalker(sql, offsets).walkInlinedQuery(query, fn)));
@@ -2558,14 +2582,14 @@ export class StatementWalker {
   private inlinedQueryReasons(fn: CatalogFunction, query: InlinedQuery, range: TextRange): void {
     const subject = `${signatureOf(fn)}, inlined here as a subquery,`;
     // Its subqueries, once it is part of the statement, make the planner check every expression.
-    if (fn.parallel === 'r' || query.checksExpressions) this.expressionsChecked = true;
+    if ((fn.parallel === 'r' && !this.insideInlinedBody) || query.checksExpressions) this.expressionsChecked = true;
     if (query.limited) this.limitedSubquery(subject.slice(0, -1), range);
     for (const r of query.reasons) {
       const hazard = r.hazard === 'unsafe' ? 'restricted' : r.hazard!;
       const code = (r.code.startsWith('unsafe-') ? `restricted-${r.code.slice('unsafe-'.length)}` : r.code) as ReasonCode;
       const colon = r.message.lastIndexOf(': ');
       const reason: Reason = { code, severity: 'information', message: `${subject} has in its body: ${colon > 0 ? r.message.slice(0, colon) : r.message}: ${effectSentence(hazard)}`, range, hazard };
-      if (fn.parallel === 'r' || query.checksExpressions || PLAN_SHAPES.has(r.code)) this.reason(reason.code, reason.severity, reason.message, range, hazard);
+      if (this.labelInlined(fn) || query.checksExpressions || PLAN_SHAPES.has(r.code)) this.reason(reason.code, reason.severity, reason.message, range, hazard);
       else (this.ifNotSafeBeforeInlining ??= []).push(reason);
     }
   }
@@ -2607,7 +2631,8 @@ export class StatementWalker {
     // What SAFE functions inlined in the body restrict counts: the body is checked as a whole.
     let hazard: Hazard = 'safe';
     for (const r of [...this.reasons, ...this.conditionalReasons(true)]) if (r.hazard) hazard = worseHazard(hazard, r.hazard);
-    return { hazard, functions: this.reached, unresolved: this.unresolved || wholeTuple, ioCasts: this.ioCasts };
+    const culprits = this.reached.filter((f, i) => f.parallel !== 's' && !this.inlinedAway?.has(i));
+    return { hazard, functions: this.reached, culprits, unresolved: this.unresolved || wholeTuple, ioCasts: this.ioCasts };
   }
 
   private aExpr(n: AstNode, scope: Scope): InferredType {
@@ -2743,15 +2768,15 @@ export class StatementWalker {
     // An operator's function is inlined as a call's is (an OpExpr is simplified like a FuncExpr).
     let inlined: Inlining | undefined;
     const fn = ops.length === 1 && functions.length === 1 && functions[0].inlineBody !== undefined ? functions[0] : undefined;
-    if (fn && fn.parallel !== 'u' && operands) {
+    if (fn && (fn.parallel !== 'u' || this.insideInlinedBody) && operands) {
       const prefix = operands[0] === undefined || operands[0] === null;
       const operandsReached = reachedBefore === undefined ? undefined : prefix ? [reachedBetween!, this.reached.length] : [reachedBefore, reachedBetween!, this.reached.length];
       const args = prefix ? operands.slice(1) : operands;
       const types = prefix ? [right] : [left ?? undefined, right];
-      if (fn.parallel === 'r') inlined = this.inlinedCall(fn, args, types, operandsReached);
+      if (this.labelInlined(fn)) inlined = this.inlinedCall(fn, args, types, operandsReached);
       else this.deferSafeCall(fn, args, types, operandsReached, range, StatementWalker.inlinedWhat(fn, symbol, 'operator'), 'restricted-operator', scope);
     }
-    const vanishes = inlined !== undefined && functions[0].parallel === 'r' && inlined.hazard === 'safe';
+    const vanishes = inlined !== undefined && inlined.hazard === 'safe';
     this.refer({ kind: 'operator', range, name: symbol, functions, ...(ambiguous ? { ambiguous: true } : definedAt(ops[0])), ...(vanishes ? { inlined: true } : {}) });
     if (ops.length === 1) this.implicitCasts([left ?? undefined, right], ops[0].left === 'none' ? [ops[0].right] : [ops[0].left, ops[0].right], range);
     if (ops.length === 1 && operands) this.fixParameters(operands, [ops[0].left, ops[0].right]);
@@ -2784,9 +2809,9 @@ export class StatementWalker {
       if (fn) {
         // A cast's function is inlined as a call's is (a FuncExpr); one taking only the value.
         const inlinable = fn.inlineBody !== undefined && fn.argTypes.length === 1;
-        const inlined = inlinable && fn.parallel === 'r' ? this.inlinedCall(fn, [n.arg], [source], [reachedBefore, this.reached.length]) : undefined;
+        const inlined = inlinable && this.labelInlined(fn) ? this.inlinedCall(fn, [n.arg], [source], [reachedBefore, this.reached.length]) : undefined;
         if (inlinable && fn.parallel === 's') this.deferSafeCall(fn, [n.arg], [source], [reachedBefore, this.reached.length], range, StatementWalker.inlinedWhat(fn, target, 'cast'), 'restricted-cast', scope);
-        const vanishes = inlined !== undefined && fn.parallel === 'r' && inlined.hazard === 'safe';
+        const vanishes = inlined !== undefined && inlined.hazard === 'safe';
         this.refer({ kind: 'cast', range, name: target, functions: [fn], ...definedAt(cast), ...(vanishes ? { inlined: true } : {}) });
         if (!inlined || !this.reachInlined(fn, inlined)) {
           this.reach([fn], false, range, { kind: 'cast', name: target, subject: (culprit) => `the cast from ${source} to ${target} runs ${culprit}` });
