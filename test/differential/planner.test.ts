@@ -334,6 +334,10 @@ CREATE FUNCTION nest_ids_inl_r() RETURNS SETOF int LANGUAGE sql STABLE PARALLEL 
 CREATE VIEW v_nest_tenant AS SELECT id, grp FROM big WHERE grp = nest_tenant();
 CREATE VIEW v_nest_norm AS SELECT id, nest_norm_r(note) AS n FROM big;
 CREATE VIEW v_nest_raw AS SELECT id, grp FROM big WHERE grp = nest_raw();
+-- An argument read twice is judged once simplified: calls in it inlined (simplify_function).
+CREATE FUNCTION inl_case(x int) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL RESTRICTED AS $$ SELECT CASE WHEN x > 50 THEN '1' ELSE '2' END $$;
+CREATE FUNCTION inl_dup(x numeric) RETURNS numeric LANGUAGE sql IMMUTABLE PARALLEL RESTRICTED AS $$ SELECT x + x $$;
+CREATE FUNCTION inl_twice_n(x numeric) RETURNS numeric LANGUAGE sql PARALLEL RESTRICTED AS $$ SELECT x * x + x $$;
 
 -- MIN / MAX answered from an index (planagg.c)
 CREATE TYPE mm_mood AS ENUM ('sad', 'ok', 'happy');
@@ -1060,6 +1064,11 @@ const CASES: Case[] = [
   ['SELECT id FROM big WHERE grp = nest_raw()', 'unsafe'],
   ['SELECT nest_norm_r(note), nest_lower(note) FROM big', 'unsafe'],
   ['SELECT * FROM v_nest_raw', 'unsafe'],
+  // An argument read twice costs what it does once simplified: a call in it inlined costs its body
+  ['SELECT inl_twice(inl_case(grp)::int) FROM big', 'safe'],
+  ['SELECT inl_twice(f_sql_safe(grp)) FROM big', 'safe'],
+  ['SELECT inl_twice_n(inl_dup(amount * 2.0 * 3.0 * 4.0 * 5.0)) FROM big', 'safe'],
+  ['SELECT inl_twice_n(inl_dup(amount * 2.0 * 3.0 * 4.0 * 5.0 * 6.0)) FROM big', 'restricted'],
   // A set-returning SQL function alone in FROM is inlined as a subquery (inline_set_returning_function):
   // its LIMIT and plan shapes count there; what it calls only for a RESTRICTED one (a SAFE one's
   // statement is SAFE before inlining, and the planner then checks no expression)

@@ -29,6 +29,8 @@ export interface Inlining {
   culprits: CatalogFunction[];
   /** How many times the body reads each argument. */
   uses: number[];
+  /** What evaluating the body costs, its arguments aside (repeatedArgumentCost's units; Infinity if volatile). */
+  cost: number;
 }
 
 /** What walking a body's one expression gave (StatementWalker.walkInlineBody). */
@@ -40,6 +42,8 @@ export interface WalkedBody {
   unresolved: boolean;
   /** Casts by I/O functions (or of a value of unknown type). */
   ioCasts: number;
+  /** Inlining.cost. */
+  cost: number;
 }
 
 /**
@@ -149,7 +153,7 @@ export function inliningOf(fn: CatalogFunction, walk: (sql: string, offsets: Utf
   if (fn.volatility === 'i' && (mutableNode || walked.ioCasts > 0 || walked.functions.some((f) => f.volatility !== 'i'))) return undefined;
   if (fn.volatility === 's' && walked.functions.some((f) => f.volatility === 'v')) return undefined;
   if (fn.strict && (nonStrictNode || uses.includes(0) || walked.functions.some((f) => f.strict !== true))) return undefined;
-  return { hazard: hazardAtLeast(walked.hazard, 'restricted') ? 'restricted' : 'safe', functions: walked.functions, culprits: walked.culprits, uses };
+  return { hazard: hazardAtLeast(walked.hazard, 'restricted') ? 'restricted' : 'safe', functions: walked.functions, culprits: walked.culprits, uses, cost: walked.cost };
 }
 
 /** What walking a set-returning function's body query gave (StatementWalker.walkInlinedQuery). */

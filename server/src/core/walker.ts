@@ -491,6 +491,12 @@ export class StatementWalker {
    * body), and nothing inlined or folded there makes the planner check expressions.
    */
   private insideInlinedBody = false;
+  /**
+   * Calls the planner inlines (or may: a SAFE function's), by their place in `reached`: what each
+   * costs once inlined, beyond its arguments' own cost. simplify_function simplifies a call's
+   * arguments, inlining those calls, before inline_function judges the cost of one read twice.
+   */
+  private inlinedCosts?: Map<number, () => number | undefined>;
   /** Places in `reached` of RESTRICTED (in a body, UNSAFE too) calls inlined away: not left to restrict. */
   private inlinedAway?: Set<number>;
   /** Casts by I/O functions (or of a value of unknown type) met: an IMMUTABLE function's body with one is not known to be immutable. */
@@ -2342,12 +2348,16 @@ export class StatementWalker {
       if (!inlinedQuery.pulledUp && args.some((a) => containsNode(a, 'ColumnRef'))) {
         this.reason('correlated-subquery', 'information', `${signatureOf(only!)}, inlined here as a subquery the planner cannot flatten, reads the rows beside it: it is run again for each of them in the leader process`, range, 'restricted');
       }
-    } else if (!inlined || !this.reachInlined(only!, inlined)) {
-      this.reach(match.candidates, match.ambiguous, range, {
-        kind: refKind,
-        name: written,
-        subject: (culprit) => (refKind === 'aggregate' ? `aggregate ${culprit}` : culprit),
-      });
+    } else {
+      if (inlined) this.noteInlined(single!, () => inlined, args, reachedBefore);
+      else if (single?.parallel === 's') this.noteInlined(single, () => this.inlinedCall(single, args, argTypes, reachedBefore), args, reachedBefore);
+      if (!inlined || !this.reachInlined(only!, inlined)) {
+        this.reach(match.candidates, match.ambiguous, range, {
+          kind: refKind,
+          name: written,
+          subject: (culprit) => (refKind === 'aggregate' ? `aggregate ${culprit}` : culprit),
+        });
+      }
     }
     if (isWindow) {
       this.reason('window-function', 'information', `window function ${written}() runs only in the leader process (window functions are PARALLEL RESTRICTED)`, range, 'restricted');
@@ -2431,8 +2441,9 @@ export class StatementWalker {
   /**
    * The inlining of this call when the planner inlines it (not for an UNSAFE function the statement
    * calls: it gets no parallel plan anyway; one in an inlined body is). An argument the body reads
-   * more than once must be cheap, not volatile and no subquery (`reachedBefore`: this.reached's
-   * length before each argument was walked, and after the last); one left to its default is not at hand.
+   * more than once must be cheap, not volatile and no subquery, judged once simplified
+   * (argumentCost; `reachedBefore`: this.reached's length before each argument was walked, and
+   * after the last); one left to its default is not at hand.
    */
   private inlinedCall(fn: CatalogFunction, args: readonly AstNode[], argTypes: readonly InferredType[], reachedBefore: number[] | undefined): Inlining | undefined {
     if ((fn.parallel === 'u' && !this.insideInlinedBody) || fn.inlineBody === undefined || args.length !== fn.argTypes.length) return undefined;
@@ -2444,10 +2455,44 @@ export class StatementWalker {
       const at = args[i] && nodeKind(args[i]) !== 'NamedArgExpr' ? i : args.findIndex((a) => a?.NamedArgExpr && a.NamedArgExpr.name === fn.argNames[i]);
       if (at < 0) return undefined;
       // Without what each argument runs (an operator's operands), only a column, a constant or a parameter.
-      const cost = reachedBefore ? repeatedArgumentCost(args[at], this.reached.slice(reachedBefore[at], reachedBefore[at + 1])) : COSTLESS.has(nodeKind(args[at]) ?? '') ? 0 : Infinity;
+      const cost = reachedBefore ? this.argumentCost(args[at], reachedBefore[at], reachedBefore[at + 1]) : COSTLESS.has(nodeKind(args[at]) ?? '') ? 0 : Infinity;
       if (cost > 10) return undefined;
     }
     return inlining;
+  }
+
+  /**
+   * What an argument costs (repeatedArgumentCost), the functions it runs being this.reached from
+   * `from` to `to`: a call in it that the planner inlines costs what its body does (inlinedCosts).
+   */
+  private argumentCost(arg: AstNode, from: number, to: number): number {
+    const kept: CatalogFunction[] = [];
+    let inlined = 0;
+    for (let i = from; i < to; i++) {
+      const cost = this.inlinedCosts?.get(i)?.();
+      if (cost === undefined) kept.push(this.reached[i]);
+      else inlined += cost;
+    }
+    return repeatedArgumentCost(arg, kept) + inlined;
+  }
+
+  /**
+   * Records that the call of `fn` about to be reached is inlined with `inlining` (or, for a SAFE
+   * function, may be: `inlining` is asked when needed): what it costs then is its body's, with each
+   * argument counted as many times as the body reads it (the call's argument list counts it once).
+   */
+  private noteInlined(fn: CatalogFunction, inlining: () => Inlining | undefined, args: readonly AstNode[], reachedBefore: readonly number[] | undefined): void {
+    if (!reachedBefore) return;
+    (this.inlinedCosts ??= new Map()).set(this.reached.length, () => {
+      const found = inlining();
+      if (!found) return undefined;
+      let cost = found.cost;
+      found.uses.forEach((count, i) => {
+        const at = args[i] && nodeKind(args[i]) !== 'NamedArgExpr' ? i : args.findIndex((a) => a?.NamedArgExpr && a.NamedArgExpr.name === fn.argNames[i]);
+        if (count !== 1 && at >= 0) cost += (count - 1) * this.argumentCost(args[at], reachedBefore[at], reachedBefore[at + 1]);
+      });
+      return cost;
+    });
   }
 
   /**
@@ -2632,7 +2677,7 @@ export class StatementWalker {
     let hazard: Hazard = 'safe';
     for (const r of [...this.reasons, ...this.conditionalReasons(true)]) if (r.hazard) hazard = worseHazard(hazard, r.hazard);
     const culprits = this.reached.filter((f, i) => f.parallel !== 's' && !this.inlinedAway?.has(i));
-    return { hazard, functions: this.reached, culprits, unresolved: this.unresolved || wholeTuple, ioCasts: this.ioCasts };
+    return { hazard, functions: this.reached, culprits, unresolved: this.unresolved || wholeTuple, ioCasts: this.ioCasts, cost: this.argumentCost(expr, 0, this.reached.length) };
   }
 
   private aExpr(n: AstNode, scope: Scope): InferredType {
@@ -2767,6 +2812,7 @@ export class StatementWalker {
     const ambiguous = ops.length > 1;
     // An operator's function is inlined as a call's is (an OpExpr is simplified like a FuncExpr).
     let inlined: Inlining | undefined;
+    let noteCost: (() => void) | undefined;
     const fn = ops.length === 1 && functions.length === 1 && functions[0].inlineBody !== undefined ? functions[0] : undefined;
     if (fn && (fn.parallel !== 'u' || this.insideInlinedBody) && operands) {
       const prefix = operands[0] === undefined || operands[0] === null;
@@ -2775,11 +2821,14 @@ export class StatementWalker {
       const types = prefix ? [right] : [left ?? undefined, right];
       if (this.labelInlined(fn)) inlined = this.inlinedCall(fn, args, types, operandsReached);
       else this.deferSafeCall(fn, args, types, operandsReached, range, StatementWalker.inlinedWhat(fn, symbol, 'operator'), 'restricted-operator', scope);
+      const found = inlined;
+      if (found || fn.parallel === 's') noteCost = () => this.noteInlined(fn, found ? () => found : () => this.inlinedCall(fn, args, types, operandsReached), args, operandsReached);
     }
     const vanishes = inlined !== undefined && inlined.hazard === 'safe';
     this.refer({ kind: 'operator', range, name: symbol, functions, ...(ambiguous ? { ambiguous: true } : definedAt(ops[0])), ...(vanishes ? { inlined: true } : {}) });
     if (ops.length === 1) this.implicitCasts([left ?? undefined, right], ops[0].left === 'none' ? [ops[0].right] : [ops[0].left, ops[0].right], range);
     if (ops.length === 1 && operands) this.fixParameters(operands, [ops[0].left, ops[0].right]);
+    noteCost?.();
     if (!inlined || !this.reachInlined(functions[0], inlined)) {
       this.reach(functions, ambiguous, range, { kind: 'operator', name: `operator ${symbol}`, subject: (culprit) => `operator ${symbol} runs ${culprit}` });
     }
@@ -2813,6 +2862,8 @@ export class StatementWalker {
         if (inlinable && fn.parallel === 's') this.deferSafeCall(fn, [n.arg], [source], [reachedBefore, this.reached.length], range, StatementWalker.inlinedWhat(fn, target, 'cast'), 'restricted-cast', scope);
         const vanishes = inlined !== undefined && inlined.hazard === 'safe';
         this.refer({ kind: 'cast', range, name: target, functions: [fn], ...definedAt(cast), ...(vanishes ? { inlined: true } : {}) });
+        const castReached = [reachedBefore, this.reached.length];
+        if (inlined || (inlinable && fn.parallel === 's')) this.noteInlined(fn, inlined ? () => inlined : () => this.inlinedCall(fn, [n.arg], [source], castReached), [n.arg], castReached);
         if (!inlined || !this.reachInlined(fn, inlined)) {
           this.reach([fn], false, range, { kind: 'cast', name: target, subject: (culprit) => `the cast from ${source} to ${target} runs ${culprit}` });
         }
