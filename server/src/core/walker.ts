@@ -2451,8 +2451,8 @@ export class StatementWalker {
     if (!inlining) return undefined;
     for (let i = 0; i < inlining.uses.length; i++) {
       if (inlining.uses[i] <= 1) continue;
-      // Positional arguments come first; then by name. One left to its default: its expression is not at hand.
-      const at = args[i] && nodeKind(args[i]) !== 'NamedArgExpr' ? i : args.findIndex((a) => a?.NamedArgExpr && a.NamedArgExpr.name === fn.argNames[i]);
+      // One left to its default: its expression is not at hand.
+      const at = argumentAt(fn, args, i);
       if (at < 0) return undefined;
       // Without what each argument runs (an operator's operands), only a column, a constant or a parameter.
       const cost = reachedBefore ? this.argumentCost(args[at], reachedBefore[at], reachedBefore[at + 1]) : COSTLESS.has(nodeKind(args[at]) ?? '') ? 0 : Infinity;
@@ -2488,7 +2488,7 @@ export class StatementWalker {
       if (!found) return undefined;
       let cost = found.cost;
       found.uses.forEach((count, i) => {
-        const at = args[i] && nodeKind(args[i]) !== 'NamedArgExpr' ? i : args.findIndex((a) => a?.NamedArgExpr && a.NamedArgExpr.name === fn.argNames[i]);
+        const at = argumentAt(fn, args, i);
         if (count !== 1 && at >= 0) cost += (count - 1) * this.argumentCost(args[at], reachedBefore[at], reachedBefore[at + 1]);
       });
       return cost;
@@ -3043,6 +3043,11 @@ function argumentsEntry(fn: CatalogFunction, types: readonly string[]): ScopeEnt
 
 /** Expressions the planner's cost model counts as free (cost_qual_eval). */
 const COSTLESS = new Set(['ColumnRef', 'A_Const', 'ParamRef']);
+
+/** Where among a call's `args` `fn`'s parameter `i` is given: positional arguments come first, then by name; -1 if left to its default. */
+function argumentAt(fn: CatalogFunction, args: readonly AstNode[], i: number): number {
+  return args[i] && nodeKind(args[i]) !== 'NamedArgExpr' ? i : args.findIndex((a) => a?.NamedArgExpr && a.NamedArgExpr.name === fn.argNames[i]);
+}
 
 const SHAPE_OF: Partial<Record<ReasonCode, ViewShape>> = {
   'window-function': 'window-function',
