@@ -190,6 +190,26 @@ CREATE FUNCTION tag(x int) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGI
     );
   });
 
+  it('a call of a SQL function UNSAFE by its label only (its body allows more) is a warning to fix the labels, not an error', () => {
+    const tenantRaw = "CREATE FUNCTION tenant_raw() RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT nullif(current_setting('app.tenant', true), '')::bigint $$;\n";
+    const { text, ranges } = marked(`${tenantRaw}CREATE FUNCTION current_tenant() RETURNS bigint LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$ SELECT «tenant_raw»() $$;`);
+    const r = only(analyze(text)[1].reasons, 'function-mislabelled');
+    assert.strictEqual(r.severity, 'warning');
+    assert.deepStrictEqual(r.range, ranges[0]);
+    assert.strictEqual(
+      r.message,
+      'public.current_tenant() is labelled PARALLEL RESTRICTED but public.tenant_raw() is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE), whose body allows PARALLEL SAFE: it runs as its body does, but the labels disagree; label public.tenant_raw() PARALLEL SAFE (or this function PARALLEL UNSAFE)',
+    );
+    // A body that calls random() allows RESTRICTED only: below a SAFE label, it is the error it was.
+    const noisy = 'CREATE FUNCTION noisy() RETURNS float8 LANGUAGE sql AS $$ SELECT random() $$;\n';
+    const [, wrapped] = analyze(`${noisy}CREATE FUNCTION wrapped() RETURNS float8 LANGUAGE sql PARALLEL SAFE AS $$ SELECT noisy() $$;`);
+    assert.strictEqual(only(wrapped.reasons, 'function-mislabelled').severity, 'error');
+    // A PL/pgSQL callee's body is not followed: the error stands.
+    const plpgsql = 'CREATE FUNCTION raw_pl() RETURNS bigint LANGUAGE plpgsql STABLE AS $$ BEGIN RETURN 1; END $$;\n';
+    const [, labelled] = analyze(`${plpgsql}CREATE FUNCTION uses_pl() RETURNS bigint LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT raw_pl() $$;`);
+    assert.strictEqual(only(labelled.reasons, 'function-mislabelled').severity, 'error');
+  });
+
   it('an EXCEPTION block in a PARALLEL SAFE function opens a subtransaction', () => {
     const [s] = analyze(`CREATE FUNCTION risky(x int) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$
 BEGIN RETURN x / 0; EXCEPTION WHEN division_by_zero THEN RETURN 0; END $$`);

@@ -8,6 +8,7 @@ import type { CatalogFunction } from './catalog-snapshot';
 import { Catalog, hazardOf, signatureOf, worseHazard } from './catalog';
 import type { FunctionDefinition } from './ddl';
 import { labelWord } from './describe';
+import { inlineBodyText } from './inline';
 import { AstNode, parsePlpgsql, parseSql } from './parse';
 import { Utf8Offsets } from './text';
 import type { Hazard, Reason, TextRange } from './types';
@@ -15,6 +16,8 @@ import { nodeKind, Scope, StatementWalker } from './walker';
 
 interface BodyFinding {
   hazard: Hazard;
+  /** The reason's code where the finding is one of the walk's (`unsafe-function` ...). */
+  code?: string;
   /** Why, in words: "INSERT", "calls public.f(integer), which is PARALLEL UNSAFE", "an EXCEPTION block". */
   what: string;
   range: TextRange;
@@ -26,6 +29,8 @@ interface BodyVerdict {
   findings: BodyFinding[];
   /** Something the check cannot see through (EXECUTE, an unknown function, a language it does not read). */
   opaque?: string;
+  /** The UNSAFE functions the body calls. */
+  unsafeCalls: Set<CatalogFunction>;
 }
 
 const WRITE_NODES: Record<string, string> = { InsertStmt: 'INSERT', UpdateStmt: 'UPDATE', DeleteStmt: 'DELETE', MergeStmt: 'MERGE' };
@@ -58,7 +63,7 @@ const PLAN_SHAPE = new Set(['window-function', 'correlated-subquery', 'initplan'
 function bodyFindings(reasons: Reason[], at: (offset: number) => number): BodyFinding[] {
   return reasons
     .filter((r) => r.hazard && r.hazard !== 'safe' && !PLAN_SHAPE.has(r.code))
-    .map((r) => ({ hazard: r.hazard!, what: r.message.split(':')[0], range: { start: at(r.range.start), end: at(r.range.end) } }));
+    .map((r) => ({ hazard: r.hazard!, code: r.code, what: r.message.split(':')[0], range: { start: at(r.range.start), end: at(r.range.end) } }));
 }
 
 /** Analyses SQL statements inside a body; `at` maps a body offset to a statement offset; $n are the function's arguments. */
@@ -80,12 +85,13 @@ function analyzeSqlText(text: string, fn: CatalogFunction, catalog: Catalog, at:
       findings.push({ hazard: 'unsafe', what: 'it runs DDL', range: { start: at(start), end: at(start + 1) } });
     }
     findings.push(...bodyFindings(walked.reasons, at));
+    for (const called of walked.functions) if (called.parallel === 'u') verdict.unsafeCalls.add(called);
     if (walked.unresolved) verdict.opaque ??= 'it calls a function that is not in the catalog';
   }
 }
 
 function plpgsqlVerdict(def: FunctionDefinition, sql: string, catalog: Catalog, bodyOffset: number | undefined): BodyVerdict {
-  const verdict: BodyVerdict = { hazard: 'safe', findings: [] };
+  const verdict: BodyVerdict = { hazard: 'safe', findings: [], unsafeCalls: new Set() };
   // No AS clause yet (still being typed): libpg-query aborts on it, printing to stderr and leaking
   // its WebAssembly memory each time, so it is never asked.
   if (def.body === undefined) {
@@ -138,7 +144,7 @@ function plpgsqlVerdict(def: FunctionDefinition, sql: string, catalog: Catalog, 
 }
 
 function sqlVerdict(def: FunctionDefinition, catalog: Catalog, sql: string, bodyOffset: number | undefined): BodyVerdict {
-  const verdict: BodyVerdict = { hazard: 'safe', findings: [] };
+  const verdict: BodyVerdict = { hazard: 'safe', findings: [], unsafeCalls: new Set() };
   if (def.sqlBody) {
     // SQL-standard body (BEGIN ATOMIC / RETURN): already parsed with the statement.
     const offsets = new Utf8Offsets(sql);
@@ -156,6 +162,7 @@ function sqlVerdict(def: FunctionDefinition, catalog: Catalog, sql: string, body
     visitBody(def.sqlBody);
     const walked = walker.result();
     verdict.findings.push(...bodyFindings(walked.reasons, (offset) => offset));
+    for (const called of walked.functions) if (called.parallel === 'u') verdict.unsafeCalls.add(called);
     if (walked.unresolved) verdict.opaque ??= 'it calls a function that is not in the catalog';
     return verdict;
   }
@@ -195,8 +202,20 @@ export function checkFunctionDefinition(def: FunctionDefinition, sql: string, no
     return reasons;
   }
   const declaredHazard = hazardOf(declared);
+  const labelsOnly = labelledOnly(verdict, declaredHazard, catalog);
   for (const finding of verdict.findings) {
     if (worseHazard(finding.hazard, declaredHazard) === declaredHazard) continue;
+    if (labelsOnly && UNSAFE_CALLS.has(finding.code ?? '')) {
+      const callees = [...verdict.unsafeCalls].map((fn) => signatureOf(fn)).join(', ');
+      reasons.push({
+        code: 'function-mislabelled',
+        severity: 'warning',
+        message: `${signature} is labelled ${labelWord(declaredHazard)} but ${finding.what}, whose body allows ${labelWord(labelsOnly)}: it runs as its body does, but the labels disagree; label ${callees} ${labelWord(labelsOnly)} (or this function PARALLEL UNSAFE)`,
+        range: finding.range.end > finding.range.start ? finding.range : nameRange,
+        related: [{ message: `${signature} is declared here`, location: fn.definedAt }],
+      });
+      continue;
+    }
     const error = finding.hazard === 'unsafe';
     reasons.push({
       code: finding.subtransaction ? 'function-subtransaction' : 'function-mislabelled',
@@ -207,6 +226,29 @@ export function checkFunctionDefinition(def: FunctionDefinition, sql: string, no
     });
   }
   return reasons;
+}
+
+/** The reasons a call of an UNSAFE function gives in a body. */
+const UNSAFE_CALLS = new Set(['unsafe-function', 'unsafe-aggregate', 'unsafe-operator', 'unsafe-cast']);
+
+/**
+ * Whether the body's calls of UNSAFE functions are UNSAFE by their labels only: each a SQL function
+ * whose own body (known: one the planner could inline) allows no worse than `declared`, which then
+ * says what they allow at worst. A label is a promise PostgreSQL does not check when the function
+ * runs: such a call runs in a worker as its body does (the multi-tenant `current_tenant()` over a
+ * `tenant_raw()` left without a PARALLEL clause, Supabase's `auth.uid()`).
+ */
+function labelledOnly(verdict: BodyVerdict, declared: Hazard, catalog: Catalog): Hazard | false {
+  if (verdict.unsafeCalls.size === 0 || verdict.opaque) return false;
+  let allows: Hazard = 'safe';
+  for (const callee of verdict.unsafeCalls) {
+    if (callee.language !== 'sql' || callee.inlineBody === undefined) return false;
+    const inner: BodyVerdict = { hazard: 'safe', findings: [], unsafeCalls: new Set() };
+    analyzeSqlText(inlineBodyText(callee.inlineBody), callee, catalog, () => 0, inner.findings, inner);
+    if (inner.opaque || inner.unsafeCalls.size > 0) return false;
+    for (const f of inner.findings) allows = worseHazard(allows, f.hazard);
+  }
+  return worseHazard(allows, declared) === declared ? allows : false;
 }
 
 /** Where a function labelled below what its body does fails: a RESTRICTED one runs only in the leader, but in parallel mode. */
