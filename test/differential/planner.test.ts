@@ -862,6 +862,10 @@ const CASES: Case[] = [
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o GROUP BY b.grp)', { changedIn: 17, before: 'restricted', since: 'safe' }],
   ['SELECT count(*) FROM big b WHERE EXISTS (WITH w AS (SELECT 1) SELECT b.grp FROM other o)', { changedIn: 17, before: 'restricted', since: 'safe' }],
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT b.grp FROM other o WHERE o.big_id = b.id)', 'safe'],
+  // ... nor does it correlate the queries between (each planned on its own, make_subplan).
+  ['SELECT b.id, EXISTS (SELECT 1 FROM other o WHERE EXISTS (SELECT b.grp FROM other o2)) FROM big b', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT b.id, (SELECT count(*) FROM other o WHERE EXISTS (SELECT b.grp FROM other o2 WHERE o2.id = o.id)) FROM big b', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT b.id, (SELECT count(*) FROM other o WHERE o.big_id = b.id AND EXISTS (SELECT b.grp FROM other o2)) FROM big b', 'restricted'],
   // A whole row of the query around (b, b.*) is a correlation like any of its columns.
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.label = row_to_json(b)::text)', 'safe'],
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.label = row_to_json(b.*)::text)', 'safe'],

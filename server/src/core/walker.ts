@@ -159,6 +159,8 @@ class Scope {
   }
   /** The entries of enclosing queries that something inside reads (what a correlation is on). */
   readonly outerReads = new Set<ScopeEntry>();
+  /** Where the walk's log of entries read (StatementWalker.entriesRead) stood when this query's walk began. */
+  entriesFrom?: number;
   /** Something inside refers to a column of an enclosing query. */
   get correlated(): boolean {
     return this.outerReads.size > 0;
@@ -1042,6 +1044,7 @@ export class StatementWalker {
     /** The parts of an EXISTS's query that simplify_EXISTS_query may throw away, as what their walk added. */
     let discardable: WalkRegion[] | undefined;
     const entriesFrom = this.entriesRead.length;
+    scope.entriesFrom ??= entriesFrom;
     this.withClause(sel.withClause, scope);
     let columns: CatalogColumn[] | undefined;
     if (sel.op && sel.op !== 'SETOP_NONE') {
@@ -1153,15 +1156,24 @@ export class StatementWalker {
 
   /**
    * An enclosing query's columns read only in what the planner throws away correlate nothing: an
-   * EXISTS whose select list alone reads them is uncorrelated (an initPlan, not a join).
+   * EXISTS whose select list alone reads them is uncorrelated (an initPlan, not a join), and so is
+   * each query between it and the one they belong to that reads them nowhere else.
    */
   private outerReadsKept(scope: Scope, entriesFrom: number, thrown: readonly WalkRegion[]): void {
     if (!scope.correlated) return;
-    const kept = new Set<ScopeEntry>();
-    for (let i = entriesFrom; i < this.entriesRead.length; i++) {
-      if (!thrown.some(([from, to]) => i >= from.entriesRead && i < to.entriesRead)) kept.add(this.entriesRead[i]);
+    const readKept = (from: number, entry: ScopeEntry) => {
+      for (let i = from; i < this.entriesRead.length; i++) {
+        if (this.entriesRead[i] === entry && !thrown.some(([start, end]) => i >= start.entriesRead && i < end.entriesRead)) return true;
+      }
+      return false;
+    };
+    for (const entry of [...scope.outerReads]) {
+      if (readKept(entriesFrom, entry)) continue;
+      for (let level = scope.parent; level && !level.entries.includes(entry); level = level.parent) {
+        if (level.entriesFrom !== undefined && !readKept(level.entriesFrom, entry)) level.outerReads.delete(entry);
+      }
+      scope.outerReads.delete(entry);
     }
-    for (const entry of scope.outerReads) if (!kept.has(entry)) scope.outerReads.delete(entry);
   }
 
   /** The functions reached from position `start` on, but those in what the planner throws away. */
