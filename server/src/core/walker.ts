@@ -159,6 +159,8 @@ class Scope {
   }
   /** The entries of enclosing queries that something inside reads (what a correlation is on). */
   readonly outerReads = new Set<ScopeEntry>();
+  /** ... including what the planner throws away (outerReadsKept), which pull_varnos still sees. */
+  readonly allOuterReads = new Set<ScopeEntry>();
   /** Where the walk's log of entries read (StatementWalker.entriesRead) stood when this query's walk began. */
   entriesFrom?: number;
   /** Something inside refers to a column of an enclosing query. */
@@ -180,6 +182,15 @@ class Scope {
    * query: made joins, and restricting, if this level is an EXISTS pulled up into that query.
    */
   readonly limitsIfPulledUp: TextRange[] = [];
+  /**
+   * Correlated sublinks at the top of this level's WHERE that the planner makes joins where this
+   * level is planned on its own, but that also read an enclosing query, with what they read (and an
+   * IN its left side). If this level is itself pulled up into a join, pull_up_sublinks_qual_recurse
+   * offers each either this level's tables or those of the query it joins, not both
+   * (convert_EXISTS_sublink_to_join's bms_is_subset(upper_varnos, available_rels)): one reading
+   * both stays a SubPlan.
+   */
+  readonly subPlansIfPulledUp: { range: TextRange; reads: ReadonlySet<ScopeEntry>; left?: AstNode }[] = [];
   /** This level is the query of an EXISTS: simplify_EXISTS_query may throw its select list away. */
   existsQuery = false;
   constructor(readonly parent?: Scope) {}
@@ -2988,6 +2999,19 @@ export class StatementWalker {
     else if (limit && containsNode(n.testexpr, 'ColumnRef')) scope.limitsIfPulledUp.push(limit);
     const pulledUp = inner.correlated && this.pulledUp(n, inner);
     if (pulledUp && kind === 'EXISTS_SUBLINK') for (const range of inner.limitsIfPulledUp) this.limitedSubquery('IN subquery, made a join,', range);
+    if (pulledUp) {
+      const outside = new Set(scope.entries);
+      for (const { range, reads, left } of inner.subPlansIfPulledUp) {
+        if ([...reads].every((entry) => outside.has(entry)) && (!left || readsOnly(left, outside))) continue;
+        this.reason('correlated-subquery', 'information', 'correlated subquery reading both the subquery around it, which the planner makes a join, and the query that joins: it stays a subplan re-run for each row in the leader process (correlated subplans are PARALLEL RESTRICTED)', range, 'restricted');
+      }
+      // What it reads before simplify_EXISTS_query throws anything away (pull_varnos): beyond this level's tables, kept for the check above one level up.
+      const left = kind === 'ANY_SUBLINK' ? n.testexpr : undefined;
+      const own = new Set(scope.entries);
+      if ([...inner.allOuterReads].some((entry) => !own.has(entry)) || (left && !readsOnly(left, own))) {
+        scope.subPlansIfPulledUp.push({ range: this.parenthesized(this.at(n.location)), reads: inner.allOuterReads, left });
+      }
+    }
     if (inner.correlated && !pulledUp) {
       this.reason('correlated-subquery', 'information', 'correlated subquery: it is re-run for each outer row in the leader process (correlated subplans are PARALLEL RESTRICTED)', this.parenthesized(this.at(n.location)), 'restricted');
     } else if (!inner.correlated && (kind === 'EXPR_SUBLINK' || kind === 'ARRAY_SUBLINK' || kind === 'EXISTS_SUBLINK') && this.catalog.versionNum < 170000) {
@@ -3292,6 +3316,7 @@ export function limitNode(node: AstNode): AstNode | undefined {
 /** `scope` reads a column of `entry`, which belongs to an enclosing query. */
 function correlate(scope: Scope, entry: ScopeEntry): void {
   scope.outerReads.add(entry);
+  scope.allOuterReads.add(entry);
   if (scope.clause === 'from') scope.outerReadInFrom = true;
 }
 
