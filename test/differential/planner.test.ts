@@ -67,6 +67,8 @@ CREATE OPERATOR + (LEFTARG = money_unsafe, RIGHTARG = int, FUNCTION = money_plus
 CREATE TYPE money_safe AS (v numeric);
 CREATE FUNCTION to_money_safe(numeric) RETURNS money_safe LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN ROW($1); END $$;
 CREATE CAST (numeric AS money_safe) WITH FUNCTION to_money_safe(numeric);
+CREATE FUNCTION others_of(k int) RETURNS SETOF other LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT * FROM other o WHERE o.big_id = k AND EXISTS (SELECT 1 FROM other o2 WHERE o2.id = o.id) $$;
+CREATE FUNCTION others_of_n(int) RETURNS SETOF other LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT * FROM other o WHERE o.big_id = $1 AND EXISTS (SELECT 1 FROM other o2 WHERE o2.id = o.id) $$;
 CREATE FUNCTION by_xml(x xml) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN 1; END $$;
 CREATE FUNCTION by_xml(x int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
 CREATE FUNCTION by_array(x int[]) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN 1; END $$;
@@ -875,6 +877,17 @@ const CASES: Case[] = [
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id AND EXISTS (SELECT 1 FROM other o2 WHERE o2.id = o.id AND EXISTS (SELECT b.note FROM other o3)))', 'restricted'],
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id AND EXISTS (SELECT 1 FROM other o2 WHERE o2.id = o.id))', 'safe'],
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id AND EXISTS (SELECT 1 FROM other o2 WHERE o2.big_id = b.grp))', 'safe'],
+  // A LATERAL subquery reading the rows beside it in or below a join of its own other than an inner
+  // one, its WHERE below the semi join an EXISTS / IN there is made included, is not flattened
+  // (is_simple_subquery: jointree_contains_lateral_outer_refs): a subquery run for each outer row.
+  ['SELECT count(*) FROM big b LEFT JOIN LATERAL (SELECT o.id FROM other o WHERE o.big_id = b.id AND EXISTS (SELECT 1 FROM other o2 WHERE o2.id = o.id)) x ON true', 'restricted'],
+  ['SELECT count(*) FROM big b, LATERAL (SELECT o.id FROM other o WHERE o.big_id = b.id AND o.id IN (SELECT o2.big_id FROM other o2)) x', 'restricted'],
+  ['SELECT count(*) FROM big b, LATERAL (SELECT o.id FROM other o LEFT JOIN other o2 ON o2.id = o.id AND o2.big_id = b.grp) x', 'restricted'],
+  ['SELECT count(*) FROM big b, LATERAL (SELECT o.id FROM other o LEFT JOIN other o2 ON o2.id = o.id WHERE o.big_id = b.id) x', 'safe'],
+  ['SELECT count(*) FROM big b, LATERAL others_of(b.id) x', 'restricted'],
+  ['SELECT count(*) FROM big b LEFT JOIN LATERAL others_of_n(b.id) x ON true', 'restricted'],
+  ['SELECT count(*) FROM big b, LATERAL others_of_n(5) x', 'safe'],
+  ['SELECT count(*) FROM big b WHERE b.id IN (SELECT o.big_id FROM other o WHERE o.label = b.note AND EXISTS (SELECT 1 FROM other o2 WHERE o2.id = o.id))', 'restricted'],
   // A whole row of the query around (b, b.*) is a correlation like any of its columns.
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.label = row_to_json(b)::text)', 'safe'],
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.label = row_to_json(b.*)::text)', 'safe'],

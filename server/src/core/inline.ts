@@ -164,6 +164,8 @@ export interface InlinedQuery {
   limited: boolean;
   /** The planner can pull the subquery up into the query calling it (is_simple_subquery). */
   pulledUp: boolean;
+  /** It reads its arguments in or below a join other than an inner one (its semi joins' too): called LATERAL with the rows beside it, it is not pulled up (jointree_contains_lateral_outer_refs). */
+  argumentsBelowJoin: boolean;
   /** Its subqueries (or a RESTRICTED function inlined in it) make the planner check every expression. */
   checksExpressions: boolean;
   unresolved: boolean;

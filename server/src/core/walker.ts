@@ -171,6 +171,14 @@ class Scope {
   clause?: 'from' | 'target' | 'where' | 'resjunk';
   /** An enclosing query is read from this level's FROM (JOIN ON, LATERAL function arguments). */
   outerReadInFrom = false;
+  /** ... from its WHERE (in a sublink there too). */
+  outerReadInWhere = false;
+  /** ... in or below a join of its FROM other than an inner one. */
+  outerReadBelowOuterJoin = false;
+  /** How many reads of enclosing queries' columns were met in this level (correlate). */
+  outerReadCount = 0;
+  /** A sublink at the top of this level's WHERE is made a semi or anti join (pull_up_sublinks). */
+  semiJoined = false;
   /** This level's WHERE calls a volatile function. */
   volatileInWhere = false;
   /** This level's select list calls a set-returning function. */
@@ -532,6 +540,8 @@ export class StatementWalker {
   private minMaxChecked?: Map<Scope, boolean>;
   /** How many SAFE calls were deferred when the first MIN / MAX level was found: those after it are planned after it. */
   private minMaxFrom = 0;
+  /** Walking a set-returning function's body inlined in FROM (walkInlinedQuery): the entry its arguments are. */
+  private inlinedArguments?: ScopeEntry;
   /** Subqueries in FROM the planner pulls up (overTable): the query level each becomes part of. */
   private pulledInto?: Map<Scope, Scope>;
 
@@ -1560,6 +1570,13 @@ export class StatementWalker {
    * list renames them in that order.
    */
   private join(n: AstNode, scope: Scope): FromPart[] {
+    const readsBefore = scope.outerReadCount;
+    const parts = this.joinParts(n, scope);
+    if (n.jointype !== 'JOIN_INNER' && scope.outerReadCount > readsBefore) scope.outerReadBelowOuterJoin = true;
+    return parts;
+  }
+
+  private joinParts(n: AstNode, scope: Scope): FromPart[] {
     const before = scope.entries.length;
     const leftParts = this.fromItem(n.larg, scope);
     const between = scope.entries.length;
@@ -1668,11 +1685,13 @@ export class StatementWalker {
         if (limit) this.limitedSubquery('subquery', limit);
         // is_simple_subquery: a LATERAL subquery that reads the rows beside it and cannot be pulled up
         // into the query stays a subquery run for each of them, their values its parameters.
-        else if (lateral >= 0 && inner.correlated && !pulledUpFromFrom(sub, inner)) {
+        else if (lateral >= 0 && inner.correlated && (!pulledUpFromFrom(sub, inner) || lateralReadBelowJoin(inner))) {
           // The keyword's place by a search of the text, not the scanner (a long view definition's
           // scan cost more than its whole analysis); a comment saying "lateral" could shift it.
           const keyword = [...this.sql.matchAll(/\blateral\b/gi)][lateral];
-          const what = 'LATERAL subquery the planner cannot flatten (an aggregate, DISTINCT, GROUP BY, ORDER BY, a set operation, a window, a volatile or set-returning select list)';
+          const what = pulledUpFromFrom(sub, inner)
+            ? 'LATERAL subquery the planner cannot flatten (it reads the rows beside it below a join of its own other than an inner one: an EXISTS, NOT EXISTS or IN it makes a join, a LEFT or FULL JOIN)'
+            : 'LATERAL subquery the planner cannot flatten (an aggregate, DISTINCT, GROUP BY, ORDER BY, a set operation, a window, a volatile or set-returning select list)';
           this.reason('correlated-subquery', 'information', `${what}: it is run again for each outer row in the leader process`, keyword?.index !== undefined ? { start: keyword.index, end: keyword.index + 7 } : this.firstWord(), 'restricted');
         }
         const alias = n.alias?.Alias ?? n.alias;
@@ -2020,6 +2039,9 @@ export class StatementWalker {
       case 'ColumnRef':
         return this.columnRef(n, scope);
       case 'ParamRef':
+        // In a set-returning function's body inlined in FROM, $n is the call's argument there: read
+        // as the arguments' entry of the level above (a lateral reference once substituted).
+        if (this.inlinedArguments) for (let level: Scope | undefined = scope; level && !level.entries.includes(this.inlinedArguments); level = level.parent) correlate(level, this.inlinedArguments);
         // Typed where declared (a function's arguments, PREPARE's list). An undeclared one is an
         // untyped literal until its first use fixes its type, which its later uses then have.
         return this.parameterTypes[(n.number ?? 0) - 1] || this.parameterUse.get(n.number ?? 0) || UNKNOWN_LITERAL;
@@ -2368,7 +2390,7 @@ export class StatementWalker {
       this.inlinedQueryReasons(only!, inlinedQuery, range);
       // Its arguments read the rows beside it (LATERAL) or an outer query's: a subquery reading them
       // that cannot be pulled up is run again for each of them (is_simple_subquery).
-      if (!inlinedQuery.pulledUp && args.some((a) => containsNode(a, 'ColumnRef'))) {
+      if ((!inlinedQuery.pulledUp || inlinedQuery.argumentsBelowJoin) && args.some((a) => containsNode(a, 'ColumnRef'))) {
         this.reason('correlated-subquery', 'information', `${signatureOf(only!)}, inlined here as a subquery the planner cannot flatten, reads the rows beside it: it is run again for each of them in the leader process`, range, 'restricted');
       }
     } else {
@@ -2669,7 +2691,8 @@ export class StatementWalker {
   walkInlinedQuery(query: AstNode, fn: CatalogFunction): InlinedQuery {
     this.declareParameters(fn.argTypes);
     const outer = new Scope();
-    outer.entries.push(argumentsEntry(fn, fn.argTypes));
+    this.inlinedArguments = argumentsEntry(fn, fn.argTypes);
+    outer.entries.push(this.inlinedArguments);
     const inner = new Scope(outer);
     this.statement(query, inner);
     // What SAFE functions inlined in the body restrict counts: the body is checked as a whole.
@@ -2678,6 +2701,7 @@ export class StatementWalker {
       reasons: reasons.filter((r) => r.hazard && r.hazard !== 'safe'),
       limited: this.limitNeeded(query.SelectStmt) !== undefined,
       pulledUp: pulledUpFromFrom(query.SelectStmt, inner),
+      argumentsBelowJoin: lateralReadBelowJoin(inner),
       checksExpressions: this.expressionsChecked || this.minMaxChecked !== undefined,
       unresolved: this.unresolved,
     };
@@ -2947,7 +2971,7 @@ export class StatementWalker {
     if (n.subLinkType === 'ANY_SUBLINK') {
       // From 17 a correlated IN becomes a lateral join when its query can be flattened and its
       // left side reads the outer query.
-      const flat = !sub.groupClause && !sub.distinctClause && !sub.sortClause && !sub.limitCount && !sub.limitOffset && !inner.setReturningInTarget;
+      const flat = !sub.groupClause && !sub.distinctClause && !sub.sortClause && !sub.limitCount && !sub.limitOffset && !inner.setReturningInTarget && !lateralReadBelowJoin(inner);
       return this.catalog.versionNum >= 170000 && flat && containsNode(n.testexpr, 'ColumnRef');
     }
     if (n.subLinkType !== 'EXISTS_SUBLINK') return false;
@@ -2998,6 +3022,7 @@ export class StatementWalker {
     // (its WHERE becomes that join's condition, whose sublinks are then pulled up in turn).
     else if (limit && containsNode(n.testexpr, 'ColumnRef')) scope.limitsIfPulledUp.push(limit);
     const pulledUp = inner.correlated && this.pulledUp(n, inner);
+    if (pulledUp || (candidate && !volatileTest && readsAny(n.testexpr, scope.entries))) scope.semiJoined = true;
     if (pulledUp && kind === 'EXISTS_SUBLINK') for (const range of inner.limitsIfPulledUp) this.limitedSubquery('IN subquery, made a join,', range);
     if (pulledUp) {
       const outside = new Set(scope.entries);
@@ -3317,7 +3342,9 @@ export function limitNode(node: AstNode): AstNode | undefined {
 function correlate(scope: Scope, entry: ScopeEntry): void {
   scope.outerReads.add(entry);
   scope.allOuterReads.add(entry);
+  scope.outerReadCount++;
   if (scope.clause === 'from') scope.outerReadInFrom = true;
+  if (scope.clause === 'where') scope.outerReadInWhere = true;
 }
 
 /** NULL as the grammar gives it: what a CASE without ELSE results in. */
@@ -3330,6 +3357,16 @@ function untypedLiteral(node: AstNode): boolean {
 }
 
 /** is_simple_subquery (prepjointree.c): whether a subquery in FROM is pulled up into the query around it. */
+/**
+ * A query reading an enclosing one in a qual in or below a join other than an inner one, its WHERE
+ * below the semi joins its sublinks are made included (pull_up_sublinks puts what is left of the
+ * WHERE under them): is_simple_subquery's jointree_contains_lateral_outer_refs keeps such a LATERAL
+ * subquery a subquery scan run with the outer row as parameters.
+ */
+function lateralReadBelowJoin(inner: Scope): boolean {
+  return inner.outerReadBelowOuterJoin || (inner.semiJoined && inner.outerReadInWhere);
+}
+
 function pulledUpFromFrom(sub: AstNode, inner: Scope): boolean {
   if (!sub || isSetOperation(sub) || ownsClauses(sub) || inner.grouping || inner.setReturningInTarget || inner.volatileInTarget) return false;
   return !(sub.groupClause?.length || sub.havingClause || sub.distinctClause?.length || sub.windowClause?.length);
