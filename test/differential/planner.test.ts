@@ -470,6 +470,9 @@ CREATE AGGREGATE pt_agg(anyelement) (sfunc = pt_push, stype = anyarray, initcond
 -- A TABLESAMPLE method whose handler is not labelled (contrib): its functions are unknown without a database.
 CREATE EXTENSION tsm_system_rows;
 CREATE VIEW v_sampled AS SELECT id, grp FROM big TABLESAMPLE system_rows (500);
+CREATE FUNCTION f_stable_restricted(x int) RETURNS int LANGUAGE plpgsql STABLE PARALLEL RESTRICTED AS $$ BEGIN RETURN x + 1; END $$;
+CREATE FUNCTION f_stable_unsafe(x int) RETURNS int LANGUAGE plpgsql STABLE PARALLEL UNSAFE AS $$ BEGIN RETURN x + 1; END $$;
+CREATE VIEW v_sub_corr AS SELECT s.id, s.m FROM (SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) AS m FROM big b) s;
 `;
 
 /** Expected verdict, or one per range of majors where PostgreSQL changed its rules. */
@@ -722,6 +725,43 @@ const CASES: Case[] = [
   ['SELECT mm FROM v_corr_renamed', 'restricted'],
   ['SELECT id FROM v_corr_renamed', 'safe'],
   ['SELECT count(*) FROM v_corr_named_like_input', 'safe'],
+  // ... and so do a subquery's in FROM and an inlined CTE's (pull_up_simple_subquery keeps only what is
+  // read; remove_unused_subquery_outputs): an ORM's count(*) around its list query
+  ['SELECT count(*) FROM (SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) AS m FROM big b) s', 'safe'],
+  ['SELECT count(*) FROM (SELECT b.id, EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id) AS e FROM big b) s', 'safe'],
+  ['WITH c AS (SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) AS m FROM big b) SELECT id FROM c WHERE id > 10', 'safe'],
+  ['WITH c AS NOT MATERIALIZED (SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) AS m FROM big b) SELECT count(*) FROM c JOIN c d USING (id)', 'safe'],
+  ['SELECT count(*) FROM (SELECT b.grp, max((SELECT max(o.id) FROM other o WHERE o.big_id = b.id)) AS m FROM big b GROUP BY b.grp) s', 'safe'],
+  ['SELECT count(*) FROM (SELECT b.id, row_number() OVER (ORDER BY b.id) AS rn FROM big b) s', 'safe'],
+  ['SELECT count(*) FROM (SELECT b.id, f_stable_restricted(b.id) AS r FROM big b) s', 'safe'],
+  ['SELECT count(*) FROM (SELECT t.id, t.m FROM (SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) AS m FROM big b) t) s', 'safe'],
+  ['SELECT count(*) FROM (SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) FROM big b) s(a, x) WHERE a > 0', 'safe'],
+  ['SELECT count(*) FROM (SELECT b.id, (SELECT max(id) FROM other) AS m FROM big b) s', 'safe'],
+  ['SELECT count(*) FROM other x WHERE EXISTS (SELECT s.m FROM (SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) AS m FROM big b) s WHERE s.id = x.big_id)', 'safe'],
+  ['SELECT count(*) FROM v_sub_corr', 'safe'],
+  ['SELECT count(*) FROM (SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) AS m FROM big b UNION ALL SELECT 1, 2) s', 'safe'],
+  ['SELECT count(*) FROM (SELECT 1 AS id, 2 AS m UNION ALL SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) FROM big b) s WHERE s.id > 0', 'safe'],
+  ['SELECT count(*) FROM (SELECT 1 AS id, 2 AS m UNION ALL SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) FROM big b) s WHERE s.m > 0', 'restricted'],
+  // ... but not one read (a whole row, *, a view's column), kept by its query's ORDER BY, GROUP BY,
+  // DISTINCT or set operation, calling a volatile or set-returning function, materialized; an UNSAFE
+  // call counts wherever it is
+  ['SELECT count(*) FROM (SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) AS m FROM big b) s WHERE s.m > 0', 'restricted'],
+  ['SELECT count(*) FROM (SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) FROM big b) s(a, x) WHERE x > 0', 'restricted'],
+  ['SELECT count(*) FROM (SELECT t.id, t.m FROM (SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) AS m FROM big b) t) s WHERE s.m > 0', 'restricted'],
+  ['SELECT s FROM (SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) AS m FROM big b) s', 'restricted'],
+  ['SELECT * FROM (SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) AS m FROM big b) s', 'restricted'],
+  ['SELECT m FROM v_sub_corr', 'restricted'],
+  ['SELECT count(*) FROM (SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) AS m FROM big b ORDER BY m) s', 'restricted'],
+  ['SELECT count(*) FROM (SELECT b.grp, (SELECT max(o.id) FROM other o WHERE o.big_id = b.grp) AS m FROM big b GROUP BY 1, 2) s', 'restricted'],
+  ['SELECT count(*) FROM (SELECT DISTINCT b.grp, (SELECT max(o.id) FROM other o WHERE o.big_id = b.grp) AS m FROM big b) s', 'restricted'],
+  ['SELECT count(*) FROM (SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) AS m FROM big b UNION SELECT 1, 2) s', 'restricted'],
+  ['SELECT count(*) FROM (SELECT b.id, (SELECT count(*) FROM other o WHERE o.big_id = b.id) AS m FROM big b UNION ALL SELECT 1, 2) s', 'restricted'],
+  ['SELECT count(*) FROM (SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id AND random() < 2) AS m FROM big b) s', 'restricted'],
+  ['SELECT count(*) FROM (SELECT b.id, f_restricted(b.id) AS r FROM big b) s', 'restricted'],
+  ['SELECT count(*) FROM (SELECT b.id, unnest(ARRAY(SELECT o.id FROM other o WHERE o.big_id = b.id)) AS m FROM big b) s', 'restricted'],
+  ['SELECT count(*) FROM (SELECT b.id, row_number() OVER (PARTITION BY f_stable_restricted(b.grp)) AS rn FROM big b) s', 'restricted'],
+  ['WITH c AS MATERIALIZED (SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) AS m FROM big b) SELECT count(*) FROM c', 'restricted'],
+  ['SELECT count(*) FROM (SELECT b.id, f_stable_unsafe(b.id) AS u FROM big b) s', 'unsafe'],
   // A window's PARTITION BY / ORDER BY stays in the view's output whether its function is read or not
   ['SELECT count(*) FROM v_window_partitioned_by_domain', 'restricted'],
   ['SELECT count(*) FROM v_window_ordered_by_domain', 'restricted'],

@@ -29,6 +29,21 @@ interface ScopeEntry {
   rowType?: string;
   /** A table, materialized view or foreign table: it has system columns (ctid, tableoid, xmin ...). */
   systemColumns?: boolean;
+  /** A subquery in FROM or an inlined CTE: what only some of its output columns run, by name (counted where read: ColumnOwn). */
+  own?: Map<string, ColumnOwn>;
+}
+
+/**
+ * What an output column of a subquery in FROM or of a CTE has to itself: the RESTRICTED reasons,
+ * plan shapes and functions (not UNSAFE) its expression brings. The planner computes the column
+ * only where something reads it (a pulled-up subquery's unread target entries are never used,
+ * pull_up_simple_subquery; remove_unused_subquery_outputs makes the others NULL), so they count
+ * where it is read (StatementWalker.ownRead).
+ */
+interface ColumnOwn {
+  reasons: Reason[];
+  shapes: ViewShape[];
+  functions: CatalogFunction[];
 }
 
 type ColumnSource = [entry: ScopeEntry, column: string];
@@ -105,6 +120,8 @@ interface CteInfo {
   /** Where its query's LIMIT / OFFSET is, when limit_needed() holds for it. */
   limit?: TextRange;
   columns?: CatalogColumn[];
+  /** What only some of its output columns run, by position (ColumnOwn): counted where read if inlined, all of them if materialized. */
+  own?: Map<number, ColumnOwn>;
 }
 
 /** A ROW(...) a cast coerces: each field's type, a ROW in it as its own fields, an untyped parameter null (it takes the field's type). */
@@ -201,6 +218,8 @@ class Scope {
   readonly subPlansIfPulledUp: { range: TextRange; reads: ReadonlySet<ScopeEntry>; left?: AstNode }[] = [];
   /** This level is the query of an EXISTS: simplify_EXISTS_query may throw its select list away. */
   existsQuery = false;
+  /** This level is a subquery in FROM or a CTE's query: what only one of its output columns runs, by position (ColumnOwn). */
+  ownColumns?: Map<number, ColumnOwn>;
   constructor(readonly parent?: Scope) {}
 
   findCte(name: string): CteInfo | undefined {
@@ -486,6 +505,8 @@ export class StatementWalker {
   private readonly wholeView: ViewShape[] = [];
   /** Where in `reached` those window clauses' functions are ([from, to)): all of the view's too. */
   private readonly wholeViewReached: [number, number][] = [];
+  /** Window clauses walked in output columns of subqueries in FROM and CTEs: what they add stays (setAside). */
+  private readonly keptInColumn: WalkRegion[] = [];
   /**
    * While a view's definition is walked: what the views it reads have only in some columns or never
    * run (oids): a view's list of functions (live: its stored query's, through the views it reads)
@@ -988,10 +1009,13 @@ export class StatementWalker {
       const query = cte.ctequery?.SelectStmt;
       const outerCte = this.walkingCte;
       this.walkingCte = info;
+      const inner = new Scope(scope);
+      inner.ownColumns = new Map();
       const columns = info.recursive && query
-        ? this.select(query, new Scope(scope), (first) => (info.columns = named(first)))
-        : this.statement(cte.ctequery, new Scope(scope));
+        ? this.select(query, inner, (first) => (info.columns = named(first)))
+        : this.statement(cte.ctequery, inner);
       this.walkingCte = outerCte;
+      if (inner.ownColumns.size > 0) info.own = inner.ownColumns;
       info.volatile = this.volatileSeen > before;
       info.columns = named(resolvedUnknowns(columns));
       info.limit = this.limitNeeded(query);
@@ -1035,6 +1059,8 @@ export class StatementWalker {
               : cte.volatile
                 ? 'it calls a VOLATILE function'
                 : undefined;
+      // A materialized CTE computes every column, read or not.
+      if (why) for (const own of cte.own?.values() ?? []) this.ownRead(own);
       if (why) {
         this.reason('materialized-cte', 'information', `CTE ${cte.name} is materialized (${why}): its scan runs only in the leader process`, cte.range, 'restricted');
       } else if (cte.limit) {
@@ -1070,14 +1096,26 @@ export class StatementWalker {
     let columns: CatalogColumn[] | undefined;
     if (sel.op && sel.op !== 'SETOP_NONE') {
       const leaves: SetOperationLeaf[] = [];
-      columns = this.setOperationBranch(sel.larg, scope, leaves);
+      // A UNION ALL in FROM or a CTE, if flattened, gives each leaf's columns as its own (ColumnOwn).
+      const ownLeaves = !!scope.ownColumns && !afterFirstBranch && onlyUnionAll(sel);
+      columns = this.setOperationBranch(sel.larg, scope, leaves, ownLeaves);
       afterFirstBranch?.(columns);
-      const right = this.setOperationBranch(sel.rarg, scope, leaves);
+      const right = this.setOperationBranch(sel.rarg, scope, leaves, ownLeaves);
       // A recursive CTE's columns are its first branch's (the recursive one must give those types).
       if (!afterFirstBranch) columns = this.setOperationColumns(columns, right);
       this.setOperation(sel);
       // A recursive CTE's UNION [ALL] is never flattened.
-      if (!afterFirstBranch) this.flattenedUnionAll(sel, leaves);
+      const flattened = !afterFirstBranch && this.flattenedUnionAll(sel, leaves);
+      // Flattened (pull_up_simple_union_all), each leaf is an appendrel member whose unread columns
+      // are dropped as a subquery's are; a set operation left a subquery keeps them all
+      // (remove_unused_subquery_outputs).
+      for (const leaf of ownLeaves ? leaves : []) {
+        for (const [position, own] of leaf.scope.ownColumns ?? []) {
+          const other = scope.ownColumns!.get(position);
+          if (!flattened) this.ownRead(own);
+          else scope.ownColumns!.set(position, other ? { reasons: [...other.reasons, ...own.reasons], shapes: [...other.shapes, ...own.shapes], functions: [...other.functions, ...own.functions] } : own);
+        }
+      }
     } else if (sel.valuesLists) {
       const rows: AstNode[][] = sel.valuesLists.map((row: AstNode) => row.List?.items ?? []);
       if (rows.length === 1) {
@@ -1103,6 +1141,8 @@ export class StatementWalker {
       discardable = scope.existsQuery ? [] : undefined;
       const targetsFrom = this.marks();
       const kept = this.viewTop?.scope === scope ? keptColumns(sel, scope) : undefined;
+      // A subquery in FROM or a CTE's query: what a column the planner may drop runs counts where it is read.
+      const setAside = scope.ownColumns && this.viewTop?.scope !== scope ? keptColumns(sel, scope) : undefined;
       for (const target of sel.targetList ?? []) {
         const rt = target.ResTarget;
         if (!rt) continue;
@@ -1116,15 +1156,29 @@ export class StatementWalker {
           for (const part of parts) {
             for (const column of Array.isArray(part) ? part : part.columns ?? []) {
               const [before, reachedBefore] = [this.shapes.length, this.reached.length];
+              const marks = setAside ? this.marks() : undefined;
               if (Array.isArray(part)) for (const [source, name] of (column as OutputColumn).sources) this.columnRead(source, name, location);
               else this.columnRead(part, column.name, location);
               if (kept && !kept.has(column.name) && !kept.has(String(columns.length + 1))) this.keepColumnShapes(columns.length, before, reachedBefore);
+              if (marks && !setAside!.has(column.name) && !setAside!.has(String(columns.length + 1))) this.setAside(scope, columns.length, marks, this.keptInColumn.length);
               columns.push({ name: column.name, type: column.type });
             }
           }
           continue;
         }
         const name = colName ?? '?column?';
+        if (setAside) {
+          const [from, keptFrom, volatileBefore, setReturningBefore] = [this.marks(), this.keptInColumn.length, this.volatileSeen, this.setReturningSeen];
+          const type = this.expr(rt.val, scope);
+          // remove_unused_subquery_outputs keeps a column ORDER BY, GROUP BY or DISTINCT ON names, and
+          // one that calls a volatile or set-returning function (a subquery calling one in its select
+          // list is not pulled up).
+          if (!setAside.has(name) && !setAside.has(String(columns.length + 1)) && this.volatileSeen === volatileBefore && this.setReturningSeen === setReturningBefore) {
+            this.setAside(scope, columns.length, from, keptFrom);
+          } else this.keptInColumn.length = keptFrom;
+          columns.push({ name, type: type ?? '' });
+          continue;
+        }
         if (this.viewTop?.scope !== scope) {
           columns.push({ name, type: this.expr(rt.val, scope) ?? '' });
           continue;
@@ -1325,15 +1379,16 @@ export class StatementWalker {
    * own WITH, ORDER BY, LIMIT or row locks is part of the same tree (transformSetOperationTree), any
    * other branch a leaf query, added to `leaves` with its columns.
    */
-  private setOperationBranch(branch: AstNode, scope: Scope, leaves: SetOperationLeaf[]): CatalogColumn[] | undefined {
+  private setOperationBranch(branch: AstNode, scope: Scope, leaves: SetOperationLeaf[], ownLeaves = false): CatalogColumn[] | undefined {
     const inner = new Scope(scope);
     if (!isSetOperation(branch) || ownsClauses(branch)) {
+      if (ownLeaves) inner.ownColumns = new Map();
       const columns = this.select(branch, inner);
-      leaves.push({ query: branch, columns });
+      leaves.push({ query: branch, columns, scope: inner });
       return columns;
     }
-    const left = this.setOperationBranch(branch.larg, inner, leaves);
-    const right = this.setOperationBranch(branch.rarg, inner, leaves);
+    const left = this.setOperationBranch(branch.larg, inner, leaves, ownLeaves);
+    const right = this.setOperationBranch(branch.rarg, inner, leaves, ownLeaves);
     this.setOperation(branch);
     return this.setOperationColumns(left, right);
   }
@@ -1361,8 +1416,8 @@ export class StatementWalker {
    * (With differing types the tree is planned as a set operation, where such a leaf restricts
    * nothing.) Untyped literals and types the walk cannot tell take the others' type.
    */
-  private flattenedUnionAll(sel: AstNode, leaves: SetOperationLeaf[]): void {
-    if (!onlyUnionAll(sel)) return;
+  private flattenedUnionAll(sel: AstNode, leaves: SetOperationLeaf[]): boolean {
+    if (!onlyUnionAll(sel)) return false;
     const typesAt: Set<string>[] = [];
     const untypedAt: boolean[] = [];
     for (const leaf of leaves) {
@@ -1374,11 +1429,12 @@ export class StatementWalker {
     // select_common_type keeps a domain only when every branch has it: an untyped one makes the
     // column the base type, which the domain branches then do not have.
     const differ = (types: Set<string>, i: number) => types.size > 1 || (untypedAt[i] && [...types].some((type) => this.catalog.baseTypeOf(type) !== type));
-    if (typesAt.some(differ)) return;
+    if (typesAt.some(differ)) return false;
     for (const leaf of leaves) {
       const limit = this.limitNeeded(leaf.query);
       if (limit) this.limitedSubquery('UNION ALL branch', limit);
     }
+    return true;
   }
 
   /**
@@ -1424,6 +1480,52 @@ export class StatementWalker {
     this.viewTop.columnShapes.set(position, [...(this.viewTop.columnShapes.get(position) ?? []), ...moved]);
   }
 
+  /**
+   * What the walk added since `from` belongs to output column `position` of `scope`, a subquery in
+   * FROM or a CTE's query (ColumnOwn): its RESTRICTED reasons, plan shapes and functions not UNSAFE
+   * (an UNSAFE one counts wherever it is: standard_planner checks the whole query first) are taken
+   * out and counted where the column is read (ownRead); a window clause walked in it (keptInColumn
+   * from `keptFrom`) stays, as its PARTITION BY / ORDER BY entries keep their sortgroupref. The
+   * functions stay in `reached`, only left out of the result (unreached).
+   */
+  private setAside(scope: Scope, position: number, from: WalkMarks, keptFrom: number): void {
+    const kept = this.keptInColumn.splice(keptFrom);
+    const inKept = (i: number, key: 'reasons' | 'shapes' | 'reached') => kept.some(([a, b]) => i >= a[key] && i < b[key]);
+    const own: ColumnOwn = { reasons: [], shapes: [], functions: [] };
+    this.reasons.splice(from.reasons).forEach((reason, k) => (reason.hazard === 'restricted' && !inKept(from.reasons + k, 'reasons') ? own.reasons : this.reasons).push(reason));
+    this.shapes.splice(from.shapes).forEach((shape, k) => (inKept(from.shapes + k, 'shapes') ? this.shapes : own.shapes).push(shape));
+    for (let i = from.reached; i < this.reached.length; i++) {
+      const fn = this.reached[i];
+      if (fn.parallel === 'u' || this.unreached.has(i) || inKept(i, 'reached')) continue;
+      this.unreached.add(i);
+      // A database's view lists its functions itself: a walk of its definition passes this on (viewUnreached).
+      this.skippedInViews.add(fn.oid);
+      own.functions.push(fn);
+    }
+    if (own.reasons.length > 0 || own.shapes.length > 0 || own.functions.length > 0) scope.ownColumns!.set(position, own);
+  }
+
+  /** A column set aside (setAside) is read: what it runs counts here (its reasons once). */
+  private ownRead(own: ColumnOwn): void {
+    for (const reason of own.reasons) if (!this.reasons.includes(reason)) this.reasons.push(reason);
+    this.shapes.push(...own.shapes);
+    this.reached.push(...own.functions);
+  }
+
+  /** An entry's map of what its columns have to themselves, by `names` (the columns as the entry names them, in order). */
+  private static ownByName(own: Map<number, ColumnOwn> | undefined, names: readonly string[]): Map<string, ColumnOwn> | undefined {
+    if (!own?.size) return undefined;
+    const byName = new Map<string, ColumnOwn>();
+    for (const [position, column] of own) {
+      const name = names[position];
+      if (name === undefined) continue;
+      // Two columns of one name: a read of it is ambiguous anyway; both count.
+      const other = byName.get(name);
+      byName.set(name, other ? { reasons: [...other.reasons, ...column.reasons], shapes: [...other.shapes, ...column.shapes], functions: [...other.functions, ...column.functions] } : column);
+    }
+    return byName;
+  }
+
   /** The FROM entries a star reads: `*` all of this level's, `t.*` the one named t. */
   private starEntries(node: AstNode, scope: Scope): ScopeEntry[] {
     const names = nameList(node?.ColumnRef?.fields);
@@ -1442,6 +1544,8 @@ export class StatementWalker {
       for (const [source, name] of entry.joinColumns.get(column) ?? []) this.columnRead(source, name, location);
       return;
     }
+    const own = entry.own?.get(column);
+    if (own) this.ownRead(own);
     const shaped = entry.view?.columns.get(column);
     if (!entry.view || !shaped) return;
     this.shapes.push(...shaped.shapes);
@@ -1510,6 +1614,8 @@ export class StatementWalker {
     // the view's anyway.)
     const inViewColumn = this.viewTop?.scope === scope && scope.clause === 'target';
     const [before, reachedBefore] = [this.shapes.length, this.reached.length];
+    // In an output column of a subquery in FROM or a CTE: all of the window clause stays (setAside).
+    const ownFrom = scope.ownColumns && scope.clause === 'target' ? this.marks() : undefined;
     for (const p of w.partitionClause ?? []) this.expr(p, scope);
     for (const o of w.orderClause ?? []) this.expr(o.SortBy?.node ?? o, scope);
     if (inViewColumn) this.wholeView.push(...this.shapes.splice(before));
@@ -1518,6 +1624,7 @@ export class StatementWalker {
     this.expr(w.startOffset, scope);
     this.expr(w.endOffset, scope);
     if (inViewColumn) this.wholeView.push(...this.shapes.slice(offsetsFrom).filter((shape) => shape === 'initplan'));
+    if (ownFrom) this.keptInColumn.push([ownFrom, this.marks()]);
   }
 
   // ---- FROM ----------------------------------------------------------------------------------
@@ -1678,6 +1785,7 @@ export class StatementWalker {
         // LATERAL keywords are numbered in the text's order: this one before those inside it.
         const lateral = n.lateral ? this.lateralsPlaced++ : -1;
         const inner = new Scope(scope);
+        inner.ownColumns = new Map();
         const columns = this.statement(n.subquery, inner);
         const sub = n.subquery?.SelectStmt;
         // allpaths.c: a subquery in FROM whose limit_needed() is never scanned in workers.
@@ -1696,12 +1804,9 @@ export class StatementWalker {
         }
         const alias = n.alias?.Alias ?? n.alias;
         const names = nameList(alias?.colnames);
-        scope.entries.push({
-          name: alias?.aliasname ?? '',
-          columns: resolvedUnknowns(names.length ? names.map((name, i) => ({ name, type: columns?.[i]?.type ?? '' })) : columns),
-          derived: true,
-          rowType: 'record',
-        });
+        const entryColumns = resolvedUnknowns(names.length ? names.map((name, i) => ({ name, type: columns?.[i]?.type ?? '' })) : columns);
+        const own = StatementWalker.ownByName(inner.ownColumns, (entryColumns ?? []).map((c) => c.name));
+        scope.entries.push({ name: alias?.aliasname ?? '', columns: entryColumns, derived: true, rowType: 'record', ...(own ? { own } : {}) });
         // What MIN / MAX over it sees through (a LATERAL one reads the rows beside it: never alone).
         if (sub && !n.lateral && scope.entries.length === 1) {
           const over = this.overTable(sub, inner);
@@ -1839,7 +1944,8 @@ export class StatementWalker {
       if (cte) {
         cte.references++;
         cte.readBy.add(this.walkingCte ?? null);
-        return { name: aliasName, columns: cte.columns, derived: true, rowType: 'record' };
+        const own = StatementWalker.ownByName(cte.own, (cte.columns ?? []).map((c) => c.name));
+        return { name: aliasName, columns: cte.columns, derived: true, rowType: 'record', ...(own ? { own } : {}) };
       }
     }
     const rel = this.catalog.relationNamed(rv.relname, rv.schemaname);
@@ -2300,7 +2406,7 @@ export class StatementWalker {
 
   private wholeRowRead(entry: ScopeEntry, location: number | undefined): void {
     this.entriesRead.push(entry);
-    if (entry.view || entry.joinColumns) for (const column of entry.columns ?? []) this.columnRead(entry, column.name, location);
+    if (entry.view || entry.joinColumns || entry.own) for (const column of entry.columns ?? []) this.columnRead(entry, column.name, location);
   }
 
   private funcCall(n: AstNode, scope: Scope): InferredType {
@@ -3313,6 +3419,7 @@ export function typeNameOf(catalog: Catalog, node: AstNode): string {
 interface SetOperationLeaf {
   query: AstNode;
   columns: CatalogColumn[] | undefined;
+  scope: Scope;
 }
 
 function isSetOperation(sel: AstNode): boolean {
