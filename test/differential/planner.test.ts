@@ -472,6 +472,13 @@ CREATE EXTENSION tsm_system_rows;
 CREATE VIEW v_sampled AS SELECT id, grp FROM big TABLESAMPLE system_rows (500);
 CREATE FUNCTION f_stable_restricted(x int) RETURNS int LANGUAGE plpgsql STABLE PARALLEL RESTRICTED AS $$ BEGIN RETURN x + 1; END $$;
 CREATE FUNCTION f_stable_unsafe(x int) RETURNS int LANGUAGE plpgsql STABLE PARALLEL UNSAFE AS $$ BEGIN RETURN x + 1; END $$;
+CREATE TABLE lookup_deferred (id int, name text, CONSTRAINT lookup_deferred_pk PRIMARY KEY (id) DEFERRABLE);
+CREATE TABLE lookup_parent (id int PRIMARY KEY, name text);
+CREATE TABLE lookup_child () INHERITS (lookup_parent);
+CREATE TABLE lookup_pair (a int, b int, name text, UNIQUE (a, b));
+CREATE TABLE lookup_partial (id int, name text);
+CREATE UNIQUE INDEX lookup_partial_id ON lookup_partial (id) WHERE id > 0;
+CREATE VIEW v_other_lookup AS SELECT o.id, o.label, b.note FROM other o LEFT JOIN big b ON b.id = o.big_id AND f_stable_restricted(b.grp) > 0;
 CREATE VIEW v_sub_corr AS SELECT s.id, s.m FROM (SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) AS m FROM big b) s;
 `;
 
@@ -762,6 +769,30 @@ const CASES: Case[] = [
   ['SELECT count(*) FROM (SELECT b.id, row_number() OVER (PARTITION BY f_stable_restricted(b.grp)) AS rn FROM big b) s', 'restricted'],
   ['WITH c AS MATERIALIZED (SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) AS m FROM big b) SELECT count(*) FROM c', 'restricted'],
   ['SELECT count(*) FROM (SELECT b.id, f_stable_unsafe(b.id) AS u FROM big b) s', 'unsafe'],
+  // A LEFT JOIN to a table unique on the ON's equalities, none of whose columns is read above the
+  // join, is removed with all its ON says (remove_useless_joins, join_is_removable)
+  ['SELECT o.id, o.label FROM other o LEFT JOIN big b ON b.id = o.big_id AND f_stable_restricted(b.grp) > 0', 'safe'],
+  ['SELECT o.id FROM other o LEFT JOIN big b ON o.big_id = b.id AND f_restricted(o.id) > 0', 'safe'],
+  ['SELECT count(*) FROM other o LEFT JOIN big b ON b.id = o.big_id AND b.grp = (SELECT count(*) FROM other x WHERE x.id = o.id)', 'safe'],
+  ['SELECT count(*) FROM other o LEFT JOIN lookup_pair l ON l.a = o.id AND l.b = o.big_id AND f_stable_restricted(l.a) > 0', 'safe'],
+  ['SELECT count(*) FROM other o LEFT JOIN ONLY lookup_parent l ON l.id = o.big_id AND f_stable_restricted(l.id) > 0', 'safe'],
+  ['SELECT id, label FROM v_other_lookup', 'safe'],
+  // ... not one read above the join, nor one not proven unique (a unique index partly equated, partial,
+  // DEFERRABLE, on an inheritance parent; an expression of its column; a volatile equality; OR)
+  ['SELECT note FROM v_other_lookup', 'restricted'],
+  ['SELECT o.id FROM other o LEFT JOIN big b ON b.id = o.big_id AND f_stable_restricted(b.grp) > 0 WHERE b.note IS NULL', 'restricted'],
+  ['SELECT o.id, b FROM other o LEFT JOIN big b ON b.id = o.big_id AND f_stable_restricted(b.grp) > 0', 'restricted'],
+  ['SELECT * FROM other o LEFT JOIN big b ON b.id = o.big_id AND f_stable_restricted(b.grp) > 0', 'restricted'],
+  ['SELECT o.id FROM other o LEFT JOIN big b ON b.id = o.big_id AND f_stable_restricted(b.grp) > 0 LEFT JOIN other x ON x.id = b.grp', 'restricted'],
+  ['SELECT o.id, (SELECT b.note) FROM other o LEFT JOIN big b ON b.id = o.big_id AND f_stable_restricted(b.grp) > 0', 'restricted'],
+  ['SELECT count(*) FROM other o LEFT JOIN other x ON x.big_id = o.id AND f_stable_restricted(x.id) > 0', 'restricted'],
+  ['SELECT count(*) FROM other o LEFT JOIN lookup_pair l ON l.a = o.id AND f_stable_restricted(l.b) > 0', 'restricted'],
+  ['SELECT count(*) FROM other o LEFT JOIN lookup_partial l ON l.id = o.big_id AND f_stable_restricted(l.id) > 0', 'restricted'],
+  ['SELECT count(*) FROM other o LEFT JOIN lookup_deferred l ON l.id = o.big_id AND f_stable_restricted(l.id) > 0', 'restricted'],
+  ['SELECT count(*) FROM other o LEFT JOIN lookup_parent l ON l.id = o.big_id AND f_stable_restricted(l.id) > 0', 'restricted'],
+  ['SELECT count(*) FROM other o LEFT JOIN big b ON b.id + 0 = o.big_id AND f_stable_restricted(b.grp) > 0', 'restricted'],
+  ['SELECT count(*) FROM other o LEFT JOIN big b ON b.id = f_restricted(o.big_id)', 'restricted'],
+  ['SELECT count(*) FROM other o LEFT JOIN big b ON b.id = o.big_id OR f_stable_restricted(b.grp) > 0', 'restricted'],
   // A window's PARTITION BY / ORDER BY stays in the view's output whether its function is read or not
   ['SELECT count(*) FROM v_window_partitioned_by_domain', 'restricted'],
   ['SELECT count(*) FROM v_window_ordered_by_domain', 'restricted'],

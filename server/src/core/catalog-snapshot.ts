@@ -240,6 +240,8 @@ export interface CatalogIndex {
   unique?: boolean;
   /** A partial index (WHERE ...): used only where a statement's conditions imply its predicate. */
   partial?: boolean;
+  /** A DEFERRABLE unique constraint's index (not pg_index.indimmediate): it proves nothing unique to the planner. */
+  deferrable?: boolean;
   /**
    * An index that returns rows in order (amcanorder: btree): for each key column, the oids of the
    * operators its operator family orders that column by (strategies 1 and 5, one type on both
@@ -338,6 +340,8 @@ export interface CatalogRelation {
    * (set_append_rel_size), unless ONLY names the parent.
    */
   leaderOnlyChildren?: LeaderOnlyChild[];
+  /** pg_class.relhassubclass: it has (or had: cleared lazily) partitions or inheritance children; a read of it is an append. */
+  hasChildren?: boolean;
   /** Tables and materialized views outside pg_catalog: their valid indexes. */
   indexes?: CatalogIndex[];
   definedAt?: SourceLocation;

@@ -293,8 +293,9 @@ function leaderOnlyChild(child: CatalogRelation): LeaderOnlyChild | undefined {
  */
 function addLeaderOnlyChild(catalog: Catalog, parent: CatalogRelation | undefined, child: CatalogRelation, why: string): void {
   const entry = leaderOnlyChild(child);
-  if (!parent || !entry) return;
-  catalog.defineRelation({ ...parent, leaderOnlyChildren: [...(parent.leaderOnlyChildren ?? []), entry] }, why);
+  if (!parent || (!entry && parent.hasChildren)) return;
+  // relhassubclass: set by the first child, cleared only lazily (never here).
+  catalog.defineRelation({ ...parent, hasChildren: true, ...(entry ? { leaderOnlyChildren: [...(parent.leaderOnlyChildren ?? []), entry] } : {}) }, why);
 }
 
 /** `child` is no longer a child of `parent` (ALTER TABLE ... NO INHERIT). */
@@ -698,7 +699,9 @@ function constraintIndex(catalog: Catalog, rel: CatalogRelation, c: AstNode, col
   if (!primary && c?.contype !== 'CONSTR_UNIQUE') return undefined;
   const keys = c.keys?.length ? nameList(c.keys) : columns ?? [];
   if (keys.length === 0) return undefined;
-  return indexOf(catalog, rel, { idxname: c.indexname ?? c.conname, indexParams: keys.map((name) => ({ IndexElem: { name } })), unique: true, primary, isconstraint: true });
+  const index = indexOf(catalog, rel, { idxname: c.indexname ?? c.conname, indexParams: keys.map((name) => ({ IndexElem: { name } })), unique: true, primary, isconstraint: true });
+  if (index && c.deferrable) index.deferrable = true;
+  return index;
 }
 
 /** The possibly qualified name a CREATE AGGREGATE / OPERATOR option gives (FUNCTION = s.f, SORTOP = >). */

@@ -31,6 +31,11 @@ interface ScopeEntry {
   systemColumns?: boolean;
   /** A subquery in FROM or an inlined CTE: what only some of its output columns run, by name (counted where read: ColumnOwn). */
   own?: Map<string, ColumnOwn>;
+  /**
+   * The right side of a LEFT JOIN the planner removes while nothing above the join reads it
+   * (removableLeftJoin): what the join's ON runs, counted where one of its columns is read.
+   */
+  onRead?: ColumnOwn;
 }
 
 /**
@@ -1489,7 +1494,15 @@ export class StatementWalker {
    * functions stay in `reached`, only left out of the result (unreached).
    */
   private setAside(scope: Scope, position: number, from: WalkMarks, keptFrom: number): void {
-    const kept = this.keptInColumn.splice(keptFrom);
+    const own = this.takenOut(from, this.keptInColumn.splice(keptFrom));
+    if (own) scope.ownColumns!.set(position, own);
+  }
+
+  /**
+   * What the walk added since `from` (but in `kept`), taken out: RESTRICTED reasons, plan shapes,
+   * functions not UNSAFE (left in `reached`, unreached); undefined if nothing.
+   */
+  private takenOut(from: WalkMarks, kept: readonly WalkRegion[] = NONE): ColumnOwn | undefined {
     const inKept = (i: number, key: 'reasons' | 'shapes' | 'reached') => kept.some(([a, b]) => i >= a[key] && i < b[key]);
     const own: ColumnOwn = { reasons: [], shapes: [], functions: [] };
     this.reasons.splice(from.reasons).forEach((reason, k) => (reason.hazard === 'restricted' && !inKept(from.reasons + k, 'reasons') ? own.reasons : this.reasons).push(reason));
@@ -1502,7 +1515,7 @@ export class StatementWalker {
       this.skippedInViews.add(fn.oid);
       own.functions.push(fn);
     }
-    if (own.reasons.length > 0 || own.shapes.length > 0 || own.functions.length > 0) scope.ownColumns!.set(position, own);
+    return own.reasons.length > 0 || own.shapes.length > 0 || own.functions.length > 0 ? own : undefined;
   }
 
   /** A column set aside (setAside) is read: what it runs counts here (its reasons once). */
@@ -1546,6 +1559,7 @@ export class StatementWalker {
     }
     const own = entry.own?.get(column);
     if (own) this.ownRead(own);
+    if (entry.onRead) this.ownRead(entry.onRead);
     const shaped = entry.view?.columns.get(column);
     if (!entry.view || !shaped) return;
     this.shapes.push(...shaped.shapes);
@@ -1692,15 +1706,19 @@ export class StatementWalker {
     const renamed = nameList(alias?.colnames);
     // pull_up_sublinks also looks into a LEFT or RIGHT join's ON, for sublinks that read only
     // its nullable side, never into a FULL join's.
-    const quals = () => {
+    const quals = (plain = false) => {
       if (n.jointype === 'JOIN_INNER') this.markTopOfQual(n.quals);
       else if (n.jointype === 'JOIN_LEFT') this.markTopOfQual(n.quals, new Set(scope.entries.slice(between)));
       else if (n.jointype === 'JOIN_RIGHT') this.markTopOfQual(n.quals, new Set(scope.entries.slice(before, between)));
+      const removable = plain ? this.removableLeftJoin(n, scope, before, between) : undefined;
+      const from = removable ? this.marks() : undefined;
       this.expr(n.quals, scope);
+      const own = from ? this.takenOut(from) : undefined;
+      if (removable && own) removable.onRead = own;
     };
     // A plain join gives what its sides give, in turn: nothing to copy.
     if (!n.isNatural && !n.usingClause && !alias?.aliasname) {
-      quals();
+      quals(true);
       return [...leftParts, ...rightParts];
     }
     const [left, right] = [fromColumnsOf(leftParts), fromColumnsOf(rightParts)];
@@ -1729,6 +1747,69 @@ export class StatementWalker {
       scope.entries.push({ name: alias.aliasname, columns: columns.map((c) => ({ name: c.name, type: c.type })), joinColumns: new Map(columns.map((c) => [c.name, c.sources])), rowType: 'record' });
     }
     return [columns];
+  }
+
+  /**
+   * A LEFT JOIN the planner removes unless something above it reads its right side (join_is_removable,
+   * analyzejoins.c): the right side one plain table (no CTE, view or subquery; no inheritance
+   * children unless ONLY) whose unique index (btree, not partial, not DEFERRABLE: ind->immediate) has
+   * every key column equated at the top of the ON, `right.col = left.col`, by a mergejoinable `=`
+   * (one type, or two integer types); what else the ON says does not matter, but for a subquery
+   * that reads the right side (pulled up into it, or a parameter of it: not proven here). Returns
+   * the right side's entry: what the ON runs counts only where one of its columns is read
+   * (ScopeEntry.onRead). Only a join without USING, NATURAL or an alias.
+   */
+  private removableLeftJoin(n: AstNode, scope: Scope, before: number, between: number): ScopeEntry | undefined {
+    if (n.jointype !== 'JOIN_LEFT' || !n.quals || scope.entries.length !== between + 1) return undefined;
+    const rv = n.rarg?.RangeVar;
+    if (!rv?.relname || (!rv.schemaname && scope.findCte(rv.relname))) return undefined;
+    const rel = this.catalog.relationNamed(rv.relname, rv.schemaname);
+    // Without ONLY (libpg-query leaves a false inh out) a parent with children is an append.
+    if (!rel || rel.kind !== 'r' || (rel.hasChildren && rv.inh === true)) return undefined;
+    const right = scope.entries[between];
+    const sides = [...scope.entries.slice(before, between), right];
+    if (!right.columns || sides.some((entry) => !entry.columns)) return undefined;
+    const columnOf = (node: AstNode): { entry: ScopeEntry; column: string; type: string } | undefined => {
+      const names = nameList(node?.ColumnRef?.fields);
+      if (names.length === 0 || names.length > 2 || names.includes('*')) return undefined;
+      const column = names[names.length - 1];
+      const found = sides.filter((entry) => (names.length === 1 || entry.name === names[0]) && entry.columns!.some((c) => c.name === column));
+      const type = found.length === 1 ? found[0].columns!.find((c) => c.name === column)?.type : undefined;
+      return type ? { entry: found[0], column, type } : undefined;
+    };
+    const conjuncts = (node: AstNode): AstNode[] => (node?.BoolExpr?.boolop === 'AND_EXPR' ? (node.BoolExpr.args ?? []).flatMap(conjuncts) : [node]);
+    const integers = new Set(['smallint', 'integer', 'bigint']);
+    const equated = new Set<string>();
+    for (const conjunct of conjuncts(n.quals)) {
+      const e = conjunct?.A_Expr;
+      const op = nameList(e?.name);
+      if (e?.kind !== 'AEXPR_OP' || op[op.length - 1] !== '=' || (op.length === 2 && op[0] !== 'pg_catalog') || op.length > 2) continue;
+      const [a, b] = [columnOf(e.lexpr), columnOf(e.rexpr)];
+      if (!a || !b || (a.entry === right) === (b.entry === right)) continue;
+      const [inner, outer] = a.entry === right ? [a, b] : [b, a];
+      if (inner.type !== outer.type && !(integers.has(inner.type) && integers.has(outer.type))) continue;
+      if (!MERGEJOINABLE_EQUALITY.has(inner.type)) continue;
+      // The table's own name for the column (FROM t AS x(a, b) renames by position).
+      const position = right.columns.findIndex((c) => c.name === inner.column);
+      const own = rel.columns[position]?.name;
+      if (own) equated.add(own);
+    }
+    const unique = (rel.indexes ?? []).some((index) => index.unique && !index.partial && !index.deferrable && !index.method && index.columns.length > 0 && index.columns.every((c) => c && equated.has(c)));
+    if (!unique) return undefined;
+    // A subquery in the ON that may read the right side: not removed here.
+    const mayReadRight = (node: AstNode, inSubLink: boolean): boolean => {
+      if (!node || typeof node !== 'object') return false;
+      if (Array.isArray(node)) return node.some((item) => mayReadRight(item, inSubLink));
+      if (inSubLink && node.ColumnRef) {
+        const names = nameList(node.ColumnRef.fields);
+        return (names.length >= 2 && names[names.length - 2] === right.name) || (names.length === 1 && (names[0] === right.name || right.columns!.some((c) => c.name === names[0])));
+      }
+      const kind = nodeKind(node);
+      if (kind === 'SubLink') return mayReadRight(node.SubLink, true);
+      for (const key in node) if (mayReadRight(node[key], inSubLink)) return true;
+      return false;
+    };
+    return mayReadRight(n.quals, false) ? undefined : right;
   }
 
   /**
@@ -2406,7 +2487,7 @@ export class StatementWalker {
 
   private wholeRowRead(entry: ScopeEntry, location: number | undefined): void {
     this.entriesRead.push(entry);
-    if (entry.view || entry.joinColumns || entry.own) for (const column of entry.columns ?? []) this.columnRead(entry, column.name, location);
+    if (entry.view || entry.joinColumns || entry.own || entry.onRead) for (const column of entry.columns ?? []) this.columnRead(entry, column.name, location);
   }
 
   private funcCall(n: AstNode, scope: Scope): InferredType {
@@ -3453,6 +3534,15 @@ function correlate(scope: Scope, entry: ScopeEntry): void {
   if (scope.clause === 'from') scope.outerReadInFrom = true;
   if (scope.clause === 'where') scope.outerReadInWhere = true;
 }
+
+/**
+ * Types whose `=` with itself is mergejoinable and the equality of their default btree operator
+ * class (what a unique index proves distinct), as format_type names them.
+ */
+const MERGEJOINABLE_EQUALITY: ReadonlySet<string> = new Set([
+  'smallint', 'integer', 'bigint', 'numeric', 'text', 'character varying', 'character', 'uuid', 'date',
+  'timestamp without time zone', 'timestamp with time zone', 'boolean', 'oid', 'bytea',
+]);
 
 /** NULL as the grammar gives it: what a CASE without ELSE results in. */
 const NULL_CONSTANT: AstNode = { A_Const: { isnull: true } };

@@ -195,12 +195,13 @@ function functionFromRow(r: QueryResultRow, interned: Interner): CatalogFunction
 
 /** relations.sql's indexes column, with only what is set. */
 function indexesFromJson(text: string): CatalogIndex[] {
-  type Row = { name: string; method: string; columns: string[]; unique: boolean; partial: boolean; orderedBy: number[][] | null };
+  type Row = { name: string; method: string; columns: string[]; unique: boolean; partial: boolean; deferrable: boolean; orderedBy: number[][] | null };
   return (parseJson<Row[]>(text) ?? []).map((row) => {
     const index: CatalogIndex = { name: row.name, columns: row.columns };
     if (row.method !== 'btree') index.method = row.method;
     if (row.unique) index.unique = true;
     if (row.partial) index.partial = true;
+    if (row.deferrable) index.deferrable = true;
     if (row.orderedBy) index.orderedBy = row.orderedBy;
     return index;
   });
@@ -424,6 +425,7 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
       const throughView = viewRowSecurity.get(oid);
       if (throughView) relation.viewRowSecurity = throughView;
       if (r.row_security_bypassed) relation.rowSecurityBypassed = true;
+      if (r.has_subclass) relation.hasChildren = true;
       if (r.foreign_wrapper) relation.foreignWrapper = r.foreign_wrapper;
       if (r.indexes !== null) relation.indexes = indexesFromJson(r.indexes);
       if (r.leader_only_children !== null) relation.leaderOnlyChildren = leaderOnlyChildrenFromJson(r.leader_only_children);

@@ -16,6 +16,7 @@ SELECT c.oid::int8 AS oid,
        (SELECT o.option_value FROM pg_options_to_table(c.reloptions) o WHERE o.option_name = 'parallel_workers') AS parallel_workers,
        c.relkind = 'v' AND EXISTS (SELECT FROM pg_options_to_table(c.reloptions) o WHERE o.option_name = 'security_barrier' AND o.option_value::bool) AS security_barrier,
        c.relrowsecurity AS row_security,
+       c.relhassubclass AS has_subclass,
        -- Row security that does not apply to this session's role (the owner without FORCE, a
        -- superuser, BYPASSRLS: check_enable_rls, which row_security_active asks).
        c.relrowsecurity AND NOT row_security_active(c.oid) AS row_security_bypassed,
@@ -39,6 +40,7 @@ LEFT JOIN LATERAL (
                'columns', keys.names,
                'unique', i.indisunique,
                'partial', i.indpred IS NOT NULL,
+               'deferrable', NOT i.indimmediate,
                'orderedBy', CASE WHEN pg_indexam_has_property(am.oid, 'can_order') THEN keys.ordered_by END
            ) ORDER BY ic.relname)::text AS indexes
     FROM pg_index i
