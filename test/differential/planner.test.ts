@@ -161,6 +161,7 @@ ANALYZE ranks;
 CREATE DOMAIN positive_int AS int CHECK (VALUE > 0);
 CREATE DOMAIN positive_text AS text CHECK (VALUE <> '');
 CREATE DOMAIN plain_int AS int;
+CREATE DOMAIN plain_again AS plain_int;
 CREATE DOMAIN positive_again AS positive_int;
 CREATE DOMAIN base_later AS int;
 CREATE DOMAIN over_base_later AS base_later;
@@ -1069,6 +1070,9 @@ const CASES: Case[] = [
   ['SELECT by_size(3000000000)', 'unsafe'],
   ['SELECT by_size(-3000000000), by_size(99999999999999999999)', 'unsafe'],
   ['SELECT by_size(99999999999999999999)', 'safe'],
+  // A domain over a domain is its root base type when overloads are chosen (getBaseType in func_select_candidate)
+  ['SELECT by_width(max(grp::plain_again)) FROM big', 'safe'],
+  ['SELECT by_width(id::plain_again + 1) FROM big', 'safe'],
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id AND b.grp IN (SELECT grp FROM big LIMIT 5))', 'restricted'],
   ['SELECT count(*) FROM big, ROWS FROM (generate_series(1, 2), upper(\'x\')) AS t(a, b) WHERE over_text(a) = big.note', 'unsafe'],
   // Column types declared where a function is called, and those of a recursive CTE's first branch

@@ -441,7 +441,7 @@ export class Catalog {
         const arg = argTypes[i];
         const param = paramType(fn, i);
         if (arg === undefined || arg === UNKNOWN_LITERAL) continue;
-        if (arg === param || this.baseTypeOf(arg) === param) {
+        if (arg === param || this.rootBaseTypeOf(arg) === param) {
           exact++;
           continue;
         }
@@ -534,7 +534,7 @@ export class Catalog {
     }
     const known = (t: InferredType | null) => t !== undefined && t !== null && t !== UNKNOWN_LITERAL;
     const exact = ops.filter(
-      (op) => (!known(left) || op.left === left || op.left === this.baseTypeOf(left!)) && (!known(right) || op.right === right || op.right === this.baseTypeOf(right!)),
+      (op) => (!known(left) || op.left === left || op.left === this.rootBaseTypeOf(left!)) && (!known(right) || op.right === right || op.right === this.rootBaseTypeOf(right!)),
     );
     if (exact.length === 1) return exact;
     // With one side unknown (a string literal), PostgreSQL assumes it has the other side's type.
@@ -567,12 +567,12 @@ export class Catalog {
         const most = Math.max(...coercible.map((op) => count(op, fits)));
         coercible = coercible.filter((op) => count(op, fits) === most);
       };
-      const asIs = (arg: string, param: string) => param === arg || param === this.baseTypeOf(arg);
+      const asIs = (arg: string, param: string) => param === arg || param === this.rootBaseTypeOf(arg);
       mostOf(asIs);
       if (coercible.length === 1) return coercible;
       mostOf((arg, param) => {
         const type = this.typeByFormatted(param);
-        return asIs(arg, param) || (!!type?.preferred && type.category === this.typeByFormatted(this.baseTypeOf(arg))?.category);
+        return asIs(arg, param) || (!!type?.preferred && type.category === this.typeByFormatted(this.rootBaseTypeOf(arg))?.category);
       });
       coercible = this.narrowUntyped(coercible, paramAt, args);
       if (coercible.length === 1) return coercible;
