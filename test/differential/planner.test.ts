@@ -162,6 +162,8 @@ CREATE DOMAIN positive_int AS int CHECK (VALUE > 0);
 CREATE DOMAIN positive_text AS text CHECK (VALUE <> '');
 CREATE DOMAIN plain_int AS int;
 CREATE DOMAIN plain_again AS plain_int;
+CREATE FUNCTION by_cat(a anycompatiblearray, b anycompatible) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
+CREATE FUNCTION by_cat(a anycompatiblearray, b anycompatiblearray) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN 1; END $$;
 CREATE DOMAIN positive_again AS positive_int;
 CREATE DOMAIN base_later AS int;
 CREATE DOMAIN over_base_later AS base_later;
@@ -1073,6 +1075,12 @@ const CASES: Case[] = [
   // A domain over a domain is its root base type when overloads are chosen (getBaseType in func_select_candidate)
   ['SELECT by_width(max(grp::plain_again)) FROM big', 'safe'],
   ['SELECT by_width(id::plain_again + 1) FROM big', 'safe'],
+  // Untyped arguments left among several candidates take the type of the typed ones, if they all have
+  // one, when that leaves a single candidate (func_select_candidate's last gasp): integer[] || NULL
+  // and integer[] || '{1}' are array_cat, integer[]
+  ["SELECT by_array(ARRAY[id] || NULL) FROM big", 'safe'],
+  ["SELECT by_array('{1}' || ARRAY[id]) FROM big", 'safe'],
+  ['SELECT by_cat(ARRAY[id], NULL) FROM big', 'safe'],
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id AND b.grp IN (SELECT grp FROM big LIMIT 5))', 'restricted'],
   ['SELECT count(*) FROM big, ROWS FROM (generate_series(1, 2), upper(\'x\')) AS t(a, b) WHERE over_text(a) = big.note', 'unsafe'],
   // Column types declared where a function is called, and those of a recursive CTE's first branch

@@ -464,6 +464,7 @@ export class Catalog {
       best = best.filter((s) => s.preferred === bestPreferred);
     }
     if (best.length > 1) best = this.narrowUntyped(best, (s, i) => paramType(s.fn, i), argTypes);
+    if (best.length > 1) best = this.unknownsAsKnown(best, (s, i) => paramType(s.fn, i), argTypes);
     if (best.length > 1) {
       // Same signature in several schemas: the first one on search_path wins.
       const path = this.schemasFor('function');
@@ -495,6 +496,28 @@ export class Catalog {
       if (remaining.some((candidate) => typeAt(candidate)?.preferred)) remaining = remaining.filter((candidate) => typeAt(candidate)?.preferred);
     }
     return remaining.length >= 1 ? remaining : candidates;
+  }
+
+  /**
+   * func_select_candidate's last gasp (parse_func.c), when untyped arguments (a quoted literal, NULL,
+   * an undeclared $1) still leave several candidates: if the typed ones all have the same (base)
+   * type, the untyped ones are taken to have it too, and a single candidate that takes them all so
+   * (implicitly, polymorphic ones consistently) is the one. `integer[] || '{1}'` and
+   * `integer[] || NULL` are array_cat: array_append and array_prepend take no integer[] for both.
+   */
+  private unknownsAsKnown<T>(candidates: T[], paramAt: (candidate: T, i: number) => string, argTypes: readonly (InferredType | null)[]): T[] {
+    const given = argTypes.filter((type) => type !== null);
+    const known = given.filter((type) => type !== UNKNOWN_LITERAL);
+    if (known.length === 0 || known.length === given.length || known.some((type) => !type)) return candidates;
+    const bases = new Set(known.map((type) => this.rootBaseTypeOf(type!)));
+    if (bases.size !== 1) return candidates;
+    const [type] = bases;
+    const fits = candidates.filter((candidate) => {
+      const params = argTypes.map((arg, i) => (arg === null ? undefined : paramAt(candidate, i)));
+      const present = params.filter((param): param is string => param !== undefined);
+      return present.every((param) => this.canCoerceImplicitly(type, param)) && this.polymorphicConsistent(present, present.map(() => type));
+    });
+    return fits.length === 1 ? fits : candidates;
   }
 
   // ---- operators -----------------------------------------------------------------------------
@@ -575,6 +598,7 @@ export class Catalog {
         return asIs(arg, param) || (!!type?.preferred && type.category === this.typeByFormatted(this.rootBaseTypeOf(arg))?.category);
       });
       coercible = this.narrowUntyped(coercible, paramAt, args);
+      coercible = this.unknownsAsKnown(coercible, paramAt, args);
       if (coercible.length === 1) return coercible;
     }
     return coercible.length > 0 ? coercible : ops;
