@@ -1081,6 +1081,10 @@ const CASES: Case[] = [
   ["SELECT by_array(ARRAY[id] || NULL) FROM big", 'safe'],
   ["SELECT by_array('{1}' || ARRAY[id]) FROM big", 'safe'],
   ['SELECT by_cat(ARRAY[id], NULL) FROM big', 'safe'],
+  // ARRAY[...] and ARRAY(SELECT ...) of arrays are multidimensional arrays of the same type (transformArrayExpr's multidims)
+  ['SELECT by_array(ARRAY[ARRAY[id], ARRAY[grp]]) FROM big', 'safe'],
+  ['SELECT by_array(ARRAY[[1, 2], [3, 4]]) FROM big', 'safe'],
+  ['SELECT by_array(ARRAY(SELECT ARRAY[id] FROM other LIMIT 2)) FROM big', { changedIn: 17, before: 'restricted', since: 'safe' }],
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id AND b.grp IN (SELECT grp FROM big LIMIT 5))', 'restricted'],
   ['SELECT count(*) FROM big, ROWS FROM (generate_series(1, 2), upper(\'x\')) AS t(a, b) WHERE over_text(a) = big.note', 'unsafe'],
   // Column types declared where a function is called, and those of a recursive CTE's first branch

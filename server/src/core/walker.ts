@@ -2267,7 +2267,7 @@ export class StatementWalker {
         return 'record';
       case 'A_ArrayExpr': {
         const element = this.commonType(n.elements ?? [], scope, this.nameRange(this.at(n.location)));
-        return element ? `${element}[]` : undefined;
+        return element ? this.arrayOf(element) : undefined;
       }
       case 'A_Indirection': {
         // transformIndirection: a run of subscripts is one subscripting (a slice if any of them is
@@ -2382,6 +2382,16 @@ export class StatementWalker {
     if (base === 'jsonb') return base;
     const element = this.catalog.elementTypeOf(base);
     return element === undefined ? undefined : slice ? base : element;
+  }
+
+  /**
+   * The array type made of values of `element` by ARRAY[...] or ARRAY(SELECT ...): an array value
+   * makes a multidimensional array of its own type (transformArrayExpr's multidims,
+   * get_promoted_array_type), ARRAY[[1, 2], [3, 4]] and ARRAY[arr] are integer[]; a domain over an
+   * array is no array there (type_is_array), and makes an array of the domain.
+   */
+  private arrayOf(element: string): string {
+    return this.catalog.elementTypeOf(element) !== undefined ? element : `${element}[]`;
   }
 
   private knownOrUndefined(type: InferredType): InferredType {
@@ -3233,7 +3243,7 @@ export class StatementWalker {
     // A subquery's untyped literal is text, as in FROM (resolveTargetListUnknowns).
     const type = resolvedUnknowns(columns)?.[0]?.type;
     if (kind === 'EXPR_SUBLINK') return type || undefined;
-    if (kind === 'ARRAY_SUBLINK') return type ? `${type}[]` : undefined;
+    if (kind === 'ARRAY_SUBLINK') return type ? this.arrayOf(type) : undefined;
     return 'boolean';
   }
 }
