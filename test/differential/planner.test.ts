@@ -162,6 +162,7 @@ CREATE DOMAIN positive_int AS int CHECK (VALUE > 0);
 CREATE DOMAIN positive_text AS text CHECK (VALUE <> '');
 CREATE DOMAIN plain_int AS int;
 CREATE DOMAIN plain_again AS plain_int;
+CREATE FUNCTION out_pair(x int, OUT a int, OUT b text) LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN a := x; b := x::text; END $$;
 CREATE FUNCTION by_cat(a anycompatiblearray, b anycompatible) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
 CREATE FUNCTION by_cat(a anycompatiblearray, b anycompatiblearray) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN 1; END $$;
 CREATE DOMAIN positive_again AS positive_int;
@@ -1085,6 +1086,15 @@ const CASES: Case[] = [
   ['SELECT by_array(ARRAY[ARRAY[id], ARRAY[grp]]) FROM big', 'safe'],
   ['SELECT by_array(ARRAY[[1, 2], [3, 4]]) FROM big', 'safe'],
   ['SELECT by_array(ARRAY(SELECT ARRAY[id] FROM other LIMIT 2)) FROM big', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  // A field of a function's record of OUT or TABLE parameters is that parameter's type (ParseComplexProjection)
+  ['SELECT by_width((out_pair(id)).a) FROM big', 'safe'],
+  ['SELECT by_width((out_pair(id)).b) FROM big', 'unsafe'],
+  ["SELECT over_text((jsonb_each_text(jsonb_build_object('k', note))).value) FROM big", 'safe'],
+  // An alias's column list shorter than the columns renames the first ones, the others keep their names
+  ['SELECT by_width(s.grp) FROM (SELECT id, grp FROM big) s(x)', 'safe'],
+  ['WITH c(x) AS (SELECT id, grp FROM big) SELECT by_width(grp) FROM c', 'safe'],
+  // ROWS FROM (f() AS (a int), ...): each function's own column definitions
+  ['SELECT count(*) FROM big, ROWS FROM (generate_series(1, 2), jsonb_to_record(\'{"a": 1}\') AS (a int)) AS r(g, a) WHERE by_width(r.a) = big.grp', 'safe'],
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id AND b.grp IN (SELECT grp FROM big LIMIT 5))', 'restricted'],
   ['SELECT count(*) FROM big, ROWS FROM (generate_series(1, 2), upper(\'x\')) AS t(a, b) WHERE over_text(a) = big.note', 'unsafe'],
   // Column types declared where a function is called, and those of a recursive CTE's first branch

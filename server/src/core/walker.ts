@@ -96,6 +96,17 @@ function unnestOfEach(call: AstNode, columnDefinitions: AstNode): AstNode[] | un
   return fc.args.map((arg: AstNode) => ({ FuncCall: { ...fc, funcname, args: [arg] } }));
 }
 
+/**
+ * `columns` under an alias's column names: the first ones renamed, the others keeping theirs
+ * (FROM (SELECT id, note FROM t) s(x): x and note; buildRelationAliases, analyzeCTETargetList).
+ * Columns not known: those the names give, of unknown types.
+ */
+function renamedColumns(columns: CatalogColumn[] | undefined, names: readonly string[]): CatalogColumn[] | undefined {
+  if (names.length === 0) return columns;
+  if (!columns) return names.map((name) => ({ name, type: '' }));
+  return [...columns.map((c, i) => ({ ...c, name: names[i] ?? c.name })), ...names.slice(columns.length).map((name) => ({ name, type: '' }))];
+}
+
 /** The columns of `parts`, one by one. */
 function fromColumnsOf(parts: readonly FromPart[]): OutputColumn[] {
   return parts.flatMap((part) => (Array.isArray(part) ? part : (part.columns ?? []).map((c) => ({ ...c, sources: [[part, c.name] as ColumnSource] }))));
@@ -1009,7 +1020,7 @@ export class StatementWalker {
       if (info.recursive) scope.ctes.set(info.name, info);
       const before = this.volatileSeen;
       const aliases = nameList(cte.aliascolnames);
-      const named = (columns: CatalogColumn[] | undefined) => (aliases.length > 0 ? aliases.map((name, i) => ({ name, type: columns?.[i]?.type ?? '' })) : columns);
+      const named = (columns: CatalogColumn[] | undefined) => renamedColumns(columns, aliases);
       // A recursive CTE's columns take their types from its first branch, which its other branches read.
       const query = cte.ctequery?.SelectStmt;
       const outerCte = this.walkingCte;
@@ -1885,7 +1896,7 @@ export class StatementWalker {
         }
         const alias = n.alias?.Alias ?? n.alias;
         const names = nameList(alias?.colnames);
-        const entryColumns = resolvedUnknowns(names.length ? names.map((name, i) => ({ name, type: columns?.[i]?.type ?? '' })) : columns);
+        const entryColumns = resolvedUnknowns(renamedColumns(columns, names));
         const own = StatementWalker.ownByName(inner.ownColumns, (entryColumns ?? []).map((c) => c.name));
         scope.entries.push({ name: alias?.aliasname ?? '', columns: entryColumns, derived: true, rowType: 'record', ...(own ? { own } : {}) });
         // What MIN / MAX over it sees through (a LATERAL one reads the rows beside it: never alone).
@@ -1905,7 +1916,9 @@ export class StatementWalker {
         // inline_set_returning_function: one function, no WITH ORDINALITY.
         const calls: AstNode[][] = (n.functions ?? []).flatMap((pair: AstNode) => {
           const items = pair.List?.items ?? pair;
-          return (unnestOfEach(items[0], n.coldeflist ?? items[1]) ?? [items[0]]).map((call) => [call, items[1]]);
+          // ROWS FROM (f() AS (a int, ...)): each function's column definitions, a List.
+          const definitions = items[1]?.List?.items ?? items[1];
+          return (unnestOfEach(items[0], n.coldeflist ?? definitions) ?? [items[0]]).map((call) => [call, definitions]);
         });
         if (calls.length === 1 && !n.ordinality) this.loneFromCall = calls[0][0]?.FuncCall;
         const results: InferredType[] = [];
@@ -1934,7 +1947,7 @@ export class StatementWalker {
         const rowType = calls.length === 1 && !n.ordinality ? results[0] : 'record';
         // Without an alias, a lone function's name names it (FROM generate_series(1, 3): generate_series.*).
         const entryName = alias?.aliasname ?? (calls.length === 1 ? (this.outputName(calls[0][0]) ?? '') : '');
-        scope.entries.push({ name: entryName, columns: names.length ? names.map((name, i) => ({ name, type: columns?.[i]?.type ?? '' })) : columns, ...(rowType ? { rowType } : {}) });
+        scope.entries.push({ name: entryName, columns: renamedColumns(columns, names), ...(rowType ? { rowType } : {}) });
         return;
       }
       case 'JsonTable': {
@@ -2273,12 +2286,18 @@ export class StatementWalker {
         // transformIndirection: a run of subscripts is one subscripting (a slice if any of them is
         // one); a field selection, `(address).city`, is that field's type (of a composite, or a
         // domain over one; `.*` is not followed).
+        const referencesBefore = this.references.length;
         let type = this.expr(n.arg, scope);
         const list: AstNode[] = n.indirection ?? [];
         for (let i = 0; i < list.length; ) {
           if (!list[i].A_Indices) {
             const field = list[i].String?.sval;
-            type = type && field !== undefined ? this.catalog.compositeFields(this.catalog.baseTypeOf(type))?.find((c) => c.name === field)?.type : undefined;
+            // A function's record of OUT or TABLE parameters, (jsonb_each(doc)).value, has them as
+            // fields (get_expr_result_type, ParseComplexProjection); a polymorphic one is not followed.
+            const outColumns = i === 0 && type === 'record' ? this.calledIn(n.arg, referencesBefore)?.outColumns : undefined;
+            const fields = outColumns ?? (type ? this.catalog.compositeFields(this.catalog.baseTypeOf(type)) : undefined);
+            const fieldType = field !== undefined ? fields?.find((c) => c.name === field)?.type : undefined;
+            type = fieldType && !isPolymorphic(fieldType) ? fieldType : undefined;
             i++;
             continue;
           }
