@@ -162,6 +162,8 @@ CREATE DOMAIN positive_int AS int CHECK (VALUE > 0);
 CREATE DOMAIN positive_text AS text CHECK (VALUE <> '');
 CREATE DOMAIN plain_int AS int;
 CREATE DOMAIN plain_again AS plain_int;
+CREATE FUNCTION by_bool(x boolean) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN 1; END $$;
+CREATE FUNCTION by_bool(x int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
 CREATE FUNCTION out_pair(x int, OUT a int, OUT b text) LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN a := x; b := x::text; END $$;
 CREATE FUNCTION by_cat(a anycompatiblearray, b anycompatible) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
 CREATE FUNCTION by_cat(a anycompatiblearray, b anycompatiblearray) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN 1; END $$;
@@ -488,17 +490,21 @@ CREATE VIEW v_sub_corr AS SELECT s.id, s.m FROM (SELECT b.id, (SELECT max(o.id) 
 
 /** Expected verdict, or one per range of majors where PostgreSQL changed its rules. */
 type Expected = Verdict | { changedIn: number; before: Verdict; since: Verdict };
-/** A statement, its expected verdict, and the verdict without a database where that differs. */
-type Case = [sql: string, expected: Expected, offline?: Verdict];
+/**
+ * A statement, its expected verdict, the verdict without a database where that differs, and the
+ * major it needs where its syntax is newer than the oldest one tested (skipped before).
+ */
+type Case = [sql: string, expected: Expected, offline?: Verdict, since?: number];
 
 /**
  * One test per case: the engine's verdict from the live catalog agrees with the planner's probes on
  * the referee's server and is the expected one; without a database, from the schema's DDL, too.
  */
 function agreementCases(referee: Referee, cases: readonly Case[]): void {
-  for (const [sql, expectation, offline] of cases) {
+  for (const [sql, expectation, offline, since] of cases) {
     const label = typeof expectation === 'string' ? expectation : `${expectation.before} before ${expectation.changedIn}, ${expectation.since} from ${expectation.changedIn}`;
-    it(`${label}${offline ? ` (without a database: ${offline})` : ''}: ${sql}`, async () => {
+    it(`${label}${offline ? ` (without a database: ${offline})` : ''}${since ? ` (from ${since})` : ''}: ${sql}`, async function () {
+      if (since && referee.catalog.versionNum < since * 10000) this.skip();
       const expected = typeof expectation === 'string' ? expectation : referee.catalog.versionNum < expectation.changedIn * 10000 ? expectation.before : expectation.since;
       const [result] = analyzeDocument(sql, referee.catalog).statements;
       const probe = await probeParallelism(referee.client, sql);
@@ -1095,6 +1101,13 @@ const CASES: Case[] = [
   ['WITH c(x) AS (SELECT id, grp FROM big) SELECT by_width(grp) FROM c', 'safe'],
   // ROWS FROM (f() AS (a int), ...): each function's own column definitions
   ['SELECT count(*) FROM big, ROWS FROM (generate_series(1, 2), jsonb_to_record(\'{"a": 1}\') AS (a int)) AS r(g, a) WHERE by_width(r.a) = big.grp', 'safe'],
+  // SQL/JSON: IS JSON is boolean (16), JSON_SCALAR and JSON() json (16), JSON_VALUE text, JSON_QUERY
+  // jsonb, JSON_EXISTS boolean, unless RETURNING says otherwise (17)
+  ['SELECT by_bool(note IS JSON) FROM big', 'safe', undefined, 16],
+  ["SELECT over_text(JSON_VALUE(jsonb_build_object('k', id), '$.k')) FROM big", 'safe', undefined, 17],
+  ["SELECT by_width(JSON_VALUE(jsonb_build_object('k', id), '$.k' RETURNING int)) FROM big", 'safe', undefined, 17],
+  ["SELECT by_bool(JSON_EXISTS(jsonb_build_object('k', id), '$.k')) FROM big", 'safe', undefined, 17],
+  ["SELECT over_text(JSON_QUERY(jsonb_build_object('k', id), '$.k' RETURNING text)) FROM big", 'safe', undefined, 17],
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id AND b.grp IN (SELECT grp FROM big LIMIT 5))', 'restricted'],
   ['SELECT count(*) FROM big, ROWS FROM (generate_series(1, 2), upper(\'x\')) AS t(a, b) WHERE over_text(a) = big.note', 'unsafe'],
   // Column types declared where a function is called, and those of a recursive CTE's first branch

@@ -2344,6 +2344,20 @@ export class StatementWalker {
         this.generic(n, scope);
         return type ?? (kind === 'JsonSerializeExpr' ? 'text' : 'json');
       }
+      case 'JsonFuncExpr':
+      case 'JsonScalarExpr':
+      case 'JsonParseExpr': {
+        // JSON_VALUE is text, JSON_QUERY jsonb, JSON_EXISTS boolean, JSON_SCALAR and JSON() json,
+        // unless RETURNING says otherwise (transformJsonFuncExpr, transformJsonScalarExpr,
+        // transformJsonParseExpr in parse_expr.c).
+        const type = this.returningType(n.output?.typeName);
+        this.generic(n, scope);
+        if (kind !== 'JsonFuncExpr') return type ?? 'json';
+        return type ?? (n.op === 'JSON_VALUE_OP' ? 'text' : n.op === 'JSON_QUERY_OP' ? 'jsonb' : n.op === 'JSON_EXISTS_OP' ? 'boolean' : undefined);
+      }
+      case 'JsonIsPredicate':
+        this.generic(n, scope);
+        return 'boolean';
       case 'XmlSerialize': {
         const type = this.returningType(n.typeName);
         this.generic(n, scope);
