@@ -1103,6 +1103,11 @@ const CASES: Case[] = [
   ['SELECT count(*) FROM big, ROWS FROM (generate_series(1, 2), jsonb_to_record(\'{"a": 1}\') AS (a int)) AS r(g, a) WHERE by_width(r.a) = big.grp', 'safe'],
   // SQL/JSON: IS JSON is boolean (16), JSON_SCALAR and JSON() json (16), JSON_VALUE text, JSON_QUERY
   // jsonb, JSON_EXISTS boolean, unless RETURNING says otherwise (17)
+  // A column USING or NATURAL merges has the two sides' common type, whichever join (buildMergedJoinVar)
+  ['SELECT by_size(x) FROM (SELECT id::bigint AS x FROM big) a JOIN (SELECT amount AS x FROM big) b USING (x)', 'safe'],
+  ['SELECT by_size(x) FROM (SELECT id::bigint AS x FROM big) a LEFT JOIN (SELECT amount AS x FROM big) b USING (x)', 'safe'],
+  ['SELECT by_size(x) FROM (SELECT id::bigint AS x FROM big) a NATURAL JOIN (SELECT amount AS x FROM big) b', 'safe'],
+  ['SELECT by_size(a.x) FROM (SELECT id::bigint AS x FROM big) a JOIN (SELECT amount AS x FROM big) b USING (x)', 'unsafe'],
   ['SELECT by_bool(note IS JSON) FROM big', 'safe', undefined, 16],
   ["SELECT over_text(JSON_VALUE(jsonb_build_object('k', id), '$.k')) FROM big", 'safe', undefined, 17],
   ["SELECT by_width(JSON_VALUE(jsonb_build_object('k', id), '$.k' RETURNING int)) FROM big", 'safe', undefined, 17],

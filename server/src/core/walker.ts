@@ -186,6 +186,8 @@ class Scope {
   aggregates?: AggregateCall[];
   /** This level calls a window function. */
   windowed = false;
+  /** The types of the columns USING or NATURAL joins merge, by name: what an unqualified name reads. */
+  mergedTypes?: Map<string, string>;
   /** This query level calls an aggregate or window function (hasAggs / hasWindowFuncs). */
   get grouping(): boolean {
     return this.aggregates !== undefined || this.windowed;
@@ -1739,12 +1741,17 @@ export class StatementWalker {
     const output: OutputColumn[] = [
       ...merged.map((name) => {
         const [l, r] = [left.find((c) => c.name === name), right.find((c) => c.name === name)];
-        return { name, type: l?.type || r?.type || '', sources: [...(l?.sources ?? []), ...(r?.sources ?? [])] };
+        // Of the two sides' common type, whichever side it is read from (buildMergedJoinVar's select_common_type).
+        const type = l?.type && r?.type ? (this.catalog.selectCommonType([l.type, r.type]) ?? l.type) : l?.type || r?.type || '';
+        return { name, type, sources: [...(l?.sources ?? []), ...(r?.sources ?? [])] };
       }),
       ...left.filter((c) => !isMerged.has(c.name)),
       ...right.filter((c) => !isMerged.has(c.name)),
     ];
-    for (const column of output.slice(0, merged.length)) for (const [source, name] of column.sources) this.columnRead(source, name, undefined);
+    for (const column of output.slice(0, merged.length)) {
+      for (const [source, name] of column.sources) this.columnRead(source, name, undefined);
+      if (column.type) (scope.mergedTypes ??= new Map()).set(column.name, column.type);
+    }
     this.mergedColumnsCompared(n, merged, left, right, scope);
     quals();
     // JOIN ... USING (a) AS u: u names the USING columns.
@@ -2477,7 +2484,7 @@ export class StatementWalker {
         if (hit) {
           crossed.forEach((s) => correlate(s, entry));
           this.columnRead(entry, column, n.location);
-          return hit.type || undefined;
+          return level.mergedTypes?.get(column) || hit.type || undefined;
         }
       }
       // An unknown relation might own the column: do not guess at correlation.
