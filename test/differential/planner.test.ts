@@ -1079,6 +1079,7 @@ const CASES: Case[] = [
   ['SELECT by_size(3000000000)', 'unsafe'],
   ['SELECT by_size(-3000000000), by_size(99999999999999999999)', 'unsafe'],
   ['SELECT by_size(99999999999999999999)', 'safe'],
+  ['SELECT by_width(-2147483648)', 'safe'],
   // A domain over a domain is its root base type when overloads are chosen (getBaseType in func_select_candidate)
   ['SELECT by_width(max(grp::plain_again)) FROM big', 'safe'],
   ['SELECT by_width(id::plain_again + 1) FROM big', 'safe'],

@@ -2238,8 +2238,9 @@ export class StatementWalker {
       case 'A_Const':
         if (n.isnull) return UNKNOWN_LITERAL;
         if (n.ival !== undefined) return 'integer';
-        // An integer beyond int4 is an int8 constant while it fits in 64 bits (make_const), numeric beyond.
-        if (n.fval !== undefined) return fitsInt8(n.fval.fval) ? 'bigint' : 'numeric';
+        // An integer beyond int4 is an int8 constant while it fits in 64 bits (make_const), numeric
+        // beyond; -2147483648, a negated float token to the grammar (doNegate), fits in an int4.
+        if (n.fval !== undefined) return !fitsInt8(n.fval.fval) ? 'numeric' : BigInt(n.fval.fval) === -(2n ** 31n) ? 'integer' : 'bigint';
         if (n.boolval !== undefined) return 'boolean';
         if (n.bsval !== undefined) return 'bit';
         return UNKNOWN_LITERAL;
