@@ -1082,6 +1082,10 @@ const CASES: Case[] = [
   ['SELECT by_width(-2147483648)', 'safe'],
   // A domain over a domain is its root base type when overloads are chosen (getBaseType in func_select_candidate)
   ['SELECT by_width(max(grp::plain_again)) FROM big', 'safe'],
+  // A cast to a domain without constraints over the column's type is a RelabelType: MIN / MAX still reads the index.
+  ['SELECT by_width(max(id::plain_again)) FROM big', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT max(id::integer) FROM big', { changedIn: 17, before: 'restricted', since: 'safe' }],
+  ['SELECT max(id::bigint) FROM big', 'safe'],
   ['SELECT by_width(id::plain_again + 1) FROM big', 'safe'],
   // Untyped arguments left among several candidates take the type of the typed ones, if they all have
   // one, when that leaves a single candidate (func_select_candidate's last gasp): integer[] || NULL

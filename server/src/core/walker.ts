@@ -1332,11 +1332,22 @@ export class StatementWalker {
     // An index returns rows in the order of a key whose keys before it all have one value.
     const orders = (index: CatalogIndex, column: string, sortOperator: number) =>
       !index.partial && index.columns.some((c, k) => c === column && index.orderedBy?.[k]?.includes(sortOperator) && index.columns.slice(0, k).every((before) => before && equal.has(before)));
+    // A cast that only renames the type (to the column's own type, or a domain over it without
+    // constraints) is a RelabelType the planner sees through (coerce_type): max(id::plain_domain).
+    const columnUnderRelabel = (node: AstNode): string | undefined => {
+      const cast = node?.TypeCast;
+      if (!cast) return columnOf(node);
+      const column = columnUnderRelabel(cast.arg);
+      const type = column === undefined ? undefined : relation.columns?.find((c) => c.name === column)?.type;
+      const target = typeNameOf(this.catalog, cast.typeName);
+      const relabels = (to: string): boolean => to === type || (!this.catalog.domainHasConstraints(to) && this.catalog.baseTypeOf(to) !== to && relabels(this.catalog.baseTypeOf(to)));
+      return type && target && relabels(target) ? column : undefined;
+    };
     const answered: { aggregate: AggregateCall; index: CatalogIndex; column: string }[] = [];
     for (const aggregate of scope.aggregates ?? []) {
       const { call, fn } = aggregate;
       const sortOperator = fn?.sortOperator;
-      const column = call.args?.length === 1 && !call.agg_filter && !call.agg_order?.length && !call.agg_within_group ? columnOf(call.args[0]) : undefined;
+      const column = call.args?.length === 1 && !call.agg_filter && !call.agg_order?.length && !call.agg_within_group ? columnUnderRelabel(call.args[0]) : undefined;
       const index = column && sortOperator ? relation.indexes.find((i) => orders(i, column, sortOperator)) : undefined;
       if (!index || !column) return;
       answered.push({ aggregate, index, column });
