@@ -579,8 +579,10 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       const baseType = typeNameOf(catalog, n.typeName);
       // Its own constraints: those of a domain it is based on are looked up through baseType.
       const domainConstraints = (n.constraints ?? []).reduce((list: DomainConstraint[], c: AstNode) => withDomainConstraint(list, name, c.Constraint), []);
-      const type: CatalogType = { oid: allocateLocalOid(), schema, name, formatted: qualifiedTypeName(schema, name), category: 'U', preferred: false, kind: 'd', baseType, hasConstraints: domainConstraints.length > 0, domainConstraints, definedAt: location };
-      catalog.defineType(type, why);
+      // A domain takes its base type's category (DefineDomain copies typcategory).
+      const category = catalog.typeByFormatted(catalog.rootBaseTypeOf(baseType))?.category ?? 'U';
+      const type: CatalogType = { oid: allocateLocalOid(), schema, name, formatted: qualifiedTypeName(schema, name), category, preferred: false, kind: 'd', baseType, hasConstraints: domainConstraints.length > 0, domainConstraints, definedAt: location };
+      defineWithArray(catalog, type, why);
       return undefined;
     }
     case 'AlterDomainStmt': {
@@ -606,9 +608,12 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       const type: CatalogType = { oid: allocateLocalOid(), schema, name, formatted: qualifiedTypeName(schema, name), category: kind === 'CreateEnumStmt' ? 'E' : 'C', preferred: false, kind: kind === 'CreateEnumStmt' ? 'e' : 'c', definedAt: location };
       // A composite type's fields: a ROW(...) cast to it is coerced to each one's type.
       if (kind === 'CompositeTypeStmt') type.fields = (n.coldeflist ?? []).flatMap((elt: AstNode) => (elt.ColumnDef ? [{ name: elt.ColumnDef.colname, type: columnTypeOf(catalog, elt.ColumnDef.typeName) }] : []));
-      catalog.defineType(type, why);
+      defineWithArray(catalog, type, why);
       return undefined;
     }
+    case 'CreateRangeStmt':
+      defineRangeType(n, catalog, location, why);
+      return undefined;
     case 'DropStmt': {
       for (const object of n.objects ?? []) {
         if (n.removeType === 'OBJECT_FUNCTION' || n.removeType === 'OBJECT_PROCEDURE' || n.removeType === 'OBJECT_ROUTINE' || n.removeType === 'OBJECT_AGGREGATE') {
@@ -786,5 +791,64 @@ function defineObject(n: AstNode, ctx: DdlContext, why: string): void {
       },
       why,
     );
+    const arrayType = `${formatted}[]`;
+    if (!catalog.typeByFormatted(arrayType)) catalog.defineType(arrayTypeOf(catalog.typeByFormatted(formatted)!), why);
+  }
+}
+
+/** The array type CREATE TYPE and CREATE DOMAIN make beside the type (`_name`, formatted `name[]`). */
+function arrayTypeOf(element: CatalogType): CatalogType {
+  return { oid: allocateLocalOid(), schema: element.schema, name: `_${element.name}`, formatted: `${element.formatted}[]`, category: 'A', preferred: false, kind: 'b', elementType: element.formatted, definedAt: element.definedAt };
+}
+
+function defineWithArray(catalog: Catalog, type: CatalogType, why: string): void {
+  catalog.defineType(type, why);
+  catalog.defineType(arrayTypeOf(type), why);
+}
+
+/**
+ * CREATE TYPE ... AS RANGE (DefineRange, typecmds.c): the range type, its multirange
+ * (multirange_type_name, or the name with "range" made "multirange", else `_multirange` added), an
+ * array of each, and their constructors: range(subtype, subtype [, text]), multirange(),
+ * multirange(range), multirange(VARIADIC range[]), built in C, IMMUTABLE and PARALLEL SAFE.
+ */
+function defineRangeType(n: AstNode, catalog: Catalog, location: SourceLocation, why: string): void {
+  const names = nameList(n.typeName);
+  const name = names[names.length - 1];
+  const schema = names.length > 1 ? names[names.length - 2] : catalog.creationSchema;
+  const params = defElems(n.params);
+  const subtype = params.has('subtype') ? typeNameOf(catalog, params.get('subtype')) : '';
+  const multiNames = params.has('multirange_type_name') ? nameList(params.get('multirange_type_name')?.TypeName?.names ?? params.get('multirange_type_name')?.names) : [];
+  const multiName = multiNames.length ? multiNames[multiNames.length - 1] : name.includes('range') ? name.replace('range', 'multirange') : `${name}_multirange`;
+  const multiSchema = multiNames.length > 1 ? multiNames[multiNames.length - 2] : schema;
+  const range: CatalogType = { oid: allocateLocalOid(), schema, name, formatted: qualifiedTypeName(schema, name), category: 'R', preferred: false, kind: 'r', rangeSubtype: subtype, multirangeType: qualifiedTypeName(multiSchema, multiName), definedAt: location };
+  const multirange: CatalogType = { oid: allocateLocalOid(), schema: multiSchema, name: multiName, formatted: qualifiedTypeName(multiSchema, multiName), category: 'R', preferred: false, kind: 'm', definedAt: location };
+  defineWithArray(catalog, range, why);
+  defineWithArray(catalog, multirange, why);
+  const constructor = (owner: CatalogType, argTypes: string[], variadic = false): CatalogFunction => ({
+    oid: allocateLocalOid(),
+    schema: owner.schema,
+    name: owner.name,
+    argTypes,
+    argNames: argTypes.map(() => ''),
+    defaults: 0,
+    variadic,
+    kind: 'f',
+    language: 'internal',
+    volatility: 'i',
+    parallel: 's',
+    returnType: owner.formatted,
+    returnsSet: false,
+    strict: false,
+    definedAt: location,
+  });
+  for (const fn of [
+    constructor(range, [subtype, subtype]),
+    constructor(range, [subtype, subtype, 'text']),
+    constructor(multirange, []),
+    constructor(multirange, [range.formatted]),
+    constructor(multirange, [`${range.formatted}[]`], true),
+  ]) {
+    catalog.defineFunction(fn, why);
   }
 }
