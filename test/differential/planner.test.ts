@@ -957,6 +957,9 @@ const CASES: Case[] = [
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id AND b.grp IN (SELECT o2.id FROM other o2 WHERE o2.label = o.label))', 'restricted'],
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id AND EXISTS (SELECT 1 FROM other o2 WHERE o2.id = o.id AND EXISTS (SELECT b.note FROM other o3)))', 'restricted'],
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id AND EXISTS (SELECT 1 FROM other o2 WHERE o2.id = o.id))', 'safe'],
+  // ... but what the EXISTS being made a join reads in its own select list or ORDER BY is gone by then.
+  ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id AND EXISTS (SELECT b.note FROM other o2 WHERE o2.id = o.id))', 'safe'],
+  ['SELECT count(*) FROM big b WHERE NOT EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id AND NOT EXISTS (SELECT 1 FROM other o2 WHERE o2.id = o.id ORDER BY b.grp))', 'safe'],
   ['SELECT count(*) FROM big b WHERE EXISTS (SELECT 1 FROM other o WHERE o.big_id = b.id AND EXISTS (SELECT 1 FROM other o2 WHERE o2.big_id = b.grp))', 'safe'],
   // A LATERAL subquery reading the rows beside it in or below a join of its own other than an inner
   // one, its WHERE below the semi join an EXISTS / IN there is made included, is not flattened

@@ -196,6 +196,12 @@ class Scope {
   readonly outerReads = new Set<ScopeEntry>();
   /** ... including what the planner throws away (outerReadsKept), which pull_varnos still sees. */
   readonly allOuterReads = new Set<ScopeEntry>();
+  /**
+   * What convert_EXISTS_sublink_to_join's pull_varnos sees of those: the sublinks nested in this
+   * query's WHERE as they are, this query's own select list, GROUP BY ... gone (it simplifies its
+   * copy first). Undefined: all of them.
+   */
+  varnosReads?: ReadonlySet<ScopeEntry>;
   /** Where the walk's log of entries read (StatementWalker.entriesRead) stood when this query's walk began. */
   entriesFrom?: number;
   /** Something inside refers to a column of an enclosing query. */
@@ -1253,13 +1259,14 @@ export class StatementWalker {
    * each query between it and the one they belong to that reads them nowhere else.
    */
   private outerReadsKept(scope: Scope, entriesFrom: number, thrown: readonly WalkRegion[]): void {
-    if (!scope.correlated) return;
     const readKept = (from: number, entry: ScopeEntry) => {
       for (let i = from; i < this.entriesRead.length; i++) {
         if (this.entriesRead[i] === entry && !thrown.some(([start, end]) => i >= start.entriesRead && i < end.entriesRead)) return true;
       }
       return false;
     };
+    if (scope.allOuterReads.size > 0) scope.varnosReads = new Set([...scope.allOuterReads].filter((entry) => readKept(entriesFrom, entry)));
+    if (!scope.correlated) return;
     for (const entry of [...scope.outerReads]) {
       if (readKept(entriesFrom, entry)) continue;
       for (let level = scope.parent; level && !level.entries.includes(entry); level = level.parent) {
@@ -3282,8 +3289,9 @@ export class StatementWalker {
       // What it reads before simplify_EXISTS_query throws anything away (pull_varnos): beyond this level's tables, kept for the check above one level up.
       const left = kind === 'ANY_SUBLINK' ? n.testexpr : undefined;
       const own = new Set(scope.entries);
-      if ([...inner.allOuterReads].some((entry) => !own.has(entry)) || (left && !readsOnly(left, own))) {
-        scope.subPlansIfPulledUp.push({ range: this.parenthesized(this.at(n.location)), reads: inner.allOuterReads, left });
+      const reads = inner.varnosReads ?? inner.allOuterReads;
+      if ([...reads].some((entry) => !own.has(entry)) || (left && !readsOnly(left, own))) {
+        scope.subPlansIfPulledUp.push({ range: this.parenthesized(this.at(n.location)), reads, left });
       }
     }
     if (inner.correlated && !pulledUp) {
