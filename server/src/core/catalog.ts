@@ -788,8 +788,9 @@ export class Catalog {
    * when they all have the same; otherwise, over base types (a domain counts as its base type), the
    * first known one, replaced by a later one of its category that it converts to implicitly and not
    * back, unless it is its category's preferred type (a mix of categories is an error in PostgreSQL:
-   * nothing runs). Untyped literals (UNKNOWN_LITERAL) take the others' type; a type not inferred
-   * (undefined, '') is taken to be the same as the others. Undefined when none is known.
+   * nothing runs). Untyped literals (UNKNOWN_LITERAL) take the others' type, and alone are text; a
+   * type not inferred (undefined, '') is taken to be the same as the others. Undefined when none is
+   * known otherwise.
    */
   selectCommonType(types: readonly InferredType[]): InferredType {
     const known = types.filter((type): type is string => !!type && type !== UNKNOWN_LITERAL);
