@@ -787,6 +787,12 @@ const CASES: Case[] = [
   ['SELECT count(*) FROM other o LEFT JOIN lookup_pair l ON l.a = o.id AND l.b = o.big_id AND f_stable_restricted(l.a) > 0', 'safe'],
   ['SELECT count(*) FROM other o LEFT JOIN ONLY lookup_parent l ON l.id = o.big_id AND f_stable_restricted(l.id) > 0', 'safe'],
   ['SELECT id, label FROM v_other_lookup', 'safe'],
+  // ... a key equated to a constant (a restriction of the right side: relation_has_unique_index_for
+  // takes its `col = const` baserestrictinfo), a RIGHT JOIN (a LEFT one with its sides swapped)
+  ['SELECT count(*) FROM other o LEFT JOIN lookup_pair l ON l.a = 5 AND l.b = o.big_id AND f_stable_restricted(l.b) > 0', 'safe'],
+  ["SELECT count(*) FROM other o LEFT JOIN lookup_pair l ON '5' = l.a AND l.b = o.big_id AND f_stable_restricted(l.b) > 0", 'safe'],
+  ['SELECT o.id FROM big b RIGHT JOIN other o ON b.id = o.big_id AND f_stable_restricted(b.grp) > 0', 'safe'],
+  ['SELECT count(*) FROM lookup_pair l RIGHT JOIN other o ON l.a = 5 AND l.b = o.big_id AND f_stable_restricted(l.b) > 0', 'safe'],
   // ... not one read above the join, nor one not proven unique (a unique index partly equated, partial,
   // DEFERRABLE, on an inheritance parent; an expression of its column; a volatile equality; OR)
   ['SELECT note FROM v_other_lookup', 'restricted'],
@@ -803,6 +809,10 @@ const CASES: Case[] = [
   ['SELECT count(*) FROM other o LEFT JOIN big b ON b.id + 0 = o.big_id AND f_stable_restricted(b.grp) > 0', 'restricted'],
   ['SELECT count(*) FROM other o LEFT JOIN big b ON b.id = f_restricted(o.big_id)', 'restricted'],
   ['SELECT count(*) FROM other o LEFT JOIN big b ON b.id = o.big_id OR f_stable_restricted(b.grp) > 0', 'restricted'],
+  ['SELECT count(*) FROM other o LEFT JOIN lookup_pair l ON l.a > 5 AND l.b = o.big_id AND f_stable_restricted(l.b) > 0', 'restricted'],
+  ['SELECT count(*) FROM other o LEFT JOIN lookup_pair l ON l.a = 5.0 AND l.b = o.big_id AND f_stable_restricted(l.b) > 0', 'restricted'],
+  ['SELECT o.id, b.note FROM big b RIGHT JOIN other o ON b.id = o.big_id AND f_stable_restricted(b.grp) > 0', 'restricted'],
+  ['SELECT o.id FROM other x RIGHT JOIN other o ON x.id = o.big_id AND f_stable_restricted(x.id) > 0', 'restricted'],
   // A window's PARTITION BY / ORDER BY stays in the view's output whether its function is read or not
   ['SELECT count(*) FROM v_window_partitioned_by_domain', 'restricted'],
   ['SELECT count(*) FROM v_window_ordered_by_domain', 'restricted'],
@@ -1589,6 +1599,17 @@ ALTER TABLE rls_tenant_docs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE rls_tenant_raw_docs ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant ON rls_tenant_docs USING (owner = rls_current_tenant());
 CREATE POLICY tenant ON rls_tenant_raw_docs USING (owner = rls_tenant_raw());
+-- A LEFT JOIN the planner removes takes the right table's policies with it.
+CREATE TABLE rls_orgs (id int PRIMARY KEY, owner text);
+CREATE TABLE rls_orgs_unsafe (id int PRIMARY KEY, owner text);
+INSERT INTO rls_orgs SELECT g, 'u' || g % 10 FROM generate_series(1, 3000) g;
+INSERT INTO rls_orgs_unsafe SELECT * FROM rls_orgs;
+ANALYZE rls_orgs, rls_orgs_unsafe;
+GRANT SELECT ON rls_orgs, rls_orgs_unsafe TO rls_reader;
+ALTER TABLE rls_orgs ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rls_orgs_unsafe ENABLE ROW LEVEL SECURITY;
+CREATE POLICY mine ON rls_orgs USING (rls_restricted(owner));
+CREATE POLICY mine ON rls_orgs_unsafe USING (rls_unsafe(owner));
 -- A view reads its tables as its owner: a superuser or the table's owner bypasses row security,
 -- another role gets the policies for its roles; a security_invoker view (15+) as whoever reads it.
 GRANT SELECT ON rls_notes, rls_roles, rls_shared, rls_members TO rls_other;
@@ -1630,6 +1651,14 @@ const RLS_CASES: Case[] = [
   // A policy's RESTRICTED SQL function over an UNSAFE one, both inlined; the UNSAFE one in the policy itself counts.
   ['SELECT count(*) FROM rls_tenant_docs', 'safe'],
   ['SELECT count(*) FROM rls_tenant_raw_docs', 'unsafe'],
+  // A LEFT JOIN removed (the right table unique on the ON's equalities, none of its columns read)
+  // takes the policies with it (remove_rel_from_query drops its restrictions); an UNSAFE one still counts.
+  ['SELECT d.id FROM rls_docs d LEFT JOIN rls_orgs o ON o.id = d.id', 'safe'],
+  ['SELECT count(*) FROM (SELECT d.id, o.owner FROM rls_docs d LEFT JOIN rls_orgs o ON o.id = d.id) s', 'safe'],
+  ['SELECT d.id FROM rls_orgs o RIGHT JOIN rls_docs d ON o.id = d.id', 'safe'],
+  ['SELECT d.id, o.owner FROM rls_docs d LEFT JOIN rls_orgs o ON o.id = d.id', 'restricted'],
+  ['SELECT d.id FROM rls_docs d LEFT JOIN rls_notes n ON n.id = d.id', 'restricted'],
+  ['SELECT d.id FROM rls_docs d LEFT JOIN rls_orgs_unsafe o ON o.id = d.id', 'unsafe'],
   // The owner, without FORCE ROW LEVEL SECURITY, bypasses it.
   ['SELECT count(*) FROM rls_owned', 'safe', 'unsafe'],
   // Through views, as the view's owner; without a database the engine knows no owners.

@@ -1730,9 +1730,12 @@ export class StatementWalker {
 
   private joinParts(n: AstNode, scope: Scope): FromPart[] {
     const before = scope.entries.length;
+    const leftFrom = this.marks();
     const leftParts = this.fromItem(n.larg, scope);
     const between = scope.entries.length;
+    const rightFrom = this.marks();
     const rightParts = this.fromItem(n.rarg, scope);
+    const rightTo = this.marks();
     const alias = n.alias?.Alias ?? n.alias;
     const renamed = nameList(alias?.colnames);
     // pull_up_sublinks also looks into a LEFT or RIGHT join's ON, for sublinks that read only
@@ -1742,9 +1745,10 @@ export class StatementWalker {
       else if (n.jointype === 'JOIN_LEFT') this.markTopOfQual(n.quals, new Set(scope.entries.slice(between)));
       else if (n.jointype === 'JOIN_RIGHT') this.markTopOfQual(n.quals, new Set(scope.entries.slice(before, between)));
       const removable = plain ? this.removableLeftJoin(n, scope, before, between) : undefined;
-      const from = removable ? this.marks() : undefined;
       this.expr(n.quals, scope);
-      const own = from ? this.takenOut(from) : undefined;
+      // The nullable side's own read goes with the ON: its row-level security policies are
+      // restrictions of that rel (securityQuals), which remove_rel_from_query drops with it.
+      const own = !removable ? undefined : n.jointype === 'JOIN_LEFT' ? this.takenOut(rightFrom) : this.takenOut(leftFrom, [[rightFrom, rightTo]]);
       if (removable && own) removable.onRead = own;
     };
     // A plain join gives what its sides give, in turn: nothing to copy.
@@ -1790,20 +1794,25 @@ export class StatementWalker {
    * analyzejoins.c): the right side one plain table (no CTE, view or subquery; no inheritance
    * children unless ONLY) whose unique index (btree, not partial, not DEFERRABLE: ind->immediate) has
    * every key column equated at the top of the ON, `right.col = left.col`, by a mergejoinable `=`
-   * (one type, or two integer types); what else the ON says does not matter, but for a subquery
-   * that reads the right side (pulled up into it, or a parameter of it: not proven here). Returns
-   * the right side's entry: what the ON runs counts only where one of its columns is read
-   * (ScopeEntry.onRead). Only a join without USING, NATURAL or an alias.
+   * (one type, or two integer types), or to a literal (`right.col = 5`: a restriction of the right
+   * side, which relation_has_unique_index_for adds from baserestrictinfo); what else the ON says
+   * does not matter, but for a subquery that reads the right side (pulled up into it, or a
+   * parameter of it: not proven here). A RIGHT JOIN is one with its sides swapped. Returns the
+   * nullable side's entry: what the ON and that side's read (its policies) run counts only where
+   * one of its columns is read (ScopeEntry.onRead). Only a join without USING, NATURAL or an alias.
    */
   private removableLeftJoin(n: AstNode, scope: Scope, before: number, between: number): ScopeEntry | undefined {
-    if (n.jointype !== 'JOIN_LEFT' || !n.quals || scope.entries.length !== between + 1) return undefined;
-    const rv = n.rarg?.RangeVar;
+    if (!n.quals) return undefined;
+    // A RIGHT JOIN is a LEFT JOIN with its sides swapped (make_outerjoininfo) before join removal.
+    const left = n.jointype === 'JOIN_LEFT';
+    if (left ? scope.entries.length !== between + 1 : n.jointype !== 'JOIN_RIGHT' || between !== before + 1) return undefined;
+    const rv = (left ? n.rarg : n.larg)?.RangeVar;
     if (!rv?.relname || (!rv.schemaname && scope.findCte(rv.relname))) return undefined;
     const rel = this.catalog.relationNamed(rv.relname, rv.schemaname);
     // Without ONLY (libpg-query leaves a false inh out) a parent with children is an append.
     if (!rel || rel.kind !== 'r' || (rel.hasChildren && rv.inh === true)) return undefined;
-    const right = scope.entries[between];
-    const sides = [...scope.entries.slice(before, between), right];
+    const right = scope.entries[left ? between : before];
+    const sides = [...scope.entries.slice(before)];
     if (!right.columns || sides.some((entry) => !entry.columns)) return undefined;
     const columnOf = (node: AstNode): { entry: ScopeEntry; column: string; type: string } | undefined => {
       const names = nameList(node?.ColumnRef?.fields);
@@ -1821,6 +1830,16 @@ export class StatementWalker {
       const op = nameList(e?.name);
       if (e?.kind !== 'AEXPR_OP' || op[op.length - 1] !== '=' || (op.length === 2 && op[0] !== 'pg_catalog') || op.length > 2) continue;
       const [a, b] = [columnOf(e.lexpr), columnOf(e.rexpr)];
+      // `right.col = constant`: a restriction of the right side (an ON clause reading only the
+      // nullable side is pushed down to it), which relation_has_unique_index_for adds to the join's.
+      const constant = (a?.entry === right && !b && constantType(e.rexpr)) || (b?.entry === right && !a && constantType(e.lexpr));
+      if (constant) {
+        const column = (a?.entry === right ? a : b)!;
+        if (constant === 'unknown' ? !MERGEJOINABLE_EQUALITY.has(column.type) : constant !== column.type && !(integers.has(constant) && integers.has(column.type))) continue;
+        const own = rel.columns[right.columns.findIndex((c) => c.name === column.column)]?.name;
+        if (own) equated.add(own);
+        continue;
+      }
       if (!a || !b || (a.entry === right) === (b.entry === right)) continue;
       const [inner, outer] = a.entry === right ? [a, b] : [b, a];
       if (inner.type !== outer.type && !(integers.has(inner.type) && integers.has(outer.type))) continue;
@@ -3613,6 +3632,20 @@ const MERGEJOINABLE_EQUALITY: ReadonlySet<string> = new Set([
   'smallint', 'integer', 'bigint', 'numeric', 'text', 'character varying', 'character', 'uuid', 'date',
   'timestamp without time zone', 'timestamp with time zone', 'boolean', 'oid', 'bytea',
 ]);
+
+/**
+ * The type of a literal (make_const: an integer, a numeric, a boolean), 'unknown' for a quoted
+ * string (it takes the other operand's type); undefined for anything else, and for NULL.
+ */
+function constantType(node: AstNode): string | undefined {
+  const c = node?.A_Const;
+  if (!c || c.isnull) return undefined;
+  if (c.ival !== undefined) return 'integer';
+  if (c.fval !== undefined) return fitsInt8(c.fval.fval) ? 'bigint' : 'numeric';
+  if (c.boolval !== undefined) return 'boolean';
+  if (c.sval !== undefined) return 'unknown';
+  return undefined;
+}
 
 /** NULL as the grammar gives it: what a CASE without ELSE results in. */
 const NULL_CONSTANT: AstNode = { A_Const: { isnull: true } };
