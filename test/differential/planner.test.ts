@@ -485,6 +485,7 @@ CREATE TABLE lookup_pair (a int, b int, name text, UNIQUE (a, b));
 CREATE TABLE lookup_partial (id int, name text);
 CREATE UNIQUE INDEX lookup_partial_id ON lookup_partial (id) WHERE id > 0;
 CREATE VIEW v_other_lookup AS SELECT o.id, o.label, b.note FROM other o LEFT JOIN big b ON b.id = o.big_id AND f_stable_restricted(b.grp) > 0;
+CREATE VIEW v_other_counts AS SELECT o.id, o.label, x.n FROM other o LEFT JOIN LATERAL (SELECT count(*) AS n FROM big b WHERE b.grp = o.id) x ON true;
 CREATE VIEW v_sub_corr AS SELECT s.id, s.m FROM (SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) AS m FROM big b) s;
 `;
 
@@ -793,6 +794,27 @@ const CASES: Case[] = [
   ["SELECT count(*) FROM other o LEFT JOIN lookup_pair l ON '5' = l.a AND l.b = o.big_id AND f_stable_restricted(l.b) > 0", 'safe'],
   ['SELECT o.id FROM big b RIGHT JOIN other o ON b.id = o.big_id AND f_stable_restricted(b.grp) > 0', 'safe'],
   ['SELECT count(*) FROM lookup_pair l RIGHT JOIN other o ON l.a = 5 AND l.b = o.big_id AND f_stable_restricted(l.b) > 0', 'safe'],
+  // ... a subquery proven distinct (query_is_distinct_for): an aggregate without GROUP BY (one row,
+  // any ON: the ORM / PostgREST embedded count or json_agg), DISTINCT, GROUP BY, UNION on the equated columns
+  ['SELECT o.id FROM other o LEFT JOIN LATERAL (SELECT count(*) AS n FROM big b WHERE b.grp = o.id) x ON true', 'safe'],
+  ['SELECT count(*) FROM other o LEFT JOIN LATERAL (SELECT json_agg(b.note) AS j FROM big b WHERE b.grp = o.id) x ON x.j IS NOT NULL', 'safe'],
+  ['SELECT o.id FROM other o LEFT JOIN LATERAL (SELECT sum(b.amount) FROM big b WHERE b.grp = o.id HAVING f_stable_restricted(1) > 0) x ON true', 'safe'],
+  ['SELECT id, label FROM v_other_counts', 'safe'],
+  ['SELECT o.id FROM other o LEFT JOIN (SELECT DISTINCT b.grp FROM big b WHERE f_stable_restricted(b.id) > 0) d ON d.grp = o.big_id', 'safe'],
+  ['SELECT o.id FROM other o LEFT JOIN (SELECT b.grp, count(*) AS n FROM big b WHERE f_stable_restricted(b.id) > 0 GROUP BY 1) d ON d.grp = o.big_id', 'safe'],
+  ['SELECT o.id FROM other o LEFT JOIN (SELECT b.grp, b.id FROM big b WHERE f_stable_restricted(b.id) > 0 GROUP BY b.grp, b.id) d ON o.big_id = d.grp AND d.id = o.id', 'safe'],
+  ['SELECT o.id FROM other o LEFT JOIN (SELECT b.grp FROM big b WHERE f_stable_restricted(b.id) > 0 UNION SELECT x.big_id FROM other x) d ON d.grp = o.big_id', 'safe'],
+  ['SELECT o.id FROM (SELECT DISTINCT b.grp FROM big b WHERE f_stable_restricted(b.id) > 0) d RIGHT JOIN other o ON d.grp = o.big_id', 'safe'],
+  // ... not where one of its columns is read, or not all its DISTINCT / GROUP BY / UNION columns are
+  // equated (to a constant neither: a subquery's restrictions prove nothing), UNION ALL, a set-returning select list
+  ['SELECT id, n FROM v_other_counts', 'restricted'],
+  ['SELECT o.id, x.n FROM other o LEFT JOIN LATERAL (SELECT count(*) AS n FROM big b WHERE b.grp = o.id) x ON true', 'restricted'],
+  ['SELECT o.id FROM other o LEFT JOIN LATERAL (SELECT count(*) AS n FROM big b WHERE b.grp = o.id) x ON true ORDER BY x.n', 'restricted'],
+  ['SELECT o.id FROM other o LEFT JOIN LATERAL (SELECT count(*), generate_series(1, 2) AS g FROM big b WHERE b.grp = o.id) x ON true', 'restricted'],
+  ['SELECT o.id FROM other o LEFT JOIN (SELECT DISTINCT b.grp, b.id FROM big b WHERE f_stable_restricted(b.id) > 0) d ON d.grp = o.big_id', 'restricted'],
+  ['SELECT o.id FROM other o LEFT JOIN (SELECT b.grp, b.id FROM big b WHERE f_stable_restricted(b.id) > 0 GROUP BY b.grp, b.id) d ON d.grp = o.big_id', 'restricted'],
+  ['SELECT o.id FROM other o LEFT JOIN (SELECT b.grp FROM big b WHERE f_stable_restricted(b.id) > 0 GROUP BY b.grp) d ON d.grp = 5', 'restricted'],
+  ['SELECT o.id FROM other o LEFT JOIN (SELECT b.grp FROM big b WHERE f_stable_restricted(b.id) > 0 UNION ALL SELECT x.big_id FROM other x) d ON d.grp = o.big_id', 'restricted'],
   // ... not one read above the join, nor one not proven unique (a unique index partly equated, partial,
   // DEFERRABLE, on an inheritance parent; an expression of its column; a volatile equality; OR)
   ['SELECT note FROM v_other_lookup', 'restricted'],

@@ -36,6 +36,11 @@ interface ScopeEntry {
    * (removableLeftJoin): what the join's ON runs, counted where one of its columns is read.
    */
   onRead?: ColumnOwn;
+  /**
+   * A subquery in FROM that query_is_distinct_for proves distinct: on these output columns (all
+   * equated by a join's ON), or 'one row' for any (an aggregate or HAVING without GROUP BY).
+   */
+  distinctFor?: readonly string[] | 'one row';
 }
 
 /**
@@ -1797,7 +1802,9 @@ export class StatementWalker {
    * (one type, or two integer types), or to a literal (`right.col = 5`: a restriction of the right
    * side, which relation_has_unique_index_for adds from baserestrictinfo); what else the ON says
    * does not matter, but for a subquery that reads the right side (pulled up into it, or a
-   * parameter of it: not proven here). A RIGHT JOIN is one with its sides swapped. Returns the
+   * parameter of it: not proven here). A RIGHT JOIN is one with its sides swapped. The right side
+   * may also be a subquery in FROM, LATERAL too, proven distinct (ScopeEntry.distinctFor: on
+   * columns each equated to a left-side column, or one row whatever the ON). Returns the
    * nullable side's entry: what the ON and that side's read (its policies) run counts only where
    * one of its columns is read (ScopeEntry.onRead). Only a join without USING, NATURAL or an alias.
    */
@@ -1806,12 +1813,15 @@ export class StatementWalker {
     // A RIGHT JOIN is a LEFT JOIN with its sides swapped (make_outerjoininfo) before join removal.
     const left = n.jointype === 'JOIN_LEFT';
     if (left ? scope.entries.length !== between + 1 : n.jointype !== 'JOIN_RIGHT' || between !== before + 1) return undefined;
-    const rv = (left ? n.rarg : n.larg)?.RangeVar;
-    if (!rv?.relname || (!rv.schemaname && scope.findCte(rv.relname))) return undefined;
-    const rel = this.catalog.relationNamed(rv.relname, rv.schemaname);
-    // Without ONLY (libpg-query leaves a false inh out) a parent with children is an append.
-    if (!rel || rel.kind !== 'r' || (rel.hasChildren && rv.inh === true)) return undefined;
     const right = scope.entries[left ? between : before];
+    const nullable = left ? n.rarg : n.larg;
+    // A subquery in FROM (LATERAL too) proven distinct (rel_is_distinct_for's RTE_SUBQUERY):
+    // what it is distinct on, or one row, which any ON proves unique.
+    const subquery = nullable?.RangeSubselect ? right.distinctFor : undefined;
+    const rv = nullable?.RangeVar;
+    const rel = subquery || !rv?.relname || (!rv.schemaname && scope.findCte(rv.relname)) ? undefined : this.catalog.relationNamed(rv.relname, rv.schemaname);
+    // Without ONLY (libpg-query leaves a false inh out) a parent with children is an append.
+    if (!subquery && (!rel || rel.kind !== 'r' || (rel.hasChildren && rv.inh === true))) return undefined;
     const sides = [...scope.entries.slice(before)];
     if (!right.columns || sides.some((entry) => !entry.columns)) return undefined;
     const columnOf = (node: AstNode): { entry: ScopeEntry; column: string; type: string } | undefined => {
@@ -1832,11 +1842,12 @@ export class StatementWalker {
       const [a, b] = [columnOf(e.lexpr), columnOf(e.rexpr)];
       // `right.col = constant`: a restriction of the right side (an ON clause reading only the
       // nullable side is pushed down to it), which relation_has_unique_index_for adds to the join's.
-      const constant = (a?.entry === right && !b && constantType(e.rexpr)) || (b?.entry === right && !a && constantType(e.lexpr));
+      // (Not for a subquery: rel_is_distinct_for takes only its join clauses.)
+      const constant = rel && ((a?.entry === right && !b && constantType(e.rexpr)) || (b?.entry === right && !a && constantType(e.lexpr)));
       if (constant) {
         const column = (a?.entry === right ? a : b)!;
         if (constant === 'unknown' ? !MERGEJOINABLE_EQUALITY.has(column.type) : constant !== column.type && !(integers.has(constant) && integers.has(column.type))) continue;
-        const own = rel.columns[right.columns.findIndex((c) => c.name === column.column)]?.name;
+        const own = rel!.columns[right.columns.findIndex((c) => c.name === column.column)]?.name;
         if (own) equated.add(own);
         continue;
       }
@@ -1846,10 +1857,12 @@ export class StatementWalker {
       if (!MERGEJOINABLE_EQUALITY.has(inner.type)) continue;
       // The table's own name for the column (FROM t AS x(a, b) renames by position).
       const position = right.columns.findIndex((c) => c.name === inner.column);
-      const own = rel.columns[position]?.name;
+      const own = rel ? rel.columns[position]?.name : inner.column;
       if (own) equated.add(own);
     }
-    const unique = (rel.indexes ?? []).some((index) => index.unique && !index.partial && !index.deferrable && !index.method && index.columns.length > 0 && index.columns.every((c) => c && equated.has(c)));
+    const unique = subquery
+      ? subquery === 'one row' || subquery.every((column) => equated.has(column))
+      : (rel!.indexes ?? []).some((index) => index.unique && !index.partial && !index.deferrable && !index.method && index.columns.length > 0 && index.columns.every((c) => c && equated.has(c)));
     if (!unique) return undefined;
     // A subquery in the ON that may read the right side: not removed here.
     const mayReadRight = (node: AstNode, inSubLink: boolean): boolean => {
@@ -1942,7 +1955,8 @@ export class StatementWalker {
         const names = nameList(alias?.colnames);
         const entryColumns = resolvedUnknowns(renamedColumns(columns, names));
         const own = StatementWalker.ownByName(inner.ownColumns, (entryColumns ?? []).map((c) => c.name));
-        scope.entries.push({ name: alias?.aliasname ?? '', columns: entryColumns, derived: true, rowType: 'record', ...(own ? { own } : {}) });
+        const distinctFor = entryColumns && sub ? distinctness(sub, inner, entryColumns) : undefined;
+        scope.entries.push({ name: alias?.aliasname ?? '', columns: entryColumns, derived: true, rowType: 'record', ...(own ? { own } : {}), ...(distinctFor ? { distinctFor } : {}) });
         // What MIN / MAX over it sees through (a LATERAL one reads the rows beside it: never alone).
         if (sub && !n.lateral && scope.entries.length === 1) {
           const over = this.overTable(sub, inner);
@@ -3645,6 +3659,43 @@ function constantType(node: AstNode): string | undefined {
   if (c.boolval !== undefined) return 'boolean';
   if (c.sval !== undefined) return 'unknown';
   return undefined;
+}
+
+/**
+ * The output columns (named as `columns`) a subquery in FROM is distinct on, as query_is_distinct_for
+ * (analyzejoins.c) proves it: a plain DISTINCT all of them, a GROUP BY without grouping sets the
+ * select-list items it names (a column written as in the select list, or a position), UNION,
+ * INTERSECT or EXCEPT without ALL all of them; 'one row' for an aggregate of its own level or
+ * HAVING without GROUP BY. Not with a set-returning select list (but for DISTINCT).
+ */
+function distinctness(sel: AstNode, scope: Scope, columns: readonly CatalogColumn[]): readonly string[] | 'one row' | undefined {
+  const names = columns.map((c) => c.name);
+  if (isSetOperation(sel)) return sel.all ? undefined : names;
+  // A plain DISTINCT is [{}]; DISTINCT ON lists its expressions (not followed).
+  const distinct: AstNode[] = sel.distinctClause ?? [];
+  if (distinct.length > 0 && distinct.every((d) => !nodeKind(d))) return names;
+  if (scope.setReturningInTarget) return undefined;
+  const group: AstNode[] = sel.groupClause ?? [];
+  if (group.length === 0) return scope.aggregates || sel.havingClause ? 'one row' : undefined;
+  const targets: AstNode[] = sel.targetList ?? [];
+  const keys: string[] = [];
+  for (const item of group) {
+    const position = item?.A_Const?.ival;
+    let index = position !== undefined ? Number(position.ival ?? 0) - 1 : -1;
+    if (position === undefined) {
+      const written = nameList(item?.ColumnRef?.fields);
+      if (written.length === 0 || written.includes('*')) return undefined;
+      index = targets.findIndex((t) => sameNames(nameList(t.ResTarget?.val?.ColumnRef?.fields), written));
+    }
+    const name = names[index];
+    if (name === undefined || targets.length !== names.length) return undefined;
+    keys.push(name);
+  }
+  return keys;
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((name, i) => name === b[i]);
 }
 
 /** NULL as the grammar gives it: what a CASE without ELSE results in. */
