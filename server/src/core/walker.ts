@@ -1142,7 +1142,7 @@ export class StatementWalker {
         for (const [position, own] of leaf.scope.ownColumns ?? []) {
           const other = scope.ownColumns!.get(position);
           if (!flattened) this.ownRead(own);
-          else scope.ownColumns!.set(position, other ? { reasons: [...other.reasons, ...own.reasons], shapes: [...other.shapes, ...own.shapes], functions: [...other.functions, ...own.functions] } : own);
+          else scope.ownColumns!.set(position, joinedOwn(other, own));
         }
       }
     } else if (sel.valuesLists) {
@@ -1300,17 +1300,9 @@ export class StatementWalker {
    * in place, only left out of the result: deferred judgements hold positions in that list.
    */
   private thrownAway(regions: readonly WalkRegion[]): void {
-    for (const [from, to] of [...regions].reverse()) {
-      const reasons = this.reasons.slice(from.reasons, to.reasons).filter((reason) => reason.hazard !== 'restricted');
-      this.reasons.splice(from.reasons, to.reasons - from.reasons, ...reasons);
-      this.shapes.splice(from.shapes, to.shapes - from.shapes);
-      for (let i = from.reached; i < to.reached; i++) {
-        if (this.reached[i].parallel === 'u') continue;
-        this.unreached.add(i);
-        // A database's view lists its functions itself: a walk of its definition passes this on (viewUnreached).
-        this.skippedInViews.add(this.reached[i].oid);
-      }
-    }
+    // Each region's additions taken out and dropped, what the walk added after it kept (the last
+    // region first, so the earlier ones' marks still hold).
+    for (const [from, to] of [...regions].reverse()) this.takenOut(from, [[to, this.marks()]]);
   }
 
   /**
@@ -1569,8 +1561,7 @@ export class StatementWalker {
       const name = names[position];
       if (name === undefined) continue;
       // Two columns of one name: a read of it is ambiguous anyway; both count.
-      const other = byName.get(name);
-      byName.set(name, other ? { reasons: [...other.reasons, ...column.reasons], shapes: [...other.shapes, ...column.shapes], functions: [...other.functions, ...column.functions] } : column);
+      byName.set(name, joinedOwn(byName.get(name), column));
     }
     return byName;
   }
@@ -1832,8 +1823,6 @@ export class StatementWalker {
       const type = found.length === 1 ? found[0].columns!.find((c) => c.name === column)?.type : undefined;
       return type ? { entry: found[0], column, type } : undefined;
     };
-    const conjuncts = (node: AstNode): AstNode[] => (node?.BoolExpr?.boolop === 'AND_EXPR' ? (node.BoolExpr.args ?? []).flatMap(conjuncts) : [node]);
-    const integers = new Set(['smallint', 'integer', 'bigint']);
     const equated = new Set<string>();
     for (const conjunct of conjuncts(n.quals)) {
       const e = conjunct?.A_Expr;
@@ -1846,14 +1835,14 @@ export class StatementWalker {
       const constant = rel && ((a?.entry === right && !b && constantType(e.rexpr)) || (b?.entry === right && !a && constantType(e.lexpr)));
       if (constant) {
         const column = (a?.entry === right ? a : b)!;
-        if (constant === 'unknown' ? !MERGEJOINABLE_EQUALITY.has(column.type) : constant !== column.type && !(integers.has(constant) && integers.has(column.type))) continue;
+        if (constant === 'unknown' ? !MERGEJOINABLE_EQUALITY.has(column.type) : constant !== column.type && !(INTEGER_TYPES.has(constant) && INTEGER_TYPES.has(column.type))) continue;
         const own = rel!.columns[right.columns.findIndex((c) => c.name === column.column)]?.name;
         if (own) equated.add(own);
         continue;
       }
       if (!a || !b || (a.entry === right) === (b.entry === right)) continue;
       const [inner, outer] = a.entry === right ? [a, b] : [b, a];
-      if (inner.type !== outer.type && !(integers.has(inner.type) && integers.has(outer.type))) continue;
+      if (inner.type !== outer.type && !(INTEGER_TYPES.has(inner.type) && INTEGER_TYPES.has(outer.type))) continue;
       if (!MERGEJOINABLE_EQUALITY.has(inner.type)) continue;
       // The table's own name for the column (FROM t AS x(a, b) renames by position).
       const position = right.columns.findIndex((c) => c.name === inner.column);
@@ -3314,16 +3303,15 @@ export class StatementWalker {
     if (pulledUp || (candidate && !volatileTest && readsAny(n.testexpr, scope.entries))) scope.semiJoined = true;
     if (pulledUp && kind === 'EXISTS_SUBLINK') for (const range of inner.limitsIfPulledUp) this.limitedSubquery('IN subquery, made a join,', range);
     if (pulledUp) {
-      const outside = new Set(scope.entries);
+      const here = new Set(scope.entries);
       for (const { range, reads, left } of inner.subPlansIfPulledUp) {
-        if ([...reads].every((entry) => outside.has(entry)) && (!left || readsOnly(left, outside))) continue;
+        if ([...reads].every((entry) => here.has(entry)) && (!left || readsOnly(left, here))) continue;
         this.reason('correlated-subquery', 'information', 'correlated subquery reading both the subquery around it, which the planner makes a join, and the query that joins: it stays a subplan re-run for each row in the leader process (correlated subplans are PARALLEL RESTRICTED)', range, 'restricted');
       }
       // What it reads before simplify_EXISTS_query throws anything away (pull_varnos): beyond this level's tables, kept for the check above one level up.
       const left = kind === 'ANY_SUBLINK' ? n.testexpr : undefined;
-      const own = new Set(scope.entries);
       const reads = inner.varnosReads ?? inner.allOuterReads;
-      if ([...reads].some((entry) => !own.has(entry)) || (left && !readsOnly(left, own))) {
+      if ([...reads].some((entry) => !here.has(entry)) || (left && !readsOnly(left, here))) {
         scope.subPlansIfPulledUp.push({ range: this.parenthesized(this.at(n.location)), reads, left });
       }
     }
@@ -3638,6 +3626,9 @@ function correlate(scope: Scope, entry: ScopeEntry): void {
   if (scope.clause === 'where') scope.outerReadInWhere = true;
 }
 
+/** The integer types, whose `=` across each other is mergejoinable too (the integer_ops btree family). */
+const INTEGER_TYPES: ReadonlySet<string> = new Set(['smallint', 'integer', 'bigint']);
+
 /**
  * Types whose `=` with itself is mergejoinable and the equality of their default btree operator
  * class (what a unique index proves distinct), as format_type names them.
@@ -3696,6 +3687,12 @@ function distinctness(sel: AstNode, scope: Scope, columns: readonly CatalogColum
 
 function sameNames(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((name, i) => name === b[i]);
+}
+
+/** What two columns have to themselves, together (a column of two leaves of a UNION ALL, or of two of one name). */
+function joinedOwn(first: ColumnOwn | undefined, second: ColumnOwn): ColumnOwn {
+  if (!first) return second;
+  return { reasons: [...first.reasons, ...second.reasons], shapes: [...first.shapes, ...second.shapes], functions: [...first.functions, ...second.functions] };
 }
 
 /** NULL as the grammar gives it: what a CASE without ELSE results in. */
