@@ -167,12 +167,14 @@ function functionFromRow(r: QueryResultRow, interned: Interner): CatalogFunction
   // kind, volatility, parallel, strict, returns a set, variadic (functions.sql).
   const flags: string = r.flags;
   const argTypes = interned.jsonList(r.arg_types);
+  const argNames = parseJson<(string | null)[]>(r.arg_names);
+  const argModes = parseJson<string[]>(r.arg_modes);
   const fn: CatalogFunction = {
     oid: Number(r.oid),
     schema: interned.string(r.schema),
     name: r.name,
     argTypes,
-    argNames: interned.list(inputArgNames(parseJson(r.arg_names), parseJson(r.arg_modes), argTypes.length)),
+    argNames: interned.list(inputArgNames(argNames, argModes, argTypes.length)),
     defaults: r.defaults,
     variadic: flags[5] === 't',
     kind: flags[0] as FunctionKind,
@@ -184,7 +186,7 @@ function functionFromRow(r: QueryResultRow, interned: Interner): CatalogFunction
     strict: flags[3] === 't',
   };
   if (r.cost !== null) fn.cost = r.cost;
-  const outColumns = outputColumns(parseJson(r.arg_names), parseJson(r.arg_modes), parseJson(r.all_arg_types));
+  const outColumns = outputColumns(argNames, argModes, parseJson(r.all_arg_types));
   if (outColumns) fn.outColumns = outColumns.map((c) => ({ name: interned.string(c.name), type: interned.string(c.type) }));
   if (r.inline_body !== null) fn.inlineBody = inlineBodyText(r.inline_body);
   if (r.description) fn.description = r.description;
@@ -308,11 +310,21 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
   // memory than the catalog made of them. Planned for the whole result, as a plain query would be.
   await client.query('SET LOCAL cursor_tuple_fraction = 1');
   await client.query(`DECLARE pg_parallel_hints_functions NO SCROLL CURSOR FOR ${catalogQuery('functions')}`);
+  // The next page is asked for before this one is turned into functions, so the server makes it
+  // meanwhile: sent as soon as this page's answer ends (one query in flight, none queued).
+  const fetchPage = () => client.query(`FETCH ${FUNCTION_PAGE} FROM pg_parallel_hints_functions`);
+  let pending = fetchPage();
   for (;;) {
-    const page = (await client.query(`FETCH ${FUNCTION_PAGE} FROM pg_parallel_hints_functions`)).rows;
+    const page = (await pending).rows;
+    const last = page.length < FUNCTION_PAGE;
+    if (!last) {
+      pending = fetchPage();
+      // Left unawaited if this page fails to convert: the rollback after it reports the connection's state.
+      pending.catch(() => undefined);
+    }
     for (const row of page) functions.push(functionFromRow(row, interned));
     hooks.afterPage?.();
-    if (page.length < FUNCTION_PAGE) break;
+    if (last) break;
   }
   await client.query('CLOSE pg_parallel_hints_functions');
   const operatorRows = (await client.query(catalogQuery('operators'))).rows;
