@@ -264,6 +264,15 @@ export class Scopes {
     return scope.database && scope.lastLive?.targetKey === scope.targetKey ? scope.lastLive : undefined;
   }
 
+  /**
+   * The first catalog read of the scope's database while it is under way, when nothing read from
+   * that database serves the scope yet (the built-ins do meanwhile).
+   */
+  firstCatalogRead(scope: Scope): { target: string; done: Promise<void> } | undefined {
+    const done = this.lastLiveOf(scope) ? undefined : scope.database?.firstAttempt;
+    return done && scope.database && { target: scope.database.shortTarget, done };
+  }
+
   /** The catalog before the workspace's DDL: live, else the folder's last live one, else the built-ins. */
   baseCatalog(scope: Scope): Catalog {
     const snapshot = scope.database?.snapshot ?? this.lastLiveOf(scope)?.snapshot;

@@ -16,7 +16,7 @@ import { readCatalogSnapshot } from '../../server/src/db/catalog';
 import type { StatusParams } from '../../server/src/protocol';
 import type { ServerDeps } from '../../server/src/server';
 import { PgCluster, testCluster } from '../harness/postgres';
-import { productSessions, waitForSessions } from '../reliability/faults';
+import { ControlledPort, productSessions, waitForSessions } from '../reliability/faults';
 import { ClientOptions, closeAll, markdown, PUSH_CLIENT, startInMemory, summarize, TestClient } from './client';
 
 const UNSAFE = '0:7-0:18 warning unsafe-function: public.audit_value(v integer) is PARALLEL UNSAFE: no part of this statement can use parallel workers';
@@ -273,6 +273,54 @@ describe('lsp: connection commands, folders and environments with a real Postgre
       assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [UNKNOWN], problem);
       assert.deepStrictEqual(await client.statuses(), [{ state: 'error', text: OFFLINE_18, detail: `not connecting: the settings are not usable (${problem})` }]);
       assert.strictEqual(await productSessions(db.url), 0);
+    }
+  });
+
+  /** 10,000 statements (analysed in steps), audit_value() on the first and last lines. */
+  function largeDocument(): string {
+    const lines = ['SELECT audit_value(1);'];
+    for (let i = 1; i < 9_999; i++) lines.push(`SELECT abs(-${i}) AS n, ${i} + 1 AS m;`);
+    lines.push('SELECT audit_value(1);', '');
+    return lines.join('\n');
+  }
+  const atLine = (diagnostic: string, line: number) => diagnostic.replace(/^0:(\d+)-0:/, `${line}:$1-${line}:`);
+  const progressValues = (client: TestClient) =>
+    client.notifications.filter((n) => n.method === '$/progress').map((n) => (n.params as { value: { kind: string; message?: string } }).value);
+  const traced = (client: TestClient, uri: string) =>
+    client.notifications
+      .filter((n) => n.method === '$/logTrace')
+      .map((n) => (n.params as { message: string }).message.replace(/\d+\.\d ms$/, 'N ms'))
+      .filter((m) => m.includes(uri));
+
+  it('a large document opened as the database connects waits for its first catalog: the first diagnostics come from it, in one pass', async () => {
+    const db = await prepare(cluster, 'lsp_large_first');
+    const client = await start({ configuration: () => ({ connection: { url: db.url } }) });
+    await client.rpc.sendNotification('$/setTrace', { value: 'verbose' });
+    const uri = 'file:///nowhere/large.sql';
+    await client.open(uri, largeDocument());
+    assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [UNSAFE, atLine(UNSAFE, 9_999)]);
+    assert.deepStrictEqual(progressValues(client)[0], { kind: 'begin', title: 'Analysing large.sql', cancellable: false, percentage: 0, message: `waiting for the catalog of 127.0.0.1/${db.database}` });
+    // Not a pass against the built-ins started again when the catalog came.
+    assert.deepStrictEqual(traced(client, uri), [
+      `waited for the catalog of 127.0.0.1/${db.database} before analysing ${uri}`,
+      `analysed ${uri} v1 in steps: 10000 statements in N ms`,
+      `analysed ${uri} v1: 0 of 10000 statements in N ms`,
+    ]);
+  });
+
+  it('a large document waits a few seconds at most for a first catalog that does not come: then the built-ins serve it', async () => {
+    const port = await ControlledPort.open('silent');
+    try {
+      const url = `postgres://postgres@127.0.0.1:${port.port}/silent`;
+      // Connecting would wait a minute: the document does not.
+      const client = await start({ configuration: () => ({ connection: { url }, connectTimeoutMs: 60_000 }) });
+      const uri = 'file:///nowhere/large.sql';
+      await client.open(uri, largeDocument());
+      assert.deepStrictEqual(summarize(await client.diagnostics(uri)), [UNKNOWN, atLine(UNKNOWN, 9_999)]);
+      assert.deepStrictEqual((await client.statuses()).map((s) => s.state), ['connecting']);
+      assert.strictEqual(port.accepted, 1);
+    } finally {
+      await port.close();
     }
   });
 

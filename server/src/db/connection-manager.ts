@@ -90,6 +90,15 @@ export class DatabaseConnection {
     return this.current.name === 'live' ? this.current.snapshot : undefined;
   }
 
+  /**
+   * The first attempt to connect and read the catalog, while it is under way: what a large
+   * document's first analysis waits for a while (diagnostics-service.ts). Not a retry: a database
+   * that failed once is not waited for again.
+   */
+  get firstAttempt(): Promise<void> | undefined {
+    return this.current.name === 'connecting' && this.current.attempt === 1 ? this.attempt : undefined;
+  }
+
   /** "host/database" for status lines. */
   get shortTarget(): string {
     return this.config ? `${this.config.host}/${this.config.database}` : 'database';
