@@ -487,6 +487,10 @@ CREATE UNIQUE INDEX lookup_partial_id ON lookup_partial (id) WHERE id > 0;
 CREATE VIEW v_other_lookup AS SELECT o.id, o.label, b.note FROM other o LEFT JOIN big b ON b.id = o.big_id AND f_stable_restricted(b.grp) > 0;
 CREATE VIEW v_other_counts AS SELECT o.id, o.label, x.n FROM other o LEFT JOIN LATERAL (SELECT count(*) AS n FROM big b WHERE b.grp = o.id) x ON true;
 CREATE VIEW v_sub_corr AS SELECT s.id, s.m FROM (SELECT b.id, (SELECT max(o.id) FROM other o WHERE o.big_id = b.id) AS m FROM big b) s;
+CREATE VIEW v_big_filtered AS SELECT b.id AS key, b.grp, b.note FROM big b WHERE f_stable_restricted(b.grp) > 0;
+CREATE VIEW v_big_filtered_again AS SELECT key, note FROM v_big_filtered WHERE note <> '';
+CREATE VIEW v_big_barrier WITH (security_barrier) AS SELECT b.id, b.note FROM big b WHERE f_stable_restricted(b.grp) > 0;
+CREATE VIEW v_other_filtered_lookup AS SELECT o.id, o.label, v.note FROM other o LEFT JOIN v_big_filtered v ON v.key = o.big_id;
 `;
 
 /** Expected verdict, or one per range of majors where PostgreSQL changed its rules. */
@@ -805,6 +809,21 @@ const CASES: Case[] = [
   ['SELECT o.id FROM other o LEFT JOIN (SELECT b.grp, b.id FROM big b WHERE f_stable_restricted(b.id) > 0 GROUP BY b.grp, b.id) d ON o.big_id = d.grp AND d.id = o.id', 'safe'],
   ['SELECT o.id FROM other o LEFT JOIN (SELECT b.grp FROM big b WHERE f_stable_restricted(b.id) > 0 UNION SELECT x.big_id FROM other x) d ON d.grp = o.big_id', 'safe'],
   ['SELECT o.id FROM (SELECT DISTINCT b.grp FROM big b WHERE f_stable_restricted(b.id) > 0) d RIGHT JOIN other o ON d.grp = o.big_id', 'safe'],
+  // ... a view or a subquery in FROM over one such table, pulled up first (is_simple_subquery): its
+  // WHERE is a restriction of that table (the soft-delete or tenant view)
+  ['SELECT count(*) FROM other o LEFT JOIN (SELECT * FROM big b WHERE f_stable_restricted(b.grp) > 0) v ON v.id = o.big_id', 'safe'],
+  ['SELECT o.id FROM other o LEFT JOIN (SELECT b.id AS key, b.note FROM big b WHERE f_stable_restricted(b.grp) > 0) v ON o.big_id = v.key', 'safe'],
+  ['SELECT count(*) FROM other o LEFT JOIN v_big_filtered v ON v.key = o.big_id', 'safe'],
+  ['SELECT count(*) FROM other o LEFT JOIN v_big_filtered_again v ON v.key = o.big_id', 'safe'],
+  ['SELECT id, label FROM v_other_filtered_lookup', 'safe'],
+  // ... not a security barrier, a subquery that is not pulled up (ORDER BY) or over a join, nor an expression equated
+  ['SELECT note FROM v_other_filtered_lookup', 'restricted'],
+  ['SELECT count(*) FROM other o LEFT JOIN v_big_barrier v ON v.id = o.big_id', 'restricted'],
+  ['SELECT count(*) FROM other o LEFT JOIN (SELECT * FROM big b WHERE f_stable_restricted(b.grp) > 0 ORDER BY b.id) v ON v.id = o.big_id', 'restricted'],
+  ['SELECT count(*) FROM other o LEFT JOIN (SELECT b.id FROM big b JOIN other x ON x.id = b.id WHERE f_stable_restricted(b.grp) > 0) v ON v.id = o.big_id', 'restricted'],
+  ['SELECT count(*) FROM other o LEFT JOIN (SELECT b.id + 0 AS id FROM big b WHERE f_stable_restricted(b.grp) > 0) v ON v.id = o.big_id', 'restricted'],
+  ['SELECT count(*) FROM other o LEFT JOIN (SELECT b.id FROM big b WHERE f_stable_restricted(b.grp) > 0 AND EXISTS (SELECT 1 FROM other x WHERE x.id = b.id)) v ON v.id = o.big_id', 'restricted'],
+  ['SELECT count(*) FROM other o LEFT JOIN (SELECT b.grp AS id FROM big b WHERE f_stable_restricted(b.grp) > 0) v ON v.id = o.big_id', 'restricted'],
   // ... not where one of its columns is read, or not all its DISTINCT / GROUP BY / UNION columns are
   // equated (to a constant neither: a subquery's restrictions prove nothing), UNION ALL, a set-returning select list
   ['SELECT id, n FROM v_other_counts', 'restricted'],

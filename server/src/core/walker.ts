@@ -1787,8 +1787,8 @@ export class StatementWalker {
 
   /**
    * A LEFT JOIN the planner removes unless something above it reads its right side (join_is_removable,
-   * analyzejoins.c): the right side one plain table (no CTE, view or subquery; no inheritance
-   * children unless ONLY) whose unique index (btree, not partial, not DEFERRABLE: ind->immediate) has
+   * analyzejoins.c): the right side one plain table (pulledUpTable: a view or a subquery over one
+   * pulled up first; no CTE; no inheritance children unless ONLY) whose unique index (btree, not partial, not DEFERRABLE: ind->immediate) has
    * every key column equated at the top of the ON, `right.col = left.col`, by a mergejoinable `=`
    * (one type, or two integer types), or to a literal (`right.col = 5`: a restriction of the right
    * side, which relation_has_unique_index_for adds from baserestrictinfo); what else the ON says
@@ -1809,10 +1809,8 @@ export class StatementWalker {
     // A subquery in FROM (LATERAL too) proven distinct (rel_is_distinct_for's RTE_SUBQUERY):
     // what it is distinct on, or one row, which any ON proves unique.
     const subquery = nullable?.RangeSubselect ? right.distinctFor : undefined;
-    const rv = nullable?.RangeVar;
-    const rel = subquery || !rv?.relname || (!rv.schemaname && scope.findCte(rv.relname)) ? undefined : this.catalog.relationNamed(rv.relname, rv.schemaname);
-    // Without ONLY (libpg-query leaves a false inh out) a parent with children is an append.
-    if (!subquery && (!rel || rel.kind !== 'r' || (rel.hasChildren && rv.inh === true))) return undefined;
+    const table = subquery ? undefined : this.pulledUpTable(nullable, scope);
+    if (!subquery && !table) return undefined;
     const sides = [...scope.entries.slice(before)];
     if (!right.columns || sides.some((entry) => !entry.columns)) return undefined;
     const columnOf = (node: AstNode): { entry: ScopeEntry; column: string; type: string } | undefined => {
@@ -1832,11 +1830,11 @@ export class StatementWalker {
       // `right.col = constant`: a restriction of the right side (an ON clause reading only the
       // nullable side is pushed down to it), which relation_has_unique_index_for adds to the join's.
       // (Not for a subquery: rel_is_distinct_for takes only its join clauses.)
-      const constant = rel && ((a?.entry === right && !b && constantType(e.rexpr)) || (b?.entry === right && !a && constantType(e.lexpr)));
+      const constant = table && ((a?.entry === right && !b && constantType(e.rexpr)) || (b?.entry === right && !a && constantType(e.lexpr)));
       if (constant) {
         const column = (a?.entry === right ? a : b)!;
         if (constant === 'unknown' ? !MERGEJOINABLE_EQUALITY.has(column.type) : constant !== column.type && !(INTEGER_TYPES.has(constant) && INTEGER_TYPES.has(column.type))) continue;
-        const own = rel!.columns[right.columns.findIndex((c) => c.name === column.column)]?.name;
+        const own = table.columns[right.columns.findIndex((c) => c.name === column.column)];
         if (own) equated.add(own);
         continue;
       }
@@ -1846,12 +1844,14 @@ export class StatementWalker {
       if (!MERGEJOINABLE_EQUALITY.has(inner.type)) continue;
       // The table's own name for the column (FROM t AS x(a, b) renames by position).
       const position = right.columns.findIndex((c) => c.name === inner.column);
-      const own = rel ? rel.columns[position]?.name : inner.column;
+      const own = table ? table.columns[position] : inner.column;
       if (own) equated.add(own);
     }
     const unique = subquery
       ? subquery === 'one row' || subquery.every((column) => equated.has(column))
-      : (rel!.indexes ?? []).some((index) => index.unique && !index.partial && !index.deferrable && !index.method && index.columns.length > 0 && index.columns.every((c) => c && equated.has(c)));
+      : (table!.relation.indexes ?? []).some(
+          (index) => index.unique && !index.partial && !index.deferrable && !index.method && index.columns.length > 0 && index.columns.every((c) => c && equated.has(c)),
+        );
     if (!unique) return undefined;
     // A subquery in the ON that may read the right side: not removed here.
     const mayReadRight = (node: AstNode, inSubLink: boolean): boolean => {
@@ -1867,6 +1867,30 @@ export class StatementWalker {
       return false;
     };
     return mayReadRight(n.quals, false) ? undefined : right;
+  }
+
+  /**
+   * The plain table a LEFT JOIN's nullable side is to join_is_removable, and the table's column
+   * each of the side's columns is, by position (null: an expression): a table (no inheritance
+   * children unless ONLY), or a view or a subquery in FROM over one such table that the planner
+   * pulls up first (is_simple_subquery; not a security barrier, no subquery in its WHERE, which
+   * may become a join of its own). Not a CTE, a join, a LATERAL subquery.
+   */
+  private pulledUpTable(item: AstNode, scope: Scope): { relation: CatalogRelation; columns: (string | null)[] } | undefined {
+    const rv = item?.RangeVar;
+    let over: OverTable | undefined;
+    if (rv?.relname && !(!rv.schemaname && scope.findCte(rv.relname))) {
+      const named = this.catalog.relationNamed(rv.relname, rv.schemaname);
+      // Without ONLY (libpg-query leaves a false inh out) a parent with children is an append.
+      if (named?.kind === 'r') return named.hasChildren && rv.inh === true ? undefined : { relation: named, columns: named.columns.map((c) => c.name) };
+      if (named?.kind === 'v' && !named.securityBarrier) over = traitsOf(named, this.catalog).viewOverTable;
+    } else if (item?.RangeSubselect) {
+      over = this.subqueriesOverTable?.get(item.RangeSubselect);
+    }
+    if (!over || over.subqueryInWhere) return undefined;
+    const relation = this.catalog.relationNamed(over.name, over.schema);
+    // Its children unknown (the view may or may not say ONLY): only a table without any.
+    return relation?.kind === 'r' && !relation.hasChildren ? { relation, columns: over.columns } : undefined;
   }
 
   /**
@@ -1946,13 +1970,12 @@ export class StatementWalker {
         const own = StatementWalker.ownByName(inner.ownColumns, (entryColumns ?? []).map((c) => c.name));
         const distinctFor = entryColumns && sub ? distinctness(sub, inner, entryColumns) : undefined;
         scope.entries.push({ name: alias?.aliasname ?? '', columns: entryColumns, derived: true, rowType: 'record', ...(own ? { own } : {}), ...(distinctFor ? { distinctFor } : {}) });
-        // What MIN / MAX over it sees through (a LATERAL one reads the rows beside it: never alone).
-        if (sub && !n.lateral && scope.entries.length === 1) {
-          const over = this.overTable(sub, inner);
-          if (over) {
-            (this.subqueriesOverTable ??= new Map()).set(n, over);
-            (this.pulledInto ??= new Map()).set(inner, scope);
-          }
+        // What MIN / MAX over it (alone in FROM) and LEFT JOIN removal see through (a LATERAL one
+        // reads the rows beside it: neither).
+        const over = sub && !n.lateral ? this.overTable(sub, inner) : undefined;
+        if (over) {
+          (this.subqueriesOverTable ??= new Map()).set(n, over);
+          if (scope.entries.length === 1) (this.pulledInto ??= new Map()).set(inner, scope);
         }
         return;
       }
