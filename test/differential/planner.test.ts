@@ -1061,6 +1061,22 @@ const CASES: Case[] = [
   ['WITH a AS (SELECT id FROM big LIMIT 5), b AS (SELECT id FROM a) SELECT count(*) FROM big', 'safe'],
   ['WITH a AS (SELECT id FROM big LIMIT 5), b AS (SELECT id FROM a) SELECT count(*) FROM b', 'restricted'],
   ['WITH RECURSIVE c AS NOT MATERIALIZED (SELECT id FROM big) SELECT count(*) FROM c', 'safe'],
+  // A CTE nobody reads is never planned (SS_process_ctes): what it runs counts nowhere, but for an
+  // UNSAFE function (max_parallel_hazard reads the whole query); an import CTE a model left unused
+  ['WITH x AS (SELECT f_restricted(grp) AS g FROM big) SELECT count(*) FROM big', 'safe'],
+  ['WITH x AS (SELECT id FROM big WHERE f_restricted(grp) > 0) SELECT count(*) FROM big', 'safe'],
+  ['WITH x AS (SELECT a FROM scratch_rows) SELECT count(*) FROM big', 'safe'],
+  ['WITH x AS MATERIALIZED (SELECT id, random() AS r FROM big) SELECT count(*) FROM big', 'safe'],
+  ['SELECT count(*) FROM big WHERE id IN (WITH x AS (SELECT f_restricted(1)) SELECT id FROM other)', 'safe'],
+  ['WITH RECURSIVE a(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM a WHERE n < 5) SELECT count(*) FROM big', 'safe'],
+  ['WITH x AS (SELECT f_unsafe(grp) FROM big) SELECT count(*) FROM big', 'unsafe'],
+  // ... but one read only by such CTEs and not inlined into them is planned all the same: an
+  // initPlan (materialized: MATERIALIZED, read twice, recursive, volatile)
+  ['WITH a AS MATERIALIZED (SELECT id FROM big), b AS (SELECT id FROM a) SELECT count(*) FROM big', 'restricted'],
+  ['WITH a AS (SELECT id FROM big), b AS (SELECT id FROM a), c AS (SELECT id FROM a) SELECT count(*) FROM big', 'restricted'],
+  ['WITH a AS (SELECT id, f_safe(grp) AS s FROM big), b AS (SELECT id FROM a) SELECT count(*) FROM big', 'restricted'],
+  ['WITH RECURSIVE a(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM a WHERE n < 5), b AS (SELECT n FROM a) SELECT count(*) FROM big', 'restricted'],
+  ['WITH a AS NOT MATERIALIZED (SELECT id, random() AS r FROM big), b AS (SELECT id FROM a) SELECT count(*) FROM big', 'restricted'],
   ['SELECT count(*) FROM (SELECT id FROM big LIMIT NULL::bigint) s', 'safe'],
   ['(SELECT id FROM big ORDER BY amount DESC LIMIT 10) UNION ALL SELECT big_id FROM other', 'restricted'],
   ['SELECT count(*) FROM ((SELECT id FROM big LIMIT 10) UNION ALL SELECT big_id FROM other) u', 'restricted'],

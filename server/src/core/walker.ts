@@ -143,6 +143,8 @@ interface CteInfo {
   columns?: CatalogColumn[];
   /** What only some of its output columns run, by position (ColumnOwn): counted where read if inlined, all of them if materialized. */
   own?: Map<number, ColumnOwn>;
+  /** What the walk of its query added (taken out if the planner never plans it: finishCtes). */
+  walked?: WalkRegion;
 }
 
 /** A ROW(...) a cast coerces: each field's type, a ROW in it as its own fields, an untyped parameter null (it takes the field's type). */
@@ -1040,9 +1042,11 @@ export class StatementWalker {
       this.walkingCte = info;
       const inner = new Scope(scope);
       inner.ownColumns = new Map();
+      const walkFrom = this.marks();
       const columns = info.recursive && query
         ? this.select(query, inner, (first) => (info.columns = named(first)))
         : this.statement(cte.ctequery, inner);
+      info.walked = [walkFrom, this.marks()];
       this.walkingCte = outerCte;
       if (inner.ownColumns.size > 0) info.own = inner.ownColumns;
       info.volatile = this.volatileSeen > before;
@@ -1062,32 +1066,39 @@ export class StatementWalker {
    * one that calls a volatile function. Call after the statement.
    */
   private finishCtes(scope: Scope): void {
-    // A CTE read only by CTEs nobody reads is planned for nothing: SS_process_ctes skips a SELECT
-    // CTE read nowhere, and what was inlined into it goes with it.
-    const read = new Set<CteInfo>();
+    const ctes = [...scope.ctes.values()];
+    // Why the planner does not inline one where it is read (SS_process_ctes).
+    const materialized = (cte: CteInfo) =>
+      cte.materialized === 'always'
+        ? 'MATERIALIZED'
+        : cte.recursive && cte.readBy.has(cte)
+          ? 'recursive'
+          : cte.materialized === 'default' && cte.references > 1
+            ? `referenced ${cte.references} times`
+            : cte.volatile
+              ? 'it calls a VOLATILE function'
+              : undefined;
+    // SS_process_ctes skips a SELECT's CTE read nowhere (cterefcount 0, a read by another CTE
+    // counts, its own recursive one not), and what was inlined into it goes with it; one read only
+    // by such CTEs but not inlined is planned all the same (an initPlan nothing runs).
+    const planned = new Set<CteInfo>();
     for (let grew = true; grew; ) {
       grew = false;
-      for (const cte of scope.ctes.values()) {
+      for (const cte of ctes) {
         // Read by this level's query (or a CTE of an enclosing level, whose query holds this one),
-        // by a CTE read itself, or by a data-modifying CTE (which runs whether read or not).
-        const readHere = (by: CteInfo | null) => by === null || scope.ctes.get(by.name) !== by || read.has(by) || (by.writes && by !== cte);
-        if (read.has(cte) || ![...cte.readBy].some(readHere)) continue;
-        read.add(cte);
+        // by a CTE planned itself, or by a data-modifying CTE (which runs whether read or not).
+        const readHere = (by: CteInfo | null) => by === null || scope.ctes.get(by.name) !== by || planned.has(by) || (by.writes && by !== cte);
+        if (planned.has(cte) || !(cte.writes || (cte.references > 0 && materialized(cte)) || [...cte.readBy].some(readHere))) continue;
+        planned.add(cte);
         grew = true;
       }
     }
-    for (const cte of scope.ctes.values()) {
-      if (cte.writes || !read.has(cte)) continue;
-      const why =
-        cte.materialized === 'always'
-          ? 'MATERIALIZED'
-          : cte.recursive && cte.readBy.has(cte)
-            ? 'recursive'
-            : cte.materialized === 'default' && cte.references > 1
-              ? `referenced ${cte.references} times`
-              : cte.volatile
-                ? 'it calls a VOLATILE function'
-                : undefined;
+    // What a CTE never planned runs counts nowhere (but UNSAFE: max_parallel_hazard reads the whole
+    // query); the last first, so that the regions before stay where they are.
+    for (const cte of [...ctes].reverse()) if (!planned.has(cte) && cte.walked) this.takenOut(cte.walked[0], [[cte.walked[1], this.marks()]]);
+    for (const cte of ctes) {
+      if (cte.writes || !planned.has(cte)) continue;
+      const why = materialized(cte);
       // A materialized CTE computes every column, read or not.
       if (why) for (const own of cte.own?.values() ?? []) this.ownRead(own);
       if (why) {
@@ -2106,7 +2117,8 @@ export class StatementWalker {
     if (!rv.schemaname) {
       const cte = scope.findCte(rv.relname);
       if (cte) {
-        cte.references++;
+        // cterefcount: a recursive CTE's reads of itself are not counted (addRangeTableEntryForCTE).
+        if (this.walkingCte !== cte) cte.references++;
         cte.readBy.add(this.walkingCte ?? null);
         const own = StatementWalker.ownByName(cte.own, (cte.columns ?? []).map((c) => c.name));
         return { name: aliasName, columns: cte.columns, derived: true, rowType: 'record', ...(own ? { own } : {}) };
