@@ -1061,6 +1061,25 @@ const CASES: Case[] = [
   ['WITH a AS (SELECT id FROM big LIMIT 5), b AS (SELECT id FROM a) SELECT count(*) FROM big', 'safe'],
   ['WITH a AS (SELECT id FROM big LIMIT 5), b AS (SELECT id FROM a) SELECT count(*) FROM b', 'restricted'],
   ['WITH RECURSIVE c AS NOT MATERIALIZED (SELECT id FROM big) SELECT count(*) FROM c', 'safe'],
+  // eval_const_expressions folds what is made of literals before any expression is checked: an arm
+  // that decides an AND / OR takes the others with it, a CASE arm never reached and COALESCE's
+  // arguments after a literal go (the optional filters dashboards write); not an UNSAFE function
+  ["SELECT id FROM big WHERE ('All' = 'All' OR grp = f_restricted(id))", 'safe'],
+  ['SELECT id FROM big WHERE (NULL::int IS NULL OR grp = f_restricted(id))', 'safe'],
+  ["SELECT id FROM big WHERE ('1' = 1 OR grp = f_restricted(id))", 'safe'],
+  ['SELECT id FROM big WHERE false AND f_restricted(id) > 0', 'safe'],
+  ['SELECT id FROM big WHERE grp = COALESCE(1, f_restricted(id))', 'safe'],
+  ['SELECT CASE WHEN 1 = 1 THEN 0 ELSE f_restricted(id) END FROM big', 'safe'],
+  ['SELECT CASE WHEN grp = 2 THEN 0 WHEN 1 = 2 THEN f_restricted(id) ELSE 1 END FROM big', 'safe'],
+  ['SELECT count(*) FILTER (WHERE false AND f_restricted(id) > 0) FROM big', 'safe'],
+  ['SELECT grp, count(*) FROM big GROUP BY grp HAVING true OR f_restricted(grp) > 0', 'safe'],
+  ["SELECT id FROM big WHERE ('All' = 'All' OR grp = f_unsafe(id))", 'unsafe'],
+  ["SELECT id FROM big WHERE ('All' = 'x' OR grp = f_restricted(id))", 'restricted'],
+  ["SELECT id FROM big WHERE ('2' = 1 OR grp = f_restricted(id))", 'restricted'],
+  ['SELECT id FROM big WHERE (3 IS NULL OR grp = f_restricted(id))', 'restricted'],
+  ['SELECT id FROM big WHERE (NULL = 1 OR grp = f_restricted(id))', 'restricted'],
+  ['SELECT id FROM big WHERE grp = COALESCE(NULL, f_restricted(id))', 'restricted'],
+  ['SELECT CASE WHEN 1 = 2 THEN 0 ELSE f_restricted(id) END FROM big', 'restricted'],
   // A CTE nobody reads is never planned (SS_process_ctes): what it runs counts nowhere, but for an
   // UNSAFE function (max_parallel_hazard reads the whole query); an import CTE a model left unused
   ['WITH x AS (SELECT f_restricted(grp) AS g FROM big) SELECT count(*) FROM big', 'safe'],

@@ -498,6 +498,8 @@ export class StatementWalker {
   private usingListsEnd = 0;
   /** Positions in `reached` of functions in what the planner throws away (thrownAway). */
   private readonly unreached = new Set<number>();
+  /** Expressions eval_const_expressions removes (a decided AND / OR's other arms, CASE / COALESCE arms never reached). */
+  private readonly foldedAway = new Set<AstNode>();
   /** The scope entries column references resolved to, in walk order (the level of an aggregate: aggregateLevel). */
   private readonly entriesRead: ScopeEntry[] = [];
   private unresolved = false;
@@ -1301,6 +1303,38 @@ export class StatementWalker {
   /** How far the walk's lists are: what a part of a query adds lies between two marks. */
   private marks(): WalkMarks {
     return { reasons: this.reasons.length, shapes: this.shapes.length, reached: this.reached.length, entriesRead: this.entriesRead.length };
+  }
+
+  /**
+   * eval_const_expressions folds what is made of literals before the planner checks any
+   * expression for parallel safety (standard_planner's check of the whole query for UNSAFE
+   * functions comes before it): of an AND / OR one arm decides, the other `arms` go.
+   */
+  private foldAway(arms: readonly AstNode[]): void {
+    const decisive = (arm: AstNode) => constantTruth(arm) !== undefined;
+    for (const arm of arms) if (!decisive(arm)) this.foldedAway.add(arm);
+  }
+
+  /** A searched CASE: an arm whose WHEN is FALSE or NULL goes; one whose WHEN is TRUE ends it (the arms after it and ELSE go). */
+  private foldCase(n: AstNode): void {
+    let ended = false;
+    for (const w of n.args ?? []) {
+      const when = w.CaseWhen;
+      const truth = ended ? false : constantTruth(when?.expr);
+      if ((truth === false || truth === null) && when?.result) this.foldedAway.add(when.result);
+      if (truth === true) ended = true;
+    }
+    if (ended && n.defresult) this.foldedAway.add(n.defresult);
+  }
+
+  /** An expression folded away: walked for its references and type, what it would run taken out (but UNSAFE). */
+  private foldedAwayExpr(node: AstNode, scope: Scope): InferredType {
+    this.foldedAway.delete(node);
+    const from = this.marks();
+    const type = this.expr(node, scope);
+    this.foldedAway.add(node);
+    this.takenOut(from);
+    return type;
   }
 
   /**
@@ -2306,6 +2340,7 @@ export class StatementWalker {
       for (const item of node) last = this.expr(item, scope);
       return last;
     }
+    if (this.foldedAway.has(node)) return this.foldedAwayExpr(node, scope);
     const kind = nodeKind(node);
     if (!kind) return undefined;
     const n = node[kind];
@@ -2334,9 +2369,14 @@ export class StatementWalker {
         return this.aExpr(n, scope);
       case 'TypeCast':
         return this.typeCast(n, scope);
-      case 'BoolExpr':
-        this.expr(n.args, scope);
+      case 'BoolExpr': {
+        // An arm that is TRUE decides an OR, one that is FALSE an AND: the others go.
+        const args: AstNode[] = n.args ?? [];
+        const decisive = n.boolop === 'OR_EXPR' ? true : n.boolop === 'AND_EXPR' ? false : undefined;
+        if (decisive !== undefined && args.some((arm) => constantTruth(arm) === decisive)) this.foldAway(args);
+        this.expr(args, scope);
         return 'boolean';
+      }
       case 'NullTest':
       case 'BooleanTest':
         this.expr(n.arg, scope);
@@ -2344,6 +2384,7 @@ export class StatementWalker {
       case 'SubLink':
         return this.subLink(n, scope);
       case 'CaseExpr': {
+        if (!n.arg) this.foldCase(n);
         const argType = this.expr(n.arg, scope);
         const results: AstNode[] = [];
         for (const w of n.args ?? []) {
@@ -2356,8 +2397,12 @@ export class StatementWalker {
         return this.commonType([n.defresult ?? NULL_CONSTANT, ...results], scope, this.nameRange(this.at(n.location)));
       }
       case 'CoalesceExpr':
-      case 'MinMaxExpr':
+      case 'MinMaxExpr': {
+        // COALESCE stops at its first argument that is a literal other than NULL.
+        const decided = kind === 'CoalesceExpr' ? (n.args ?? []).findIndex((arg: AstNode) => arg?.A_Const && !arg.A_Const.isnull) : -1;
+        if (decided >= 0) for (const arg of n.args.slice(decided + 1)) this.foldedAway.add(arg);
         return this.commonType(n.args ?? [], scope, this.nameRange(this.at(n.location)));
+      }
       case 'RowExpr':
         this.expr(n.args, scope);
         return 'record';
@@ -3672,6 +3717,56 @@ const MERGEJOINABLE_EQUALITY: ReadonlySet<string> = new Set([
   'smallint', 'integer', 'bigint', 'numeric', 'text', 'character varying', 'character', 'uuid', 'date',
   'timestamp without time zone', 'timestamp with time zone', 'boolean', 'oid', 'bytea',
 ]);
+
+/**
+ * What eval_const_expressions makes of a boolean expression of literals only: true, false, null
+ * (SQL NULL), or undefined when it is not one (or not one the engine folds): TRUE / FALSE / NULL,
+ * `literal IS [NOT] NULL`, `literal = literal` and `<>` between integers and quoted strings (unknown
+ * = unknown compares as text, a string beside an integer is read as one), and AND / OR / NOT of those.
+ */
+function constantTruth(node: AstNode): boolean | null | undefined {
+  const kind = nodeKind(node);
+  const n = kind ? node[kind] : undefined;
+  switch (kind) {
+    case 'A_Const':
+      return n.isnull ? null : n.boolval !== undefined ? n.boolval.boolval === true : undefined;
+    case 'BoolExpr': {
+      const values = (n.args ?? []).map(constantTruth);
+      if (n.boolop === 'NOT_EXPR') return typeof values[0] === 'boolean' ? !values[0] : values[0];
+      const decisive = n.boolop === 'OR_EXPR';
+      if (values.includes(decisive)) return decisive;
+      if (values.includes(undefined)) return undefined;
+      return values.includes(null) ? null : !decisive;
+    }
+    case 'NullTest': {
+      const value = literalValue(n.arg);
+      if (value === undefined) return undefined;
+      return n.nulltesttype === 'IS_NULL' ? value === null : value !== null;
+    }
+    case 'A_Expr': {
+      const op = nameList(n.name);
+      if (n.kind !== 'AEXPR_OP' || op.length !== 1 || !['=', '<>', '!='].includes(op[0])) return undefined;
+      const [a, b] = [literalValue(n.lexpr), literalValue(n.rexpr)];
+      if (a === undefined || b === undefined) return undefined;
+      if (a === null || b === null) return null;
+      // A quoted string beside an integer is read as one (its text must be an integer).
+      const [x, y] = [a, b].map((v) => (typeof a === typeof b || typeof v === 'number' ? v : /^\s*[-+]?\d+\s*$/.test(v) ? Number(v) : undefined));
+      if (x === undefined || y === undefined) return undefined;
+      return op[0] === '=' ? x === y : x !== y;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A literal's value: an integer, a quoted string's text, null for NULL (also cast: NULL::int); undefined for anything else. */
+function literalValue(node: AstNode): number | string | null | undefined {
+  const c = node?.A_Const ?? (node?.TypeCast?.arg?.A_Const?.isnull ? node.TypeCast.arg.A_Const : undefined);
+  if (!c) return undefined;
+  if (c.isnull) return null;
+  if (c.ival !== undefined) return c.ival.ival ?? 0;
+  return c.sval !== undefined ? (c.sval.sval ?? '') : undefined;
+}
 
 /**
  * The type of a literal (make_const: an integer, a numeric, a boolean), 'unknown' for a quoted
