@@ -1080,6 +1080,18 @@ const CASES: Case[] = [
   ['SELECT id FROM big WHERE (NULL = 1 OR grp = f_restricted(id))', 'restricted'],
   ['SELECT id FROM big WHERE grp = COALESCE(NULL, f_restricted(id))', 'restricted'],
   ['SELECT CASE WHEN 1 = 2 THEN 0 ELSE f_restricted(id) END FROM big', 'restricted'],
+  // ... and a flattened UNION ALL leaf whose WHERE folds to FALSE or NULL is a dummy rel left out of
+  // the append with all it scans and runs (set_append_rel_size); not one a plan node above the
+  // empty scan keeps (an aggregate, a window, DISTINCT, LIMIT), nor a set operation
+  ['SELECT id FROM big UNION ALL SELECT a FROM scratch_rows WHERE 1 = 0', 'safe'],
+  ['SELECT count(*) FROM (SELECT id FROM big UNION ALL SELECT f_restricted(id) FROM big WHERE id > 0 AND false) u', 'safe'],
+  ['SELECT id FROM big UNION ALL SELECT generate_series(1, a) FROM scratch_rows WHERE NULL', 'safe'],
+  ['SELECT id FROM big UNION ALL SELECT count(*)::int FROM scratch_rows WHERE false', 'restricted'],
+  ['SELECT id FROM big UNION ALL SELECT DISTINCT f_restricted(id) FROM big WHERE false', 'restricted'],
+  ['SELECT id FROM big UNION ALL SELECT row_number() OVER ()::int FROM scratch_rows WHERE false', 'restricted'],
+  ['SELECT id FROM big UNION ALL (SELECT a FROM scratch_rows WHERE false LIMIT 5)', 'restricted'],
+  ['SELECT a FROM scratch_rows WHERE false', 'restricted'],
+  ['SELECT id FROM big UNION ALL SELECT f_unsafe(id) FROM big WHERE false', 'unsafe'],
   // A CTE nobody reads is never planned (SS_process_ctes): what it runs counts nowhere, but for an
   // UNSAFE function (max_parallel_hazard reads the whole query); an import CTE a model left unused
   ['WITH x AS (SELECT f_restricted(grp) AS g FROM big) SELECT count(*) FROM big', 'safe'],

@@ -1148,10 +1148,12 @@ export class StatementWalker {
       this.setOperation(sel);
       // A recursive CTE's UNION [ALL] is never flattened.
       const flattened = !afterFirstBranch && this.flattenedUnionAll(sel, leaves);
+      const empty = flattened ? leaves.filter(emptyLeaf) : [];
+      this.thrownAway(empty.map((leaf) => leaf.walked));
       // Flattened (pull_up_simple_union_all), each leaf is an appendrel member whose unread columns
       // are dropped as a subquery's are; a set operation left a subquery keeps them all
       // (remove_unused_subquery_outputs).
-      for (const leaf of ownLeaves ? leaves : []) {
+      for (const leaf of ownLeaves ? leaves.filter((leaf) => !empty.includes(leaf)) : []) {
         for (const [position, own] of leaf.scope.ownColumns ?? []) {
           const other = scope.ownColumns!.get(position);
           if (!flattened) this.ownRead(own);
@@ -1461,8 +1463,9 @@ export class StatementWalker {
     const inner = new Scope(scope);
     if (!isSetOperation(branch) || ownsClauses(branch)) {
       if (ownLeaves) inner.ownColumns = new Map();
+      const from = this.marks();
       const columns = this.select(branch, inner);
-      leaves.push({ query: branch, columns, scope: inner });
+      leaves.push({ query: branch, columns, scope: inner, walked: [from, this.marks()] });
       return columns;
     }
     const left = this.setOperationBranch(branch.larg, inner, leaves, ownLeaves);
@@ -1510,7 +1513,7 @@ export class StatementWalker {
     if (typesAt.some(differ)) return false;
     for (const leaf of leaves) {
       const limit = this.limitNeeded(leaf.query);
-      if (limit) this.limitedSubquery('UNION ALL branch', limit);
+      if (limit && !emptyLeaf(leaf)) this.limitedSubquery('UNION ALL branch', limit);
     }
     return true;
   }
@@ -3672,6 +3675,19 @@ interface SetOperationLeaf {
   query: AstNode;
   columns: CatalogColumn[] | undefined;
   scope: Scope;
+  walked: WalkRegion;
+}
+
+/**
+ * A leaf of a flattened UNION ALL that gives no rows before anything runs: a query whose WHERE
+ * folds to FALSE or NULL is a dummy rel that set_append_rel_size leaves out of the append, with all
+ * it would scan and run. Not with an aggregate or HAVING (a row all the same), a window, DISTINCT,
+ * LIMIT, ORDER BY or WITH of its own (a plan node the planner does not see through to the empty scan).
+ */
+function emptyLeaf(leaf: SetOperationLeaf): boolean {
+  const where = constantTruth(leaf.query?.whereClause);
+  const query = leaf.query;
+  return (where === false || where === null) && !leaf.scope.grouping && !query.groupClause?.length && !query.havingClause && !query.distinctClause?.length && !ownsClauses(query);
 }
 
 function isSetOperation(sel: AstNode): boolean {
