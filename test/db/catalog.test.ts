@@ -530,10 +530,13 @@ describe('catalog snapshot from a live server', function () {
     const tempSchema = relationNamed('app', 'notes').leaderOnlyChildren?.[0]?.schema ?? '';
     assert.match(tempSchema, /^pg_temp_\d+$/);
     assert.deepStrictEqual(relationNamed('app', 'notes').leaderOnlyChildren, [{ schema: tempSchema, name: 'notes_scratch' }]);
+    // A partition comes with the bound of the parent's own partition it is in (what pruning decides by).
     const remote = { schema: 'app', name: 'events_2025_h2', foreignWrapper: 'postgres_fdw' };
-    assert.deepStrictEqual(relationNamed('app', 'events').leaderOnlyChildren, [remote]);
-    assert.deepStrictEqual(relationNamed('app', 'events_2025').leaderOnlyChildren, [remote]);
+    assert.deepStrictEqual(relationNamed('app', 'events').leaderOnlyChildren, [{ ...remote, bound: "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')" }]);
+    assert.deepStrictEqual(relationNamed('app', 'events_2025').leaderOnlyChildren, [{ ...remote, bound: "FOR VALUES FROM ('2025-07-01') TO ('2026-01-01')" }]);
     assert.strictEqual(relationNamed('app', 'events_2025_h1').leaderOnlyChildren, undefined);
+    assert.deepStrictEqual(relationNamed('app', 'events').partitionKey, { strategy: 'r', columns: ['at'] });
+    assert.strictEqual(relationNamed('app', 'notes').partitionKey, undefined);
     assert.strictEqual(relationNamed('app', 't').leaderOnlyChildren, undefined);
     // Another session's temporary child is never read: it is left out.
     const other = new Client({ connectionString: url });

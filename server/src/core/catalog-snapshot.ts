@@ -228,6 +228,12 @@ export interface LeaderOnlyChild {
   name: string;
   /** A foreign table's wrapper; none for a temporary table. */
   foreignWrapper?: string;
+  /**
+   * Partitions: the bound of the parent's own partition it is, or is under (a partition of a
+   * partition), as pg_get_expr prints it: `FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`,
+   * `FOR VALUES IN (...)`, `DEFAULT`, `FOR VALUES WITH (...)`. What plan-time pruning decides by.
+   */
+  bound?: string;
 }
 
 /** An index of a table, as far as the planner's MIN / MAX optimization (planagg.c) asks. */
@@ -340,6 +346,8 @@ export interface CatalogRelation {
    * (set_append_rel_size), unless ONLY names the parent.
    */
   leaderOnlyChildren?: LeaderOnlyChild[];
+  /** Partitioned tables: PARTITION BY RANGE ('r'), LIST ('l') or HASH ('h'), of these columns (null: an expression). */
+  partitionKey?: { strategy: 'r' | 'l' | 'h'; columns: (string | null)[] };
   /** pg_class.relhassubclass: it has (or had: cleared lazily) partitions or inheritance children; a read of it is an append. */
   hasChildren?: boolean;
   /** Tables and materialized views outside pg_catalog: their valid indexes. */

@@ -7,8 +7,9 @@ import { VIEW_SHAPES } from './catalog-snapshot';
 import type { CatalogColumn, CatalogFunction, CatalogIndex, CatalogRelation, CatalogType, DomainConstraint, FilePolicy, InliningBlocked, LeaderOnlyChild, ParallelLabel, SourceLocation, ViewShape, Volatility } from './catalog-snapshot';
 import { Catalog, allocateLocalOid, qualifiedTypeName } from './catalog';
 import { inlineBodyText } from './inline';
-import { AstNode, scanSql } from './parse';
-import { nameList, nodeKind, typeNameOf, viewTraits } from './walker';
+import { AstNode, nameList, scanSql } from './parse';
+import { boundText } from './partitions';
+import { nodeKind, typeNameOf, viewTraits } from './walker';
 import type { WalkedQuery } from './walker';
 
 export interface DdlContext {
@@ -280,10 +281,17 @@ function withPolicies(rel: CatalogRelation, policies: FilePolicy[]): CatalogRela
   return changed;
 }
 
-/** A foreign table, or a temporary one: as a partition or child, it keeps its parent's scans in the leader. */
-function leaderOnlyChild(child: CatalogRelation): LeaderOnlyChild | undefined {
-  if (child.kind === 'f') return { schema: child.schema, name: child.name, foreignWrapper: child.foreignWrapper ?? '' };
-  return child.persistence === 't' ? { schema: child.schema, name: child.name } : undefined;
+const PARTITION_STRATEGIES: Record<string, 'r' | 'l' | 'h'> = { PARTITION_STRATEGY_RANGE: 'r', PARTITION_STRATEGY_LIST: 'l', PARTITION_STRATEGY_HASH: 'h' };
+
+/**
+ * A foreign table, or a temporary one: as a partition or child, it keeps its parent's scans in the
+ * leader (unless pruned: a partition's `bound`, FOR VALUES ...).
+ */
+function leaderOnlyChild(child: CatalogRelation, bound?: AstNode): LeaderOnlyChild | undefined {
+  const text = boundText(bound);
+  const entry: LeaderOnlyChild | undefined =
+    child.kind === 'f' ? { schema: child.schema, name: child.name, foreignWrapper: child.foreignWrapper ?? '' } : child.persistence === 't' ? { schema: child.schema, name: child.name } : undefined;
+  return entry && text ? { ...entry, bound: text } : entry;
 }
 
 /**
@@ -291,8 +299,8 @@ function leaderOnlyChild(child: CatalogRelation): LeaderOnlyChild | undefined {
  * ALTER TABLE ... INHERIT): a foreign or temporary one is the parent's leader-only child. (Only the
  * parent named: a file's DDL keeps no tree of partitions to pass it further up.)
  */
-function addLeaderOnlyChild(catalog: Catalog, parent: CatalogRelation | undefined, child: CatalogRelation, why: string): void {
-  const entry = leaderOnlyChild(child);
+function addLeaderOnlyChild(catalog: Catalog, parent: CatalogRelation | undefined, child: CatalogRelation, why: string, bound?: AstNode): void {
+  const entry = leaderOnlyChild(child, bound);
   if (!parent || (!entry && parent.hasChildren)) return;
   // relhassubclass: set by the first child, cleared only lazily (never here).
   catalog.defineRelation({ ...parent, hasChildren: true, ...(entry ? { leaderOnlyChildren: [...(parent.leaderOnlyChildren ?? []), entry] } : {}) }, why);
@@ -422,8 +430,10 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
       const workers = stringArg(defElems(base.options).get('parallel_workers'));
       if (workers !== undefined) rel.parallelWorkers = Number(workers);
       if (kind === 'CreateForeignTableStmt') rel.foreignWrapper = n.servername;
+      const strategy = PARTITION_STRATEGIES[base.partspec?.strategy];
+      if (strategy) rel.partitionKey = { strategy, columns: (base.partspec.partParams ?? []).map((p: AstNode) => p.PartitionElem?.name ?? null) };
       catalog.defineRelation(rel, why);
-      for (const parent of base.inhRelations ?? []) addLeaderOnlyChild(catalog, relationIn(catalog, parent), rel, why);
+      for (const parent of base.inhRelations ?? []) addLeaderOnlyChild(catalog, relationIn(catalog, parent), rel, why, base.partbound);
       return undefined;
     }
     case 'CreateTableAsStmt': {
@@ -494,7 +504,7 @@ export function applyDdl(stmt: AstNode, ctx: DdlContext): FunctionDefinition | u
           touched = true;
         } else if (cmd.subtype === 'AT_AttachPartition') {
           const child = relationIn(catalog, cmd.def?.PartitionCmd?.name);
-          const entry = child && leaderOnlyChild(child);
+          const entry = child && leaderOnlyChild(child, cmd.def?.PartitionCmd?.bound);
           if (entry) {
             changed.leaderOnlyChildren = [...(changed.leaderOnlyChildren ?? []), entry];
             touched = true;

@@ -209,3 +209,8 @@ export function withoutPsqlVariables(sql: string): string {
   }
   return out;
 }
+
+/** Names a pg node list of String nodes as plain strings. */
+export function nameList(list: AstNode[] | undefined): string[] {
+  return (list ?? []).map((n: AstNode) => n?.String?.sval ?? (n?.A_Star ? '*' : ''));
+}

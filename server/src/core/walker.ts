@@ -10,7 +10,8 @@ import { VIEW_SHAPES } from './catalog-snapshot';
 import { Catalog, DependencyLog, InferredType, UNKNOWN_LITERAL, hazardOf, isPolymorphic, qualifiedTypeName, signatureOf, worseHazard, worstLabel } from './catalog';
 import { describeCulprit, effectSentence } from './describe';
 import { InlinedQuery, Inlining, inlinedQueryOf, inliningOf, repeatedArgumentCost, WalkedBody } from './inline';
-import { AstNode, identifierValue, parseSql, scanSql, Token } from './parse';
+import { prunedPartitions } from './partitions';
+import { AstNode, identifierValue, nameList, parseSql, scanSql, Token } from './parse';
 import type { Utf8Offsets } from './text';
 import { kept, NONE } from './lists';
 import type { Hazard, Reason, ReasonCode, Reference, Severity, TextRange } from './types';
@@ -195,6 +196,8 @@ class Scope {
   windowed = false;
   /** The types of the columns USING or NATURAL joins merge, by name: what an unqualified name reads. */
   mergedTypes?: Map<string, string>;
+  /** This level's WHERE, known as its FROM is walked (plan-time partition pruning reads it). */
+  where?: AstNode;
   /** This query level calls an aggregate or window function (hasAggs / hasWindowFuncs). */
   get grouping(): boolean {
     return this.aggregates !== undefined || this.windowed;
@@ -256,11 +259,6 @@ class Scope {
   findCte(name: string): CteInfo | undefined {
     return this.ctes.get(name) ?? this.parent?.findCte(name);
   }
-}
-
-/** Names a pg node list of String nodes as plain strings. */
-export function nameList(list: AstNode[] | undefined): string[] {
-  return (list ?? []).map((n: AstNode) => n?.String?.sval ?? (n?.A_Star ? '*' : ''));
 }
 
 /** The node's kind: its one key when capitalised ({ FuncCall: {...} }). Runs for every node: no allocation. */
@@ -1177,6 +1175,7 @@ export class StatementWalker {
       }
     } else {
       scope.clause = 'from';
+      scope.where = sel.whereClause;
       const parts: FromPart[] = [];
       for (const item of sel.fromClause ?? []) for (const part of this.fromItem(item, scope)) parts.push(part);
       scope.fromParts = parts;
@@ -2172,7 +2171,13 @@ export class StatementWalker {
     const traits: ViewTraits = rel.kind === 'v' ? traitsOf(rel, this.catalog) : {};
     this.relationHazards(rel, traits, range, scope);
     // Without ONLY (libpg-query leaves a false inh out), a read scans the partitions / children too.
-    if (use === 'read' && rv.inh === true && rel.leaderOnlyChildren?.length) this.leaderOnlyChildren(rel, rel.leaderOnlyChildren, range);
+    if (use === 'read' && rv.inh === true && rel.leaderOnlyChildren?.length) {
+      // Plan-time pruning by this level's WHERE leaves some out (of them all: no reason).
+      const qualifiers = rv.alias ? [aliasName] : [rv.relname, `${rel.schema}.${rv.relname}`];
+      const pruned = scope.where ? prunedPartitions(rel, rel.leaderOnlyChildren, scope.where, qualifiers, (node) => typeNameOf(this.catalog, node)) : undefined;
+      const scanned = pruned?.size ? rel.leaderOnlyChildren.filter((child) => !pruned.has(child)) : rel.leaderOnlyChildren;
+      if (scanned.length > 0) this.leaderOnlyChildren(rel, scanned, range);
+    }
     // Only where a parallel plan is possible at all: a writing statement never gets one anyway.
     if (use === 'read' && !this.writes && rel.parallelWorkers === 0 && (rel.kind === 'r' || rel.kind === 'm')) {
       this.reason('table-parallel-workers-zero', 'information', `${rel.schema}.${rel.name} has the storage parameter parallel_workers = 0: the planner never scans it with workers`, range);

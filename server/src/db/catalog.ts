@@ -223,8 +223,13 @@ function indexesFromJson(text: string): CatalogIndex[] {
 
 /** relations.sql's leader_only_children column, with only what is set. */
 function leaderOnlyChildrenFromJson(text: string): LeaderOnlyChild[] {
-  type Row = { schema: string; name: string; foreignWrapper: string | null };
-  return (parseJson<Row[]>(text) ?? []).map(({ schema, name, foreignWrapper }) => ({ schema, name, ...(foreignWrapper !== null ? { foreignWrapper } : {}) }));
+  type Row = { schema: string; name: string; foreignWrapper: string | null; bound: string | null };
+  return (parseJson<Row[]>(text) ?? []).map(({ schema, name, foreignWrapper, bound }) => ({
+    schema,
+    name,
+    ...(foreignWrapper !== null ? { foreignWrapper } : {}),
+    ...(bound !== null ? { bound } : {}),
+  }));
 }
 
 const IN_FAILED_TRANSACTION = '25P02';
@@ -453,6 +458,7 @@ async function readInTransaction(client: ClientBase, sourceOverrides: Partial<Ca
       if (r.foreign_wrapper) relation.foreignWrapper = r.foreign_wrapper;
       if (r.indexes !== null) relation.indexes = indexesFromJson(r.indexes);
       if (r.leader_only_children !== null) relation.leaderOnlyChildren = leaderOnlyChildrenFromJson(r.leader_only_children);
+      if (r.partition_key !== null) relation.partitionKey = parseJson<NonNullable<CatalogRelation['partitionKey']>>(r.partition_key)!;
       return relation;
     }),
   };

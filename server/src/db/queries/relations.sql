@@ -24,7 +24,13 @@ SELECT c.oid::int8 AS oid,
        cols.types AS column_types,
        w.fdwname AS foreign_wrapper,
        idx.indexes,
-       children.leader_only AS leader_only_children
+       children.leader_only AS leader_only_children,
+       -- A partitioned table's strategy and key columns (an expression's null), as JSON text.
+       (SELECT json_build_object('strategy', pt.partstrat, 'columns', (
+                   SELECT json_agg(a.attname ORDER BY k.i)
+                   FROM unnest(pt.partattrs::int2[]) WITH ORDINALITY AS k(attnum, i)
+                   LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum))::text
+        FROM pg_partitioned_table pt WHERE pt.partrelid = c.oid) AS partition_key
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 CROSS JOIN LATERAL (
@@ -62,16 +68,20 @@ LEFT JOIN LATERAL (
 ) AS idx ON true
 -- A parent's partitions and inheritance children, at any depth, that only the leader can scan: a
 -- foreign table, this session's temporary table (another session's are never read). One of them
--- keeps every scan of the parent out of workers (set_append_rel_size).
+-- keeps every scan of the parent out of workers (set_append_rel_size), unless plan-time pruning
+-- leaves it out: a partition comes with the bound of the parent's own partition it is or is under.
 LEFT JOIN LATERAL (
-    WITH RECURSIVE tree(relid) AS (
-        SELECT i.inhrelid FROM pg_inherits i WHERE i.inhparent = c.oid AND c.relhassubclass
+    WITH RECURSIVE tree(relid, top) AS (
+        SELECT i.inhrelid, i.inhrelid FROM pg_inherits i WHERE i.inhparent = c.oid AND c.relhassubclass
         UNION
-        SELECT i.inhrelid FROM pg_inherits i JOIN tree ON i.inhparent = tree.relid
+        SELECT i.inhrelid, tree.top FROM pg_inherits i JOIN tree ON i.inhparent = tree.relid
     )
-    SELECT json_agg(json_build_object('schema', cn.nspname, 'name', cc.relname, 'foreignWrapper', cw.fdwname) ORDER BY cn.nspname, cc.relname)::text AS leader_only
+    SELECT json_agg(json_build_object('schema', cn.nspname, 'name', cc.relname, 'foreignWrapper', cw.fdwname,
+                                      'bound', CASE WHEN c.relkind = 'p' THEN pg_get_expr(tc.relpartbound, tc.oid) END)
+                    ORDER BY cn.nspname, cc.relname)::text AS leader_only
     FROM tree
     JOIN pg_class cc ON cc.oid = tree.relid
+    JOIN pg_class tc ON tc.oid = tree.top
     JOIN pg_namespace cn ON cn.oid = cc.relnamespace
     LEFT JOIN pg_foreign_table cft ON cft.ftrelid = cc.oid
     LEFT JOIN pg_foreign_server cs ON cs.oid = cft.ftserver
