@@ -1312,8 +1312,7 @@ export class StatementWalker {
    * functions comes before it): of an AND / OR one arm decides, the other `arms` go.
    */
   private foldAway(arms: readonly AstNode[]): void {
-    const decisive = (arm: AstNode) => constantTruth(arm) !== undefined;
-    for (const arm of arms) if (!decisive(arm)) this.foldedAway.add(arm);
+    for (const arm of arms) if (constantTruth(arm) === undefined) this.foldedAway.add(arm);
   }
 
   /** A searched CASE: an arm whose WHEN is FALSE or NULL goes; one whose WHEN is TRUE ends it (the arms after it and ELSE go). */
