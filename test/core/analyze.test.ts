@@ -177,6 +177,14 @@ SELECT id FROM big WHERE grp «>>>>» 5;`);
     assert.deepStrictEqual(r.fixes, [{ title: 'Mark add_one PARALLEL SAFE', edits: [{ range: { start: text.length, end: text.length }, newText: ' PARALLEL SAFE' }] }]);
   });
 
+  it('a SQL-standard body is marked before its RETURN / BEGIN ATOMIC keyword, not before a word "return" in a comment, a string or a name', () => {
+    const fixAt = (text: string) => only(analyze(text)[0].reasons, 'function-could-be-safe').fixes?.[0].edits[0].range.start;
+    const commented = "CREATE FUNCTION twice(x int, \"return\" text DEFAULT 'return') RETURNS int LANGUAGE sql IMMUTABLE\n-- return twice the input /* RETURN */\nRETURN x * 2";
+    assert.strictEqual(fixAt(commented), commented.lastIndexOf('RETURN x'));
+    const atomic = 'CREATE FUNCTION once(x int) RETURNS int LANGUAGE sql /* return */ BEGIN ATOMIC SELECT x; END';
+    assert.strictEqual(fixAt(atomic), atomic.indexOf('BEGIN'));
+  });
+
   it('a function labelled PARALLEL SAFE whose body writes is an error', () => {
     const { text, ranges } = marked(`CREATE TABLE log (m text);
 CREATE FUNCTION tag(x int) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN «INSERT» INTO log VALUES ('x'); RETURN x; END $$;`);
@@ -200,21 +208,72 @@ CREATE FUNCTION tag(x int) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGI
       r.message,
       'public.current_tenant() is labelled PARALLEL RESTRICTED but public.tenant_raw() is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE), whose body allows PARALLEL SAFE: it runs as its body does, but the labels disagree; label public.tenant_raw() PARALLEL SAFE (or this function PARALLEL UNSAFE)',
     );
-    // A body that calls random() allows RESTRICTED only: below a SAFE label, it is the error it was.
+    // A user's callee whose body is not followed (PL/pgSQL), or allows less than the label (random()):
+    // PostgreSQL never checks a label when a function runs, so a warning that says what it depends on.
+    const ifItDoes = ': if that function does what its label says (writes, ...), this one fails when run in a parallel worker; label it by its body, or this function PARALLEL UNSAFE';
     const noisy = 'CREATE FUNCTION noisy() RETURNS float8 LANGUAGE sql AS $$ SELECT random() $$;\n';
     const [, wrapped] = analyze(`${noisy}CREATE FUNCTION wrapped() RETURNS float8 LANGUAGE sql PARALLEL SAFE AS $$ SELECT noisy() $$;`);
-    assert.strictEqual(only(wrapped.reasons, 'function-mislabelled').severity, 'error');
-    // A PL/pgSQL callee's body is not followed: the error stands.
+    assert.deepStrictEqual(
+      [only(wrapped.reasons, 'function-mislabelled').severity, only(wrapped.reasons, 'function-mislabelled').message],
+      ['warning', `public.wrapped() is labelled PARALLEL SAFE but public.noisy() is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE)${ifItDoes}`],
+    );
     const plpgsql = 'CREATE FUNCTION raw_pl() RETURNS bigint LANGUAGE plpgsql STABLE AS $$ BEGIN RETURN 1; END $$;\n';
     const [, labelled] = analyze(`${plpgsql}CREATE FUNCTION uses_pl() RETURNS bigint LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT raw_pl() $$;`);
-    assert.strictEqual(only(labelled.reasons, 'function-mislabelled').severity, 'error');
+    assert.strictEqual(only(labelled.reasons, 'function-mislabelled').severity, 'warning');
+    // A built-in's label is the catalog's word: nextval fails in a worker.
+    const [builtin] = analyze("CREATE FUNCTION next_id() RETURNS bigint LANGUAGE sql PARALLEL SAFE AS $$ SELECT nextval('s') $$;");
+    assert.strictEqual(only(builtin.reasons, 'function-mislabelled').severity, 'error');
   });
 
-  it('an EXCEPTION block in a PARALLEL SAFE function opens a subtransaction', () => {
-    const [s] = analyze(`CREATE FUNCTION risky(x int) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$
-BEGIN RETURN x / 0; EXCEPTION WHEN division_by_zero THEN RETURN 0; END $$`);
-    const r = only(s.reasons, 'function-subtransaction');
+  it('an EXCEPTION block in a PARALLEL SAFE function opens a subtransaction: an error before PostgreSQL 17, which allows them in parallel mode', () => {
+    const risky = `CREATE FUNCTION risky(x int) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$
+BEGIN RETURN x / 0; EXCEPTION WHEN division_by_zero THEN RETURN 0; END $$`;
+    const [before] = analyze(risky, Catalog.fromSnapshot(loadBuiltinCatalog(16)));
+    assert.strictEqual(only(before.reasons, 'function-subtransaction').severity, 'error');
+    assert.deepStrictEqual(analyze(risky)[0].reasons.map((r) => r.code), []);
+    assert.deepStrictEqual(analyze(risky, Catalog.fromSnapshot(loadBuiltinCatalog(17)))[0].reasons.map((r) => r.code), []);
+  });
+
+  it('a body statement PostgreSQL refuses in parallel mode is an error below a SAFE or RESTRICTED label, and no reason to suggest one', () => {
+    const body = (statement: string, label = 'PARALLEL SAFE') => `CREATE FUNCTION f(x int) RETURNS int LANGUAGE plpgsql ${label} AS $$ BEGIN ${statement}; RETURN x; END $$`;
+    const refused: [string, string][] = [
+      ["SET LOCAL work_mem = '8MB'", 'SET'],
+      ['NOTIFY chan', 'NOTIFY'],
+      ['LISTEN chan', 'LISTEN'],
+      ['LOCK TABLE big IN SHARE MODE', 'LOCK'],
+      ['ANALYZE big', 'VACUUM or ANALYZE'],
+      ['DISCARD TEMP', 'DISCARD'],
+      ['ALTER TABLE big RENAME TO huge', 'DDL'],
+      ['CREATE TYPE pair AS (a int, b int)', 'DDL'],
+    ];
+    for (const [statement, what] of refused) {
+      const [s] = analyze(`${SETUP}${body(statement)}`).slice(-1);
+      const r = only(s.reasons, 'function-mislabelled');
+      assert.strictEqual(r.severity, 'error', statement);
+      assert.match(r.message, what === 'DDL' ? /but it runs DDL: it fails/ : new RegExp(`but it runs ${what}, which PostgreSQL refuses during a parallel operation: it fails`), statement);
+      assert.deepStrictEqual(analyze(`${SETUP}${body(statement, '')}`).slice(-1)[0].reasons.map((r) => r.code), [], `${statement}: no label suggested`);
+    }
+    // The strictly read-only ones run in parallel mode: a lock no stronger than ROW EXCLUSIVE, SHOW, COPY TO.
+    for (const statement of ['LOCK TABLE big IN ACCESS SHARE MODE', 'SHOW work_mem', "COPY big TO '/dev/null'"]) {
+      assert.deepStrictEqual(analyze(`${SETUP}${body(statement)}`).slice(-1)[0].reasons.map((r) => r.code), [], statement);
+    }
+    // SELECT ... INTO a new table, in a SQL body; a CALL's procedure is not read: no label suggested.
+    const [into] = analyze('CREATE FUNCTION g(x int) RETURNS int LANGUAGE sql PARALLEL SAFE AS $$ SELECT x INTO TEMP tmp_x; SELECT x $$').slice(-1);
+    assert.match(only(into.reasons, 'function-mislabelled').message, /but it runs SELECT INTO, which PostgreSQL refuses/);
+    const call = 'CREATE PROCEDURE p(a int) LANGUAGE sql AS $$ SELECT a $$;\nCREATE FUNCTION h(x int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN CALL p(x); RETURN x; END $$';
+    assert.deepStrictEqual(analyze(call)[1].reasons.map((r) => r.code), []);
+  });
+
+  it('a trigger function is fired, never called in a query: its label is not checked', () => {
+    const trigger = `${SETUP}CREATE FUNCTION trg() RETURNS trigger LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN INSERT INTO big VALUES (NEW.id); RETURN NEW; END $$`;
+    assert.deepStrictEqual(analyze(trigger).slice(-1)[0].reasons.map((r) => r.code), []);
+  });
+
+  it('a SAFE function reading a temporary table is an error: workers cannot read it', () => {
+    const [s] = analyze('CREATE TEMP TABLE tt (a int);\nCREATE FUNCTION n() RETURNS bigint LANGUAGE sql PARALLEL SAFE AS $$ SELECT count(*) FROM tt $$').slice(-1);
+    const r = only(s.reasons, 'function-mislabelled');
     assert.strictEqual(r.severity, 'error');
+    assert.match(r.message, /cannot access temporary tables during a parallel operation"\); label it PARALLEL RESTRICTED$/);
   });
 
   it('a statement that does not parse yet still reports the calls the scanner finds', () => {

@@ -363,14 +363,14 @@ const CASES: Case[] = [
     sql: `${UNSAFE_FN}CREATE FUNCTION wrap(x int) RETURNS int LANGUAGE sql PARALLEL SAFE BEGIN ATOMIC SELECT «uf»(x); END`,
     verdict: 'none',
     code: 'function-mislabelled',
-    message: 'public.wrap(x integer) is labelled PARALLEL SAFE but public.uf(x integer) is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE): it fails or misbehaves when run in a parallel worker; label it PARALLEL UNSAFE',
+    message: 'public.wrap(x integer) is labelled PARALLEL SAFE but public.uf(x integer) is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE): if that function does what its label says (writes, ...), this one fails when run in a parallel worker; label it by its body, or this function PARALLEL UNSAFE',
   },
   {
-    name: 'SQL body labelled RESTRICTED that calls an unsafe function: it fails in the leader, in parallel mode',
+    name: 'SQL body labelled RESTRICTED that calls an unsafe function: it may fail in the leader, in parallel mode',
     sql: `${UNSAFE_FN}CREATE FUNCTION wrap(x int) RETURNS int LANGUAGE sql PARALLEL RESTRICTED BEGIN ATOMIC SELECT «uf»(x); END`,
     verdict: 'none',
     code: 'function-mislabelled',
-    message: 'public.wrap(x integer) is labelled PARALLEL RESTRICTED but public.uf(x integer) is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE): it fails or misbehaves when the leader runs it during a parallel query (in parallel mode, as long as workers run); label it PARALLEL UNSAFE',
+    message: 'public.wrap(x integer) is labelled PARALLEL RESTRICTED but public.uf(x integer) is PARALLEL UNSAFE (no PARALLEL clause, so it defaulted to UNSAFE): if that function does what its label says (writes, ...), this one fails when the leader runs it during a parallel query (in parallel mode, as long as workers run); label it by its body, or this function PARALLEL UNSAFE',
   },
   {
     name: 'PL/pgSQL body labelled SAFE that calls an unsafe function',

@@ -9,7 +9,7 @@ import { Catalog, hazardOf, signatureOf, worseHazard } from './catalog';
 import type { FunctionDefinition } from './ddl';
 import { labelWord } from './describe';
 import { inlineBodyText } from './inline';
-import { AstNode, parsePlpgsql, parseSql } from './parse';
+import { AstNode, parsePlpgsql, parseSql, scanSql } from './parse';
 import { Utf8Offsets } from './text';
 import type { Hazard, Reason, TextRange } from './types';
 import { nodeKind, Scope, StatementWalker } from './walker';
@@ -34,6 +34,56 @@ interface BodyVerdict {
 }
 
 const WRITE_NODES: Record<string, string> = { InsertStmt: 'INSERT', UpdateStmt: 'UPDATE', DeleteStmt: 'DELETE', MergeStmt: 'MERGE' };
+
+/** Statements that are queries, walked as such (a SELECT ... INTO a new table excepted). */
+const QUERY_NODES = new Set(['SelectStmt', ...Object.keys(WRITE_NODES)]);
+
+/** Statements that define or change objects (ALTER TABLE ... RENAME, CREATE TYPE ... AS and CREATE RULE included). */
+const DDL_NODES = /^(Create|Alter|Drop|Truncate|Grant|Comment|Define|Index|View|Rename|CompositeType|Rule|Reassign|SecLabel|ImportForeignSchema)/;
+
+/**
+ * Utility statements PostgreSQL runs in parallel mode, in a worker or in the leader while workers
+ * run: the strictly read-only ones (ClassifyUtilityCommandAsReadOnly; standard_ProcessUtility
+ * refuses every other with "cannot execute ... during a parallel operation"). A CALL's procedure
+ * runs its own statements, checked as they run: its body is not in the catalog.
+ */
+const PARALLEL_MODE_UTILITIES = new Set(['DoStmt', 'ExplainStmt', 'VariableShowStmt', 'FetchStmt', 'ClosePortalStmt', 'DeclareCursorStmt', 'CheckPointStmt', 'CallStmt']);
+
+/** How the refused utility statements are named in messages (PostgreSQL's command tags). */
+const UTILITY_NAMES: Record<string, string> = {
+  VariableSetStmt: 'SET',
+  NotifyStmt: 'NOTIFY',
+  ListenStmt: 'LISTEN',
+  UnlistenStmt: 'UNLISTEN',
+  VacuumStmt: 'VACUUM or ANALYZE',
+  ClusterStmt: 'CLUSTER',
+  ReindexStmt: 'REINDEX',
+  DiscardStmt: 'DISCARD',
+  PrepareStmt: 'PREPARE',
+  ExecuteStmt: 'EXECUTE',
+  DeallocateStmt: 'DEALLOCATE',
+  RefreshMatViewStmt: 'REFRESH MATERIALIZED VIEW',
+  ConstraintsSetStmt: 'SET CONSTRAINTS',
+  LockStmt: 'LOCK',
+  CopyStmt: 'COPY FROM',
+  LoadStmt: 'LOAD',
+  TransactionStmt: 'a transaction command',
+};
+
+/** RowExclusiveLock: LOCK in a weaker mode is strictly read-only, in a stronger one refused in parallel mode. */
+const ROW_EXCLUSIVE_LOCK = 3;
+
+/**
+ * What a statement of a body is that PostgreSQL refuses in parallel mode, named as it says it
+ * ("SET", "SELECT INTO"), or 'DDL'; undefined for queries (walked) and what it runs there.
+ */
+function refusedInParallelMode(kind: string, stmt: AstNode): string | undefined {
+  const n = stmt?.[kind];
+  if (QUERY_NODES.has(kind)) return kind === 'SelectStmt' && n?.intoClause ? 'SELECT INTO' : undefined;
+  if (DDL_NODES.test(kind)) return 'DDL';
+  if (PARALLEL_MODE_UTILITIES.has(kind) || (kind === 'CopyStmt' && !n?.is_from) || (kind === 'LockStmt' && (n?.mode ?? 0) <= ROW_EXCLUSIVE_LOCK)) return undefined;
+  return UTILITY_NAMES[kind] ?? kind.replace(/Stmt$/, '');
+}
 
 /**
  * Where the body string starts in the statement text, so body ranges can point into it. A body is
@@ -79,11 +129,13 @@ function analyzeSqlText(text: string, fn: CatalogFunction, catalog: Catalog, at:
     walker.declareParameters(fn.argTypes);
     walker.statement(stmt, new Scope());
     const walked = walker.result();
+    const refused = refusedInParallelMode(kind, stmt);
     if (WRITE_NODES[kind] || walked.writes) {
       findings.push({ hazard: 'unsafe', what: `it writes (${WRITE_NODES[kind] ?? 'a data-modifying statement'})`, range: { start: at(start), end: at(start + (WRITE_NODES[kind]?.length ?? 1)) } });
-    } else if (/^(Create|Alter|Drop|Truncate|Grant|Comment|Define|Index|View)/.test(kind)) {
-      findings.push({ hazard: 'unsafe', what: 'it runs DDL', range: { start: at(start), end: at(start + 1) } });
+    } else if (refused) {
+      findings.push({ hazard: 'unsafe', what: refused === 'DDL' ? 'it runs DDL' : `it runs ${refused}, which PostgreSQL refuses during a parallel operation`, range: { start: at(start), end: at(start + 1) } });
     }
+    if (kind === 'CallStmt') verdict.opaque ??= 'it CALLs a procedure, whose body the catalog does not hold';
     findings.push(...bodyFindings(walked.reasons, at));
     for (const called of walked.functions) if (called.parallel === 'u') verdict.unsafeCalls.add(called);
     if (walked.unresolved) verdict.opaque ??= 'it calls a function that is not in the catalog';
@@ -119,7 +171,8 @@ function plpgsqlVerdict(def: FunctionDefinition, sql: string, catalog: Catalog, 
     if (!node || typeof node !== 'object') return;
     if (Array.isArray(node)) return node.forEach(visit);
     for (const [key, value] of Object.entries(node)) {
-      if (key === 'PLpgSQL_stmt_block' && (value as AstNode)?.exceptions) {
+      // From PostgreSQL 17 a subtransaction may start in parallel mode (one that needs no XID).
+      if (key === 'PLpgSQL_stmt_block' && (value as AstNode)?.exceptions && catalog.versionNum < 170000) {
         const i = (upperBody ??= body.toUpperCase()).indexOf('EXCEPTION', cursor);
         const start = toStatement(i);
         verdict.findings.push({ hazard: 'unsafe', what: 'an EXCEPTION block starts a subtransaction', range: { start, end: start + (i >= 0 ? 9 : 1) }, subtransaction: true });
@@ -177,7 +230,8 @@ function sqlVerdict(def: FunctionDefinition, catalog: Catalog, sql: string, body
 export function checkFunctionDefinition(def: FunctionDefinition, sql: string, node: AstNode, catalog: Catalog): Reason[] {
   void node;
   const fn: CatalogFunction = def.fn;
-  if (fn.kind === 'p') return []; // procedures are CALLed, never part of a parallel plan
+  // Procedures are CALLed and trigger functions fired, never part of a parallel plan.
+  if (fn.kind === 'p' || fn.returnType === 'trigger' || fn.returnType === 'event_trigger') return [];
   const language = fn.language;
   if (language !== 'sql' && language !== 'plpgsql') return [];
   const bodyOffset = def.body !== undefined ? bodyStart(sql, def.body) : undefined;
@@ -216,11 +270,23 @@ export function checkFunctionDefinition(def: FunctionDefinition, sql: string, no
       });
       continue;
     }
-    const error = finding.hazard === 'unsafe';
+    // A user's function UNSAFE by its label only, its body unread: PostgreSQL never checks a label
+    // when the function runs, so whether this fails depends on what that body does.
+    const byLabel = UNSAFE_CALLS.has(finding.code ?? '') && [...verdict.unsafeCalls].every((callee) => callee.schema !== 'pg_catalog');
+    // A temporary table is this session's: a worker cannot read it at all.
+    const temporaryInWorker = declaredHazard === 'safe' && finding.code === 'temporary-table';
+    const error = (finding.hazard === 'unsafe' && !byLabel) || temporaryInWorker;
+    const advice = byLabel
+      ? `: if that function does what its label says (writes, ...), this one fails ${FAILS_WHERE[declaredHazard]}; label it by its body, or this function PARALLEL UNSAFE`
+      : temporaryInWorker
+        ? `: it fails ${FAILS_WHERE.safe} ("cannot access temporary tables during a parallel operation"); label it PARALLEL RESTRICTED`
+        : error
+          ? `: it fails or misbehaves ${FAILS_WHERE[declaredHazard]}; label it PARALLEL UNSAFE`
+          : '; label it PARALLEL RESTRICTED';
     reasons.push({
       code: finding.subtransaction ? 'function-subtransaction' : 'function-mislabelled',
       severity: error ? 'error' : 'warning',
-      message: `${signature} is labelled ${labelWord(declaredHazard)} but ${finding.what}${error ? `: it fails or misbehaves ${FAILS_WHERE[declaredHazard]}; label it PARALLEL UNSAFE` : '; label it PARALLEL RESTRICTED'}`,
+      message: `${signature} is labelled ${labelWord(declaredHazard)} but ${finding.what}${advice}`,
       range: finding.range.end > finding.range.start ? finding.range : nameRange,
       related: [{ message: `${signature} is declared here`, location: fn.definedAt }],
     });
@@ -257,8 +323,12 @@ const FAILS_WHERE: Record<string, string> = {
   restricted: 'when the leader runs it during a parallel query (in parallel mode, as long as workers run)',
 };
 
-/** Options must precede a SQL-standard body: insert before BEGIN ATOMIC / RETURN. */
+/**
+ * Options must precede a SQL-standard body: insert before BEGIN ATOMIC / RETURN, the keyword (a
+ * comment, a string or a quoted name saying "return" is not it; RETURNS is another word).
+ */
 function bodyKeywordOffset(sql: string): number {
-  const m = /\bbegin\s+atomic\b|\breturn\b/i.exec(sql);
-  return m ? m.index : sql.length;
+  const tokens = scanSql(sql);
+  const at = tokens.findIndex((t, i) => t.kind === 'keyword' && (/^return$/i.test(t.text) || (/^begin$/i.test(t.text) && /^atomic$/i.test(tokens[i + 1]?.text ?? ''))));
+  return at >= 0 ? tokens[at].start : sql.length;
 }
