@@ -228,8 +228,14 @@ CREATE FUNCTION tag(x int) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGI
   it('an EXCEPTION block in a PARALLEL SAFE function opens a subtransaction: an error before PostgreSQL 17, which allows them in parallel mode', () => {
     const risky = `CREATE FUNCTION risky(x int) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$
 BEGIN RETURN x / 0; EXCEPTION WHEN division_by_zero THEN RETURN 0; END $$`;
-    const [before] = analyze(risky, Catalog.fromSnapshot(loadBuiltinCatalog(16)));
+    const pg16 = Catalog.fromSnapshot(loadBuiltinCatalog(16));
+    const [before] = analyze(risky, pg16);
     assert.strictEqual(only(before.reasons, 'function-subtransaction').severity, 'error');
+    // At the handler's EXCEPTION WHEN, not at a RAISE EXCEPTION before it.
+    const { text, ranges } = marked(`CREATE FUNCTION checked(x int) RETURNS int LANGUAGE plpgsql PARALLEL SAFE AS $$
+BEGIN IF x < 0 THEN RAISE EXCEPTION 'negative'; END IF; RETURN x;
+«EXCEPTION» WHEN others THEN RETURN 0; END $$`);
+    assert.deepStrictEqual(only(analyze(text, pg16)[0].reasons, 'function-subtransaction').range, ranges[0]);
     assert.deepStrictEqual(analyze(risky)[0].reasons.map((r) => r.code), []);
     assert.deepStrictEqual(analyze(risky, Catalog.fromSnapshot(loadBuiltinCatalog(17)))[0].reasons.map((r) => r.code), []);
   });
@@ -257,6 +263,9 @@ BEGIN RETURN x / 0; EXCEPTION WHEN division_by_zero THEN RETURN 0; END $$`;
     for (const statement of ['LOCK TABLE big IN ACCESS SHARE MODE', 'SHOW work_mem', "COPY big TO '/dev/null'"]) {
       assert.deepStrictEqual(analyze(`${SETUP}${body(statement)}`).slice(-1)[0].reasons.map((r) => r.code), [], statement);
     }
+    // A data-modifying CTE is one write, said once.
+    const [cte] = analyze(`${SETUP}CREATE FUNCTION w(x int) RETURNS int LANGUAGE sql PARALLEL SAFE AS $$ WITH i AS (INSERT INTO big VALUES (x) RETURNING id) SELECT id FROM i $$`).slice(-1);
+    assert.deepStrictEqual(cte.reasons.map((r) => [r.code, r.severity]), [['function-mislabelled', 'error']]);
     // SELECT ... INTO a new table, in a SQL body; a CALL's procedure is not read: no label suggested.
     const [into] = analyze('CREATE FUNCTION g(x int) RETURNS int LANGUAGE sql PARALLEL SAFE AS $$ SELECT x INTO TEMP tmp_x; SELECT x $$').slice(-1);
     assert.match(only(into.reasons, 'function-mislabelled').message, /but it runs SELECT INTO, which PostgreSQL refuses/);

@@ -136,7 +136,8 @@ function analyzeSqlText(text: string, fn: CatalogFunction, catalog: Catalog, at:
       findings.push({ hazard: 'unsafe', what: refused === 'DDL' ? 'it runs DDL' : `it runs ${refused}, which PostgreSQL refuses during a parallel operation`, range: { start: at(start), end: at(start + 1) } });
     }
     if (kind === 'CallStmt') verdict.opaque ??= 'it CALLs a procedure, whose body the catalog does not hold';
-    findings.push(...bodyFindings(walked.reasons, at));
+    // A data-modifying CTE is the write already said.
+    findings.push(...bodyFindings(walked.reasons, at).filter((f) => !(walked.writes && f.code === 'data-modifying-cte')));
     for (const called of walked.functions) if (called.parallel === 'u') verdict.unsafeCalls.add(called);
     if (walked.unresolved) verdict.opaque ??= 'it calls a function that is not in the catalog';
   }
@@ -173,7 +174,10 @@ function plpgsqlVerdict(def: FunctionDefinition, sql: string, catalog: Catalog, 
     for (const [key, value] of Object.entries(node)) {
       // From PostgreSQL 17 a subtransaction may start in parallel mode (one that needs no XID).
       if (key === 'PLpgSQL_stmt_block' && (value as AstNode)?.exceptions && catalog.versionNum < 170000) {
-        const i = (upperBody ??= body.toUpperCase()).indexOf('EXCEPTION', cursor);
+        // The handler's EXCEPTION WHEN, not a RAISE EXCEPTION before it.
+        const handler = /\bEXCEPTION\s+WHEN\b/g;
+        handler.lastIndex = cursor;
+        const i = handler.exec((upperBody ??= body.toUpperCase()))?.index ?? -1;
         const start = toStatement(i);
         verdict.findings.push({ hazard: 'unsafe', what: 'an EXCEPTION block starts a subtransaction', range: { start, end: start + (i >= 0 ? 9 : 1) }, subtransaction: true });
       }
