@@ -17,6 +17,9 @@ import type {
 } from './catalog-snapshot';
 import type { Hazard } from './types';
 
+/** The integer types, as format_type names them: `=` across each other is mergejoinable too (the integer_ops btree family). */
+export const INTEGER_TYPES: ReadonlySet<string> = new Set(['smallint', 'integer', 'bigint']);
+
 /** Type of an expression as far as the engine can tell; `undefined` when it cannot. */
 export type InferredType = string | undefined;
 

@@ -214,3 +214,10 @@ export function withoutPsqlVariables(sql: string): string {
 export function nameList(list: AstNode[] | undefined): string[] {
   return (list ?? []).map((n: AstNode) => n?.String?.sval ?? (n?.A_Star ? '*' : ''));
 }
+
+/** The AND-ed conditions of a WHERE, nested ANDs flattened. */
+export function conjuncts(qual: AstNode): AstNode[] {
+  const bool = qual?.BoolExpr;
+  if (bool?.boolop === 'AND_EXPR') return (bool.args ?? []).flatMap(conjuncts);
+  return qual ? [qual] : [];
+}

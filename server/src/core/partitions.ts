@@ -8,7 +8,8 @@
  * pruning (a parameter, now()) does not count for parallel safety either.
  */
 import type { CatalogRelation, LeaderOnlyChild } from './catalog-snapshot';
-import { AstNode, nameList, parseSql } from './parse';
+import { INTEGER_TYPES } from './catalog';
+import { AstNode, conjuncts, nameList, parseSql } from './parse';
 
 /** A partition's bound, read from its text: list values, or a range [from, to) (null: MINVALUE / MAXVALUE). */
 interface Bound {
@@ -70,7 +71,7 @@ export function boundText(spec: AstNode): string | undefined {
 
 /** How two values of the key's type compare (a number's sign), or undefined when the engine cannot tell. */
 function compare(type: string, a: string, b: string): number | undefined {
-  if (INTEGER_KEY_TYPES.has(type)) {
+  if (INTEGER_TYPES.has(type)) {
     if (!/^\s*[-+]?\d+\s*$/.test(a) || !/^\s*[-+]?\d+\s*$/.test(b)) return undefined;
     const [x, y] = [BigInt(a.trim()), BigInt(b.trim())];
     return x < y ? -1 : x > y ? 1 : 0;
@@ -89,7 +90,6 @@ function equal(type: string, a: string, b: string): boolean | undefined {
   return order === undefined ? undefined : order === 0;
 }
 
-const INTEGER_KEY_TYPES = new Set(['smallint', 'integer', 'bigint']);
 const TEXT_KEY_TYPES = new Set(['text', 'character varying']);
 
 /** A date written YYYY-MM-DD (the ISO form, the only one read here) as a sortable number. */
@@ -107,11 +107,8 @@ function allowed(where: AstNode, column: string, qualifiers: readonly string[], 
     const names = nameList(node?.ColumnRef?.fields);
     return names[names.length - 1] === column && (names.length === 1 || qualifiers.includes(names.slice(0, -1).join('.')));
   };
-  const literal = (node: AstNode): string | undefined => {
-    const c = node?.A_Const ?? node?.TypeCast?.arg?.A_Const;
-    if (!c || c.isnull || (node.TypeCast && typeNamed(node.TypeCast.typeName) !== type)) return undefined;
-    return c.sval !== undefined ? (c.sval.sval ?? '') : c.ival !== undefined ? String(c.ival.ival ?? 0) : undefined;
-  };
+  // A literal other than NULL, untyped or cast to the key's type.
+  const literal = (node: AstNode): string | undefined => (node?.TypeCast && typeNamed(node.TypeCast.typeName) !== type ? undefined : (datumText(node) ?? undefined));
   const result: Allowed = {};
   let any = false;
   const narrow = (side: 'lower' | 'upper', value: string, inclusive: boolean) => {
@@ -126,7 +123,7 @@ function allowed(where: AstNode, column: string, qualifiers: readonly string[], 
     result.values = result.values ? result.values.filter((v) => values.some((w) => equal(type, v, w))) : values;
     any = true;
   };
-  for (const conjunct of conjunctsOf(where)) {
+  for (const conjunct of conjuncts(where)) {
     const e = conjunct?.A_Expr;
     const op = nameList(e?.name);
     if (!e || op.length !== 1) continue;
@@ -151,12 +148,6 @@ function allowed(where: AstNode, column: string, qualifiers: readonly string[], 
     else if (operator === '<' || operator === '<=') narrow('upper', value, operator === '<=');
   }
   return any ? result : undefined;
-}
-
-/** The conjuncts at the top of a WHERE (its ANDs flattened). */
-function conjunctsOf(node: AstNode): AstNode[] {
-  if (node?.BoolExpr?.boolop === 'AND_EXPR') return (node.BoolExpr.args ?? []).flatMap(conjunctsOf);
-  return node ? [node] : [];
 }
 
 /** Whether a value the conditions allow can lie in the bound; undefined when the engine cannot tell. */

@@ -7,11 +7,11 @@
  */
 import type { CatalogCast, CatalogColumn, CatalogFunction, CatalogIndex, CatalogRelation, LeaderOnlyChild, SourceLocation, ViewColumnShapes, ViewRowSecurity, ViewShape } from './catalog-snapshot';
 import { VIEW_SHAPES } from './catalog-snapshot';
-import { Catalog, DependencyLog, InferredType, UNKNOWN_LITERAL, hazardOf, isPolymorphic, qualifiedTypeName, signatureOf, worseHazard, worstLabel } from './catalog';
+import { Catalog, DependencyLog, InferredType, INTEGER_TYPES, UNKNOWN_LITERAL, hazardOf, isPolymorphic, qualifiedTypeName, signatureOf, worseHazard, worstLabel } from './catalog';
 import { describeCulprit, effectSentence } from './describe';
 import { InlinedQuery, Inlining, inlinedQueryOf, inliningOf, repeatedArgumentCost, WalkedBody } from './inline';
 import { prunedPartitions } from './partitions';
-import { AstNode, identifierValue, nameList, parseSql, scanSql, Token } from './parse';
+import { AstNode, conjuncts, identifierValue, nameList, parseSql, scanSql, Token } from './parse';
 import type { Utf8Offsets } from './text';
 import { kept, NONE } from './lists';
 import type { Hazard, Reason, ReasonCode, Reference, Severity, TextRange } from './types';
@@ -3726,9 +3726,6 @@ function correlate(scope: Scope, entry: ScopeEntry): void {
   if (scope.clause === 'where') scope.outerReadInWhere = true;
 }
 
-/** The integer types, whose `=` across each other is mergejoinable too (the integer_ops btree family). */
-const INTEGER_TYPES: ReadonlySet<string> = new Set(['smallint', 'integer', 'bigint']);
-
 /**
  * Types whose `=` with itself is mergejoinable and the equality of their default btree operator
  * class (what a unique index proves distinct), as format_type names them.
@@ -3936,13 +3933,6 @@ function valuesGiven(where: AstNode, columnOf: (node: AstNode) => string | undef
     }
   }
   return { equal, listed };
-}
-
-/** The AND-ed conditions of a WHERE, nested ANDs flattened. */
-function conjuncts(qual: AstNode): AstNode[] {
-  const bool = qual?.BoolExpr;
-  if (bool?.boolop === 'AND_EXPR') return (bool.args ?? []).flatMap(conjuncts);
-  return qual ? [qual] : [];
 }
 
 /**
